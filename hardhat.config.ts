@@ -1,0 +1,57 @@
+import "@nomicfoundation/hardhat-toolbox";
+import { extendEnvironment, subtask, type HardhatUserConfig } from "hardhat/config";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { HardhatPluginError } from "hardhat/plugins";
+import { missingEnvFor, useEnv } from "./src/env";
+
+import "./tasks";
+
+const SOLC_VERSION = "0.8.28";
+
+// These machines cannot reach the solc download server: compile with the pinned npm `solc` (solcjs).
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
+  if (args.solcVersion !== SOLC_VERSION) return runSuper();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const solc = require("solc");
+  return {
+    compilerPath: require.resolve("solc/soljson.js"),
+    isSolcJs: true,
+    version: SOLC_VERSION,
+    longVersion: solc.version(),
+  };
+});
+
+// A testnet chosen without its RPC URL or key fails here, before any task runs or sends anything.
+extendEnvironment((hre) => {
+  const missing = missingEnvFor(hre.network.name);
+  if (missing.length > 0) {
+    throw new HardhatPluginError(
+      "ssi",
+      `network "${hre.network.name}" needs the environment variable(s) ${missing.join(", ")}; set them (see README "Networks") and run again.`,
+    );
+  }
+});
+
+const deployerKey = useEnv("DEPLOYER_KEY");
+const accounts = deployerKey ? [deployerKey] : [];
+// Placeholders keep the config valid when a variable is unset; the guard above refuses to use them.
+const unsetUrl = "http://unset.invalid";
+
+const config: HardhatUserConfig = {
+  solidity: {
+    version: SOLC_VERSION,
+    settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 10_000 } },
+  },
+  networks: {
+    hardhat: {},
+    localhost: { url: "http://127.0.0.1:8545" },
+    sepolia: { url: useEnv("SEPOLIA_RPC_URL") ?? unsetUrl, chainId: 11155111, accounts },
+    baseSepolia: { url: useEnv("BASE_SEPOLIA_RPC_URL") ?? unsetUrl, chainId: 84532, accounts },
+  },
+  etherscan: { apiKey: useEnv("ETHERSCAN_API_KEY") ?? "" },
+  sourcify: { enabled: false },
+  gasReporter: { enabled: useEnv("REPORT_GAS") !== undefined, offline: true, currency: "USD" },
+  mocha: { timeout: 120_000 },
+};
+
+export default config;

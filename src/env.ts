@@ -1,0 +1,29 @@
+/**
+ * The one door to environment configuration. Every variable the project reads is named here,
+ * so `grep useEnv` finds every place configuration enters. Pure: no Hardhat import.
+ */
+export type EnvName =
+  | "SEPOLIA_RPC_URL"
+  | "BASE_SEPOLIA_RPC_URL"
+  | "DEPLOYER_KEY"
+  | "ORACLE_SIGNER_KEYS"
+  | "ETHERSCAN_API_KEY"
+  | "FORK_URL"
+  | "SSI_DATA_DIR"
+  | "REPORT_GAS";
+
+export function useEnv(name: EnvName): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+/** Which variables a network needs before anything may be sent on it. */
+export const NETWORK_ENV: Readonly<Record<string, readonly EnvName[]>> = {
+  sepolia: ["SEPOLIA_RPC_URL", "DEPLOYER_KEY"],
+  baseSepolia: ["BASE_SEPOLIA_RPC_URL", "DEPLOYER_KEY"],
+};
+
+/** Names of the variables `network` needs that are not set (empty for networks that need none). */
+export function missingEnvFor(network: string): EnvName[] {
+  return (NETWORK_ENV[network] ?? []).filter((n) => useEnv(n) === undefined);
+}

@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from "node:fs";
+import { HardhatPluginError } from "hardhat/plugins";
+import { isAddress, getAddress, parseUnits } from "ethers";
+import { SsiError } from "../../src/lib/errors";
+
+/** A user-facing failure: Hardhat prints the message without a stack trace. */
+export function fail(message: string): never {
+  throw new HardhatPluginError("ssi", message);
+}
+
+/**
+ * Runs a task body, turning the project's named errors into user-facing Hardhat errors.
+ * Anything else (a bug) keeps its stack trace.
+ */
+export async function userErrors<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (e) {
+    if (e instanceof SsiError) fail(e.message);
+    throw e;
+  }
+}
+
+export function parseAddressArg(value: string | undefined, name: string): string {
+  if (value === undefined || !isAddress(value)) fail(`--${name} "${value ?? ""}" is not an address (0x followed by 40 hex digits)`);
+  return getAddress(value);
+}
+
+/** A strictly positive decimal amount (e.g. "1.5") in `decimals` base units. */
+export function parsePositiveAmount(value: string | undefined, name: string, decimals = 18): bigint {
+  const text = (value ?? "").trim();
+  if (!/^\d+(\.\d+)?$/.test(text)) fail(`--${name} "${value ?? ""}" is not a positive decimal number`);
+  let amount: bigint;
+  try {
+    amount = parseUnits(text, decimals);
+  } catch {
+    fail(`--${name} "${text}" has more than ${decimals} decimal places`);
+  }
+  if (amount <= 0n) fail(`--${name} must be greater than zero`);
+  return amount;
+}
+
+export function parseChoice<T extends string>(value: string | undefined, name: string, choices: readonly T[]): T {
+  const upper = (value ?? "").toUpperCase();
+  const hit = choices.find((c) => c.toUpperCase() === upper);
+  if (hit === undefined) fail(`--${name} "${value ?? ""}" is not one of ${choices.join(", ")}`);
+  return hit;
+}
+
+export function readJsonArg(path: string | undefined, name: string): unknown {
+  if (!path) fail(`--${name} is required`);
+  if (!existsSync(path)) fail(`--${name}: file not found: ${path}`);
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    fail(`--${name}: ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}
