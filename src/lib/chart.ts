@@ -1,0 +1,18 @@
+/**
+ * SVG charts from Vega-Lite specs, rendered headless (no browser, no canvas).
+ * vega and vega-lite are ES modules with top-level await, which `require` cannot load; this
+ * CommonJS project therefore loads them through a real dynamic `import()` that TypeScript
+ * must not rewrite into `require`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const importEsm = new Function("specifier", "return import(specifier)") as (s: string) => Promise<any>;
+
+/** A Vega-Lite top-level spec (typed loosely: vega-lite's own types are ESM-only). */
+export type VegaLiteSpec = Record<string, unknown>;
+
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const [vl, vega] = await Promise.all([importEsm("vega-lite"), importEsm("vega")]);
+  const compiled = vl.compile(spec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  return view.toSVG();
+}
