@@ -91,7 +91,7 @@ interface Leg {
   readonly route: Route;
 }
 
-const describe = (t: { symbol: string; address: string }): string => `${t.symbol} (${t.address})`;
+const label = (t: { symbol: string; address: string }): string => `${t.symbol} (${t.address})`;
 
 function readBasket(basket: readonly Holding[]): Map<string, Token> {
   const tokens = new Map<string, Token>();
@@ -100,13 +100,13 @@ function readBasket(basket: readonly Holding[]): Map<string, Token> {
       throw new InputError(`basket[${i}] has no address`);
     }
     if (!Number.isInteger(h.decimals) || h.decimals < 0 || h.decimals > MAX_DECIMALS) {
-      throw new InputError(`basket[${i}] ${describe(h)} has decimals ${h.decimals}; expected an integer 0..${MAX_DECIMALS}`);
+      throw new InputError(`basket[${i}] ${label(h)} has decimals ${h.decimals}; expected an integer 0..${MAX_DECIMALS}`);
     }
     if (typeof h.balance !== "bigint" || h.balance < 0n) {
-      throw new InputError(`basket[${i}] ${describe(h)} has balance ${String(h.balance)}; expected a bigint >= 0`);
+      throw new InputError(`basket[${i}] ${label(h)} has balance ${String(h.balance)}; expected a bigint >= 0`);
     }
     const key = addressKey(h.address);
-    if (tokens.has(key)) throw new InputError(`basket lists ${describe(h)} twice`);
+    if (tokens.has(key)) throw new InputError(`basket lists ${label(h)} twice`);
     tokens.set(key, { ...h, key, target: 0n, price: 0n });
   }
   return tokens;
@@ -124,10 +124,10 @@ function readTargets(tokens: Map<string, Token>, targets: Readonly<Record<string
         "list every target token in the basket (balance 0n for a new constituent) so its symbol and decimals are known",
       );
     }
-    if (seen.has(key)) throw new InputError(`target weights list ${describe(token)} twice`);
+    if (seen.has(key)) throw new InputError(`target weights list ${label(token)} twice`);
     seen.add(key);
     if (typeof weight !== "bigint" || weight < 0n) {
-      throw new InputError(`target weight of ${describe(token)} is ${String(weight)}; expected a bigint >= 0 (WAD)`);
+      throw new InputError(`target weight of ${label(token)} is ${String(weight)}; expected a bigint >= 0 (WAD)`);
     }
     token.target = weight;
     sum += weight;
@@ -144,11 +144,11 @@ function readPrices(tokens: Map<string, Token>, prices: Readonly<Record<string, 
     const needed = token.balance > 0n || token.target > 0n;
     const price = byKey.get(token.key);
     if (price === undefined) {
-      if (needed) throw new InputError(`missing price for ${describe(token)}`);
+      if (needed) throw new InputError(`missing price for ${label(token)}`);
       continue;
     }
     if (typeof price !== "bigint" || price <= 0n) {
-      throw new InputError(`non-positive price ${String(price)} for ${describe(token)}`, "prices are 1e18 USD per whole token and must be > 0");
+      throw new InputError(`non-positive price ${String(price)} for ${label(token)}`, "prices are 1e18 USD per whole token and must be > 0");
     }
     token.price = price;
   }
@@ -262,7 +262,7 @@ export function planTrades(input: PlanInput): Plan {
     const sellAmount = seller.target === 0n ? seller.balance : min(amountForUsdDown(sellUsd, seller.price, seller.decimals), seller.balance);
     const maxUnits = amountForUsdDown(input.maxTradeUsd, seller.price, seller.decimals); // {tok} worth <= cap
     if (maxUnits === 0n) {
-      throw new InputError(`maxTradeUsd ${input.maxTradeUsd} is below the value of one base unit of ${describe(seller)}`);
+      throw new InputError(`maxTradeUsd ${input.maxTradeUsd} is below the value of one base unit of ${label(seller)}`);
     }
     let cumUsd = 0n;
     let cumAmount = 0n;
@@ -354,7 +354,7 @@ function matchLegs(
   if (stuckSeller !== undefined) {
     const stuckBuyer = buyers.find((b) => remaining.get(b)! > 0n)!;
     throw new MethodologyError(
-      `no route from ${describe(stuckSeller)} to ${describe(stuckBuyer)}: no direct pool and no hub (${hubs.join(", ") || "none"}) with a pool to both`,
+      `no route from ${label(stuckSeller)} to ${label(stuckBuyer)}: no direct pool and no hub (${hubs.join(", ") || "none"}) with a pool to both`,
       "add a pool for the pair or against one of the hubs",
     );
   }

@@ -614,6 +614,70 @@ describe("planner", function () {
         { numRuns: 300 },
       );
     });
+
+    it("with a dust threshold: sells leaving tokens to zero, plans no trade far below dust, lands within dust of target", function () {
+      const tokenArb = fc.record({
+        decimals: fc.constantFrom(6, 8, 18),
+        price: fc.bigInt({ min: 10n ** 16n, max: 10n ** 23n }), // $0.01 .. $100000
+        valueUsd: fc.integer({ min: 0, max: 100_000 }),
+        weight: fc.integer({ min: 0, max: 20 }),
+      });
+      fc.assert(
+        fc.property(fc.array(tokenArb, { minLength: 2, maxLength: 7 }), fc.integer({ min: 1, max: 500 }), (specs, dustDollars) => {
+          fc.pre(specs.some((s) => s.weight > 0) && specs.reduce((a, s) => a + s.valueUsd, 0) >= 10_000);
+          const addr = (i: number) => "0x" + (i + 1).toString(16).padStart(40, "0");
+          const hub = "0x" + "ee".repeat(20);
+          const basket: Holding[] = specs.map((s, i) => ({
+            address: addr(i),
+            symbol: `T${i}`,
+            decimals: s.decimals,
+            balance: (usd(s.valueUsd) * 10n ** BigInt(s.decimals)) / s.price,
+          }));
+          const prices = Object.fromEntries(specs.map((s, i) => [addr(i), s.price]));
+          const weightSum = BigInt(specs.reduce((a, s) => a + s.weight, 0));
+          const targets: Record<string, bigint> = {};
+          let assigned = 0n;
+          specs.forEach((s, i) => {
+            targets[addr(i)] = (BigInt(s.weight) * WAD) / weightSum;
+            assigned += targets[addr(i)]!;
+          });
+          targets[addr(specs.findIndex((s) => s.weight > 0))]! += WAD - assigned;
+          const pools: Pool[] = specs.map((_, i) => ({ tokenA: addr(i), tokenB: hub, fee: 3000 }));
+          const dust = usd(dustDollars);
+          const cap = usd(5000);
+
+          const plan = planTrades({ basket, prices, targets, pools, hubs: [hub], maxTradeUsd: cap, dustUsd: dust });
+
+          const unitUsd = specs.reduce((m, s) => max(m, s.price / 10n ** BigInt(s.decimals) + 1n), 0n);
+          for (const t of plan.trades) {
+            expect(t.usdValue <= cap).to.equal(true);
+            // A trade is planned at >= dust; its amount rounded down to base units may lose one unit.
+            expect(t.usdValue + 2n * unitUsd >= dust, `trade of ${t.usdValue} below dust ${dust}`).to.equal(true);
+          }
+          const after = applyTrades(basket, plan.trades);
+          const values = basket.map((h, i) => (h.balance * specs[i]!.price) / 10n ** BigInt(h.decimals));
+          const nav = values.reduce((a, v) => a + v, 0n);
+          for (const [i, h] of after.entries()) {
+            const leaving = targets[h.address] === 0n;
+            // (With no trades at all every shortfall was dust, so nothing could be sold: see planTrades.)
+            if (leaving && values[i]! >= dust && plan.trades.length > 0) expect(h.balance, `${h.symbol} not sold to zero`).to.equal(0n);
+            // Off target by at most: its own dust, its share of others' skipped dust and folded legs
+            // (each < dust), and base-unit rounding.
+            const post = (h.balance * prices[h.address]!) / 10n ** BigInt(h.decimals);
+            const target = (nav * targets[h.address]!) / WAD;
+            const tol = dust * BigInt(2 * specs.length) + unitUsd * BigInt(2 * plan.trades.length + 2 * specs.length);
+            expect(abs(post - target) <= tol, `${h.symbol}: ${post} vs ${target}`).to.equal(true);
+          }
+          // Turnover: exactly the over-weights that are not dust.
+          const overweights = basket.reduce((a, h, i) => {
+            const d = values[i]! - (nav * targets[h.address]!) / WAD;
+            return d >= dust && d > 0n ? a + d : a;
+          }, 0n);
+          expect(plan.summary.turnoverUsd === overweights || plan.trades.length === 0).to.equal(true);
+        }),
+        { numRuns: 300 },
+      );
+    });
   });
 });
 
