@@ -1,6 +1,6 @@
 import type { Asset, Universe } from "../methodology/types";
 import { ApiError, defaultFetch, getJson, type FetchLike } from "./http";
-import { tokensBySymbol, type TokenInfo } from "./tokens";
+import { tokensBySymbol, type TokenInfo } from "./token-list";
 import { parseDay } from "../lib/csv";
 
 /**

@@ -3,7 +3,7 @@ import { basename, join } from "node:path";
 import { cellNumber, parseCsv, parseDay, readCsvFile, type CsvRow } from "../lib/csv";
 import { InputError } from "../lib/errors";
 import type { Asset, Universe } from "../methodology/types";
-import { tokensBySymbol, type TokenInfo } from "./tokens";
+import { tokensBySymbol, type TokenInfo } from "./token-list";
 
 /** The columns of a per-asset daily market-cap CSV (`../shared/data/marketcap/<symbol>.csv`). */
 export const MARKETCAP_COLUMNS = ["date", "price_usd", "market_cap_usd", "circulating_supply"] as const;
