@@ -40,3 +40,4 @@ export function computeIndex(def: IndexDefinition, universe: Universe, incumbent
     constituents: selected.map((a, i) => ({ symbol: a.symbol, rank: a.rank, marketCapUsd: a.marketCapUsd, weight: weights[i]! })),
   };
 }
+export * from "./format";
