@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { selectConstituents } from "../../../src/methodology/selection";
 import type { RankedAsset } from "../../../src/methodology/types";
 import { MethodologyError } from "../../../src/lib/errors";
@@ -100,5 +101,36 @@ describe("#selectConstituents", () => {
 
   it("accepts exactly N eligible", () => {
     expect(selectConstituents(ranked(7), P, R(1)).map((a) => a.rank)).to.deep.equal([1, 2, 3, 4, 5, 6, 7]);
+  });
+});
+
+describe("#selectConstituents properties (fast-check)", () => {
+  // Random N, B, universe size >= N and a random incumbent set (including symbols that left the universe).
+  const arb = fc
+    .record({ n: fc.integer({ min: 1, max: 12 }), b: fc.integer({ min: 0, max: 5 }), extra: fc.integer({ min: 0, max: 12 }) })
+    .chain(({ n, b, extra }) =>
+      fc.record({
+        n: fc.constant(n),
+        b: fc.constant(b),
+        k: fc.constant(n + extra),
+        incumbents: fc.subarray([...Array.from({ length: n + extra }, (_, i) => R(i + 1)[0]!), "GONE"], { maxLength: Math.min(n + 2, n + extra + 1) }),
+      }),
+    );
+
+  it("returns N members in rank order; keeps the top N-B, every incumbent ranked <= N, and nothing outside rank N but a buffered incumbent", () => {
+    fc.assert(
+      fc.property(arb, ({ n, b, k, incumbents }) => {
+        const got = selectConstituents(ranked(k), { name: "P", constituents: n, buffer: b }, incumbents);
+        const ranks = got.map((a) => a.rank);
+        expect(got.length).to.equal(n);
+        expect([...ranks].sort((x, y) => x - y)).to.deep.equal(ranks);
+        const inc = new Set(incumbents);
+        for (let r = 1; r <= Math.max(0, n - b); r++) expect(ranks).to.include(r);
+        for (const a of ranked(k)) if (inc.has(a.symbol) && a.rank <= n) expect(ranks).to.include(a.rank);
+        for (const a of got) if (a.rank > n) expect(inc.has(a.symbol) && a.rank <= n + b).to.equal(true);
+        if (incumbents.length === 0) expect(ranks).to.deep.equal(Array.from({ length: n }, (_, i) => i + 1));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
