@@ -46,6 +46,8 @@ export interface BacktestOptions {
   readonly delay?: number;
   readonly params?: SignalParams;
   readonly governance?: readonly GovernanceInput[];
+  /** Precomputed signals (tests, or signals from elsewhere); default: the engine over each asset's MVRV. */
+  readonly signals?: readonly SanxSignal[];
 }
 
 export interface ActionReport {
@@ -164,8 +166,8 @@ export function runBacktest(assets: readonly AssetData[], options: BacktestOptio
 
   // Signals: the engine over each asset's whole MVRV history (thresholds need it); the replay keeps
   // only those dated within the window.
-  const signals: SanxSignal[] = [];
-  for (const a of assets) {
+  const signals: SanxSignal[] = options.signals ? [...options.signals] : [];
+  for (const a of options.signals ? [] : assets) {
     const report = computeSignals(a.mvrv, params, `${a.symbol} mvrv`);
     const firstDay = a.mvrv.length > 0 ? parseDay(a.mvrv[0]!.date, `${a.symbol} mvrv`) : 0;
     const index = new Map(a.mvrv.map((p, i) => [p.date, firstDay + i]));
