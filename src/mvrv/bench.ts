@@ -26,37 +26,60 @@ export interface Throughput {
   readonly runs: number;
   readonly bestSeconds: number;
   readonly medianSeconds: number;
-  readonly pointsPerSecond: number; // points / bestSeconds
+  readonly pointsPerSecond: number; // points / bestSeconds (wall clock)
+  /** Best CPU time of a run (user + system of this process), seconds: robust on a shared machine. */
+  readonly bestCpuSeconds: number;
+  readonly pointsPerCpuSecond: number;
 }
 
-function summarise(name: string, points: number, times: number[]): Throughput {
+function summarise(name: string, points: number, times: number[], cpuTimes: number[]): Throughput {
   const sorted = [...times].sort((a, b) => a - b);
   const best = sorted[0]!;
-  return { name, points, runs: times.length, bestSeconds: best, medianSeconds: sorted[Math.floor(sorted.length / 2)]!, pointsPerSecond: points / best };
+  const bestCpu = Math.min(...cpuTimes);
+  return {
+    name,
+    points,
+    runs: times.length,
+    bestSeconds: best,
+    medianSeconds: sorted[Math.floor(sorted.length / 2)]!,
+    pointsPerSecond: points / best,
+    bestCpuSeconds: bestCpu,
+    pointsPerCpuSecond: points / bestCpu,
+  };
 }
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e9;
+const cpuNow = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/** Times `body` `runs` times: wall-clock and CPU seconds per run. */
+function time(runs: number, body: () => void): { wall: number[]; cpu: number[] } {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = now();
+    const c0 = cpuNow();
+    body();
+    cpu.push(cpuNow() - c0);
+    wall.push(now() - t0);
+  }
+  return { wall, cpu };
+}
 
 /** Runs the engine `runs` times over each series (one run = all series once). */
 export function measureEngine(name: string, series: readonly Float64Array[], runs: number, params: SignalParams = DEFAULT_PARAMS): Throughput {
   const n = Math.max(...series.map((s) => s.length));
   const buffers = { zones: new Uint8Array(n), upper: new Float64Array(n), lower: new Float64Array(n) };
   const points = series.reduce((s, x) => s + x.length, 0);
-  const times: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = now();
+  const t = time(runs, () => {
     for (const x of series) runEngine(x, params, { buffers, trackExtrema: true });
-    times.push(now() - t0);
-  }
-  return summarise(name, points, times);
+  });
+  return summarise(name, points, t.wall, t.cpu);
 }
 
 export function measureReference(name: string, x: Float64Array, runs: number, params: SignalParams = DEFAULT_PARAMS): Throughput {
-  const times: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = now();
-    referenceSignals(x, params);
-    times.push(now() - t0);
-  }
-  return summarise(name, x.length, times);
+  const t = time(runs, () => referenceSignals(x, params));
+  return summarise(name, x.length, t.wall, t.cpu);
 }

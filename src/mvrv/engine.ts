@@ -187,6 +187,8 @@ export function runEngine(x: Float64Array, params: SignalParams = DEFAULT_PARAMS
   const mask = cap - 1;
   const maxQ = new Int32Array(cap); // indices, values non-increasing front to back (ties kept)
   const minQ = new Int32Array(cap); // indices, values non-decreasing front to back (ties kept)
+  const maxV = new Float64Array(cap); // x at the indices in maxQ (saves an indirection)
+  const minV = new Float64Array(cap);
   let maxHead = 0, maxTail = 0, minHead = 0, minTail = 0; // tail is one past the back (unmasked counters)
 
   // Window x[c-W .. c-1]: compensated sum (sum + comp), mean and M2 (sum of squared deviations).
@@ -201,22 +203,27 @@ export function runEngine(x: Float64Array, params: SignalParams = DEFAULT_PARAMS
   let U = NaN; // NaN = undefined
   let L = NaN;
   let prevZone = ZONE_NEUTRAL;
+  let untilResync = 0; // candidates until the next fresh rebuild of the window statistics
 
   for (let t = 0; t < T; t++) {
     const xt = x[t]!;
     // Neighbourhood deques: push t, evict indices before t - 2H.
-    while (maxTail > maxHead && x[maxQ[(maxTail - 1) & mask]!]! < xt) maxTail--;
+    while (maxTail > maxHead && maxV[(maxTail - 1) & mask]! < xt) maxTail--;
+    maxV[maxTail & mask] = xt;
     maxQ[maxTail++ & mask] = t;
-    while (minTail > minHead && x[minQ[(minTail - 1) & mask]!]! > xt) minTail--;
+    while (minTail > minHead && minV[(minTail - 1) & mask]! > xt) minTail--;
+    minV[minTail & mask] = xt;
     minQ[minTail++ & mask] = t;
+    // Indices enter one per day, so at most one (t - 2H - 1) leaves per day.
     const lo = t - 2 * H;
-    while (maxQ[maxHead & mask]! < lo) maxHead++;
-    while (minQ[minHead & mask]! < lo) minHead++;
+    if (maxQ[maxHead & mask]! < lo) maxHead++;
+    if (minQ[minHead & mask]! < lo) minHead++;
 
     const c = t - H;
     if (c >= W) {
       // Slide the stats window to x[c-W .. c-1].
-      if ((c - W) % RESYNC_DAYS === 0) {
+      if (--untilResync <= 0) {
+        untilResync = RESYNC_DAYS;
         // First candidate, and every RESYNC_DAYS candidates after it: rebuild the window afresh
         // (O(W) every RESYNC_DAYS days, i.e. O(W / RESYNC_DAYS) per day), so the rounding of the
         // sliding updates cannot accumulate over a long series.
