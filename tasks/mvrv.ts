@@ -79,7 +79,6 @@ task("mvrv:signals", "Runs the MVRV signal engine (METHODOLOGY.md section 4) ove
       if (!args.csv) fail("--csv FILE is required (a CSV with columns date and mvrv, e.g. sample/mvrv/uni.csv)");
       const params = parseSignalParams(args);
       const points = readMvrvCsv(args.csv);
-      validateSeries(points, args.csv);
       const report = computeSignals(points, params, args.csv);
       if (args.plot) {
         writeFileSync(args.plot, await renderSvg(signalsChartSpec(report, `MVRV signals: ${path.basename(args.csv)}`)));
