@@ -240,7 +240,7 @@ export function runEngine(x: Float64Array, params: SignalParams = DEFAULT_PARAMS
         for (let i = c - W; i < c; i++) m2 += (x[i]! - mean) * (x[i]! - mean);
       } else {
         // Slide by one day: add x[c-1], drop x[c-1-W]. The window sum is compensated (Neumaier),
-        // so the mean is the correctly rounded sum / W (exact for small-integer data) and its
+        // so the mean is sum / W to about an ulp (exact for small-integer data) and its
         // rounding does not random-walk; M2 by the sliding Welford identity
         // M2' = M2 + (in - out) * (in - mean' + out - mean).
         const vin = x[c - 1]!;

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import {
   applySignal,
   INITIAL_STATE,
@@ -118,6 +119,47 @@ describe("SANX membership", function () {
       expect(r.outcome.type).to.equal("scheduled");
       expect(INITIAL_STATE.pending.size).to.equal(0);
       expect(r.state.pending.get("UNI")).to.deep.equal({ asset: "UNI", kind: "ADD", signalDay: 1, dueDay: 4 });
+    });
+  });
+
+  describe("properties (fast-check)", function () {
+    const signalsArb = fc.array(
+      fc.record({ day: fc.integer({ min: 0, max: 60 }), asset: fc.constantFrom("AAVE", "COMP", "UNI"), zone: fc.constantFrom("DANGER", "OPPORTUNITY") }),
+      { maxLength: 40 },
+    ) as fc.Arbitrary<SanxSignal[]>;
+
+    it("decides per asset: replaying one asset's signals alone gives that asset's actions", function () {
+      fc.assert(
+        fc.property(signalsArb, fc.integer({ min: 1, max: 6 }), (signals, delay) => {
+          const all = replayMembership({ signals, from: 5, to: 50, delay });
+          for (const asset of ["AAVE", "COMP", "UNI"]) {
+            const alone = replayMembership({ signals: signals.filter((s) => s.asset === asset), from: 5, to: 50, delay });
+            expect(all.executed.filter((e) => e.asset === asset)).to.deep.equal(alone.executed);
+            expect(all.cancelled.filter((e) => e.asset === asset)).to.deep.equal(alone.cancelled);
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it("alternates ADD and REMOVE per asset, each executed exactly D days after a signal inside the window", function () {
+      fc.assert(
+        fc.property(signalsArb, fc.integer({ min: 1, max: 6 }), (signals, delay) => {
+          const r = replayMembership({ signals, from: 5, to: 50, delay });
+          for (const asset of ["AAVE", "COMP", "UNI"]) {
+            const kinds = r.executed.filter((e) => e.asset === asset).map((e) => e.kind);
+            kinds.forEach((k, i) => expect(k).to.equal(i % 2 === 0 ? "ADD" : "REMOVE"));
+          }
+          for (const e of r.executed) {
+            expect(e.day).to.equal(e.signalDay + delay);
+            expect(e.signalDay).to.be.within(5, 50);
+            expect(e.day).to.be.at.most(50);
+            const zone = e.kind === "ADD" ? "OPPORTUNITY" : "DANGER";
+            expect(signals.some((x) => x.asset === e.asset && x.day === e.signalDay && x.zone === zone)).to.equal(true);
+          }
+        }),
+        { numRuns: 300 },
+      );
     });
   });
 });
