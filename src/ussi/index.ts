@@ -5,3 +5,4 @@ export * from "./nav";
 export * from "./funding";
 export * from "./weights";
 export * from "./backtest";
+export * from "./positions";
