@@ -6,6 +6,8 @@ import { renderSvg } from "../src/lib/chart";
 import {
   SAMPLE_WEIGHTS,
   backtestJson,
+  dailyPriceFn,
+  loadDailyPrices,
   dailySeries,
   formatIsoSecond,
   liquidBuffer,
@@ -60,6 +62,7 @@ interface BacktestArgs {
   driftTolerance: string;
   buffer: string;
   weights?: string;
+  prices?: string;
   json: boolean;
   plot?: string;
 }
@@ -73,6 +76,7 @@ task("ussi:backtest", "Backtests the USSI hedged book over funding-rate history 
   .addOptionalParam("driftTolerance", "Hedge rebalance when |net delta| of any asset exceeds this fraction of NAV", "0.02")
   .addOptionalParam("buffer", "Liquid buffer held in cash, fraction of NAV", "0.05")
   .addOptionalParam("weights", "JSON file symbol -> weight (fraction numbers or WAD strings); default: the SAMPLE MAG7 vector")
+  .addOptionalParam("prices", "Directory of <sym>.csv daily prices (date,price_usd, e.g. ../shared/data/marketcap); default: constant prices")
   .addOptionalParam("plot", "Write an SVG chart of NAV to this file")
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: BacktestArgs) =>
@@ -98,6 +102,7 @@ task("ussi:backtest", "Backtests the USSI hedged book over funding-rate history 
         perpCostBps,
         driftToleranceWad,
         bufferWad,
+        ...(args.prices !== undefined ? { price: dailyPriceFn(loadDailyPrices(args.prices, Object.keys(weights))) } : {}),
       });
 
       if (args.plot !== undefined) {
@@ -126,6 +131,7 @@ task("ussi:backtest", "Backtests the USSI hedged book over funding-rate history 
         ["funding data", args.funding],
         ["period (UTC)", `${formatIsoSecond(result.start)} .. ${formatIsoSecond(result.end)} (${result.years.toFixed(3)} y)`],
         ["weights", args.weights ?? "SAMPLE MAG7 vector (src/ussi/weights.ts)"],
+        ["prices", args.prices ?? "constant (no price path)"],
         ["initial NAV (USD)", usd(result.initialNav)],
         ["final NAV (USD)", usd(result.finalNav)],
         ["annualised yield (ln, /yr)", pct(result.annualisedYield)],

@@ -6,3 +6,4 @@ export * from "./funding";
 export * from "./weights";
 export * from "./backtest";
 export * from "./positions";
+export * from "./prices";

@@ -1,11 +1,22 @@
 import { expect } from "chai";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import hre from "hardhat";
-import { SAMPLE_WEIGHTS, backtestJson, loadFundingDir, navReport, parsePositions, parseWeights, runBacktest } from "../../src/ussi";
+import {
+  SAMPLE_WEIGHTS,
+  WAD,
+  backtestJson,
+  dailyPriceFn,
+  loadDailyPrices,
+  loadFundingDir,
+  navReport,
+  parsePositions,
+  parseWeights,
+  runBacktest,
+} from "../../src/ussi";
 
 const ROOT = resolve(__dirname, "../..");
 const SAMPLE = join(ROOT, "sample/funding");
@@ -71,6 +82,26 @@ describe("ussi:backtest task", function () {
     expect(got.totalPerpCostsUsd).to.be.greaterThan(0);
     // SOL starts 2024-02-15: held only from the March reconstitution
     expect(want.fundingBySymbol["SOL"]).to.not.equal(0n);
+  });
+
+  it("uses a daily price path with --prices, equal to the pure backtest", async () => {
+    const prices = join(tmp, "prices");
+    mkdirSync(prices);
+    const rows = ["date,price_usd"];
+    for (let d = 0; d < 40; d++) rows.push(`${new Date(Date.UTC(2023, 11, 31 + d)).toISOString().slice(0, 10)},${40000 + 500 * Math.sin(d)}`);
+    writeFileSync(join(prices, "btc.csv"), rows.join("\n"));
+    const weightsFile = join(tmp, "btc.json");
+    writeFileSync(weightsFile, JSON.stringify({ BTC: 1 }));
+    const got = JSON.parse(await runTask("ussi:backtest", { funding: SAMPLE, weights: weightsFile, prices, from: "2024-01-01", to: "2024-02-05", json: true }));
+    const want = runBacktest({
+      funding: loadFundingDir(SAMPLE, ["BTC"]),
+      weights: { BTC: WAD },
+      from: T("2024-01-01T00:00:00Z"),
+      to: T("2024-02-06T00:00:00Z"),
+      price: dailyPriceFn(loadDailyPrices(prices, ["BTC"])),
+    });
+    expect(got).to.deep.equal(roundTrip(backtestJson(want)));
+    await expect(runTask("ussi:backtest", { funding: SAMPLE, weights: weightsFile, prices, json: true })).to.be.rejectedWith(/no price for BTC dated 2024-02-09 \(the data covers 2023-12-31..2024-02-08\)/);
   });
 
   it("prints a table with the report rows when --json is not given", async () => {
