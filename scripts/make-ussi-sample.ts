@@ -25,7 +25,11 @@ const PROFILE: Record<string, { mean: number; noise: number; pinned: number; fir
 };
 
 /** SOL moves to 4h, then 2h funding in this window (like Binance in Nov 2022); 8h again after it. */
-const SOL_IRREGULAR = { from: Date.parse("2024-06-10T00:00:00Z") / 1000, switch2h: Date.parse("2024-06-11T00:00:00Z") / 1000, to: Date.parse("2024-06-12T00:00:00Z") / 1000 };
+const SOL_IRREGULAR = {
+  from: Date.parse("2024-06-10T00:00:00Z") / 1000,
+  switch2h: Date.parse("2024-06-11T00:00:00Z") / 1000,
+  to: Date.parse("2024-06-12T00:00:00Z") / 1000,
+};
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

@@ -76,7 +76,10 @@ task("ussi:backtest", "Backtests the USSI hedged book over funding-rate history 
   .addOptionalParam("driftTolerance", "Hedge rebalance when |net delta| of any asset exceeds this fraction of NAV", "0.02")
   .addOptionalParam("buffer", "Liquid buffer held in cash, fraction of NAV", "0.05")
   .addOptionalParam("weights", "JSON file symbol -> weight (fraction numbers or WAD strings); default: the SAMPLE MAG7 vector")
-  .addOptionalParam("prices", "Directory of <sym>.csv daily prices (date,price_usd, e.g. ../shared/data/marketcap); default: constant prices")
+  .addOptionalParam(
+    "prices",
+    "Directory of <sym>.csv daily prices (date,price_usd, e.g. ../shared/data/marketcap); default: constant prices"
+  )
   .addOptionalParam("plot", "Write an SVG chart of NAV to this file")
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: BacktestArgs) =>
@@ -144,14 +147,14 @@ task("ussi:backtest", "Backtests the USSI hedged book over funding-rate history 
         ["funding received (USD)", usd(result.totalFunding)],
         ["fees (USD)", `${usd(result.totalFees)} (${feeBpsPerYear} bps/yr)`],
         ["perp trading costs (USD)", `${usd(result.totalPerpCosts)} (${perpCostBps} bps/trade)`],
-        ["drift tolerance / buffer", `${pct(wadToNumber(driftToleranceWad))} / ${pct(wadToNumber(bufferWad))} of NAV`],
+        ["drift tolerance / buffer", `${pct(wadToNumber(driftToleranceWad))} / ${pct(wadToNumber(bufferWad))} of NAV`]
       );
       const bySymbol = new Table({ head: ["symbol", "funding received (USD)"] });
       for (const [s, v] of Object.entries(result.fundingBySymbol)) bySymbol.push([s, usd(v)]);
       console.log(table.toString());
       console.log(bySymbol.toString());
       if (args.plot !== undefined) console.log(`NAV chart written to ${args.plot}`);
-    }),
+    })
   );
 
 interface NavArgs {
@@ -202,9 +205,9 @@ task("ussi:nav", "Computes the (unsigned) USSI NAV report from a positions JSON 
         ["cash (USD)", usd(breakdown.cash)],
         ["max |net delta| (bps of NAV)", report.netDeltaBps.toString()],
         ["hedge rebalance due", drift.rebalance ? `yes (${drift.breaches.join(", ")})` : "no"],
-        ["buffer target / available (USD)", `${usd(buffer.target)} / ${usd(buffer.available)}`],
+        ["buffer target / available (USD)", `${usd(buffer.target)} / ${usd(buffer.available)}`]
       );
       console.log(table.toString());
       if (tolerance !== DEFAULT_DRIFT_TOLERANCE_WAD || bufferWad !== DEFAULT_BUFFER_WAD) console.log("(non-default tolerance or buffer)");
-    }),
+    })
   );

@@ -31,7 +31,15 @@
 import { InputError } from "../lib/errors";
 import { BPS, WAD, YEAR_SECONDS, divCeil, divFloor, numberToWad, wadMulCeil, wadMulFloor, wadToNumber } from "./fixed";
 import { type FundingSeries, formatIsoSecond } from "./funding";
-import { type Book, DEFAULT_DRIFT_TOLERANCE_WAD, type PerpPosition, applyPerpTrade, detectDrift, fundingPayment, hedgeOrders } from "./hedge";
+import {
+  type Book,
+  DEFAULT_DRIFT_TOLERANCE_WAD,
+  type PerpPosition,
+  applyPerpTrade,
+  detectDrift,
+  fundingPayment,
+  hedgeOrders,
+} from "./hedge";
 import { DEFAULT_BUFFER_WAD, type NavReport, navBreakdown, navReport } from "./nav";
 import { renormalise } from "./weights";
 
@@ -135,7 +143,11 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   }
   const events = [...times].sort((a, b) => a - b);
   if (events.length === 0) {
-    throw new InputError(`no settlement of ${symbols.join(", ")} between ${formatIsoSecond(start)} and ${Number.isFinite(limit) ? formatIsoSecond(limit) : "the end"}`);
+    throw new InputError(
+      `no settlement of ${symbols.join(", ")} between ${formatIsoSecond(start)} and ${
+        Number.isFinite(limit) ? formatIsoSecond(limit) : "the end"
+      }`
+    );
   }
   const lastEvent = events.at(-1)!;
   // one interval after the last settlement: the step before it in its own series (8h if alone)
@@ -144,7 +156,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
       const st = funding[s]!.settlements;
       const i = st.findIndex((x) => x.time === lastEvent);
       return i > 0 ? lastEvent - st[i - 1]!.time : i === 0 ? 8 * 3600 : 0;
-    }),
+    })
   );
   const end = Math.min(limit, lastEvent + lastStep);
 
@@ -365,4 +377,3 @@ export function backtestJson(r: BacktestResult): Record<string, unknown> {
     navSeries: dailySeries(r.series).map((p) => ({ time: formatIsoSecond(p.time), navUsd: usd(p.nav) })),
   };
 }
-

@@ -52,7 +52,9 @@ function toSettlements(rows: CsvRow[], source: string): FundingSettlement[] {
     const rateWad = parseWad(row.values["funding_rate"] ?? "", `${where}: column "funding_rate"`);
     if (previous !== undefined && time <= previous.time) {
       const what = time === previous.time ? "duplicates" : "is earlier than";
-      throw new InputError(`${where}: time ${formatIsoSecond(time)} ${what} line ${previous.line}; rows must be strictly increasing in time`);
+      throw new InputError(
+        `${where}: time ${formatIsoSecond(time)} ${what} line ${previous.line}; rows must be strictly increasing in time`
+      );
     }
     previous = { time, line: row.line };
     out.push({ time, rateWad, rate: Number(row.values["funding_rate"]) });

@@ -76,7 +76,7 @@ export function netDeltas(book: Book, prices: Prices, nav: bigint): AssetDelta[]
     const spotQty = book.spot[symbol] ?? 0n;
     const perpQty = book.perp[symbol]?.size ?? 0n;
     const deltaQty = spotQty + perpQty;
-    const price = deltaQty === 0n ? (prices[symbol] ?? 0n) : priceOf(prices, symbol);
+    const price = deltaQty === 0n ? prices[symbol] ?? 0n : priceOf(prices, symbol);
     const exposure = deltaQty * price; // {1e36 USD}
     return {
       symbol,
@@ -164,7 +164,7 @@ export function applyPerpTrade(position: PerpPosition, change: bigint, price: bi
   if (price <= 0n) throw new InputError(`trade price must be positive, got ${price}`);
   const { size, entryPrice } = position;
   if (change === 0n) return { position, realisedPnl: 0n };
-  if (size === 0n || (size > 0n) === (change > 0n)) {
+  if (size === 0n || size > 0n === change > 0n) {
     const newSize = size + change;
     // weighted average entry {1e18 USD/coin}, rounded down
     const entry = divFloor(abs(size) * entryPrice + abs(change) * price, abs(newSize));

@@ -53,7 +53,8 @@ export function parsePositions(value: unknown, where: string): PositionsInput {
   const cash = decimal(v["cash"] ?? "0", `${where}: cash`, true);
   const fundingAccrued = decimal(v["fundingAccrued"] ?? "0", `${where}: fundingAccrued`, true);
   const assets = v["assets"];
-  if (typeof assets !== "object" || assets === null || Array.isArray(assets)) throw new InputError(`${where}: assets must be an object of symbol -> position`);
+  if (typeof assets !== "object" || assets === null || Array.isArray(assets))
+    throw new InputError(`${where}: assets must be an object of symbol -> position`);
   const spot: Record<string, bigint> = {};
   const perp: Record<string, PerpPosition> = {};
   const prices: Record<string, bigint> = {};

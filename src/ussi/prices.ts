@@ -61,7 +61,9 @@ export function dailyPriceFn(prices: Readonly<Record<string, DailyPrices>>): (sy
     const price = series.byDay.get(day);
     if (price === undefined) {
       throw new InputError(
-        `${series.source}: no price for ${symbol} dated ${formatDay(day)} (the data covers ${formatDay(series.first)}..${formatDay(series.last)}); narrow --from/--to`,
+        `${series.source}: no price for ${symbol} dated ${formatDay(day)} (the data covers ${formatDay(series.first)}..${formatDay(
+          series.last
+        )}); narrow --from/--to`
       );
     }
     return price;

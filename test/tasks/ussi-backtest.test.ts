@@ -88,11 +88,14 @@ describe("ussi:backtest task", function () {
     const prices = join(tmp, "prices");
     mkdirSync(prices);
     const rows = ["date,price_usd"];
-    for (let d = 0; d < 40; d++) rows.push(`${new Date(Date.UTC(2023, 11, 31 + d)).toISOString().slice(0, 10)},${40000 + 500 * Math.sin(d)}`);
+    for (let d = 0; d < 40; d++)
+      rows.push(`${new Date(Date.UTC(2023, 11, 31 + d)).toISOString().slice(0, 10)},${40000 + 500 * Math.sin(d)}`);
     writeFileSync(join(prices, "btc.csv"), rows.join("\n"));
     const weightsFile = join(tmp, "btc.json");
     writeFileSync(weightsFile, JSON.stringify({ BTC: 1 }));
-    const got = JSON.parse(await runTask("ussi:backtest", { funding: SAMPLE, weights: weightsFile, prices, from: "2024-01-01", to: "2024-02-05", json: true }));
+    const got = JSON.parse(
+      await runTask("ussi:backtest", { funding: SAMPLE, weights: weightsFile, prices, from: "2024-01-01", to: "2024-02-05", json: true })
+    );
     const want = runBacktest({
       funding: loadFundingDir(SAMPLE, ["BTC"]),
       weights: { BTC: WAD },
@@ -101,12 +104,21 @@ describe("ussi:backtest task", function () {
       price: dailyPriceFn(loadDailyPrices(prices, ["BTC"])),
     });
     expect(got).to.deep.equal(roundTrip(backtestJson(want)));
-    await expect(runTask("ussi:backtest", { funding: SAMPLE, weights: weightsFile, prices, json: true })).to.be.rejectedWith(/no price for BTC dated 2024-02-09 \(the data covers 2023-12-31..2024-02-08\)/);
+    await expect(runTask("ussi:backtest", { funding: SAMPLE, weights: weightsFile, prices, json: true })).to.be.rejectedWith(
+      /no price for BTC dated 2024-02-09 \(the data covers 2023-12-31..2024-02-08\)/
+    );
   });
 
   it("prints a table with the report rows when --json is not given", async () => {
     const out = await runTask("ussi:backtest", { funding: SAMPLE });
-    for (const row of ["annualised yield", "annualised volatility", "maximum drawdown", "hedge rebalances on drift", "fees (USD)", "perp trading costs (USD)"]) {
+    for (const row of [
+      "annualised yield",
+      "annualised volatility",
+      "maximum drawdown",
+      "hedge rebalances on drift",
+      "fees (USD)",
+      "perp trading costs (USD)",
+    ]) {
       expect(out).to.include(row);
     }
   });
@@ -147,10 +159,14 @@ describe("ussi:backtest task", function () {
   });
 
   it("keeps stdout pure JSON when run from the command line", async function () {
-    const { stdout } = await promisify(execFile)("npx", ["hardhat", "ussi:backtest", "--funding", SAMPLE, "--json", "--from", "2024-03-01", "--to", "2024-03-31"], {
-      cwd: ROOT,
-      env: { ...process.env, CI: "true" },
-    });
+    const { stdout } = await promisify(execFile)(
+      "npx",
+      ["hardhat", "ussi:backtest", "--funding", SAMPLE, "--json", "--from", "2024-03-01", "--to", "2024-03-31"],
+      {
+        cwd: ROOT,
+        env: { ...process.env, CI: "true" },
+      }
+    );
     const parsed = JSON.parse(stdout);
     expect(parsed.start).to.equal("2024-03-01T00:00:00Z");
     expect(parsed.navSeries).to.have.length.greaterThan(25);

@@ -29,8 +29,26 @@ const HALF = WAD / 2n;
 //   01 16:00  -0.001   0.001    -0.5                   +0.5                   1002.0
 //   02 00:00  0        0.002    0                      +1.0                   1003.0
 // Funding is always on the 500-coin perps (the sweeps buy spot, the perps stay put unless drift).
-const A = parseFundingCsv(csv([["2024-01-01T00:00:00Z", "0.001"], ["2024-01-01T08:00:00Z", "0.002"], ["2024-01-01T16:00:00Z", "-0.001"], ["2024-01-02T00:00:00Z", "0"]]), "A", "a.csv");
-const B = parseFundingCsv(csv([["2024-01-01T00:00:00Z", "0"], ["2024-01-01T08:00:00Z", "0.001"], ["2024-01-01T16:00:00Z", "0.001"], ["2024-01-02T00:00:00Z", "0.002"]]), "B", "b.csv");
+const A = parseFundingCsv(
+  csv([
+    ["2024-01-01T00:00:00Z", "0.001"],
+    ["2024-01-01T08:00:00Z", "0.002"],
+    ["2024-01-01T16:00:00Z", "-0.001"],
+    ["2024-01-02T00:00:00Z", "0"],
+  ]),
+  "A",
+  "a.csv"
+);
+const B = parseFundingCsv(
+  csv([
+    ["2024-01-01T00:00:00Z", "0"],
+    ["2024-01-01T08:00:00Z", "0.001"],
+    ["2024-01-01T16:00:00Z", "0.001"],
+    ["2024-01-02T00:00:00Z", "0.002"],
+  ]),
+  "B",
+  "b.csv"
+);
 const tiny: BacktestOptions = {
   funding: { A, B },
   weights: { A: HALF, B: HALF },
@@ -67,7 +85,7 @@ describe("ussi/backtest", () => {
       expect(r.totalFunding).to.equal(e18(3));
       expect(r.finalNav).to.equal(e18(1003) - r.totalFees);
       // each 8h accrual on the NAV before that settlement's funding (float reference)
-      const k = 0.01 * (8 * 3600) / (365 * 86400);
+      const k = (0.01 * (8 * 3600)) / (365 * 86400);
       let nav = 1000.5;
       let fees = 0;
       for (const funding of [1.5, 0, 1.0, 0]) {
@@ -104,8 +122,25 @@ describe("ussi/backtest", () => {
     });
 
     it("excludes a symbol until the first reconstitution after its series starts, renormalising the others", () => {
-      const a = parseFundingCsv(csv([["2024-01-31T08:00:00Z", "0.001"], ["2024-01-31T16:00:00Z", "0.001"], ["2024-02-01T00:00:00Z", "0.001"], ["2024-02-01T08:00:00Z", "0.001"]]), "A", "a.csv");
-      const b = parseFundingCsv(csv([["2024-01-31T16:00:00Z", "0.001"], ["2024-02-01T00:00:00Z", "0.001"], ["2024-02-01T08:00:00Z", "0.001"]]), "B", "b.csv");
+      const a = parseFundingCsv(
+        csv([
+          ["2024-01-31T08:00:00Z", "0.001"],
+          ["2024-01-31T16:00:00Z", "0.001"],
+          ["2024-02-01T00:00:00Z", "0.001"],
+          ["2024-02-01T08:00:00Z", "0.001"],
+        ]),
+        "A",
+        "a.csv"
+      );
+      const b = parseFundingCsv(
+        csv([
+          ["2024-01-31T16:00:00Z", "0.001"],
+          ["2024-02-01T00:00:00Z", "0.001"],
+          ["2024-02-01T08:00:00Z", "0.001"],
+        ]),
+        "B",
+        "b.csv"
+      );
       const r = runBacktest({ ...tiny, funding: { A: a, B: b } });
       // Jan: A holds 100% (1000 short): +1, +1, +1 (Feb 1 00:00 earned before the reconstitution)
       // Feb 1 00:00 reconstitution at NAV 1003: 501.5 each; Feb 1 08:00: +0.5015 each
@@ -116,9 +151,16 @@ describe("ussi/backtest", () => {
 
     it("earns every settlement of an irregular (4h/2h) window: funding = size * sum of rates", () => {
       const sol = parseFundingCsv(
-        csv([["2022-11-09T16:00:00Z", "0.0001"], ["2022-11-09T20:00:00Z", "-0.02"], ["2022-11-10T00:00:00Z", "-0.02"], ["2022-11-10T02:00:00Z", "-0.005"], ["2022-11-10T04:00:00Z", "-0.005"], ["2022-11-10T08:00:00Z", "0.0001"]]),
+        csv([
+          ["2022-11-09T16:00:00Z", "0.0001"],
+          ["2022-11-09T20:00:00Z", "-0.02"],
+          ["2022-11-10T00:00:00Z", "-0.02"],
+          ["2022-11-10T02:00:00Z", "-0.005"],
+          ["2022-11-10T04:00:00Z", "-0.005"],
+          ["2022-11-10T08:00:00Z", "0.0001"],
+        ]),
         "SOL",
-        "sol.csv",
+        "sol.csv"
       );
       const r = runBacktest({ ...tiny, funding: { SOL: sol }, weights: { SOL: WAD } });
       expect(r.totalFunding).to.equal(e18(1000 * -0.0498));
@@ -141,7 +183,8 @@ describe("ussi/backtest", () => {
 
   describe("#maxDrawdown / #annualisedVolatility", () => {
     const pts = (navs: number[]): NavPoint[] => navs.map((n, i) => ({ time: i * 86_400, nav: e18(n) }));
-    it("returns the largest fall from a running peak", () => expect(maxDrawdown(pts([100, 110, 99, 105, 88, 120]))).to.be.closeTo(0.2, 1e-12));
+    it("returns the largest fall from a running peak", () =>
+      expect(maxDrawdown(pts([100, 110, 99, 105, 88, 120]))).to.be.closeTo(0.2, 1e-12));
     it("returns 0 for a rising series", () => expect(maxDrawdown(pts([1, 2, 3]))).to.equal(0));
     it("returns the sample stdev of daily log returns * sqrt(365)", () => {
       const navs = [100, 101, 100, 102];
@@ -165,7 +208,14 @@ describe("ussi/backtest", () => {
     });
     const btcYear = (year: number, drift: bigint) => {
       const funding = { BTC: all["BTC"]! };
-      return runBacktest({ funding, weights: { BTC: WAD }, from: T(`${year}-01-01T00:00:00Z`), to: T(`${year + 1}-01-01T00:00:00Z`), bufferWad: 0n, driftToleranceWad: drift });
+      return runBacktest({
+        funding,
+        weights: { BTC: WAD },
+        from: T(`${year}-01-01T00:00:00Z`),
+        to: T(`${year + 1}-01-01T00:00:00Z`),
+        bufferWad: 0n,
+        driftToleranceWad: drift,
+      });
     };
 
     it("returns a BTC-only 2021 yield close to the data README's 30.6%/yr", () => {
@@ -182,7 +232,11 @@ describe("ussi/backtest", () => {
     it("compounds exactly as prod(1 + rate) when the hedge follows every settlement (tolerance 0)", () => {
       const r = btcYear(2021, 0n);
       // independent reference straight from the file text
-      const rows = readFileSync(join(dir, "binance_BTCUSDT.csv"), "utf8").trim().split("\n").slice(1).filter((l) => l.startsWith("2021-"));
+      const rows = readFileSync(join(dir, "binance_BTCUSDT.csv"), "utf8")
+        .trim()
+        .split("\n")
+        .slice(1)
+        .filter((l) => l.startsWith("2021-"));
       expect(rows).to.have.length(1095);
       const growth = rows.reduce((g, l) => g * (1 + Number(l.split(",")[1])), 1);
       expect(Number(r.finalNav) / Number(r.initialNav)).to.be.closeTo(growth, 1e-9);
@@ -191,8 +245,18 @@ describe("ussi/backtest", () => {
     it("returns about the README's equal-weight 7-coin averages (2021 +35.0%/yr, 2022 -6.2%/yr)", () => {
       const funding = all;
       const eq = Object.fromEntries(USSI_SAMPLE_SYMBOLS.map((s) => [s, WAD / 7n + (s === "BTC" ? WAD % 7n : 0n)]));
-      for (const [year, want] of [[2021, 0.35], [2022, -0.062]] as const) {
-        const r = runBacktest({ funding, weights: eq, from: T(`${year}-01-01T00:00:00Z`), to: T(`${year + 1}-01-01T00:00:00Z`), bufferWad: 0n, driftToleranceWad: 0n });
+      for (const [year, want] of [
+        [2021, 0.35],
+        [2022, -0.062],
+      ] as const) {
+        const r = runBacktest({
+          funding,
+          weights: eq,
+          from: T(`${year}-01-01T00:00:00Z`),
+          to: T(`${year + 1}-01-01T00:00:00Z`),
+          bufferWad: 0n,
+          driftToleranceWad: 0n,
+        });
         expect(r.annualisedYield, String(year)).to.be.closeTo(want, 0.01);
       }
     });

@@ -44,6 +44,7 @@ describe("ussi/fixed", () => {
   describe("#numberToWad/#wadToNumber", () => {
     it("converts 0.1 exactly through its shortest decimal", () => expect(numberToWad(0.1, "x")).to.equal(10n ** 17n));
     it("converts a tiny exponent-form float", () => expect(numberToWad(1e-7, "x")).to.equal(10n ** 11n));
-    it("round-trips a USD amount to float", () => expect(wadToNumber(-1_234_567_890_123_456_789_000n)).to.be.closeTo(-1234.567890123456789, 1e-9));
+    it("round-trips a USD amount to float", () =>
+      expect(wadToNumber(-1_234_567_890_123_456_789_000n)).to.be.closeTo(-1234.567890123456789, 1e-9));
   });
 });

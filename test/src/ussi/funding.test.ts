@@ -17,15 +17,24 @@ describe("ussi/funding", () => {
       ]);
     });
     const bad: Array<[string, string, RegExp]> = [
-      ["a duplicate time", "time,funding_rate\n2021-01-01T00:00:00Z,0.0001\n2021-01-01T00:00:00Z,0.0001\n", /f\.csv:3: .*duplicates line 2/],
-      ["an earlier time", "time,funding_rate\n2021-01-01T08:00:00Z,0.0001\n2021-01-01T00:00:00Z,0.0001\n", /f\.csv:3: .*earlier than line 2/],
+      [
+        "a duplicate time",
+        "time,funding_rate\n2021-01-01T00:00:00Z,0.0001\n2021-01-01T00:00:00Z,0.0001\n",
+        /f\.csv:3: .*duplicates line 2/,
+      ],
+      [
+        "an earlier time",
+        "time,funding_rate\n2021-01-01T08:00:00Z,0.0001\n2021-01-01T00:00:00Z,0.0001\n",
+        /f\.csv:3: .*earlier than line 2/,
+      ],
       ["a bad time", "time,funding_rate\n2021-01-01 00:00,0.0001\n", /f\.csv:2: column "time"/],
       ["an impossible date", "time,funding_rate\n2021-02-30T00:00:00Z,0.0001\n", /f\.csv:2/],
       ["a bad rate", "time,funding_rate\n2021-01-01T00:00:00Z,abc\n", /f\.csv:2: column "funding_rate"/],
       ["a missing column", "time,rate\n2021-01-01T00:00:00Z,0.0001\n", /missing column\(s\) funding_rate/],
     ];
     for (const [name, text, re] of bad) {
-      it(`throws an InputError naming file:line on ${name}`, () => expect(() => parseFundingCsv(text, "X", "f.csv")).to.throw(InputError, re));
+      it(`throws an InputError naming file:line on ${name}`, () =>
+        expect(() => parseFundingCsv(text, "X", "f.csv")).to.throw(InputError, re));
     }
   });
 
@@ -67,7 +76,8 @@ describe("ussi/funding", () => {
     writeFileSync(join(dir, "bitmex_XBTUSD.csv"), "time,funding_rate\n");
     it("lists the binance_<SYM>USDT.csv symbols", () => expect(fundingSymbolsIn(dir)).to.deep.equal(["BTC", "ETH"]));
     it("loads the requested symbols", () => expect(loadFundingDir(dir, ["BTC"])["BTC"]!.settlements).to.have.length(1));
-    it("throws naming the missing file", () => expect(() => loadFundingDir(dir, ["BTC", "SOL"])).to.throw(InputError, /binance_SOLUSDT\.csv/));
+    it("throws naming the missing file", () =>
+      expect(() => loadFundingDir(dir, ["BTC", "SOL"])).to.throw(InputError, /binance_SOLUSDT\.csv/));
     it("throws on an empty series", () => expect(() => loadFundingDir(dir, ["ETH"])).to.throw(InputError, /no settlements/));
     it("throws on a missing directory", () => expect(() => loadFundingDir(join(dir, "nope"), ["BTC"])).to.throw(InputError, /not found/));
   });

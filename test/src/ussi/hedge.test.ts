@@ -29,7 +29,10 @@ describe("ussi/hedge", () => {
   describe("#hedgeSizes", () => {
     // hand table: spot coins -> short perp coins of the same quantity
     const cases: Array<[Record<string, number>, Record<string, number>]> = [
-      [{ BTC: 1.5, ETH: 20 }, { BTC: -1.5, ETH: -20 }],
+      [
+        { BTC: 1.5, ETH: 20 },
+        { BTC: -1.5, ETH: -20 },
+      ],
       [{ SOL: 0 }, { SOL: 0 }],
       [{ DOGE: 123456.789 }, { DOGE: -123456.789 }],
     ];
@@ -69,9 +72,19 @@ describe("ussi/hedge", () => {
       // 0.4 BTC * 50,000 = 20,000 = exactly 2% -> not above
       ["returns no rebalance at exactly the tolerance", book({ BTC: 10.4 }, { BTC: -10 }), false, []],
       // 0.400000000000000001 BTC -> $20,000.00000000000005 > 2%
-      ["returns a rebalance 1 wei of coin above the tolerance", book({ BTC: "10.400000000000000001" as unknown as number }, { BTC: -10 }), true, ["BTC"]],
+      [
+        "returns a rebalance 1 wei of coin above the tolerance",
+        book({ BTC: "10.400000000000000001" as unknown as number }, { BTC: -10 }),
+        true,
+        ["BTC"],
+      ],
       // short side: ETH -10.000000000000000001 * 2000 just below -2%
-      ["returns a rebalance when net short just beyond the tolerance", book({ ETH: 90 }, { ETH: "-100.000000000000000001" as unknown as number }), true, ["ETH"]],
+      [
+        "returns a rebalance when net short just beyond the tolerance",
+        book({ ETH: 90 }, { ETH: "-100.000000000000000001" as unknown as number }),
+        true,
+        ["ETH"],
+      ],
       ["returns a rebalance when ANY asset breaches", book({ BTC: 10, ETH: 111 }, { BTC: -10, ETH: -100 }), true, ["ETH"]],
     ];
     for (const [name, b, rebalance, breaches] of cases) {
@@ -101,7 +114,9 @@ describe("ussi/hedge", () => {
       ]);
     });
     it("returns a full short for an unhedged asset", () => {
-      expect(hedgeOrders(book({ ADA: 1000 }, {}))).to.deep.equal([{ symbol: "ADA", side: "sell", size: e18(1000), perpChange: e18(-1000) }]);
+      expect(hedgeOrders(book({ ADA: 1000 }, {}))).to.deep.equal([
+        { symbol: "ADA", side: "sell", size: e18(1000), perpChange: e18(-1000) },
+      ]);
     });
   });
 

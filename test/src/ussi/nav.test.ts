@@ -20,7 +20,13 @@ describe("ussi/nav", () => {
   describe("#navBreakdown", () => {
     it("returns spot value, perp PnL, funding and cash that sum to NAV (hand-worked)", () => {
       const b = navBreakdown(book, prices);
-      expect(b).to.deep.equal({ spotValue: e18(130_000), perpPnl: e18(-3_100), fundingAccrued: e18(120.5), cash: e18(7_000), nav: e18(134_020.5) });
+      expect(b).to.deep.equal({
+        spotValue: e18(130_000),
+        perpPnl: e18(-3_100),
+        fundingAccrued: e18(120.5),
+        cash: e18(7_000),
+        nav: e18(134_020.5),
+      });
       expect(b.spotValue + b.perpPnl + b.fundingAccrued + b.cash).to.equal(b.nav);
     });
     it("throws when an asset with a position has no price", () => {
@@ -44,7 +50,13 @@ describe("ussi/nav", () => {
       });
     });
     it("rounds NAV per token down", () => {
-      const r = navReport({ book: { spot: {}, perp: {}, cash: 10n * WAD, fundingAccrued: 0n }, prices: {}, supply: 3n * WAD, round: 0n, timestamp: 0n });
+      const r = navReport({
+        book: { spot: {}, perp: {}, cash: 10n * WAD, fundingAccrued: 0n },
+        prices: {},
+        supply: 3n * WAD,
+        round: 0n,
+        timestamp: 0n,
+      });
       expect(r.navPerToken).to.equal(3_333_333_333_333_333_333n);
     });
     it("throws on zero supply and on a non-positive NAV", () => {
@@ -55,16 +67,35 @@ describe("ussi/nav", () => {
   });
 
   describe("#liquidBuffer", () => {
-    const cases: Array<[string, number, number, bigint | undefined, { target: number; available: number; shortfall: number; excess: number }]> = [
-      ["returns a shortfall when cash is below 5% of NAV", 1_000_000, 30_000, undefined, { target: 50_000, available: 30_000, shortfall: 20_000, excess: 0 }],
-      ["returns an excess when cash is above", 1_000_000, 80_000, undefined, { target: 50_000, available: 80_000, shortfall: 0, excess: 30_000 }],
+    const cases: Array<
+      [string, number, number, bigint | undefined, { target: number; available: number; shortfall: number; excess: number }]
+    > = [
+      [
+        "returns a shortfall when cash is below 5% of NAV",
+        1_000_000,
+        30_000,
+        undefined,
+        { target: 50_000, available: 30_000, shortfall: 20_000, excess: 0 },
+      ],
+      [
+        "returns an excess when cash is above",
+        1_000_000,
+        80_000,
+        undefined,
+        { target: 50_000, available: 80_000, shortfall: 0, excess: 30_000 },
+      ],
       ["uses a configurable buffer", 200_000, 10_000, 10n ** 17n, { target: 20_000, available: 10_000, shortfall: 10_000, excess: 0 }],
       ["treats negative cash as none available", 100_000, -1_000, undefined, { target: 5_000, available: 0, shortfall: 5_000, excess: 0 }],
     ];
     for (const [name, nav, cash, buf, want] of cases) {
       it(name, () => {
         const got = liquidBuffer(e18(nav), e18(cash), buf);
-        expect(got).to.deep.equal({ target: e18(want.target), available: e18(want.available), shortfall: e18(want.shortfall), excess: e18(want.excess) });
+        expect(got).to.deep.equal({
+          target: e18(want.target),
+          available: e18(want.available),
+          shortfall: e18(want.shortfall),
+          excess: e18(want.excess),
+        });
       });
     }
     it("rounds the target up", () => expect(liquidBuffer(19n, 0n).target).to.equal(1n)); // 19 * 0.05 = 0.95 -> 1

@@ -30,6 +30,7 @@ describe("ussi/positions", () => {
       ["a negative spot", { ...good, assets: { BTC: { price: "1", spot: "-1" } } }, /spot must not be negative/],
       ["a bad timestamp", { ...good, timestamp: "yesterday" }, /timestamp/],
     ];
-    for (const [name, value, re] of bad) it(`throws naming the field on ${name}`, () => expect(() => parsePositions(value, "p.json")).to.throw(InputError, re));
+    for (const [name, value, re] of bad)
+      it(`throws naming the field on ${name}`, () => expect(() => parsePositions(value, "p.json")).to.throw(InputError, re));
   });
 });

@@ -21,7 +21,10 @@ describe("ussi/prices", () => {
       expect(price("BTC", T("2020-03-14T00:00:00Z"))).to.equal(e18(5500));
     });
     it("throws naming the symbol and the covered range outside the data", () => {
-      expect(() => price("BTC", T("2020-03-20T00:00:00Z"))).to.throw(InputError, /no price for BTC dated 2020-03-19 .*2020-03-11\.\.2020-03-13/);
+      expect(() => price("BTC", T("2020-03-20T00:00:00Z"))).to.throw(
+        InputError,
+        /no price for BTC dated 2020-03-19 .*2020-03-11\.\.2020-03-13/
+      );
     });
   });
 
@@ -36,15 +39,33 @@ describe("ussi/prices", () => {
       // 1000 coins long spot, 1000 short perp at $1. 00:00 @1: +1.0, sweep buys 1 coin (delta +1).
       // 08:00 @2: delta PnL +1, funding 1000 * 2 * 0.001 = +2 -> NAV 1004.
       const price = (_: string, t: number): bigint => (t < T("2024-01-01T08:00:00Z") ? WAD : 2n * WAD);
-      const r = runBacktest({ funding: { A }, weights: { A: WAD }, bufferWad: 0n, driftToleranceWad: WAD / 2n, initialNav: e18(1000), price });
+      const r = runBacktest({
+        funding: { A },
+        weights: { A: WAD },
+        bufferWad: 0n,
+        driftToleranceWad: WAD / 2n,
+        initialNav: e18(1000),
+        price,
+      });
       expect(r.totalFunding).to.equal(e18(3));
       expect(r.finalNav).to.equal(e18(1004));
     });
     it("changes a fully re-hedged book's NAV by funding only, whatever the prices do", () => {
-      const rows = Array.from({ length: 90 }, (_, i) => `${new Date((T("2024-01-01T00:00:00Z") + i * 8 * 3600) * 1000).toISOString().replace(".000Z", "Z")},${((i % 7) - 2) / 10_000}`);
+      const rows = Array.from(
+        { length: 90 },
+        (_, i) =>
+          `${new Date((T("2024-01-01T00:00:00Z") + i * 8 * 3600) * 1000).toISOString().replace(".000Z", "Z")},${((i % 7) - 2) / 10_000}`
+      );
       const series = parseFundingCsv(["time,funding_rate", ...rows].join("\n"), "A", "a.csv");
       const price = (s: string, t: number): bigint => e18(100 + 40 * Math.sin(t / 50_000) + (s === "B" ? 7 : 0));
-      const r = runBacktest({ funding: { A: series, B: series }, weights: { A: WAD / 2n, B: WAD / 2n }, driftToleranceWad: 0n, perpCostBps: 3, feeBpsPerYear: 20, price });
+      const r = runBacktest({
+        funding: { A: series, B: series },
+        weights: { A: WAD / 2n, B: WAD / 2n },
+        driftToleranceWad: 0n,
+        perpCostBps: 3,
+        feeBpsPerYear: 20,
+        price,
+      });
       const diff = r.finalNav - (r.initialNav + r.totalFunding - r.totalFees - r.totalPerpCosts);
       // only the wei-level rounding of spot trades and marks remains (< 1e-9 USD)
       expect((diff < 0n ? -diff : diff) < 10n ** 9n, `diff ${diff}`).to.equal(true);

@@ -27,7 +27,10 @@ describe("ussi/weights", () => {
       expect(Object.values(w).reduce((a, b) => a + b, 0n)).to.equal(WAD);
     });
     it("returns WAD strings unchanged", () => {
-      expect(parseWeights({ BTC: "700000000000000000", ETH: "300000000000000000" }, "w")).to.deep.equal({ BTC: 7n * 10n ** 17n, ETH: 3n * 10n ** 17n });
+      expect(parseWeights({ BTC: "700000000000000000", ETH: "300000000000000000" }, "w")).to.deep.equal({
+        BTC: 7n * 10n ** 17n,
+        ETH: 3n * 10n ** 17n,
+      });
     });
     const bad: Array<[string, unknown, RegExp]> = [
       ["an array", [0.5], /expected an object/],
@@ -37,7 +40,8 @@ describe("ussi/weights", () => {
       ["a bad symbol", { "B-TC": 1 }, /not a symbol/],
       ["a boolean", { BTC: true }, /BTC must be a number/],
     ];
-    for (const [name, value, re] of bad) it(`throws on ${name}`, () => expect(() => parseWeights(value, "w.json")).to.throw(InputError, re));
+    for (const [name, value, re] of bad)
+      it(`throws on ${name}`, () => expect(() => parseWeights(value, "w.json")).to.throw(InputError, re));
   });
 
   describe("#renormalise", () => {
