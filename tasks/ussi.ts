@@ -20,8 +20,6 @@ import {
   parseWeights,
   runBacktest,
   wadToNumber,
-  DEFAULT_BUFFER_WAD,
-  DEFAULT_DRIFT_TOLERANCE_WAD,
   detectDrift,
 } from "../src/ussi";
 import { fail, readJsonArg, userErrors } from "./lib/args";
@@ -208,6 +206,5 @@ task("ussi:nav", "Computes the (unsigned) USSI NAV report from a positions JSON 
         ["buffer target / available (USD)", `${usd(buffer.target)} / ${usd(buffer.available)}`]
       );
       console.log(table.toString());
-      if (tolerance !== DEFAULT_DRIFT_TOLERANCE_WAD || bufferWad !== DEFAULT_BUFFER_WAD) console.log("(non-default tolerance or buffer)");
     })
   );
