@@ -5,7 +5,9 @@ import { parseDay } from "../src/lib/csv";
 import { renderSvg } from "../src/lib/chart";
 import {
   SAMPLE_WEIGHTS,
+  backtestByYear,
   backtestJson,
+  yearJson,
   dailyPriceFn,
   loadDailyPrices,
   dailySeries,
@@ -62,6 +64,7 @@ interface BacktestArgs {
   weights?: string;
   prices?: string;
   json: boolean;
+  byYear: boolean;
   plot?: string;
 }
 
@@ -80,6 +83,7 @@ task("ussi:backtest", "Backtests the USSI hedged book over funding-rate history 
   )
   .addOptionalParam("plot", "Write an SVG chart of NAV to this file")
   .addFlag("json", "Print only JSON on stdout")
+  .addFlag("byYear", "Also run one independent backtest per calendar year and report them")
   .setAction(async (args: BacktestArgs) =>
     userErrors(async () => {
       if (!args.funding) fail("--funding DIR is required (for a synthetic sample: --funding sample/funding)");
@@ -94,7 +98,7 @@ task("ussi:backtest", "Backtests the USSI hedged book over funding-rate history 
       const weights = args.weights === undefined ? SAMPLE_WEIGHTS : parseWeights(readJsonArg(args.weights, "weights"), args.weights);
 
       const funding = loadFundingDir(args.funding, Object.keys(weights));
-      const result = runBacktest({
+      const options = {
         funding,
         weights,
         ...(from !== undefined ? { from } : {}),
@@ -104,7 +108,9 @@ task("ussi:backtest", "Backtests the USSI hedged book over funding-rate history 
         driftToleranceWad,
         bufferWad,
         ...(args.prices !== undefined ? { price: dailyPriceFn(loadDailyPrices(args.prices, Object.keys(weights))) } : {}),
-      });
+      };
+      const result = runBacktest(options);
+      const years = args.byYear ? backtestByYear(options) : undefined;
 
       if (args.plot !== undefined) {
         const values = dailySeries(result.series).map((p) => ({ time: formatIsoSecond(p.time), nav: wadToNumber(p.nav) }));
@@ -124,7 +130,9 @@ task("ussi:backtest", "Backtests the USSI hedged book over funding-rate history 
       }
 
       if (args.json) {
-        process.stdout.write(JSON.stringify(backtestJson(result)) + "\n");
+        const json = backtestJson(result);
+        if (years !== undefined) json["byYear"] = years.map(yearJson);
+        process.stdout.write(JSON.stringify(json) + "\n");
         return;
       }
       const table = new Table({ head: ["USSI backtest", "value"] });
@@ -151,6 +159,36 @@ task("ussi:backtest", "Backtests the USSI hedged book over funding-rate history 
       for (const [s, v] of Object.entries(result.fundingBySymbol)) bySymbol.push([s, usd(v)]);
       console.log(table.toString());
       console.log(bySymbol.toString());
+      if (years !== undefined) {
+        const head = [
+          "year",
+          "days",
+          "yield (ln)",
+          "CAGR",
+          "volatility",
+          "max DD",
+          "drift rebal.",
+          "fees (USD)",
+          "perp costs (USD)",
+          "funding (USD)",
+        ];
+        const perYear = new Table({ head });
+        for (const { year, result: r } of years) {
+          perYear.push([
+            String(year),
+            ((r.end - r.start) / 86_400).toFixed(1),
+            pct(r.annualisedYield),
+            pct(r.cagr),
+            pct(r.annualisedVolatility),
+            pct(r.maxDrawdown),
+            String(r.driftRebalances),
+            usd(r.totalFees),
+            usd(r.totalPerpCosts),
+            usd(r.totalFunding),
+          ]);
+        }
+        console.log(perYear.toString());
+      }
       if (args.plot !== undefined) console.log(`NAV chart written to ${args.plot}`);
     })
   );

@@ -377,3 +377,31 @@ export function backtestJson(r: BacktestResult): Record<string, unknown> {
     navSeries: dailySeries(r.series).map((p) => ({ time: formatIsoSecond(p.time), navUsd: usd(p.nav) })),
   };
 }
+
+export interface YearResult {
+  readonly year: number;
+  readonly result: BacktestResult;
+}
+
+/**
+ * One independent backtest per UTC calendar year (each from a fresh book with the same options),
+ * clipped to options.from/to and to the data; years without a settlement are left out.
+ */
+export function backtestByYear(options: BacktestOptions): YearResult[] {
+  const whole = runBacktest(options); // validates and fixes the covered window
+  const first = new Date(whole.start * 1000).getUTCFullYear();
+  const last = new Date((whole.end - 1) * 1000).getUTCFullYear();
+  const out: YearResult[] = [];
+  for (let year = first; year <= last; year++) {
+    const from = Math.max(whole.start, Date.UTC(year, 0, 1) / 1000);
+    const to = Math.min(whole.end, Date.UTC(year + 1, 0, 1) / 1000);
+    out.push({ year, result: runBacktest({ ...options, from, to }) });
+  }
+  return out;
+}
+
+/** The per-year summary as plain JSON (no NAV series). */
+export function yearJson(y: YearResult): Record<string, unknown> {
+  const { navSeries: _series, fundingBySymbolUsd: _bySymbol, finalReport: _report, ...summary } = backtestJson(y.result);
+  return { year: y.year, ...summary };
+}

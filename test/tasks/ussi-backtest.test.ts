@@ -8,7 +8,9 @@ import hre from "hardhat";
 import {
   SAMPLE_WEIGHTS,
   WAD,
+  backtestByYear,
   backtestJson,
+  yearJson,
   dailyPriceFn,
   loadDailyPrices,
   loadFundingDir,
@@ -107,6 +109,17 @@ describe("ussi:backtest task", function () {
     await expect(runTask("ussi:backtest", { funding: SAMPLE, weights: weightsFile, prices, json: true })).to.be.rejectedWith(
       /no price for BTC dated 2024-02-09 \(the data covers 2023-12-31..2024-02-08\)/
     );
+  });
+
+  it("adds one entry per calendar year with --by-year, equal to the pure per-year backtest", async () => {
+    const got = JSON.parse(await runTask("ussi:backtest", { funding: SAMPLE, json: true, byYear: true, from: "2024-11-15" }));
+    const years = backtestByYear({
+      funding: loadFundingDir(SAMPLE, Object.keys(SAMPLE_WEIGHTS)),
+      weights: SAMPLE_WEIGHTS,
+      from: T("2024-11-15T00:00:00Z"),
+    });
+    expect(got.byYear).to.deep.equal(roundTrip(years.map(yearJson)));
+    expect(got.byYear.map((y: { year: number }) => y.year)).to.deep.equal([2024]);
   });
 
   it("prints a table with the report rows when --json is not given", async () => {

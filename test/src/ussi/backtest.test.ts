@@ -8,6 +8,7 @@ import {
   type NavPoint,
   WAD,
   annualisedVolatility,
+  backtestByYear,
   backtestJson,
   loadFundingDir,
   maxDrawdown,
@@ -178,6 +179,25 @@ describe("ussi/backtest", () => {
       expect(j.finalNavUsd).to.equal(1003);
       expect(j.finalReport.nav).to.equal(e18(1003).toString());
       expect(j.navSeries.at(-1)).to.deep.equal({ time: "2024-01-02T08:00:00Z", navUsd: 1003 });
+    });
+  });
+
+  describe("#backtestByYear", () => {
+    it("runs one fresh book per calendar year over the covered window", () => {
+      const rows: Array<[string, string]> = [
+        ["2023-12-31T08:00:00Z", "0.001"],
+        ["2023-12-31T16:00:00Z", "0.001"],
+        ["2024-01-01T00:00:00Z", "0.002"],
+        ["2024-01-01T08:00:00Z", "0.002"],
+      ];
+      const s = parseFundingCsv(csv(rows), "A", "a.csv");
+      const years = backtestByYear({ ...tiny, funding: { A: s }, weights: { A: WAD } });
+      expect(years.map((y) => [y.year, y.result.start, y.result.end])).to.deep.equal([
+        [2023, T("2023-12-31T08:00:00Z"), T("2024-01-01T00:00:00Z")],
+        [2024, T("2024-01-01T00:00:00Z"), T("2024-01-01T16:00:00Z")],
+      ]);
+      // each year starts from $1,000: 2023 earns 1000 * 0.002, 2024 earns 1000 * 0.004
+      expect(years.map((y) => y.result.totalFunding)).to.deep.equal([e18(2), e18(4)]);
     });
   });
 
