@@ -176,3 +176,42 @@ export function applyPerpTrade(position: PerpPosition, change: bigint, price: bi
   const newEntry = newSize === 0n ? 0n : abs(change) > abs(size) ? price : entryPrice;
   return { position: { size: newSize, entryPrice: newEntry }, realisedPnl };
 }
+
+export interface TargetPositions {
+  /** Spot coins per asset: floor(floor(w * investable) / price) {1e18 coin}. */
+  readonly spot: Record<string, bigint>;
+  /** The matching short perps (hedgeSizes of spot) {1e18 coin}. */
+  readonly perp: Record<string, bigint>;
+  /** nav - ceil(bufferWad * nav) {1e18 USD}: what goes into the spot leg. */
+  readonly investable: bigint;
+  /** nav minus the spot actually bought (>= the buffer: rounding dust stays in cash) {1e18 USD}. */
+  readonly cash: bigint;
+}
+
+/**
+ * The book a NAV should hold (METHODOLOGY 6): the spot leg at `weights` (WAD, summing to 1e18) of
+ * NAV minus the liquid buffer, each asset hedged by a short perp of the same coin quantity.
+ * Every division rounds down, so the spot bought never exceeds the investable amount.
+ */
+export function targetPositions(
+  weights: Readonly<Record<string, bigint>>,
+  nav: bigint,
+  prices: Prices,
+  bufferWad: bigint
+): TargetPositions {
+  if (nav <= 0n) throw new InputError(`NAV must be positive, got ${nav}`);
+  if (bufferWad < 0n || bufferWad > WAD) throw new InputError(`buffer must be within [0, 1e18], got ${bufferWad}`);
+  const sum = Object.values(weights).reduce((a, w) => a + w, 0n);
+  if (sum !== WAD) throw new InputError(`weights sum to ${sum}, expected exactly ${WAD}`);
+  const investable = nav - divCeil(nav * bufferWad, WAD); // buffer rounded up
+  const spot: Record<string, bigint> = {};
+  let spent = 0n;
+  for (const [symbol, w] of Object.entries(weights)) {
+    if (w < 0n) throw new InputError(`weight of ${symbol} is negative`);
+    const price = priceOf(prices, symbol);
+    const qty = divFloor(divFloor(investable * w, WAD) * WAD, price); // {1e18 coin}, down twice
+    spot[symbol] = qty;
+    spent += divCeil(qty * price, WAD); // {1e18 USD}, cost rounded up
+  }
+  return { spot, perp: hedgeSizes(spot), investable, cash: nav - spent };
+}

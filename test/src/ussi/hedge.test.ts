@@ -9,6 +9,7 @@ import {
   hedgeOrders,
   hedgeSizes,
   netDeltas,
+  targetPositions,
   perpUnrealisedPnl,
 } from "../../../src/ussi";
 
@@ -43,6 +44,34 @@ describe("ussi/hedge", () => {
       });
     }
     it("throws when a spot holding is negative", () => expect(() => hedgeSizes({ BTC: -1n })).to.throw(InputError, /BTC/));
+  });
+
+  describe("#targetPositions", () => {
+    it("returns the spot leg of NAV minus the buffer at the weights, each hedged (hand-worked)", () => {
+      // NAV 1,000,000, buffer 5% -> 950,000 invested: BTC 60% = 570,000 / 50,000 = 11.4 BTC;
+      // ETH 40% = 380,000 / 2,500 = 152 ETH; cash 50,000
+      const t = targetPositions(
+        { BTC: 6n * 10n ** 17n, ETH: 4n * 10n ** 17n },
+        e18(1_000_000),
+        { BTC: e18(50_000), ETH: e18(2_500) },
+        5n * 10n ** 16n
+      );
+      expect(t).to.deep.equal({
+        spot: { BTC: e18(11.4), ETH: e18(152) },
+        perp: { BTC: e18(-11.4), ETH: e18(-152) },
+        investable: e18(950_000),
+        cash: e18(50_000),
+      });
+    });
+    it("rounds quantities down so the spend never exceeds the investable amount", () => {
+      // 100 USD at 3 USD/coin -> 33.333333333333333333 coins (down), cost 99.999999999999999999: 1 wei left in cash
+      const t = targetPositions({ X: WAD }, e18(100), { X: e18(3) }, 0n);
+      expect(t.spot["X"]).to.equal(33_333_333_333_333_333_333n);
+      expect(t.cash).to.equal(1n);
+    });
+    it("throws when the weights do not sum to 1e18", () => {
+      expect(() => targetPositions({ X: WAD - 1n }, e18(1), { X: WAD }, 0n)).to.throw(InputError, /expected exactly/);
+    });
   });
 
   describe("#netDeltas", () => {
