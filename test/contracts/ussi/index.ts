@@ -4,3 +4,4 @@ import "./nav.test";
 import "./flows.test";
 import "./roles.test";
 import "./rounding.property.test";
+import "./invariants.property.test";
