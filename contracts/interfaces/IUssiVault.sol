@@ -279,8 +279,8 @@ interface IUssiVault {
     /// @notice A queued request by id.
     function redeemRequest(uint256 requestId) external view returns (RedeemRequest memory);
 
-    /// @notice The queue: the next id to fulfil, and the number of requests ever made.
-    function queue() external view returns (uint256 nextToFulfil, uint256 length);
+    /// @notice The queue: the next id to fulfil, and the number of requests ever made (ids 0..requestCount-1).
+    function queue() external view returns (uint256 nextToFulfil, uint256 requestCount);
 
     /// @notice Whether `asset` is on the allowed large-cap list.
     function isAllowedAsset(address asset) external view returns (bool);

@@ -394,7 +394,7 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
     }
 
     /// @inheritdoc IUssiVault
-    function queue() external view returns (uint256 nextToFulfil, uint256 length) {
+    function queue() external view returns (uint256 nextToFulfil, uint256 requestCount) {
         return (_nextToFulfil, _requests.length);
     }
 
