@@ -174,6 +174,13 @@ interface IUssiVault {
     /// @return shares {1e18 USSI} minted.
     function mint(uint256 usdcIn, uint256 minSharesOut) external returns (uint256 shares);
 
+    /// @notice Mints exactly `shares` {1e18 USSI}, pulling the USDC they cost at the current navPerToken.
+    /// @dev usdcIn = ceil(shares * navPerToken / (1e18 * usdcScale)) (amount in, rounded up, against
+    /// the minter). Same blocks as `mint`.
+    /// @param maxUsdcIn {USDC} the most the caller agrees to pay.
+    /// @return usdcIn {USDC} pulled.
+    function mintShares(uint256 shares, uint256 maxUsdcIn) external returns (uint256 usdcIn);
+
     /// @notice Mints USSI for `indexIn` {1e18 MAG7.ssi shares}, valued at `navPerShare()`.
     /// @dev shares = floor(indexIn * navPerShare / navPerToken) (one rounding, against the minter);
     /// the event's valueUsd is floor(indexIn * navPerShare / 1e18). Same blocks as `mint`.
@@ -293,6 +300,9 @@ interface IUssiVault {
 
     /// @notice Shares {1e18 USSI} `mint(usdcIn, 0)` would give now (ignores pause and staleness).
     function previewMint(uint256 usdcIn) external view returns (uint256 shares);
+
+    /// @notice USDC {USDC} `mintShares(shares, max)` would pull now, rounded up (ignores pause and staleness).
+    function previewMintShares(uint256 shares) external view returns (uint256 usdcIn);
 
     /// @notice Shares {1e18 USSI} `mintWithIndex(indexIn, 0)` would give now (ignores pause and staleness).
     function previewMintWithIndex(uint256 indexIn) external view returns (uint256 shares);

@@ -122,6 +122,19 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
     }
 
     /// @inheritdoc IUssiVault
+    function mintShares(uint256 shares, uint256 maxUsdcIn) external nonReentrant whenNotPaused returns (uint256 usdcIn) {
+        // == Checks & Effects ==
+        uint256 navPerToken = _requireMintable();
+        if (shares == 0) revert ZeroAmount();
+        usdcIn = _toAssetsUp(shares, navPerToken); // amount in, rounded up against the minter
+        if (usdcIn > maxUsdcIn) revert AssetsAboveMaximum(usdcIn, maxUsdcIn);
+        _mint(msg.sender, shares);
+        emit Minted(msg.sender, address(_usdc), usdcIn, usdcIn * _usdcScale, shares, navPerToken);
+        // == Interactions ==
+        _usdc.safeTransferFrom(msg.sender, address(this), usdcIn);
+    }
+
+    /// @inheritdoc IUssiVault
     function mintWithIndex(uint256 indexIn, uint256 minSharesOut)
         external
         nonReentrant
@@ -419,6 +432,11 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
     }
 
     /// @inheritdoc IUssiVault
+    function previewMintShares(uint256 shares) external view returns (uint256 usdcIn) {
+        return _toAssetsUp(shares, _nav.navPerToken);
+    }
+
+    /// @inheritdoc IUssiVault
     function previewMintWithIndex(uint256 indexIn) external view returns (uint256 shares) {
         return indexIn.mulDiv(_indexValuation.navPerShare(), _nav.navPerToken, Math.Rounding.Floor);
     }
@@ -512,6 +530,11 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
     /// @dev {USDC} = {1e18 USSI} * {1e18 USD per 1e18 USSI} / (1e18 * {1e18 USD per USDC}); down.
     function _toAssetsDown(uint256 shares, uint256 navPerToken) private view returns (uint256) {
         return shares.mulDiv(navPerToken, WAD * _usdcScale, Math.Rounding.Floor);
+    }
+
+    /// @dev As `_toAssetsDown`, rounded up: for USDC coming in.
+    function _toAssetsUp(uint256 shares, uint256 navPerToken) private view returns (uint256) {
+        return shares.mulDiv(navPerToken, WAD * _usdcScale, Math.Rounding.Ceil);
     }
 
     /// @dev {USDC} held and not reserved for fulfilled requests. Never negative: reserved USDC only

@@ -86,6 +86,40 @@ describe("UssiVault flows", function () {
     });
   });
 
+  describe("#mintShares (exact shares, USDC in)", function () {
+    const cases: { shares: bigint; usdcIn: bigint; why: string }[] = [
+      { shares: WAD, usdcIn: 1_050_000n, why: "1 USSI at 1.05 costs exactly 1.05 USDC" },
+      { shares: 952_380_952_380_952_380n, usdcIn: 1_000_000n, why: "0.999999999999999999 USD rounds up to 1.000000 USDC" },
+      { shares: 952_380_952_380_952_381n, usdcIn: 1_000_001n, why: "1.00000000000000000005 USD rounds up to 1.000001 USDC" },
+      { shares: 1n, usdcIn: 1n, why: "1 wei of USSI still costs one USDC unit" },
+    ];
+    for (const c of cases) {
+      it(`pulls ceil(shares * navPerToken): ${c.why}`, async function () {
+        const f = await loadFixture(atNav105);
+        expect(await f.vault.previewMintShares(c.shares)).to.equal(c.usdcIn);
+        const tx = f.vault.connect(f.alice).mintShares(c.shares, c.usdcIn);
+        await expect(tx)
+          .to.emit(f.vault, "Minted")
+          .withArgs(f.alice.address, await f.usdc.getAddress(), c.usdcIn, c.usdcIn * 10n ** 12n, c.shares, NAV_105);
+        await expect(tx).to.changeTokenBalance(f.usdc, f.alice, -c.usdcIn);
+        expect(await f.vault.balanceOf(f.alice.address)).to.equal(c.shares);
+      });
+    }
+
+    it("reverts AssetsAboveMaximum, ZeroAmount, and like mint when paused or stale", async function () {
+      const f = await loadFixture(atNav105);
+      await expect(f.vault.connect(f.alice).mintShares(WAD, 1_049_999n))
+        .to.be.revertedWithCustomError(f.vault, "AssetsAboveMaximum")
+        .withArgs(1_050_000n, 1_049_999n);
+      await expect(f.vault.connect(f.alice).mintShares(0, 0)).to.be.revertedWithCustomError(f.vault, "ZeroAmount");
+      await f.vault.connect(f.risk).pause();
+      await expect(f.vault.connect(f.alice).mintShares(WAD, USDC * 2n)).to.be.revertedWithCustomError(f.vault, "EnforcedPause");
+      await f.vault.connect(f.risk).unpause();
+      await time.increase(MAX_NAV_AGE + 1n);
+      await expect(f.vault.connect(f.alice).mintShares(WAD, USDC * 2n)).to.be.revertedWithCustomError(f.vault, "NavStale");
+    });
+  });
+
   describe("#mintWithIndex (MAG7.ssi)", function () {
     it("values index shares at navPerShare: 1 MAG7.ssi at 2 USD, NAV 1.05, gives 1.904761904761904761 USSI", async function () {
       const f = await loadFixture(atNav105);

@@ -189,6 +189,9 @@ describe("UssiVault NAV reports", function () {
       await expect(f.vault.connect(f.bob).mintWithIndex(WAD, 0))
         .to.be.revertedWithCustomError(f.vault, "DeltaLimitActive")
         .withArgs(3n);
+      await expect(f.vault.connect(f.bob).mintShares(WAD, 2n * USDC))
+        .to.be.revertedWithCustomError(f.vault, "DeltaLimitActive")
+        .withArgs(3n);
       await expect(f.vault.connect(f.alice).redeem(10n * WAD, 0)).to.emit(f.vault, "Redeemed");
 
       // A second breach keeps the pause and moves it to the new round.

@@ -50,6 +50,28 @@ describe("UssiVault rounding (property)", function () {
     );
   });
 
+  it("an exact-shares mint costs at least what those shares redeem for, and at least buys them back", async function () {
+    await fc.assert(
+      fc.asyncProperty(navArb, fc.bigInt({ min: 1n, max: 1_000_000n * WAD }), async (nav, shares) => {
+        const f = await loadFixture(wide);
+        await pushReport(f, { round: 3n, navPerToken: nav });
+        const cost = (shares * nav + WAD * USD_PER_USDC_UNIT - 1n) / (WAD * USD_PER_USDC_UNIT); // ceil
+        expect(await f.vault.previewMintShares(shares)).to.equal(cost);
+        expect(await f.vault.previewMint(cost)).to.be.greaterThanOrEqual(shares);
+        const usdcBefore = await f.usdc.balanceOf(f.alice.address);
+        await f.vault.connect(f.alice).mintShares(shares, cost);
+        expect(usdcBefore - (await f.usdc.balanceOf(f.alice.address))).to.equal(cost);
+        const out = usdcForShares(shares, nav);
+        expect(out).to.be.lessThanOrEqual(cost);
+        if (out > 0n) {
+          await f.vault.connect(f.alice).redeem(shares, 0);
+          expect((await f.usdc.balanceOf(f.alice.address)) - usdcBefore + cost).to.equal(out);
+        }
+      }),
+      runs,
+    );
+  });
+
   it("a MAG7.ssi mint then a queued redemption never returns more USD than the index shares were worth", async function () {
     await fc.assert(
       fc.asyncProperty(
