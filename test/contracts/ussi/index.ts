@@ -5,3 +5,4 @@ import "./flows.test";
 import "./roles.test";
 import "./rounding.property.test";
 import "./invariants.property.test";
+import "./reentrancy.test";
