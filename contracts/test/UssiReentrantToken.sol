@@ -26,6 +26,7 @@ contract UssiReentrantToken is MockERC20 {
         if (armed && from != address(0)) {
             armed = false;
             reentered = true;
+            // solhint-disable-next-line avoid-low-level-calls
             (bool ok, bytes memory data) = _target.call(_payload);
             reentrySucceeded = ok;
             reentryRevertData = data;
