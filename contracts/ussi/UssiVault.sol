@@ -261,8 +261,10 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
             emit DeltaLimitBreached(report.round, report.netDeltaBps, limits_.maxNetDeltaBps);
             return false;
         }
+        // == Checks of a compliant report == (a revert here also undoes the round/time update above)
         _requireBookAllowed();
         _checkNavValues(report, limits_.maxNavChangeBps);
+        // == Effects ==
         _nav = report;
         uint64 breachRound = _deltaBreachRound;
         if (breachRound != 0) {
