@@ -54,14 +54,14 @@ interface IIndexVault {
     error InvalidConfig(string what);
     /// @notice A zero receiver for minted shares or redeemed constituents.
     error ZeroReceiver();
+    /// @notice A basket unit above 2^192 base units per 1e18 shares.
+    error UnitTooLarge(address token, uint256 unit);
     /// @notice `token.balanceOf` failed or returned no value.
     error BalanceQueryFailed(address token);
 
     // == Events ==
-    /// @notice `caller` paid the constituents (see their Transfer events) and `receiver` got `shares`.
-    event Minted(address indexed caller, address indexed receiver, uint256 shares);
-    /// @notice `caller` burned `shares` and `receiver` got the constituents (basket order).
-    event Redeemed(address indexed caller, address indexed receiver, uint256 shares);
+    // Mint and redeem emit no event of their own, for gas: the share token's Transfer from/to the zero
+    // address and the constituents' Transfer events to/from the vault record them completely.
     /// @notice The basket (constituents and units per 1e18 shares) was replaced.
     event BasketUpdated(address[] tokens, uint256[] units);
     /// @notice A new target basket from an accepted report (or the SANX controller).
@@ -83,18 +83,14 @@ interface IIndexVault {
     /// the target weights, the feed prices and `initialNavPerShare` (see `previewMint`).
     /// @param shares Index tokens to mint, in 1e18 per whole token.
     /// @param maxAmountsIn Per constituent, in basket order, the most the caller will pay (base units).
-    /// @return amountsIn What was pulled, in basket order (base units).
-    function mint(uint256 shares, address receiver, uint256[] calldata maxAmountsIn)
-        external
-        returns (uint256[] memory amountsIn);
+    /// @dev Returns nothing, for gas: the amounts pulled equal `previewMint(shares)` in the same block.
+    function mint(uint256 shares, address receiver, uint256[] calldata maxAmountsIn) external;
 
     /// @notice Burns `shares` of the caller and sends `receiver` floor(shares * units_i / 1e18) of every
     /// constituent. Never paused; needs no price feed.
     /// @param minAmountsOut Per constituent, in basket order, the least the caller accepts (base units).
-    /// @return amountsOut What was sent, in basket order (base units).
-    function redeem(uint256 shares, address receiver, uint256[] calldata minAmountsOut)
-        external
-        returns (uint256[] memory amountsOut);
+    /// @dev Returns nothing, for gas: the amounts sent equal `previewRedeem(shares)` in the same block.
+    function redeem(uint256 shares, address receiver, uint256[] calldata minAmountsOut) external;
 
     /// @notice Accrues the management fee up to now. Anyone may call.
     function accrueFees() external;
