@@ -82,6 +82,18 @@ export function navReport(input: NavReportInput): NavReport {
   };
 }
 
+/**
+ * The first report of an empty vault (no supply, no book yet): NAV 0 and every component 0, at
+ * `navPerToken` (default 1.00 USD per token), so that the first mints have a price. The vault bounds
+ * the first report against 1.00 USD per token.
+ */
+export function inceptionReport(round: bigint, timestamp: bigint, navPerToken: bigint = WAD): NavReport {
+  if (round <= 0n) throw new InputError(`round must be positive, got ${round}`);
+  if (timestamp < 0n) throw new InputError("timestamp must not be negative");
+  if (navPerToken <= 0n) throw new InputError(`navPerToken must be positive, got ${navPerToken}`);
+  return { round, nav: 0n, navPerToken, spotValue: 0n, perpPnl: 0n, fundingAccrued: 0n, netDeltaBps: 0n, timestamp };
+}
+
 export interface LiquidBuffer {
   /** bufferWad * NAV, rounded UP (the buffer the vault should hold) {1e18 USD}. */
   readonly target: bigint;

@@ -217,7 +217,7 @@ describe("ussi:nav task", function () {
   writeFileSync(file, JSON.stringify(positions));
 
   it("prints the unsigned report equal to navReport", async () => {
-    const got = JSON.parse(await runTask("ussi:nav", { positions: file, json: true }));
+    const got = JSON.parse(await runTask("ussi:nav", { positions: file, unsigned: true, json: true }));
     const want = navReport(parsePositions(positions, file));
     expect(got.report).to.deep.equal(Object.fromEntries(Object.entries(want).map(([k, v]) => [k, String(v)])));
     expect(got.signed).to.equal(false);
@@ -229,6 +229,6 @@ describe("ussi:nav task", function () {
     await expect(runTask("ussi:nav", {})).to.be.rejectedWith(/--positions FILE\.json is required/);
     const badFile = join(tmp, "bad.json");
     writeFileSync(badFile, JSON.stringify({ ...positions, supply: 5 }));
-    await expect(runTask("ussi:nav", { positions: badFile })).to.be.rejectedWith(/supply must be a decimal string/);
+    await expect(runTask("ussi:nav", { positions: badFile, unsigned: true })).to.be.rejectedWith(/supply must be a decimal string/);
   });
 });

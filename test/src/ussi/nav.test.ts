@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { InputError } from "../../../src/lib/errors";
-import { type Book, WAD, liquidBuffer, navBreakdown, navReport, redemptionRoute } from "../../../src/ussi";
+import { type Book, WAD, inceptionReport, liquidBuffer, navBreakdown, navReport, redemptionRoute } from "../../../src/ussi";
 
 const e18 = (x: number): bigint => BigInt(Math.round(x * 1e6)) * 10n ** 12n; // exact for <= 6 decimals
 
@@ -63,6 +63,18 @@ describe("ussi/nav", () => {
       expect(() => navReport({ book, prices, supply: 0n, round: 0n, timestamp: 0n })).to.throw(InputError, /supply/);
       const empty: Book = { spot: {}, perp: {}, cash: 0n, fundingAccrued: 0n };
       expect(() => navReport({ book: empty, prices: {}, supply: WAD, round: 0n, timestamp: 0n })).to.throw(InputError, /NAV/);
+    });
+  });
+
+  describe("#inceptionReport", () => {
+    it("returns NAV 0 with every component 0 at 1.00 USD per token, consistent (implied cash 0)", () => {
+      const r = inceptionReport(1n, 1_780_000_000n);
+      expect(r).to.deep.equal({ round: 1n, nav: 0n, navPerToken: WAD, spotValue: 0n, perpPnl: 0n, fundingAccrued: 0n, netDeltaBps: 0n, timestamp: 1_780_000_000n });
+      expect(r.nav - r.spotValue - r.perpPnl - r.fundingAccrued).to.equal(0n);
+    });
+    it("throws InputError for round 0 or a zero price", () => {
+      expect(() => inceptionReport(0n, 1n)).to.throw(InputError, /round must be positive/);
+      expect(() => inceptionReport(1n, 1n, 0n)).to.throw(InputError, /navPerToken must be positive/);
     });
   });
 

@@ -1,0 +1,768 @@
+/**
+ * The chain-facing USSI operations behind the ussi:* tasks and the demo section: deploy (Ignition +
+ * role verification + record), sign and relay NAV reports, mint, redeem, fulfil, claim, status.
+ * Each takes the Hardhat runtime first; tasks parse arguments and print, the demo prints its own
+ * summary. Everything is checked (and simulated) before anything is sent.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { Wallet, getAddress, id, verifyTypedData, type BaseContract, type Signer, type TypedDataDomain } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import UssiModule from "../../ignition/modules/Ussi";
+import { IERC20Metadata__factory, IIndexValuation__factory, TimelockController__factory, UssiVault__factory, type UssiVault } from "../../typechain-types";
+import { useEnv } from "../../src/env";
+import { InputError } from "../../src/lib/errors";
+import { NAV_REPORT_DOMAIN, NAV_REPORT_TYPES, type NavReport } from "../../src/ussi/navReport";
+import { signQuorum } from "./quorum";
+import { fail } from "./args";
+
+export type Log = (line: string) => void;
+const quiet: Log = () => undefined;
+const LOCAL_NETWORKS = new Set(["hardhat", "localhost"]);
+const WAD = 10n ** 18n;
+const ZERO_HASH = "0x" + "00".repeat(32);
+
+/** AccessControl role ids of the UssiVault (as the contract defines them). */
+export const USSI_ROLES = { DEFAULT_ADMIN: ZERO_HASH, STRATEGY: id("STRATEGY_ROLE"), RISK: id("RISK_ROLE") } as const;
+const TIMELOCK_ROLES = { PROPOSER: id("PROPOSER_ROLE"), EXECUTOR: id("EXECUTOR_ROLE"), CANCELLER: id("CANCELLER_ROLE") };
+
+// ---------------------------------------------------------------------------------------------
+// The deployment record (deployments/<network>.json, `ussi` key)
+// ---------------------------------------------------------------------------------------------
+
+/** What `ussi:deploy` adds to `deployments/<network>.json` under the key `ussi`. */
+export interface UssiPart {
+  vault: string;
+  timelock: string;
+  usdc: string;
+  usdcDecimals: number;
+  mag7: string;
+  minDelay: number;
+  proposers: string[];
+  executors: string[];
+  strategy: string;
+  risk: string;
+  signers: string[];
+  quorum: number;
+  limits: { maxNavAge: number; maxNavChangeBps: number; maxNetDeltaBps: number; bufferTargetBps: number };
+  /** Block of the deployment. */
+  block: number;
+}
+
+type RawRecord = Record<string, unknown> & { chainId?: unknown; ussi?: UssiPart };
+
+export function recordFile(network: string, root = process.cwd()): string {
+  return path.join(root, "deployments", `${network}.json`);
+}
+
+function readRecord(network: string, root = process.cwd()): RawRecord | undefined {
+  const file = recordFile(network, root);
+  if (!existsSync(file)) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new InputError(`${path.relative(root, file)} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new InputError(`${path.relative(root, file)}: expected a JSON object`);
+  return raw as RawRecord;
+}
+
+async function chainIdOf(hre: HardhatRuntimeEnvironment): Promise<number> {
+  return Number((await hre.ethers.provider.getNetwork()).chainId);
+}
+
+/** The USDC and MAG7.ssi addresses the record names (tokens.USDC, products.MAG7), or undefined. */
+export function recordInputs(record: RawRecord | undefined): { usdc?: string; mag7?: string } {
+  const tokens = (record?.["tokens"] ?? {}) as Record<string, { address?: string }>;
+  const products = (record?.["products"] ?? {}) as Record<string, { vault?: string }>;
+  const usdcKey = Object.keys(tokens).find((k) => k.toUpperCase() === "USDC");
+  const usdc = usdcKey === undefined ? undefined : tokens[usdcKey]?.address;
+  const mag7 = products["MAG7"]?.vault;
+  return { ...(usdc !== undefined ? { usdc } : {}), ...(mag7 !== undefined ? { mag7 } : {}) };
+}
+
+/** The USSI part of the connected network's record, checked against the chain (code at the vault). */
+export async function loadUssi(hre: HardhatRuntimeEnvironment): Promise<UssiPart> {
+  const network = hre.network.name;
+  const hint = `run \`npx hardhat ussi:deploy --network ${network}\` first`;
+  const record = readRecord(network);
+  if (record === undefined) throw new InputError(`no deployment record for network "${network}" (deployments/${network}.json): ${hint}`);
+  if (record.ussi === undefined) throw new InputError(`deployments/${network}.json has no USSI deployment: ${hint}`);
+  const id = await chainIdOf(hre);
+  if (record.chainId !== undefined && record.chainId !== id) {
+    throw new InputError(`deployments/${network}.json is for chain ${String(record.chainId)}, connected to chain ${id}: ${hint}`);
+  }
+  if ((await hre.ethers.provider.getCode(record.ussi.vault)) === "0x") {
+    throw new InputError(
+      `deployments/${network}.json points at a USSI vault that is not on this chain` +
+        (network === "hardhat" ? " (the in-process network starts empty on every run; use --network localhost with `npx hardhat node`)" : "") +
+        `: ${hint}`,
+    );
+  }
+  return record.ussi;
+}
+
+export function ussiVault(part: UssiPart, runner: Signer | import("ethers").Provider): UssiVault {
+  return UssiVault__factory.connect(part.vault, runner);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers: reverts, parameters, signers
+// ---------------------------------------------------------------------------------------------
+
+/** A revert as `ErrorName(arg, ...)` when the contract's ABI knows it. */
+export function describeRevert(contract: BaseContract, e: unknown): string {
+  const err = e as { data?: string; info?: { error?: { data?: string } }; shortMessage?: string; message?: string; revert?: { name: string; args: unknown[] } };
+  if (err.revert !== undefined && err.revert !== null) return `${err.revert.name}(${err.revert.args.map(String).join(", ")})`;
+  const data = err.data ?? err.info?.error?.data;
+  if (typeof data === "string" && data.length >= 10) {
+    const parsed = contract.interface.parseError(data);
+    if (parsed !== null) return `${parsed.name}(${parsed.args.map((a) => String(a)).join(", ")})`;
+  }
+  return err.shortMessage ?? err.message ?? String(e);
+}
+
+/** Runs `send` only after the same call succeeds as a static call; a revert fails naming the error, nothing sent. */
+export async function simulateThenSend<R>(contract: BaseContract, what: string, simulate: () => Promise<R>, send: () => Promise<{ wait(): Promise<unknown>; hash: string }>) {
+  let result: R;
+  try {
+    result = await simulate();
+  } catch (e) {
+    fail(`${what} would revert: ${describeRevert(contract, e)}; nothing was sent`);
+  }
+  const tx = await send();
+  const receipt = (await tx.wait()) as import("ethers").TransactionReceipt;
+  return { result, hash: tx.hash, receipt };
+}
+
+function bigintReviver(_key: string, value: unknown): unknown {
+  return typeof value === "string" && /^\d+n$/.test(value) ? BigInt(value.slice(0, -1)) : value;
+}
+
+/** The `Ussi` section of `ignition/parameters/<network>.json` (bigint strings "123n" revived). */
+export function loadUssiParameters(network: string, root = process.cwd()): Record<string, unknown> {
+  const file = path.join(root, "ignition", "parameters", `${network}.json`);
+  const rel = path.relative(root, file);
+  if (!existsSync(file)) fail(`no Ignition parameters for network "${network}": create ${rel} with a "Ussi" section (see ignition/parameters/hardhat.json)`);
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"), bigintReviver);
+  } catch (e) {
+    fail(`${rel} is not valid JSON: ${(e as Error).message}`);
+  }
+  const section = raw["Ussi"];
+  if (typeof section !== "object" || section === null) fail(`${rel} has no "Ussi" section (see ignition/parameters/hardhat.json)`);
+  return Object.fromEntries(Object.entries(section as Record<string, unknown>).filter(([k]) => !k.startsWith("_")));
+}
+
+/** The oracle signer keys from ORACLE_SIGNER_KEYS (comma-separated private keys), or undefined. */
+export function signerKeysFromEnv(): Wallet[] | undefined {
+  const raw = useEnv("ORACLE_SIGNER_KEYS");
+  if (raw === undefined) return undefined;
+  return raw.split(",").map((k, i) => {
+    try {
+      return new Wallet(k.trim());
+    } catch {
+      fail(`ORACLE_SIGNER_KEYS entry ${i + 1} is not a private key (0x followed by 64 hex digits)`);
+    }
+  });
+}
+
+/** The local account (of this network's configured accounts) holding `role` on the vault. */
+export async function localRoleHolder(hre: HardhatRuntimeEnvironment, vault: UssiVault, role: string, roleName: string): Promise<Signer> {
+  for (const s of await hre.ethers.getSigners()) if (await vault.hasRole(role, s.address)) return s;
+  fail(`none of this network's accounts holds ${roleName} on the USSI vault ${await vault.getAddress()}: run this with that account's key`);
+}
+
+/** The NAV signers: ORACLE_SIGNER_KEYS, or on hardhat/localhost the first `quorum` local accounts in the signer set. */
+export async function navSigners(hre: HardhatRuntimeEnvironment, vault: UssiVault): Promise<Signer[]> {
+  const quorum = Number(await vault.quorum());
+  const keys = signerKeysFromEnv();
+  if (keys !== undefined) {
+    for (const k of keys) if (!(await vault.isSigner(k.address))) fail(`ORACLE_SIGNER_KEYS holds ${k.address}, which is not a NAV signer of the USSI vault`);
+    if (keys.length < quorum) fail(`ORACLE_SIGNER_KEYS holds ${keys.length} key(s), the USSI vault needs ${quorum}`);
+    return keys.slice(0, quorum);
+  }
+  if (!LOCAL_NETWORKS.has(hre.network.name)) {
+    fail(`set ORACLE_SIGNER_KEYS (comma-separated private keys of ${quorum} NAV signers) to sign on ${hre.network.name}, or relay a signed report with ussi:push-nav --report FILE`);
+  }
+  const mine: Signer[] = [];
+  for (const s of await hre.ethers.getSigners()) {
+    if (mine.length === quorum) break;
+    if (await vault.isSigner(s.address)) mine.push(s);
+  }
+  if (mine.length < quorum) fail(`only ${mine.length} of the local accounts are NAV signers, the quorum is ${quorum}: set ORACLE_SIGNER_KEYS`);
+  return mine;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ussi:deploy
+// ---------------------------------------------------------------------------------------------
+
+export interface UssiDeployOptions {
+  /** Overrides the record's tokens.USDC. */
+  usdc?: string;
+  /** Overrides the record's products.MAG7.vault. */
+  mag7?: string;
+  log?: Log;
+}
+
+function addressList(v: unknown, name: string, network: string): string[] {
+  if (!Array.isArray(v) || v.some((a) => typeof a !== "string")) fail(`ignition/parameters/${network}.json: Ussi.${name} must be a list of addresses`);
+  return (v as string[]).map((a) => {
+    try {
+      return getAddress(a);
+    } catch {
+      fail(`ignition/parameters/${network}.json: Ussi.${name} holds "${a}", not an address`);
+    }
+  });
+}
+
+/**
+ * Deploys USSI through the Ussi Ignition module, verifies every role, the wiring and the limits on
+ * chain (fails loudly when any is wrong), and writes the `ussi` part of `deployments/<network>.json`.
+ */
+export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeployOptions = {}): Promise<UssiPart> {
+  const log = opts.log ?? quiet;
+  const network = hre.network.name;
+  const chainId = await chainIdOf(hre);
+  const [deployer] = await hre.ethers.getSigners();
+  if (deployer === undefined) fail(`network "${network}" has no account to deploy from: set DEPLOYER_KEY`);
+
+  // == Checks ==
+  const params = loadUssiParameters(network);
+  const record = readRecord(network);
+  if (record?.chainId !== undefined && record.chainId !== chainId) fail(`deployments/${network}.json is for chain ${String(record.chainId)}, connected to chain ${chainId}`);
+  const fromRecord = recordInputs(record);
+  const usdc = opts.usdc ?? fromRecord.usdc;
+  const mag7 = opts.mag7 ?? fromRecord.mag7;
+  if (usdc === undefined) fail(`deployments/${network}.json names no USDC token (tokens.USDC): run ssi:deploy first or pass --usdc ADDRESS`);
+  if (mag7 === undefined) fail(`deployments/${network}.json names no MAG7.ssi vault (products.MAG7): run ssi:deploy first or pass --mag7 ADDRESS`);
+  for (const [name, a] of [["USDC", usdc], ["MAG7.ssi", mag7]] as const) {
+    if ((await hre.ethers.provider.getCode(a)) === "0x") fail(`${name} ${a} has no code on chain ${chainId}: run ssi:deploy first`);
+  }
+  const usdcDecimals = Number(await IERC20Metadata__factory.connect(usdc, hre.ethers.provider).decimals());
+  if (usdcDecimals > 18) fail(`USDC ${usdc} has ${usdcDecimals} decimals; the vault takes at most 18`);
+  try {
+    await IIndexValuation__factory.connect(mag7, hre.ethers.provider).navPerShare();
+  } catch (e) {
+    fail(`MAG7.ssi ${mag7} does not answer navPerShare(): ${(e as Error).message.split("\n")[0]}`);
+  }
+
+  let signers = params["signers"];
+  if (!Array.isArray(signers) || signers.length === 0) {
+    const keys = signerKeysFromEnv();
+    if (keys === undefined) fail(`ignition/parameters/${network}.json lists no Ussi.signers and ORACLE_SIGNER_KEYS is not set: set one of them`);
+    signers = keys.map((k) => k.address);
+  }
+  const addr = (v: unknown, name: string) => {
+    if (typeof v !== "string") fail(`ignition/parameters/${network}.json: Ussi.${name} is required (an address)`);
+    try {
+      return getAddress(v);
+    } catch {
+      fail(`ignition/parameters/${network}.json: Ussi.${name} "${v}" is not an address`);
+    }
+  };
+  const want = {
+    minDelay: BigInt((params["minDelay"] as bigint | number | undefined) ?? 86_400n),
+    proposers: addressList(params["proposers"] ?? [deployer.address], "proposers", network),
+    executors: addressList(params["executors"] ?? [deployer.address], "executors", network),
+    strategy: addr(params["strategy"], "strategy"),
+    risk: addr(params["risk"], "risk"),
+    signers: addressList(signers, "signers", network),
+    quorum: BigInt((params["quorum"] as bigint | number | undefined) ?? 0n),
+    limits: {
+      maxNavAge: BigInt((params["maxNavAge"] as bigint | number | undefined) ?? 86_400n),
+      maxNavChangeBps: BigInt((params["maxNavChangeBps"] as bigint | number | undefined) ?? 500n),
+      maxNetDeltaBps: BigInt((params["maxNetDeltaBps"] as bigint | number | undefined) ?? 200n),
+      bufferTargetBps: BigInt((params["bufferTargetBps"] as bigint | number | undefined) ?? 500n),
+    },
+  };
+  if (want.minDelay < 86_400n) fail(`Ussi.minDelay ${want.minDelay} s is below the vault's minimum admin delay of 86400 s (1 day)`);
+  if (want.strategy === want.risk) fail(`Ussi.strategy and Ussi.risk are both ${want.strategy}: the vault keeps STRATEGY_ROLE and RISK_ROLE on different accounts`);
+  if (want.quorum < 1n || want.quorum > BigInt(want.signers.length)) fail(`Ussi.quorum ${want.quorum} must be between 1 and the ${want.signers.length} signers`);
+  if (want.proposers.length === 0 || want.executors.length === 0) fail(`Ussi.proposers and Ussi.executors must each name at least one account (nobody could run the timelock)`);
+
+  // == Deploy ==
+  const t0 = Date.now();
+  const parameters = { Ussi: { ...want, ...want.limits, limits: undefined, usdc, mag7 } };
+  delete (parameters.Ussi as Record<string, unknown>)["limits"];
+  const deployed = await hre.ignition.deploy(UssiModule, { parameters: parameters as never, displayUi: false });
+  const vault = UssiVault__factory.connect(await deployed.vault.getAddress(), hre.ethers.provider);
+  const timelock = TimelockController__factory.connect(await deployed.timelock.getAddress(), hre.ethers.provider);
+  log(`USSI deployed through Ignition (module Ussi) in ${Date.now() - t0} ms: vault ${await vault.getAddress()}, timelock ${await timelock.getAddress()}`);
+
+  // == Verify on chain ==
+  const problems: string[] = [];
+  const role = async (c: { hasRole(r: string, a: string): Promise<boolean> }, what: string, r: string, name: string, who: string, expected = true) => {
+    if ((await c.hasRole(r, who)) !== expected) problems.push(`${what}: ${who} ${expected ? "lacks" : "holds"} ${name}`);
+  };
+  const timelockAddress = await timelock.getAddress();
+  await role(vault, "UssiVault", USSI_ROLES.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", timelockAddress);
+  await role(vault, "UssiVault", USSI_ROLES.STRATEGY, "STRATEGY_ROLE", want.strategy);
+  await role(vault, "UssiVault", USSI_ROLES.RISK, "RISK_ROLE", want.risk);
+  await role(vault, "UssiVault", USSI_ROLES.STRATEGY, "STRATEGY_ROLE", want.risk, false);
+  await role(vault, "UssiVault", USSI_ROLES.RISK, "RISK_ROLE", want.strategy, false);
+  await role(vault, "UssiVault", USSI_ROLES.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", deployer.address, false);
+  await role(timelock, "TimelockController", USSI_ROLES.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", deployer.address, false);
+  await role(timelock, "TimelockController", USSI_ROLES.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", timelockAddress);
+  for (const p of want.proposers) await role(timelock, "TimelockController", TIMELOCK_ROLES.PROPOSER, "PROPOSER_ROLE", p);
+  for (const e of want.executors) await role(timelock, "TimelockController", TIMELOCK_ROLES.EXECUTOR, "EXECUTOR_ROLE", e);
+  const minDelay = await timelock.getMinDelay();
+  if (minDelay !== want.minDelay) problems.push(`TimelockController: min delay ${minDelay} s, expected ${want.minDelay} s`);
+  if ((await vault.usdc()) !== getAddress(usdc)) problems.push(`UssiVault: usdc ${await vault.usdc()}, expected ${usdc}`);
+  if ((await vault.indexToken()) !== getAddress(mag7)) problems.push(`UssiVault: indexToken ${await vault.indexToken()}, expected ${mag7}`);
+  if ((await vault.indexValuation()) !== getAddress(mag7)) problems.push(`UssiVault: indexValuation ${await vault.indexValuation()}, expected ${mag7}`);
+  for (const s of want.signers) if (!(await vault.isSigner(s))) problems.push(`UssiVault: ${s} is not a NAV signer`);
+  if ((await vault.signerCount()) !== BigInt(want.signers.length)) problems.push(`UssiVault: ${await vault.signerCount()} signers, expected ${want.signers.length}`);
+  if ((await vault.quorum()) !== want.quorum) problems.push(`UssiVault: quorum ${await vault.quorum()}, expected ${want.quorum}`);
+  const limits = await vault.limits();
+  for (const k of ["maxNavAge", "maxNavChangeBps", "maxNetDeltaBps", "bufferTargetBps"] as const) {
+    if (limits[k] !== want.limits[k]) problems.push(`UssiVault: limit ${k} ${limits[k]}, expected ${want.limits[k]}`);
+  }
+  if (problems.length > 0) fail(`USSI deployment verification FAILED on chain:\n  - ${problems.join("\n  - ")}`);
+  log(`roles, wiring and limits verified on chain (admin = timelock with ${minDelay} s delay, NAV quorum ${want.quorum}-of-${want.signers.length})`);
+
+  // == Record ==
+  const part: UssiPart = {
+    vault: await vault.getAddress(),
+    timelock: timelockAddress,
+    usdc: getAddress(usdc),
+    usdcDecimals,
+    mag7: getAddress(mag7),
+    minDelay: Number(minDelay),
+    proposers: want.proposers,
+    executors: want.executors,
+    strategy: want.strategy,
+    risk: want.risk,
+    signers: want.signers,
+    quorum: Number(want.quorum),
+    limits: {
+      maxNavAge: Number(limits.maxNavAge),
+      maxNavChangeBps: Number(limits.maxNavChangeBps),
+      maxNetDeltaBps: Number(limits.maxNetDeltaBps),
+      bufferTargetBps: Number(limits.bufferTargetBps),
+    },
+    block: await hre.ethers.provider.getBlockNumber(),
+  };
+  const file = recordFile(network);
+  const current = readRecord(network) ?? { network, chainId };
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify({ ...current, ussi: part }, null, 2) + "\n");
+  log(`deployment record updated: ${path.relative(process.cwd(), file)} (key "ussi")`);
+  return part;
+}
+
+// ---------------------------------------------------------------------------------------------
+// NAV reports: sign, read, relay
+// ---------------------------------------------------------------------------------------------
+
+export interface SignedNavReport {
+  chainId: bigint;
+  vault: string;
+  report: NavReport;
+  /** In ascending signer order, as the vault requires. */
+  signatures: string[];
+  signers: string[];
+}
+
+const REPORT_FIELDS = ["round", "nav", "navPerToken", "spotValue", "perpPnl", "fundingAccrued", "netDeltaBps", "timestamp"] as const;
+
+export function signedReportToJson(s: SignedNavReport): Record<string, unknown> {
+  return {
+    kind: "ussi-nav-report",
+    chainId: s.chainId.toString(),
+    vault: s.vault,
+    report: Object.fromEntries(REPORT_FIELDS.map((k) => [k, s.report[k].toString()])),
+    signatures: s.signatures,
+    signers: s.signers,
+    signed: true,
+  };
+}
+
+/** Validates a signed report file's shape (not its signatures: see `relayNavReport`). */
+export function parseSignedReport(value: unknown, where: string): SignedNavReport {
+  const v = value as Record<string, unknown> | null;
+  if (typeof v !== "object" || v === null || v["kind"] !== "ussi-nav-report") {
+    throw new InputError(`${where}: not a signed USSI NAV report (written by ussi:nav --out FILE)`);
+  }
+  const int = (x: unknown, name: string, signed = false): bigint => {
+    if (typeof x !== "string" || !(signed ? /^-?\d+$/ : /^\d+$/).test(x)) throw new InputError(`${where}: ${name} must be ${signed ? "an" : "a non-negative"} integer string`);
+    return BigInt(x);
+  };
+  const r = v["report"] as Record<string, unknown> | undefined;
+  if (typeof r !== "object" || r === null) throw new InputError(`${where}: report is missing`);
+  const report = Object.fromEntries(REPORT_FIELDS.map((k) => [k, int(r[k], `report.${k}`, k === "perpPnl" || k === "fundingAccrued")])) as unknown as NavReport;
+  const sigs = v["signatures"];
+  if (!Array.isArray(sigs) || sigs.some((s) => typeof s !== "string" || !/^0x[0-9a-fA-F]{130}$/.test(s))) {
+    throw new InputError(`${where}: signatures must be a list of 65-byte hex signatures`);
+  }
+  let vault: string;
+  try {
+    vault = getAddress(String(v["vault"]));
+  } catch {
+    throw new InputError(`${where}: vault is not an address`);
+  }
+  return { chainId: int(v["chainId"], "chainId"), vault, report, signatures: sigs as string[], signers: (v["signers"] as string[] | undefined) ?? [] };
+}
+
+export async function navDomain(vault: UssiVault): Promise<TypedDataDomain> {
+  const [, name, version, chainId, verifyingContract] = await vault.eip712Domain();
+  if (name !== NAV_REPORT_DOMAIN.name || version !== NAV_REPORT_DOMAIN.version) fail(`the vault's EIP-712 domain is "${name}" v${version}, not "${NAV_REPORT_DOMAIN.name}" v${NAV_REPORT_DOMAIN.version}`);
+  return { name, version, chainId, verifyingContract };
+}
+
+/**
+ * Checks a report against the vault's verified state (round, timestamp, staleness, future) before
+ * signing: a report the vault would refuse for those reasons is not signed. Returns nothing or fails.
+ */
+export async function precheckReport(hre: HardhatRuntimeEnvironment, vault: UssiVault, report: NavReport): Promise<void> {
+  const [lastRound, lastTimestamp] = await vault.lastVerified();
+  const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+  const { maxNavAge } = await vault.limits();
+  if (report.round <= lastRound) fail(`round ${report.round} is not above the vault's last verified round ${lastRound}: use round ${lastRound + 1n}`);
+  if (report.timestamp <= lastTimestamp) fail(`timestamp ${report.timestamp} is not after the last verified report's ${lastTimestamp}`);
+  if (report.timestamp > now + 300n) fail(`timestamp ${report.timestamp} is more than 5 minutes after the chain's time ${now}`);
+  if (report.timestamp + maxNavAge < now) fail(`timestamp ${report.timestamp} is older than the vault's maxNavAge (${maxNavAge} s) at chain time ${now}`);
+}
+
+/** Signs `report` for the deployed vault with the NAV signers (see `navSigners`). Sends nothing. */
+export async function signNavReport(hre: HardhatRuntimeEnvironment, part: UssiPart, report: NavReport): Promise<SignedNavReport> {
+  const vault = ussiVault(part, hre.ethers.provider);
+  await precheckReport(hre, vault, report);
+  const signers = await navSigners(hre, vault);
+  const domain = await navDomain(vault);
+  const signatures = await signQuorum(signers, domain, NAV_REPORT_TYPES, { ...report });
+  const addresses = (await Promise.all(signers.map((s) => s.getAddress()))).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  return { chainId: BigInt(domain.chainId!), vault: part.vault, report, signatures, signers: addresses };
+}
+
+export type PushOutcome =
+  | { outcome: "accepted"; hash: string; report: NavReport }
+  | { outcome: "delta-breach recorded"; hash: string; report: NavReport; netDeltaBps: bigint; maxNetDeltaBps: bigint };
+
+/**
+ * Relays a signed report: checks the chain, vault, signatures and quorum off chain, simulates (a
+ * refusal fails naming the contract error; nothing is sent), sends, and reads the outcome back from
+ * the receipt and the vault's state.
+ */
+export async function relayNavReport(hre: HardhatRuntimeEnvironment, part: UssiPart, signed: SignedNavReport, relayer?: Signer): Promise<PushOutcome> {
+  const sender = relayer ?? (await hre.ethers.getSigners())[0]!;
+  const vault = ussiVault(part, sender);
+  const domain = await navDomain(vault);
+  if (signed.chainId !== BigInt(domain.chainId!) || getAddress(signed.vault) !== part.vault) {
+    fail(`the report was signed for vault ${signed.vault} on chain ${signed.chainId}, not this deployment's vault ${part.vault} on chain ${domain.chainId}: refused, nothing was sent`);
+  }
+  const recovered = signed.signatures.map((s, i) => {
+    try {
+      return verifyTypedData(domain, NAV_REPORT_TYPES, { ...signed.report }, s);
+    } catch {
+      fail(`signature ${i + 1} of the report is malformed: refused, nothing was sent`);
+    }
+  });
+  const strangers: string[] = [];
+  for (const a of recovered) if (!(await vault.isSigner(a))) strangers.push(a);
+  if (strangers.length > 0) fail(`the report is signed by ${strangers.join(", ")}, not in the vault's NAV signer set: refused, nothing was sent`);
+  const quorum = await vault.quorum();
+  if (BigInt(new Set(recovered).size) < quorum) fail(`the report carries ${new Set(recovered).size} distinct signer(s), the quorum is ${quorum}: refused, nothing was sent`);
+
+  let willAccept: boolean;
+  try {
+    willAccept = await vault.submitNavReport.staticCall(signed.report, signed.signatures);
+  } catch (e) {
+    fail(`refused: ${describeRevert(vault, e)}; nothing was sent`);
+  }
+  const tx = await vault.submitNavReport(signed.report, signed.signatures);
+  const receipt = (await tx.wait())!;
+  const [round] = await vault.lastVerified();
+  if (round !== signed.report.round) fail(`sent (tx ${tx.hash}), but the vault's last verified round is ${round}, not ${signed.report.round}`);
+  for (const log of receipt.logs) {
+    const parsed = vault.interface.parseLog(log);
+    if (parsed?.name === "DeltaLimitBreached") {
+      return { outcome: "delta-breach recorded", hash: tx.hash, report: signed.report, netDeltaBps: parsed.args[1] as bigint, maxNetDeltaBps: parsed.args[2] as bigint };
+    }
+  }
+  const accepted = await vault.lastAcceptedReport();
+  if (!willAccept || accepted.round !== signed.report.round) fail(`sent (tx ${tx.hash}), but round ${signed.report.round} is neither the accepted NAV nor a recorded delta breach`);
+  return { outcome: "accepted", hash: tx.hash, report: signed.report };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mint, redeem, fulfil, claim
+// ---------------------------------------------------------------------------------------------
+
+/** Fails (nothing sent) unless minting is possible now: not paused, NAV fresh, no delta-limit pause. */
+async function requireMintable(vault: UssiVault): Promise<void> {
+  if (await vault.paused()) fail(`minting is paused by the risk role (redemptions stay open)`);
+  const breach = await vault.deltaBreachRound();
+  if (breach !== 0n) fail(`minting is paused: report round ${breach} breached the net delta limit; it resumes when a compliant NAV report is accepted (ussi:push-nav)`);
+  if (!(await vault.isNavFresh())) {
+    const r = await vault.lastAcceptedReport();
+    fail(r.timestamp === 0n ? `the vault has no NAV yet: push a NAV report first (ussi:nav, ussi:push-nav)` : `the NAV (round ${r.round}, time ${r.timestamp}) is older than maxNavAge: push a fresh NAV report first (ussi:push-nav)`);
+  }
+}
+
+export interface MintPlan {
+  asset: "USDC" | "MAG7";
+  token: string;
+  amount: bigint;
+  decimals: number;
+  expectedShares: bigint;
+  minShares: bigint;
+  navPerToken: bigint;
+}
+
+/** MAG7.ssi's navPerShare moves with its feeds and fee between the preview and the block: the default minimum leaves 0.5%. */
+export const MAG7_DEFAULT_SLIPPAGE_BPS = 50n;
+
+/** What a mint gives now, with the caller's balance checked. Sends nothing. */
+export async function planUssiMint(part: UssiPart, who: Signer, asset: "USDC" | "MAG7", amount: bigint, minShares?: bigint): Promise<MintPlan> {
+  const vault = ussiVault(part, who);
+  await requireMintable(vault);
+  const token = asset === "USDC" ? part.usdc : part.mag7;
+  const erc = IERC20Metadata__factory.connect(token, who);
+  const decimals = Number(await erc.decimals());
+  const me = await who.getAddress();
+  const balance = await erc.balanceOf(me);
+  if (balance < amount) fail(`${me} holds ${formatUnitsExact(balance, decimals)} ${asset === "USDC" ? "USDC" : "MAG7.ssi"}, cannot pay ${formatUnitsExact(amount, decimals)}`);
+  let expectedShares: bigint;
+  try {
+    expectedShares = asset === "USDC" ? await vault.previewMint(amount) : await vault.previewMintWithIndex(amount);
+  } catch (e) {
+    fail(`cannot value the mint: ${describeRevert(vault, e)} (MAG7.ssi prices its basket through the Chainlink feeds)`);
+  }
+  if (expectedShares === 0n) fail(`${formatUnitsExact(amount, decimals)} rounds to zero USSI at the current NAV: mint more`);
+  const min = minShares ?? (asset === "USDC" ? expectedShares : (expectedShares * (10_000n - MAG7_DEFAULT_SLIPPAGE_BPS)) / 10_000n);
+  if (min > expectedShares) fail(`--min-shares ${formatUnitsExact(min, 18)} is above the ${formatUnitsExact(expectedShares, 18)} USSI this mint gives now`);
+  return { asset, token, amount, decimals, expectedShares, minShares: min, navPerToken: (await vault.lastAcceptedReport()).navPerToken };
+}
+
+/** Approves exactly the amount (unless the allowance already equals it), mints, and returns the shares minted (from the event). */
+export async function executeUssiMint(part: UssiPart, who: Signer, plan: MintPlan): Promise<{ hash: string; shares: bigint }> {
+  const vault = ussiVault(part, who);
+  const erc = IERC20Metadata__factory.connect(plan.token, who);
+  const me = await who.getAddress();
+  if ((await erc.allowance(me, part.vault)) !== plan.amount) await (await erc.approve(part.vault, plan.amount)).wait();
+  const before = await vault.balanceOf(me);
+  const { hash } =
+    plan.asset === "USDC"
+      ? await simulateThenSend(vault, "UssiVault.mint", () => vault.mint.staticCall(plan.amount, plan.minShares), () => vault.mint(plan.amount, plan.minShares))
+      : await simulateThenSend(vault, "UssiVault.mintWithIndex", () => vault.mintWithIndex.staticCall(plan.amount, plan.minShares), () => vault.mintWithIndex(plan.amount, plan.minShares));
+  const shares = (await vault.balanceOf(me)) - before;
+  if (shares < plan.minShares) fail(`minted (tx ${hash}), but the balance grew by ${shares}, below the minimum ${plan.minShares}`);
+  return { hash, shares };
+}
+
+export interface RedeemResult {
+  route: "instant" | "queued";
+  /** Why it queued (instant only when the NAV is fresh and the buffer covers the whole amount). */
+  reason?: string;
+  hash: string;
+  shares: bigint;
+  /** Instant: USDC paid. Queued: the USDC the request is worth now (priced at fulfilment). */
+  assets: bigint;
+  requestId?: bigint;
+  liquid: bigint;
+}
+
+/** Redeems instantly when the NAV is fresh and the liquid buffer covers the whole amount; otherwise queues. */
+export async function ussiRedeem(part: UssiPart, who: Signer, shares: bigint): Promise<RedeemResult> {
+  const vault = ussiVault(part, who);
+  const me = await who.getAddress();
+  const balance = await vault.balanceOf(me);
+  if (balance < shares) fail(`${me} holds ${formatUnitsExact(balance, 18)} USSI, cannot redeem ${formatUnitsExact(shares, 18)}`);
+  const assets = await vault.previewRedeem(shares);
+  const liquid = await vault.liquidAssets();
+  const fresh = await vault.isNavFresh();
+  let reason: string | undefined;
+  if (!fresh) reason = "the NAV is stale (instant redemption needs a fresh NAV)";
+  else if (assets === 0n) reason = "the shares are worth less than 1 USDC unit now";
+  else if (assets > liquid) reason = `the liquid buffer (${formatUnitsExact(liquid, part.usdcDecimals)} USDC) does not cover ${formatUnitsExact(assets, part.usdcDecimals)} USDC`;
+  if (reason === undefined) {
+    const { hash } = await simulateThenSend(vault, "UssiVault.redeem", () => vault.redeem.staticCall(shares, assets), () => vault.redeem(shares, assets));
+    return { route: "instant", hash, shares, assets, liquid };
+  }
+  const { result, hash } = await simulateThenSend(vault, "UssiVault.requestRedeem", () => vault.requestRedeem.staticCall(shares), () => vault.requestRedeem(shares));
+  const request = await vault.redeemRequest(result);
+  if (request.owner !== me || request.shares !== shares) fail(`queued (tx ${hash}), but request ${result} on chain is not ${me}'s ${shares} shares`);
+  return { route: "queued", reason, hash, shares, assets, requestId: result, liquid };
+}
+
+export interface FulfilResult {
+  hash: string;
+  strategy: string;
+  navPerToken: bigint;
+  assetsIn: bigint;
+  requests: { id: bigint; owner: string; shares: bigint; assets: bigint }[];
+}
+
+/** STRATEGY_ROLE: fulfils the next `count` (default all pending) requests at the current NAV, depositing exactly the USDC owed. */
+export async function ussiFulfil(hre: HardhatRuntimeEnvironment, part: UssiPart, count?: bigint, strategySigner?: Signer): Promise<FulfilResult> {
+  const reader = ussiVault(part, hre.ethers.provider);
+  const [head, length] = await reader.queue();
+  const pending = length - head;
+  if (pending === 0n) fail(`the redemption queue is empty: nothing to fulfil`);
+  const n = count ?? pending;
+  if (n > pending) fail(`--count ${n} is more than the ${pending} pending request(s)`);
+  if (!(await reader.isNavFresh())) fail(`the NAV is stale: fulfilment prices requests at the current NAV, push a fresh NAV report first (ussi:push-nav)`);
+  const who = strategySigner ?? (await localRoleHolder(hre, reader, USSI_ROLES.STRATEGY, "STRATEGY_ROLE"));
+  const strategy = await who.getAddress();
+  if (!(await reader.hasRole(USSI_ROLES.STRATEGY, strategy))) fail(`${strategy} does not hold STRATEGY_ROLE on the USSI vault`);
+  const navPerToken = (await reader.lastAcceptedReport()).navPerToken;
+  const requests = [];
+  let owed = 0n;
+  for (let id = head; id < head + n; id++) {
+    const r = await reader.redeemRequest(id);
+    const assets = await reader.previewRedeem(r.shares); // floor(shares * navPerToken / 1e18) in USDC units, as fulfil prices it
+    requests.push({ id, owner: r.owner, shares: r.shares, assets });
+    owed += assets;
+  }
+  const usdc = IERC20Metadata__factory.connect(part.usdc, who);
+  const balance = await usdc.balanceOf(strategy);
+  if (balance < owed) fail(`the strategy ${strategy} holds ${formatUnitsExact(balance, part.usdcDecimals)} USDC, fulfilling ${n} request(s) needs ${formatUnitsExact(owed, part.usdcDecimals)}`);
+  if (owed > 0n && (await usdc.allowance(strategy, part.vault)) !== owed) await (await usdc.approve(part.vault, owed)).wait();
+  const vault = reader.connect(who);
+  const { result, hash } = await simulateThenSend(vault, "UssiVault.fulfil", () => vault.fulfil.staticCall(n, owed), () => vault.fulfil(n, owed));
+  if (result !== owed) fail(`fulfilled (tx ${hash}) for ${result} USDC units, expected ${owed}`);
+  return { hash, strategy, navPerToken, assetsIn: result, requests };
+}
+
+/** Pays a fulfilled request to its owner (the caller). */
+export async function ussiClaim(part: UssiPart, who: Signer, requestId: bigint): Promise<{ hash: string; assets: bigint }> {
+  const vault = ussiVault(part, who);
+  const me = await who.getAddress();
+  const [head, length] = await vault.queue();
+  if (requestId >= length) fail(`there is no request ${requestId} (requests 0..${length - 1n} exist)`.replace("0..-1", "none"));
+  const r = await vault.redeemRequest(requestId);
+  if (r.owner !== me) fail(`request ${requestId} belongs to ${r.owner}, not ${me}: only its owner may claim it`);
+  if (requestId >= head) fail(`request ${requestId} is still queued (${requestId - head + 1n} in line): the strategy fulfils it first (ussi:fulfil)`);
+  if (r.claimed) fail(`request ${requestId} was already claimed`);
+  const usdc = IERC20Metadata__factory.connect(part.usdc, who);
+  const before = await usdc.balanceOf(me);
+  const { hash } = await simulateThenSend(vault, "UssiVault.claim", () => vault.claim.staticCall(requestId), () => vault.claim(requestId));
+  const paid = (await usdc.balanceOf(me)) - before;
+  if (paid !== r.assets) fail(`claimed (tx ${hash}), but ${paid} USDC units arrived, expected ${r.assets}`);
+  return { hash, assets: paid };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status
+// ---------------------------------------------------------------------------------------------
+
+export interface UssiStatus {
+  vault: string;
+  timelock: string;
+  totalSupply: bigint;
+  nav: {
+    round: bigint;
+    timestamp: bigint;
+    /** Seconds since the valuation time (undefined before the first report). */
+    age: bigint | undefined;
+    fresh: boolean;
+    nav: bigint;
+    navPerToken: bigint;
+    spotValue: bigint;
+    perpPnl: bigint;
+    fundingAccrued: bigint;
+    /** nav - spot - perpPnl - funding {1e18 USD}. */
+    cash: bigint;
+    netDeltaBps: bigint;
+  };
+  lastVerified: { round: bigint; timestamp: bigint };
+  buffer: { target: bigint; liquid: bigint; reserved: bigint; usdcHeld: bigint; mag7Held: bigint };
+  queue: { head: bigint; length: bigint; pending: { id: bigint; owner: string; shares: bigint }[] };
+  limits: { maxNavAge: bigint; maxNavChangeBps: bigint; maxNetDeltaBps: bigint; bufferTargetBps: bigint };
+  paused: boolean;
+  deltaBreachRound: bigint;
+  mintingOpen: boolean;
+  usdcDecimals: number;
+}
+
+/** At most this many pending requests are listed. */
+export const STATUS_MAX_PENDING = 50n;
+
+export async function readUssiStatus(hre: HardhatRuntimeEnvironment, part: UssiPart): Promise<UssiStatus> {
+  const vault = ussiVault(part, hre.ethers.provider);
+  const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+  const r = await vault.lastAcceptedReport();
+  const [vRound, vTimestamp] = await vault.lastVerified();
+  const [head, length] = await vault.queue();
+  const pending = [];
+  for (let i = head; i < length && i < head + STATUS_MAX_PENDING; i++) {
+    const q = await vault.redeemRequest(i);
+    pending.push({ id: i, owner: q.owner, shares: q.shares });
+  }
+  const l = await vault.limits();
+  const fresh = await vault.isNavFresh();
+  const paused = await vault.paused();
+  const deltaBreachRound = await vault.deltaBreachRound();
+  return {
+    vault: part.vault,
+    timelock: part.timelock,
+    totalSupply: await vault.totalSupply(),
+    nav: {
+      round: r.round,
+      timestamp: r.timestamp,
+      age: r.timestamp === 0n ? undefined : now - r.timestamp,
+      fresh,
+      nav: r.nav,
+      navPerToken: r.navPerToken,
+      spotValue: r.spotValue,
+      perpPnl: r.perpPnl,
+      fundingAccrued: r.fundingAccrued,
+      cash: r.nav - r.spotValue - r.perpPnl - r.fundingAccrued,
+      netDeltaBps: r.netDeltaBps,
+    },
+    lastVerified: { round: vRound, timestamp: vTimestamp },
+    buffer: {
+      target: await vault.bufferTarget(),
+      liquid: await vault.liquidAssets(),
+      reserved: await vault.reservedAssets(),
+      usdcHeld: await IERC20Metadata__factory.connect(part.usdc, hre.ethers.provider).balanceOf(part.vault),
+      mag7Held: await IERC20Metadata__factory.connect(part.mag7, hre.ethers.provider).balanceOf(part.vault),
+    },
+    queue: { head, length, pending },
+    limits: { maxNavAge: l.maxNavAge, maxNavChangeBps: l.maxNavChangeBps, maxNetDeltaBps: l.maxNetDeltaBps, bufferTargetBps: l.bufferTargetBps },
+    paused,
+    deltaBreachRound,
+    mintingOpen: fresh && !paused && deltaBreachRound === 0n,
+    usdcDecimals: part.usdcDecimals,
+  };
+}
+
+/** Every bigint as a decimal string (for --json). */
+export function jsonify(value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (Array.isArray(value)) return value.map(jsonify);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonify(v)]));
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting
+// ---------------------------------------------------------------------------------------------
+
+/** A base-unit amount as an exact decimal string (no rounding, trailing zeros trimmed). */
+export function formatUnitsExact(amount: bigint, decimals: number): string {
+  const neg = amount < 0n;
+  const abs = neg ? -amount : amount;
+  const scale = 10n ** BigInt(decimals);
+  const frac = (abs % scale).toString().padStart(decimals, "0").replace(/0+$/, "");
+  return `${neg ? "-" : ""}${abs / scale}${frac ? "." + frac : ""}`;
+}
+
+/** A 1e18-scaled USD value rounded toward zero to cents, with thousands separators. */
+export function formatUsd(wad: bigint): string {
+  const neg = wad < 0n;
+  const cents = (neg ? -wad : wad) / 10n ** 16n;
+  return `${neg ? "-" : ""}$${(cents / 100n).toLocaleString("en-US")}.${(cents % 100n).toString().padStart(2, "0")}`;
+}
+
+/** navPerToken {1e18 USD per 1e18 USSI} to 6 decimals, rounded down. */
+export function formatNavPerToken(wad: bigint): string {
+  const micro = wad / 10n ** 12n;
+  return `$${micro / 1_000_000n}.${(micro % 1_000_000n).toString().padStart(6, "0")}`;
+}
+
+export { WAD };
