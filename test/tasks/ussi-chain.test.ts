@@ -1,0 +1,330 @@
+import { expect } from "chai";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import hre from "hardhat";
+import { HardhatPluginError } from "hardhat/plugins";
+import { takeSnapshot, time, type SnapshotRestorer } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { MockERC20__factory, TimelockController__factory, UssiMockIndex__factory, UssiVault__factory, type MockERC20, type UssiMockIndex, type UssiVault } from "../../typechain-types";
+import { signQuorum } from "../../tasks/lib/quorum";
+import { NAV_REPORT_TYPES, type NavReport } from "../../src/ussi/navReport";
+import { navReport, parsePositions } from "../../src/ussi";
+import { USSI_ROLES, recordFile, type UssiPart } from "../../tasks/lib/ussi-chain";
+
+const root = path.resolve(__dirname, "../..");
+const params = JSON.parse(readFileSync(path.join(root, "ignition/parameters/hardhat.json"), "utf8")).Ussi;
+const big = (s: string) => BigInt(s.replace(/n$/, ""));
+const WAD = 10n ** 18n;
+const USDC = 10n ** 6n;
+
+/** Runs a task in-process and returns what it wrote to stdout (stderr is swallowed). */
+async function runTask(name: string, args: Record<string, unknown>): Promise<string> {
+  const chunks: string[] = [];
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  const log = console.log;
+  (process.stdout as { write: unknown }).write = (chunk: unknown) => (chunks.push(String(chunk)), true);
+  (process.stderr as { write: unknown }).write = () => true;
+  console.log = (...a: unknown[]) => chunks.push(a.join(" ") + "\n");
+  try {
+    await hre.run(name, args);
+  } finally {
+    (process.stdout as { write: unknown }).write = out;
+    (process.stderr as { write: unknown }).write = err;
+    console.log = log;
+  }
+  return chunks.join("");
+}
+
+/** The task must fail with a user-facing error matching `message`, and send nothing (no block mined, no nonce used). */
+async function expectRefusal(name: string, args: Record<string, unknown>, message: RegExp): Promise<void> {
+  const signers = await hre.ethers.getSigners();
+  const blockBefore = await hre.ethers.provider.getBlockNumber();
+  const noncesBefore = await Promise.all(signers.slice(0, 10).map((s) => hre.ethers.provider.getTransactionCount(s.address)));
+  let error: unknown;
+  try {
+    await runTask(name, args);
+  } catch (e) {
+    error = e;
+  }
+  expect(error, `${name} should have failed`).to.be.instanceOf(HardhatPluginError);
+  expect((error as Error).message).to.match(message);
+  expect(await hre.ethers.provider.getBlockNumber(), `${name} mined a block`).to.equal(blockBefore);
+  const noncesAfter = await Promise.all(signers.slice(0, 10).map((s) => hre.ethers.provider.getTransactionCount(s.address)));
+  expect(noncesAfter, `${name} sent a transaction`).to.deep.equal(noncesBefore);
+}
+
+describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, claim, status)", function () {
+  this.timeout(120_000);
+  const tmp = mkdtempSync(path.join(tmpdir(), "ussi-chain-"));
+  const file = recordFile("hardhat", root);
+  let saved: string | undefined;
+  let usdc: MockERC20;
+  let mag7: UssiMockIndex;
+  let part: UssiPart;
+  let vault: UssiVault;
+  let me: HardhatEthersSigner;
+  let strategy: HardhatEthersSigner;
+  let deployed: SnapshotRestorer;
+  let n = 0;
+  const tmpFile = (name: string) => path.join(tmp, `${++n}-${name}`);
+
+  /** A positions file for `round` at the chain's time: `cash` + `funding` + a hedged BTC leg worth `spotUsd`. */
+  async function positionsFile(round: number, spotUsd: bigint, cashUsd: bigint, fundingUsd: bigint, perpQty?: string): Promise<string> {
+    const supply = await vault.totalSupply();
+    const qty = spotUsd / 60_000n; // {1e18 BTC} = {1e18 USD} / (60,000 USD per BTC)
+    const fmt = (x: bigint) => `${x / WAD}.${(x % WAD).toString().padStart(18, "0")}`;
+    const positions = {
+      round,
+      timestamp: await time.latest(),
+      supply: fmt(supply),
+      cash: cashUsd.toString(),
+      fundingAccrued: fundingUsd.toString(),
+      assets: { BTC: { price: "60000", spot: fmt(qty), perp: perpQty ?? "-" + fmt(qty), entryPrice: "60000" } },
+    };
+    const f = tmpFile("positions.json");
+    writeFileSync(f, JSON.stringify(positions));
+    return f;
+  }
+
+  async function signedReport(round: number, spotUsd: bigint, cashUsd: bigint, fundingUsd: bigint, perpQty?: string): Promise<string> {
+    const out = tmpFile("signed.json");
+    await runTask("ussi:nav", { positions: await positionsFile(round, spotUsd, cashUsd, fundingUsd, perpQty), out, json: false });
+    return out;
+  }
+
+  before(async () => {
+    saved = existsSync(file) ? readFileSync(file, "utf8") : undefined;
+    const signers = await hre.ethers.getSigners();
+    me = signers[0]!;
+    strategy = signers[7]!;
+    usdc = await new MockERC20__factory(me).deploy("USD Coin (SAMPLE)", "USDC", 6);
+    mag7 = await new UssiMockIndex__factory(me).deploy(100n * WAD); // 100 USD per MAG7.ssi
+    mkdirSync(path.dirname(file), { recursive: true });
+    const chainId = Number((await hre.ethers.provider.getNetwork()).chainId);
+    writeFileSync(
+      file,
+      JSON.stringify({ network: "hardhat", chainId, tokens: { USDC: { address: await usdc.getAddress(), decimals: 6 } }, products: { MAG7: { vault: await mag7.getAddress() } } }),
+    );
+    await usdc.mint(me.address, 100_000n * USDC);
+    await usdc.mint(strategy.address, 100_000n * USDC);
+    await mag7.mint(me.address, 1_000n * WAD);
+    await runTask("ussi:deploy", {});
+    part = JSON.parse(readFileSync(file, "utf8")).ussi;
+    vault = UssiVault__factory.connect(part.vault, hre.ethers.provider);
+    deployed = await takeSnapshot();
+  });
+
+  after(() => {
+    if (saved === undefined) rmSync(file, { force: true });
+    else writeFileSync(file, saved);
+  });
+
+  describe("ussi:deploy", () => {
+    it("records the vault and grants exactly the parameters' roles, the timelock as admin (read back on chain)", async () => {
+      expect(part.usdc).to.equal(await usdc.getAddress());
+      expect(part.mag7).to.equal(await mag7.getAddress());
+      expect(await vault.usdc()).to.equal(await usdc.getAddress());
+      expect(await vault.indexToken()).to.equal(await mag7.getAddress());
+      expect(await vault.hasRole(USSI_ROLES.DEFAULT_ADMIN, part.timelock)).to.equal(true);
+      expect(await vault.hasRole(USSI_ROLES.DEFAULT_ADMIN, me.address)).to.equal(false);
+      expect(await vault.hasRole(USSI_ROLES.STRATEGY, params.strategy)).to.equal(true);
+      expect(await vault.hasRole(USSI_ROLES.RISK, params.risk)).to.equal(true);
+      expect(await vault.hasRole(USSI_ROLES.RISK, params.strategy)).to.equal(false);
+      const timelock = TimelockController__factory.connect(part.timelock, hre.ethers.provider);
+      expect(await timelock.getMinDelay()).to.equal(big(params.minDelay));
+      expect(await timelock.hasRole(await timelock.PROPOSER_ROLE(), params.proposers[0])).to.equal(true);
+      expect(await timelock.hasRole(USSI_ROLES.DEFAULT_ADMIN, me.address)).to.equal(false);
+      for (const s of params.signers) expect(await vault.isSigner(s)).to.equal(true);
+      expect(await vault.quorum()).to.equal(big(params.quorum));
+      const l = await vault.limits();
+      expect([l.maxNavAge, l.maxNavChangeBps, l.maxNetDeltaBps, l.bufferTargetBps]).to.deep.equal(
+        [params.maxNavAge, params.maxNavChangeBps, params.maxNetDeltaBps, params.bufferTargetBps].map(big),
+      );
+    });
+
+    it("refuses, deploying nothing, when the record names no MAG7.ssi vault or an address is malformed", async () => {
+      const good = readFileSync(file, "utf8");
+      try {
+        const r = JSON.parse(good);
+        delete r.products;
+        writeFileSync(file, JSON.stringify(r));
+        await expectRefusal("ussi:deploy", {}, /names no MAG7\.ssi vault/);
+        await expectRefusal("ussi:deploy", { mag7: "0x1234" }, /--mag7 "0x1234" is not an address/);
+        await expectRefusal("ussi:deploy", { mag7: me.address }, /has no code/);
+      } finally {
+        writeFileSync(file, good);
+      }
+    });
+  });
+
+  describe("the whole flow", () => {
+    before(() => deployed.restore());
+
+    it("mints nothing before the first NAV, then the inception report opens minting at 1.00", async () => {
+      await expectRefusal("ussi:mint", { usdc: "10", json: false }, /no NAV yet/);
+      const report = tmpFile("inception.json");
+      await runTask("ussi:nav", { inception: true, out: report, json: false });
+      const out = await runTask("ussi:push-nav", { report, json: false });
+      expect(out).to.match(/^accepted: round 1 /);
+      const r = await vault.lastAcceptedReport();
+      expect([r.round, r.nav, r.navPerToken]).to.deep.equal([1n, 0n, WAD]);
+      expect(await vault.isNavFresh()).to.equal(true);
+    });
+
+    it("ussi:mint --usdc shows the expected USSI, approves exactly the amount, mints it", async () => {
+      const out = await runTask("ussi:mint", { usdc: "1000", json: false });
+      expect(out).to.match(/expect 1000 USSI/).and.to.match(/minted 1000 USSI for 1000 USDC/);
+      expect(await vault.balanceOf(me.address)).to.equal(1000n * WAD);
+      expect(await usdc.balanceOf(part.vault)).to.equal(1000n * USDC);
+      expect(await usdc.allowance(me.address, part.vault)).to.equal(0n);
+    });
+
+    it("ussi:mint --mag7 values MAG7.ssi at navPerShare: 2 x 100 USD at 1.00 = 200 USSI", async () => {
+      const out = JSON.parse(await runTask("ussi:mint", { mag7: "2", json: true }));
+      expect(out.expectedShares).to.equal((200n * WAD).toString());
+      expect(out.shares).to.equal((200n * WAD).toString());
+      expect(await vault.balanceOf(me.address)).to.equal(1200n * WAD);
+      expect(await mag7.balanceOf(part.vault)).to.equal(2n * WAD);
+      expect(await mag7.allowance(me.address, part.vault)).to.equal(0n);
+    });
+
+    it("ussi:nav signs the report the pure engine computes; ussi:push-nav accepts it (funding accrued shows in the NAV)", async () => {
+      // 1,140 USD hedged BTC + 60 cash + 12 funding = 1,212 USD over 1,200 USSI = 1.01
+      const positions = await positionsFile(2, 1140n * WAD, 60n, 12n);
+      const out = tmpFile("signed.json");
+      const printed = JSON.parse(await runTask("ussi:nav", { positions, out, json: true }));
+      const want = navReport(parsePositions(JSON.parse(readFileSync(positions, "utf8")), positions));
+      expect(printed.report).to.deep.equal(Object.fromEntries(Object.entries(want).map(([k, v]) => [k, String(v)])));
+      expect(printed.signed).to.equal(true);
+      expect(printed.signatures).to.have.length(2);
+      expect(JSON.parse(readFileSync(out, "utf8")).report).to.deep.equal(printed.report);
+      const pushed = await runTask("ussi:push-nav", { report: out, json: false });
+      expect(pushed).to.match(/^accepted: round 2 /).and.to.match(/funding accrued \$12\.00/);
+      const r = await vault.lastAcceptedReport();
+      expect(r.navPerToken).to.equal(want.navPerToken);
+      expect(r.fundingAccrued).to.equal(12n * WAD);
+      expect(want.navPerToken).to.equal((101n * WAD) / 100n);
+    });
+
+    it("ussi:redeem pays at once when the buffer covers it: floor(shares * navPerToken) in USDC", async () => {
+      const nav = (await vault.lastAcceptedReport()).navPerToken;
+      const before = await usdc.balanceOf(me.address);
+      const out = await runTask("ussi:redeem", { shares: "100", json: false });
+      expect(out).to.match(/^instant: /);
+      const paid = (100n * WAD * nav) / (WAD * 10n ** 12n);
+      expect((await usdc.balanceOf(me.address)) - before).to.equal(paid);
+      expect(await vault.balanceOf(me.address)).to.equal(1100n * WAD);
+    });
+
+    it("ussi:redeem queues what the buffer cannot cover, and says so; claim before fulfilment is refused", async () => {
+      const out = JSON.parse(await runTask("ussi:redeem", { shares: "1000", json: true }));
+      expect(out.route).to.equal("queued");
+      expect(out.reason).to.match(/liquid buffer .* does not cover/);
+      expect(out.requestId).to.equal("0");
+      expect(await vault.balanceOf(part.vault)).to.equal(1000n * WAD); // escrowed
+      await expectRefusal("ussi:claim", { id: "0", json: false }, /still queued/);
+      const s = JSON.parse(await runTask("ussi:status", { json: true }));
+      expect(s.queue).to.deep.include({ head: "0", length: "1" });
+      expect(s.queue.pending).to.deep.equal([{ id: "0", owner: me.address, shares: (1000n * WAD).toString() }]);
+    });
+
+    it("ussi:fulfil (strategy) deposits exactly what the queue is owed; ussi:claim pays the owner once", async () => {
+      const nav = (await vault.lastAcceptedReport()).navPerToken;
+      const owed = (1000n * WAD * nav) / (WAD * 10n ** 12n);
+      const stratBefore = await usdc.balanceOf(strategy.address);
+      const out = JSON.parse(await runTask("ussi:fulfil", { json: true }));
+      expect(out.strategy).to.equal(strategy.address);
+      expect(out.assetsIn).to.equal(owed.toString());
+      expect(stratBefore - (await usdc.balanceOf(strategy.address))).to.equal(owed);
+      expect(await usdc.allowance(strategy.address, part.vault)).to.equal(0n);
+      const before = await usdc.balanceOf(me.address);
+      const claimed = await runTask("ussi:claim", { id: "0", json: false });
+      expect(claimed).to.match(/claimed request 0/);
+      expect((await usdc.balanceOf(me.address)) - before).to.equal(owed);
+      await expectRefusal("ussi:claim", { id: "0", json: false }, /already claimed/);
+      await expectRefusal("ussi:fulfil", { json: false }, /queue is empty/);
+    });
+
+    it("ussi:status shows the NAV breakdown, age, buffer, queue, limits and pause state", async () => {
+      const s = JSON.parse(await runTask("ussi:status", { json: true }));
+      expect(s.nav.round).to.equal("2");
+      expect(s.nav.fundingAccrued).to.equal((12n * WAD).toString());
+      expect(BigInt(s.nav.cash)).to.equal(60n * WAD);
+      expect(s.nav.fresh).to.equal(true);
+      expect(Number(s.nav.age)).to.be.within(0, 3600);
+      expect(s.buffer.liquid).to.equal((await vault.liquidAssets()).toString());
+      expect(s.buffer.target).to.equal((await vault.bufferTarget()).toString());
+      expect(s.queue).to.deep.include({ head: "1", length: "1", pending: [] });
+      expect(s.limits.maxNetDeltaBps).to.equal(big(params.maxNetDeltaBps).toString());
+      expect([s.paused, s.deltaBreachRound, s.mintingOpen]).to.deep.equal([false, "0", true]);
+      const table = await runTask("ussi:status", { json: false });
+      expect(table).to.match(/NAV per USSI/).and.to.match(/funding accrued/).and.to.match(/queue head \/ length/);
+    });
+  });
+
+  describe("refusals", () => {
+    before(async () => {
+      await deployed.restore();
+      const report = tmpFile("inception.json");
+      await runTask("ussi:nav", { inception: true, out: report, json: false });
+      await runTask("ussi:push-nav", { report, json: false });
+      await runTask("ussi:mint", { usdc: "1000", json: false });
+    });
+
+    it("argument errors send nothing", async () => {
+      await expectRefusal("ussi:mint", { usdc: "1", mag7: "1", json: false }, /exactly one of --usdc AMOUNT or --mag7 AMOUNT/);
+      await expectRefusal("ussi:mint", { json: false }, /exactly one of/);
+      await expectRefusal("ussi:mint", { usdc: "abc", json: false }, /--usdc "abc" is not a positive decimal number/);
+      await expectRefusal("ussi:mint", { usdc: "0", json: false }, /--usdc must be greater than zero/);
+      await expectRefusal("ussi:mint", { usdc: "1.0000001", json: false }, /more than 6 decimal places/);
+      await expectRefusal("ussi:mint", { usdc: "10", minShares: "11", json: false }, /--min-shares 11 is above the 10 USSI/);
+      await expectRefusal("ussi:mint", { usdc: "1000000", json: false }, /holds 99000 USDC, cannot pay 1000000/);
+      await expectRefusal("ussi:redeem", { json: false }, /--shares AMOUNT is required/);
+      await expectRefusal("ussi:redeem", { shares: "5000", json: false }, /holds 1000 USSI, cannot redeem 5000/);
+      await expectRefusal("ussi:claim", { id: "x", json: false }, /--id "x" is not a non-negative whole number/);
+      await expectRefusal("ussi:claim", { id: "3", json: false }, /no request 3/);
+      await expectRefusal("ussi:fulfil", { count: "0", json: false }, /--count "0" is not a positive whole number/);
+      await expectRefusal("ussi:push-nav", { json: false }, /--report FILE\.json is required/);
+      await expectRefusal("ussi:nav", { json: false }, /--positions FILE\.json is required/);
+      await expectRefusal("ussi:nav", { inception: true, unsigned: true, json: false }, /drop --unsigned/);
+      await expectRefusal("ussi:nav", { positions: "x.json", unsigned: true, out: "y.json", json: false }, /--out writes a signed report/);
+    });
+
+    it("ussi:nav refuses to sign a round the vault has already verified", async () => {
+      await expectRefusal("ussi:nav", { positions: await positionsFile(1, 900n * WAD, 100n, 0n), json: false }, /round 1 is not above the vault's last verified round 1: use round 2/);
+    });
+
+    it("ussi:push-nav refuses a NAV move beyond the bound with the contract's reason, and a report from non-signers", async () => {
+      // 1,100 USD over 1,000 USSI = 1.10: +10% > the 5% bound
+      const report = await signedReport(2, 960n * WAD, 140n, 0n);
+      await expectRefusal("ussi:push-nav", { report, json: false }, /refused: NavChangeTooLarge\(1000000000000000000, 1100000000000000000, 500\); nothing was sent/);
+      const forged = JSON.parse(readFileSync(report, "utf8"));
+      const signers = await hre.ethers.getSigners();
+      const [, name, version, chainId, verifyingContract] = await vault.eip712Domain();
+      const r = Object.fromEntries(Object.entries(forged.report).map(([k, v]) => [k, BigInt(v as string)])) as unknown as NavReport;
+      forged.signatures = await signQuorum([signers[10]!, signers[11]!], { name, version, chainId, verifyingContract }, NAV_REPORT_TYPES, { ...r });
+      const forgedFile = tmpFile("forged.json");
+      writeFileSync(forgedFile, JSON.stringify(forged));
+      await expectRefusal("ussi:push-nav", { report: forgedFile, json: false }, /not in the vault's NAV signer set: refused, nothing was sent/);
+    });
+
+    it("ussi:push-nav records a delta breach, which closes minting until a compliant report", async () => {
+      // Short only half the BTC: 450 USD of net delta on 1,000 USD NAV = 4,500 bps > 200
+      const report = await signedReport(2, 900n * WAD, 100n, 0n, "-0.0075");
+      const out = await runTask("ussi:push-nav", { report, json: false });
+      expect(out).to.match(/^delta-breach recorded: round 2 reports \|net delta\| 4500 bps > limit 200 bps/);
+      expect(await vault.deltaBreachRound()).to.equal(2n);
+      await expectRefusal("ussi:mint", { usdc: "10", json: false }, /report round 2 breached the net delta limit/);
+      const s = JSON.parse(await runTask("ussi:status", { json: true }));
+      expect([s.deltaBreachRound, s.mintingOpen]).to.deep.equal(["2", false]);
+      // Redemption stays open during the delta pause
+      expect(await runTask("ussi:redeem", { shares: "10", json: false })).to.match(/^instant: /);
+      const compliant = await signedReport(3, 891n * WAD, 99n, 0n);
+      expect(await runTask("ussi:push-nav", { report: compliant, json: false })).to.match(/^accepted: round 3 /);
+      expect(await vault.deltaBreachRound()).to.equal(0n);
+      expect(await runTask("ussi:mint", { usdc: "10", json: false })).to.match(/minted/);
+    });
+  });
+});
