@@ -41,7 +41,7 @@ async function runTask(name: string, args: Record<string, unknown>): Promise<str
 async function expectRefusal(name: string, args: Record<string, unknown>, message: RegExp): Promise<void> {
   const signers = await hre.ethers.getSigners();
   const blockBefore = await hre.ethers.provider.getBlockNumber();
-  const noncesBefore = await Promise.all(signers.slice(0, 10).map((s) => hre.ethers.provider.getTransactionCount(s.address)));
+  const noncesBefore = await Promise.all(signers.slice(0, 13).map((s) => hre.ethers.provider.getTransactionCount(s.address)));
   let error: unknown;
   try {
     await runTask(name, args);
@@ -51,7 +51,7 @@ async function expectRefusal(name: string, args: Record<string, unknown>, messag
   expect(error, `${name} should have failed`).to.be.instanceOf(HardhatPluginError);
   expect((error as Error).message).to.match(message);
   expect(await hre.ethers.provider.getBlockNumber(), `${name} mined a block`).to.equal(blockBefore);
-  const noncesAfter = await Promise.all(signers.slice(0, 10).map((s) => hre.ethers.provider.getTransactionCount(s.address)));
+  const noncesAfter = await Promise.all(signers.slice(0, 13).map((s) => hre.ethers.provider.getTransactionCount(s.address)));
   expect(noncesAfter, `${name} sent a transaction`).to.deep.equal(noncesBefore);
 }
 
@@ -98,7 +98,7 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
     saved = existsSync(file) ? readFileSync(file, "utf8") : undefined;
     const signers = await hre.ethers.getSigners();
     me = signers[0]!;
-    strategy = signers[7]!;
+    strategy = signers[9]!;
     usdc = await new MockERC20__factory(me).deploy("USD Coin (SAMPLE)", "USDC", 6);
     mag7 = await new UssiMockIndex__factory(me).deploy(100n * WAD); // 100 USD per MAG7.ssi
     mkdirSync(path.dirname(file), { recursive: true });
@@ -304,7 +304,7 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       const signers = await hre.ethers.getSigners();
       const [, name, version, chainId, verifyingContract] = await vault.eip712Domain();
       const r = Object.fromEntries(Object.entries(forged.report).map(([k, v]) => [k, BigInt(v as string)])) as unknown as NavReport;
-      forged.signatures = await signQuorum([signers[10]!, signers[11]!], { name, version, chainId, verifyingContract }, NAV_REPORT_TYPES, { ...r });
+      forged.signatures = await signQuorum([signers[11]!, signers[12]!], { name, version, chainId, verifyingContract }, NAV_REPORT_TYPES, { ...r });
       const forgedFile = tmpFile("forged.json");
       writeFileSync(forgedFile, JSON.stringify(forged));
       await expectRefusal("ussi:push-nav", { report: forgedFile, json: false }, /not in the vault's NAV signer set: refused, nothing was sent/);
