@@ -542,7 +542,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
                     failedToken := token
                     break
                 }
-                let before := mload(0x00)
+                let balBefore := mload(0x00)
                 mstore(add(m, 0x60), amount)
                 // A true word is read at 0x00 only when at least 32 bytes came back.
                 let ok := call(gas(), token, 0, add(m, 0x1c), 0x64, 0x00, 0x20)
@@ -563,13 +563,13 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
                     failedToken := token
                     break
                 }
-                let after := mload(0x00)
+                let balAfter := mload(0x00)
                 // Short if the balance fell, or grew by less than `amount`.
-                if or(lt(after, before), lt(sub(after, before), amount)) {
+                if or(lt(balAfter, balBefore), lt(sub(balAfter, balBefore), amount)) {
                     failure := 3
                     failedToken := token
                     expected := amount
-                    received := mul(gt(after, before), sub(after, before))
+                    received := mul(gt(balAfter, balBefore), sub(balAfter, balBefore))
                     break
                 }
             }
