@@ -353,21 +353,20 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         uint256 effSupply = supply + h.pendingFees; // {shares}; checked
         h.lastAccrual = uint32(block.timestamp); // < 2^32 until 2106
         if (effSupply == 0) return (true, 0);
-        uint256 pending;
+        uint256 feeShares; // {shares}
         unchecked {
             // lastAccrual is only ever set to a past block's timestamp: no underflow. rate < 2^40 and
-            // elapsed < 2^32, so the product cannot overflow.
+            // elapsed < 2^64, so the product cannot overflow.
             uint256 f = rate * (block.timestamp - last); // {WAD} = {WAD/s} * {s}
             if (f > MAX_ACCRUAL_FRACTION) f = MAX_ACCRUAL_FRACTION;
             // WAD - f >= 0.5e18 > 0. S * f fits when S < 2^192 (f < 2^59); else the 512-bit path.
-            uint256 feeShares = effSupply < 2 ** 192
+            feeShares = effSupply < 2 ** 192
                 ? (effSupply * f) / (WAD - f)
                 : Math.mulDiv(effSupply, f, WAD - f, Math.Rounding.Floor); // {shares}, floor
             // scale <= 1e18 and WAD - f <= 1e18: the product < 2^120; the result <= scale fits 64 bits.
             h.scale = uint64((uint256(h.scale) * (WAD - f)) / WAD); // {WAD}, floor
-            // pendingFees < 2^88 and feeShares <= S * 1 (f <= 0.5e18): the sum fits whenever S < 2^255.
-            pending = h.pendingFees + feeShares;
         }
+        uint256 pending = h.pendingFees + feeShares; // checked (both <= S)
         if (pending > type(uint88).max) {
             h.pendingFees = 0;
             return (true, pending);
@@ -399,8 +398,11 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
 
     /// @dev Replaces the held basket by `tokens` with effective `units` ({tok} per 1e18 shares) and resets
     /// the scale to 1e18 (so stored units = effective units). The seam issue 3's rebalancing uses after
-    /// trading (units recomputed from balances, rounded down) and the empty-vault seed uses at first mint.
-    /// Accrue into `h` first; the caller stores `h`.
+    /// trading and the empty-vault seed uses at first mint. Accrue into `h` first (`_sync`); the caller
+    /// stores `h`. After trading, units must come from balances over the EFFECTIVE supply, rounded down:
+    /// units_i = floor(balance_i * 1e18 / (totalSupply + h.pendingFees)), which keeps the invariant.
+    /// Each call deploys a record (two contract creations plus 200 gas per code byte, 64 bytes per
+    /// constituent), so a rebalance should write units once per trade batch, not once per token.
     function _setBasket(address[] memory tokens, uint256[] memory units, Hot memory h) internal {
         // 2^24 - 1 versions: a monthly rebalance with dozens of unit updates each lasts millennia.
         uint24 version = h.basketVersion + 1; // checked: reverts rather than reuse a CREATE3 salt
