@@ -396,6 +396,15 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         emit FeesClaimed(recipient, shares);
     }
 
+    /// @dev The rebalancing seam in one call: accrue fees to now, replace the basket (scale reset to 1e18),
+    /// store the hot slot. `units` are effective units {tok per 1e18 shares}; see `_setBasket`.
+    function _replaceBasket(address[] memory tokens, uint256[] memory units) internal {
+        Hot memory h = _hot;
+        _sync(h, totalSupply());
+        _setBasket(tokens, units, h);
+        _hot = h;
+    }
+
     /// @dev Replaces the held basket by `tokens` with effective `units` ({tok} per 1e18 shares) and resets
     /// the scale to 1e18 (so stored units = effective units). The seam issue 3's rebalancing uses after
     /// trading and the empty-vault seed uses at first mint. Accrue into `h` first (`_sync`); the caller

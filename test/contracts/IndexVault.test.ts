@@ -451,6 +451,21 @@ describe("IndexVault", () => {
       await expect(vault.connect(admin).setFeeRecipient(ethers.ZeroAddress)).to.be.revertedWithCustomError(vault, "ZeroFeeRecipient");
     });
 
+    it("mints pending fee shares at once when they would outgrow their 88-bit slot", async () => {
+      const { vault, alice, feeRecipient } = await loadFixture(feeFixture);
+      // 1e10 whole shares at 2%/year owe ~2e8 whole shares a year; 2^88 wei is ~3.1e8 whole shares.
+      const shares = 10n ** 28n;
+      const [, amounts] = await vault.previewMint(shares);
+      await vault.connect(alice).mint(shares, alice.address, [...amounts]);
+      await time.increase(2n * YEAR);
+      await expect(vault.accrueFees()).to.emit(vault, "FeesClaimed");
+      const minted = await vault.balanceOf(feeRecipient.address);
+      expect(minted).to.be.gt(2n ** 88n);
+      const [, , , pending] = await vault.feeState({ blockTag: "latest" });
+      expect(pending).to.equal(0n);
+      await expectCollateralised(vault);
+    });
+
     it("keeps the collateral invariant across fees, mints and redeems", async () => {
       const { vault, alice, bob } = await loadFixture(mintedFeeFixture);
       for (let k = 0; k < 4; k++) {
