@@ -338,6 +338,40 @@ describe("IndexVault", () => {
       await expectCollateralised(vault);
     });
 
+    it("accepts a token whose transfer/transferFrom return nothing (USDT-style) for mint and redeem", async () => {
+      const { vault, alice, market, tokenAddresses } = await loadFixture(exoticFixture);
+      const usdt = await ethers.deployContract("NonStandardERC20");
+      await market.registry.setFeed(usdt, await ethers.deployContract("MockAggregator", [8, 10n ** 8n]), 24 * 3600);
+      await usdt.mint(alice.address, 10n ** 12n);
+      await usdt.connect(alice).approve(vault, ethers.MaxUint256);
+      await vault.setTargets(2, [tokenAddresses[0]!, await usdt.getAddress()], [WAD / 2n, WAD / 2n]);
+      const [, amounts] = await vault.previewMint(WAD);
+      expect(amounts[1]).to.equal(50_000_000n); // 50 USD of a 6-decimal 1 USD token
+      await vault.connect(alice).mint(WAD, alice.address, [...amounts]);
+      expect(await usdt.balanceOf(await vault.getAddress())).to.equal(50_000_000n);
+      await vault.connect(alice).redeem(WAD / 2n, alice.address, [0, 0]);
+      expect(await usdt.balanceOf(await vault.getAddress())).to.equal(25_000_000n);
+      await expectCollateralised(vault);
+    });
+
+    it("reverts with SafeERC20FailedOperation when a token returns false", async () => {
+      const { vault, alice, market, tokenAddresses } = await loadFixture(exoticFixture);
+      const bad = await ethers.deployContract("NonStandardERC20");
+      await market.registry.setFeed(bad, await ethers.deployContract("MockAggregator", [8, 10n ** 8n]), 24 * 3600);
+      await bad.mint(alice.address, 10n ** 12n);
+      await bad.connect(alice).approve(vault, ethers.MaxUint256);
+      await vault.setTargets(2, [tokenAddresses[0]!, await bad.getAddress()], [WAD / 2n, WAD / 2n]);
+      const [, amounts] = await vault.previewMint(WAD);
+      await vault.connect(alice).mint(WAD, alice.address, [...amounts]);
+      await bad.setReturnFalse(true);
+      await expect(vault.connect(alice).mint(WAD, alice.address, [...amounts]))
+        .to.be.revertedWithCustomError(vault, "SafeERC20FailedOperation")
+        .withArgs(await bad.getAddress());
+      await expect(vault.connect(alice).redeem(WAD, alice.address, [0, 0]))
+        .to.be.revertedWithCustomError(vault, "SafeERC20FailedOperation")
+        .withArgs(await bad.getAddress());
+    });
+
     it("blocks a token that re-enters mint or redeem during transfer (ReentrancyGuardReentrantCall)", async () => {
       const { vault, reent, alice, tokenAddresses } = await loadFixture(exoticFixture);
       await vault.setTargets(2, [tokenAddresses[0]!, await reent.getAddress()], [WAD / 2n, WAD / 2n]);
