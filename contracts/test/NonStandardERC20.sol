@@ -4,7 +4,8 @@ pragma solidity 0.8.28;
 /// @notice Test-only ERC-20 with USDT-style `transfer`/`transferFrom` that return nothing, or (when
 /// `returnFalse` is set) that return false without moving anything. Max allowance is not decreased.
 contract NonStandardERC20 {
-    uint8 public constant decimals = 6;
+    // solhint-disable-next-line const-name-snakecase
+    uint8 public constant decimals = 6; // the ERC-20 getter name
     bool public returnFalse;
     mapping(address => uint256) public balanceOf;
     mapping(address => mapping(address => uint256)) public allowance;
