@@ -289,6 +289,23 @@ describe("IndexVault", () => {
       expect(await vault.totalSupply()).to.equal(0n);
     });
 
+    it("keeps every field of the packed hot slot when a redeem accrues fees while paused", async () => {
+      const { vault, guardian, alice } = await loadFixture(mintedFeeFixture);
+      const [tokens0, stored0] = await vault.rawBasket();
+      await vault.connect(guardian).pause();
+      await time.increase(YEAR / 3n);
+      await vault.connect(alice).redeem(WAD, alice.address, [0, 0, 0]);
+      expect(await vault.paused()).to.equal(true);
+      const [tokens, stored, scale] = await vault.rawBasket({ blockTag: "latest" });
+      expect([tokens, stored]).to.deep.equal([tokens0, stored0]);
+      const [rate, , , pending, last] = await vault.feeState({ blockTag: "latest" });
+      expect(rate).to.equal(FEE_2PCT);
+      expect(last).to.equal(BigInt(await time.latest()));
+      expect(pending).to.be.gt(0n);
+      expect(scale).to.be.lt(WAD);
+      await expectCollateralised(vault);
+    });
+
     it("redeems the whole supply leaving the rounding dust in the vault", async () => {
       const { vault, alice, bob, market } = await loadFixture(mintedFixture);
       const [, amounts] = await vault.previewMint(7n);
