@@ -353,21 +353,20 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         uint256 effSupply = supply + h.pendingFees; // {shares}; checked
         h.lastAccrual = uint32(block.timestamp); // < 2^32 until 2106
         if (effSupply == 0) return (true, 0);
-        uint256 pending;
+        uint256 feeShares; // {shares}
         unchecked {
             // lastAccrual is only ever set to a past block's timestamp: no underflow. rate < 2^40 and
-            // elapsed < 2^32, so the product cannot overflow.
+            // elapsed < 2^64, so the product cannot overflow.
             uint256 f = rate * (block.timestamp - last); // {WAD} = {WAD/s} * {s}
             if (f > MAX_ACCRUAL_FRACTION) f = MAX_ACCRUAL_FRACTION;
             // WAD - f >= 0.5e18 > 0. S * f fits when S < 2^192 (f < 2^59); else the 512-bit path.
-            uint256 feeShares = effSupply < 2 ** 192
+            feeShares = effSupply < 2 ** 192
                 ? (effSupply * f) / (WAD - f)
                 : Math.mulDiv(effSupply, f, WAD - f, Math.Rounding.Floor); // {shares}, floor
             // scale <= 1e18 and WAD - f <= 1e18: the product < 2^120; the result <= scale fits 64 bits.
             h.scale = uint64((uint256(h.scale) * (WAD - f)) / WAD); // {WAD}, floor
-            // pendingFees < 2^88 and feeShares <= S * 1 (f <= 0.5e18): the sum fits whenever S < 2^255.
-            pending = h.pendingFees + feeShares;
         }
+        uint256 pending = h.pendingFees + feeShares; // checked (both <= S)
         if (pending > type(uint88).max) {
             h.pendingFees = 0;
             return (true, pending);
@@ -384,7 +383,20 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
             _mint(recipient, overflow);
             emit FeesClaimed(recipient, overflow);
         }
-        if (changed) _hot = h;
+        if (changed) _storeHot(h);
+    }
+
+    /// @dev Writes `h` to its slot with one SSTORE and no prior SLOAD (the compiler's struct store reads
+    /// the slot first). Bit layout = Solidity's packing of `Hot`, low bits first: scale [0,64),
+    /// lastAccrual [64,96), feePerSecond [96,136), paused [136,144), basketVersion [144,168),
+    /// pendingFees [168,256); every other write goes through the compiler, and the views that decode
+    /// the slot through the compiler are what the tests read, so a mismatch would fail them.
+    function _storeHot(Hot memory h) private {
+        uint256 word = uint256(h.scale) | (uint256(h.lastAccrual) << 64) | (uint256(h.feePerSecond) << 96)
+            | (h.paused ? uint256(1) << 136 : 0) | (uint256(h.basketVersion) << 144) | (uint256(h.pendingFees) << 168);
+        assembly ("memory-safe") {
+            sstore(_hot.slot, word)
+        }
     }
 
     /// @dev Mints `h.pendingFees` to the recipient and zeroes them in `h` (the caller stores `h`).
@@ -397,10 +409,22 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         emit FeesClaimed(recipient, shares);
     }
 
+    /// @dev The rebalancing seam in one call: accrue fees to now, replace the basket (scale reset to 1e18),
+    /// store the hot slot. `units` are effective units {tok per 1e18 shares}; see `_setBasket`.
+    function _replaceBasket(address[] memory tokens, uint256[] memory units) internal {
+        Hot memory h = _hot;
+        _sync(h, totalSupply());
+        _setBasket(tokens, units, h);
+        _hot = h;
+    }
+
     /// @dev Replaces the held basket by `tokens` with effective `units` ({tok} per 1e18 shares) and resets
     /// the scale to 1e18 (so stored units = effective units). The seam issue 3's rebalancing uses after
-    /// trading (units recomputed from balances, rounded down) and the empty-vault seed uses at first mint.
-    /// Accrue into `h` first; the caller stores `h`.
+    /// trading and the empty-vault seed uses at first mint. Accrue into `h` first (`_sync`); the caller
+    /// stores `h`. After trading, units must come from balances over the EFFECTIVE supply, rounded down:
+    /// units_i = floor(balance_i * 1e18 / (totalSupply + h.pendingFees)), which keeps the invariant.
+    /// Each call deploys a record (two contract creations plus 200 gas per code byte, 64 bytes per
+    /// constituent), so a rebalance should write units once per trade batch, not once per token.
     function _setBasket(address[] memory tokens, uint256[] memory units, Hot memory h) internal {
         // 2^24 - 1 versions: a monthly rebalance with dozens of unit updates each lasts millennia.
         uint24 version = h.basketVersion + 1; // checked: reverts rather than reuse a CREATE3 salt
@@ -542,7 +566,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
                     failedToken := token
                     break
                 }
-                let before := mload(0x00)
+                let balBefore := mload(0x00)
                 mstore(add(m, 0x60), amount)
                 // A true word is read at 0x00 only when at least 32 bytes came back.
                 let ok := call(gas(), token, 0, add(m, 0x1c), 0x64, 0x00, 0x20)
@@ -563,13 +587,13 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
                     failedToken := token
                     break
                 }
-                let after := mload(0x00)
+                let balAfter := mload(0x00)
                 // Short if the balance fell, or grew by less than `amount`.
-                if or(lt(after, before), lt(sub(after, before), amount)) {
+                if or(lt(balAfter, balBefore), lt(sub(balAfter, balBefore), amount)) {
                     failure := 3
                     failedToken := token
                     expected := amount
-                    received := mul(gt(after, before), sub(after, before))
+                    received := mul(gt(balAfter, balBefore), sub(balAfter, balBefore))
                     break
                 }
             }

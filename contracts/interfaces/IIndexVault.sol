@@ -14,17 +14,19 @@ pragma solidity 0.8.28;
 /// where effectiveSupply = totalSupply + pendingFeeShares and units_i is the exact rational
 /// storedUnits_i * scale / 1e18 (see `rawBasket`).
 ///
-/// Management fee: an annual rate (WAD, 1e18 = 100%/year) streams to the fee recipient. Accrual
-/// multiplies every constituent's units by (1 - f), f = rate * elapsed / 365 days, through one global
-/// `scale`, and credits effectiveSupply * f / (1 - f) new shares to the recipient as pending fee
-/// shares (minted by `claimFees`). Both round down, so the invariant survives every accrual.
+/// Management fee: an annual rate (WAD, 1e18 = 100%/year, capped at deployment) streams to the fee
+/// recipient. Before every mint and redeem (and any rate or recipient change) the vault accrues:
+/// f = floor(rate / 365 days) * elapsed seconds {WAD}; every constituent's units are multiplied by
+/// (1 - f) through one global `scale` (one storage write, not N), and effectiveSupply * f / (1 - f)
+/// new shares are credited to the recipient as pending fee shares (minted by `claimFees`, or when the
+/// recipient changes). Both round down, so the collateral invariant survives every accrual.
 ///
 /// Roles: DEFAULT_ADMIN_ROLE (timelock / multisig): fee rate and recipient, unpause, role grants.
 /// ORACLE_ROLE (the WeightOracle, later the SANX controller): `setTargets`. KEEPER_ROLE: rebalancing
 /// (issue 3). GUARDIAN_ROLE: `pause`, which stops mint (and rebalancing) but never redemption.
 interface IIndexVault {
     // == Errors ==
-    /// @notice Zero shares, or shares that would make any constituent amount round to zero.
+    /// @notice Zero shares.
     error ZeroShares();
     /// @notice An amount of `token` rounds to zero for this many shares (dust mint or redeem).
     error ZeroAmount(address token, uint256 shares);

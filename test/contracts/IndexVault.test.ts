@@ -289,6 +289,23 @@ describe("IndexVault", () => {
       expect(await vault.totalSupply()).to.equal(0n);
     });
 
+    it("keeps every field of the packed hot slot when a redeem accrues fees while paused", async () => {
+      const { vault, guardian, alice } = await loadFixture(mintedFeeFixture);
+      const [tokens0, stored0] = await vault.rawBasket();
+      await vault.connect(guardian).pause();
+      await time.increase(YEAR / 3n);
+      await vault.connect(alice).redeem(WAD, alice.address, [0, 0, 0]);
+      expect(await vault.paused()).to.equal(true);
+      const [tokens, stored, scale] = await vault.rawBasket({ blockTag: "latest" });
+      expect([tokens, stored]).to.deep.equal([tokens0, stored0]);
+      const [rate, , , pending, last] = await vault.feeState({ blockTag: "latest" });
+      expect(rate).to.equal(FEE_2PCT);
+      expect(last).to.equal(BigInt(await time.latest()));
+      expect(pending).to.be.gt(0n);
+      expect(scale).to.be.lt(WAD);
+      await expectCollateralised(vault);
+    });
+
     it("redeems the whole supply leaving the rounding dust in the vault", async () => {
       const { vault, alice, bob, market } = await loadFixture(mintedFixture);
       const [, amounts] = await vault.previewMint(7n);
@@ -336,6 +353,40 @@ describe("IndexVault", () => {
       await fot.setFeeBps(10);
       await vault.connect(alice).redeem(WAD, alice.address, [0, 0]);
       await expectCollateralised(vault);
+    });
+
+    it("accepts a token whose transfer/transferFrom return nothing (USDT-style) for mint and redeem", async () => {
+      const { vault, alice, market, tokenAddresses } = await loadFixture(exoticFixture);
+      const usdt = await ethers.deployContract("NonStandardERC20");
+      await market.registry.setFeed(usdt, await ethers.deployContract("MockAggregator", [8, 10n ** 8n]), 24 * 3600);
+      await usdt.mint(alice.address, 10n ** 12n);
+      await usdt.connect(alice).approve(vault, ethers.MaxUint256);
+      await vault.setTargets(2, [tokenAddresses[0]!, await usdt.getAddress()], [WAD / 2n, WAD / 2n]);
+      const [, amounts] = await vault.previewMint(WAD);
+      expect(amounts[1]).to.equal(50_000_000n); // 50 USD of a 6-decimal 1 USD token
+      await vault.connect(alice).mint(WAD, alice.address, [...amounts]);
+      expect(await usdt.balanceOf(await vault.getAddress())).to.equal(50_000_000n);
+      await vault.connect(alice).redeem(WAD / 2n, alice.address, [0, 0]);
+      expect(await usdt.balanceOf(await vault.getAddress())).to.equal(25_000_000n);
+      await expectCollateralised(vault);
+    });
+
+    it("reverts with SafeERC20FailedOperation when a token returns false", async () => {
+      const { vault, alice, market, tokenAddresses } = await loadFixture(exoticFixture);
+      const bad = await ethers.deployContract("NonStandardERC20");
+      await market.registry.setFeed(bad, await ethers.deployContract("MockAggregator", [8, 10n ** 8n]), 24 * 3600);
+      await bad.mint(alice.address, 10n ** 12n);
+      await bad.connect(alice).approve(vault, ethers.MaxUint256);
+      await vault.setTargets(2, [tokenAddresses[0]!, await bad.getAddress()], [WAD / 2n, WAD / 2n]);
+      const [, amounts] = await vault.previewMint(WAD);
+      await vault.connect(alice).mint(WAD, alice.address, [...amounts]);
+      await bad.setReturnFalse(true);
+      await expect(vault.connect(alice).mint(WAD, alice.address, [...amounts]))
+        .to.be.revertedWithCustomError(vault, "SafeERC20FailedOperation")
+        .withArgs(await bad.getAddress());
+      await expect(vault.connect(alice).redeem(WAD, alice.address, [0, 0]))
+        .to.be.revertedWithCustomError(vault, "SafeERC20FailedOperation")
+        .withArgs(await bad.getAddress());
     });
 
     it("blocks a token that re-enters mint or redeem during transfer (ReentrancyGuardReentrantCall)", async () => {
@@ -449,6 +500,21 @@ describe("IndexVault", () => {
       const { vault, admin } = await loadFixture(mintedFeeFixture);
       await expect(vault.connect(admin).setFeeRate(WAD / 10n + 1n)).to.be.revertedWithCustomError(vault, "FeeRateAboveMax").withArgs(WAD / 10n + 1n, WAD / 10n);
       await expect(vault.connect(admin).setFeeRecipient(ethers.ZeroAddress)).to.be.revertedWithCustomError(vault, "ZeroFeeRecipient");
+    });
+
+    it("mints pending fee shares at once when they would outgrow their 88-bit slot", async () => {
+      const { vault, alice, feeRecipient } = await loadFixture(feeFixture);
+      // 1e10 whole shares at 2%/year owe ~2e8 whole shares a year; 2^88 wei is ~3.1e8 whole shares.
+      const shares = 10n ** 28n;
+      const [, amounts] = await vault.previewMint(shares);
+      await vault.connect(alice).mint(shares, alice.address, [...amounts]);
+      await time.increase(2n * YEAR);
+      await expect(vault.accrueFees()).to.emit(vault, "FeesClaimed");
+      const minted = await vault.balanceOf(feeRecipient.address);
+      expect(minted).to.be.gt(2n ** 88n);
+      const [, , , pending] = await vault.feeState({ blockTag: "latest" });
+      expect(pending).to.equal(0n);
+      await expectCollateralised(vault);
     });
 
     it("keeps the collateral invariant across fees, mints and redeems", async () => {
