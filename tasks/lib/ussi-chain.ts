@@ -286,8 +286,8 @@ export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeplo
 
   // == Deploy ==
   const t0 = Date.now();
-  const parameters = { Ussi: { ...want, ...want.limits, limits: undefined, usdc, mag7 } };
-  delete (parameters.Ussi as Record<string, unknown>)["limits"];
+  const { limits: wantLimits, ...roles } = want;
+  const parameters = { Ussi: { ...roles, ...wantLimits, usdc, mag7 } };
   const deployed = await hre.ignition.deploy(UssiModule, { parameters: parameters as never, displayUi: false });
   const vault = UssiVault__factory.connect(await deployed.vault.getAddress(), hre.ethers.provider);
   const timelock = TimelockController__factory.connect(await deployed.timelock.getAddress(), hre.ethers.provider);
