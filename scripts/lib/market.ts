@@ -16,7 +16,7 @@ import PoolArtifact from "@uniswap/v3-core/artifacts/contracts/UniswapV3Pool.sol
 import RouterArtifact from "@uniswap/v3-periphery/artifacts/contracts/SwapRouter.sol/SwapRouter.json";
 import PositionManagerArtifact from "@uniswap/v3-periphery/artifacts/contracts/NonfungiblePositionManager.sol/NonfungiblePositionManager.json";
 import QuoterV2Artifact from "@uniswap/v3-periphery/artifacts/contracts/lens/QuoterV2.sol/QuoterV2.json";
-import { MockAggregator__factory, MockERC20__factory } from "../../typechain-types";
+import { MockAggregator__factory, MockERC20__factory, UniswapV3Adapter__factory, type UniswapV3Adapter } from "../../typechain-types";
 
 // ---------------------------------------------------------------------------------------------
 // The addresses file (same keys as deployments/base-mainnet.json)
@@ -393,4 +393,33 @@ const MAX_UINT256 = 2n ** 256n - 1n;
 
 function unique(xs: string[]): string[] {
   return [...new Set(xs)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Uniswap V3 trade adapter
+// ---------------------------------------------------------------------------------------------
+
+/** UniswapV3Adapter.RouterKind: 0 = v3-periphery SwapRouter (local market), 1 = SwapRouter02 (Base, L2s). */
+export enum RouterKind {
+  SwapRouter = 0,
+  SwapRouter02 = 1,
+}
+
+/** SwapRouter02 answers `factoryV2()`; the original SwapRouter has no such function. */
+export async function detectRouterKind(provider: Provider, router: string): Promise<RouterKind> {
+  const data = new Interface(["function factoryV2() view returns (address)"]).encodeFunctionData("factoryV2");
+  try {
+    const out = await provider.call({ to: router, data });
+    return out.length >= 66 ? RouterKind.SwapRouter02 : RouterKind.SwapRouter;
+  } catch {
+    return RouterKind.SwapRouter;
+  }
+}
+
+/** Deploys a UniswapV3Adapter over the market's router (its ABI flavour detected unless given). */
+export async function deployUniswapV3Adapter(signer: Signer, market: Pick<MarketAddresses, "uniswap">, kind?: RouterKind): Promise<UniswapV3Adapter> {
+  const k = kind ?? (await detectRouterKind(signer.provider!, market.uniswap.router));
+  const adapter = await new UniswapV3Adapter__factory(signer).deploy(market.uniswap.router, k);
+  await adapter.waitForDeployment();
+  return adapter;
 }
