@@ -234,6 +234,12 @@ export async function deployMarket(signer: Signer, options: MarketOptions = {}):
 
   // Nonces are tracked here so transactions go out back to back and receipts are awaited per phase.
   let nonce = await provider.getTransactionCount(me, "pending");
+  // Fee fields fixed once (3x today's max fee, ample for a few hundred blocks of automine) so the
+  // signer does not ask the node for fee data on every transaction.
+  const feeData = await provider.getFeeData();
+  const fees = feeData.maxFeePerGas !== null
+    ? { maxFeePerGas: feeData.maxFeePerGas * 3n, maxPriorityFeePerGas: feeData.maxPriorityFeePerGas ?? 0n }
+    : { gasPrice: (feeData.gasPrice ?? 0n) * 3n };
   const pending: TransactionResponse[] = [];
   const flush = async () => {
     const receipts = await Promise.all(pending.splice(0).map((tx) => tx.wait()));
@@ -243,11 +249,11 @@ export async function deployMarket(signer: Signer, options: MarketOptions = {}):
     const factory = new ContractFactory(art.abi as never, art.bytecode, signer);
     const tx = await factory.getDeployTransaction(...args);
     const n = nonce++;
-    pending.push(await signer.sendTransaction({ ...tx, nonce: n, gasLimit }));
+    pending.push(await signer.sendTransaction({ ...tx, nonce: n, gasLimit, ...fees }));
     return getCreateAddress({ from: me, nonce: n });
   };
   const send = async (to: string, data: string, gasLimit: bigint) => {
-    pending.push(await signer.sendTransaction({ to, data, nonce: nonce++, gasLimit }));
+    pending.push(await signer.sendTransaction({ to, data, nonce: nonce++, gasLimit, ...fees }));
   };
 
   // Phase 1: tokens, feeds, Uniswap.
