@@ -327,10 +327,9 @@ export async function deployMarket(signer: Signer, options: MarketOptions = {}):
   log(`market: ${mints.length} pools created and seeded (${Date.now() - t1} ms)`);
 
   const factoryC = new Contract(factory, FactoryArtifact.abi, provider);
-  const pools: MarketPool[] = [];
-  for (const m of mints) {
-    pools.push({ tokenA: m.token0, tokenB: m.token1, fee: m.fee, address: await factoryC.getPool(m.token0, m.token1, m.fee) });
-  }
+  const pools: MarketPool[] = await Promise.all(
+    mints.map(async (m) => ({ tokenA: m.token0, tokenB: m.token1, fee: m.fee, address: (await factoryC.getPool(m.token0, m.token1, m.fee)) as string })),
+  );
 
   const market: MarketAddresses = {
     chainId,
@@ -377,6 +376,23 @@ export async function poolAddress(provider: Provider, market: MarketAddresses, t
   const f = new Contract(market.uniswap.factory, FactoryArtifact.abi, provider);
   const p: string = await f.getPool(tokenA, tokenB, fee);
   return p === ZERO ? undefined : p;
+}
+
+/**
+ * The baseline for gas comparisons: the same swap made directly through the market's router
+ * (`exactInput`, v3-periphery SwapRouter ABI), approving the router for the path's first token when
+ * needed (in its own transaction, not counted). `signer` must hold `amountIn` of that token.
+ * @returns amountOut {tok of the last token} and gasUsed of the swap transaction.
+ */
+export async function swapDirect(signer: Signer, market: Pick<MarketAddresses, "uniswap">, routePath: string, amountIn: bigint, recipient?: string): Promise<{ amountOut: bigint; gasUsed: bigint }> {
+  const me = await signer.getAddress();
+  const tokenIn = MockERC20__factory.connect("0x" + routePath.slice(2, 42), signer);
+  if ((await tokenIn.allowance(me, market.uniswap.router)) < amountIn) await (await tokenIn.approve(market.uniswap.router, MAX_UINT256)).wait();
+  const router = new Contract(market.uniswap.router, RouterArtifact.abi, signer);
+  const params = { path: routePath, recipient: recipient ?? me, deadline: 2n ** 48n, amountIn, amountOutMinimum: 0n };
+  const amountOut: bigint = await router.exactInput.staticCall(params);
+  const receipt = await (await router.exactInput(params)).wait();
+  return { amountOut, gasUsed: receipt!.gasUsed };
 }
 
 /** An ethers Contract for a Uniswap V3 pool (ABI from the npm artifact). */
