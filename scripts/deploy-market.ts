@@ -14,9 +14,9 @@ async function main(): Promise<void> {
   const [signer] = await hre.ethers.getSigners();
   const outFile = hre.network.name === "hardhat" ? undefined : `deployments/${hre.network.name}.json`;
   const t0 = Date.now();
-  const market = await deployMarket(signer, { outFile, log: (l) => console.error(l) });
+  const market = await deployMarket(signer, { outFile, network: hre.network.name, log: (l) => console.error(l) });
   console.error(
-    `market: ${Object.keys(market.tokens).length} tokens, ${market.pools?.length ?? 0} pools on chain ${market.chainId} in ${Date.now() - t0} ms -> ${outFile ?? "(in-process network: no file written)"}`,
+    `market: ${Object.keys(market.tokens).length} tokens on chain ${market.chainId} in ${Date.now() - t0} ms -> ${outFile ?? "(in-process network: no file written)"}`,
   );
 }
 

@@ -33,7 +33,7 @@ export interface MarketToken {
   heartbeat: number;
 }
 
-/** One Uniswap V3 pool the market seeded (tokenA/tokenB are token addresses, in token0/token1 order). */
+/** A Uniswap V3 pool found for a pair (tokenA/tokenB are token addresses, in token0/token1 order). */
 export interface MarketPool {
   tokenA: string;
   tokenB: string;
@@ -42,14 +42,19 @@ export interface MarketPool {
   address: string;
 }
 
+/** Which router ABI `uniswap.router` speaks (absent in a file means "SwapRouter"). */
+export type RouterKindName = "SwapRouter" | "SwapRouter02";
+
+/** The addresses file: the format of deployments/README.md (base-mainnet.json is the real-chain example). */
 export interface MarketAddresses {
+  /** A name for messages ("localhost", "base"). */
+  network?: string;
   chainId: number;
   /** Keyed by token symbol (e.g. "cbBTC", "WETH", "USDC", "LINK"); see `tokenForAsset` for BTC/ETH. */
   tokens: Record<string, MarketToken>;
-  uniswap: { factory: string; router: string; quoter: string; positionManager: string };
-  hubs: { USDC: string; WETH: string };
-  /** Pools this deployment seeded (local markets only; a real chain's file may omit it). */
-  pools?: MarketPool[];
+  uniswap: { factory: string; router: string; routerKind?: RouterKindName; quoter: string; positionManager: string };
+  /** Routing hubs in preference order, as symbols of `tokens` (["USDC", "WETH"]). */
+  hubs: string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -112,6 +117,8 @@ export interface MarketOptions {
    * each). Default 3, under the 2^24 per-transaction gas cap of recent hardforks.
    */
   poolsPerTx?: number;
+  /** `network` written to the file (a name for messages). Default "localhost". */
+  network?: string;
   /** Progress lines (e.g. `console.error`). */
   log?: (line: string) => void;
 }
@@ -268,7 +275,6 @@ export async function deployMarket(signer: Signer, options: MarketOptions = {}):
     tokens[s] = { address, decimals, feed, feedDecimals: FEED_DECIMALS, heartbeat };
   }
   const weth = tokens.WETH.address;
-  const usdc = tokens.USDC.address;
   const factory = await deploy(FactoryArtifact as Art, [], GAS.factory);
   const router = await deploy(RouterArtifact as Art, [factory, weth], GAS.router);
   // No token descriptor: tokenURI is not used by the market.
@@ -326,17 +332,12 @@ export async function deployMarket(signer: Signer, options: MarketOptions = {}):
   await flush();
   log(`market: ${mints.length} pools created and seeded (${Date.now() - t1} ms)`);
 
-  const factoryC = new Contract(factory, FactoryArtifact.abi, provider);
-  const pools: MarketPool[] = await Promise.all(
-    mints.map(async (m) => ({ tokenA: m.token0, tokenB: m.token1, fee: m.fee, address: (await factoryC.getPool(m.token0, m.token1, m.fee)) as string })),
-  );
-
   const market: MarketAddresses = {
+    network: options.network ?? "localhost",
     chainId,
     tokens,
-    uniswap: { factory, router, quoter, positionManager },
-    hubs: { USDC: usdc, WETH: weth },
-    pools,
+    uniswap: { factory, router, routerKind: "SwapRouter", quoter, positionManager },
+    hubs: ["USDC", "WETH"],
   };
   if (options.outFile !== undefined) writeMarket(options.outFile, market);
   return market;
@@ -353,7 +354,43 @@ export function readMarket(file: string): MarketAddresses {
   const raw = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<MarketAddresses>;
   const missing = (["chainId", "tokens", "uniswap", "hubs"] as const).filter((k) => raw[k] === undefined);
   if (missing.length > 0) throw new Error(`${file}: not a market addresses file (missing ${missing.join(", ")})`);
+  const badHubs = (Array.isArray(raw.hubs) ? raw.hubs : [String(raw.hubs)]).filter((h) => raw.tokens![h] === undefined);
+  if (!Array.isArray(raw.hubs) || badHubs.length > 0) throw new Error(`${file}: hubs must list symbols of tokens (unknown: ${badHubs.join(", ")})`);
   return raw as MarketAddresses;
+}
+
+/** The address of a hub (or any token) by symbol; throws naming the symbol when absent. */
+export function tokenAddress(market: Pick<MarketAddresses, "tokens">, symbol: string): string {
+  const t = tokenForAsset(market, symbol);
+  if (t === undefined) throw new Error(`market has no token ${symbol}`);
+  return t.address;
+}
+
+/**
+ * Pools that exist for `pairs` (default: every token against every hub, and the hubs with each other)
+ * over `fees` (default 100, 500, 3000, 10000), via factory.getPool.
+ */
+export async function listPools(
+  provider: Provider,
+  market: MarketAddresses,
+  fees: readonly number[] = [100, 500, 3000, 10000],
+  pairs?: ReadonlyArray<readonly [string, string]>,
+): Promise<MarketPool[]> {
+  const factory = new Contract(market.uniswap.factory, FactoryArtifact.abi, provider);
+  const want: Array<readonly [string, string]> = [];
+  if (pairs !== undefined) want.push(...pairs);
+  else {
+    market.hubs.forEach((h, i) => market.hubs.slice(i + 1).forEach((h2) => want.push([h, h2])));
+    for (const s of Object.keys(market.tokens)) if (!market.hubs.includes(s)) for (const h of market.hubs) want.push([s, h]);
+  }
+  const found = await Promise.all(
+    want.flatMap(([a, b]) => {
+      const [x, y] = [tokenAddress(market, a), tokenAddress(market, b)];
+      const [t0, t1] = BigInt(x) < BigInt(y) ? [x, y] : [y, x];
+      return fees.map(async (fee) => ({ tokenA: t0, tokenB: t1, fee, address: (await factory.getPool(t0, t1, fee)) as string }));
+    }),
+  );
+  return found.filter((p) => p.address !== ZERO);
 }
 
 /**
@@ -438,9 +475,12 @@ export async function detectRouterKind(provider: Provider, router: string): Prom
   }
 }
 
-/** Deploys a UniswapV3Adapter over the market's router (its ABI flavour detected unless given). */
+/**
+ * Deploys a UniswapV3Adapter over the market's router, for `kind`, else the file's `routerKind`
+ * (absent = SwapRouter, as deployments/README.md says).
+ */
 export async function deployUniswapV3Adapter(signer: Signer, market: Pick<MarketAddresses, "uniswap">, kind?: RouterKind): Promise<UniswapV3Adapter> {
-  const k = kind ?? (await detectRouterKind(signer.provider!, market.uniswap.router));
+  const k = kind ?? (market.uniswap.routerKind === "SwapRouter02" ? RouterKind.SwapRouter02 : RouterKind.SwapRouter);
   const adapter = await new UniswapV3Adapter__factory(signer).deploy(market.uniswap.router, k);
   await adapter.waitForDeployment();
   return adapter;

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import {
-  amountForUsd, DEFAULT_SYMBOLS, deployMarket, encodePath, FEE_HUB_HUB, FEE_TOKEN_HUB, isqrt, poolContract,
+  amountForUsd, DEFAULT_SYMBOLS, deployMarket, encodePath, FEE_HUB_HUB, FEE_TOKEN_HUB, isqrt, listPools, poolContract,
   readMarket, refreshFeeds, SAMPLE_PRICES_USD, sqrtPriceX96, toAnswer, tokenForAsset, TOKEN_DECIMALS,
   uniswapContracts, type MarketAddresses,
 } from "../../scripts/lib/market";
@@ -100,12 +100,13 @@ describe("scripts/lib/market", function () {
       const t = Date.now();
       const market = await deployMarket(deployer, { outFile });
       deployMs = Date.now() - t;
-      return { market, outFile, deployer };
+      const pools = await listPools(ethers.provider, market, [FEE_HUB_HUB, FEE_TOKEN_HUB]);
+      return { market, pools, outFile, deployer };
     }
 
     it("deploys the default symbols plus USDC, every token with its decimals and an 8-decimal feed at the sample price", async function () {
-      const { market } = await loadFixture(full);
-      console.log(`      default market: ${Object.keys(market.tokens).length} tokens, ${market.pools?.length} pools in ${deployMs} ms`);
+      const { market, pools } = await loadFixture(full);
+      console.log(`      default market: ${Object.keys(market.tokens).length} tokens, ${pools.length} pools in ${deployMs} ms`);
       expect(Object.keys(market.tokens).sort()).to.deep.equal([...new Set(["USDC", ...DEFAULT_SYMBOLS])].sort());
       for (const [sym, t] of Object.entries(market.tokens)) {
         const token = MockERC20__factory.connect(t.address, ethers.provider);
@@ -118,15 +119,16 @@ describe("scripts/lib/market", function () {
       }
       expect(market.tokens.cbBTC.decimals).to.equal(8);
       expect(market.tokens.USDC.decimals).to.equal(6);
-      expect(market.hubs).to.deep.equal({ USDC: market.tokens.USDC.address, WETH: market.tokens.WETH.address });
+      expect(market.hubs).to.deep.equal(["USDC", "WETH"]);
+      expect(market.uniswap.routerKind).to.equal("SwapRouter");
     });
 
     it("seeds a pool against USDC and WETH for every token (USDC/WETH at 0.05%) priced at the feeds", async function () {
-      const { market } = await loadFixture(full);
+      const { market, pools } = await loadFixture(full);
       const { factory } = uniswapContracts(market, ethers.provider);
       const bySym = Object.fromEntries(Object.entries(market.tokens).map(([s, t]) => [t.address, s]));
       const others = Object.keys(market.tokens).filter((s) => s !== "USDC" && s !== "WETH");
-      expect(market.pools).to.have.length(2 * others.length + 1);
+      expect(pools).to.have.length(2 * others.length + 1);
       const expectPool = async (a: string, b: string, fee: number) => {
         const p = await factory.getPool(market.tokens[a].address, market.tokens[b].address, fee);
         expect(p, `${a}/${b}/${fee}`).to.not.equal(ethers.ZeroAddress);
@@ -149,10 +151,10 @@ describe("scripts/lib/market", function () {
     });
 
     it("is deep enough that a $100k trade moves any pool's price by less than 0.5% either way", async function () {
-      const { market } = await loadFixture(full);
+      const { market, pools } = await loadFixture(full);
       const { quoter } = uniswapContracts(market, ethers.provider);
       const bySym = Object.fromEntries(Object.entries(market.tokens).map(([s, t]) => [t.address.toLowerCase(), s]));
-      for (const p of market.pools!) {
+      for (const p of pools) {
         for (const [tin, tout] of [[p.tokenA, p.tokenB], [p.tokenB, p.tokenA]]) {
           const t = market.tokens[bySym[tin.toLowerCase()]];
           const [, answer] = await MockAggregator__factory.connect(t.feed, ethers.provider).latestRoundData();
@@ -170,15 +172,15 @@ describe("scripts/lib/market", function () {
       const back: MarketAddresses = readMarket(outFile);
       expect(back).to.deep.equal(JSON.parse(JSON.stringify(market)));
       expect(back.chainId).to.equal(31337);
-      expect(Object.keys(back)).to.include.members(["chainId", "tokens", "uniswap", "hubs"]);
-      expect(Object.keys(back.uniswap).sort()).to.deep.equal(["factory", "positionManager", "quoter", "router"]);
+      expect(Object.keys(back).sort()).to.deep.equal(["chainId", "hubs", "network", "tokens", "uniswap"]);
+      expect(Object.keys(back.uniswap).sort()).to.deep.equal(["factory", "positionManager", "quoter", "router", "routerKind"]);
     });
 
     it("deploys only the symbols asked (aliases BTC -> cbBTC, ETH -> WETH) at the prices given", async function () {
       const [deployer] = await ethers.getSigners();
       const market = await deployMarket(deployer, { symbols: ["BTC", "ETH", "SOL"], prices: { SOL: 123.45, cbBTC: 5000000000000n } });
       expect(Object.keys(market.tokens).sort()).to.deep.equal(["SOL", "USDC", "WETH", "cbBTC"]);
-      expect(market.pools).to.have.length(5);
+      expect(await listPools(ethers.provider, market)).to.have.length(5);
       const [, sol] = await MockAggregator__factory.connect(market.tokens.SOL.feed, ethers.provider).latestRoundData();
       expect(sol).to.equal(12345000000n);
       const [, btc] = await MockAggregator__factory.connect(market.tokens.cbBTC.feed, ethers.provider).latestRoundData();
@@ -188,6 +190,35 @@ describe("scripts/lib/market", function () {
     it("throws naming the symbol when a symbol has no price", async function () {
       const [deployer] = await ethers.getSigners();
       await expect(deployMarket(deployer, { symbols: ["NOPE"] })).to.be.rejectedWith(/no price for NOPE/);
+    });
+  });
+
+  describe("#readMarket", function () {
+    const write = (obj: unknown) => {
+      const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "market-read-")), "m.json");
+      fs.writeFileSync(f, JSON.stringify(obj));
+      return f;
+    };
+    const tokens = { USDC: { address: "0x1", decimals: 6, feed: "0x2", feedDecimals: 8, heartbeat: 1 } };
+    const uniswap = { factory: "0x3", router: "0x4", quoter: "0x5", positionManager: "0x6" };
+    it("throws naming the missing keys", function () {
+      expect(() => readMarket(write({ chainId: 1, tokens }))).to.throw(/missing uniswap, hubs/);
+    });
+    it("throws when hubs is not a list of token symbols", function () {
+      expect(() => readMarket(write({ chainId: 1, tokens, uniswap, hubs: { USDC: "0x1" } }))).to.throw(/hubs must list symbols/);
+      expect(() => readMarket(write({ chainId: 1, tokens, uniswap, hubs: ["USDC", "WETH"] }))).to.throw(/unknown: WETH/);
+    });
+    it("reads deployments/base-mainnet.json (the real-chain file) when it is there", function () {
+      const file = path.resolve(__dirname, "../../deployments/base-mainnet.json");
+      if (!fs.existsSync(file)) {
+        console.log("      deployments/base-mainnet.json is not in this tree: skipped");
+        this.skip();
+      }
+      const m = readMarket(file);
+      expect(m.chainId).to.equal(8453);
+      expect(m.uniswap.routerKind).to.equal("SwapRouter02");
+      expect(tokenForAsset(m, "BTC")?.decimals).to.equal(8);
+      expect(tokenForAsset(m, "ETH")?.address).to.equal(m.tokens.WETH.address);
     });
   });
 

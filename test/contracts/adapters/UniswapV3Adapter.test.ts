@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import {
-  deployMarket, deployUniswapV3Adapter, encodePath, RouterKind, swapDirect, uniswapContracts, FEE_HUB_HUB, FEE_TOKEN_HUB,
+  deployMarket, deployUniswapV3Adapter, detectRouterKind, encodePath, RouterKind, swapDirect, uniswapContracts, FEE_HUB_HUB, FEE_TOKEN_HUB,
   type MarketAddresses,
 } from "../../../scripts/lib/market";
 import { MarketSwapRouter02__factory, MockERC20__factory, type MockERC20 } from "../../../typechain-types";
@@ -123,8 +123,11 @@ describe("UniswapV3Adapter", function () {
     it("speaks the SwapRouter02 ABI (no deadline) when built with RouterKind.SwapRouter02", async function () {
       const { market, tok, quoter, deployer, vault, recipient } = await loadFixture(fixture);
       const r02 = await new MarketSwapRouter02__factory(deployer).deploy(market.uniswap.router);
-      const adapter = await deployUniswapV3Adapter(deployer, { uniswap: { ...market.uniswap, router: await r02.getAddress() } });
-      expect(await adapter.routerKind()).to.equal(RouterKind.SwapRouter02); // detected via factoryV2()
+      const adapter = await deployUniswapV3Adapter(deployer, { uniswap: { ...market.uniswap, router: await r02.getAddress(), routerKind: "SwapRouter02" } });
+      expect(await adapter.routerKind()).to.equal(RouterKind.SwapRouter02);
+      // detectRouterKind tells the two apart on chain (SwapRouter02 answers factoryV2()).
+      expect(await detectRouterKind(ethers.provider, await r02.getAddress())).to.equal(RouterKind.SwapRouter02);
+      expect(await detectRouterKind(ethers.provider, market.uniswap.router)).to.equal(RouterKind.SwapRouter);
       const [link, usdc] = ["LINK", "USDC"].map((s) => addr(market, s));
       const path = encodePath([link, usdc], [F]);
       const amount = 10n ** 20n;
