@@ -53,6 +53,7 @@ interface LocalNode {
 
 let localNode: Promise<LocalNode> | undefined;
 let child: ChildProcess | undefined;
+let tmpDir: string | undefined;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -118,6 +119,8 @@ async function startNode(): Promise<{ url: string; child: ChildProcess }> {
 export function stopNode(): void {
   if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   child = undefined;
+  if (tmpDir !== undefined) fs.rmSync(tmpDir, { recursive: true, force: true });
+  tmpDir = undefined;
   localNode = undefined;
 }
 
@@ -134,7 +137,8 @@ export function ensureLocalNode(options: Omit<MarketOptions, "outFile"> = {}): P
     const t1 = Date.now();
     const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true, pollingInterval: 50 });
     const signer = await provider.getSigner(0);
-    const marketFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ssi-fork-")), "localhost.json");
+    tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "ssi-fork-"));
+    const marketFile = path.join(tmpDir, "localhost.json");
     const market = await deployMarket(signer, { ...options, outFile: marketFile });
     provider.destroy();
     console.log(`      [fork] node on ${url} up in ${t1 - t0} ms; market (${Object.keys(market.tokens).length} tokens) deployed in ${Date.now() - t1} ms -> ${marketFile}`);

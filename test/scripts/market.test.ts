@@ -15,6 +15,9 @@ import { MockAggregator__factory, MockERC20__factory } from "../../typechain-typ
 const Q96 = 2n ** 96n;
 
 describe("scripts/lib/market", function () {
+  let tmp: string;
+  before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), "market-test-"))));
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
   describe("#isqrt", function () {
     it("returns floor(sqrt(n)) for any n < 2^256 (property)", function () {
       fc.assert(
@@ -96,7 +99,7 @@ describe("scripts/lib/market", function () {
     let deployMs = 0;
     async function full() {
       const [deployer] = await ethers.getSigners();
-      const outFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "market-")), "sub", "localhost.json");
+      const outFile = path.join(tmp, "sub", "localhost.json");
       const t = Date.now();
       const market = await deployMarket(deployer, { outFile });
       deployMs = Date.now() - t;
@@ -195,7 +198,7 @@ describe("scripts/lib/market", function () {
 
   describe("#readMarket", function () {
     const write = (obj: unknown) => {
-      const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "market-read-")), "m.json");
+      const f = path.join(fs.mkdtempSync(path.join(tmp, "read-")), "m.json");
       fs.writeFileSync(f, JSON.stringify(obj));
       return f;
     };
