@@ -12,6 +12,17 @@
  * the same cases on every target. Each `withForkedMarket` block re-forks in its `before` hook, so
  * blocks start from the node's state, not from what an earlier block left behind.
  * The node is stopped by the root `after` hook and, failing that, when the process exits.
+ *
+ * A keeper-task fork test, for example:
+ *
+ *   describe("ssi:rebalance on a fork", function () {
+ *     withForkedMarket("local", (ctx) => {
+ *       it("rebalances", async function () {
+ *         // ctx.market: addresses on the forked chain; ctx.marketFile: the same as a JSON file for tasks
+ *         await hre.run("ssi:rebalance", { index: "MAG7", market: ctx.marketFile });
+ *       });
+ *     }, { symbols: ["BTC", "ETH", "SOL"] }); // optional: a smaller market deploys in ~1 s instead of ~10 s
+ *   });
  */
 import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
