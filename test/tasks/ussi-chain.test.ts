@@ -326,5 +326,17 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       expect(await vault.deltaBreachRound()).to.equal(0n);
       expect(await runTask("ussi:mint", { usdc: "10", json: false })).to.match(/minted/);
     });
+
+    it("a stale NAV closes minting, instant redemption and fulfilment, but ussi:redeem still queues (and says why)", async () => {
+      await time.increase(big(params.maxNavAge) + 1n);
+      await expectRefusal("ussi:mint", { usdc: "10", json: false }, /older than maxNavAge: push a fresh NAV report first/);
+      const out = JSON.parse(await runTask("ussi:redeem", { shares: "5", json: true }));
+      expect(out.route).to.equal("queued");
+      expect(out.reason).to.match(/NAV is stale/);
+      await expectRefusal("ussi:fulfil", { json: false }, /the NAV is stale/);
+      const s = JSON.parse(await runTask("ussi:status", { json: true }));
+      expect([s.nav.fresh, s.mintingOpen]).to.deep.equal([false, false]);
+      expect(await runTask("ussi:status", { json: false })).to.match(/STALE/);
+    });
   });
 });
