@@ -473,7 +473,7 @@ task("ussi:status", "USSI: NAV and its breakdown, NAV age, buffer, redemption qu
         return;
       }
       const u = (x: bigint) => `${formatUnitsExact(x, s.usdcDecimals)} USDC`;
-      const table = new Table({ head: ["USSI " + s.vault, "value"] });
+      const table = new Table({ head: ["USSI " + s.vault, "value"], style: { compact: true } });
       const n = s.nav;
       table.push(
         ["NAV round / valuation time", n.timestamp === 0n ? "no report yet" : `${n.round} / ${formatIsoSecond(Number(n.timestamp))}`],
