@@ -15,6 +15,7 @@ import {
   planMint,
   planRedeem,
   readStatus,
+  REDEEM_WINDOW,
   SSI_PRODUCTS,
   vaultOf,
   type Leg,
@@ -23,8 +24,12 @@ import {
 import { formatWadPercent } from "../src/methodology";
 
 function legTable(legs: readonly Leg[], header: string): string {
-  const table = new Table({ head: ["constituent", header, "base units", "token"], style: { compact: true } });
-  for (const l of legs) table.push([l.symbol, formatUnitsExact(l.amount, l.decimals), l.amount.toString(), l.token]);
+  const withMin = legs.some((l) => l.min !== undefined);
+  const head = ["constituent", header, "base units", ...(withMin ? ["min accepted (base units)"] : []), "token"];
+  const table = new Table({ head, style: { compact: true } });
+  for (const l of legs) {
+    table.push([l.symbol, formatUnitsExact(l.amount, l.decimals), l.amount.toString(), ...(withMin ? [String(l.min)] : []), l.token]);
+  }
   return table.toString();
 }
 
@@ -67,7 +72,7 @@ task("index:redeem", "Redeems index tokens in kind for the constituents (minAmou
       const receiver = to ?? sender.address;
       const symbol = record.products[product]!.symbol;
       const plan = await planRedeem(record, vault, sender, shares, symbol);
-      console.log(`redeeming ${formatUnitsExact(shares, 18)} ${symbol} pays ${receiver} (minAmountsOut = these):`);
+      console.log(`redeeming ${formatUnitsExact(shares, 18)} ${symbol} pays ${receiver} (previewRedeem now; minAmountsOut = the preview at the latest landing time, now + ${REDEEM_WINDOW} s, as the fee streams):`);
       console.log(legTable(plan, "amount out"));
       const hash = await executeRedeem(vault, sender, shares, receiver, plan);
       console.log(`redeemed (tx ${hash}); ${sender.address} now holds ${formatUnitsExact(await vault.balanceOf(sender.address), 18)} ${symbol}`);

@@ -22,6 +22,7 @@ import {
 import { useEnv } from "../../src/env";
 import { InputError } from "../../src/lib/errors";
 import { computeIndex, PRODUCTS, type IndexComposition, type Universe } from "../../src/methodology";
+import { projectRedeemAmounts } from "../../src/vault/fees";
 import { fail } from "./args";
 import {
   assetMap,
@@ -419,6 +420,8 @@ export interface Leg {
   symbol: string;
   decimals: number;
   amount: bigint;
+  /** Redeem only: the minimum accepted (minAmountsOut). */
+  min?: bigint;
 }
 
 export function legs(record: DeploymentRecord, tokens: readonly string[], amounts: readonly bigint[]): Leg[] {
@@ -463,17 +466,29 @@ export async function executeMint(vault: IndexVault, who: Signer, shares: bigint
   return tx.hash;
 }
 
-/** What redeeming `shares` pays now (previewRedeem), with the caller's share balance checked. */
+/** Seconds a redeem may take to land: `minAmountsOut` is what the vault pays if it lands this late. */
+export const REDEEM_WINDOW = 600n;
+
+/**
+ * What redeeming `shares` pays (previewRedeem, read now) and the `minAmountsOut` sent: the same
+ * preview projected to the end of REDEEM_WINDOW (the streaming fee only lowers it with time; with a
+ * zero fee rate they are equal). The caller's share balance is checked first. Sends nothing.
+ */
 export async function planRedeem(record: DeploymentRecord, vault: IndexVault, who: Signer, shares: bigint, symbol: string): Promise<Leg[]> {
   const me = await who.getAddress();
   const bal = await vault.balanceOf(me);
   if (bal < shares) fail(`${me} holds ${formatUnitsExact(bal, 18)} ${symbol}, cannot redeem ${formatUnitsExact(shares, 18)}`);
   const [tokens, amounts] = await vault.previewRedeem(shares);
-  return legs(record, tokens, amounts);
+  const [, stored, scale] = await vault.rawBasket();
+  const fee = await vault.feeState();
+  const mins = projectRedeemAmounts({ storedUnits: stored, scale, feeRate: fee.rate, now: fee.lastAccrual }, shares, fee.lastAccrual + REDEEM_WINDOW + 1n);
+  const plan = legs(record, tokens, amounts).map((l, i) => ({ ...l, min: mins[i]! }));
+  for (const l of plan) if (l.min === 0n) fail(`${l.symbol} rounds to zero for these shares: redeem more shares`);
+  return plan;
 }
 
 export async function executeRedeem(vault: IndexVault, who: Signer, shares: bigint, receiver: string, plan: readonly Leg[]): Promise<string> {
-  const min = plan.map((l) => l.amount);
+  const min = plan.map((l) => l.min ?? l.amount);
   const v = vault.connect(who);
   const tx = await simulateThenSend(v, "IndexVault.redeem", () => v.redeem.staticCall(shares, receiver, min), () => v.redeem(shares, receiver, min));
   return tx.hash;
