@@ -12,14 +12,17 @@ import type { TestnetFeed } from "./testnet-feeds";
 
 export interface SampleMarketOptions {
   network: string;
-  /** USD per whole token by market symbol (e.g. cbBTC, WETH, DOGE). */
+  /** USD per whole token by market symbol (e.g. cbBTC, WETH, DOGE); one token is deployed per entry. */
   prices: Record<string, number>;
   /** Real feeds to use instead of mocks, by market symbol (testnets). */
   testnetFeeds: Readonly<Record<string, TestnetFeed>>;
   log?: (line: string) => void;
 }
 
-type DeployMarket = (signer: Signer, options: { prices?: Record<string, number>; log?: (line: string) => void }) => Promise<MarketPart>;
+type DeployMarket = (
+  signer: Signer,
+  options: { symbols?: readonly string[]; prices?: Record<string, number>; log?: (line: string) => void },
+) => Promise<MarketPart>;
 
 function loadDeployMarket(): DeployMarket {
   try {
@@ -35,7 +38,7 @@ function loadDeployMarket(): DeployMarket {
 
 export async function deploySampleMarket(signer: Signer, opts: SampleMarketOptions): Promise<MarketPart> {
   const log = opts.log ?? (() => undefined);
-  const market = await loadDeployMarket()(signer, { prices: opts.prices, log });
+  const market = await loadDeployMarket()(signer, { symbols: Object.keys(opts.prices), prices: opts.prices, log });
   for (const [sym, real] of Object.entries(opts.testnetFeeds)) {
     const token = market.tokens[sym];
     if (token === undefined) continue;

@@ -289,11 +289,15 @@ function defaultPriceUniverse(): Universe {
   return loadUniverseFile(path.join(__dirname, "..", "..", "sample", "universe.json"));
 }
 
-/** Market token symbol -> USD price from a universe's `priceUsd` (BTC priced as cbBTC, ETH as WETH). */
+/**
+ * Market token symbol -> USD price from a universe's `priceUsd` (BTC priced as cbBTC, ETH as WETH),
+ * for every asset an SSI product could hold (stablecoins and wrapped tokens are left to the market's
+ * hubs: USDC and WETH).
+ */
 export function samplePrices(universe: Universe): Record<string, number> {
   const out: Record<string, number> = {};
   for (const a of universe.assets) {
-    if (a.priceUsd === undefined) continue;
+    if (a.priceUsd === undefined || a.stablecoin || a.wrapped) continue;
     const key = a.symbol === "BTC" ? "cbBTC" : a.symbol === "ETH" ? "WETH" : a.symbol;
     out[key] ??= a.priceUsd;
   }
