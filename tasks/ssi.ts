@@ -69,9 +69,10 @@ task("ssi:weights", "Selects an SSI index's constituents (with the buffer) and c
 
 task("ssi:deploy", "Deploys the SSI protocol (PriceRegistry, WeightOracle, MAG7/MEME/DEFI vaults) through Ignition and writes deployments/<network>.json")
   .addFlag("sampleMarket", "first deploy sample constituent tokens (open-mint faucet tokens) with feeds: mock feeds, or real Chainlink testnet feeds where they exist")
-  .setAction(async (args: { sampleMarket: boolean }, hre) =>
+  .addFlag("reset", "local networks only: start a new Ignition deployment (after restarting `hardhat node`)")
+  .setAction(async (args: { sampleMarket: boolean; reset: boolean }, hre) =>
     userErrors(async () => {
-      const record = await deploySsi(hre, { sampleMarket: args.sampleMarket, log: (l) => console.error(l) });
+      const record = await deploySsi(hre, { sampleMarket: args.sampleMarket, reset: args.reset, log: (l) => console.error(l) });
       const table = new Table({ head: ["contract", "address"], style: { compact: true } });
       table.push(["PriceRegistry", record.protocol.priceRegistry], ["WeightOracle", record.protocol.weightOracle]);
       for (const [name, p] of Object.entries(record.products)) table.push([`${p.symbol} (${name})`, p.vault]);

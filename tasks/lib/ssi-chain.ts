@@ -3,7 +3,7 @@
  * feeds + role verification + record), push weights, mint, redeem, status, faucet. Each takes the
  * Hardhat runtime first; tasks parse arguments and print, the demo prints its own summary.
  */
-import { readFileSync, existsSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { Wallet, getAddress, type BaseContract, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
@@ -109,8 +109,7 @@ function bigintReviver(_key: string, value: unknown): unknown {
 }
 
 /** `ignition/parameters/<network>.json` as Ignition parameters (bigint strings revived, `_` keys dropped). */
-export function loadIgnitionParameters(network: string, root = process.cwd()): Record<string, Record<string, unknown>> {
-  const file = path.join(root, "ignition", "parameters", `${network}.json`);
+export function loadIgnitionParameters(network: string, root = process.cwd(), file = path.join(root, "ignition", "parameters", `${network}.json`)): Record<string, Record<string, unknown>> {
   if (!existsSync(file)) fail(`no Ignition parameters for network "${network}": create ${path.relative(root, file)} (see ignition/parameters/hardhat.json)`);
   let raw: Record<string, Record<string, unknown>>;
   try {
@@ -143,6 +142,10 @@ export interface DeployOptions {
   sampleMarket: boolean;
   /** Universe whose `priceUsd` the sample market's mock feeds start at. Default sample/universe.json. */
   priceUniverse?: Universe;
+  /** Ignition parameters file. Default `ignition/parameters/<network>.json`. */
+  parametersFile?: string;
+  /** Local networks: wipe the Ignition journal of this chain first (after restarting `hardhat node`). */
+  reset?: boolean;
   log?: Log;
 }
 
@@ -155,7 +158,7 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
   const log = opts.log ?? quiet;
   const network = hre.network.name;
   const id = await chainId(hre);
-  const params = loadIgnitionParameters(network);
+  const params = loadIgnitionParameters(network, process.cwd(), opts.parametersFile);
   const oracleParams = (params.WeightOracle ??= {});
   if (!Array.isArray(oracleParams.signers) || oracleParams.signers.length === 0) {
     const keys = signerKeysFromEnv();
@@ -186,7 +189,18 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
 
   // == The protocol (Ignition) ==
   const t0 = Date.now();
-  const deployed = await hre.ignition.deploy(SsiProtocolModule, { parameters: params as never, displayUi: false });
+  const journal = path.join(process.cwd(), "ignition", "deployments", `chain-${id}`);
+  if (opts.reset === true) {
+    if (!LOCAL_NETWORKS.has(network)) fail(`--reset only wipes the Ignition journal of a local network, not of ${network}`);
+    rmSync(journal, { recursive: true, force: true });
+  }
+  let deployed;
+  try {
+    deployed = await hre.ignition.deploy(SsiProtocolModule, { parameters: params as never, displayUi: false });
+  } catch (e) {
+    const hint = network === "localhost" && existsSync(journal) ? ` (after restarting the local node, pass --reset to start a new Ignition deployment)` : "";
+    fail(`Ignition deployment of SsiProtocol failed: ${(e as Error).message}${hint}`);
+  }
   const registry = PriceRegistry__factory.connect(await deployed.priceRegistry.getAddress(), deployer);
   const oracle = WeightOracle__factory.connect(await deployed.weightOracle.getAddress(), deployer);
   const vaults: Record<SsiProduct, IndexVault> = {

@@ -1,15 +1,18 @@
 import { expect } from "chai";
-import { existsSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { HDNodeWallet } from "ethers";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import hre from "hardhat";
-import { takeSnapshot, type SnapshotRestorer } from "@nomicfoundation/hardhat-network-helpers";
+import { takeSnapshot, time, type SnapshotRestorer } from "@nomicfoundation/hardhat-network-helpers";
 import { IndexVault__factory, MockERC20__factory, PriceRegistry__factory, WeightOracle__factory } from "../../typechain-types";
 import { loadUniverseFile } from "../../src/data/universe";
 import { computeIndex, MAG7, MEME, DEFI, WAD } from "../../src/methodology";
 import { deploymentFile, loadDeployment, type DeploymentRecord } from "../../tasks/lib/deployment";
 import { signReport, signedReportToJson, type WeightReport } from "../../tasks/lib/reports";
 import { ROLE } from "../../ignition/modules/roles";
+import { deploySsi } from "../../tasks/lib/ssi-chain";
+import { projectRedeemAmounts } from "../../src/vault/fees";
 import { expectUserError, runTask, standInMarket } from "./fixtures";
 
 const root = path.resolve(__dirname, "../..");
@@ -32,7 +35,7 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
 
   before(async () => {
     await standInMarket(hre, sample);
-    await runTask(hre, "ssi:deploy", { sampleMarket: false });
+    await runTask(hre, "ssi:deploy", { sampleMarket: false, reset: false });
     record = loadDeployment("hardhat", 31337);
     deployed = await takeSnapshot();
   });
@@ -252,6 +255,75 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
         renameSync(moved, file);
       }
       expect(existsSync(file)).to.equal(true);
+    });
+  });
+
+  describe("signer keys, redeem minimums, admin handover", () => {
+    beforeEach(() => deployed.restore());
+    const MNEMONIC = "test test test test test test test test test test test junk";
+    const key = (i: number) => HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${i}`).privateKey;
+
+    afterEach(() => {
+      delete process.env.ORACLE_SIGNER_KEYS;
+    });
+
+    it("signs with ORACLE_SIGNER_KEYS when set, and refuses a key outside the signer set", async () => {
+      process.env.ORACLE_SIGNER_KEYS = `${key(5)}, ${key(6)}`;
+      await runTask(hre, "ssi:push-weights", { index: "DEFI", universe: sample, validFor: "600", json: false });
+      expect((await vault("DEFI").targets())[0]).to.equal(1n);
+      process.env.ORACLE_SIGNER_KEYS = `${key(5)},${key(9)}`;
+      const b0 = await block();
+      await expectUserError(hre, "ssi:push-weights", { index: "MAG7", universe: sample, validFor: "600", json: false }, /ORACLE_SIGNER_KEYS holds 0x[0-9a-fA-F]{40}, which is not a signer/);
+      process.env.ORACLE_SIGNER_KEYS = "0x1234";
+      await expectUserError(hre, "ssi:push-weights", { index: "MAG7", universe: sample, validFor: "600", json: false }, /ORACLE_SIGNER_KEYS entry 1 is not a private key/);
+      expect(await block()).to.equal(b0);
+    });
+
+    it("the projected redeem minimum equals the vault's previewRedeem at that moment", async () => {
+      await runTask(hre, "ssi:push-weights", { index: "MAG7", universe: sample, validFor: "600", json: false });
+      await runTask(hre, "index:faucet", { amount: "100000" });
+      await runTask(hre, "index:mint", { index: "MAG7", shares: "7" });
+      const v = vault("MAG7");
+      const [, stored, scale] = await v.rawBasket();
+      const fee = await v.feeState();
+      expect(fee.rate > 0n).to.equal(true);
+      const shares = 3n * WAD;
+      for (const later of [1n, 600n, 86_400n * 30n]) {
+        const at = fee.lastAccrual + later;
+        const projected = projectRedeemAmounts({ storedUnits: stored, scale, feeRate: fee.rate, now: fee.lastAccrual }, shares, at);
+        const snap = await takeSnapshot();
+        await time.increaseTo(at);
+        const [, preview] = await v.previewRedeem(shares, { blockTag: await block() });
+        await snap.restore();
+        // Two-step accrual (view now, then projected) vs the chain's: equal up to one unit of rounding.
+        for (let i = 0; i < preview.length; i++) {
+          const d = projected[i]! - preview[i]!;
+          expect(d >= -1n && d <= 1n, `${later}s constituent ${i}: projected ${projected[i]} preview ${preview[i]}`).to.equal(true);
+        }
+      }
+    });
+
+    it("hands admin over when the parameters name another admin, and verifies it on chain", async () => {
+      const file = deploymentFile("hardhat");
+      const saved = readFileSync(file, "utf8");
+      const signers = await hre.ethers.getSigners();
+      const p = JSON.parse(readFileSync(path.join(root, "ignition/parameters/hardhat.json"), "utf8"));
+      p.$global.admin = signers[9]!.address;
+      const pfile = path.join(tmp, "params-handover.json");
+      writeFileSync(pfile, JSON.stringify(p));
+      try {
+        const rec = await deploySsi(hre, { sampleMarket: false, parametersFile: pfile });
+        expect(rec.protocol.admin).to.equal(signers[9]!.address);
+        const deployer = signers[0]!.address;
+        for (const a of [rec.protocol.priceRegistry, rec.protocol.weightOracle, ...Object.values(rec.products).map((x) => x.vault)]) {
+          const c = IndexVault__factory.connect(a, hre.ethers.provider); // hasRole: same ABI on every AccessControl
+          expect(await c.hasRole(ROLE.DEFAULT_ADMIN, signers[9]!.address)).to.equal(true);
+          expect(await c.hasRole(ROLE.DEFAULT_ADMIN, deployer)).to.equal(false);
+        }
+        expect(rec.products.MAG7!.vault).to.not.equal(record.products.MAG7!.vault);
+      } finally {
+        writeFileSync(file, saved);
+      }
     });
   });
 });
