@@ -54,7 +54,7 @@ export async function chainId(hre: HardhatRuntimeEnvironment): Promise<number> {
   return Number((await hre.ethers.provider.getNetwork()).chainId);
 }
 
-/** The record of the connected network, with the vault of `product` checked to have code. */
+/** The record of the connected network, checked against its chain id and for code at the oracle address. */
 export async function loadRecord(hre: HardhatRuntimeEnvironment): Promise<DeploymentRecord> {
   const record = loadDeployment(hre.network.name, await chainId(hre));
   const code = await hre.ethers.provider.getCode(record.protocol.weightOracle);
@@ -621,7 +621,7 @@ export function formatUsd(wad: bigint): string {
   return `$${whole}.${(cents % 100n).toString().padStart(2, "0")}`;
 }
 
-/** The products, for argument parsing. */
+/** True for the in-process and localhost networks (local accounts may sign weight reports). */
 export function isLocal(network: string): boolean {
   return LOCAL_NETWORKS.has(network);
 }
