@@ -94,6 +94,23 @@ export const ssiSection: DemoSection = {
         `${symbol.padEnd(9)} round ${s.targetsRound}, ${String(s.constituents.length).padStart(2)} constituents, minted ${MINT}, redeemed ${REDEEM}, supply ${formatUnitsExact(s.totalSupply, 18)}, NAV ${formatUsd(s.nav)}, NAV/token ${formatUsd(s.navPerShare)}`,
       );
     }
+
+    print.heading("6. The guardian's pause stops minting, never redemption");
+    const meme = vaultOf(record, "MEME", signers.guardian);
+    await (await meme.pause()).wait();
+    let refused = "minted anyway (unexpected)";
+    try {
+      await planMint(record, vaultOf(record, "MEME", alice), alice, WAD);
+    } catch (e) {
+      refused = `refused: ${(e as Error).message}`;
+    }
+    print.line(`guardian paused MEME.ssi; Alice tries to mint 1: ${refused}`);
+    const legs = await planRedeem(record, vaultOf(record, "MEME", alice), alice, WAD, "MEME.ssi");
+    await executeRedeem(vaultOf(record, "MEME", alice), alice, WAD, alice.address, legs);
+    print.line(`while paused, Alice redeems 1 MEME.ssi: received ${legs.length} constituents`);
+    await (await vaultOf(record, "MEME", signers.deployer).unpause()).wait();
+    print.line("the admin lifts the pause");
+    summary.push(`pause: mint refused while paused, redeem of 1 MEME.ssi went through (MEME.ssi supply ${formatUnitsExact(await meme.totalSupply(), 18)})`);
     ctx.summary.push({ section: this.name, lines: summary });
   },
 };
