@@ -23,15 +23,17 @@ export interface RawBasketNow {
 }
 
 /**
- * Redemption amounts for `shares` if the redeem executes at `at` (>= now).
- * f = floor(rate * elapsed / YEAR) capped at 50%; scale' = floor(scale * (1e18 - f) / 1e18);
- * amount_i = floor(shares * stored_i * scale' / 1e36) (outbound: rounded down).
- * Accruing in one step charges at least as much as in several (floor of a sum >= sum of floors),
- * so pass a moment one second past the latest expected execution to stay on the safe side.
+ * Redemption amounts for `shares` if the redeem executes at `at` (>= now), as the vault accrues:
+ * a per-second rate floor(rate / YEAR), f = that * elapsed capped at 50%;
+ * scale' = floor(scale * (1e18 - f) / 1e18); amount_i = floor(shares * stored_i * scale' / 1e36)
+ * (outbound: rounded down). The chain accrues from its last stored accrual in one step while this
+ * projects from `now` in a second step, so the scales can differ by a unit of rounding: pass a moment
+ * one second past the latest expected execution to stay on the safe side.
  */
 export function projectRedeemAmounts(b: RawBasketNow, shares: bigint, at: bigint): bigint[] {
   if (at < b.now) throw new RangeError(`projectRedeemAmounts: at ${at} is before now ${b.now}`);
-  let f = (b.feeRate * (at - b.now)) / YEAR; // {WAD}, floor
+  const perSecond = b.feeRate / YEAR; // {WAD/s}, floor (IndexVault's feePerSecond)
+  let f = perSecond * (at - b.now); // {WAD}
   if (f > MAX_ACCRUAL_FRACTION) f = MAX_ACCRUAL_FRACTION;
   const scale = (b.scale * (WAD - f)) / WAD; // {WAD}, floor
   return b.storedUnits.map((u) => (shares * u * scale) / (WAD * WAD)); // {tok}, floor

@@ -6,7 +6,7 @@
  */
 import type { Signer } from "ethers";
 import { AggregatorV3Interface__factory } from "../../typechain-types";
-import { InputError } from "../../src/lib/errors";
+import { deployMarket } from "../../scripts/lib/market";
 import type { MarketPart } from "./deployment";
 import type { TestnetFeed } from "./testnet-feeds";
 
@@ -19,26 +19,9 @@ export interface SampleMarketOptions {
   log?: (line: string) => void;
 }
 
-type DeployMarket = (
-  signer: Signer,
-  options: { symbols?: readonly string[]; prices?: Record<string, number>; log?: (line: string) => void },
-) => Promise<MarketPart>;
-
-function loadDeployMarket(): DeployMarket {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require("../../scripts/lib/market") as { deployMarket: DeployMarket }).deployMarket;
-  } catch (e) {
-    if ((e as { code?: string }).code === "MODULE_NOT_FOUND") {
-      throw new InputError("the sample market deployer (scripts/lib/market.ts) is not in this tree");
-    }
-    throw e;
-  }
-}
-
 export async function deploySampleMarket(signer: Signer, opts: SampleMarketOptions): Promise<MarketPart> {
   const log = opts.log ?? (() => undefined);
-  const market = await loadDeployMarket()(signer, { symbols: Object.keys(opts.prices), prices: opts.prices, log });
+  const market: MarketPart = await deployMarket(signer, { symbols: Object.keys(opts.prices), prices: opts.prices, network: opts.network, log });
   for (const [sym, real] of Object.entries(opts.testnetFeeds)) {
     const token = market.tokens[sym];
     if (token === undefined) continue;

@@ -90,8 +90,10 @@ describe("tasks/lib", () => {
       expect(projectRedeemAmounts(b, 3n * WAD, b.now)).to.deep.equal([370_370_367n, 3n * 10n ** 18n, 21n]);
       expect(projectRedeemAmounts({ ...b, feeRate: 0n }, 3n * WAD, b.now + YEAR)).to.deep.equal([370_370_367n, 3n * 10n ** 18n, 21n]);
     });
-    it("takes 1% of every unit after a year at 1%/year (rounded down)", () => {
-      expect(projectRedeemAmounts(b, WAD, b.now + YEAR)).to.deep.equal([122_222_221n, (10n ** 18n * 99n) / 100n, 6n]);
+    it("takes about 1% of every unit after a year at 1%/year (per-second rate rounded down)", () => {
+      // per second: floor(1e16 / 31,536,000) = 317,097,919; f = that * 31,536,000 = 9,999,999,973,584,000;
+      // scale = 1e18 - f = 990,000,000,026,416,000; 123,456,789 * 0.990000000026416 = 122,222,221.1 -> 122,222,221.
+      expect(projectRedeemAmounts(b, WAD, b.now + YEAR)).to.deep.equal([122_222_221n, 990_000_000_026_416_000n, 6n]);
     });
     it("never increases with time", () => {
       let prev = projectRedeemAmounts(b, 5n * WAD, b.now);

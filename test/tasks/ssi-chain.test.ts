@@ -7,13 +7,13 @@ import hre from "hardhat";
 import { takeSnapshot, time, type SnapshotRestorer } from "@nomicfoundation/hardhat-network-helpers";
 import { IndexVault__factory, MockERC20__factory, PriceRegistry__factory, WeightOracle__factory } from "../../typechain-types";
 import { loadUniverseFile } from "../../src/data/universe";
-import { computeIndex, MAG7, MEME, DEFI, WAD } from "../../src/methodology";
+import { computeIndex, MAG7, MEME, DEFI, targetUnits, WAD } from "../../src/methodology";
 import { deploymentFile, loadDeployment, type DeploymentRecord } from "../../tasks/lib/deployment";
 import { signReport, signedReportToJson, type WeightReport } from "../../tasks/lib/reports";
 import { ROLE } from "../../ignition/modules/roles";
 import { deploySsi } from "../../tasks/lib/ssi-chain";
 import { projectRedeemAmounts } from "../../src/vault/fees";
-import { expectUserError, runTask, standInMarket } from "./fixtures";
+import { expectUserError, runTask } from "./fixtures";
 
 const root = path.resolve(__dirname, "../..");
 const sample = path.join(root, "sample/universe.json");
@@ -34,8 +34,7 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
   const vault = (name: "MAG7" | "MEME" | "DEFI") => IndexVault__factory.connect(record.products[name]!.vault, hre.ethers.provider);
 
   before(async () => {
-    await standInMarket(hre, sample);
-    await runTask(hre, "ssi:deploy", { sampleMarket: false, reset: false });
+    await runTask(hre, "ssi:deploy", { sampleMarket: true, reset: false });
     record = loadDeployment("hardhat", 31337);
     deployed = await takeSnapshot();
   });
@@ -87,7 +86,7 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
       }
     });
 
-    it("index:mint pulls ceil(shares * w * NAV0 / price) of each constituent and leaves no allowance", async () => {
+    it("index:mint pulls ceil(shares * units), units = the methodology's w * NAV0 / price, and leaves no allowance", async () => {
       const [me] = await hre.ethers.getSigners();
       await runTask(hre, "index:faucet", { amount: "100000" });
       const v = vault("MAG7");
@@ -101,8 +100,8 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
         const t = Object.values(record.tokens).find((x) => x.address === tokens[i])!;
         const erc = MockERC20__factory.connect(tokens[i]!, hre.ethers.provider);
         const price = (BigInt(await (await hre.ethers.getContractAt("MockAggregator", t.feed)).latestAnswer()) * 10n ** 10n);
-        // Methodology section 3 with the vault's rounding: units up, then amount up.
-        const units = ceilDiv(weights[i]! * nav0 * 10n ** BigInt(t.decimals), WAD * price);
+        // Methodology section 3 (src/methodology targetUnits, rounded down), then the inbound amount rounded up.
+        const units = targetUnits(weights[i]!, nav0, price, t.decimals);
         const amount = ceilDiv(25n * WAD / 10n * units, WAD);
         expect(await erc.balanceOf(record.products.MAG7!.vault)).to.equal(amount);
         expect(before[i]! - (await erc.balanceOf(me!.address))).to.equal(amount);
@@ -118,7 +117,9 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
       expect(s.paused).to.equal(false);
       expect(s.fee.rate).to.equal(BigInt(params.$global.feeRate.slice(0, -1)).toString());
       const nav = BigInt(s.nav);
-      expect(nav >= 250n * WAD && nav < 251n * WAD, `nav ${nav}`).to.equal(true);
+      // Units are rounded down and amounts up: the NAV is 2.5 x 100 USD to within a cent.
+      const diff = nav > 250n * WAD ? nav - 250n * WAD : 250n * WAD - nav;
+      expect(diff < WAD / 100n, `nav ${nav}`).to.equal(true);
       const table = await runTask(hre, "index:status", { index: "MAG7", json: false });
       expect(table).to.match(/NAV per token/).and.to.match(/BTC/);
     });
