@@ -5,22 +5,15 @@
 import { task } from "hardhat/config";
 import Table from "cli-table3";
 import { fail, parseAddressArg, parseChoice, parsePositiveAmount, userErrors } from "./lib/args";
-import {
-  executeMint,
-  executeRedeem,
-  faucet,
-  formatUnitsExact,
-  formatUsd,
-  loadRecord,
-  planMint,
-  planRedeem,
-  readStatus,
-  REDEEM_WINDOW,
-  SSI_PRODUCTS,
-  vaultOf,
-  type Leg,
-  type VaultStatus,
-} from "./lib/ssi-chain";
+import type { Leg, VaultStatus } from "./lib/ssi-chain";
+import { formatUnitsExact, formatUsd } from "./lib/format";
+import { SSI_PRODUCTS } from "../ignition/modules/IndexVault";
+
+/**
+ * The chain library is loaded when a task runs, not when Hardhat loads its config: it imports the
+ * TypeChain bindings, which do not exist on a fresh clone until the first compile.
+ */
+const chain = () => import("./lib/ssi-chain");
 import { formatWadPercent } from "../src/methodology";
 
 function legTable(legs: readonly Leg[], header: string): string {
@@ -42,6 +35,7 @@ task("index:mint", "Mints index tokens in kind: shows the constituent amounts, a
       const product = parseChoice(args.index, "index", SSI_PRODUCTS);
       const shares = parsePositiveAmount(args.shares, "shares", 18);
       const to = args.to === undefined ? undefined : parseAddressArg(args.to, "to");
+      const { executeMint, loadRecord, planMint, vaultOf } = await chain();
       const record = await loadRecord(hre);
       const [sender] = await hre.ethers.getSigners();
       if (sender === undefined) fail(`no account to send from on ${hre.network.name}: set DEPLOYER_KEY`);
@@ -65,6 +59,7 @@ task("index:redeem", "Redeems index tokens in kind for the constituents (minAmou
       const product = parseChoice(args.index, "index", SSI_PRODUCTS);
       const shares = parsePositiveAmount(args.shares, "shares", 18);
       const to = args.to === undefined ? undefined : parseAddressArg(args.to, "to");
+      const { executeRedeem, loadRecord, planRedeem, REDEEM_WINDOW, vaultOf } = await chain();
       const record = await loadRecord(hre);
       const [sender] = await hre.ethers.getSigners();
       if (sender === undefined) fail(`no account to send from on ${hre.network.name}: set DEPLOYER_KEY`);
@@ -112,6 +107,7 @@ task("index:status", "Shows an index vault: composition, units, balances, target
   .setAction(async (args: { index: string; json: boolean }, hre) =>
     userErrors(async () => {
       const product = parseChoice(args.index, "index", SSI_PRODUCTS);
+      const { loadRecord, readStatus } = await chain();
       const record = await loadRecord(hre);
       const status = await readStatus(hre, record, product);
       console.log(args.json ? JSON.stringify(statusToJson(status), null, 2) : statusTables(status));
@@ -125,6 +121,7 @@ task("index:faucet", "Mints test amounts of every sample constituent token (netw
     userErrors(async () => {
       const to = args.to === undefined ? undefined : parseAddressArg(args.to, "to");
       const usd = parsePositiveAmount(args.amount, "amount", 0);
+      const { faucet, loadRecord } = await chain();
       const record = await loadRecord(hre);
       const [sender] = await hre.ethers.getSigners();
       if (sender === undefined) fail(`no account to send from on ${hre.network.name}: set DEPLOYER_KEY`);

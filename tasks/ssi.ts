@@ -8,7 +8,13 @@ import { task } from "hardhat/config";
 import Table from "cli-table3";
 import { fail, parseChoice, readJsonArg, userErrors } from "./lib/args";
 import { parseSignedReport, signedReportToJson, type SignedReport } from "./lib/reports";
-import { buildSignedReport, deploySsi, loadRecord, SSI_PRODUCTS, submitReport } from "./lib/ssi-chain";
+import { SSI_PRODUCTS } from "../ignition/modules/IndexVault";
+
+/**
+ * The chain library is loaded when a task runs, not when Hardhat loads its config: it imports the
+ * TypeChain bindings, which do not exist on a fresh clone until the first compile.
+ */
+const chain = () => import("./lib/ssi-chain");
 import { parseUniverse } from "../src/data/universe";
 import { compositionToJson, computeIndex, formatWadPercent, PRODUCTS, type IndexComposition, type Universe } from "../src/methodology";
 
@@ -72,7 +78,7 @@ task("ssi:deploy", "Deploys the SSI protocol (PriceRegistry, WeightOracle, MAG7/
   .addFlag("reset", "local networks only: start a new Ignition deployment (after restarting `hardhat node`)")
   .setAction(async (args: { sampleMarket: boolean; reset: boolean }, hre) =>
     userErrors(async () => {
-      const record = await deploySsi(hre, { sampleMarket: args.sampleMarket, reset: args.reset, log: (l) => console.error(l) });
+      const record = await (await chain()).deploySsi(hre, { sampleMarket: args.sampleMarket, reset: args.reset, log: (l) => console.error(l) });
       const table = new Table({ head: ["contract", "address"], style: { compact: true } });
       table.push(["PriceRegistry", record.protocol.priceRegistry], ["WeightOracle", record.protocol.weightOracle]);
       for (const [name, p] of Object.entries(record.products)) table.push([`${p.symbol} (${name})`, p.vault]);
@@ -113,6 +119,7 @@ task("ssi:push-weights", "Computes an index's weights from a universe file, sign
         let composition: IndexComposition | undefined;
         if (args.report !== undefined) {
           signed = parseSignedReport(readJsonArg(args.report, "report"), args.report);
+          const { loadRecord, submitReport } = await chain();
           const record = await loadRecord(hre);
           info(`relaying ${args.report}: ${product} round ${signed.report.round}, ${signed.report.constituents.length} constituents, ${signed.signatures.length} signatures`);
           const hash = await submitReport(hre, record, product, signed);
@@ -120,6 +127,7 @@ task("ssi:push-weights", "Computes an index's weights from a universe file, sign
         }
         const universe = parseUniverse(readJsonArg(args.universe, "universe"), args.universe!);
         const incumbents = args.incumbents === undefined ? undefined : parseIncumbents(args.incumbents, universe);
+        const { buildSignedReport, loadRecord, submitReport } = await chain();
         const record = await loadRecord(hre);
         const plan = await buildSignedReport(hre, record, product, universe, { ...(incumbents ? { incumbents } : {}), validFor });
         signed = plan.signed;
