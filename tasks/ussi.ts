@@ -26,26 +26,14 @@ import {
   inceptionReport,
 } from "../src/ussi";
 import { fail, parseAddressArg, parsePositiveAmount, readJsonArg, userErrors } from "./lib/args";
-import {
-  deployUssi,
-  executeUssiMint,
-  formatNavPerToken,
-  formatUnitsExact,
-  formatUsd,
-  jsonify,
-  loadUssi,
-  parseSignedReport,
-  planUssiMint,
-  readUssiStatus,
-  relayNavReport,
-  signNavReport,
-  signedReportToJson,
-  ussiClaim,
-  ussiFulfil,
-  ussiRedeem,
-  ussiVault,
-  type SignedNavReport,
-} from "./lib/ussi-chain";
+import type { SignedNavReport } from "./lib/ussi-chain";
+import { formatNavPerToken, formatUnitsExact, formatUsd, jsonify } from "./lib/ussi-format";
+
+/**
+ * The chain library is loaded when a task runs, not when Hardhat loads its config: it imports the
+ * TypeChain bindings, which do not exist on a fresh clone until the first compile.
+ */
+const chain = () => import("./lib/ussi-chain");
 
 const DAY = 86_400;
 
@@ -235,7 +223,8 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
   .setAction(async (args: NavArgs, hre) =>
     userErrors(async () => {
       if (args.inception && args.positions !== undefined) fail("give either --positions FILE.json or --inception, not both");
-      if (!args.inception && !args.positions) fail("--positions FILE.json is required (or --inception for the first report of an empty vault)");
+      if (!args.inception && !args.positions)
+        fail("--positions FILE.json is required (or --inception for the first report of an empty vault)");
       if (args.unsigned && args.out !== undefined) fail("--out writes a signed report; drop --unsigned (or --out)");
       if (args.unsigned && args.inception) fail("--inception reads the next round and the time from the chain and signs: drop --unsigned");
       if (args.out !== undefined && !args.out.endsWith(".json")) fail(`--out ${args.out}: the file name must end in .json`);
@@ -247,8 +236,9 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
       let rows: [string, string][];
       let report;
       if (args.inception) {
-        const part = await loadUssi(hre);
-        const vault = ussiVault(part, hre.ethers.provider);
+        const c = await chain();
+        const part = await c.loadUssi(hre);
+        const vault = c.ussiVault(part, hre.ethers.provider);
         const [lastRound] = await vault.lastVerified();
         const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
         report = inceptionReport(lastRound + 1n, now);
@@ -277,10 +267,11 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
 
       let signed: SignedNavReport | undefined;
       if (!args.unsigned) {
-        const part = await loadUssi(hre);
-        signed = await signNavReport(hre, part, report);
-        out = { ...out, ...signedReportToJson(signed) };
-        if (args.out !== undefined) writeFileSync(args.out, JSON.stringify(signedReportToJson(signed), null, 2) + "\n");
+        const c = await chain();
+        const part = await c.loadUssi(hre);
+        signed = await c.signNavReport(hre, part, report);
+        out = { ...out, ...c.signedReportToJson(signed) };
+        if (args.out !== undefined) writeFileSync(args.out, JSON.stringify(c.signedReportToJson(signed), null, 2) + "\n");
       } else {
         out = { ...out, signed: false };
       }
@@ -288,7 +279,8 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
         process.stdout.write(JSON.stringify(out) + "\n");
         return;
       }
-      const title = signed === undefined ? "NAV report (unsigned)" : `NAV report (signed ${signed.signatures.length} of the vault's signers)`;
+      const title =
+        signed === undefined ? "NAV report (unsigned)" : `NAV report (signed ${signed.signatures.length} of the vault's signers)`;
       const table = new Table({ head: [title, "value"] });
       table.push(
         ["round", report.round.toString()],
@@ -299,18 +291,19 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
         ["perp unrealised PnL (USD)", usd(report.perpPnl)],
         ["funding accrued (USD)", usd(report.fundingAccrued)],
         ["max |net delta| (bps of NAV)", report.netDeltaBps.toString()],
-        ...rows,
+        ...rows
       );
-      if (signed !== undefined) table.push(["signers", signed.signers.join("\n")], ["vault / chain", `${signed.vault} / ${signed.chainId}`]);
+      if (signed !== undefined)
+        table.push(["signers", signed.signers.join("\n")], ["vault / chain", `${signed.vault} / ${signed.chainId}`]);
       console.log(table.toString());
       if (signed !== undefined) {
         console.log(
           args.out !== undefined
             ? `signed report written to ${args.out} (nothing sent); relay it with: npx hardhat ussi:push-nav --report ${args.out} --network ${hre.network.name}`
-            : `signed, nothing written or sent: pass --out FILE.json to save the signed report for ussi:push-nav`,
+            : `signed, nothing written or sent: pass --out FILE.json to save the signed report for ussi:push-nav`
         );
       }
-    }),
+    })
   );
 
 // ---------------------------------------------------------------------------------------------
@@ -318,14 +311,22 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
 // (logic in tasks/lib/ussi-chain.ts)
 // ---------------------------------------------------------------------------------------------
 
-task("ussi:deploy", "Deploys USSI (admin TimelockController + UssiVault on USDC and MAG7.ssi) through Ignition, verifies roles on chain, records it")
+task(
+  "ussi:deploy",
+  "Deploys USSI (admin TimelockController + UssiVault on USDC and MAG7.ssi) through Ignition, verifies roles on chain, records it"
+)
   .addOptionalParam("usdc", "USDC address (default: tokens.USDC of deployments/<network>.json)")
   .addOptionalParam("mag7", "MAG7.ssi vault address (default: products.MAG7 of deployments/<network>.json)")
   .setAction(async (args: { usdc?: string; mag7?: string }, hre) =>
     userErrors(async () => {
+      const c = await chain();
       const usdcArg = args.usdc === undefined ? undefined : parseAddressArg(args.usdc, "usdc");
       const mag7Arg = args.mag7 === undefined ? undefined : parseAddressArg(args.mag7, "mag7");
-      const part = await deployUssi(hre, { ...(usdcArg ? { usdc: usdcArg } : {}), ...(mag7Arg ? { mag7: mag7Arg } : {}), log: (l) => console.error(l) });
+      const part = await c.deployUssi(hre, {
+        ...(usdcArg ? { usdc: usdcArg } : {}),
+        ...(mag7Arg ? { mag7: mag7Arg } : {}),
+        log: (l) => console.error(l),
+      });
       const table = new Table({ head: ["USSI on " + hre.network.name, "value"], style: { compact: true } });
       table.push(
         ["UssiVault (USSI)", part.vault],
@@ -333,11 +334,16 @@ task("ussi:deploy", "Deploys USSI (admin TimelockController + UssiVault on USDC 
         ["USDC / MAG7.ssi", `${part.usdc} / ${part.mag7}`],
         ["strategy / risk", `${part.strategy} / ${part.risk}`],
         ["NAV signers", `${part.quorum} of ${part.signers.length}: ${part.signers.join(", ")}`],
-        ["limits", `maxNavAge ${part.limits.maxNavAge} s, maxNavChange ${part.limits.maxNavChangeBps} bps, maxNetDelta ${part.limits.maxNetDeltaBps} bps, buffer ${part.limits.bufferTargetBps} bps`],
+        [
+          "limits",
+          `maxNavAge ${part.limits.maxNavAge} s, maxNavChange ${part.limits.maxNavChangeBps} bps, maxNetDelta ${part.limits.maxNetDeltaBps} bps, buffer ${part.limits.bufferTargetBps} bps`,
+        ]
       );
       console.log(table.toString());
-      console.log("roles verified on chain; the next step is the first NAV report: ussi:nav --inception --out FILE, then ussi:push-nav --report FILE");
-    }),
+      console.log(
+        "roles verified on chain; the next step is the first NAV report: ussi:nav --inception --out FILE, then ussi:push-nav --report FILE"
+      );
+    })
   );
 
 task("ussi:push-nav", "Relays a signed USSI NAV report (from ussi:nav --out) to the vault; anyone may relay")
@@ -345,10 +351,11 @@ task("ussi:push-nav", "Relays a signed USSI NAV report (from ussi:nav --out) to 
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: { report?: string; json: boolean }, hre) =>
     userErrors(async () => {
+      const c = await chain();
       if (!args.report) fail("--report FILE.json is required (write one with ussi:nav --positions FILE --out FILE.json)");
-      const signed = parseSignedReport(readJsonArg(args.report, "report"), args.report);
-      const part = await loadUssi(hre);
-      const result = await relayNavReport(hre, part, signed);
+      const signed = c.parseSignedReport(readJsonArg(args.report, "report"), args.report);
+      const part = await c.loadUssi(hre);
+      const result = await c.relayNavReport(hre, part, signed);
       if (args.json) {
         process.stdout.write(JSON.stringify(jsonify(result)) + "\n");
         return;
@@ -356,22 +363,27 @@ task("ussi:push-nav", "Relays a signed USSI NAV report (from ussi:nav --out) to 
       const r = result.report;
       if (result.outcome === "accepted") {
         console.log(
-          `accepted: round ${r.round} is the NAV (tx ${result.hash}): NAV ${formatUsd(r.nav)}, ${formatNavPerToken(r.navPerToken)} per USSI, ` +
-            `spot ${formatUsd(r.spotValue)}, perp PnL ${formatUsd(r.perpPnl)}, funding accrued ${formatUsd(r.fundingAccrued)}, net delta ${r.netDeltaBps} bps`,
+          `accepted: round ${r.round} is the NAV (tx ${result.hash}): NAV ${formatUsd(r.nav)}, ${formatNavPerToken(
+            r.navPerToken
+          )} per USSI, ` +
+            `spot ${formatUsd(r.spotValue)}, perp PnL ${formatUsd(r.perpPnl)}, funding accrued ${formatUsd(r.fundingAccrued)}, net delta ${
+              r.netDeltaBps
+            } bps`
         );
       } else {
         console.log(
           `delta-breach recorded: round ${r.round} reports |net delta| ${result.netDeltaBps} bps > limit ${result.maxNetDeltaBps} bps (tx ${result.hash}); ` +
-            `it is not the NAV and minting is paused until a compliant report is accepted`,
+            `it is not the NAV and minting is paused until a compliant report is accepted`
         );
       }
-    }),
+    })
   );
 
 /** A non-negative whole number argument. */
 function wholeNumber(value: string | undefined, name: string, positive: boolean): bigint {
   const text = (value ?? "").trim();
-  if (!/^\d+$/.test(text) || (positive && BigInt(text) === 0n)) fail(`--${name} "${value ?? ""}" is not a ${positive ? "positive" : "non-negative"} whole number`);
+  if (!/^\d+$/.test(text) || (positive && BigInt(text) === 0n))
+    fail(`--${name} "${value ?? ""}" is not a ${positive ? "positive" : "non-negative"} whole number`);
   return BigInt(text);
 }
 
@@ -382,23 +394,33 @@ task("ussi:mint", "Mints USSI with USDC or with MAG7.ssi at the current NAV (sho
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: { usdc?: string; mag7?: string; minShares?: string; json: boolean }, hre) =>
     userErrors(async () => {
+      const c = await chain();
       if ((args.usdc === undefined) === (args.mag7 === undefined)) fail("give exactly one of --usdc AMOUNT or --mag7 AMOUNT");
       const minShares = args.minShares === undefined ? undefined : parsePositiveAmount(args.minShares, "min-shares", 18);
-      const part = await loadUssi(hre);
+      const part = await c.loadUssi(hre);
       const asset = args.usdc !== undefined ? "USDC" : "MAG7";
-      const amount = asset === "USDC" ? parsePositiveAmount(args.usdc, "usdc", part.usdcDecimals) : parsePositiveAmount(args.mag7, "mag7", 18);
+      const amount =
+        asset === "USDC" ? parsePositiveAmount(args.usdc, "usdc", part.usdcDecimals) : parsePositiveAmount(args.mag7, "mag7", 18);
       const [me] = await hre.ethers.getSigners();
-      const plan = await planUssiMint(part, me!, asset, amount, minShares);
+      const plan = await c.planUssiMint(part, me!, asset, amount, minShares);
       const info = (l: string) => (args.json ? console.error(l) : console.log(l));
       const paid = `${formatUnitsExact(amount, plan.decimals)} ${asset === "USDC" ? "USDC" : "MAG7.ssi"}`;
-      info(`minting with ${paid} at NAV ${formatNavPerToken(plan.navPerToken)} per USSI: expect ${formatUnitsExact(plan.expectedShares, 18)} USSI (minimum ${formatUnitsExact(plan.minShares, 18)})`);
-      const { hash, shares } = await executeUssiMint(part, me!, plan);
+      info(
+        `minting with ${paid} at NAV ${formatNavPerToken(plan.navPerToken)} per USSI: expect ${formatUnitsExact(
+          plan.expectedShares,
+          18
+        )} USSI (minimum ${formatUnitsExact(plan.minShares, 18)})`
+      );
+      const { hash, shares } = await c.executeUssiMint(part, me!, plan);
       if (args.json) {
-        process.stdout.write(JSON.stringify(jsonify({ asset, amount, expectedShares: plan.expectedShares, shares, navPerToken: plan.navPerToken, tx: hash })) + "\n");
+        process.stdout.write(
+          JSON.stringify(jsonify({ asset, amount, expectedShares: plan.expectedShares, shares, navPerToken: plan.navPerToken, tx: hash })) +
+            "\n"
+        );
         return;
       }
       console.log(`minted ${formatUnitsExact(shares, 18)} USSI for ${paid} (tx ${hash})`);
-    }),
+    })
   );
 
 task("ussi:redeem", "Redeems USSI for USDC: at once when the liquid buffer covers it, otherwise queued (ussi:fulfil, then ussi:claim)")
@@ -406,23 +428,27 @@ task("ussi:redeem", "Redeems USSI for USDC: at once when the liquid buffer cover
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: { shares?: string; json: boolean }, hre) =>
     userErrors(async () => {
+      const c = await chain();
       if (args.shares === undefined) fail("--shares AMOUNT is required");
       const shares = parsePositiveAmount(args.shares, "shares", 18);
-      const part = await loadUssi(hre);
+      const part = await c.loadUssi(hre);
       const [me] = await hre.ethers.getSigners();
-      const r = await ussiRedeem(part, me!, shares);
+      const r = await c.ussiRedeem(part, me!, shares);
       if (args.json) {
         process.stdout.write(JSON.stringify(jsonify(r)) + "\n");
         return;
       }
       const usdc = (x: bigint) => `${formatUnitsExact(x, part.usdcDecimals)} USDC`;
-      if (r.route === "instant") console.log(`instant: redeemed ${formatUnitsExact(shares, 18)} USSI for ${usdc(r.assets)} from the liquid buffer (tx ${r.hash})`);
+      if (r.route === "instant")
+        console.log(`instant: redeemed ${formatUnitsExact(shares, 18)} USSI for ${usdc(r.assets)} from the liquid buffer (tx ${r.hash})`);
       else
         console.log(
-          `queued: ${r.reason}; request ${r.requestId} escrows ${formatUnitsExact(shares, 18)} USSI (worth ${usdc(r.assets)} now, priced at fulfilment) (tx ${r.hash}). ` +
-            `The strategy fulfils it (ussi:fulfil), then claim it with: npx hardhat ussi:claim --id ${r.requestId} --network ${hre.network.name}`,
+          `queued: ${r.reason}; request ${r.requestId} escrows ${formatUnitsExact(shares, 18)} USSI (worth ${usdc(
+            r.assets
+          )} now, priced at fulfilment) (tx ${r.hash}). ` +
+            `The strategy fulfils it (ussi:fulfil), then claim it with: npx hardhat ussi:claim --id ${r.requestId} --network ${hre.network.name}`
         );
-    }),
+    })
   );
 
 task("ussi:fulfil", "STRATEGY_ROLE: fulfils queued redemptions in FIFO order at the current NAV, depositing exactly the USDC owed")
@@ -430,18 +456,24 @@ task("ussi:fulfil", "STRATEGY_ROLE: fulfils queued redemptions in FIFO order at 
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: { count?: string; json: boolean }, hre) =>
     userErrors(async () => {
+      const c = await chain();
       const count = args.count === undefined ? undefined : wholeNumber(args.count, "count", true);
-      const part = await loadUssi(hre);
-      const r = await ussiFulfil(hre, part, count);
+      const part = await c.loadUssi(hre);
+      const r = await c.ussiFulfil(hre, part, count);
       if (args.json) {
         process.stdout.write(JSON.stringify(jsonify(r)) + "\n");
         return;
       }
       const table = new Table({ head: ["request", "owner", "USSI", "USDC owed"], style: { compact: true } });
-      for (const q of r.requests) table.push([q.id.toString(), q.owner, formatUnitsExact(q.shares, 18), formatUnitsExact(q.assets, part.usdcDecimals)]);
-      console.log(`fulfilled ${r.requests.length} request(s) at ${formatNavPerToken(r.navPerToken)} per USSI; the strategy ${r.strategy} deposited ${formatUnitsExact(r.assetsIn, part.usdcDecimals)} USDC (tx ${r.hash})`);
+      for (const q of r.requests)
+        table.push([q.id.toString(), q.owner, formatUnitsExact(q.shares, 18), formatUnitsExact(q.assets, part.usdcDecimals)]);
+      console.log(
+        `fulfilled ${r.requests.length} request(s) at ${formatNavPerToken(r.navPerToken)} per USSI; the strategy ${
+          r.strategy
+        } deposited ${formatUnitsExact(r.assetsIn, part.usdcDecimals)} USDC (tx ${r.hash})`
+      );
       console.log(table.toString());
-    }),
+    })
   );
 
 task("ussi:claim", "Pays a fulfilled redemption request to its owner")
@@ -449,25 +481,29 @@ task("ussi:claim", "Pays a fulfilled redemption request to its owner")
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: { id?: string; json: boolean }, hre) =>
     userErrors(async () => {
+      const c = await chain();
       if (args.id === undefined) fail("--id N is required (the request id ussi:redeem printed)");
       const requestId = wholeNumber(args.id, "id", false);
-      const part = await loadUssi(hre);
+      const part = await c.loadUssi(hre);
       const [me] = await hre.ethers.getSigners();
-      const r = await ussiClaim(part, me!, requestId);
+      const r = await c.ussiClaim(part, me!, requestId);
       if (args.json) {
         process.stdout.write(JSON.stringify(jsonify({ id: requestId, ...r })) + "\n");
         return;
       }
-      console.log(`claimed request ${requestId}: ${formatUnitsExact(r.assets, part.usdcDecimals)} USDC paid to ${me!.address} (tx ${r.hash})`);
-    }),
+      console.log(
+        `claimed request ${requestId}: ${formatUnitsExact(r.assets, part.usdcDecimals)} USDC paid to ${me!.address} (tx ${r.hash})`
+      );
+    })
   );
 
 task("ussi:status", "USSI: NAV and its breakdown, NAV age, buffer, redemption queue, limits, pause and delta-breach state")
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: { json: boolean }, hre) =>
     userErrors(async () => {
-      const part = await loadUssi(hre);
-      const s = await readUssiStatus(hre, part);
+      const c = await chain();
+      const part = await c.loadUssi(hre);
+      const s = await c.readUssiStatus(hre, part);
       if (args.json) {
         process.stdout.write(JSON.stringify(jsonify(s)) + "\n");
         return;
@@ -490,11 +526,14 @@ task("ussi:status", "USSI: NAV and its breakdown, NAV age, buffer, redemption qu
         ["reserved for claims", u(s.buffer.reserved)],
         ["MAG7.ssi held", formatUnitsExact(s.buffer.mag7Held, 18)],
         ["queue head / length", `${s.queue.head} / ${s.queue.length} (${s.queue.length - s.queue.head} pending)`],
-        ["limits", `maxNavChange ${s.limits.maxNavChangeBps} bps, maxNetDelta ${s.limits.maxNetDeltaBps} bps, buffer ${s.limits.bufferTargetBps} bps`],
+        [
+          "limits",
+          `maxNavChange ${s.limits.maxNavChangeBps} bps, maxNetDelta ${s.limits.maxNetDeltaBps} bps, buffer ${s.limits.bufferTargetBps} bps`,
+        ],
         ["paused (risk role)", s.paused ? "yes: minting stopped, redemptions open" : "no"],
         ["delta breach", s.deltaBreachRound === 0n ? "none" : `round ${s.deltaBreachRound}: minting paused until a compliant report`],
         ["last verified round", `${s.lastVerified.round}`],
-        ["minting", s.mintingOpen ? "open" : "closed"],
+        ["minting", s.mintingOpen ? "open" : "closed"]
       );
       console.log(table.toString());
       if (s.queue.pending.length > 0) {
@@ -502,5 +541,5 @@ task("ussi:status", "USSI: NAV and its breakdown, NAV age, buffer, redemption qu
         for (const p of s.queue.pending) q.push([p.id.toString(), p.owner, formatUnitsExact(p.shares, 18)]);
         console.log(q.toString());
       }
-    }),
+    })
   );

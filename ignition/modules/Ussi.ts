@@ -27,7 +27,7 @@ export default buildModule("Ussi", (m) => {
       m.getParameter<string[]>("executors"),
       "0x0000000000000000000000000000000000000000", // no admin: the timelock administers itself
     ],
-    { id: "UssiTimelock" },
+    { id: "UssiTimelock" }
   );
   const vault = m.contract(
     "UssiVault",
@@ -49,7 +49,7 @@ export default buildModule("Ussi", (m) => {
         },
       },
     ],
-    { id: "UssiVault" },
+    { id: "UssiVault" }
   );
   return { timelock, vault };
 });

@@ -9,12 +9,19 @@ import path from "node:path";
 import { Wallet, getAddress, id, verifyTypedData, type BaseContract, type Signer, type TypedDataDomain } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import UssiModule from "../../ignition/modules/Ussi";
-import { IERC20Metadata__factory, IIndexValuation__factory, TimelockController__factory, UssiVault__factory, type UssiVault } from "../../typechain-types";
+import {
+  IERC20Metadata__factory,
+  IIndexValuation__factory,
+  TimelockController__factory,
+  UssiVault__factory,
+  type UssiVault,
+} from "../../typechain-types";
 import { useEnv } from "../../src/env";
 import { InputError } from "../../src/lib/errors";
 import { NAV_REPORT_DOMAIN, NAV_REPORT_TYPES, type NavReport } from "../../src/ussi/navReport";
 import { signQuorum } from "./quorum";
 import { fail } from "./args";
+import { formatUnitsExact } from "./ussi-format";
 
 export type Log = (line: string) => void;
 const quiet: Log = () => undefined;
@@ -64,7 +71,8 @@ function readRecord(network: string, root = process.cwd()): RawRecord | undefine
   } catch (e) {
     throw new InputError(`${path.relative(root, file)} is not valid JSON: ${(e as Error).message}`);
   }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new InputError(`${path.relative(root, file)}: expected a JSON object`);
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new InputError(`${path.relative(root, file)}: expected a JSON object`);
   return raw as RawRecord;
 }
 
@@ -96,8 +104,10 @@ export async function loadUssi(hre: HardhatRuntimeEnvironment): Promise<UssiPart
   if ((await hre.ethers.provider.getCode(record.ussi.vault)) === "0x") {
     throw new InputError(
       `deployments/${network}.json points at a USSI vault that is not on this chain` +
-        (network === "hardhat" ? " (the in-process network starts empty on every run; use --network localhost with `npx hardhat node`)" : "") +
-        `: ${hint}`,
+        (network === "hardhat"
+          ? " (the in-process network starts empty on every run; use --network localhost with `npx hardhat node`)"
+          : "") +
+        `: ${hint}`
     );
   }
   return record.ussi;
@@ -113,7 +123,13 @@ export function ussiVault(part: UssiPart, runner: Signer | import("ethers").Prov
 
 /** A revert as `ErrorName(arg, ...)` when the contract's ABI knows it. */
 export function describeRevert(contract: BaseContract, e: unknown): string {
-  const err = e as { data?: string; info?: { error?: { data?: string } }; shortMessage?: string; message?: string; revert?: { name: string; args: unknown[] } };
+  const err = e as {
+    data?: string;
+    info?: { error?: { data?: string } };
+    shortMessage?: string;
+    message?: string;
+    revert?: { name: string; args: unknown[] };
+  };
   if (err.revert !== undefined && err.revert !== null) return `${err.revert.name}(${err.revert.args.map(String).join(", ")})`;
   const data = err.data ?? err.info?.error?.data;
   if (typeof data === "string" && data.length >= 10) {
@@ -124,7 +140,12 @@ export function describeRevert(contract: BaseContract, e: unknown): string {
 }
 
 /** Runs `send` only after the same call succeeds as a static call; a revert fails naming the error, nothing sent. */
-export async function simulateThenSend<R>(contract: BaseContract, what: string, simulate: () => Promise<R>, send: () => Promise<{ wait(): Promise<unknown>; hash: string }>) {
+export async function simulateThenSend<R>(
+  contract: BaseContract,
+  what: string,
+  simulate: () => Promise<R>,
+  send: () => Promise<{ wait(): Promise<unknown>; hash: string }>
+) {
   let result: R;
   try {
     result = await simulate();
@@ -144,7 +165,8 @@ function bigintReviver(_key: string, value: unknown): unknown {
 export function loadUssiParameters(network: string, root = process.cwd()): Record<string, unknown> {
   const file = path.join(root, "ignition", "parameters", `${network}.json`);
   const rel = path.relative(root, file);
-  if (!existsSync(file)) fail(`no Ignition parameters for network "${network}": create ${rel} with a "Ussi" section (see ignition/parameters/hardhat.json)`);
+  if (!existsSync(file))
+    fail(`no Ignition parameters for network "${network}": create ${rel} with a "Ussi" section (see ignition/parameters/hardhat.json)`);
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(readFileSync(file, "utf8"), bigintReviver);
@@ -180,19 +202,23 @@ export async function navSigners(hre: HardhatRuntimeEnvironment, vault: UssiVaul
   const quorum = Number(await vault.quorum());
   const keys = signerKeysFromEnv();
   if (keys !== undefined) {
-    for (const k of keys) if (!(await vault.isSigner(k.address))) fail(`ORACLE_SIGNER_KEYS holds ${k.address}, which is not a NAV signer of the USSI vault`);
+    for (const k of keys)
+      if (!(await vault.isSigner(k.address))) fail(`ORACLE_SIGNER_KEYS holds ${k.address}, which is not a NAV signer of the USSI vault`);
     if (keys.length < quorum) fail(`ORACLE_SIGNER_KEYS holds ${keys.length} key(s), the USSI vault needs ${quorum}`);
     return keys.slice(0, quorum);
   }
   if (!LOCAL_NETWORKS.has(hre.network.name)) {
-    fail(`set ORACLE_SIGNER_KEYS (comma-separated private keys of ${quorum} NAV signers) to sign on ${hre.network.name}, or relay a signed report with ussi:push-nav --report FILE`);
+    fail(
+      `set ORACLE_SIGNER_KEYS (comma-separated private keys of ${quorum} NAV signers) to sign on ${hre.network.name}, or relay a signed report with ussi:push-nav --report FILE`
+    );
   }
   const mine: Signer[] = [];
   for (const s of await hre.ethers.getSigners()) {
     if (mine.length === quorum) break;
     if (await vault.isSigner(s.address)) mine.push(s);
   }
-  if (mine.length < quorum) fail(`only ${mine.length} of the local accounts are NAV signers, the quorum is ${quorum}: set ORACLE_SIGNER_KEYS`);
+  if (mine.length < quorum)
+    fail(`only ${mine.length} of the local accounts are NAV signers, the quorum is ${quorum}: set ORACLE_SIGNER_KEYS`);
   return mine;
 }
 
@@ -209,7 +235,8 @@ export interface UssiDeployOptions {
 }
 
 function addressList(v: unknown, name: string, network: string): string[] {
-  if (!Array.isArray(v) || v.some((a) => typeof a !== "string")) fail(`ignition/parameters/${network}.json: Ussi.${name} must be a list of addresses`);
+  if (!Array.isArray(v) || v.some((a) => typeof a !== "string"))
+    fail(`ignition/parameters/${network}.json: Ussi.${name} must be a list of addresses`);
   return (v as string[]).map((a) => {
     try {
       return getAddress(a);
@@ -233,13 +260,19 @@ export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeplo
   // == Checks ==
   const params = loadUssiParameters(network);
   const record = readRecord(network);
-  if (record?.chainId !== undefined && record.chainId !== chainId) fail(`deployments/${network}.json is for chain ${String(record.chainId)}, connected to chain ${chainId}`);
+  if (record?.chainId !== undefined && record.chainId !== chainId)
+    fail(`deployments/${network}.json is for chain ${String(record.chainId)}, connected to chain ${chainId}`);
   const fromRecord = recordInputs(record);
   const usdc = opts.usdc ?? fromRecord.usdc;
   const mag7 = opts.mag7 ?? fromRecord.mag7;
-  if (usdc === undefined) fail(`deployments/${network}.json names no USDC token (tokens.USDC): run ssi:deploy first or pass --usdc ADDRESS`);
-  if (mag7 === undefined) fail(`deployments/${network}.json names no MAG7.ssi vault (products.MAG7): run ssi:deploy first or pass --mag7 ADDRESS`);
-  for (const [name, a] of [["USDC", usdc], ["MAG7.ssi", mag7]] as const) {
+  if (usdc === undefined)
+    fail(`deployments/${network}.json names no USDC token (tokens.USDC): run ssi:deploy first or pass --usdc ADDRESS`);
+  if (mag7 === undefined)
+    fail(`deployments/${network}.json names no MAG7.ssi vault (products.MAG7): run ssi:deploy first or pass --mag7 ADDRESS`);
+  for (const [name, a] of [
+    ["USDC", usdc],
+    ["MAG7.ssi", mag7],
+  ] as const) {
     if ((await hre.ethers.provider.getCode(a)) === "0x") fail(`${name} ${a} has no code on chain ${chainId}: run ssi:deploy first`);
   }
   const usdcDecimals = Number(await IERC20Metadata__factory.connect(usdc, hre.ethers.provider).decimals());
@@ -253,7 +286,8 @@ export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeplo
   let signers = params["signers"];
   if (!Array.isArray(signers) || signers.length === 0) {
     const keys = signerKeysFromEnv();
-    if (keys === undefined) fail(`ignition/parameters/${network}.json lists no Ussi.signers and ORACLE_SIGNER_KEYS is not set: set one of them`);
+    if (keys === undefined)
+      fail(`ignition/parameters/${network}.json lists no Ussi.signers and ORACLE_SIGNER_KEYS is not set: set one of them`);
     signers = keys.map((k) => k.address);
   }
   const addr = (v: unknown, name: string) => {
@@ -280,9 +314,12 @@ export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeplo
     },
   };
   if (want.minDelay < 86_400n) fail(`Ussi.minDelay ${want.minDelay} s is below the vault's minimum admin delay of 86400 s (1 day)`);
-  if (want.strategy === want.risk) fail(`Ussi.strategy and Ussi.risk are both ${want.strategy}: the vault keeps STRATEGY_ROLE and RISK_ROLE on different accounts`);
-  if (want.quorum < 1n || want.quorum > BigInt(want.signers.length)) fail(`Ussi.quorum ${want.quorum} must be between 1 and the ${want.signers.length} signers`);
-  if (want.proposers.length === 0 || want.executors.length === 0) fail(`Ussi.proposers and Ussi.executors must each name at least one account (nobody could run the timelock)`);
+  if (want.strategy === want.risk)
+    fail(`Ussi.strategy and Ussi.risk are both ${want.strategy}: the vault keeps STRATEGY_ROLE and RISK_ROLE on different accounts`);
+  if (want.quorum < 1n || want.quorum > BigInt(want.signers.length))
+    fail(`Ussi.quorum ${want.quorum} must be between 1 and the ${want.signers.length} signers`);
+  if (want.proposers.length === 0 || want.executors.length === 0)
+    fail(`Ussi.proposers and Ussi.executors must each name at least one account (nobody could run the timelock)`);
 
   // == Deploy ==
   const t0 = Date.now();
@@ -291,11 +328,22 @@ export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeplo
   const deployed = await hre.ignition.deploy(UssiModule, { parameters: parameters as never, displayUi: false });
   const vault = UssiVault__factory.connect(await deployed.vault.getAddress(), hre.ethers.provider);
   const timelock = TimelockController__factory.connect(await deployed.timelock.getAddress(), hre.ethers.provider);
-  log(`USSI deployed through Ignition (module Ussi) in ${Date.now() - t0} ms: vault ${await vault.getAddress()}, timelock ${await timelock.getAddress()}`);
+  log(
+    `USSI deployed through Ignition (module Ussi) in ${
+      Date.now() - t0
+    } ms: vault ${await vault.getAddress()}, timelock ${await timelock.getAddress()}`
+  );
 
   // == Verify on chain ==
   const problems: string[] = [];
-  const role = async (c: { hasRole(r: string, a: string): Promise<boolean> }, what: string, r: string, name: string, who: string, expected = true) => {
+  const role = async (
+    c: { hasRole(r: string, a: string): Promise<boolean> },
+    what: string,
+    r: string,
+    name: string,
+    who: string,
+    expected = true
+  ) => {
     if ((await c.hasRole(r, who)) !== expected) problems.push(`${what}: ${who} ${expected ? "lacks" : "holds"} ${name}`);
   };
   const timelockAddress = await timelock.getAddress();
@@ -313,16 +361,20 @@ export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeplo
   if (minDelay !== want.minDelay) problems.push(`TimelockController: min delay ${minDelay} s, expected ${want.minDelay} s`);
   if ((await vault.usdc()) !== getAddress(usdc)) problems.push(`UssiVault: usdc ${await vault.usdc()}, expected ${usdc}`);
   if ((await vault.indexToken()) !== getAddress(mag7)) problems.push(`UssiVault: indexToken ${await vault.indexToken()}, expected ${mag7}`);
-  if ((await vault.indexValuation()) !== getAddress(mag7)) problems.push(`UssiVault: indexValuation ${await vault.indexValuation()}, expected ${mag7}`);
+  if ((await vault.indexValuation()) !== getAddress(mag7))
+    problems.push(`UssiVault: indexValuation ${await vault.indexValuation()}, expected ${mag7}`);
   for (const s of want.signers) if (!(await vault.isSigner(s))) problems.push(`UssiVault: ${s} is not a NAV signer`);
-  if ((await vault.signerCount()) !== BigInt(want.signers.length)) problems.push(`UssiVault: ${await vault.signerCount()} signers, expected ${want.signers.length}`);
+  if ((await vault.signerCount()) !== BigInt(want.signers.length))
+    problems.push(`UssiVault: ${await vault.signerCount()} signers, expected ${want.signers.length}`);
   if ((await vault.quorum()) !== want.quorum) problems.push(`UssiVault: quorum ${await vault.quorum()}, expected ${want.quorum}`);
   const limits = await vault.limits();
   for (const k of ["maxNavAge", "maxNavChangeBps", "maxNetDeltaBps", "bufferTargetBps"] as const) {
     if (limits[k] !== want.limits[k]) problems.push(`UssiVault: limit ${k} ${limits[k]}, expected ${want.limits[k]}`);
   }
   if (problems.length > 0) fail(`USSI deployment verification FAILED on chain:\n  - ${problems.join("\n  - ")}`);
-  log(`roles, wiring and limits verified on chain (admin = timelock with ${minDelay} s delay, NAV quorum ${want.quorum}-of-${want.signers.length})`);
+  log(
+    `roles, wiring and limits verified on chain (admin = timelock with ${minDelay} s delay, NAV quorum ${want.quorum}-of-${want.signers.length})`
+  );
 
   // == Record ==
   const part: UssiPart = {
@@ -388,12 +440,15 @@ export function parseSignedReport(value: unknown, where: string): SignedNavRepor
     throw new InputError(`${where}: not a signed USSI NAV report (written by ussi:nav --out FILE)`);
   }
   const int = (x: unknown, name: string, signed = false): bigint => {
-    if (typeof x !== "string" || !(signed ? /^-?\d+$/ : /^\d+$/).test(x)) throw new InputError(`${where}: ${name} must be ${signed ? "an" : "a non-negative"} integer string`);
+    if (typeof x !== "string" || !(signed ? /^-?\d+$/ : /^\d+$/).test(x))
+      throw new InputError(`${where}: ${name} must be ${signed ? "an" : "a non-negative"} integer string`);
     return BigInt(x);
   };
   const r = v["report"] as Record<string, unknown> | undefined;
   if (typeof r !== "object" || r === null) throw new InputError(`${where}: report is missing`);
-  const report = Object.fromEntries(REPORT_FIELDS.map((k) => [k, int(r[k], `report.${k}`, k === "perpPnl" || k === "fundingAccrued")])) as unknown as NavReport;
+  const report = Object.fromEntries(
+    REPORT_FIELDS.map((k) => [k, int(r[k], `report.${k}`, k === "perpPnl" || k === "fundingAccrued")])
+  ) as unknown as NavReport;
   const sigs = v["signatures"];
   if (!Array.isArray(sigs) || sigs.some((s) => typeof s !== "string" || !/^0x[0-9a-fA-F]{130}$/.test(s))) {
     throw new InputError(`${where}: signatures must be a list of 65-byte hex signatures`);
@@ -404,12 +459,19 @@ export function parseSignedReport(value: unknown, where: string): SignedNavRepor
   } catch {
     throw new InputError(`${where}: vault is not an address`);
   }
-  return { chainId: int(v["chainId"], "chainId"), vault, report, signatures: sigs as string[], signers: (v["signers"] as string[] | undefined) ?? [] };
+  return {
+    chainId: int(v["chainId"], "chainId"),
+    vault,
+    report,
+    signatures: sigs as string[],
+    signers: (v["signers"] as string[] | undefined) ?? [],
+  };
 }
 
 export async function navDomain(vault: UssiVault): Promise<TypedDataDomain> {
   const [, name, version, chainId, verifyingContract] = await vault.eip712Domain();
-  if (name !== NAV_REPORT_DOMAIN.name || version !== NAV_REPORT_DOMAIN.version) fail(`the vault's EIP-712 domain is "${name}" v${version}, not "${NAV_REPORT_DOMAIN.name}" v${NAV_REPORT_DOMAIN.version}`);
+  if (name !== NAV_REPORT_DOMAIN.name || version !== NAV_REPORT_DOMAIN.version)
+    fail(`the vault's EIP-712 domain is "${name}" v${version}, not "${NAV_REPORT_DOMAIN.name}" v${NAV_REPORT_DOMAIN.version}`);
   return { name, version, chainId, verifyingContract };
 }
 
@@ -421,10 +483,12 @@ export async function precheckReport(hre: HardhatRuntimeEnvironment, vault: Ussi
   const [lastRound, lastTimestamp] = await vault.lastVerified();
   const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
   const { maxNavAge } = await vault.limits();
-  if (report.round <= lastRound) fail(`round ${report.round} is not above the vault's last verified round ${lastRound}: use round ${lastRound + 1n}`);
+  if (report.round <= lastRound)
+    fail(`round ${report.round} is not above the vault's last verified round ${lastRound}: use round ${lastRound + 1n}`);
   if (report.timestamp <= lastTimestamp) fail(`timestamp ${report.timestamp} is not after the last verified report's ${lastTimestamp}`);
   if (report.timestamp > now + 300n) fail(`timestamp ${report.timestamp} is more than 5 minutes after the chain's time ${now}`);
-  if (report.timestamp + maxNavAge < now) fail(`timestamp ${report.timestamp} is older than the vault's maxNavAge (${maxNavAge} s) at chain time ${now}`);
+  if (report.timestamp + maxNavAge < now)
+    fail(`timestamp ${report.timestamp} is older than the vault's maxNavAge (${maxNavAge} s) at chain time ${now}`);
 }
 
 /** Signs `report` for the deployed vault with the NAV signers (see `navSigners`). Sends nothing. */
@@ -447,12 +511,19 @@ export type PushOutcome =
  * refusal fails naming the contract error; nothing is sent), sends, and reads the outcome back from
  * the receipt and the vault's state.
  */
-export async function relayNavReport(hre: HardhatRuntimeEnvironment, part: UssiPart, signed: SignedNavReport, relayer?: Signer): Promise<PushOutcome> {
+export async function relayNavReport(
+  hre: HardhatRuntimeEnvironment,
+  part: UssiPart,
+  signed: SignedNavReport,
+  relayer?: Signer
+): Promise<PushOutcome> {
   const sender = relayer ?? (await hre.ethers.getSigners())[0]!;
   const vault = ussiVault(part, sender);
   const domain = await navDomain(vault);
   if (signed.chainId !== BigInt(domain.chainId!) || getAddress(signed.vault) !== part.vault) {
-    fail(`the report was signed for vault ${signed.vault} on chain ${signed.chainId}, not this deployment's vault ${part.vault} on chain ${domain.chainId}: refused, nothing was sent`);
+    fail(
+      `the report was signed for vault ${signed.vault} on chain ${signed.chainId}, not this deployment's vault ${part.vault} on chain ${domain.chainId}: refused, nothing was sent`
+    );
   }
   const recovered = signed.signatures.map((s, i) => {
     try {
@@ -463,9 +534,11 @@ export async function relayNavReport(hre: HardhatRuntimeEnvironment, part: UssiP
   });
   const strangers: string[] = [];
   for (const a of recovered) if (!(await vault.isSigner(a))) strangers.push(a);
-  if (strangers.length > 0) fail(`the report is signed by ${strangers.join(", ")}, not in the vault's NAV signer set: refused, nothing was sent`);
+  if (strangers.length > 0)
+    fail(`the report is signed by ${strangers.join(", ")}, not in the vault's NAV signer set: refused, nothing was sent`);
   const quorum = await vault.quorum();
-  if (BigInt(new Set(recovered).size) < quorum) fail(`the report carries ${new Set(recovered).size} distinct signer(s), the quorum is ${quorum}: refused, nothing was sent`);
+  if (BigInt(new Set(recovered).size) < quorum)
+    fail(`the report carries ${new Set(recovered).size} distinct signer(s), the quorum is ${quorum}: refused, nothing was sent`);
 
   let willAccept: boolean;
   try {
@@ -476,15 +549,23 @@ export async function relayNavReport(hre: HardhatRuntimeEnvironment, part: UssiP
   const tx = await vault.submitNavReport(signed.report, signed.signatures);
   const receipt = (await tx.wait())!;
   const [round] = await vault.lastVerified();
-  if (round !== signed.report.round) fail(`sent (tx ${tx.hash}), but the vault's last verified round is ${round}, not ${signed.report.round}`);
+  if (round !== signed.report.round)
+    fail(`sent (tx ${tx.hash}), but the vault's last verified round is ${round}, not ${signed.report.round}`);
   for (const log of receipt.logs) {
     const parsed = vault.interface.parseLog(log);
     if (parsed?.name === "DeltaLimitBreached") {
-      return { outcome: "delta-breach recorded", hash: tx.hash, report: signed.report, netDeltaBps: parsed.args[1] as bigint, maxNetDeltaBps: parsed.args[2] as bigint };
+      return {
+        outcome: "delta-breach recorded",
+        hash: tx.hash,
+        report: signed.report,
+        netDeltaBps: parsed.args[1] as bigint,
+        maxNetDeltaBps: parsed.args[2] as bigint,
+      };
     }
   }
   const accepted = await vault.lastAcceptedReport();
-  if (!willAccept || accepted.round !== signed.report.round) fail(`sent (tx ${tx.hash}), but round ${signed.report.round} is neither the accepted NAV nor a recorded delta breach`);
+  if (!willAccept || accepted.round !== signed.report.round)
+    fail(`sent (tx ${tx.hash}), but round ${signed.report.round} is neither the accepted NAV nor a recorded delta breach`);
   return { outcome: "accepted", hash: tx.hash, report: signed.report };
 }
 
@@ -496,10 +577,17 @@ export async function relayNavReport(hre: HardhatRuntimeEnvironment, part: UssiP
 async function requireMintable(vault: UssiVault): Promise<void> {
   if (await vault.paused()) fail(`minting is paused by the risk role (redemptions stay open)`);
   const breach = await vault.deltaBreachRound();
-  if (breach !== 0n) fail(`minting is paused: report round ${breach} breached the net delta limit; it resumes when a compliant NAV report is accepted (ussi:push-nav)`);
+  if (breach !== 0n)
+    fail(
+      `minting is paused: report round ${breach} breached the net delta limit; it resumes when a compliant NAV report is accepted (ussi:push-nav)`
+    );
   if (!(await vault.isNavFresh())) {
     const r = await vault.lastAcceptedReport();
-    fail(r.timestamp === 0n ? `the vault has no NAV yet: push a NAV report first (ussi:nav, ussi:push-nav)` : `the NAV (round ${r.round}, time ${r.timestamp}) is older than maxNavAge: push a fresh NAV report first (ussi:push-nav)`);
+    fail(
+      r.timestamp === 0n
+        ? `the vault has no NAV yet: push a NAV report first (ussi:nav, ussi:push-nav)`
+        : `the NAV (round ${r.round}, time ${r.timestamp}) is older than maxNavAge: push a fresh NAV report first (ussi:push-nav)`
+    );
   }
 }
 
@@ -517,7 +605,13 @@ export interface MintPlan {
 export const MAG7_DEFAULT_SLIPPAGE_BPS = 50n;
 
 /** What a mint gives now, with the caller's balance checked. Sends nothing. */
-export async function planUssiMint(part: UssiPart, who: Signer, asset: "USDC" | "MAG7", amount: bigint, minShares?: bigint): Promise<MintPlan> {
+export async function planUssiMint(
+  part: UssiPart,
+  who: Signer,
+  asset: "USDC" | "MAG7",
+  amount: bigint,
+  minShares?: bigint
+): Promise<MintPlan> {
   const vault = ussiVault(part, who);
   await requireMintable(vault);
   const token = asset === "USDC" ? part.usdc : part.mag7;
@@ -525,7 +619,13 @@ export async function planUssiMint(part: UssiPart, who: Signer, asset: "USDC" | 
   const decimals = Number(await erc.decimals());
   const me = await who.getAddress();
   const balance = await erc.balanceOf(me);
-  if (balance < amount) fail(`${me} holds ${formatUnitsExact(balance, decimals)} ${asset === "USDC" ? "USDC" : "MAG7.ssi"}, cannot pay ${formatUnitsExact(amount, decimals)}`);
+  if (balance < amount)
+    fail(
+      `${me} holds ${formatUnitsExact(balance, decimals)} ${asset === "USDC" ? "USDC" : "MAG7.ssi"}, cannot pay ${formatUnitsExact(
+        amount,
+        decimals
+      )}`
+    );
   let expectedShares: bigint;
   try {
     expectedShares = asset === "USDC" ? await vault.previewMint(amount) : await vault.previewMintWithIndex(amount);
@@ -534,7 +634,8 @@ export async function planUssiMint(part: UssiPart, who: Signer, asset: "USDC" | 
   }
   if (expectedShares === 0n) fail(`${formatUnitsExact(amount, decimals)} rounds to zero USSI at the current NAV: mint more`);
   const min = minShares ?? (asset === "USDC" ? expectedShares : (expectedShares * (10_000n - MAG7_DEFAULT_SLIPPAGE_BPS)) / 10_000n);
-  if (min > expectedShares) fail(`--min-shares ${formatUnitsExact(min, 18)} is above the ${formatUnitsExact(expectedShares, 18)} USSI this mint gives now`);
+  if (min > expectedShares)
+    fail(`--min-shares ${formatUnitsExact(min, 18)} is above the ${formatUnitsExact(expectedShares, 18)} USSI this mint gives now`);
   return { asset, token, amount, decimals, expectedShares, minShares: min, navPerToken: (await vault.lastAcceptedReport()).navPerToken };
 }
 
@@ -547,8 +648,18 @@ export async function executeUssiMint(part: UssiPart, who: Signer, plan: MintPla
   const before = await vault.balanceOf(me);
   const { hash } =
     plan.asset === "USDC"
-      ? await simulateThenSend(vault, "UssiVault.mint", () => vault.mint.staticCall(plan.amount, plan.minShares), () => vault.mint(plan.amount, plan.minShares))
-      : await simulateThenSend(vault, "UssiVault.mintWithIndex", () => vault.mintWithIndex.staticCall(plan.amount, plan.minShares), () => vault.mintWithIndex(plan.amount, plan.minShares));
+      ? await simulateThenSend(
+          vault,
+          "UssiVault.mint",
+          () => vault.mint.staticCall(plan.amount, plan.minShares),
+          () => vault.mint(plan.amount, plan.minShares)
+        )
+      : await simulateThenSend(
+          vault,
+          "UssiVault.mintWithIndex",
+          () => vault.mintWithIndex.staticCall(plan.amount, plan.minShares),
+          () => vault.mintWithIndex(plan.amount, plan.minShares)
+        );
   const shares = (await vault.balanceOf(me)) - before;
   if (shares < plan.minShares) fail(`minted (tx ${hash}), but the balance grew by ${shares}, below the minimum ${plan.minShares}`);
   return { hash, shares };
@@ -578,14 +689,29 @@ export async function ussiRedeem(part: UssiPart, who: Signer, shares: bigint): P
   let reason: string | undefined;
   if (!fresh) reason = "the NAV is stale (instant redemption needs a fresh NAV)";
   else if (assets === 0n) reason = "the shares are worth less than 1 USDC unit now";
-  else if (assets > liquid) reason = `the liquid buffer (${formatUnitsExact(liquid, part.usdcDecimals)} USDC) does not cover ${formatUnitsExact(assets, part.usdcDecimals)} USDC`;
+  else if (assets > liquid)
+    reason = `the liquid buffer (${formatUnitsExact(liquid, part.usdcDecimals)} USDC) does not cover ${formatUnitsExact(
+      assets,
+      part.usdcDecimals
+    )} USDC`;
   if (reason === undefined) {
-    const { hash } = await simulateThenSend(vault, "UssiVault.redeem", () => vault.redeem.staticCall(shares, assets), () => vault.redeem(shares, assets));
+    const { hash } = await simulateThenSend(
+      vault,
+      "UssiVault.redeem",
+      () => vault.redeem.staticCall(shares, assets),
+      () => vault.redeem(shares, assets)
+    );
     return { route: "instant", hash, shares, assets, liquid };
   }
-  const { result, hash } = await simulateThenSend(vault, "UssiVault.requestRedeem", () => vault.requestRedeem.staticCall(shares), () => vault.requestRedeem(shares));
+  const { result, hash } = await simulateThenSend(
+    vault,
+    "UssiVault.requestRedeem",
+    () => vault.requestRedeem.staticCall(shares),
+    () => vault.requestRedeem(shares)
+  );
   const request = await vault.redeemRequest(result);
-  if (request.owner !== me || request.shares !== shares) fail(`queued (tx ${hash}), but request ${result} on chain is not ${me}'s ${shares} shares`);
+  if (request.owner !== me || request.shares !== shares)
+    fail(`queued (tx ${hash}), but request ${result} on chain is not ${me}'s ${shares} shares`);
   return { route: "queued", reason, hash, shares, assets, requestId: result, liquid };
 }
 
@@ -598,14 +724,20 @@ export interface FulfilResult {
 }
 
 /** STRATEGY_ROLE: fulfils the next `count` (default all pending) requests at the current NAV, depositing exactly the USDC owed. */
-export async function ussiFulfil(hre: HardhatRuntimeEnvironment, part: UssiPart, count?: bigint, strategySigner?: Signer): Promise<FulfilResult> {
+export async function ussiFulfil(
+  hre: HardhatRuntimeEnvironment,
+  part: UssiPart,
+  count?: bigint,
+  strategySigner?: Signer
+): Promise<FulfilResult> {
   const reader = ussiVault(part, hre.ethers.provider);
   const [head, length] = await reader.queue();
   const pending = length - head;
   if (pending === 0n) fail(`the redemption queue is empty: nothing to fulfil`);
   const n = count ?? pending;
   if (n > pending) fail(`--count ${n} is more than the ${pending} pending request(s)`);
-  if (!(await reader.isNavFresh())) fail(`the NAV is stale: fulfilment prices requests at the current NAV, push a fresh NAV report first (ussi:push-nav)`);
+  if (!(await reader.isNavFresh()))
+    fail(`the NAV is stale: fulfilment prices requests at the current NAV, push a fresh NAV report first (ussi:push-nav)`);
   const who = strategySigner ?? (await localRoleHolder(hre, reader, USSI_ROLES.STRATEGY, "STRATEGY_ROLE"));
   const strategy = await who.getAddress();
   if (!(await reader.hasRole(USSI_ROLES.STRATEGY, strategy))) fail(`${strategy} does not hold STRATEGY_ROLE on the USSI vault`);
@@ -620,10 +752,21 @@ export async function ussiFulfil(hre: HardhatRuntimeEnvironment, part: UssiPart,
   }
   const usdc = IERC20Metadata__factory.connect(part.usdc, who);
   const balance = await usdc.balanceOf(strategy);
-  if (balance < owed) fail(`the strategy ${strategy} holds ${formatUnitsExact(balance, part.usdcDecimals)} USDC, fulfilling ${n} request(s) needs ${formatUnitsExact(owed, part.usdcDecimals)}`);
+  if (balance < owed)
+    fail(
+      `the strategy ${strategy} holds ${formatUnitsExact(
+        balance,
+        part.usdcDecimals
+      )} USDC, fulfilling ${n} request(s) needs ${formatUnitsExact(owed, part.usdcDecimals)}`
+    );
   if (owed > 0n && (await usdc.allowance(strategy, part.vault)) !== owed) await (await usdc.approve(part.vault, owed)).wait();
   const vault = reader.connect(who);
-  const { result, hash } = await simulateThenSend(vault, "UssiVault.fulfil", () => vault.fulfil.staticCall(n, owed), () => vault.fulfil(n, owed));
+  const { result, hash } = await simulateThenSend(
+    vault,
+    "UssiVault.fulfil",
+    () => vault.fulfil.staticCall(n, owed),
+    () => vault.fulfil(n, owed)
+  );
   if (result !== owed) fail(`fulfilled (tx ${hash}) for ${result} USDC units, expected ${owed}`);
   return { hash, strategy, navPerToken, assetsIn: result, requests };
 }
@@ -636,11 +779,17 @@ export async function ussiClaim(part: UssiPart, who: Signer, requestId: bigint):
   if (requestId >= length) fail(`there is no request ${requestId} (requests 0..${length - 1n} exist)`.replace("0..-1", "none"));
   const r = await vault.redeemRequest(requestId);
   if (r.owner !== me) fail(`request ${requestId} belongs to ${r.owner}, not ${me}: only its owner may claim it`);
-  if (requestId >= head) fail(`request ${requestId} is still queued (${requestId - head + 1n} in line): the strategy fulfils it first (ussi:fulfil)`);
+  if (requestId >= head)
+    fail(`request ${requestId} is still queued (${requestId - head + 1n} in line): the strategy fulfils it first (ussi:fulfil)`);
   if (r.claimed) fail(`request ${requestId} was already claimed`);
   const usdc = IERC20Metadata__factory.connect(part.usdc, who);
   const before = await usdc.balanceOf(me);
-  const { hash } = await simulateThenSend(vault, "UssiVault.claim", () => vault.claim.staticCall(requestId), () => vault.claim(requestId));
+  const { hash } = await simulateThenSend(
+    vault,
+    "UssiVault.claim",
+    () => vault.claim.staticCall(requestId),
+    () => vault.claim(requestId)
+  );
   const paid = (await usdc.balanceOf(me)) - before;
   if (paid !== r.assets) fail(`claimed (tx ${hash}), but ${paid} USDC units arrived, expected ${r.assets}`);
   return { hash, assets: paid };
@@ -723,7 +872,12 @@ export async function readUssiStatus(hre: HardhatRuntimeEnvironment, part: UssiP
       mag7Held: await IERC20Metadata__factory.connect(part.mag7, hre.ethers.provider).balanceOf(part.vault),
     },
     queue: { head, length, pending },
-    limits: { maxNavAge: l.maxNavAge, maxNavChangeBps: l.maxNavChangeBps, maxNetDeltaBps: l.maxNetDeltaBps, bufferTargetBps: l.bufferTargetBps },
+    limits: {
+      maxNavAge: l.maxNavAge,
+      maxNavChangeBps: l.maxNavChangeBps,
+      maxNetDeltaBps: l.maxNetDeltaBps,
+      bufferTargetBps: l.bufferTargetBps,
+    },
     paused,
     deltaBreachRound,
     mintingOpen: fresh && !paused && deltaBreachRound === 0n,
@@ -731,38 +885,5 @@ export async function readUssiStatus(hre: HardhatRuntimeEnvironment, part: UssiP
   };
 }
 
-/** Every bigint as a decimal string (for --json). */
-export function jsonify(value: unknown): unknown {
-  if (typeof value === "bigint") return value.toString();
-  if (Array.isArray(value)) return value.map(jsonify);
-  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonify(v)]));
-  return value;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Formatting
-// ---------------------------------------------------------------------------------------------
-
-/** A base-unit amount as an exact decimal string (no rounding, trailing zeros trimmed). */
-export function formatUnitsExact(amount: bigint, decimals: number): string {
-  const neg = amount < 0n;
-  const abs = neg ? -amount : amount;
-  const scale = 10n ** BigInt(decimals);
-  const frac = (abs % scale).toString().padStart(decimals, "0").replace(/0+$/, "");
-  return `${neg ? "-" : ""}${abs / scale}${frac ? "." + frac : ""}`;
-}
-
-/** A 1e18-scaled USD value rounded toward zero to cents, with thousands separators. */
-export function formatUsd(wad: bigint): string {
-  const neg = wad < 0n;
-  const cents = (neg ? -wad : wad) / 10n ** 16n;
-  return `${neg ? "-" : ""}$${(cents / 100n).toLocaleString("en-US")}.${(cents % 100n).toString().padStart(2, "0")}`;
-}
-
-/** navPerToken {1e18 USD per 1e18 USSI} to 6 decimals, rounded down. */
-export function formatNavPerToken(wad: bigint): string {
-  const micro = wad / 10n ** 12n;
-  return `$${micro / 1_000_000n}.${(micro % 1_000_000n).toString().padStart(6, "0")}`;
-}
-
+export { formatNavPerToken, formatUnitsExact, formatUsd, jsonify } from "./ussi-format";
 export { WAD };

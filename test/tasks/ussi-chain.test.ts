@@ -6,7 +6,15 @@ import hre from "hardhat";
 import { HardhatPluginError } from "hardhat/plugins";
 import { takeSnapshot, time, type SnapshotRestorer } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { MockERC20__factory, TimelockController__factory, UssiMockIndex__factory, UssiVault__factory, type MockERC20, type UssiMockIndex, type UssiVault } from "../../typechain-types";
+import {
+  MockERC20__factory,
+  TimelockController__factory,
+  UssiMockIndex__factory,
+  UssiVault__factory,
+  type MockERC20,
+  type UssiMockIndex,
+  type UssiVault,
+} from "../../typechain-types";
 import { signQuorum } from "../../tasks/lib/quorum";
 import { NAV_REPORT_TYPES, type NavReport } from "../../src/ussi/navReport";
 import { navReport, parsePositions } from "../../src/ussi";
@@ -105,7 +113,12 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
     const chainId = Number((await hre.ethers.provider.getNetwork()).chainId);
     writeFileSync(
       file,
-      JSON.stringify({ network: "hardhat", chainId, tokens: { USDC: { address: await usdc.getAddress(), decimals: 6 } }, products: { MAG7: { vault: await mag7.getAddress() } } }),
+      JSON.stringify({
+        network: "hardhat",
+        chainId,
+        tokens: { USDC: { address: await usdc.getAddress(), decimals: 6 } },
+        products: { MAG7: { vault: await mag7.getAddress() } },
+      })
     );
     await usdc.mint(me.address, 100_000n * USDC);
     await usdc.mint(strategy.address, 100_000n * USDC);
@@ -140,7 +153,7 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       expect(await vault.quorum()).to.equal(big(params.quorum));
       const l = await vault.limits();
       expect([l.maxNavAge, l.maxNavChangeBps, l.maxNetDeltaBps, l.bufferTargetBps]).to.deep.equal(
-        [params.maxNavAge, params.maxNavChangeBps, params.maxNetDeltaBps, params.bufferTargetBps].map(big),
+        [params.maxNavAge, params.maxNavChangeBps, params.maxNetDeltaBps, params.bufferTargetBps].map(big)
       );
     });
 
@@ -175,7 +188,9 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
 
     it("ussi:mint --usdc shows the expected USSI, approves exactly the amount, mints it", async () => {
       const out = await runTask("ussi:mint", { usdc: "1000", json: false });
-      expect(out).to.match(/expect 1000 USSI/).and.to.match(/minted 1000 USSI for 1000 USDC/);
+      expect(out)
+        .to.match(/expect 1000 USSI/)
+        .and.to.match(/minted 1000 USSI for 1000 USDC/);
       expect(await vault.balanceOf(me.address)).to.equal(1000n * WAD);
       expect(await usdc.balanceOf(part.vault)).to.equal(1000n * USDC);
       expect(await usdc.allowance(me.address, part.vault)).to.equal(0n);
@@ -201,7 +216,9 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       expect(printed.signatures).to.have.length(2);
       expect(JSON.parse(readFileSync(out, "utf8")).report).to.deep.equal(printed.report);
       const pushed = await runTask("ussi:push-nav", { report: out, json: false });
-      expect(pushed).to.match(/^accepted: round 2 /).and.to.match(/funding accrued \$12\.00/);
+      expect(pushed)
+        .to.match(/^accepted: round 2 /)
+        .and.to.match(/funding accrued \$12\.00/);
       const r = await vault.lastAcceptedReport();
       expect(r.navPerToken).to.equal(want.navPerToken);
       expect(r.fundingAccrued).to.equal(12n * WAD);
@@ -260,7 +277,10 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       expect(s.limits.maxNetDeltaBps).to.equal(big(params.maxNetDeltaBps).toString());
       expect([s.paused, s.deltaBreachRound, s.mintingOpen]).to.deep.equal([false, "0", true]);
       const table = await runTask("ussi:status", { json: false });
-      expect(table).to.match(/NAV per USSI/).and.to.match(/funding accrued/).and.to.match(/queue head \/ length/);
+      expect(table)
+        .to.match(/NAV per USSI/)
+        .and.to.match(/funding accrued/)
+        .and.to.match(/queue head \/ length/);
     });
   });
 
@@ -293,21 +313,35 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
     });
 
     it("ussi:nav refuses to sign a round the vault has already verified", async () => {
-      await expectRefusal("ussi:nav", { positions: await positionsFile(1, 900n * WAD, 100n, 0n), json: false }, /round 1 is not above the vault's last verified round 1: use round 2/);
+      await expectRefusal(
+        "ussi:nav",
+        { positions: await positionsFile(1, 900n * WAD, 100n, 0n), json: false },
+        /round 1 is not above the vault's last verified round 1: use round 2/
+      );
     });
 
     it("ussi:push-nav refuses a NAV move beyond the bound with the contract's reason, and a report from non-signers", async () => {
       // 1,100 USD over 1,000 USSI = 1.10: +10% > the 5% bound
       const report = await signedReport(2, 960n * WAD, 140n, 0n);
-      await expectRefusal("ussi:push-nav", { report, json: false }, /refused: NavChangeTooLarge\(1000000000000000000, 1100000000000000000, 500\); nothing was sent/);
+      await expectRefusal(
+        "ussi:push-nav",
+        { report, json: false },
+        /refused: NavChangeTooLarge\(1000000000000000000, 1100000000000000000, 500\); nothing was sent/
+      );
       const forged = JSON.parse(readFileSync(report, "utf8"));
       const signers = await hre.ethers.getSigners();
       const [, name, version, chainId, verifyingContract] = await vault.eip712Domain();
       const r = Object.fromEntries(Object.entries(forged.report).map(([k, v]) => [k, BigInt(v as string)])) as unknown as NavReport;
-      forged.signatures = await signQuorum([signers[11]!, signers[12]!], { name, version, chainId, verifyingContract }, NAV_REPORT_TYPES, { ...r });
+      forged.signatures = await signQuorum([signers[11]!, signers[12]!], { name, version, chainId, verifyingContract }, NAV_REPORT_TYPES, {
+        ...r,
+      });
       const forgedFile = tmpFile("forged.json");
       writeFileSync(forgedFile, JSON.stringify(forged));
-      await expectRefusal("ussi:push-nav", { report: forgedFile, json: false }, /not in the vault's NAV signer set: refused, nothing was sent/);
+      await expectRefusal(
+        "ussi:push-nav",
+        { report: forgedFile, json: false },
+        /not in the vault's NAV signer set: refused, nothing was sent/
+      );
     });
 
     it("ussi:push-nav records a delta breach, which closes minting until a compliant report", async () => {
