@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync
 import { tmpdir } from "node:os";
 import path from "node:path";
 import hre from "hardhat";
+import { HDNodeWallet, verifyTypedData } from "ethers";
 import { HardhatPluginError } from "hardhat/plugins";
 import { takeSnapshot, time, type SnapshotRestorer } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -170,6 +171,25 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
         writeFileSync(file, good);
       }
     });
+    it("refuses parameters the vault would reject (strategy = risk, admin delay under 1 day) before deploying anything", async () => {
+      const paramsFile = path.join(root, "ignition/parameters/hardhat.json");
+      const original = readFileSync(paramsFile, "utf8");
+      const edit = (change: (u: Record<string, unknown>) => void) => {
+        const all = JSON.parse(original);
+        change(all.Ussi);
+        writeFileSync(paramsFile, JSON.stringify(all, null, 2) + "\n");
+      };
+      try {
+        edit((u) => (u.risk = u.strategy));
+        await expectRefusal("ussi:deploy", {}, /Ussi\.strategy and Ussi\.risk are both .*different accounts/);
+        edit((u) => (u.minDelay = "3600n"));
+        await expectRefusal("ussi:deploy", {}, /Ussi\.minDelay 3600 s is below the vault's minimum admin delay of 86400 s/);
+        edit((u) => delete u.strategy);
+        await expectRefusal("ussi:deploy", {}, /Ussi\.strategy is required/);
+      } finally {
+        writeFileSync(paramsFile, original);
+      }
+    });
   });
 
   describe("the whole flow", () => {
@@ -310,6 +330,32 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       await expectRefusal("ussi:nav", { json: false }, /--positions FILE\.json is required/);
       await expectRefusal("ussi:nav", { inception: true, unsigned: true, json: false }, /drop --unsigned/);
       await expectRefusal("ussi:nav", { positions: "x.json", unsigned: true, out: "y.json", json: false }, /--out writes a signed report/);
+    });
+
+    it("ussi:nav signs with ORACLE_SIGNER_KEYS when set, and refuses a key outside the signer set", async () => {
+      const key = (i: number) =>
+        HDNodeWallet.fromPhrase("test test test test test test test test test test test junk", undefined, `m/44'/60'/0'/0/${i}`).privateKey;
+      const previous = process.env.ORACLE_SIGNER_KEYS;
+      try {
+        process.env.ORACLE_SIGNER_KEYS = `${key(5)},${key(6)}`;
+        const signed = JSON.parse(await runTask("ussi:nav", { positions: await positionsFile(2, 900n * WAD, 100n, 0n), json: true }));
+        expect(signed.signers).to.have.members([params.signers[1], params.signers[2]]);
+        const [, name, version, chainId, verifyingContract] = await vault.eip712Domain();
+        const value = Object.fromEntries(Object.entries(signed.report).map(([k, v]) => [k, BigInt(v as string)]));
+        const recovered = signed.signatures.map((sig: string) =>
+          verifyTypedData({ name, version, chainId, verifyingContract }, NAV_REPORT_TYPES, value, sig)
+        );
+        expect(recovered).to.deep.equal(signed.signers); // ascending signer order, as the vault requires
+        process.env.ORACLE_SIGNER_KEYS = `${key(5)},${key(11)}`;
+        await expectRefusal(
+          "ussi:nav",
+          { positions: await positionsFile(2, 900n * WAD, 100n, 0n), json: false },
+          /ORACLE_SIGNER_KEYS holds 0x\w+, which is not a NAV signer/
+        );
+      } finally {
+        if (previous === undefined) delete process.env.ORACLE_SIGNER_KEYS;
+        else process.env.ORACLE_SIGNER_KEYS = previous;
+      }
     });
 
     it("ussi:nav refuses to sign a round the vault has already verified", async () => {
