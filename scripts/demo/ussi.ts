@@ -289,6 +289,7 @@ export const ussiSection: DemoSection = {
       result.driftRebalances,
       formatUsd(result.totalFunding),
     ]);
+    print.line("funding only: constant prices, the SAMPLE MAG7 weights, no fee or trading cost; each year a fresh $1,000,000 book");
     print.table(["year", "days", "yield (ln, /yr)", "volatility", "max drawdown", "hedge rebalances", "funding on $1M"], rows);
 
     ctx.summary.push({
