@@ -6,7 +6,7 @@ import { task } from "hardhat/config";
 import Table from "cli-table3";
 import { fail, parseAddressArg, parseChoice, parsePositiveAmount, userErrors } from "./lib/args";
 import type { Leg, VaultStatus } from "./lib/ssi-chain";
-import { formatUnitsExact, formatUsd } from "./lib/format";
+import { formatUnitsExact, formatUsd, jsonify } from "./lib/format";
 import { SSI_PRODUCTS } from "../ignition/modules/IndexVault";
 
 /**
@@ -76,7 +76,7 @@ task("index:redeem", "Redeems index tokens in kind for the constituents (minAmou
 
 /** The status as JSON: bigints as decimal strings. */
 export function statusToJson(s: VaultStatus): unknown {
-  return JSON.parse(JSON.stringify(s, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+  return jsonify(s);
 }
 
 export function statusTables(s: VaultStatus): string {

@@ -27,7 +27,7 @@ import {
 } from "../src/ussi";
 import { fail, parseAddressArg, parsePositiveAmount, readJsonArg, userErrors } from "./lib/args";
 import type { SignedNavReport } from "./lib/ussi-chain";
-import { formatNavPerToken, formatUnitsExact, formatUsd, jsonify } from "./lib/ussi-format";
+import { formatNavPerToken, formatUnitsExact, formatUsd, jsonify } from "./lib/format";
 
 /**
  * The chain library is loaded when a task runs, not when Hardhat loads its config: it imports the

@@ -1,4 +1,5 @@
-/** Display helpers for the tasks and the demo (exact bigint formatting, no rounding up). */
+/** Display helpers for the tasks and the demo (exact bigint formatting, no rounding up). No chain or
+ * TypeChain import, so tasks can use them while Hardhat loads its config. */
 
 /** A base-unit amount as an exact decimal string (no rounding, trailing zeros trimmed). */
 export function formatUnitsExact(amount: bigint, decimals: number): string {
@@ -9,9 +10,23 @@ export function formatUnitsExact(amount: bigint, decimals: number): string {
   return `${neg ? "-" : ""}${abs / scale}${frac ? "." + frac : ""}`;
 }
 
-/** A 1e18-scaled USD value rounded down to cents, with thousands separators. */
+/** A 1e18-scaled USD value rounded toward zero to cents, with its sign and thousands separators. */
 export function formatUsd(wad: bigint): string {
-  const cents = wad / 10n ** 16n; // rounded down
-  const whole = (cents / 100n).toLocaleString("en-US");
-  return `$${whole}.${(cents % 100n).toString().padStart(2, "0")}`;
+  const neg = wad < 0n;
+  const cents = (neg ? -wad : wad) / 10n ** 16n; // toward zero
+  return `${neg ? "-" : ""}$${(cents / 100n).toLocaleString("en-US")}.${(cents % 100n).toString().padStart(2, "0")}`;
+}
+
+/** A price per token {1e18 USD} to 6 decimals, rounded down. */
+export function formatNavPerToken(wad: bigint): string {
+  const micro = wad / 10n ** 12n;
+  return `$${micro / 1_000_000n}.${(micro % 1_000_000n).toString().padStart(6, "0")}`;
+}
+
+/** Every bigint as a decimal string (for --json output). */
+export function jsonify(value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (Array.isArray(value)) return value.map(jsonify);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonify(v)]));
+  return value;
 }

@@ -21,7 +21,7 @@ import { InputError } from "../../src/lib/errors";
 import { NAV_REPORT_DOMAIN, NAV_REPORT_TYPES, type NavReport } from "../../src/ussi/navReport";
 import { signQuorum } from "./quorum";
 import { fail } from "./args";
-import { formatUnitsExact } from "./ussi-format";
+import { formatUnitsExact } from "./format";
 
 export type Log = (line: string) => void;
 const quiet: Log = () => undefined;
@@ -885,5 +885,5 @@ export async function readUssiStatus(hre: HardhatRuntimeEnvironment, part: UssiP
   };
 }
 
-export { formatNavPerToken, formatUnitsExact, formatUsd, jsonify } from "./ussi-format";
+export { formatNavPerToken, formatUnitsExact, formatUsd, jsonify } from "./format";
 export { WAD };
