@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @title IIndexVault
+/// @notice An index token (ERC-20 with EIP-2612 permit) backed in kind by a basket of ERC-20 constituents
+/// that the vault itself holds. One deployment per product (MAG7.ssi, MEME.ssi, DEFI.ssi, SANX).
+///
+/// Units: `units[i]` is the amount of constituent i, in its base units, that backs 1e18 shares
+/// (one whole index token). Anyone may mint by bringing ceil(shares * units / 1e18) of every
+/// constituent and redeem for floor(shares * units / 1e18) of each (METHODOLOGY section 7).
+///
+/// Invariant (after every operation, for every constituent i):
+///   balanceOf(vault)_i >= ceil(effectiveSupply * units_i / 1e18),
+/// where effectiveSupply = totalSupply + pendingFeeShares and units_i is the exact rational
+/// storedUnits_i * scale / 1e18 (see `rawBasket`).
+///
+/// Management fee: an annual rate (WAD, 1e18 = 100%/year) streams to the fee recipient. Accrual
+/// multiplies every constituent's units by (1 - f), f = rate * elapsed / 365 days, through one global
+/// `scale`, and credits effectiveSupply * f / (1 - f) new shares to the recipient as pending fee
+/// shares (minted by `claimFees`). Both round down, so the invariant survives every accrual.
+///
+/// Roles: DEFAULT_ADMIN_ROLE (timelock / multisig): fee rate and recipient, unpause, role grants.
+/// ORACLE_ROLE (the WeightOracle, later the SANX controller): `setTargets`. KEEPER_ROLE: rebalancing
+/// (issue 3). GUARDIAN_ROLE: `pause`, which stops mint (and rebalancing) but never redemption.
+interface IIndexVault {
+    // == Errors ==
+    /// @notice Zero shares, or shares that would make any constituent amount round to zero.
+    error ZeroShares();
+    /// @notice An amount of `token` rounds to zero for this many shares (dust mint or redeem).
+    error ZeroAmount(address token, uint256 shares);
+    /// @notice `maxAmountsIn`/`minAmountsOut` is not in basket order with one entry per constituent.
+    error AmountsLengthMismatch(uint256 given, uint256 constituents);
+    /// @notice Mint would pull more of `token` than the caller allowed.
+    error AmountInAboveMax(address token, uint256 amount, uint256 max);
+    /// @notice Redeem would pay less of `token` than the caller asked for.
+    error AmountOutBelowMin(address token, uint256 amount, uint256 min);
+    /// @notice `token` delivered less than was transferred (fee-on-transfer or rebasing down).
+    error TransferShortfall(address token, uint256 expected, uint256 received);
+    /// @notice Mint while the guardian's pause is on.
+    error MintPaused();
+    /// @notice Pause while paused, or unpause while not paused.
+    error PauseStateUnchanged(bool paused);
+    /// @notice The vault is empty and has no target basket to derive units from.
+    error NoTargets();
+    /// @notice A target round not strictly greater than the current one.
+    error StaleTargetRound(uint64 round, uint64 current);
+    /// @notice The vault's own share token as a constituent.
+    error SelfAsConstituent();
+    /// @notice A fee rate above the cap fixed at deployment.
+    error FeeRateAboveMax(uint256 rate, uint256 max);
+    /// @notice A zero fee recipient.
+    error ZeroFeeRecipient();
+    /// @notice A constructor argument out of range (named by `what`).
+    error InvalidConfig(string what);
+    /// @notice A zero receiver for minted shares or redeemed constituents.
+    error ZeroReceiver();
+    /// @notice `token.balanceOf` failed or returned no value.
+    error BalanceQueryFailed(address token);
+
+    // == Events ==
+    /// @notice `caller` paid the constituents (see their Transfer events) and `receiver` got `shares`.
+    event Minted(address indexed caller, address indexed receiver, uint256 shares);
+    /// @notice `caller` burned `shares` and `receiver` got the constituents (basket order).
+    event Redeemed(address indexed caller, address indexed receiver, uint256 shares);
+    /// @notice The basket (constituents and units per 1e18 shares) was replaced.
+    event BasketUpdated(address[] tokens, uint256[] units);
+    /// @notice A new target basket from an accepted report (or the SANX controller).
+    event TargetsUpdated(uint64 indexed round, address[] tokens, uint256[] weights);
+    /// @notice Pending fee shares were minted to `recipient`.
+    event FeesClaimed(address indexed recipient, uint256 shares);
+    /// @notice The annual fee rate changed (fees up to now were accrued at the old rate first).
+    event FeeRateUpdated(uint256 rate);
+    /// @notice The fee recipient changed (pending fees were paid to the old one first).
+    event FeeRecipientUpdated(address indexed recipient);
+    /// @notice The guardian paused mint and rebalancing.
+    event Paused(address indexed guardian);
+    /// @notice The admin lifted the pause.
+    event Unpaused(address indexed admin);
+
+    // == Users ==
+    /// @notice Mints `shares` to `receiver`, pulling ceil(shares * units_i / 1e18) of every constituent
+    /// from the caller (who must have approved this vault). On an empty vault the units first come from
+    /// the target weights, the feed prices and `initialNavPerShare` (see `previewMint`).
+    /// @param shares Index tokens to mint, in 1e18 per whole token.
+    /// @param maxAmountsIn Per constituent, in basket order, the most the caller will pay (base units).
+    /// @return amountsIn What was pulled, in basket order (base units).
+    function mint(uint256 shares, address receiver, uint256[] calldata maxAmountsIn)
+        external
+        returns (uint256[] memory amountsIn);
+
+    /// @notice Burns `shares` of the caller and sends `receiver` floor(shares * units_i / 1e18) of every
+    /// constituent. Never paused; needs no price feed.
+    /// @param minAmountsOut Per constituent, in basket order, the least the caller accepts (base units).
+    /// @return amountsOut What was sent, in basket order (base units).
+    function redeem(uint256 shares, address receiver, uint256[] calldata minAmountsOut)
+        external
+        returns (uint256[] memory amountsOut);
+
+    /// @notice Accrues the management fee up to now. Anyone may call.
+    function accrueFees() external;
+
+    /// @notice Accrues, then mints all pending fee shares to the fee recipient. Anyone may call.
+    /// @return shares The shares minted.
+    function claimFees() external returns (uint256 shares);
+
+    // == Roles ==
+    /// @notice Replaces the target basket; ORACLE_ROLE only. `round` must exceed the current round,
+    /// the basket must pass `WeightsLib.check` (weights sum to 1e18, distinct, priced, non-zero).
+    /// @dev The held basket follows the targets when the vault is empty (next mint) and, from issue 3,
+    /// through keeper rebalancing.
+    function setTargets(uint64 round, address[] calldata tokens, uint256[] calldata weights) external;
+
+    /// @notice Sets the annual fee rate (WAD) after accruing at the old one; admin only.
+    function setFeeRate(uint256 rate) external;
+
+    /// @notice Pays pending fees to the current recipient, then sets a new one; admin only.
+    function setFeeRecipient(address recipient) external;
+
+    /// @notice Stops mint (and, from issue 3, rebalancing); GUARDIAN_ROLE only. Redemption stays open.
+    function pause() external;
+
+    /// @notice Lifts the pause; admin only.
+    function unpause() external;
+
+    // == Views ==
+    /// @notice The held basket: constituents and units (base units per 1e18 shares, fee accrued to now,
+    /// rounded down). Empty before the first mint.
+    function basket() external view returns (address[] memory tokens, uint256[] memory units);
+
+    /// @notice The exact basket: effective units_i = storedUnits_i * scale / 1e18 (as a rational),
+    /// with `scale` (WAD) accrued to now.
+    function rawBasket() external view returns (address[] memory tokens, uint256[] memory storedUnits, uint256 scale);
+
+    /// @notice The latest target basket and its round (0 and empty before the first report).
+    function targets() external view returns (uint64 round, address[] memory tokens, uint256[] memory weights);
+
+    /// @notice What `mint(shares)` would pull now, in basket order (or target order on an empty vault).
+    function previewMint(uint256 shares) external view returns (address[] memory tokens, uint256[] memory amounts);
+
+    /// @notice What `redeem(shares)` would pay now, in basket order.
+    function previewRedeem(uint256 shares) external view returns (address[] memory tokens, uint256[] memory amounts);
+
+    /// @notice USD value ({1e18 USD}) of the constituent balances the vault holds, at feed prices.
+    /// Reverts on a stale or unsafe feed.
+    function nav() external view returns (uint256);
+
+    /// @notice USD value ({1e18 USD}) of the units behind 1e18 shares, fee accrued to now, rounded down.
+    /// On an empty vault: `initialNavPerShare`. Reverts on a stale or unsafe feed.
+    function navPerShare() external view returns (uint256);
+
+    /// @notice Fee state, accrued to now: rate and cap (WAD per year), recipient, pending fee shares,
+    /// last accrual (unix s) and the unit scale (WAD).
+    function feeState()
+        external
+        view
+        returns (
+            uint256 rate,
+            uint256 maxRate,
+            address recipient,
+            uint256 pendingFeeShares,
+            uint256 lastAccrual,
+            uint256 scale
+        );
+
+    /// @notice totalSupply plus pending fee shares: the shares the basket backs.
+    function effectiveSupply() external view returns (uint256);
+
+    /// @notice Whether the guardian's pause is on.
+    function paused() external view returns (bool);
+
+    /// @notice The price registry used for NAV and empty-vault units.
+    function priceRegistry() external view returns (address);
+
+    /// @notice NAV per share ({1e18 USD} per 1e18 shares) an empty vault starts at.
+    function initialNavPerShare() external view returns (uint256);
+}
