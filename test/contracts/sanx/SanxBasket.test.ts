@@ -1,71 +1,12 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { quorumDomain } from "../../../tasks/lib/quorum";
-import { deployMarket, deployOracle, deployVault, fundAndApprove, makeReport, ROLES, signReport, WAD } from "../../fixtures/contracts";
+import { fundAndApprove, makeReport, ROLES, signReport, WAD } from "../../fixtures/contracts";
 import { marketCapTargets, redistributeRemoved } from "../../../src/sanx/targets";
-import { DAY, DNG, Kind, MAX_FUTURE_SKEW, MAX_VALIDITY, OPP, makeSignal, sign, today } from "./fixtures";
+import { DAY, DNG, Kind, OPP, sanxStackFixture, today, travelTo } from "./fixtures";
 
-const SPECS = [
-  { symbol: "sUNI", decimals: 18, priceUsd: "10" },
-  { symbol: "sAAVE", decimals: 18, priceUsd: "300" },
-  { symbol: "sUSDC", decimals: 6, priceUsd: "1" },
-] as const;
-
-/**
- * The real SANX stack: PriceRegistry + WeightOracle (2-of-3) + IndexVault, SanxController,
- * SignalOracle (2-of-3, universe UNI and AAVE), and the SanxBasket gate holding the vault's
- * ORACLE_ROLE (the WeightOracle does not). The reserve (USDC) target is pushed through the gate.
- */
-async function sanxFixture() {
-  const all = await ethers.getSigners();
-  const [admin, guardian, alice, outsider] = all as [typeof all[0], typeof all[0], typeof all[0], typeof all[0]];
-  const weightSigners = all.slice(10, 13);
-  const signalSigners = all.slice(13, 16);
-  const market = await deployMarket(ethers, admin, SPECS);
-  const [uni, aave, usdc] = await Promise.all(market.tokens.map((t) => t.getAddress())) as [string, string, string];
-  const weightOracle = await deployOracle(ethers, admin, market.registry, weightSigners, 2);
-  const vault = await deployVault(ethers, admin, market.registry, { name: "SANX", symbol: "SANX" });
-  await vault.grantRole(ROLES.GUARDIAN, guardian.address);
-  const controller = await ethers.deployContract("SanxController", [admin.address, guardian.address]);
-  const signalOracle = await ethers.deployContract("SignalOracle", [
-    admin.address,
-    signalSigners.map((s) => s.address),
-    2,
-    await controller.getAddress(),
-    MAX_FUTURE_SKEW,
-    MAX_VALIDITY,
-  ]);
-  await controller.grantRole(await controller.SIGNAL_SOURCE_ROLE(), await signalOracle.getAddress());
-  await signalOracle.updateUniverse([uni, aave], []);
-  const basket = await ethers.deployContract("SanxBasket", [controller, vault, weightOracle, usdc]);
-  const gate = await basket.getAddress();
-  await controller.setBasket(gate);
-  await vault.grantRole(ROLES.ORACLE, gate);
-  const signalDomain = await quorumDomain(signalOracle);
-
-  /** Signs a weight report (next round) for the gate with 2 of the 3 weight signers and relays it. */
-  const pushWeights = async (tokens: string[], weights: bigint[]) => {
-    const report = await makeReport(ethers, gate, (await weightOracle.lastRound(gate)) + 1n, tokens, weights);
-    return weightOracle.connect(outsider).submit(report, await signReport(weightOracle, weightSigners.slice(0, 2), report));
-  };
-  /** Signs a signal (next round) dated `day` for `asset` with 2 of the 3 signal signers and relays it. */
-  const relaySignal = async (asset: string, zone: bigint, day: bigint) => {
-    const [lastRound] = await signalOracle.lastSignal(asset);
-    const s = await makeSignal(asset, zone, lastRound + 1n, { day });
-    return signalOracle.connect(outsider).submitSignal(s, await sign(signalSigners.slice(1, 3), signalDomain, s));
-  };
-  await pushWeights([usdc], [WAD]);
-  return { admin, guardian, alice, outsider, market, uni, aave, usdc, weightOracle, vault, controller, signalOracle, basket, gate, pushWeights, relaySignal, weightSigners };
-}
-
+const sanxFixture = sanxStackFixture;
 type F = Awaited<ReturnType<typeof sanxFixture>>;
-
-/** Moves the chain to `ts` and re-posts every feed's answer so prices are fresh (heartbeat 1 day). */
-async function travelTo(f: F, ts: bigint) {
-  await time.increaseTo(ts);
-  for (const feed of f.market.feeds) await feed.updateAnswer(await feed.latestAnswer());
-}
 
 /** Signal `zone` for `asset` today, wait for the delay, execute. */
 async function actOn(f: F, asset: string, zone: bigint) {
