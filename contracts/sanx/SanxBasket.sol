@@ -133,7 +133,7 @@ contract SanxBasket is ISanxBasketGate {
 
     /// @inheritdoc ISanxBasketGate
     function lastChange() external view returns (address asset, bool added, uint64 at) {
-        Change memory l = _last;
-        return (l.asset, l.added, l.at);
+        Change memory last = _last;
+        return (last.asset, last.added, last.at);
     }
 }
