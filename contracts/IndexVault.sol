@@ -4,7 +4,6 @@ pragma solidity 0.8.28;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -15,12 +14,12 @@ import {WeightsLib} from "./libraries/WeightsLib.sol";
 
 /// @title IndexVault
 /// @notice In-kind index token: see `IIndexVault` for units, the collateral invariant, fees and roles.
-/// @dev Gas layout. Mint and redeem touch two slots of this contract besides the ERC-20 balances:
-///   `_hot`  (read, and written when fees accrue): unit scale, last accrual, fee rate, pause flag and
-///           pending fee shares, packed in one slot;
-///   `_basketData` (read): the address of the data contract holding (tokens, stored units), read with
-///           one EXTCODECOPY (`BasketStore`) instead of one cold SLOAD per constituent.
-/// Fee accrual therefore writes one slot, never N: effective units are storedUnits * scale / 1e18.
+/// @dev Gas layout. Besides the ERC-20 supply and balances, mint and redeem touch ONE slot of this
+/// contract, `_hot` (read, and written when fees accrue): unit scale, last accrual, per-second fee rate,
+/// pause flag, basket version and pending fee shares. The basket itself (tokens, stored units) is the
+/// code of a data contract at a CREATE3 address derived from the version, read with one EXTCODECOPY
+/// (`BasketStore`) instead of one cold SLOAD per constituent. Fee accrual writes that one slot, never N:
+/// effective units are storedUnits * scale / 1e18.
 ///
 /// Seams for later issues: `_setBasket(tokens, units, h)` replaces the held basket and resets the
 /// scale (issue 3's keeper recomputes units from balances, rounded down, after trading; constituents
@@ -28,8 +27,6 @@ import {WeightsLib} from "./libraries/WeightsLib.sol";
 /// is what rebalancing will check; KEEPER_ROLE is reserved for it. SANX (issue 4) reuses this vault,
 /// with its controller holding ORACLE_ROLE.
 contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardTransient {
-    using SafeERC20 for IERC20;
-
     /// @notice Deployment parameters.
     struct Config {
         string name;
@@ -42,12 +39,13 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         address feeRecipient;
     }
 
-    /// @dev The hot slot: 64 + 32 + 64 + 8 + 88 = 256 bits.
+    /// @dev The hot slot: 64 + 32 + 40 + 8 + 24 + 88 = 256 bits.
     struct Hot {
         uint64 scale; // {WAD}: effective units = stored units * scale / 1e18; <= 1e18
         uint32 lastAccrual; // {unix s}; uint32 lasts until 2106
-        uint64 feeRate; // {WAD/year}; <= maxFeeRate <= 0.5e18
+        uint40 feePerSecond; // {WAD/s} = floor(annual rate / YEAR); <= 0.5e18 / YEAR < 2^34
         bool paused; // guardian's pause: stops mint and rebalancing, never redeem
+        uint24 basketVersion; // BasketStore record of the held basket; 0 = none yet
         uint88 pendingFees; // {shares} accrued to the fee recipient, not yet minted
     }
 
@@ -63,6 +61,8 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     /// @dev One accrual takes at most half the units: with rate <= 50%/year this binds only after a year
     /// without any mint, redeem or accrual, and then under-charges rather than zeroing units.
     uint256 private constant MAX_ACCRUAL_FRACTION = 0.5e18;
+    /// @dev Largest stored unit {tok base units per 1e18 shares}: 2^192 (6e57), so stored * scale < 2^252.
+    uint256 private constant MAX_UNIT = 2 ** 192;
 
     // == Immutables ==
     IPriceRegistry private immutable _registry;
@@ -71,7 +71,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
 
     // == Storage ==
     Hot private _hot;
-    address private _basketData; // BasketStore pointer; zero before the first mint
+    uint256 private _feeRate; // {WAD/year} as set; the hot slot applies floor(_feeRate / YEAR) per second
     address private _feeRecipient;
     uint64 private _targetRound;
     address[] private _targetTokens;
@@ -90,12 +90,14 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         _initialNavPerShare = c.initialNavPerShare;
         _maxFeeRate = c.maxFeeRate;
         _feeRecipient = c.feeRecipient;
-        // feeRate <= 0.5e18 < 2^64 and block.timestamp < 2^32 until 2106.
+        _feeRate = c.feeRate;
+        // feeRate / YEAR <= 0.5e18 / YEAR < 2^40 and block.timestamp < 2^32 until 2106.
         _hot = Hot({
             scale: uint64(WAD),
             lastAccrual: uint32(block.timestamp),
-            feeRate: uint64(c.feeRate),
+            feePerSecond: uint40(c.feeRate / YEAR),
             paused: false,
+            basketVersion: 0,
             pendingFees: 0
         });
         _grantRole(DEFAULT_ADMIN_ROLE, c.admin);
@@ -103,91 +105,57 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
 
     // == External: users ==
     /// @inheritdoc IIndexVault
-    function mint(uint256 shares, address receiver, uint256[] calldata maxAmountsIn)
-        external
-        nonReentrant
-        returns (uint256[] memory amountsIn)
-    {
+    function mint(uint256 shares, address receiver, uint256[] calldata maxAmountsIn) external nonReentrant {
         // == Checks & Effects ==
         if (shares == 0) revert ZeroShares();
         if (receiver == address(0)) revert ZeroReceiver();
         Hot memory h = _hot;
         if (h.paused) revert MintPaused();
         uint256 supply = totalSupply();
-        address data = _basketData;
         if (supply + h.pendingFees == 0) {
             // Empty vault: units follow the latest targets at today's prices.
             _sync(h, supply);
             (address[] memory seedTokens, uint256[] memory seedUnits) = _seedBasket();
-            data = _setBasket(seedTokens, seedUnits, h);
+            _setBasket(seedTokens, seedUnits, h);
             _hot = h;
         } else {
             _sync(h, supply);
         }
 
-        address[] memory tokens;
-        (tokens, amountsIn) = BasketStore.read(data); // amountsIn holds stored units until overwritten below
+        // amountsIn holds the stored units until `_amounts` overwrites them.
+        (address[] memory tokens, uint256[] memory amountsIn) = BasketStore.read(h.basketVersion);
         uint256 n = tokens.length;
         if (maxAmountsIn.length != n) revert AmountsLengthMismatch(maxAmountsIn.length, n);
-        uint256 scale = h.scale;
-        for (uint256 i = 0; i < n; ++i) {
-            // {tok} = ceil({shares} * {tok/1e18 shares, stored} * {WAD} / 1e36): inbound rounds up.
-            // storedUnits * scale cannot overflow for any unit below 2^192 (scale <= 1e18 < 2^60).
-            uint256 amount = Math.mulDiv(shares, amountsIn[i] * scale, WAD_SQ, Math.Rounding.Ceil);
-            if (amount == 0) revert ZeroAmount(tokens[i], shares);
-            if (amount > maxAmountsIn[i]) revert AmountInAboveMax(tokens[i], amount, maxAmountsIn[i]);
-            amountsIn[i] = amount;
-        }
-        _mint(receiver, shares);
-        emit Minted(msg.sender, receiver, shares);
+        // {tok} = ceil({shares} * {tok/1e18 shares, stored} * {WAD} / 1e36): inbound rounds up; each <= max.
+        _amounts(tokens, amountsIn, shares, h.scale, maxAmountsIn, true);
+        _mint(receiver, shares); // the share Transfer event (from 0) is the mint's record
 
         // == Interactions ==
         // Shares are minted before the constituents arrive; the reentrancy guard makes that safe, and the
-        // balance-delta check below reverts the whole mint if any token delivers short.
-        for (uint256 i = 0; i < n; ++i) {
-            address token = tokens[i];
-            uint256 amount = amountsIn[i];
-            uint256 before = _balanceOfSelf(token);
-            IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
-            uint256 received = _balanceOfSelf(token) - before;
-            if (received < amount) revert TransferShortfall(token, amount, received);
-        }
+        // balance-delta check in `_pullAll` reverts the whole mint if any token delivers short.
+        _pullAll(tokens, amountsIn);
     }
 
     /// @inheritdoc IIndexVault
-    function redeem(uint256 shares, address receiver, uint256[] calldata minAmountsOut)
-        external
-        nonReentrant
-        returns (uint256[] memory amountsOut)
-    {
+    function redeem(uint256 shares, address receiver, uint256[] calldata minAmountsOut) external nonReentrant {
         // == Checks & Effects ==
         if (shares == 0) revert ZeroShares();
         if (receiver == address(0)) revert ZeroReceiver();
         Hot memory h = _hot;
         _sync(h, totalSupply());
-        address data = _basketData;
         // No basket means no shares were ever minted: the caller holds none.
-        if (data == address(0)) revert ERC20InsufficientBalance(msg.sender, 0, shares);
+        if (h.basketVersion == 0) revert ERC20InsufficientBalance(msg.sender, 0, shares);
 
-        address[] memory tokens;
-        (tokens, amountsOut) = BasketStore.read(data); // amountsOut holds stored units until overwritten
+        // amountsOut holds the stored units until `_amounts` overwrites them.
+        (address[] memory tokens, uint256[] memory amountsOut) = BasketStore.read(h.basketVersion);
         uint256 n = tokens.length;
         if (minAmountsOut.length != n) revert AmountsLengthMismatch(minAmountsOut.length, n);
-        uint256 scale = h.scale;
-        for (uint256 i = 0; i < n; ++i) {
-            // {tok} = floor({shares} * {tok/1e18 shares, stored} * {WAD} / 1e36): outbound rounds down.
-            uint256 amount = Math.mulDiv(shares, amountsOut[i] * scale, WAD_SQ, Math.Rounding.Floor);
-            if (amount == 0) revert ZeroAmount(tokens[i], shares);
-            if (amount < minAmountsOut[i]) revert AmountOutBelowMin(tokens[i], amount, minAmountsOut[i]);
-            amountsOut[i] = amount;
-        }
-        _burn(msg.sender, shares);
-        emit Redeemed(msg.sender, receiver, shares);
+        // {tok} = floor({shares} * {tok/1e18 shares, stored} * {WAD} / 1e36): outbound rounds down; each >= min.
+        _amounts(tokens, amountsOut, shares, h.scale, minAmountsOut, false);
+        _burn(msg.sender, shares); // the share Transfer event (to 0) is the redemption's record
 
         // == Interactions ==
-        for (uint256 i = 0; i < n; ++i) {
-            IERC20(tokens[i]).safeTransfer(receiver, amountsOut[i]);
-        }
+        _pushAll(tokens, receiver, amountsOut);
     }
 
     /// @inheritdoc IIndexVault
@@ -228,8 +196,11 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         _sync(h, totalSupply());
         // Stamp now even when _accrue skipped (rate was 0): the new rate applies from now on only.
         h.lastAccrual = uint32(block.timestamp);
-        h.feeRate = uint64(rate); // rate <= _maxFeeRate <= 0.5e18 < 2^64
+        // Per second, rounded down (holders' favour): the applied annual rate is at most YEAR - 1 wei
+        // (3.2e-11) below `rate`. rate <= 0.5e18, so rate / YEAR < 2^40.
+        h.feePerSecond = uint40(rate / YEAR);
         _hot = h;
+        _feeRate = rate;
         emit FeeRateUpdated(rate);
     }
 
@@ -304,9 +275,9 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
 
     /// @inheritdoc IIndexVault
     function nav() external view returns (uint256 value) {
-        address data = _basketData;
-        if (data == address(0)) return 0;
-        (address[] memory tokens,) = BasketStore.read(data);
+        uint256 version = _hot.basketVersion;
+        if (version == 0) return 0;
+        (address[] memory tokens,) = BasketStore.read(version);
         for (uint256 i = 0; i < tokens.length; ++i) {
             (uint256 price, uint8 decimals) = _registry.priceAndDecimals(tokens[i]);
             // {1e18 USD} = floor({tok} * {1e18 USD/whole tok} / 10^decimals)
@@ -341,7 +312,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     {
         Hot memory h = _hot;
         (, uint256 overflow) = _accrue(h, totalSupply());
-        return (h.feeRate, _maxFeeRate, _feeRecipient, h.pendingFees + overflow, h.lastAccrual, h.scale);
+        return (_feeRate, _maxFeeRate, _feeRecipient, h.pendingFees + overflow, h.lastAccrual, h.scale);
     }
 
     /// @inheritdoc IIndexVault
@@ -368,8 +339,8 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     /// @dev Brings `h` up to now in memory; returns whether it changed (the caller stores it) and, in the
     /// never-expected case that pending fee shares outgrow their 88 bits (3e8 whole shares), how many
     /// must be minted to the recipient at once instead (`_sync` does it; views count them as pending).
-    /// Over `elapsed` seconds at annual rate r the fee fraction is f = floor(r * elapsed / YEAR) {WAD}
-    /// (rounded down: never over-charges). Units shrink by (1 - f): scale' = floor(scale * (1e18 - f) / 1e18),
+    /// Over `elapsed` seconds the fee fraction is f = feePerSecond * elapsed {WAD}, feePerSecond being
+    /// floor(annual rate / YEAR) (rounded down: never over-charges). Units shrink by (1 - f): scale' = floor(scale * (1e18 - f) / 1e18),
     /// and the recipient is owed floor(S * f / (1e18 - f)) shares, S = totalSupply + pending. Then
     ///   (S + floor(S f / (1 - f))) * floor(scale (1 - f)) <= S / (1 - f) * scale (1 - f) = S * scale,
     /// so the backing every share needs never grows: the collateral invariant survives accrual.
@@ -377,17 +348,25 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     /// outstanding only the timestamp moves, so the first minters are not charged for the empty time.
     function _accrue(Hot memory h, uint256 supply) internal view returns (bool changed, uint256 overflow) {
         uint256 last = h.lastAccrual;
-        if (block.timestamp == last || h.feeRate == 0) return (false, 0);
-        uint256 effSupply = supply + h.pendingFees; // {shares}
-        uint256 elapsed = block.timestamp - last; // {s}; lastAccrual is never in the future
+        uint256 rate = h.feePerSecond; // {WAD/s}
+        if (block.timestamp == last || rate == 0) return (false, 0);
+        uint256 effSupply = supply + h.pendingFees; // {shares}; checked
         h.lastAccrual = uint32(block.timestamp); // < 2^32 until 2106
         if (effSupply == 0) return (true, 0);
-        uint256 f = (uint256(h.feeRate) * elapsed) / YEAR; // {WAD}, floor
-        if (f > MAX_ACCRUAL_FRACTION) f = MAX_ACCRUAL_FRACTION;
-        uint256 feeShares = Math.mulDiv(effSupply, f, WAD - f, Math.Rounding.Floor); // {shares}, floor
-        // scale * (WAD - f) / WAD <= scale <= 1e18, so it still fits in 64 bits.
-        h.scale = uint64((uint256(h.scale) * (WAD - f)) / WAD); // {WAD}, floor
-        uint256 pending = h.pendingFees + feeShares;
+        uint256 feeShares; // {shares}
+        unchecked {
+            // lastAccrual is only ever set to a past block's timestamp: no underflow. rate < 2^40 and
+            // elapsed < 2^64, so the product cannot overflow.
+            uint256 f = rate * (block.timestamp - last); // {WAD} = {WAD/s} * {s}
+            if (f > MAX_ACCRUAL_FRACTION) f = MAX_ACCRUAL_FRACTION;
+            // WAD - f >= 0.5e18 > 0. S * f fits when S < 2^192 (f < 2^59); else the 512-bit path.
+            feeShares = effSupply < 2 ** 192
+                ? (effSupply * f) / (WAD - f)
+                : Math.mulDiv(effSupply, f, WAD - f, Math.Rounding.Floor); // {shares}, floor
+            // scale <= 1e18 and WAD - f <= 1e18: the product < 2^120; the result <= scale fits 64 bits.
+            h.scale = uint64((uint256(h.scale) * (WAD - f)) / WAD); // {WAD}, floor
+        }
+        uint256 pending = h.pendingFees + feeShares; // checked (both <= S)
         if (pending > type(uint88).max) {
             h.pendingFees = 0;
             return (true, pending);
@@ -404,7 +383,20 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
             _mint(recipient, overflow);
             emit FeesClaimed(recipient, overflow);
         }
-        if (changed) _hot = h;
+        if (changed) _storeHot(h);
+    }
+
+    /// @dev Writes `h` to its slot with one SSTORE and no prior SLOAD (the compiler's struct store reads
+    /// the slot first). Bit layout = Solidity's packing of `Hot`, low bits first: scale [0,64),
+    /// lastAccrual [64,96), feePerSecond [96,136), paused [136,144), basketVersion [144,168),
+    /// pendingFees [168,256); every other write goes through the compiler, and the views that decode
+    /// the slot through the compiler are what the tests read, so a mismatch would fail them.
+    function _storeHot(Hot memory h) private {
+        uint256 word = uint256(h.scale) | (uint256(h.lastAccrual) << 64) | (uint256(h.feePerSecond) << 96)
+            | (h.paused ? uint256(1) << 136 : 0) | (uint256(h.basketVersion) << 144) | (uint256(h.pendingFees) << 168);
+        assembly ("memory-safe") {
+            sstore(_hot.slot, word)
+        }
     }
 
     /// @dev Mints `h.pendingFees` to the recipient and zeroes them in `h` (the caller stores `h`).
@@ -417,13 +409,31 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         emit FeesClaimed(recipient, shares);
     }
 
+    /// @dev The rebalancing seam in one call: accrue fees to now, replace the basket (scale reset to 1e18),
+    /// store the hot slot. `units` are effective units {tok per 1e18 shares}; see `_setBasket`.
+    function _replaceBasket(address[] memory tokens, uint256[] memory units) internal {
+        Hot memory h = _hot;
+        _sync(h, totalSupply());
+        _setBasket(tokens, units, h);
+        _hot = h;
+    }
+
     /// @dev Replaces the held basket by `tokens` with effective `units` ({tok} per 1e18 shares) and resets
     /// the scale to 1e18 (so stored units = effective units). The seam issue 3's rebalancing uses after
-    /// trading (units recomputed from balances, rounded down) and the empty-vault seed uses at first mint.
-    /// Accrue into `h` first; the caller stores `h`.
-    function _setBasket(address[] memory tokens, uint256[] memory units, Hot memory h) internal returns (address data) {
-        data = BasketStore.write(tokens, units);
-        _basketData = data;
+    /// trading and the empty-vault seed uses at first mint. Accrue into `h` first (`_sync`); the caller
+    /// stores `h`. After trading, units must come from balances over the EFFECTIVE supply, rounded down:
+    /// units_i = floor(balance_i * 1e18 / (totalSupply + h.pendingFees)), which keeps the invariant.
+    /// Each call deploys a record (two contract creations plus 200 gas per code byte, 64 bytes per
+    /// constituent), so a rebalance should write units once per trade batch, not once per token.
+    function _setBasket(address[] memory tokens, uint256[] memory units, Hot memory h) internal {
+        // 2^24 - 1 versions: a monthly rebalance with dozens of unit updates each lasts millennia.
+        uint24 version = h.basketVersion + 1; // checked: reverts rather than reuse a CREATE3 salt
+        for (uint256 i = 0; i < units.length; ++i) {
+            // Bound stored units so `stored * scale` (scale <= 1e18 < 2^60) can never overflow in mint.
+            if (units[i] > MAX_UNIT) revert UnitTooLarge(tokens[i], units[i]);
+        }
+        BasketStore.write(version, tokens, units);
+        h.basketVersion = version;
         h.scale = uint64(WAD);
         emit BasketUpdated(tokens, units);
     }
@@ -445,10 +455,9 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     }
 
     function _rawBasket() private view returns (address[] memory tokens, uint256[] memory stored, uint256 scale) {
-        address data = _basketData;
-        if (data == address(0)) return (tokens, stored, WAD);
-        (tokens, stored) = BasketStore.read(data);
         Hot memory h = _hot;
+        if (h.basketVersion == 0) return (tokens, stored, WAD);
+        (tokens, stored) = BasketStore.read(h.basketVersion);
         _accrue(h, totalSupply());
         scale = h.scale;
     }
@@ -457,6 +466,177 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         Hot memory h = _hot;
         (, uint256 overflow) = _accrue(h, totalSupply());
         return totalSupply() + h.pendingFees + overflow;
+    }
+
+    /// @dev Overwrites `units` (stored units, basket order) with the amounts for `shares`:
+    /// shares * unit * scale / 1e36, rounded up for mint (`up`) and down for redeem, and checks each is
+    /// non-zero and within its bound (mint: <= bounds[i]; redeem: >= bounds[i]). The caller checked
+    /// `bounds.length == units.length`.
+    /// Fast path in assembly (this loop is most of mint's own gas). It stops at the first anomaly (a zero
+    /// or out-of-bound amount, or a product above 256 bits); the Solidity loop then takes over from that
+    /// entry and reverts with the named error or, for a mere 256-bit overflow, computes with Math.mulDiv.
+    function _amounts(
+        address[] memory tokens,
+        uint256[] memory units,
+        uint256 shares,
+        uint256 scale,
+        uint256[] calldata bounds,
+        bool up
+    ) private pure {
+        uint256 done; // entries converted by the fast path
+        assembly ("memory-safe") {
+            let n := mload(units)
+            let a := add(units, 0x20)
+            let b := bounds.offset
+            // Two copies of the loop, so the rounding and bound direction are not re-tested per entry.
+            switch up
+            case 1 {
+                for {} lt(done, n) {
+                    done := add(done, 1)
+                    a := add(a, 0x20)
+                    b := add(b, 0x20)
+                } {
+                    // stored <= MAX_UNIT = 2^192 (enforced in _setBasket), scale <= 1e18 < 2^60: u < 2^252.
+                    let u := mul(mload(a), scale)
+                    let p := mul(shares, u)
+                    // Exact iff p / u == shares (shares > 0; u == 0 gives 0 != shares and stops too).
+                    if iszero(eq(div(p, u), shares)) { break }
+                    let q := div(p, WAD_SQ)
+                    let amount := add(q, lt(mul(q, WAD_SQ), p)) // ceil: +1 on a remainder
+                    if or(iszero(amount), gt(amount, calldataload(b))) { break }
+                    mstore(a, amount)
+                }
+            }
+            default {
+                for {} lt(done, n) {
+                    done := add(done, 1)
+                    a := add(a, 0x20)
+                    b := add(b, 0x20)
+                } {
+                    let u := mul(mload(a), scale)
+                    let p := mul(shares, u)
+                    if iszero(eq(div(p, u), shares)) { break }
+                    let amount := div(p, WAD_SQ) // floor
+                    if or(iszero(amount), lt(amount, calldataload(b))) { break }
+                    mstore(a, amount)
+                }
+            }
+        }
+        for (uint256 i = done; i < units.length; ++i) {
+            uint256 amount =
+                Math.mulDiv(shares, units[i] * scale, WAD_SQ, up ? Math.Rounding.Ceil : Math.Rounding.Floor);
+            if (amount == 0) revert ZeroAmount(tokens[i], shares);
+            if (up && amount > bounds[i]) revert AmountInAboveMax(tokens[i], amount, bounds[i]);
+            if (!up && amount < bounds[i]) revert AmountOutBelowMin(tokens[i], amount, bounds[i]);
+            units[i] = amount;
+        }
+    }
+
+    /// @dev For each constituent: balanceOf(this), transferFrom(caller, this, amount) with SafeERC20
+    /// semantics (no return value is accepted: the token has code, since balanceOf answered; false or a
+    /// revert fails, the revert reason bubbling up), balanceOf(this) again; the balance must have grown by
+    /// at least `amount` (rejects fee-on-transfer and tokens whose balance falls). Assembly: one scratch
+    /// area past the free-memory pointer, no allocation per token.
+    function _pullAll(address[] memory tokens, uint256[] memory amounts) private {
+        uint256 failure; // 0 ok, 1 balanceOf failed, 2 transferFrom returned false, 3 short delivery
+        address failedToken;
+        uint256 expected;
+        uint256 received;
+        assembly ("memory-safe") {
+            // Loop-invariant call data, written once: transferFrom(caller, this, .) at m, and the
+            // balanceOf argument (this) at 0x20. Return data goes to 0x00..0x20 only, so 0x20 and m survive.
+            let m := mload(0x40)
+            mstore(m, 0x23b872dd) // transferFrom(address,address,uint256)
+            mstore(add(m, 0x20), caller())
+            mstore(add(m, 0x40), address())
+            mstore(0x20, address())
+            let t := add(tokens, 0x20)
+            let a := add(amounts, 0x20)
+            let end := add(t, shl(5, mload(tokens)))
+            for {} lt(t, end) {
+                t := add(t, 0x20)
+                a := add(a, 0x20)
+            } {
+                let token := mload(t)
+                let amount := mload(a)
+                // balanceOf(this); staticcall runs before returndatasize is read (Yul: right to left).
+                mstore(0x00, 0x70a08231)
+                if iszero(and(gt(returndatasize(), 0x1f), staticcall(gas(), token, 0x1c, 0x24, 0x00, 0x20))) {
+                    failure := 1
+                    failedToken := token
+                    break
+                }
+                let balBefore := mload(0x00)
+                mstore(add(m, 0x60), amount)
+                // A true word is read at 0x00 only when at least 32 bytes came back.
+                let ok := call(gas(), token, 0, add(m, 0x1c), 0x64, 0x00, 0x20)
+                if iszero(ok) {
+                    if returndatasize() {
+                        returndatacopy(m, 0, returndatasize())
+                        revert(m, returndatasize())
+                    }
+                }
+                if iszero(and(ok, or(iszero(returndatasize()), and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))))) {
+                    failure := 2
+                    failedToken := token
+                    break
+                }
+                mstore(0x00, 0x70a08231)
+                if iszero(and(gt(returndatasize(), 0x1f), staticcall(gas(), token, 0x1c, 0x24, 0x00, 0x20))) {
+                    failure := 1
+                    failedToken := token
+                    break
+                }
+                let balAfter := mload(0x00)
+                // Short if the balance fell, or grew by less than `amount`.
+                if or(lt(balAfter, balBefore), lt(sub(balAfter, balBefore), amount)) {
+                    failure := 3
+                    failedToken := token
+                    expected := amount
+                    received := mul(gt(balAfter, balBefore), sub(balAfter, balBefore))
+                    break
+                }
+            }
+        }
+        if (failure == 1) revert BalanceQueryFailed(failedToken);
+        if (failure == 2) revert SafeERC20.SafeERC20FailedOperation(failedToken);
+        if (failure == 3) revert TransferShortfall(failedToken, expected, received);
+    }
+
+    /// @dev transfer(to, amount) of each constituent with SafeERC20 semantics (no return value accepted
+    /// from a contract; false or a revert fails, the revert reason bubbling up).
+    function _pushAll(address[] memory tokens, address to, uint256[] memory amounts) private {
+        address failedToken;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, 0xa9059cbb) // transfer(address,uint256); loop-invariant, as is `to`
+            mstore(add(m, 0x20), to)
+            let t := add(tokens, 0x20)
+            let a := add(amounts, 0x20)
+            let end := add(t, shl(5, mload(tokens)))
+            for {} lt(t, end) {
+                t := add(t, 0x20)
+                a := add(a, 0x20)
+            } {
+                let token := mload(t)
+                mstore(add(m, 0x40), mload(a))
+                let ok := call(gas(), token, 0, add(m, 0x1c), 0x44, 0x00, 0x20)
+                if iszero(ok) {
+                    if returndatasize() {
+                        returndatacopy(m, 0, returndatasize())
+                        revert(m, returndatasize())
+                    }
+                }
+                switch returndatasize()
+                case 0 { ok := and(ok, gt(extcodesize(token), 0)) }
+                default { ok := and(ok, and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))) }
+                if iszero(ok) {
+                    failedToken := token
+                    break
+                }
+            }
+        }
+        if (failedToken != address(0)) revert SafeERC20.SafeERC20FailedOperation(failedToken);
     }
 
     /// @dev `token.balanceOf(this)` by a bare STATICCALL (cheaper than the high-level call's checks).

@@ -14,17 +14,19 @@ pragma solidity 0.8.28;
 /// where effectiveSupply = totalSupply + pendingFeeShares and units_i is the exact rational
 /// storedUnits_i * scale / 1e18 (see `rawBasket`).
 ///
-/// Management fee: an annual rate (WAD, 1e18 = 100%/year) streams to the fee recipient. Accrual
-/// multiplies every constituent's units by (1 - f), f = rate * elapsed / 365 days, through one global
-/// `scale`, and credits effectiveSupply * f / (1 - f) new shares to the recipient as pending fee
-/// shares (minted by `claimFees`). Both round down, so the invariant survives every accrual.
+/// Management fee: an annual rate (WAD, 1e18 = 100%/year, capped at deployment) streams to the fee
+/// recipient. Before every mint and redeem (and any rate or recipient change) the vault accrues:
+/// f = floor(rate / 365 days) * elapsed seconds {WAD}; every constituent's units are multiplied by
+/// (1 - f) through one global `scale` (one storage write, not N), and effectiveSupply * f / (1 - f)
+/// new shares are credited to the recipient as pending fee shares (minted by `claimFees`, or when the
+/// recipient changes). Both round down, so the collateral invariant survives every accrual.
 ///
 /// Roles: DEFAULT_ADMIN_ROLE (timelock / multisig): fee rate and recipient, unpause, role grants.
 /// ORACLE_ROLE (the WeightOracle, later the SANX controller): `setTargets`. KEEPER_ROLE: rebalancing
 /// (issue 3). GUARDIAN_ROLE: `pause`, which stops mint (and rebalancing) but never redemption.
 interface IIndexVault {
     // == Errors ==
-    /// @notice Zero shares, or shares that would make any constituent amount round to zero.
+    /// @notice Zero shares.
     error ZeroShares();
     /// @notice An amount of `token` rounds to zero for this many shares (dust mint or redeem).
     error ZeroAmount(address token, uint256 shares);
@@ -54,14 +56,14 @@ interface IIndexVault {
     error InvalidConfig(string what);
     /// @notice A zero receiver for minted shares or redeemed constituents.
     error ZeroReceiver();
+    /// @notice A basket unit above 2^192 base units per 1e18 shares.
+    error UnitTooLarge(address token, uint256 unit);
     /// @notice `token.balanceOf` failed or returned no value.
     error BalanceQueryFailed(address token);
 
     // == Events ==
-    /// @notice `caller` paid the constituents (see their Transfer events) and `receiver` got `shares`.
-    event Minted(address indexed caller, address indexed receiver, uint256 shares);
-    /// @notice `caller` burned `shares` and `receiver` got the constituents (basket order).
-    event Redeemed(address indexed caller, address indexed receiver, uint256 shares);
+    // Mint and redeem emit no event of their own, for gas: the share token's Transfer from/to the zero
+    // address and the constituents' Transfer events to/from the vault record them completely.
     /// @notice The basket (constituents and units per 1e18 shares) was replaced.
     event BasketUpdated(address[] tokens, uint256[] units);
     /// @notice A new target basket from an accepted report (or the SANX controller).
@@ -83,18 +85,14 @@ interface IIndexVault {
     /// the target weights, the feed prices and `initialNavPerShare` (see `previewMint`).
     /// @param shares Index tokens to mint, in 1e18 per whole token.
     /// @param maxAmountsIn Per constituent, in basket order, the most the caller will pay (base units).
-    /// @return amountsIn What was pulled, in basket order (base units).
-    function mint(uint256 shares, address receiver, uint256[] calldata maxAmountsIn)
-        external
-        returns (uint256[] memory amountsIn);
+    /// @dev Returns nothing, for gas: the amounts pulled equal `previewMint(shares)` in the same block.
+    function mint(uint256 shares, address receiver, uint256[] calldata maxAmountsIn) external;
 
     /// @notice Burns `shares` of the caller and sends `receiver` floor(shares * units_i / 1e18) of every
     /// constituent. Never paused; needs no price feed.
     /// @param minAmountsOut Per constituent, in basket order, the least the caller accepts (base units).
-    /// @return amountsOut What was sent, in basket order (base units).
-    function redeem(uint256 shares, address receiver, uint256[] calldata minAmountsOut)
-        external
-        returns (uint256[] memory amountsOut);
+    /// @dev Returns nothing, for gas: the amounts sent equal `previewRedeem(shares)` in the same block.
+    function redeem(uint256 shares, address receiver, uint256[] calldata minAmountsOut) external;
 
     /// @notice Accrues the management fee up to now. Anyone may call.
     function accrueFees() external;

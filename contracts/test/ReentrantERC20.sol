@@ -6,7 +6,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 /// @notice Test-only: on every transfer, calls `target` with `data` once (an ERC-777-style hook an
 /// attacker controls). Records whether the inner call succeeded and its revert data.
 contract ReentrantERC20 is ERC20 {
-    address public target;
+    address public hookTarget;
     bytes public data;
     bool public armed;
     bool public lastCallOk;
@@ -19,7 +19,7 @@ contract ReentrantERC20 is ERC20 {
     }
 
     function arm(address target_, bytes calldata data_) external {
-        target = target_;
+        hookTarget = target_;
         data = data_;
         armed = true;
     }
@@ -28,7 +28,8 @@ contract ReentrantERC20 is ERC20 {
         super._update(from, to, value);
         if (armed && from != address(0) && to != address(0)) {
             armed = false; // once
-            (bool ok, bytes memory ret) = target.call(data);
+            // solhint-disable-next-line avoid-low-level-calls
+            (bool ok, bytes memory ret) = hookTarget.call(data);
             lastCallOk = ok;
             lastRevertData = ret;
         }

@@ -1,0 +1,63 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+
+describe("PriceRegistry", () => {
+  async function fixture() {
+    const [admin, outsider] = await ethers.getSigners();
+    const registry = await ethers.deployContract("PriceRegistry", [admin!.address]);
+    const wbtc = await ethers.deployContract("MockERC20", ["Wrapped BTC", "WBTC", 8]);
+    const feed = await ethers.deployContract("MockAggregator", [8, 65_000n * 10n ** 8n]);
+    return { registry, wbtc, feed, admin: admin!, outsider: outsider! };
+  }
+
+  describe("#setFeed", () => {
+    it("stores feed, heartbeat and the token's decimals and emits FeedSet", async () => {
+      const { registry, wbtc, feed } = await loadFixture(fixture);
+      await expect(registry.setFeed(wbtc, feed, 3600)).to.emit(registry, "FeedSet").withArgs(await wbtc.getAddress(), await feed.getAddress(), 3600, 8);
+      expect(await registry.feedOf(wbtc)).to.deep.equal([await feed.getAddress(), 3600n, 8n]);
+      expect(await registry.hasFeed(wbtc)).to.equal(true);
+      expect(await registry.price(wbtc)).to.equal(65_000n * 10n ** 18n);
+      expect(await registry.priceAndDecimals(wbtc)).to.deep.equal([65_000n * 10n ** 18n, 8n]);
+    });
+
+    it("reverts with InvalidFeed for a zero token, zero feed or zero heartbeat", async () => {
+      const { registry, wbtc, feed } = await loadFixture(fixture);
+      await expect(registry.setFeed(ethers.ZeroAddress, feed, 3600)).to.be.revertedWithCustomError(registry, "InvalidFeed");
+      await expect(registry.setFeed(wbtc, ethers.ZeroAddress, 3600)).to.be.revertedWithCustomError(registry, "InvalidFeed");
+      await expect(registry.setFeed(wbtc, feed, 0)).to.be.revertedWithCustomError(registry, "InvalidFeed");
+    });
+
+    it("refuses a feed that is stale at setup", async () => {
+      const { registry, wbtc, feed } = await loadFixture(fixture);
+      await time.increase(7200);
+      await expect(registry.setFeed(wbtc, feed, 3600)).to.be.revertedWithCustomError(registry, "StalePrice");
+    });
+
+    it("reverts for anyone but the admin", async () => {
+      const { registry, wbtc, feed, outsider } = await loadFixture(fixture);
+      await expect(registry.connect(outsider).setFeed(wbtc, feed, 3600)).to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount");
+      await expect(registry.connect(outsider).removeFeed(wbtc)).to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount");
+    });
+  });
+
+  describe("#price", () => {
+    it("reverts with FeedNotSet for an unknown token and after removal", async () => {
+      const { registry, wbtc, feed } = await loadFixture(fixture);
+      await expect(registry.price(wbtc)).to.be.revertedWithCustomError(registry, "FeedNotSet").withArgs(await wbtc.getAddress());
+      await registry.setFeed(wbtc, feed, 3600);
+      await expect(registry.removeFeed(wbtc)).to.emit(registry, "FeedRemoved").withArgs(await wbtc.getAddress());
+      await expect(registry.price(wbtc)).to.be.revertedWithCustomError(registry, "FeedNotSet");
+      await expect(registry.removeFeed(wbtc)).to.be.revertedWithCustomError(registry, "FeedNotSet");
+    });
+
+    it("reverts with StalePrice after the heartbeat and NonPositivePrice for a zero answer", async () => {
+      const { registry, wbtc, feed } = await loadFixture(fixture);
+      await registry.setFeed(wbtc, feed, 3600);
+      await time.increase(3601);
+      await expect(registry.price(wbtc)).to.be.revertedWithCustomError(registry, "StalePrice");
+      await feed.updateAnswer(0);
+      await expect(registry.price(wbtc)).to.be.revertedWithCustomError(registry, "NonPositivePrice");
+    });
+  });
+});

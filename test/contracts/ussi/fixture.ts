@@ -1,0 +1,126 @@
+import { ethers } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { signQuorum, quorumDomain } from "../../../tasks/lib/quorum";
+import { NAV_REPORT_TYPES, type NavReport } from "../../../src/ussi/navReport";
+import type { MockERC20, TimelockController, UssiMockIndex, UssiVault } from "../../../typechain-types";
+
+export const WAD = 10n ** 18n;
+export const USDC = 10n ** 6n; // one whole USDC in base units
+export const ADMIN_DELAY = 2n * 24n * 3600n; // {s} the timelock's delay in the fixture
+export const MAX_NAV_AGE = 3600n; // {s}
+export const LIMITS = { maxNavAge: MAX_NAV_AGE, maxNavChangeBps: 500n, maxNetDeltaBps: 200n, bufferTargetBps: 500n };
+
+export interface Fixture {
+  vault: UssiVault;
+  usdc: MockERC20;
+  index: UssiMockIndex;
+  timelock: TimelockController;
+  deployer: HardhatEthersSigner;
+  gov: HardhatEthersSigner;
+  strategy: HardhatEthersSigner;
+  risk: HardhatEthersSigner;
+  alice: HardhatEthersSigner;
+  bob: HardhatEthersSigner;
+  carol: HardhatEthersSigner;
+  venue: HardhatEthersSigner;
+  outsider: HardhatEthersSigner;
+  oracleSigners: HardhatEthersSigner[];
+}
+
+/** Vault with a 2-of-3 signer set, a 2-day timelock admin, no report yet (NAV stale). */
+export async function deployVault(): Promise<Fixture> {
+  const [deployer, gov, strategy, risk, alice, bob, carol, venue, outsider, s1, s2, s3] = await ethers.getSigners();
+  const usdc = await ethers.deployContract("MockERC20", ["USD Coin", "USDC", 6]);
+  const index = await ethers.deployContract("UssiMockIndex", [2n * WAD]);
+  const timelock = await ethers.deployContract("TimelockController", [ADMIN_DELAY, [gov!.address], [gov!.address], ethers.ZeroAddress]);
+  const oracleSigners = [s1!, s2!, s3!];
+  const vault = await ethers.deployContract("UssiVault", [
+    {
+      usdc: await usdc.getAddress(),
+      indexToken: await index.getAddress(),
+      indexValuation: await index.getAddress(),
+      admin: await timelock.getAddress(),
+      strategy: strategy!.address,
+      risk: risk!.address,
+      signers: oracleSigners.map((s) => s.address),
+      quorum: 2,
+      limits: LIMITS,
+    },
+  ]);
+  for (const user of [alice!, bob!, carol!, strategy!]) {
+    await usdc.mint(user.address, 10_000_000n * USDC);
+    await usdc.connect(user).approve(await vault.getAddress(), ethers.MaxUint256);
+    await index.mint(user.address, 1_000_000n * WAD);
+    await index.connect(user).approve(await vault.getAddress(), ethers.MaxUint256);
+  }
+  return {
+    vault,
+    usdc,
+    index,
+    timelock,
+    deployer: deployer!,
+    gov: gov!,
+    strategy: strategy!,
+    risk: risk!,
+    alice: alice!,
+    bob: bob!,
+    carol: carol!,
+    venue: venue!,
+    outsider: outsider!,
+    oracleSigners,
+  };
+}
+
+/** `deployVault` plus an accepted round-1 report at navPerToken 1.00 and a whitelisted venue. */
+export async function deployVaultWithNav(): Promise<Fixture> {
+  const f = await deployVault();
+  await pushReport(f, { round: 1n, navPerToken: WAD });
+  await viaTimelock(f, await f.vault.getAddress(), f.vault.interface.encodeFunctionData("setVenue", [f.venue.address, true]));
+  // The timelock wait made the NAV stale: refresh it.
+  await pushReport(f, { round: 2n, navPerToken: WAD });
+  return f;
+}
+
+/** A report consistent by construction: nav = spot + perpPnl + funding + cash with cash = 5% of nav. */
+export async function makeReport(overrides: Partial<NavReport> & { round: bigint }): Promise<NavReport> {
+  const nav = overrides.nav ?? 1_000_000n * WAD;
+  const perpPnl = overrides.perpPnl ?? -2_000n * WAD;
+  const fundingAccrued = overrides.fundingAccrued ?? 3_000n * WAD;
+  const cash = nav / 20n;
+  return {
+    nav,
+    navPerToken: WAD,
+    spotValue: overrides.spotValue ?? nav - cash - perpPnl - fundingAccrued,
+    perpPnl,
+    fundingAccrued,
+    netDeltaBps: 10n,
+    timestamp: BigInt(await time.latest()),
+    ...overrides,
+  };
+}
+
+/** The report's fields in the Solidity struct order (for event argument matching). */
+export function reportTuple(r: NavReport): bigint[] {
+  return [r.round, r.nav, r.navPerToken, r.spotValue, r.perpPnl, r.fundingAccrued, r.netDeltaBps, r.timestamp];
+}
+
+export async function signReport(f: Fixture, report: NavReport, signers = f.oracleSigners.slice(0, 2)): Promise<string[]> {
+  return signQuorum(signers, await quorumDomain(f.vault), NAV_REPORT_TYPES, { ...report });
+}
+
+/** Signs (2 of 3) and submits a report built by `makeReport`; returns the submitted report. */
+export async function pushReport(f: Fixture, overrides: Partial<NavReport> & { round: bigint }): Promise<NavReport> {
+  const report = await makeReport(overrides);
+  await f.vault.connect(f.outsider).submitNavReport(report, await signReport(f, report));
+  return report;
+}
+
+let salt = 0n;
+/** Schedules `data` on `target` through the admin timelock, waits out the delay, executes. */
+export async function viaTimelock(f: Fixture, target: string, data: string) {
+  const s = ethers.toBeHex(++salt, 32);
+  await f.timelock.connect(f.gov).schedule(target, 0, data, ethers.ZeroHash, s, ADMIN_DELAY);
+  await time.increase(ADMIN_DELAY);
+  return f.timelock.connect(f.gov).execute(target, 0, data, ethers.ZeroHash, s);
+}

@@ -1,0 +1,264 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import {
+  LIMITS,
+  MAX_NAV_AGE,
+  USDC,
+  WAD,
+  deployVault,
+  deployVaultWithNav,
+  makeReport,
+  pushReport,
+  reportTuple,
+  signReport,
+} from "./fixture";
+
+describe("UssiVault NAV reports", function () {
+  describe("#submitNavReport", function () {
+    it("accepts a 2-of-3 signed report relayed by anyone and stores every field, funding included", async function () {
+      const f = await loadFixture(deployVault);
+      const report = await makeReport({ round: 1n, navPerToken: WAD + WAD / 100n, fundingAccrued: 4_321n * WAD });
+      const sigs = await signReport(f, report);
+      expect(await f.vault.connect(f.outsider).submitNavReport.staticCall(report, sigs)).to.equal(true);
+      await expect(f.vault.connect(f.outsider).submitNavReport(report, sigs))
+        .to.emit(f.vault, "NavReported")
+        .withArgs(1n, reportTuple(report));
+      const stored = await f.vault.lastAcceptedReport();
+      expect(stored.fundingAccrued).to.equal(4_321n * WAD);
+      expect(stored.navPerToken).to.equal(WAD + WAD / 100n);
+      expect(await f.vault.lastVerified()).to.deep.equal([1n, report.timestamp]);
+      expect(await f.vault.isNavFresh()).to.equal(true);
+    });
+
+    it("reverts QuorumNotMet with one signature and UnknownSigner with an outsider's", async function () {
+      const f = await loadFixture(deployVault);
+      const report = await makeReport({ round: 1n });
+      await expect(f.vault.submitNavReport(report, await signReport(f, report, [f.oracleSigners[0]!])))
+        .to.be.revertedWithCustomError(f.vault, "QuorumNotMet")
+        .withArgs(1n, 2n);
+      await expect(f.vault.submitNavReport(report, await signReport(f, report, [f.oracleSigners[0]!, f.outsider])))
+        .to.be.revertedWithCustomError(f.vault, "UnknownSigner")
+        .withArgs(f.outsider.address);
+    });
+
+    it("reverts when a signed field is altered after signing", async function () {
+      const f = await loadFixture(deployVault);
+      const report = await makeReport({ round: 1n });
+      const sigs = await signReport(f, report);
+      // The recovered addresses change, so they are no longer the signer set.
+      await expect(f.vault.submitNavReport({ ...report, navPerToken: report.navPerToken + 1n }, sigs)).to.be.reverted;
+      await expect(f.vault.submitNavReport({ ...report, fundingAccrued: report.fundingAccrued + 1n }, sigs)).to.be.reverted;
+    });
+
+    describe("timing and order", function () {
+      it("rejects a report from the future beyond the 5-minute skew, accepts one at the skew", async function () {
+        const f = await loadFixture(deployVault);
+        const now = BigInt(await time.latest()) + 10n;
+        const skew = await f.vault.MAX_FUTURE_SKEW();
+        const future = await makeReport({ round: 1n, timestamp: now + skew + 1n });
+        await time.setNextBlockTimestamp(now);
+        await expect(f.vault.submitNavReport(future, await signReport(f, future)))
+          .to.be.revertedWithCustomError(f.vault, "FutureReport")
+          .withArgs(now + skew + 1n, now);
+        const atSkew = await makeReport({ round: 1n, timestamp: now + 1n + skew });
+        await time.setNextBlockTimestamp(now + 1n);
+        await expect(f.vault.submitNavReport(atSkew, await signReport(f, atSkew))).to.emit(f.vault, "NavReported");
+      });
+
+      it("rejects a report older than maxNavAge at submission, accepts one exactly maxNavAge old", async function () {
+        const f = await loadFixture(deployVault);
+        const now = BigInt(await time.latest()) + 10n;
+        const stale = await makeReport({ round: 1n, timestamp: now - MAX_NAV_AGE - 1n });
+        await time.setNextBlockTimestamp(now);
+        await expect(f.vault.submitNavReport(stale, await signReport(f, stale)))
+          .to.be.revertedWithCustomError(f.vault, "StaleReport")
+          .withArgs(now - MAX_NAV_AGE - 1n, now, MAX_NAV_AGE);
+        const edge = await makeReport({ round: 1n, timestamp: now + 1n - MAX_NAV_AGE });
+        await time.setNextBlockTimestamp(now + 1n);
+        await expect(f.vault.submitNavReport(edge, await signReport(f, edge))).to.emit(f.vault, "NavReported");
+      });
+
+      it("rejects a replayed or lower round, and a higher round that does not move time forward", async function () {
+        const f = await loadFixture(deployVault);
+        const first = await pushReport(f, { round: 5n });
+        const replay = f.vault.submitNavReport(first, await signReport(f, first));
+        await expect(replay).to.be.revertedWithCustomError(f.vault, "RoundNotIncreasing").withArgs(5n, 5n);
+        const lower = await makeReport({ round: 4n, timestamp: first.timestamp + 1n });
+        await expect(f.vault.submitNavReport(lower, await signReport(f, lower)))
+          .to.be.revertedWithCustomError(f.vault, "RoundNotIncreasing")
+          .withArgs(4n, 5n);
+        const sameTime = await makeReport({ round: 6n, timestamp: first.timestamp });
+        await expect(f.vault.submitNavReport(sameTime, await signReport(f, sameTime)))
+          .to.be.revertedWithCustomError(f.vault, "TimestampNotIncreasing")
+          .withArgs(first.timestamp, first.timestamp);
+        await expect(pushReport(f, { round: 6n, timestamp: first.timestamp + 1n })).not.to.be.reverted;
+      });
+    });
+
+    describe("NAV manipulation bound (5% per report)", function () {
+      // Against the last accepted navPerToken, here 1.00 USD: the bound is [0.95, 1.05] inclusive.
+      const cases: { name: string; navPerToken: bigint; ok: boolean }[] = [
+        { name: "+5% exactly", navPerToken: (WAD * 105n) / 100n, ok: true },
+        { name: "+5% and 1 wei", navPerToken: (WAD * 105n) / 100n + 1n, ok: false },
+        { name: "-5% exactly", navPerToken: (WAD * 95n) / 100n, ok: true },
+        { name: "-5% and 1 wei", navPerToken: (WAD * 95n) / 100n - 1n, ok: false },
+        { name: "doubled", navPerToken: 2n * WAD, ok: false },
+      ];
+      for (const c of cases) {
+        it(`${c.ok ? "accepts" : "reverts NavChangeTooLarge for"} navPerToken ${c.name}`, async function () {
+          const f = await loadFixture(deployVaultWithNav);
+          const report = await makeReport({ round: 3n, navPerToken: c.navPerToken });
+          const tx = f.vault.submitNavReport(report, await signReport(f, report));
+          if (c.ok) {
+            await expect(tx).to.emit(f.vault, "NavReported");
+            expect((await f.vault.lastAcceptedReport()).navPerToken).to.equal(c.navPerToken);
+          } else {
+            await expect(tx).to.be.revertedWithCustomError(f.vault, "NavChangeTooLarge").withArgs(WAD, c.navPerToken, 500n);
+            expect((await f.vault.lastAcceptedReport()).navPerToken).to.equal(WAD);
+          }
+        });
+      }
+
+      it("bounds the first report against 1.00 USD", async function () {
+        const f = await loadFixture(deployVault);
+        const report = await makeReport({ round: 1n, navPerToken: 2n * WAD });
+        await expect(f.vault.submitNavReport(report, await signReport(f, report)))
+          .to.be.revertedWithCustomError(f.vault, "NavChangeTooLarge")
+          .withArgs(WAD, 2n * WAD, 500n);
+      });
+
+      it("reaches a NAV beyond the bound only through several reports", async function () {
+        const f = await loadFixture(deployVaultWithNav);
+        let nav = WAD;
+        for (let round = 3n; round < 8n; round++) {
+          nav = (nav * 105n) / 100n;
+          await pushReport(f, { round, navPerToken: nav });
+        }
+        expect((await f.vault.lastAcceptedReport()).navPerToken).to.equal(nav);
+        expect(nav).to.be.greaterThan((WAD * 127n) / 100n);
+      });
+    });
+
+    describe("consistency", function () {
+      it("reverts InconsistentNav when nav < spot + perpPnl + funding, accepts zero implied cash", async function () {
+        const f = await loadFixture(deployVault);
+        const nav = 1_000n * WAD;
+        const bad = await makeReport({ round: 1n, nav, spotValue: 990n * WAD, perpPnl: 5n * WAD, fundingAccrued: 5n * WAD + 1n });
+        await expect(f.vault.submitNavReport(bad, await signReport(f, bad)))
+          .to.be.revertedWithCustomError(f.vault, "InconsistentNav")
+          .withArgs(nav, 990n * WAD, 5n * WAD, 5n * WAD + 1n);
+        const exact = await makeReport({ round: 1n, nav, spotValue: 990n * WAD, perpPnl: 5n * WAD, fundingAccrued: 5n * WAD });
+        await expect(f.vault.submitNavReport(exact, await signReport(f, exact))).to.emit(f.vault, "NavReported");
+      });
+
+      it("reverts ZeroNavPerToken", async function () {
+        const f = await loadFixture(deployVault);
+        await f.vault.connect(f.risk).setLimits({ ...LIMITS, maxNavChangeBps: 10_000n });
+        const report = await makeReport({ round: 1n, navPerToken: 0n });
+        await expect(f.vault.submitNavReport(report, await signReport(f, report))).to.be.revertedWithCustomError(
+          f.vault,
+          "ZeroNavPerToken",
+        );
+      });
+    });
+  });
+
+  describe("delta limit (200 bps)", function () {
+    it("records a breaching report without accepting it, and pauses minting until a compliant report", async function () {
+      const f = await loadFixture(deployVaultWithNav);
+      await f.vault.connect(f.alice).mint(1_000n * USDC, 0);
+      const breach = await makeReport({ round: 3n, navPerToken: (WAD * 101n) / 100n, netDeltaBps: 201n });
+      const sigs = await signReport(f, breach);
+      expect(await f.vault.submitNavReport.staticCall(breach, sigs)).to.equal(false);
+      await expect(f.vault.submitNavReport(breach, sigs))
+        .to.emit(f.vault, "DeltaLimitBreached")
+        .withArgs(3n, 201n, 200n)
+        .and.not.to.emit(f.vault, "NavReported");
+      // Not accepted as NAV, but its round and time are consumed.
+      expect((await f.vault.lastAcceptedReport()).navPerToken).to.equal(WAD);
+      expect(await f.vault.lastVerified()).to.deep.equal([3n, breach.timestamp]);
+      expect(await f.vault.deltaBreachRound()).to.equal(3n);
+      await expect(f.vault.submitNavReport(breach, sigs)).to.be.revertedWithCustomError(f.vault, "RoundNotIncreasing");
+
+      // Minting is refused although the accepted NAV is still fresh; redemption is not.
+      expect(await f.vault.isNavFresh()).to.equal(true);
+      await expect(f.vault.connect(f.bob).mint(1_000n * USDC, 0))
+        .to.be.revertedWithCustomError(f.vault, "DeltaLimitActive")
+        .withArgs(3n);
+      await expect(f.vault.connect(f.bob).mintWithIndex(WAD, 0))
+        .to.be.revertedWithCustomError(f.vault, "DeltaLimitActive")
+        .withArgs(3n);
+      await expect(f.vault.connect(f.bob).mintShares(WAD, 2n * USDC))
+        .to.be.revertedWithCustomError(f.vault, "DeltaLimitActive")
+        .withArgs(3n);
+      await expect(f.vault.connect(f.alice).redeem(10n * WAD, 0)).to.emit(f.vault, "Redeemed");
+
+      // A second breach keeps the pause and moves it to the new round.
+      await time.increase(10);
+      await pushReport(f, { round: 4n, netDeltaBps: 5_000n });
+      expect(await f.vault.deltaBreachRound()).to.equal(4n);
+
+      // A compliant report (at the limit) clears it.
+      await time.increase(10);
+      const ok = await makeReport({ round: 5n, netDeltaBps: 200n });
+      await expect(f.vault.submitNavReport(ok, await signReport(f, ok)))
+        .to.emit(f.vault, "DeltaLimitCleared")
+        .withArgs(5n, 4n);
+      expect(await f.vault.deltaBreachRound()).to.equal(0n);
+      await expect(f.vault.connect(f.bob).mint(1_000n * USDC, 0)).to.emit(f.vault, "Minted");
+    });
+
+    it("keeps minting paused when the report after a breach is itself rejected", async function () {
+      const f = await loadFixture(deployVaultWithNav);
+      await pushReport(f, { round: 3n, netDeltaBps: 300n });
+      await time.increase(10);
+      const jump = await makeReport({ round: 4n, navPerToken: 2n * WAD });
+      await expect(f.vault.submitNavReport(jump, await signReport(f, jump))).to.be.revertedWithCustomError(
+        f.vault,
+        "NavChangeTooLarge",
+      );
+      expect(await f.vault.deltaBreachRound()).to.equal(3n);
+      await expect(f.vault.connect(f.bob).mint(USDC, 0)).to.be.revertedWithCustomError(f.vault, "DeltaLimitActive");
+    });
+  });
+
+  describe("allowed large-cap assets", function () {
+    async function withBook() {
+      const f = await deployVaultWithNav();
+      const [btc, eth, doge] = [ethers.Wallet.createRandom().address, ethers.Wallet.createRandom().address, ethers.Wallet.createRandom().address];
+      await f.vault.connect(f.risk).setAllowedAsset(btc, true);
+      await f.vault.connect(f.risk).setAllowedAsset(eth, true);
+      return { ...f, btc, eth, doge };
+    }
+
+    it("refuses a book naming an asset that is not allowed, or one asset twice", async function () {
+      const f = await loadFixture(withBook);
+      await expect(f.vault.connect(f.strategy).declareBook([f.btc, f.doge]))
+        .to.be.revertedWithCustomError(f.vault, "AssetNotAllowed")
+        .withArgs(f.doge);
+      await expect(f.vault.connect(f.strategy).declareBook([f.btc, f.eth, f.btc]))
+        .to.be.revertedWithCustomError(f.vault, "DuplicateBookAsset")
+        .withArgs(f.btc);
+      await expect(f.vault.connect(f.strategy).declareBook([f.btc, f.eth])).to.emit(f.vault, "BookDeclared");
+      expect(await f.vault.book()).to.deep.equal([f.btc, f.eth]);
+    });
+
+    it("rejects reports and withdrawals while a declared asset is delisted, until the book drops it", async function () {
+      const f = await loadFixture(withBook);
+      await f.vault.connect(f.strategy).declareBook([f.btc, f.eth]);
+      await f.vault.connect(f.alice).mint(1_000n * USDC, 0);
+      await f.vault.connect(f.risk).setAllowedAsset(f.eth, false);
+      const report = await makeReport({ round: 3n });
+      await expect(f.vault.submitNavReport(report, await signReport(f, report)))
+        .to.be.revertedWithCustomError(f.vault, "AssetNotAllowed")
+        .withArgs(f.eth);
+      await expect(f.vault.connect(f.strategy).withdrawToVenue(f.venue.address, USDC))
+        .to.be.revertedWithCustomError(f.vault, "AssetNotAllowed")
+        .withArgs(f.eth);
+      await f.vault.connect(f.strategy).declareBook([f.btc]);
+      await expect(f.vault.submitNavReport(report, await signReport(f, report))).to.emit(f.vault, "NavReported");
+      await expect(f.vault.connect(f.strategy).withdrawToVenue(f.venue.address, USDC)).to.emit(f.vault, "WithdrawnToVenue");
+    });
+  });
+});
