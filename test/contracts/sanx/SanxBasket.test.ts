@@ -200,7 +200,7 @@ describe("SanxBasket", function () {
       // Redemption: 2 shares -> 20 UNI.
       const uniToken = f.market.tokens[0]!;
       const before = await uniToken.balanceOf(f.alice.address);
-      await expect(f.vault.connect(f.alice).redeem(2n * WAD, f.alice.address, [0n])).to.emit(f.vault, "Redeemed");
+      await expect(f.vault.connect(f.alice).redeem(2n * WAD, f.alice.address, [0n])).to.emit(f.vault, "Transfer").withArgs(f.alice.address, ethers.ZeroAddress, 2n * WAD);
       expect((await uniToken.balanceOf(f.alice.address)) - before).to.equal(20n * WAD);
       expect(await f.vault.balanceOf(f.alice.address)).to.equal(WAD);
 
