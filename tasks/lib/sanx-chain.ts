@@ -24,14 +24,14 @@ import {
 } from "../../typechain-types";
 import { useEnv } from "../../src/env";
 import { InputError } from "../../src/lib/errors";
-import { formatDay } from "../../src/lib/csv";
+import { formatDay, parseDay } from "../../src/lib/csv";
 import { roundUsd } from "../../src/methodology/ranking";
 import { loadUniverseFile } from "../../src/data/universe";
 import { computeSignals, DEFAULT_PARAMS, type SignalParams } from "../../src/mvrv/engine";
 import { readMvrvCsv } from "../../src/mvrv/csv";
 import { defiSymbols, loadSanxData } from "../../src/sanx/data";
-import { chooseEvents, toSignalStruct } from "../../src/sanx/signals";
-import { SIGNAL_EIP712_TYPES, type SignalStruct } from "../../src/sanx/signalReport";
+import { chooseEvents, toSignalStruct, type ChosenEvent } from "../../src/sanx/signals";
+import { SIGNAL_EIP712_TYPES } from "../../src/sanx/signalReport";
 import type { SignalFile, SignedSignal } from "../../src/sanx/signalFile";
 import { latestMarketCaps, nextTargets, valueWeights, type MarketCaps, type NextTargets, type Weighted } from "../../src/sanx/targets";
 import { fail } from "./args";
@@ -234,9 +234,7 @@ export async function signSignals(hre: HardhatRuntimeEnvironment, c: SanxContrac
   const bySymbol = new Map<string, string>();
   for (const [address, symbol] of await symbolsOf(hre, await c.signalOracle.universe())) bySymbol.set(symbol, address);
 
-  const now = await chainNow(hre);
-  const expiresAt = now + (await c.signalOracle.maxValidity());
-  const chosen: { symbol: string; signal: SignalStruct; date: string; zone: "OPPORTUNITY" | "DANGER" }[] = [];
+  const toSign: EventToSign[] = [];
   const skipped: { symbol: string; reason: string }[] = [];
   for (const { symbol, file } of files) {
     const asset = bySymbol.get(symbol);
@@ -247,24 +245,38 @@ export async function signSignals(hre: HardhatRuntimeEnvironment, c: SanxContrac
     const report = computeSignals(readMvrvCsv(file), opts.params ?? DEFAULT_PARAMS, file);
     const events = chooseEvents(symbol, report, opts.fromDay);
     if (events.length === 0) skipped.push({ symbol, reason: opts.fromDay === undefined ? "no signal in the series" : "no signal since --from" });
-    for (const e of events) chosen.push({ symbol, date: e.event.date, zone: e.event.zone, signal: toSignalStruct(e, asset, expiresAt) });
+    for (const e of events) toSign.push({ ...e, asset });
   }
-  // Relay order: by day, then symbol (an asset's own signals stay in order either way).
-  chosen.sort((a, b) => (a.signal.day !== b.signal.day ? (a.signal.day < b.signal.day ? -1 : 1) : a.symbol < b.symbol ? -1 : 1));
+  return { file: await signEvents(hre, c, toSign), skipped };
+}
 
+/** An engine event to sign for the token `asset`. */
+export interface EventToSign extends ChosenEvent {
+  asset: string;
+}
+
+/**
+ * Signs `events` under the SignalOracle's domain with its quorum signers, expiring at chain time +
+ * the oracle's maxValidity, in relay order (by day, then symbol). `dayShift` moves every date by
+ * that many days (the demo replays SAMPLE dates as recent days; real use leaves it at 0).
+ */
+export async function signEvents(hre: HardhatRuntimeEnvironment, c: SanxContracts, events: readonly EventToSign[], dayShift = 0): Promise<SignalFile> {
+  const now = await chainNow(hre);
+  const expiresAt = now + (await c.signalOracle.maxValidity());
+  const chosen = events.map((e) => {
+    const date = formatDay(parseDay(e.event.date, `${e.symbol} event`) + dayShift);
+    const event = { ...e.event, date };
+    return { symbol: e.symbol, date, zone: event.zone, signal: toSignalStruct({ symbol: e.symbol, event }, e.asset, expiresAt) };
+  });
+  chosen.sort((a, b) => (a.signal.day !== b.signal.day ? (a.signal.day < b.signal.day ? -1 : 1) : a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   const domain = await quorumDomain(c.signalOracle);
   const signers = chosen.length > 0 ? await quorumSigners(hre, c.signalOracle, "SignalOracle") : [];
   const signals: SignedSignal[] = [];
-  for (const x of chosen) {
-    signals.push({ ...x, signatures: await signQuorum(signers, domain, SIGNAL_EIP712_TYPES, { ...x.signal }) });
-  }
+  for (const x of chosen) signals.push({ ...x, signatures: await signQuorum(signers, domain, SIGNAL_EIP712_TYPES, { ...x.signal }) });
   return {
-    file: {
-      domain: { name: String(domain.name), version: String(domain.version), chainId: BigInt(domain.chainId!), verifyingContract: getAddress(String(domain.verifyingContract)) },
-      signedAt: now,
-      signals,
-    },
-    skipped,
+    domain: { name: String(domain.name), version: String(domain.version), chainId: BigInt(domain.chainId!), verifyingContract: getAddress(String(domain.verifyingContract)) },
+    signedAt: now,
+    signals,
   };
 }
 
