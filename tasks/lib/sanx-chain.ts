@@ -482,7 +482,8 @@ async function currentWeights(c: SanxContracts, symbols: Map<string, string>): P
 }
 
 /**
- * Executes every due action (in due order), then, when a membership change waits for its weights,
+ * Executes every due action (in due order), then, when a membership change waits for its weights
+ * (or the vault has no targets yet: the reserve asset's),
  * computes the new targets from `caps` and pushes a quorum-signed report through the WeightOracle to
  * the gate, and checks the vault's targets on chain. Checks everything it can before sending.
  */
@@ -511,7 +512,9 @@ export async function executeDue(
     if (d.kind === "ADD") members.add(d.asset);
     else members.delete(d.asset);
   }
-  const weightsNeeded = due.length > 0 || (await c.basket.targetsDue());
+  // A weight report is needed after any change, and once at the start (no targets yet: the reserve).
+  const noTargets = (await c.vault.targets())[0] === 0n;
+  const weightsNeeded = due.length > 0 || noTargets || (await c.basket.targetsDue());
   if (weightsNeeded) {
     const missing = [...members].map((a) => symbols.get(a)!).filter((s) => !caps.has(s));
     if (missing.length > 0) fail(`no market cap for ${missing.join(", ")} in the given data: nothing was sent`);
@@ -529,7 +532,7 @@ export async function executeDue(
     executed.push({ symbol: d.symbol, asset: d.asset, kind: d.kind, signalDate: d.signalDate, dueIso: d.dueIso, txHash: tx.hash });
     log(`executed ${d.kind} ${d.symbol} (signal ${d.signalDate}, due ${d.dueIso}): ${tx.hash}`);
   }
-  if (!(await c.basket.targetsDue())) return { paused: false, executed, notDue };
+  if (!noTargets && !(await c.basket.targetsDue())) return { paused: false, executed, notDue };
 
   // == The weight report over the new membership ==
   const current = await currentWeights(c, symbols);
