@@ -438,10 +438,11 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         emit BasketUpdated(tokens, units);
     }
 
-    /// @dev Empty-vault units from the latest targets: q_i = ceil(w_i * NAV0 * 10^dec_i / (1e18 * p_i))
+    /// @dev Empty-vault units from the latest targets: q_i = floor(w_i * NAV0 * 10^dec_i / (1e18 * p_i))
     /// {tok/1e18 shares}, with w_i {WAD}, NAV0 = initialNavPerShare {1e18 USD/1e18 shares} and
-    /// p_i {1e18 USD/whole tok}. Rounded up: units are what minters bring, so the first mint is never
-    /// worth less than NAV0 per share. Reverts on a stale or unsafe feed.
+    /// p_i {1e18 USD/whole tok}. Rounded down as METHODOLOGY section 3 says ("q_i ... rounded down");
+    /// this cannot under-collateralise the vault, because mint pulls ceil(shares * q_i / 1e18) of each.
+    /// A unit that rounds to zero reverts (section 7). Reverts on a stale or unsafe feed.
     function _seedBasket() private view returns (address[] memory tokens, uint256[] memory units) {
         if (_targetRound == 0) revert NoTargets();
         tokens = _targetTokens;
@@ -450,7 +451,8 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         for (uint256 i = 0; i < tokens.length; ++i) {
             (uint256 price, uint8 decimals) = _registry.priceAndDecimals(tokens[i]);
             // w <= 1e18 and NAV0 <= 1e36: the numerator's first factor stays below 2^180.
-            units[i] = Math.mulDiv(weights[i] * _initialNavPerShare, 10 ** decimals, WAD * price, Math.Rounding.Ceil);
+            units[i] = Math.mulDiv(weights[i] * _initialNavPerShare, 10 ** decimals, WAD * price, Math.Rounding.Floor);
+            if (units[i] == 0) revert ZeroUnit(tokens[i]);
         }
     }
 

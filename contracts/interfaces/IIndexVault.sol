@@ -28,6 +28,8 @@ interface IIndexVault {
     // == Errors ==
     /// @notice Zero shares.
     error ZeroShares();
+    /// @notice An empty vault's unit for `token` rounds to zero (weight too small for its price and decimals).
+    error ZeroUnit(address token);
     /// @notice An amount of `token` rounds to zero for this many shares (dust mint or redeem).
     error ZeroAmount(address token, uint256 shares);
     /// @notice `maxAmountsIn`/`minAmountsOut` is not in basket order with one entry per constituent.

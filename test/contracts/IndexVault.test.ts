@@ -113,12 +113,12 @@ describe("IndexVault", () => {
   });
 
   describe("#mint (empty vault)", () => {
-    it("derives units q_i = ceil(w_i * NAV0 * 10^dec / (1e18 * p_i)) from targets and feed prices", async () => {
+    it("derives units q_i = floor(w_i * NAV0 * 10^dec / (1e18 * p_i)) from targets and feed prices (METHODOLOGY 3)", async () => {
       const { vault, market, alice, weights } = await loadFixture(baseFixture);
       const [tokens, amounts] = await vault.previewMint(WAD);
-      const expected = market.specs.map((s, i) => ceilDiv(weights[i]! * NAV0 * 10n ** BigInt(s.decimals), WAD * price18(s.priceUsd)));
-      // Worked by hand: 0.5 * 100 / 3000 ETH = 0.0166...67 (rounded up), 0.3 * 100 / 60000 BTC = 50,000 sats, 20 USDC.
-      expect(expected).to.deep.equal([16666666666666667n, 50_000n, 20_000_000n]);
+      const expected = market.specs.map((s, i) => (weights[i]! * NAV0 * 10n ** BigInt(s.decimals)) / (WAD * price18(s.priceUsd)));
+      // Worked by hand: 0.5 * 100 / 3000 ETH = 0.0166...66 (rounded down), 0.3 * 100 / 60000 BTC = 50,000 sats, 20 USDC.
+      expect(expected).to.deep.equal([16666666666666666n, 50_000n, 20_000_000n]);
       expect(amounts).to.deep.equal(expected);
       await expect(vault.connect(alice).mint(WAD, alice.address, [...amounts])).to.emit(vault, "BasketUpdated").withArgs(tokens, expected);
       const [, units] = await vault.basket();
@@ -126,14 +126,23 @@ describe("IndexVault", () => {
       await expectCollateralised(vault);
     });
 
-    it("starts at (at least, and within rounding of) the initial NAV per share", async () => {
+    it("starts at (at most, and within rounding of) the initial NAV per share", async () => {
       const { vault, alice } = await loadFixture(baseFixture);
       expect(await vault.navPerShare()).to.equal(NAV0);
       const [, amounts] = await vault.previewMint(WAD);
       await vault.connect(alice).mint(WAD, alice.address, [...amounts]);
       const nps = await vault.navPerShare();
-      expect(nps).to.be.gte(NAV0);
-      expect(nps - NAV0).to.be.lte(10n ** 4n); // only the ETH unit's round-up (< 1 wei of ETH * 3000)
+      expect(nps).to.be.lte(NAV0);
+      expect(NAV0 - nps).to.be.lte(10n ** 4n); // only the ETH unit's round-down (< 1 wei of ETH * 3000)
+    });
+
+    it("reverts with ZeroUnit when a weight is too small to give one base unit (METHODOLOGY 7)", async () => {
+      const { vault, admin, alice, tokenAddresses } = await loadFixture(baseFixture);
+      await vault.grantRole(ROLES.ORACLE, admin.address);
+      // 1 wei of weight of an 8-decimal token at $60,000: 1 * 100e18 * 1e8 / (1e18 * 60000e18) = 0 sats.
+      await vault.connect(admin).setTargets(2, tokenAddresses, [WAD / 2n, 1n, WAD / 2n - 1n]);
+      await expect(vault.previewMint(WAD)).to.be.revertedWithCustomError(vault, "ZeroUnit").withArgs(tokenAddresses[1]!);
+      await expect(vault.connect(alice).mint(WAD, alice.address, [WAD, WAD, WAD])).to.be.revertedWithCustomError(vault, "ZeroUnit");
     });
 
     it("pulls exactly the previewed amounts from the caller and mints to the receiver", async () => {
@@ -613,7 +622,8 @@ describe("IndexVault", () => {
       expect(round).to.equal(2n);
       expect(tokens).to.deep.equal([tokenAddresses[1]]);
       const [, amounts] = await vault.previewMint(WAD);
-      expect(amounts).to.deep.equal([ceilDiv(NAV0 * 10n ** 8n, price18("60000"))]);
+      // unit = floor(100e18 * 1e8 / 60000e18) = 166,666 sats per share; mint pulls ceil(1e18 * unit / 1e18) = the unit itself.
+      expect(amounts).to.deep.equal([(NAV0 * 10n ** 8n) / price18("60000")]);
     });
   });
 });

@@ -150,7 +150,9 @@ describe("SanxController (differential against a section 5 model)", function () 
         await compare();
         expect(model.pending.size).to.equal(0);
       }),
-      { numRuns: 40 },
+      // A fixed seed keeps the run reproducible, so the path-coverage guard below cannot flake;
+      // change the seed to explore other sequences.
+      { numRuns: 40, seed: 20261122 },
     );
     // The sequences exercised every path (a guard against a generator that never reaches them).
     for (const [k, v] of Object.entries(totals)) expect(v, k).to.be.greaterThan(0);
