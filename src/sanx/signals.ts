@@ -10,15 +10,21 @@ import { ZONE_CODE, type SignalStruct, type SignalZone } from "./signalReport";
 const WAD_DIGITS = 18;
 
 /**
- * A positive finite ratio as WAD {1e18 = 1}, rounded to the nearest 1e-18 (the decimal expansion
- * of the double, as `toFixed(18)` gives it). Monotonic, so a strict order between two ratios near
- * 1 (which differ by at least 2.2e-16) survives the conversion.
+ * A positive finite ratio as WAD {1e18 = 1}: the shortest decimal that reads back as the same double
+ * (what `String(x)` prints, so a CSV value 1.083406549 becomes exactly 1083406549e9), rounded half
+ * up at 18 decimal places when it has more. Monotonic: a strict order between two ratios survives
+ * unless both round to the same 1e-18 (only possible below 0.01, far under any MVRV).
  * @throws InputError on a non-finite, non-positive or too large value
  */
 export function ratioToWad(x: number, what: string): bigint {
   if (!Number.isFinite(x) || x <= 0 || x >= 1e21) throw new InputError(`${what} is ${x}: expected a positive finite ratio below 1e21`);
-  const [whole, frac = ""] = x.toFixed(WAD_DIGITS).split(".");
-  return BigInt(whole!) * 10n ** BigInt(WAD_DIGITS) + BigInt(frac.padEnd(WAD_DIGITS, "0"));
+  const m = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(x));
+  if (m === null) throw new InputError(`${what} is ${x}: cannot read it as a decimal`);
+  const digits = BigInt(m[1]! + (m[2] ?? "")); // x = digits * 10^(exp - fractionDigits)
+  const scale = WAD_DIGITS + Number(m[3] ?? "0") - (m[2] ?? "").length; // power of ten to reach WAD
+  if (scale >= 0) return digits * 10n ** BigInt(scale);
+  const div = 10n ** BigInt(-scale);
+  return (digits + div / 2n) / div; // rounded half up
 }
 
 /** One engine event chosen for signing, with its asset's symbol. */

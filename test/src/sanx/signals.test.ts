@@ -22,8 +22,15 @@ describe("sanx/signals", function () {
       [1.5, 15n * E18 / 10n],
       [0.000001, 10n ** 12n],
       [2.25, 225n * E18 / 100n],
-      // 0.1 is not a double: its binary value 0.1000000000000000055511... rounds to ...006 at 18 places.
-      [0.1, 100000000000000006n],
+      // The decimal as written, not the binary expansion of the double (0.1000000000000000055511...).
+      [0.1, 10n ** 17n],
+      [1.083406549, 1083406549n * 10n ** 9n],
+      // Exponent forms: 1e-7, 1.5e-10, 123456789e12 = 1.23456789e+20.
+      [1e-7, 10n ** 11n],
+      [1.5e-10, 15n * 10n ** 7n],
+      [1.23456789e20, 123456789n * 10n ** 30n],
+      // More than 18 decimals: rounded half up at the 18th.
+      [1.2345678901234567e-5, 12345678901235n],
     ];
     for (const [x, want] of table) {
       it(`returns ${want} for ${x}`, function () {
