@@ -131,17 +131,31 @@ export async function symbolsOf(hre: HardhatRuntimeEnvironment, tokens: readonly
   return out;
 }
 
-/** A contract error as `Name(arg, ...)` when one of `contracts` knows it, else the message. */
+/** Revert data somewhere in an ethers/Hardhat error (its shape differs in-process and over HTTP). */
+function revertData(e: unknown, depth = 0): string | undefined {
+  if (depth > 5 || typeof e !== "object" || e === null) return undefined;
+  const o = e as Record<string, unknown>;
+  if (typeof o.data === "string" && /^0x[0-9a-fA-F]{8,}$/.test(o.data)) return o.data;
+  for (const k of ["data", "error", "info", "cause", "revert"]) {
+    const hit = revertData(o[k], depth + 1);
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}
+
+/** A contract error as `Name(arg, ...)` when one of `contracts` knows it, else the node's words. */
 export function describeRevert(contracts: readonly BaseContract[], e: unknown): string {
-  const err = e as { data?: string; info?: { error?: { data?: string } }; shortMessage?: string; message?: string };
-  const data = err.data ?? err.info?.error?.data;
-  if (typeof data === "string" && data.length >= 10) {
+  const data = revertData(e);
+  if (data !== undefined) {
     for (const c of contracts) {
       const parsed = c.interface.parseError(data);
       if (parsed !== null) return `${parsed.name}(${parsed.args.map((a) => String(a)).join(", ")})`;
     }
   }
-  return err.shortMessage ?? err.message ?? String(e);
+  const err = e as { shortMessage?: string; message?: string };
+  const text = err.shortMessage ?? err.message ?? String(e);
+  const custom = /reverted with custom error '([^']+)'/.exec(text);
+  return custom ? custom[1]!.replace(/"/g, "") : text;
 }
 
 /** Sends only after the same call succeeds statically; a revert is a user-facing error and nothing is sent. */
@@ -297,6 +311,11 @@ export interface PushResult {
 
 const IGNORE_REASONS = ["AlreadyMember", "NotMember", "SameKindPending", "Paused"] as const;
 const KINDS = ["None", "ADD", "REMOVE"] as const;
+const REFUSAL_HINTS: Record<string, string> = {
+  PendingActionDue: "this asset's pending action is due: run sanx:execute, then relay again",
+  StaleRound: "already relayed (its round is not above the last accepted one)",
+  SignalExpired: "sign it again (sanx:signals)",
+};
 
 /**
  * Checks the file against this deployment (domain, signers), then relays each signal in order:
@@ -331,7 +350,9 @@ export async function pushSignals(hre: HardhatRuntimeEnvironment, c: SanxContrac
     try {
       await oracle.submitSignal.staticCall(s.signal, s.signatures);
     } catch (e) {
-      results.push({ ...base, outcome: "refused", detail: describeRevert(decoders, e) });
+      const why = describeRevert(decoders, e);
+      const hint = REFUSAL_HINTS[why.split("(")[0]!];
+      results.push({ ...base, outcome: "refused", detail: hint ? `${why}: ${hint}` : why });
       continue;
     }
     const tx = await oracle.submitSignal(s.signal, s.signatures);
