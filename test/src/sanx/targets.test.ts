@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { MethodologyError } from "../../../src/lib/errors";
 import {
   latestMarketCaps,
@@ -82,6 +83,36 @@ describe("sanx/targets", function () {
       const step1 = redistributeRemoved(current, new Set(["A"]), c);
       expect(step1).to.deep.equal(ws([["B", "0.5"], ["C", "0.3"], ["D", "0.2"]]));
       expect(redistributeRemoved(step1, new Set(["B"]), c)).to.deep.equal(want);
+    });
+
+    it("keeps the sum at 1e18, never lowers a remaining weight, and shares by market cap within 1 wei (property)", function () {
+      const arb = fc
+        .array(fc.record({ w: fc.bigInt({ min: 1n, max: E18 }), m: fc.bigInt({ min: 1n, max: 10n ** 15n }) }), { minLength: 2, maxLength: 12 })
+        .chain((xs) => fc.tuple(fc.constant(xs), fc.subarray(xs.map((_, i) => i), { minLength: 1, maxLength: xs.length - 1 })));
+      fc.assert(
+        fc.property(arb, ([xs, gone]) => {
+          // Scale the raw weights to sum exactly 1e18 (residual on the first).
+          const total = xs.reduce((a, x) => a + x.w, 0n);
+          const weights = xs.map((x) => (x.w * E18) / total);
+          weights[0] = weights[0]! + E18 - weights.reduce((a, b) => a + b, 0n);
+          fc.pre(weights.every((x) => x >= 0n));
+          const ids = xs.map((_, i) => `A${String(i).padStart(2, "0")}`);
+          const current = ids.map((asset, i) => ({ asset, weight: weights[i]! }));
+          const c = new Map(ids.map((a, i) => [a, xs[i]!.m]));
+          const removed = new Set(gone.map((i) => ids[i]!));
+          const got = redistributeRemoved(current, removed, c);
+          expect(sum(got)).to.equal(E18);
+          const moved = current.filter((x) => removed.has(x.asset)).reduce((a, x) => a + x.weight, 0n);
+          const M = got.reduce((a, x) => a + c.get(x.asset)!, 0n);
+          const top = rankByMarketCap(got.map((x) => x.asset), c)[0];
+          for (const x of got) {
+            const before = weights[ids.indexOf(x.asset)]!;
+            const share = (moved * c.get(x.asset)!) / M; // the exact share, rounded down
+            const extra = x.weight - before - share; // 0, except rank 1 which takes the residual (< N)
+            expect(extra >= 0n && (x.asset === top ? extra < BigInt(got.length) : extra === 0n)).to.equal(true);
+          }
+        }),
+      );
     });
 
     it("throws when the weights do not sum to 1e18, the asset is not held, or nothing remains", function () {
