@@ -12,17 +12,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { formatDay, parseDay } from "../src/lib/csv";
+import { mulberry32 } from "../src/lib/random";
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface SampleAsset {
   readonly symbol: string;

@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { mulberry32 } from "../src/lib/random";
 
 const SEED = 20240101;
 const START = Date.parse("2024-01-01T00:00:00Z") / 1000;
@@ -31,16 +32,6 @@ const SOL_IRREGULAR = {
   to: Date.parse("2024-06-12T00:00:00Z") / 1000,
 };
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function times(symbol: string): number[] {
   const out: number[] = [];

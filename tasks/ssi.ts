@@ -1,12 +1,22 @@
 /**
  * SSI product tasks. `ssi:weights` is a thin wrapper over the pure methodology in
- * `src/methodology` (sections 1-3 of METHODOLOGY.md).
+ * `src/methodology` (sections 1-3 of METHODOLOGY.md); `ssi:deploy` and `ssi:push-weights` are thin
+ * wrappers over `tasks/lib/ssi-chain.ts`.
  */
+import { writeFileSync } from "node:fs";
 import { task } from "hardhat/config";
 import Table from "cli-table3";
 import { fail, parseChoice, readJsonArg, userErrors } from "./lib/args";
+import { parseSignedReport, signedReportToJson, type SignedReport } from "./lib/reports";
+import { SSI_PRODUCTS } from "../ignition/modules/IndexVault";
+
+/**
+ * The chain library is loaded when a task runs, not when Hardhat loads its config: it imports the
+ * TypeChain bindings, which do not exist on a fresh clone until the first compile.
+ */
+const chain = () => import("./lib/ssi-chain");
 import { parseUniverse } from "../src/data/universe";
-import { compositionToJson, computeIndex, formatWadPercent, PRODUCTS, type Universe } from "../src/methodology";
+import { compositionToJson, computeIndex, formatWadPercent, PRODUCTS, type IndexComposition, type Universe } from "../src/methodology";
 
 /** The products `ssi:weights` accepts. */
 export const WEIGHT_INDEXES = ["MAG7", "MEME", "DEFI"] as const;
@@ -58,3 +68,93 @@ task("ssi:weights", "Selects an SSI index's constituents (with the buffer) and c
       if (dropped.length > 0) console.log(`removed: ${dropped.join(", ")}`);
     }),
   );
+
+// ---------------------------------------------------------------------------------------------
+// Chain-facing SSI tasks: ssi:deploy, ssi:push-weights (logic in tasks/lib/ssi-chain.ts)
+// ---------------------------------------------------------------------------------------------
+
+task("ssi:deploy", "Deploys the SSI protocol (PriceRegistry, WeightOracle, MAG7/MEME/DEFI vaults) through Ignition and writes deployments/<network>.json")
+  .addFlag("sampleMarket", "first deploy sample constituent tokens (open-mint faucet tokens) with feeds: mock feeds, or real Chainlink testnet feeds where they exist")
+  .addFlag("reset", "local networks only: start a new Ignition deployment (after restarting `hardhat node`)")
+  .setAction(async (args: { sampleMarket: boolean; reset: boolean }, hre) =>
+    userErrors(async () => {
+      const record = await (await chain()).deploySsi(hre, { sampleMarket: args.sampleMarket, reset: args.reset, log: (l) => console.error(l) });
+      const table = new Table({ head: ["contract", "address"], style: { compact: true } });
+      table.push(["PriceRegistry", record.protocol.priceRegistry], ["WeightOracle", record.protocol.weightOracle]);
+      for (const [name, p] of Object.entries(record.products)) table.push([`${p.symbol} (${name})`, p.vault]);
+      console.log(`SSI protocol on ${record.network} (chain ${record.chainId}); ${Object.keys(record.tokens).length} market tokens${record.sampleMarket ? " (sample, faucet: index:faucet)" : ""}`);
+      console.log(table.toString());
+      console.log(`admin ${record.protocol.admin} · guardian ${record.protocol.guardian} · keeper ${record.protocol.keeper} · oracle ${record.protocol.quorum}-of-${record.protocol.signers.length}`);
+    }),
+  );
+
+/** A positive whole number of seconds. */
+function parseSeconds(value: string | undefined, name: string): bigint {
+  if (value === undefined || !/^\d+$/.test(value.trim()) || BigInt(value.trim()) === 0n) fail(`--${name} "${value ?? ""}" is not a positive whole number of seconds`);
+  return BigInt(value.trim());
+}
+
+task("ssi:push-weights", "Computes an index's weights from a universe file, signs the report (m-of-n) and submits it to the WeightOracle; or relays a signed report")
+  .addParam("index", `the product: ${SSI_PRODUCTS.join(" | ")}`)
+  .addOptionalParam("universe", "universe JSON file (e.g. sample/universe.json); not with --report")
+  .addOptionalParam("incumbents", "current constituents, comma-separated (default: read from the vault's targets on chain)")
+  .addOptionalParam("report", "relay this signed report file (written by --out) instead of computing one")
+  .addOptionalParam("out", "write the signed report to this file and send nothing")
+  .addOptionalParam("validFor", "seconds the report stays valid (<= the oracle's max validity)", "3600")
+  .addFlag("json", "print only JSON on stdout")
+  .setAction(
+    async (
+      args: { index: string; universe?: string; incumbents?: string; report?: string; out?: string; validFor: string; json: boolean },
+      hre,
+    ) =>
+      userErrors(async () => {
+        const product = parseChoice(args.index, "index", SSI_PRODUCTS);
+        const validFor = parseSeconds(args.validFor, "valid-for");
+        if (args.report !== undefined && args.universe !== undefined) fail(`give either --universe (compute and sign) or --report (relay), not both`);
+        if (args.report !== undefined && args.out !== undefined) fail(`--out writes a report this task signs; with --report the report is already signed`);
+        if (args.report === undefined && args.universe === undefined) fail(`--universe FILE is required (or --report FILE to relay a signed report)`);
+        const info = (l: string) => (args.json ? console.error(l) : console.log(l));
+
+        let signed: SignedReport;
+        let composition: IndexComposition | undefined;
+        if (args.report !== undefined) {
+          signed = parseSignedReport(readJsonArg(args.report, "report"), args.report);
+          const { loadRecord, submitReport } = await chain();
+          const record = await loadRecord(hre);
+          info(`relaying ${args.report}: ${product} round ${signed.report.round}, ${signed.report.constituents.length} constituents, ${signed.signatures.length} signatures`);
+          const hash = await submitReport(hre, record, product, signed);
+          return printPushed(product, signed, hash, args.json);
+        }
+        const universe = parseUniverse(readJsonArg(args.universe, "universe"), args.universe!);
+        const incumbents = args.incumbents === undefined ? undefined : parseIncumbents(args.incumbents, universe);
+        const { buildSignedReport, loadRecord, submitReport } = await chain();
+        const record = await loadRecord(hre);
+        const plan = await buildSignedReport(hre, record, product, universe, { ...(incumbents ? { incumbents } : {}), validFor });
+        signed = plan.signed;
+        composition = plan.composition;
+        if (!args.json) printComposition(product, universe.date, plan.incumbents, signed, composition!);
+        if (args.out !== undefined) {
+          writeFileSync(args.out, JSON.stringify(signedReportToJson(signed), null, 2) + "\n");
+          info(`signed report written to ${args.out} (nothing sent); relay it with: npx hardhat ssi:push-weights --index ${product} --report ${args.out} --network ${hre.network.name}`);
+          if (args.json) console.log(JSON.stringify(signedReportToJson(signed), null, 2));
+          return;
+        }
+        const hash = await submitReport(hre, record, product, signed);
+        printPushed(product, signed, hash, args.json);
+      }),
+  );
+
+function printComposition(product: string, date: string, incumbents: string[], signed: SignedReport, composition: IndexComposition): void {
+  const table = new Table({ head: ["rank", "symbol", "token", "weight %", "weight (WAD)"], style: { compact: true } });
+  composition.constituents.forEach((c, i) => table.push([c.rank, c.symbol, signed.report.constituents[i]!, formatWadPercent(c.weight), c.weight.toString()]));
+  console.log(`${product} weights as of ${date} (${incumbents.length === 0 ? "first construction" : `incumbents from ${incumbents.join(",")}`}), round ${signed.report.round}`);
+  console.log(table.toString());
+}
+
+function printPushed(product: string, signed: SignedReport, hash: string, json: boolean): void {
+  if (json) {
+    console.log(JSON.stringify({ index: product, round: signed.report.round.toString(), tx: hash, report: signedReportToJson(signed) }, null, 2));
+    return;
+  }
+  console.log(`${product} round ${signed.report.round} accepted (tx ${hash}); the vault's targets on chain match the report`);
+}

@@ -1,0 +1,614 @@
+/**
+ * The chain-facing operations behind the ssi:* and index:* tasks and the demo: deploy (Ignition +
+ * feeds + role verification + record), push weights, mint, redeem, status, faucet. Each takes the
+ * Hardhat runtime first; tasks parse arguments and print, the demo prints its own summary.
+ */
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { Wallet, getAddress, type BaseContract, type Signer } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import SsiProtocolModule from "../../ignition/modules/SsiProtocol";
+import { SSI_PRODUCTS, type SsiProduct } from "../../ignition/modules/IndexVault";
+import { ROLE } from "../../ignition/modules/roles";
+import {
+  IndexVault__factory,
+  MockAggregator__factory,
+  MockERC20__factory,
+  PriceRegistry__factory,
+  WeightOracle__factory,
+  type IndexVault,
+  type WeightOracle,
+} from "../../typechain-types";
+import { useEnv } from "../../src/env";
+import { InputError } from "../../src/lib/errors";
+import { computeIndex, PRODUCTS, type IndexComposition, type Universe } from "../../src/methodology";
+import { projectRedeemAmounts } from "../../src/vault/fees";
+import { fail } from "./args";
+import {
+  assetMap,
+  deploymentFile,
+  loadDeployment,
+  readMarketFile,
+  saveDeployment,
+  tokenIndex,
+  tokensForSymbols,
+  type DeploymentRecord,
+  type MarketPart,
+  type RecordToken,
+} from "./deployment";
+import { recoverReportSigner, signReport, type SignedReport, type WeightReport } from "./reports";
+import { TESTNET_FEEDS } from "./testnet-feeds";
+import { formatUnitsExact } from "./format";
+
+export { formatUnitsExact, formatUsd } from "./format";
+import { deploySampleMarket } from "./market";
+
+export { SSI_PRODUCTS, type SsiProduct };
+export type Log = (line: string) => void;
+const quiet: Log = () => undefined;
+
+const LOCAL_NETWORKS = new Set(["hardhat", "localhost"]);
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers
+// ---------------------------------------------------------------------------------------------
+
+export async function chainId(hre: HardhatRuntimeEnvironment): Promise<number> {
+  return Number((await hre.ethers.provider.getNetwork()).chainId);
+}
+
+/** The record of the connected network, checked against its chain id and for code at the oracle address. */
+export async function loadRecord(hre: HardhatRuntimeEnvironment): Promise<DeploymentRecord> {
+  const record = loadDeployment(hre.network.name, await chainId(hre));
+  const code = await hre.ethers.provider.getCode(record.protocol.weightOracle);
+  if (code === "0x") {
+    throw new InputError(
+      `deployments/${hre.network.name}.json points at contracts that are not on this chain` +
+        (hre.network.name === "hardhat" ? " (the in-process network starts empty on every run; use --network localhost with `npx hardhat node`)" : "") +
+        `: run ssi:deploy first`,
+    );
+  }
+  return record;
+}
+
+export function vaultOf(record: DeploymentRecord, product: SsiProduct, runner: Signer | import("ethers").Provider): IndexVault {
+  const p = record.products[product];
+  if (p === undefined) throw new InputError(`deployments/${record.network}.json has no ${product} vault: run ssi:deploy first`);
+  return IndexVault__factory.connect(p.vault, runner);
+}
+
+/**
+ * Runs `send` only after the same call succeeds as a static call, so a revert becomes a user-facing
+ * error naming the contract error and its arguments, and nothing is sent.
+ */
+export async function simulateThenSend<T extends { wait(): Promise<unknown> }>(
+  contract: BaseContract,
+  what: string,
+  simulate: () => Promise<unknown>,
+  send: () => Promise<T>,
+): Promise<T> {
+  try {
+    await simulate();
+  } catch (e) {
+    fail(`${what} would revert: ${describeRevert(contract, e)}; nothing was sent`);
+  }
+  const tx = await send();
+  await tx.wait();
+  return tx;
+}
+
+export function describeRevert(contract: BaseContract, e: unknown): string {
+  const err = e as { data?: string; info?: { error?: { data?: string } }; shortMessage?: string; message?: string };
+  const data = err.data ?? err.info?.error?.data;
+  if (typeof data === "string" && data.length >= 10) {
+    const parsed = contract.interface.parseError(data);
+    if (parsed !== null) return `${parsed.name}(${parsed.args.map((a) => String(a)).join(", ")})`;
+  }
+  return err.shortMessage ?? err.message ?? String(e);
+}
+
+function bigintReviver(_key: string, value: unknown): unknown {
+  return typeof value === "string" && /^\d+n$/.test(value) ? BigInt(value.slice(0, -1)) : value;
+}
+
+/** `ignition/parameters/<network>.json` as Ignition parameters (bigint strings revived, `_` keys dropped). */
+export function loadIgnitionParameters(network: string, root = process.cwd(), file = path.join(root, "ignition", "parameters", `${network}.json`)): Record<string, Record<string, unknown>> {
+  if (!existsSync(file)) fail(`no Ignition parameters for network "${network}": create ${path.relative(root, file)} (see ignition/parameters/hardhat.json)`);
+  let raw: Record<string, Record<string, unknown>>;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"), bigintReviver);
+  } catch (e) {
+    fail(`${path.relative(root, file)} is not valid JSON: ${(e as Error).message}`);
+  }
+  return Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith("_")));
+}
+
+/** The oracle signer keys from ORACLE_SIGNER_KEYS (comma-separated private keys), or undefined. */
+export function signerKeysFromEnv(): Wallet[] | undefined {
+  const raw = useEnv("ORACLE_SIGNER_KEYS");
+  if (raw === undefined) return undefined;
+  return raw.split(",").map((k, i) => {
+    try {
+      return new Wallet(k.trim());
+    } catch {
+      fail(`ORACLE_SIGNER_KEYS entry ${i + 1} is not a private key (0x followed by 64 hex digits)`);
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// ssi:deploy
+// ---------------------------------------------------------------------------------------------
+
+export interface DeployOptions {
+  /** Deploy faucet constituent tokens and feeds first (the sample market). */
+  sampleMarket: boolean;
+  /** Universe whose `priceUsd` the sample market's mock feeds start at. Default sample/universe.json. */
+  priceUniverse?: Universe;
+  /** Ignition parameters file. Default `ignition/parameters/<network>.json`. */
+  parametersFile?: string;
+  /** Local networks: wipe the Ignition journal of this chain first (after restarting `hardhat node`). */
+  reset?: boolean;
+  log?: Log;
+}
+
+/**
+ * Deploys the protocol through the SsiProtocol Ignition module, registers every market token's feed,
+ * hands admin over when the parameters name another admin, verifies roles and wiring on chain, and
+ * writes `deployments/<network>.json`.
+ */
+export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOptions): Promise<DeploymentRecord> {
+  const log = opts.log ?? quiet;
+  const network = hre.network.name;
+  const id = await chainId(hre);
+  const params = loadIgnitionParameters(network, process.cwd(), opts.parametersFile);
+  const oracleParams = (params.WeightOracle ??= {});
+  if (!Array.isArray(oracleParams.signers) || oracleParams.signers.length === 0) {
+    const keys = signerKeysFromEnv();
+    if (keys === undefined) fail(`ignition/parameters/${network}.json lists no WeightOracle.signers and ORACLE_SIGNER_KEYS is not set: set one of them`);
+    oracleParams.signers = keys.map((k) => k.address);
+  }
+  const [deployer] = await hre.ethers.getSigners();
+  if (deployer === undefined) fail(`network "${network}" has no account to deploy from: set DEPLOYER_KEY`);
+
+  // == The market ==
+  let market: MarketPart;
+  let sample: boolean;
+  if (opts.sampleMarket) {
+    market = await deploySampleMarket(deployer, {
+      network,
+      prices: samplePrices(opts.priceUniverse ?? defaultPriceUniverse()),
+      testnetFeeds: TESTNET_FEEDS[network] ?? {},
+      log,
+    });
+    sample = true;
+  } else {
+    const existing = readMarketFile(deploymentFile(network));
+    if (existing === undefined) fail(`no market for network "${network}" in deployments/${network}.json: pass --sample-market to deploy sample tokens`);
+    if (existing.chainId !== id) fail(`deployments/${network}.json is for chain ${existing.chainId}, connected to chain ${id}`);
+    market = existing;
+    sample = (existing as Partial<DeploymentRecord>).sampleMarket === true;
+  }
+
+  // == The protocol (Ignition) ==
+  const t0 = Date.now();
+  const journal = path.join(process.cwd(), "ignition", "deployments", `chain-${id}`);
+  if (opts.reset === true) {
+    if (!LOCAL_NETWORKS.has(network)) fail(`--reset only wipes the Ignition journal of a local network, not of ${network}`);
+    rmSync(journal, { recursive: true, force: true });
+  }
+  let deployed;
+  try {
+    deployed = await hre.ignition.deploy(SsiProtocolModule, { parameters: params as never, displayUi: false });
+  } catch (e) {
+    const hint = network === "localhost" && existsSync(journal) ? ` (after restarting the local node, pass --reset to start a new Ignition deployment)` : "";
+    fail(`Ignition deployment of SsiProtocol failed: ${(e as Error).message}${hint}`);
+  }
+  const registry = PriceRegistry__factory.connect(await deployed.priceRegistry.getAddress(), deployer);
+  const oracle = WeightOracle__factory.connect(await deployed.weightOracle.getAddress(), deployer);
+  const vaults: Record<SsiProduct, IndexVault> = {
+    MAG7: IndexVault__factory.connect(await deployed.MAG7.getAddress(), deployer),
+    MEME: IndexVault__factory.connect(await deployed.MEME.getAddress(), deployer),
+    DEFI: IndexVault__factory.connect(await deployed.DEFI.getAddress(), deployer),
+  };
+  log(`protocol deployed through Ignition (SsiProtocol) in ${Date.now() - t0} ms`);
+
+  // == Feeds ==
+  const pending = [];
+  for (const [sym, t] of Object.entries(market.tokens)) {
+    const [feed, heartbeat] = await registry.feedOf(t.address);
+    if (feed.toLowerCase() === t.feed.toLowerCase() && Number(heartbeat) === t.heartbeat) continue;
+    await registry.setFeed.staticCall(t.address, t.feed, t.heartbeat).catch((e) => fail(`setFeed(${sym}) would revert: ${describeRevert(registry, e)}`));
+    pending.push(await registry.setFeed(t.address, t.feed, t.heartbeat));
+  }
+  await Promise.all(pending.map((tx) => tx.wait()));
+  log(`${pending.length} price feeds registered`);
+
+  // == Hand over admin ==
+  const global = params.$global ?? {};
+  const addr = (v: unknown) => (typeof v === "string" ? getAddress(v) : deployer.address);
+  const roles = {
+    admin: addr(global.admin),
+    guardian: addr(global.guardian),
+    keeper: addr(global.keeper),
+    feeRecipient: addr(global.feeRecipient),
+  };
+  if (roles.admin !== deployer.address) {
+    const adminOf: BaseContract[] = [registry, oracle, ...Object.values(vaults)];
+    for (const c of adminOf) {
+      await (await (c as unknown as { renounceRole(r: string, a: string): Promise<{ wait(): Promise<unknown> }> }).renounceRole(ROLE.DEFAULT_ADMIN, deployer.address)).wait();
+    }
+    log(`admin handed over to ${roles.admin}; the deployer renounced its admin roles`);
+  }
+
+  // == Verify on chain ==
+  const problems: string[] = [];
+  const expectRole = async (c: { hasRole(r: string, a: string): Promise<boolean> }, what: string, role: string, roleName: string, who: string, want = true) => {
+    if ((await c.hasRole(role, who)) !== want) problems.push(`${what}: ${who} ${want ? "lacks" : "still holds"} ${roleName}`);
+  };
+  await expectRole(registry, "PriceRegistry", ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", roles.admin);
+  await expectRole(oracle, "WeightOracle", ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", roles.admin);
+  for (const [name, v] of Object.entries(vaults)) {
+    await expectRole(v, name, ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", roles.admin);
+    await expectRole(v, name, ROLE.ORACLE, "ORACLE_ROLE", await oracle.getAddress());
+    await expectRole(v, name, ROLE.GUARDIAN, "GUARDIAN_ROLE", roles.guardian);
+    await expectRole(v, name, ROLE.KEEPER, "KEEPER_ROLE", roles.keeper);
+    if ((await v.priceRegistry()) !== (await registry.getAddress())) problems.push(`${name}: priceRegistry is not the deployed PriceRegistry`);
+    const fee = await v.feeState();
+    if (fee.recipient !== roles.feeRecipient) problems.push(`${name}: fee recipient ${fee.recipient}, expected ${roles.feeRecipient}`);
+  }
+  if (roles.admin !== deployer.address) {
+    for (const [name, c] of [["PriceRegistry", registry], ["WeightOracle", oracle], ...Object.entries(vaults)] as const) {
+      await expectRole(c, name, ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", deployer.address, false);
+    }
+  }
+  const signers = (oracleParams.signers as string[]).map((s) => getAddress(s));
+  for (const s of signers) if (!(await oracle.isSigner(s))) problems.push(`WeightOracle: ${s} is not a signer`);
+  const quorum = Number(await oracle.quorum());
+  if (quorum !== Number(oracleParams.quorum)) problems.push(`WeightOracle: quorum ${quorum}, expected ${String(oracleParams.quorum)}`);
+  for (const [sym, t] of Object.entries(market.tokens)) {
+    const [feed] = await registry.feedOf(t.address);
+    if (feed.toLowerCase() !== t.feed.toLowerCase()) problems.push(`PriceRegistry: ${sym} feed ${feed}, expected ${t.feed}`);
+  }
+  if (problems.length > 0) fail(`deployment verification FAILED on chain:\n  - ${problems.join("\n  - ")}`);
+  log(`roles and wiring verified on chain (${Object.keys(vaults).length} vaults, oracle ${quorum}-of-${signers.length}, ${Object.keys(market.tokens).length} feeds)`);
+
+  const products: DeploymentRecord["products"] = {};
+  for (const [name, v] of Object.entries(vaults)) {
+    products[name] = { vault: await v.getAddress(), name: await v.name(), symbol: await v.symbol() };
+  }
+  const record: DeploymentRecord = {
+    ...market,
+    network,
+    chainId: id,
+    sampleMarket: sample,
+    assets: assetMap(market.tokens),
+    protocol: {
+      priceRegistry: await registry.getAddress(),
+      weightOracle: await oracle.getAddress(),
+      deployer: deployer.address,
+      ...roles,
+      signers,
+      quorum,
+      maxValidity: Number(await oracle.maxValidity()),
+      block: await hre.ethers.provider.getBlockNumber(),
+    },
+    products,
+  };
+  const file = saveDeployment(record);
+  log(`deployment record written: ${path.relative(process.cwd(), file)}`);
+  return record;
+}
+
+function defaultPriceUniverse(): Universe {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadUniverseFile } = require("../../src/data/universe") as typeof import("../../src/data/universe");
+  return loadUniverseFile(path.join(__dirname, "..", "..", "sample", "universe.json"));
+}
+
+/**
+ * Market token symbol -> USD price from a universe's `priceUsd` (BTC priced as cbBTC, ETH as WETH),
+ * for every asset an SSI product could hold (stablecoins and wrapped tokens are left to the market's
+ * hubs: USDC and WETH).
+ */
+export function samplePrices(universe: Universe): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const a of universe.assets) {
+    if (a.priceUsd === undefined || a.stablecoin || a.wrapped) continue;
+    const key = a.symbol === "BTC" ? "cbBTC" : a.symbol === "ETH" ? "WETH" : a.symbol;
+    out[key] ??= a.priceUsd;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ssi:push-weights
+// ---------------------------------------------------------------------------------------------
+
+export interface ReportPlan {
+  signed: SignedReport;
+  composition?: IndexComposition;
+  incumbents: string[];
+}
+
+/** The incumbents of `product` from chain: the symbols of its current targets (empty before round 1). */
+export async function incumbentsFromChain(record: DeploymentRecord, vault: IndexVault): Promise<string[]> {
+  const [, tokens] = await vault.targets();
+  const index = tokenIndex(record);
+  return tokens.map((t) => index.get(t.toLowerCase())?.asset ?? t);
+}
+
+/** The signers of the report: ORACLE_SIGNER_KEYS, or on a local network the first `quorum` local accounts in the signer set. */
+export async function reportSigners(hre: HardhatRuntimeEnvironment, oracle: WeightOracle): Promise<Signer[]> {
+  const quorum = Number(await oracle.quorum());
+  const keys = signerKeysFromEnv();
+  if (keys !== undefined) {
+    for (const k of keys) if (!(await oracle.isSigner(k.address))) fail(`ORACLE_SIGNER_KEYS holds ${k.address}, which is not a signer of the WeightOracle`);
+    if (keys.length < quorum) fail(`ORACLE_SIGNER_KEYS holds ${keys.length} key(s), the oracle needs ${quorum}`);
+    return keys;
+  }
+  if (!LOCAL_NETWORKS.has(hre.network.name)) fail(`set ORACLE_SIGNER_KEYS (comma-separated private keys of ${quorum} oracle signers) to sign on ${hre.network.name}, or relay a signed report with --report FILE`);
+  const mine: Signer[] = [];
+  for (const s of await hre.ethers.getSigners()) {
+    if (mine.length === quorum) break;
+    if (await oracle.isSigner(s.address)) mine.push(s);
+  }
+  if (mine.length < quorum) fail(`only ${mine.length} of the local accounts are oracle signers, the quorum is ${quorum}: set ORACLE_SIGNER_KEYS`);
+  return mine;
+}
+
+/** Computes the composition, maps it to tokens and signs a report for the next round. Sends nothing. */
+export async function buildSignedReport(
+  hre: HardhatRuntimeEnvironment,
+  record: DeploymentRecord,
+  product: SsiProduct,
+  universe: Universe,
+  opts: { incumbents?: string[]; validFor: bigint },
+): Promise<ReportPlan> {
+  const provider = hre.ethers.provider;
+  const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, provider);
+  const vault = vaultOf(record, product, provider);
+  const maxValidity = await oracle.maxValidity();
+  if (opts.validFor > maxValidity) fail(`--valid-for ${opts.validFor} exceeds the oracle's maximum validity of ${maxValidity} s`);
+  const incumbents = opts.incumbents ?? (await incumbentsFromChain(record, vault));
+  const known = new Set(universe.assets.map((a) => a.symbol.toUpperCase()));
+  const composition = computeIndex(PRODUCTS[product], universe, incumbents.filter((s) => known.has(s.toUpperCase())));
+  const symbols = composition.constituents.map((c) => c.symbol);
+  const constituents = tokensForSymbols(record, symbols);
+  const now = BigInt((await provider.getBlock("latest"))!.timestamp);
+  const report: WeightReport = {
+    index: await vault.getAddress(),
+    round: (await oracle.lastRound(vault)) + 1n,
+    validAfter: now,
+    expiresAt: now + opts.validFor,
+    constituents,
+    weights: composition.constituents.map((c) => c.weight),
+  };
+  const [, name, version, cid, verifyingContract] = await oracle.eip712Domain();
+  const domain = { name, version, chainId: cid, verifyingContract };
+  const signatures = await signReport(await reportSigners(hre, oracle), domain, report);
+  return { signed: { report, signatures, domain, symbols }, composition, incumbents };
+}
+
+/**
+ * Checks a signed report off chain (domain, index, signers), submits it, and verifies the vault's
+ * targets on chain. Anyone may relay.
+ */
+export async function submitReport(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: SsiProduct, signed: SignedReport, relayer?: Signer): Promise<string> {
+  const sender = relayer ?? (await hre.ethers.getSigners())[0]!;
+  const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, sender);
+  const vault = vaultOf(record, product, sender);
+  const { report, signatures, domain } = signed;
+  const vaultAddress = await vault.getAddress();
+  if (getAddress(report.index) !== vaultAddress) fail(`the report is for index ${report.index}, not the ${product} vault ${vaultAddress}`);
+  if (getAddress(domain.verifyingContract) !== (await oracle.getAddress()) || domain.chainId !== BigInt(await chainId(hre))) {
+    fail(`the report was signed for oracle ${domain.verifyingContract} on chain ${domain.chainId}, not this deployment's oracle ${await oracle.getAddress()} on chain ${await chainId(hre)}`);
+  }
+  const recovered = signatures.map((s, i) => {
+    try {
+      return recoverReportSigner(domain, report, s);
+    } catch {
+      fail(`signature ${i + 1} of the report is malformed`);
+    }
+  });
+  const strangers: string[] = [];
+  for (const a of recovered) if (!(await oracle.isSigner(a))) strangers.push(a);
+  if (strangers.length > 0) fail(`the report is signed by ${strangers.join(", ")}, not in the oracle's signer set: refused, nothing was sent`);
+  const quorum = await oracle.quorum();
+  if (BigInt(new Set(recovered).size) < quorum) fail(`the report carries ${new Set(recovered).size} distinct signer(s), the quorum is ${quorum}: refused, nothing was sent`);
+  const tx = await simulateThenSend(
+    oracle,
+    "WeightOracle.submit",
+    () => oracle.submit.staticCall(report, signatures),
+    () => oracle.submit(report, signatures),
+  );
+  const [round, tokens, weights] = await vault.targets();
+  const same =
+    round === report.round &&
+    tokens.length === report.constituents.length &&
+    tokens.every((t, i) => t === report.constituents[i]) &&
+    weights.every((w, i) => w === report.weights[i]);
+  if (!same) fail(`submitted, but the ${product} vault's targets on chain are not the report's (round ${round}): check the vault's ORACLE_ROLE`);
+  return tx.hash;
+}
+
+// ---------------------------------------------------------------------------------------------
+// index:mint / index:redeem
+// ---------------------------------------------------------------------------------------------
+
+export interface Leg {
+  token: string;
+  symbol: string;
+  decimals: number;
+  amount: bigint;
+  /** Redeem only: the minimum accepted (minAmountsOut). */
+  min?: bigint;
+}
+
+export function legs(record: DeploymentRecord, tokens: readonly string[], amounts: readonly bigint[]): Leg[] {
+  const index = tokenIndex(record);
+  return tokens.map((t, i) => {
+    const hit = index.get(t.toLowerCase());
+    return { token: t, symbol: hit?.asset ?? t, decimals: hit?.token.decimals ?? 18, amount: amounts[i]! };
+  });
+}
+
+/** What minting `shares` takes now (previewMint), with the caller's balances checked. Sends nothing. */
+export async function planMint(record: DeploymentRecord, vault: IndexVault, who: Signer, shares: bigint): Promise<Leg[]> {
+  const [round] = await vault.targets();
+  if ((await vault.effectiveSupply()) === 0n && round === 0n) fail(`the vault has no target weights yet: run ssi:push-weights first`);
+  if (await vault.paused()) fail(`minting is paused by the guardian (redemption stays open)`);
+  const [tokens, amounts] = await vault.previewMint(shares);
+  const plan = legs(record, tokens, amounts);
+  const me = await who.getAddress();
+  const short: string[] = [];
+  for (const l of plan) {
+    if (l.amount === 0n) fail(`${l.symbol} rounds to zero for these shares: mint more shares`);
+    const bal = await MockERC20__factory.connect(l.token, who).balanceOf(me);
+    if (bal < l.amount) short.push(`${l.symbol} (have ${bal}, need ${l.amount})`);
+  }
+  if (short.length > 0) fail(`${me} does not hold enough ${short.join(", ")}${record.sampleMarket ? ": run index:faucet first" : ""}`);
+  return plan;
+}
+
+/** Approves exactly each amount (skipping equal allowances), then mints with maxAmountsIn = the plan. */
+export async function executeMint(vault: IndexVault, who: Signer, shares: bigint, receiver: string, plan: readonly Leg[]): Promise<string> {
+  const me = await who.getAddress();
+  const spender = await vault.getAddress();
+  const approvals = [];
+  for (const l of plan) {
+    const token = MockERC20__factory.connect(l.token, who);
+    if ((await token.allowance(me, spender)) !== l.amount) approvals.push(await token.approve(spender, l.amount));
+  }
+  await Promise.all(approvals.map((tx) => tx.wait()));
+  const max = plan.map((l) => l.amount);
+  const v = vault.connect(who);
+  const tx = await simulateThenSend(v, "IndexVault.mint", () => v.mint.staticCall(shares, receiver, max), () => v.mint(shares, receiver, max));
+  return tx.hash;
+}
+
+/** Seconds a redeem may take to land: `minAmountsOut` is what the vault pays if it lands this late. */
+export const REDEEM_WINDOW = 600n;
+
+/**
+ * What redeeming `shares` pays (previewRedeem, read now) and the `minAmountsOut` sent: the same
+ * preview projected to the end of REDEEM_WINDOW (the streaming fee only lowers it with time; with a
+ * zero fee rate they are equal). The caller's share balance is checked first. Sends nothing.
+ */
+export async function planRedeem(record: DeploymentRecord, vault: IndexVault, who: Signer, shares: bigint, symbol: string): Promise<Leg[]> {
+  const me = await who.getAddress();
+  const bal = await vault.balanceOf(me);
+  if (bal < shares) fail(`${me} holds ${formatUnitsExact(bal, 18)} ${symbol}, cannot redeem ${formatUnitsExact(shares, 18)}`);
+  const [tokens, amounts] = await vault.previewRedeem(shares);
+  const [, stored, scale] = await vault.rawBasket();
+  const fee = await vault.feeState();
+  const mins = projectRedeemAmounts({ storedUnits: stored, scale, feeRate: fee.rate, now: fee.lastAccrual }, shares, fee.lastAccrual + REDEEM_WINDOW + 1n);
+  const plan = legs(record, tokens, amounts).map((l, i) => ({ ...l, min: mins[i]! }));
+  for (const l of plan) if (l.min === 0n) fail(`${l.symbol} rounds to zero for these shares: redeem more shares`);
+  return plan;
+}
+
+export async function executeRedeem(vault: IndexVault, who: Signer, shares: bigint, receiver: string, plan: readonly Leg[]): Promise<string> {
+  const min = plan.map((l) => l.min ?? l.amount);
+  const v = vault.connect(who);
+  const tx = await simulateThenSend(v, "IndexVault.redeem", () => v.redeem.staticCall(shares, receiver, min), () => v.redeem(shares, receiver, min));
+  return tx.hash;
+}
+
+// ---------------------------------------------------------------------------------------------
+// index:status
+// ---------------------------------------------------------------------------------------------
+
+export interface VaultStatus {
+  product: string;
+  name: string;
+  symbol: string;
+  vault: string;
+  totalSupply: bigint;
+  effectiveSupply: bigint;
+  nav: bigint; // {1e18 USD}
+  navPerShare: bigint; // {1e18 USD per 1e18 shares}
+  paused: boolean;
+  fee: { rate: bigint; maxRate: bigint; recipient: string; pendingFeeShares: bigint; lastAccrual: bigint; scale: bigint };
+  targetsRound: bigint;
+  constituents: { symbol: string; token: string; decimals: number; units: bigint; balance: bigint; targetWeight: bigint | undefined }[];
+  /** Target constituents not (yet) held, e.g. before the first mint. */
+  pendingTargets: { symbol: string; token: string; weight: bigint }[];
+}
+
+export async function readStatus(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: SsiProduct): Promise<VaultStatus> {
+  const provider = hre.ethers.provider;
+  const vault = vaultOf(record, product, provider);
+  const address = await vault.getAddress();
+  const [tokens, units] = await vault.basket();
+  const [round, targetTokens, targetWeights] = await vault.targets();
+  const weightOf = new Map(targetTokens.map((t, i) => [t.toLowerCase(), targetWeights[i]!]));
+  const index = tokenIndex(record);
+  const fee = await vault.feeState();
+  const constituents = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const hit = index.get(t.toLowerCase());
+    constituents.push({
+      symbol: hit?.asset ?? t,
+      token: t,
+      decimals: hit?.token.decimals ?? 18,
+      units: units[i]!,
+      balance: await MockERC20__factory.connect(t, provider).balanceOf(address),
+      targetWeight: weightOf.get(t.toLowerCase()),
+    });
+  }
+  const held = new Set(tokens.map((t) => t.toLowerCase()));
+  const pendingTargets = targetTokens
+    .filter((t) => !held.has(t.toLowerCase()))
+    .map((t) => ({ symbol: index.get(t.toLowerCase())?.asset ?? t, token: t, weight: weightOf.get(t.toLowerCase())! }));
+  return {
+    product,
+    name: await vault.name(),
+    symbol: await vault.symbol(),
+    vault: address,
+    totalSupply: await vault.totalSupply(),
+    effectiveSupply: await vault.effectiveSupply(),
+    nav: await vault.nav(),
+    navPerShare: await vault.navPerShare(),
+    paused: await vault.paused(),
+    fee: { rate: fee.rate, maxRate: fee.maxRate, recipient: fee.recipient, pendingFeeShares: fee.pendingFeeShares, lastAccrual: fee.lastAccrual, scale: fee.scale },
+    targetsRound: round,
+    constituents,
+    pendingTargets,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// index:faucet
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Mints every sample token worth `usd` (whole USD, at its feed price) to `to`.
+ * @returns the amounts minted, by token symbol
+ */
+export async function faucet(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, to: string, usd: bigint, sender?: Signer): Promise<{ symbol: string; decimals: number; amount: bigint }[]> {
+  if (!record.sampleMarket) fail(`network "${record.network}" has no sample market (its tokens are real): index:faucet only mints sample tokens (ssi:deploy --sample-market)`);
+  const who = sender ?? (await hre.ethers.getSigners())[0]!;
+  const out = [];
+  const pending = [];
+  for (const [sym, t] of Object.entries(record.tokens) as [string, RecordToken][]) {
+    const [, answer] = await MockAggregator__factory.connect(t.feed, who).latestRoundData();
+    if (answer <= 0n) continue;
+    // {tok} = floor(usd * 10^dec * 10^feedDec / answer): outbound, rounded down
+    const amount = (usd * 10n ** BigInt(t.decimals) * 10n ** BigInt(t.feedDecimals)) / answer;
+    pending.push(await MockERC20__factory.connect(t.address, who).mint(to, amount));
+    out.push({ symbol: sym, decimals: t.decimals, amount });
+  }
+  await Promise.all(pending.map((tx) => tx.wait()));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Networks
+// ---------------------------------------------------------------------------------------------
+
+/** True for the in-process and localhost networks (local accounts may sign weight reports). */
+export function isLocal(network: string): boolean {
+  return LOCAL_NETWORKS.has(network);
+}
