@@ -24,6 +24,7 @@ import {
   type SanxAddresses,
   type SanxContracts,
 } from "./lib/sanx-chain";
+import { deploySanx } from "./lib/sanx-deploy";
 
 function dayArg(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -280,5 +281,22 @@ task("sanx:status", "SANX members, current targets, pending actions with due tim
         for (const x of s.pending) p.push([x.symbol, x.kind, x.signalDate, x.dueIso, x.due ? "yes" : "no"]);
         console.log(p.toString());
       }
+    }),
+  );
+
+interface DeployTaskArgs {
+  reserve: string;
+}
+
+task("sanx:deploy", "Deploys SANX (SignalOracle, SanxController, SanxBasket gate, SANX IndexVault) over the SSI deployment; adds `sanx` to deployments/<network>.json")
+  .addOptionalParam("reserve", "Symbol of the reserve asset the empty basket holds (a token of the market)", "USDC")
+  .setAction(async (args: DeployTaskArgs, hre) =>
+    userErrors(async () => {
+      if (!/^[A-Za-z0-9.]{1,16}$/.test(args.reserve)) fail(`--reserve "${args.reserve}" is not a token symbol`);
+      const record = await deploySanx(hre, { reserve: args.reserve, log: (l) => console.log(l) });
+      const t = new Table({ head: ["SANX contract", "address"] });
+      t.push(["SignalOracle", record.sanx.signalOracle], ["SanxController", record.sanx.controller], ["SanxBasket (gate)", record.sanx.basket], ["SANX IndexVault", record.sanx.vault]);
+      console.log(t.toString());
+      console.log(`next: npx hardhat sanx:execute --network ${hre.network.name} --data sample   (pushes the reserve target), then sanx:signals / sanx:push-signals`);
     }),
   );
