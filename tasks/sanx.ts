@@ -13,18 +13,14 @@ import { loadSanxData } from "../src/sanx/data";
 import { formatWadPercent } from "../src/methodology/format";
 import { parseSignalFile, signalFileToJson } from "../src/sanx/signalFile";
 import { fail, parseAddressArg, readJsonArg, userErrors } from "./lib/args";
-import {
-  connectSanx,
-  executeDue,
-  loadMarketCaps,
-  pushSignals,
-  readStatus,
-  sanxAddresses,
-  signSignals,
-  type SanxAddresses,
-  type SanxContracts,
-} from "./lib/sanx-chain";
-import { deploySanx } from "./lib/sanx-deploy";
+import type { SanxAddresses, SanxContracts } from "./lib/sanx-chain";
+
+/**
+ * The chain libraries are loaded when a task runs, not when Hardhat loads its config: they import
+ * the TypeChain bindings, which do not exist on a fresh clone until the first compile.
+ */
+const chain = () => import("./lib/sanx-chain");
+const deployer = () => import("./lib/sanx-deploy");
 
 function dayArg(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -143,6 +139,7 @@ function addressOverrides(args: AddressArgs): Partial<SanxAddresses> {
 }
 
 async function sanxOn(hre: HardhatRuntimeEnvironment, args: AddressArgs): Promise<SanxContracts> {
+  const { connectSanx, sanxAddresses } = await chain();
   return connectSanx(hre, sanxAddresses(hre.network.name, addressOverrides(args)));
 }
 
@@ -167,6 +164,7 @@ task("sanx:signals", "Runs the MVRV engine over every SANX-universe asset in DIR
       if (!args.out) fail("--out FILE must not be empty");
       const fromDay = dayArg(args.from, "from");
       const c = await sanxOn(hre, args);
+      const { signSignals } = await chain();
       const { file, skipped } = await signSignals(hre, c, { dataDir: args.data, ...(fromDay !== undefined ? { fromDay } : {}) });
       writeFileSync(args.out, JSON.stringify(signalFileToJson(file), null, 2) + "\n");
       const t = new Table({ head: ["asset", "signal date", "zone", "mvrv", "threshold", "round"] });
@@ -191,7 +189,7 @@ task("sanx:push-signals", "Relays signed SANX signals to the SignalOracle; repor
     userErrors(async () => {
       const file = parseSignalFile(readJsonArg(args.file, "file"), args.file!);
       const c = await sanxOn(hre, args);
-      const results = await pushSignals(hre, c, file);
+      const results = await (await chain()).pushSignals(hre, c, file);
       if (args.json) {
         process.stdout.write(JSON.stringify({ results }) + "\n");
         return;
@@ -222,6 +220,7 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
       if (args.data !== undefined && args.universe !== undefined) fail("give only one of --data and --universe");
       if (args.universe !== undefined && !existsSync(args.universe)) fail(`--universe: file not found: ${args.universe}`);
       if (args.data !== undefined && !existsSync(path.join(args.data, "marketcap"))) fail(`--data ${args.data}: no marketcap/ folder inside it`);
+      const { loadMarketCaps, executeDue } = await chain();
       const caps = loadMarketCaps({ ...(args.data !== undefined ? { dataDir: args.data } : {}), ...(args.universe !== undefined ? { universeFile: args.universe } : {}) });
       const c = await sanxOn(hre, args);
       const r = await executeDue(hre, c, caps);
@@ -263,7 +262,7 @@ task("sanx:status", "SANX members, current targets, pending actions with due tim
   .setAction(async (args: StatusTaskArgs, hre) =>
     userErrors(async () => {
       const c = await sanxOn(hre, args);
-      const s = await readStatus(hre, c);
+      const s = await (await chain()).readStatus(hre, c);
       if (args.json) {
         process.stdout.write(JSON.stringify(s) + "\n");
         return;
@@ -293,6 +292,7 @@ task("sanx:deploy", "Deploys SANX (SignalOracle, SanxController, SanxBasket gate
   .setAction(async (args: DeployTaskArgs, hre) =>
     userErrors(async () => {
       if (!/^[A-Za-z0-9.]{1,16}$/.test(args.reserve)) fail(`--reserve "${args.reserve}" is not a token symbol`);
+      const { deploySanx } = await deployer();
       const record = await deploySanx(hre, { reserve: args.reserve, log: (l) => console.log(l) });
       const t = new Table({ head: ["SANX contract", "address"] });
       t.push(["SignalOracle", record.sanx.signalOracle], ["SanxController", record.sanx.controller], ["SanxBasket (gate)", record.sanx.basket], ["SANX IndexVault", record.sanx.vault]);

@@ -168,6 +168,12 @@ export const sanxSection: DemoSection = {
       ]],
     );
     summary.push(`red button: ADD ${later.symbol} due but not executed while paused; mint refused; Alice redeemed ${REDEEM} SANX (supply now ${formatUnitsExact(await c.vault.totalSupply(), 18)})`);
+
+    print.heading("SANX 6. Governance lifts the red button; the waiting ADD goes through");
+    await (await c.controller.connect(deployer).unpause()).wait();
+    await (await c.vault.connect(deployer).unpause()).wait();
+    for (const l of describeExecute(await executeDue(hre, c, caps))) print.line(`sanx:execute: ${l}`);
+    summary.push(`after governance unpaused: ADD ${later.symbol} executed, targets ${later.symbol} 100%`);
     ctx.summary.push({ section: this.name, lines: summary });
   },
 };
