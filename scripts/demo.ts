@@ -6,12 +6,14 @@
 import hre from "hardhat";
 import { createContext, type DemoSection } from "./demo/context";
 import { ssiSection } from "./demo/ssi";
+import { sanxSection } from "./demo/sanx";
 import { ussiSection } from "./demo/ussi";
 
 const SECTIONS: DemoSection[] = [
   ssiSection,
+  // rebalanceSection: added by issue 3, one line here.
+  sanxSection,
   ussiSection,
-  // rebalanceSection, sanxSection: added by their issues, each one line here.
 ];
 
 async function main(): Promise<void> {

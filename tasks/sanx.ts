@@ -1,12 +1,26 @@
-// sanx:backtest (off-chain replay of METHODOLOGY.md section 5 over daily MVRV and market-cap data).
-import { writeFileSync } from "node:fs";
+// sanx:backtest (off-chain replay of METHODOLOGY.md section 5 over daily MVRV and market-cap data),
+// and the on-chain SANX tasks: sanx:signals, sanx:push-signals, sanx:execute, sanx:status.
+import { existsSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { task } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { formatUnits } from "ethers";
 import Table from "cli-table3";
 import { renderSvg, type VegaLiteSpec } from "../src/lib/chart";
 import { parseDay } from "../src/lib/csv";
 import { runBacktest, type BacktestResult, type Metrics } from "../src/sanx/backtest";
 import { loadSanxData } from "../src/sanx/data";
-import { fail, userErrors } from "./lib/args";
+import { formatWadPercent } from "../src/methodology/format";
+import { parseSignalFile, signalFileToJson } from "../src/sanx/signalFile";
+import { fail, parseAddressArg, readJsonArg, userErrors } from "./lib/args";
+import type { SanxAddresses, SanxContracts } from "./lib/sanx-chain";
+
+/**
+ * The chain libraries are loaded when a task runs, not when Hardhat loads its config: they import
+ * the TypeChain bindings, which do not exist on a fresh clone until the first compile.
+ */
+const chain = () => import("./lib/sanx-chain");
+const deployer = () => import("./lib/sanx-deploy");
 
 function dayArg(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -105,5 +119,184 @@ task("sanx:backtest", "Replays SANX membership (METHODOLOGY.md section 5) over D
       console.log(metricsTable(r));
       console.log("Trades at the previous day's close (Coin Metrics price of day d-1 = 00:00 UTC of d); turnover = sum of one-way traded value / NAV.");
       if (args.plot) console.log(`chart written to ${args.plot}`);
+    }),
+  );
+
+// ---------------------------------------------------------------------------------------------
+// On chain: sanx:signals, sanx:push-signals, sanx:execute, sanx:status
+// ---------------------------------------------------------------------------------------------
+
+interface AddressArgs {
+  signalOracle?: string;
+  basket?: string;
+}
+
+function addressOverrides(args: AddressArgs): Partial<SanxAddresses> {
+  const out: Partial<SanxAddresses> = {};
+  if (args.signalOracle !== undefined) out.signalOracle = parseAddressArg(args.signalOracle, "signal-oracle");
+  if (args.basket !== undefined) out.basket = parseAddressArg(args.basket, "basket");
+  return out;
+}
+
+async function sanxOn(hre: HardhatRuntimeEnvironment, args: AddressArgs): Promise<SanxContracts> {
+  const { connectSanx, sanxAddresses } = await chain();
+  return connectSanx(hre, sanxAddresses(hre.network.name, addressOverrides(args)));
+}
+
+const pctWad = (w: bigint | string): string => formatWadPercent(BigInt(w));
+
+interface SignalsTaskArgs extends AddressArgs {
+  data?: string;
+  out?: string;
+  from?: string;
+}
+
+task("sanx:signals", "Runs the MVRV engine over every SANX-universe asset in DIR/mvrv and writes quorum-signed signals (latest per asset, or all since --from)")
+  .addOptionalParam("data", "Folder with mvrv/<symbol>.csv (e.g. sample, or ../shared/data)")
+  .addOptionalParam("out", "Where to write the signed signals (JSON)", "sanx-signals.json")
+  .addOptionalParam("from", "Sign every signal dated on or after this day (YYYY-MM-DD) instead of only the latest per asset")
+  .addOptionalParam("signalOracle", "SignalOracle address (default: deployments/<network>.json)")
+  .addOptionalParam("basket", "SanxBasket address (default: deployments/<network>.json)")
+  .setAction(async (args: SignalsTaskArgs, hre) =>
+    userErrors(async () => {
+      if (!args.data) fail("--data DIR is required (a folder with mvrv/<symbol>.csv, e.g. sample)");
+      if (!existsSync(path.join(args.data, "mvrv"))) fail(`--data ${args.data}: no mvrv/ folder inside it`);
+      if (!args.out) fail("--out FILE must not be empty");
+      const fromDay = dayArg(args.from, "from");
+      const c = await sanxOn(hre, args);
+      const { signSignals } = await chain();
+      const { file, skipped } = await signSignals(hre, c, { dataDir: args.data, ...(fromDay !== undefined ? { fromDay } : {}) });
+      writeFileSync(args.out, JSON.stringify(signalFileToJson(file), null, 2) + "\n");
+      const t = new Table({ head: ["asset", "signal date", "zone", "mvrv", "threshold", "round"] });
+      for (const s of file.signals) t.push([s.symbol, s.date, s.zone, formatUnits(s.signal.mvrv, 18), formatUnits(s.signal.threshold, 18), s.signal.round.toString()]);
+      console.log(`${file.signals.length} signal(s) signed for SignalOracle ${file.domain.verifyingContract} (chain ${file.domain.chainId}), written to ${args.out}`);
+      if (file.signals.length > 0) console.log(t.toString());
+      for (const s of skipped) console.log(`left out ${s.symbol}: ${s.reason}`);
+    }),
+  );
+
+interface PushTaskArgs extends AddressArgs {
+  file?: string;
+  json: boolean;
+}
+
+task("sanx:push-signals", "Relays signed SANX signals to the SignalOracle; reports accepted / ignored / refused per signal")
+  .addOptionalParam("file", "Signed signals written by sanx:signals")
+  .addOptionalParam("signalOracle", "SignalOracle address (default: deployments/<network>.json)")
+  .addOptionalParam("basket", "SanxBasket address (default: deployments/<network>.json)")
+  .addFlag("json", "Print only JSON on stdout")
+  .setAction(async (args: PushTaskArgs, hre) =>
+    userErrors(async () => {
+      const file = parseSignalFile(readJsonArg(args.file, "file"), args.file!);
+      const c = await sanxOn(hre, args);
+      const results = await (await chain()).pushSignals(hre, c, file);
+      if (args.json) {
+        process.stdout.write(JSON.stringify({ results }) + "\n");
+        return;
+      }
+      const t = new Table({ head: ["asset", "signal date", "zone", "outcome", "detail"] });
+      for (const r of results) t.push([r.symbol, r.date, r.zone, r.outcome, r.detail]);
+      console.log(t.toString());
+      const n = (o: string) => results.filter((r) => r.outcome === o).length;
+      console.log(`${n("accepted")} accepted, ${n("ignored")} ignored, ${n("refused")} refused (refused signals were not sent)`);
+    }),
+  );
+
+interface ExecuteTaskArgs extends AddressArgs {
+  data?: string;
+  universe?: string;
+  json: boolean;
+}
+
+task("sanx:execute", "Executes every due SANX action, then pushes the new target weights (signed) through the gate")
+  .addOptionalParam("data", "Market caps from the latest rows of DIR/marketcap/<symbol>.csv")
+  .addOptionalParam("universe", "Market caps from a universe file instead (e.g. sample/universe.json)")
+  .addOptionalParam("signalOracle", "SignalOracle address (default: deployments/<network>.json)")
+  .addOptionalParam("basket", "SanxBasket address (default: deployments/<network>.json)")
+  .addFlag("json", "Print only JSON on stdout")
+  .setAction(async (args: ExecuteTaskArgs, hre) =>
+    userErrors(async () => {
+      if (args.data === undefined && args.universe === undefined) fail("give --data DIR or --universe FILE: the market caps for the new weights");
+      if (args.data !== undefined && args.universe !== undefined) fail("give only one of --data and --universe");
+      if (args.universe !== undefined && !existsSync(args.universe)) fail(`--universe: file not found: ${args.universe}`);
+      if (args.data !== undefined && !existsSync(path.join(args.data, "marketcap"))) fail(`--data ${args.data}: no marketcap/ folder inside it`);
+      const { loadMarketCaps, executeDue } = await chain();
+      const caps = loadMarketCaps({ ...(args.data !== undefined ? { dataDir: args.data } : {}), ...(args.universe !== undefined ? { universeFile: args.universe } : {}) });
+      const c = await sanxOn(hre, args);
+      const r = await executeDue(hre, c, caps);
+      if (args.json) {
+        process.stdout.write(JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
+        return;
+      }
+      if (r.paused) {
+        console.log(`the red button is pressed (controller paused): nothing executed; ${r.notDue.filter((p) => p.due).length} action(s) are due`);
+        return;
+      }
+      if (r.executed.length === 0 && r.weights === undefined) {
+        const next = r.notDue[0];
+        console.log(`nothing due${next ? `; next: ${next.kind} ${next.symbol} at ${next.dueIso}` : "; no pending action"}`);
+        return;
+      }
+      for (const e of r.executed) console.log(`executed ${e.kind} ${e.symbol} (signal ${e.signalDate}, due ${e.dueIso}) tx ${e.txHash}`);
+      if (r.weights) {
+        const w = r.weights;
+        console.log(`new targets (${w.kind}${w.added.length ? `, added ${w.added.join(", ")}` : ""}${w.removed.length ? `, removed ${w.removed.join(", ")}` : ""}), round ${w.round}, tx ${w.txHash}`);
+        const before = new Map(w.current.map((x) => [x.asset, x.weight]));
+        const t = new Table({ head: ["asset", "before", "target"] });
+        for (const x of w.targets) t.push([x.asset, before.has(x.asset) ? pctWad(before.get(x.asset)!) : "-", pctWad(x.weight)]);
+        for (const x of w.current) if (!w.targets.some((y) => y.asset === x.asset)) t.push([x.asset, pctWad(x.weight), "-"]);
+        console.log(t.toString());
+        console.log("(trades to reach the targets are the rebalancing keeper's job)");
+      }
+    }),
+  );
+
+interface StatusTaskArgs extends AddressArgs {
+  json: boolean;
+}
+
+task("sanx:status", "SANX members, current targets, pending actions with due times, pause state")
+  .addOptionalParam("signalOracle", "SignalOracle address (default: deployments/<network>.json)")
+  .addOptionalParam("basket", "SanxBasket address (default: deployments/<network>.json)")
+  .addFlag("json", "Print only JSON on stdout")
+  .setAction(async (args: StatusTaskArgs, hre) =>
+    userErrors(async () => {
+      const c = await sanxOn(hre, args);
+      const s = await (await chain()).readStatus(hre, c);
+      if (args.json) {
+        process.stdout.write(JSON.stringify(s) + "\n");
+        return;
+      }
+      console.log(`SANX on ${hre.network.name} at ${new Date(s.now * 1000).toISOString()}: basket ${s.basket}, vault ${s.vault}, delay ${s.delayDays} days`);
+      console.log(`red button: controller ${s.paused.controller ? "PAUSED" : "live"}, vault ${s.paused.vault ? "PAUSED (mint stopped, redeem open)" : "live"}`);
+      console.log(`members: ${s.members.length > 0 ? s.members.map((m) => m.symbol).join(", ") : `none (holds the reserve ${s.reserve.symbol})`}`);
+      const t = new Table({ head: ["target", "weight"] });
+      for (const e of s.targets.entries) t.push([e.symbol, pctWad(e.weight)]);
+      console.log(`targets round ${s.targets.round}${s.targetsDue ? " (a weight report is DUE: run sanx:execute)" : ""}`);
+      if (s.targets.entries.length > 0) console.log(t.toString());
+      if (s.pending.length === 0) console.log("pending actions: none");
+      else {
+        const p = new Table({ head: ["asset", "action", "signal date", "due at (UTC)", "due now"] });
+        for (const x of s.pending) p.push([x.symbol, x.kind, x.signalDate, x.dueIso, x.due ? "yes" : "no"]);
+        console.log(p.toString());
+      }
+    }),
+  );
+
+interface DeployTaskArgs {
+  reserve: string;
+}
+
+task("sanx:deploy", "Deploys SANX (SignalOracle, SanxController, SanxBasket gate, SANX IndexVault) over the SSI deployment; adds `sanx` to deployments/<network>.json")
+  .addOptionalParam("reserve", "Symbol of the reserve asset the empty basket holds (a token of the market)", "USDC")
+  .setAction(async (args: DeployTaskArgs, hre) =>
+    userErrors(async () => {
+      if (!/^[A-Za-z0-9.]{1,16}$/.test(args.reserve)) fail(`--reserve "${args.reserve}" is not a token symbol`);
+      const { deploySanx } = await deployer();
+      const record = await deploySanx(hre, { reserve: args.reserve, log: (l) => console.log(l) });
+      const t = new Table({ head: ["SANX contract", "address"] });
+      t.push(["SignalOracle", record.sanx.signalOracle], ["SanxController", record.sanx.controller], ["SanxBasket (gate)", record.sanx.basket], ["SANX IndexVault", record.sanx.vault]);
+      console.log(t.toString());
+      console.log(`next: npx hardhat sanx:execute --network ${hre.network.name} --data sample   (pushes the reserve target), then sanx:signals / sanx:push-signals`);
     }),
   );

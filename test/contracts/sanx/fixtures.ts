@@ -3,6 +3,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Signer } from "ethers";
 import { signQuorum, quorumDomain } from "../../../tasks/lib/quorum";
 import { SIGNAL_EIP712_TYPES, ZONE_CODE, type SignalStruct } from "../../../src/sanx/signalReport";
+import { deployMarket, deployOracle, deployVault, makeReport, ROLES, signReport } from "../../fixtures/contracts";
 
 export const DAY = 86_400n;
 export const WAD = 10n ** 18n;
@@ -72,3 +73,66 @@ export async function makeSignal(asset: string, zone: bigint, round: bigint, ove
 export async function sign(signers: readonly Signer[], domain: Awaited<ReturnType<typeof quorumDomain>>, s: SignalStruct): Promise<string[]> {
   return signQuorum(signers, domain, SIGNAL_EIP712_TYPES, { ...s });
 }
+
+/** The SANX sample market: the sample data's DeFi symbols (so tasks match them by ERC-20 symbol) and USDC. */
+export const SANX_SPECS = [
+  { symbol: "UNI", decimals: 18, priceUsd: "10" },
+  { symbol: "AAVE", decimals: 18, priceUsd: "300" },
+  { symbol: "COMP", decimals: 18, priceUsd: "45" },
+  { symbol: "USDC", decimals: 6, priceUsd: "1" },
+] as const;
+
+/**
+ * The real SANX stack: PriceRegistry + WeightOracle (2-of-3) + IndexVault, SanxController,
+ * SignalOracle (2-of-3, universe UNI, AAVE, COMP), and the SanxBasket gate holding the vault's
+ * ORACLE_ROLE (the WeightOracle does not). The reserve (USDC) target is pushed through the gate.
+ */
+export async function sanxStackFixture() {
+  const all = await ethers.getSigners();
+  const [admin, guardian, alice, outsider] = all as [typeof all[0], typeof all[0], typeof all[0], typeof all[0]];
+  const weightSigners = all.slice(10, 13);
+  const signalSigners = all.slice(13, 16);
+  const market = await deployMarket(ethers, admin, SANX_SPECS);
+  const [uni, aave, comp, usdc] = (await Promise.all(market.tokens.map((t) => t.getAddress()))) as [string, string, string, string];
+  const weightOracle = await deployOracle(ethers, admin, market.registry, weightSigners, 2);
+  const vault = await deployVault(ethers, admin, market.registry, { name: "SANX", symbol: "SANX" });
+  await vault.grantRole(ROLES.GUARDIAN, guardian.address);
+  const controller = await ethers.deployContract("SanxController", [admin.address, guardian.address]);
+  const signalOracle = await ethers.deployContract("SignalOracle", [
+    admin.address,
+    signalSigners.map((s) => s.address),
+    2,
+    await controller.getAddress(),
+    MAX_FUTURE_SKEW,
+    MAX_VALIDITY,
+  ]);
+  await controller.grantRole(await controller.SIGNAL_SOURCE_ROLE(), await signalOracle.getAddress());
+  await signalOracle.updateUniverse([uni, aave, comp], []);
+  const basket = await ethers.deployContract("SanxBasket", [controller, vault, weightOracle, usdc]);
+  const gate = await basket.getAddress();
+  await controller.setBasket(gate);
+  await vault.grantRole(ROLES.ORACLE, gate);
+  const signalDomain = await quorumDomain(signalOracle);
+
+  /** Signs a weight report (next round) for the gate with 2 of the 3 weight signers and relays it. */
+  const pushWeights = async (tokens: string[], weights: bigint[]) => {
+    const report = await makeReport(ethers, gate, (await weightOracle.lastRound(gate)) + 1n, tokens, weights);
+    return weightOracle.connect(outsider).submit(report, await signReport(weightOracle, weightSigners.slice(0, 2), report));
+  };
+  /** Signs a signal (next round) dated `day` for `asset` with 2 of the 3 signal signers and relays it. */
+  const relaySignal = async (asset: string, zone: bigint, day: bigint) => {
+    const [lastRound] = await signalOracle.lastSignal(asset);
+    const s = await makeSignal(asset, zone, lastRound + 1n, { day });
+    return signalOracle.connect(outsider).submitSignal(s, await sign(signalSigners.slice(1, 3), signalDomain, s));
+  };
+  await pushWeights([usdc], [WAD]);
+  return { admin, guardian, alice, outsider, market, uni, aave, comp, usdc, weightOracle, vault, controller, signalOracle, basket, gate, pushWeights, relaySignal, weightSigners, signalSigners };
+}
+
+
+/** Moves the chain to `ts` and re-posts every feed's answer so prices are fresh (heartbeat 1 day). */
+export async function travelTo(f: { market: { feeds: { updateAnswer(a: bigint): Promise<unknown>; latestAnswer(): Promise<bigint> }[] } }, ts: bigint) {
+  await time.increaseTo(ts);
+  for (const feed of f.market.feeds) await feed.updateAnswer(await feed.latestAnswer());
+}
+

@@ -1,0 +1,81 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { id } from "ethers";
+import { ROLE } from "./roles";
+
+/** Role of the SanxController that may relay signals (the SignalOracle). */
+export const SIGNAL_SOURCE_ROLE = id("SIGNAL_SOURCE_ROLE");
+
+/**
+ * The SANX vault: the same IndexVault contract, constructor and role grants as the SSI products'
+ * module (`IndexVault.ts`), over the deployed PriceRegistry and WeightOracle (`contractAt`, so a
+ * separate deployment, e.g. on the in-process network where Ignition keeps no journal, reuses them)
+ * and without ORACLE_ROLE for the WeightOracle: the SanxBasket gate gets it in `Sanx`.
+ *
+ * Parameters: `priceRegistry`, `weightOracle` (addresses), `name`, `symbol`, and the `$global` ones
+ * of the SSI vaults: `admin`, `guardian`, `keeper`, `feeRecipient`, `feeRate`, `maxFeeRate`,
+ * `initialNavPerShare`.
+ */
+export const SanxVaultModule = buildModule("IndexVault_SANX", (m) => {
+  const priceRegistry = m.contractAt("PriceRegistry", m.getParameter<string>("priceRegistry"));
+  const weightOracle = m.contractAt("WeightOracle", m.getParameter<string>("weightOracle"));
+  const deployer = m.getAccount(0);
+  const vault = m.contract(
+    "IndexVault",
+    [
+      {
+        name: m.getParameter("name", "SANX MVRV DeFi Basket"),
+        symbol: m.getParameter("symbol", "SANX"),
+        admin: deployer,
+        priceRegistry,
+        initialNavPerShare: m.getParameter<bigint>("initialNavPerShare"),
+        maxFeeRate: m.getParameter<bigint>("maxFeeRate"),
+        feeRate: m.getParameter<bigint>("feeRate"),
+        feeRecipient: m.getParameter("feeRecipient", deployer),
+      },
+    ],
+    { id: "IndexVault" },
+  );
+  m.call(vault, "grantRole", [ROLE.GUARDIAN, m.getParameter("guardian", deployer)], { id: "grantGuardian" });
+  m.call(vault, "grantRole", [ROLE.KEEPER, m.getParameter("keeper", deployer)], { id: "grantKeeper" });
+  m.call(vault, "grantRole", [ROLE.DEFAULT_ADMIN, m.getParameter("admin", deployer)], { id: "grantAdmin" });
+  return { priceRegistry, weightOracle, vault };
+});
+
+/**
+ * SANX: SanxController, SignalOracle, the SanxBasket gate and the SANX IndexVault, wired.
+ *
+ * Parameters (module `Sanx`): `signers` and `quorum` of the SignalOracle, `maxFutureSkew` and
+ * `maxValidity` (s), `delayDays`, `reserveAsset` (token address, e.g. USDC) and `universe` (token
+ * addresses of the SANX universe); `admin` and `guardian` default to the deployer.
+ * Wiring: the controller accepts signals from the oracle and notifies the gate; the gate holds the
+ * vault's ORACLE_ROLE (the WeightOracle does not), so SANX weight reports must go through the gate
+ * (`report.index` = the gate). The deployer is the first admin of everything so it can wire; it
+ * grants DEFAULT_ADMIN_ROLE to `admin`, and `sanx:deploy` renounces its own when `admin` differs.
+ */
+export default buildModule("Sanx", (m) => {
+  const { priceRegistry, weightOracle, vault } = m.useModule(SanxVaultModule);
+  const deployer = m.getAccount(0);
+  const admin = m.getParameter("admin", deployer);
+  const guardian = m.getParameter("guardian", deployer);
+
+  const controller = m.contract("SanxController", [deployer, guardian]);
+  const signalOracle = m.contract("SignalOracle", [
+    deployer,
+    m.getParameter<string[]>("signers"),
+    m.getParameter<number>("quorum"),
+    controller,
+    m.getParameter<number>("maxFutureSkew", 900),
+    m.getParameter<number>("maxValidity", 2 * 86_400),
+  ]);
+  const basket = m.contract("SanxBasket", [controller, vault, weightOracle, m.getParameter<string>("reserveAsset")]);
+
+  m.call(controller, "grantRole", [SIGNAL_SOURCE_ROLE, signalOracle], { id: "grantSignalSource" });
+  m.call(controller, "setBasket", [basket]);
+  m.call(controller, "setDelayDays", [m.getParameter<number>("delayDays", 3)]);
+  m.call(signalOracle, "updateUniverse", [m.getParameter<string[]>("universe"), []]);
+  m.call(vault, "grantRole", [ROLE.ORACLE, basket], { id: "grantGate" });
+  m.call(controller, "grantRole", [ROLE.DEFAULT_ADMIN, admin], { id: "grantControllerAdmin" });
+  m.call(signalOracle, "grantRole", [ROLE.DEFAULT_ADMIN, admin], { id: "grantSignalOracleAdmin" });
+
+  return { priceRegistry, weightOracle, vault, controller, signalOracle, basket };
+});

@@ -1,0 +1,596 @@
+/**
+ * The chain-facing SANX operations behind the sanx:* tasks and the demo: sign signals from the
+ * engine, relay them, execute due actions and push the follow-up weight report through the gate,
+ * and read the status. Each takes the Hardhat runtime first; tasks parse arguments and print.
+ */
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { Wallet, getAddress, verifyTypedData, type BaseContract, type ContractTransactionResponse, type Signer, type TypedDataDomain } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import {
+  IERC20Metadata__factory,
+  IndexVault__factory,
+  PriceRegistry__factory,
+  SanxBasket__factory,
+  SanxController__factory,
+  SignalOracle__factory,
+  WeightOracle__factory,
+  type IndexVault,
+  type PriceRegistry,
+  type SanxBasket,
+  type SanxController,
+  type SignalOracle,
+  type WeightOracle,
+} from "../../typechain-types";
+import { useEnv } from "../../src/env";
+import { InputError } from "../../src/lib/errors";
+import { formatDay, parseDay } from "../../src/lib/csv";
+import { roundUsd } from "../../src/methodology/ranking";
+import { loadUniverseFile } from "../../src/data/universe";
+import { computeSignals, DEFAULT_PARAMS, type SignalParams } from "../../src/mvrv/engine";
+import { readMvrvCsv } from "../../src/mvrv/csv";
+import { defiSymbols, loadSanxData } from "../../src/sanx/data";
+import { chooseEvents, toSignalStruct, type ChosenEvent } from "../../src/sanx/signals";
+import { SIGNAL_EIP712_TYPES } from "../../src/sanx/signalReport";
+import type { SignalFile, SignedSignal } from "../../src/sanx/signalFile";
+import { latestMarketCaps, nextTargets, valueWeights, type MarketCaps, type NextTargets, type Weighted } from "../../src/sanx/targets";
+import { fail } from "./args";
+import { signQuorum, quorumDomain } from "./quorum";
+
+export type Log = (line: string) => void;
+const LOCAL_NETWORKS = new Set(["hardhat", "localhost"]);
+
+/** Must match `WeightOracle.WEIGHT_REPORT_TYPEHASH`. */
+export const WEIGHT_REPORT_TYPES = {
+  WeightReport: [
+    { name: "index", type: "address" },
+    { name: "round", type: "uint64" },
+    { name: "validAfter", type: "uint64" },
+    { name: "expiresAt", type: "uint64" },
+    { name: "constituents", type: "address[]" },
+    { name: "weights", type: "uint256[]" },
+  ],
+};
+
+// ---------------------------------------------------------------------------------------------
+// Contracts and shared helpers
+// ---------------------------------------------------------------------------------------------
+
+/** Where the SANX contracts are: the two entry points; everything else is read from them. */
+export interface SanxAddresses {
+  signalOracle: string;
+  basket: string;
+}
+
+export interface SanxContracts {
+  signalOracle: SignalOracle;
+  controller: SanxController;
+  basket: SanxBasket;
+  vault: IndexVault;
+  weightOracle: WeightOracle;
+  registry: PriceRegistry;
+  reserve: string;
+}
+
+/**
+ * The SANX addresses: `overrides` where given, else the `sanx` part of `deployments/<network>.json`.
+ * @throws InputError when neither gives both addresses
+ */
+export function sanxAddresses(network: string, overrides: Partial<SanxAddresses>, root = process.cwd()): SanxAddresses {
+  let recorded: Partial<SanxAddresses> = {};
+  const file = path.join(root, "deployments", `${network}.json`);
+  if (existsSync(file)) {
+    try {
+      recorded = (JSON.parse(readFileSync(file, "utf8")) as { sanx?: Partial<SanxAddresses> }).sanx ?? {};
+    } catch (e) {
+      throw new InputError(`${path.relative(root, file)} is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const signalOracle = overrides.signalOracle ?? recorded.signalOracle;
+  const basket = overrides.basket ?? recorded.basket;
+  if (signalOracle === undefined || basket === undefined) {
+    throw new InputError(
+      `no SANX deployment for network "${network}": run \`npx hardhat sanx:deploy --network ${network}\` first, or pass --signal-oracle and --basket`,
+    );
+  }
+  return { signalOracle: getAddress(signalOracle), basket: getAddress(basket) };
+}
+
+/** Connects to the SANX contracts (checked to have code) and the ones they point at. */
+export async function connectSanx(hre: HardhatRuntimeEnvironment, addresses: SanxAddresses, runner?: Signer): Promise<SanxContracts> {
+  const r = runner ?? hre.ethers.provider;
+  for (const [name, a] of Object.entries(addresses)) {
+    if ((await hre.ethers.provider.getCode(a)) === "0x") {
+      throw new InputError(
+        `the SANX ${name} ${a} has no code on network "${hre.network.name}"` +
+          (hre.network.name === "hardhat" ? " (the in-process network starts empty on every run: use --network localhost with `npx hardhat node`)" : "") +
+          ": run sanx:deploy first",
+      );
+    }
+  }
+  const signalOracle = SignalOracle__factory.connect(addresses.signalOracle, r);
+  const basket = SanxBasket__factory.connect(addresses.basket, r);
+  const controller = SanxController__factory.connect(await basket.controller(), r);
+  if ((await signalOracle.controller()) !== (await controller.getAddress())) {
+    throw new InputError(`the SignalOracle ${addresses.signalOracle} feeds controller ${await signalOracle.controller()}, not the basket's ${await controller.getAddress()}`);
+  }
+  const vault = IndexVault__factory.connect(await basket.vault(), r);
+  const weightOracle = WeightOracle__factory.connect(await basket.weightOracle(), r);
+  const registry = PriceRegistry__factory.connect(await vault.priceRegistry(), r);
+  return { signalOracle, controller, basket, vault, weightOracle, registry, reserve: await basket.reserveAsset() };
+}
+
+export async function chainNow(hre: HardhatRuntimeEnvironment): Promise<bigint> {
+  return BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+}
+
+/** Upper-case ERC-20 symbols of `tokens`, by checksummed address. */
+export async function symbolsOf(hre: HardhatRuntimeEnvironment, tokens: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const t of tokens) out.set(getAddress(t), (await IERC20Metadata__factory.connect(t, hre.ethers.provider).symbol()).toUpperCase());
+  return out;
+}
+
+/** Revert data somewhere in an ethers/Hardhat error (its shape differs in-process and over HTTP). */
+function revertData(e: unknown, depth = 0): string | undefined {
+  if (depth > 5 || typeof e !== "object" || e === null) return undefined;
+  const o = e as Record<string, unknown>;
+  if (typeof o.data === "string" && /^0x[0-9a-fA-F]{8,}$/.test(o.data)) return o.data;
+  for (const k of ["data", "error", "info", "cause", "revert"]) {
+    const hit = revertData(o[k], depth + 1);
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}
+
+/** A contract error as `Name(arg, ...)` when one of `contracts` knows it, else the node's words. */
+export function describeRevert(contracts: readonly BaseContract[], e: unknown): string {
+  const data = revertData(e);
+  if (data !== undefined) {
+    for (const c of contracts) {
+      const parsed = c.interface.parseError(data);
+      if (parsed !== null) return `${parsed.name}(${parsed.args.map((a) => String(a)).join(", ")})`;
+    }
+  }
+  const err = e as { shortMessage?: string; message?: string };
+  const text = err.shortMessage ?? err.message ?? String(e);
+  const custom = /reverted with custom error '([^']+)'/.exec(text);
+  return custom ? custom[1]!.replace(/"/g, "") : text;
+}
+
+/** Sends only after the same call succeeds statically; a revert is a user-facing error and nothing is sent. */
+async function simulateThenSend(
+  decoders: readonly BaseContract[],
+  what: string,
+  simulate: () => Promise<unknown>,
+  send: () => Promise<ContractTransactionResponse>,
+): Promise<ContractTransactionResponse> {
+  try {
+    await simulate();
+  } catch (e) {
+    fail(`${what} would revert: ${describeRevert(decoders, e)}; nothing was sent`);
+  }
+  const tx = await send();
+  await tx.wait();
+  return tx;
+}
+
+/**
+ * The quorum signers of `verifier` (a SignalOracle or WeightOracle): ORACLE_SIGNER_KEYS (comma-separated
+ * private keys, all of which must be signers), or on hardhat/localhost the first `quorum` local
+ * accounts in the signer set.
+ */
+export async function quorumSigners(
+  hre: HardhatRuntimeEnvironment,
+  verifier: { quorum(): Promise<bigint>; isSigner(a: string): Promise<boolean> },
+  what: string,
+): Promise<Signer[]> {
+  const quorum = Number(await verifier.quorum());
+  const raw = useEnv("ORACLE_SIGNER_KEYS");
+  if (raw !== undefined) {
+    const keys = raw.split(",").map((k, i) => {
+      try {
+        return new Wallet(k.trim());
+      } catch {
+        fail(`ORACLE_SIGNER_KEYS entry ${i + 1} is not a private key (0x followed by 64 hex digits)`);
+      }
+    });
+    for (const k of keys) if (!(await verifier.isSigner(k.address))) fail(`ORACLE_SIGNER_KEYS holds ${k.address}, which is not a signer of the ${what}`);
+    if (keys.length < quorum) fail(`ORACLE_SIGNER_KEYS holds ${keys.length} key(s), the ${what} needs ${quorum}`);
+    return keys.slice(0, quorum);
+  }
+  if (!LOCAL_NETWORKS.has(hre.network.name)) fail(`set ORACLE_SIGNER_KEYS (comma-separated private keys of ${quorum} ${what} signers) to sign on ${hre.network.name}`);
+  const mine: Signer[] = [];
+  for (const s of await hre.ethers.getSigners()) {
+    if (mine.length === quorum) break;
+    if (await verifier.isSigner(s.address)) mine.push(s);
+  }
+  if (mine.length < quorum) fail(`only ${mine.length} of the local accounts are ${what} signers, the quorum is ${quorum}: set ORACLE_SIGNER_KEYS`);
+  return mine;
+}
+
+const isoOf = (ts: bigint): string => new Date(Number(ts) * 1000).toISOString().replace(".000Z", "Z");
+const dateOf = (day: bigint): string => formatDay(Number(day));
+
+// ---------------------------------------------------------------------------------------------
+// sanx:signals
+// ---------------------------------------------------------------------------------------------
+
+export interface SignOptions {
+  /** Folder with mvrv/<symbol>.csv. */
+  dataDir: string;
+  /** Day number: sign every event since it; default the latest event per asset. */
+  fromDay?: number;
+  params?: SignalParams;
+}
+
+export interface SignResult {
+  file: SignalFile;
+  /** Data symbols left out, with why. */
+  skipped: { symbol: string; reason: string }[];
+}
+
+/**
+ * Runs the engine over every SANX-universe asset in `DIR/mvrv` (token-list `defi`, no stablecoin,
+ * and in the SignalOracle's on-chain universe, matched by ERC-20 symbol), picks the events and signs
+ * them under the oracle's domain. Sends nothing.
+ */
+export async function signSignals(hre: HardhatRuntimeEnvironment, c: SanxContracts, opts: SignOptions): Promise<SignResult> {
+  const mvrvDir = path.join(opts.dataDir, "mvrv");
+  if (!existsSync(mvrvDir)) throw new InputError(`${opts.dataDir}: no mvrv/ folder inside it`);
+  const defi = defiSymbols();
+  const files = readdirSync(mvrvDir)
+    .filter((f) => f.toLowerCase().endsWith(".csv"))
+    .map((f) => ({ symbol: f.slice(0, -4).toUpperCase(), file: path.join(mvrvDir, f) }))
+    .filter((x) => defi.has(x.symbol))
+    .sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
+  if (files.length === 0) throw new InputError(`${mvrvDir}: no CSV of a SANX-universe (defi) token`);
+  const bySymbol = new Map<string, string>();
+  for (const [address, symbol] of await symbolsOf(hre, await c.signalOracle.universe())) bySymbol.set(symbol, address);
+
+  const toSign: EventToSign[] = [];
+  const skipped: { symbol: string; reason: string }[] = [];
+  for (const { symbol, file } of files) {
+    const asset = bySymbol.get(symbol);
+    if (asset === undefined) {
+      skipped.push({ symbol, reason: "not in the SignalOracle's universe on this chain" });
+      continue;
+    }
+    const report = computeSignals(readMvrvCsv(file), opts.params ?? DEFAULT_PARAMS, file);
+    const events = chooseEvents(symbol, report, opts.fromDay);
+    if (events.length === 0) skipped.push({ symbol, reason: opts.fromDay === undefined ? "no signal in the series" : "no signal since --from" });
+    for (const e of events) toSign.push({ ...e, asset });
+  }
+  return { file: await signEvents(hre, c, toSign), skipped };
+}
+
+/** An engine event to sign for the token `asset`. */
+export interface EventToSign extends ChosenEvent {
+  asset: string;
+}
+
+/**
+ * Signs `events` under the SignalOracle's domain with its quorum signers, expiring at chain time +
+ * the oracle's maxValidity, in relay order (by day, then symbol). `dayShift` moves every date by
+ * that many days (the demo replays SAMPLE dates as recent days; real use leaves it at 0).
+ */
+export async function signEvents(hre: HardhatRuntimeEnvironment, c: SanxContracts, events: readonly EventToSign[], dayShift = 0): Promise<SignalFile> {
+  const now = await chainNow(hre);
+  const expiresAt = now + (await c.signalOracle.maxValidity());
+  const chosen = events.map((e) => {
+    const date = formatDay(parseDay(e.event.date, `${e.symbol} event`) + dayShift);
+    const event = { ...e.event, date };
+    return { symbol: e.symbol, date, zone: event.zone, signal: toSignalStruct({ symbol: e.symbol, event }, e.asset, expiresAt) };
+  });
+  chosen.sort((a, b) => (a.signal.day !== b.signal.day ? (a.signal.day < b.signal.day ? -1 : 1) : a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  const domain = await quorumDomain(c.signalOracle);
+  const signers = chosen.length > 0 ? await quorumSigners(hre, c.signalOracle, "SignalOracle") : [];
+  const signals: SignedSignal[] = [];
+  for (const x of chosen) signals.push({ ...x, signatures: await signQuorum(signers, domain, SIGNAL_EIP712_TYPES, { ...x.signal }) });
+  return {
+    domain: { name: String(domain.name), version: String(domain.version), chainId: BigInt(domain.chainId!), verifyingContract: getAddress(String(domain.verifyingContract)) },
+    signedAt: now,
+    signals,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// sanx:push-signals
+// ---------------------------------------------------------------------------------------------
+
+export type PushOutcome = "accepted" | "ignored" | "refused";
+
+export interface PushResult {
+  symbol: string;
+  date: string;
+  zone: string;
+  outcome: PushOutcome;
+  detail: string;
+  txHash?: string;
+}
+
+const IGNORE_REASONS = ["AlreadyMember", "NotMember", "SameKindPending", "Paused"] as const;
+const KINDS = ["None", "ADD", "REMOVE"] as const;
+const REFUSAL_HINTS: Record<string, string> = {
+  PendingActionDue: "this asset's pending action is due: run sanx:execute, then relay again",
+  StaleRound: "already relayed (its round is not above the last accepted one)",
+  SignalExpired: "sign it again (sanx:signals)",
+};
+
+/**
+ * Checks the file against this deployment (domain, signers), then relays each signal in order:
+ * a signal whose call would revert is reported `refused` with the contract error and not sent;
+ * one the controller ignores is `ignored` with the reason; one that schedules or cancels is `accepted`.
+ */
+export async function pushSignals(hre: HardhatRuntimeEnvironment, c: SanxContracts, file: SignalFile, relayer?: Signer): Promise<PushResult[]> {
+  const sender = relayer ?? (await hre.ethers.getSigners())[0]!;
+  const oracle = c.signalOracle.connect(sender);
+  const domain = await quorumDomain(c.signalOracle);
+  if (getAddress(file.domain.verifyingContract) !== getAddress(String(domain.verifyingContract)) || file.domain.chainId !== BigInt(domain.chainId!)) {
+    fail(
+      `the signals were signed for SignalOracle ${file.domain.verifyingContract} on chain ${file.domain.chainId}, ` +
+        `not this deployment's ${String(domain.verifyingContract)} on chain ${String(domain.chainId)}: refused, nothing was sent`,
+    );
+  }
+  for (const [i, s] of file.signals.entries()) {
+    for (const [j, sig] of s.signatures.entries()) {
+      let who: string;
+      try {
+        who = verifyTypedData(domain as TypedDataDomain, SIGNAL_EIP712_TYPES, { ...s.signal }, sig);
+      } catch {
+        fail(`signal ${i + 1} (${s.symbol} ${s.date}): signature ${j + 1} is malformed: refused, nothing was sent`);
+      }
+      if (!(await c.signalOracle.isSigner(who))) fail(`signal ${i + 1} (${s.symbol} ${s.date}) is signed by ${who}, not a SignalOracle signer: refused, nothing was sent`);
+    }
+  }
+  const decoders = [c.signalOracle, c.controller] as BaseContract[];
+  const results: PushResult[] = [];
+  for (const s of file.signals) {
+    const base = { symbol: s.symbol, date: s.date, zone: s.zone };
+    try {
+      await oracle.submitSignal.staticCall(s.signal, s.signatures);
+    } catch (e) {
+      const why = describeRevert(decoders, e);
+      const hint = REFUSAL_HINTS[why.split("(")[0]!];
+      results.push({ ...base, outcome: "refused", detail: hint ? `${why}: ${hint}` : why });
+      continue;
+    }
+    const tx = await oracle.submitSignal(s.signal, s.signatures);
+    const receipt = (await tx.wait())!;
+    let outcome: PushOutcome = "accepted";
+    let detail = "accepted (no controller event)";
+    for (const log of receipt.logs) {
+      const parsed = c.controller.interface.parseLog(log);
+      if (parsed === null) continue;
+      if (parsed.name === "ActionScheduled") detail = `${KINDS[Number(parsed.args.kind)]} scheduled, due ${isoOf(parsed.args.dueAt)}`;
+      else if (parsed.name === "ActionCancelled") detail = `cancelled the pending ${KINDS[Number(parsed.args.kind)]} (opposite signal)`;
+      else if (parsed.name === "SignalIgnored") {
+        outcome = "ignored";
+        detail = `ignored by the controller: ${IGNORE_REASONS[Number(parsed.args.reason)] ?? String(parsed.args.reason)}`;
+      }
+    }
+    results.push({ ...base, outcome, detail, txHash: tx.hash });
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+// sanx:status
+// ---------------------------------------------------------------------------------------------
+
+export interface PendingInfo {
+  symbol: string;
+  asset: string;
+  kind: "ADD" | "REMOVE";
+  signalDate: string;
+  dueAt: number;
+  dueIso: string;
+  due: boolean;
+}
+
+export interface SanxStatus {
+  now: number;
+  controller: string;
+  basket: string;
+  vault: string;
+  paused: { controller: boolean; vault: boolean };
+  delayDays: number;
+  reserve: { symbol: string; address: string };
+  members: { symbol: string; address: string }[];
+  targets: { round: string; entries: { symbol: string; address: string; weight: string }[] };
+  targetsDue: boolean;
+  changes: { recorded: number; answered: number };
+  pending: PendingInfo[];
+  supply: string;
+}
+
+/** Every asset the controller may have state for: the oracle's universe and the members. */
+async function trackedAssets(c: SanxContracts): Promise<string[]> {
+  return [...new Set([...(await c.signalOracle.universe()), ...(await c.controller.members())].map((a) => getAddress(a)))];
+}
+
+async function pendingActions(hre: HardhatRuntimeEnvironment, c: SanxContracts, now: bigint, symbols: Map<string, string>): Promise<PendingInfo[]> {
+  const out: PendingInfo[] = [];
+  for (const asset of await trackedAssets(c)) {
+    const [kind, dueAt, signalDay] = await c.controller.pending(asset);
+    if (kind === 0n) continue;
+    out.push({
+      symbol: symbols.get(asset) ?? asset,
+      asset,
+      kind: kind === 1n ? "ADD" : "REMOVE",
+      signalDate: dateOf(signalDay),
+      dueAt: Number(dueAt),
+      dueIso: isoOf(dueAt),
+      due: dueAt <= now,
+    });
+  }
+  return out.sort((a, b) => a.dueAt - b.dueAt || (a.symbol < b.symbol ? -1 : 1));
+}
+
+export async function readStatus(hre: HardhatRuntimeEnvironment, c: SanxContracts): Promise<SanxStatus> {
+  const now = await chainNow(hre);
+  const members = (await c.controller.members()).map((a) => getAddress(a));
+  const [round, tTokens, tWeights] = await c.vault.targets();
+  const symbols = await symbolsOf(hre, [...new Set([...(await trackedAssets(c)), ...tTokens.map((t) => getAddress(t)), c.reserve])]);
+  const [recorded, answered] = await c.basket.changes();
+  const named = (a: string) => ({ symbol: symbols.get(getAddress(a)) ?? a, address: getAddress(a) });
+  return {
+    now: Number(now),
+    controller: await c.controller.getAddress(),
+    basket: await c.basket.getAddress(),
+    vault: await c.vault.getAddress(),
+    paused: { controller: await c.controller.paused(), vault: await c.vault.paused() },
+    delayDays: Number(await c.controller.delayDays()),
+    reserve: named(c.reserve),
+    members: members.map(named),
+    targets: { round: round.toString(), entries: tTokens.map((t, i) => ({ ...named(t), weight: tWeights[i]!.toString() })) },
+    targetsDue: await c.basket.targetsDue(),
+    changes: { recorded: Number(recorded), answered: Number(answered) },
+    pending: await pendingActions(hre, c, now, symbols),
+    supply: (await c.vault.totalSupply()).toString(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// sanx:execute
+// ---------------------------------------------------------------------------------------------
+
+/** Market caps {whole USD} by upper-case symbol: the latest rows of `DIR/marketcap`, or a universe file. */
+export function loadMarketCaps(source: { dataDir?: string; universeFile?: string }): Map<string, bigint> {
+  if (source.universeFile !== undefined) {
+    const u = loadUniverseFile(source.universeFile);
+    const out = new Map<string, bigint>();
+    for (const a of u.assets) if (a.marketCapUsd !== undefined) out.set(a.symbol.toUpperCase(), roundUsd(a.marketCapUsd));
+    return out;
+  }
+  if (source.dataDir !== undefined) return latestMarketCaps(loadSanxData(source.dataDir).assets);
+  throw new InputError("give --data DIR (latest rows of DIR/marketcap) or --universe FILE for the market caps of the new weights");
+}
+
+export interface ExecuteResult {
+  paused: boolean;
+  executed: { symbol: string; asset: string; kind: "ADD" | "REMOVE"; signalDate: string; dueIso: string; txHash: string }[];
+  notDue: PendingInfo[];
+  weights?: {
+    kind: NextTargets["kind"];
+    added: string[];
+    removed: string[];
+    current: Weighted[];
+    targets: (Weighted & { address: string })[];
+    round: string;
+    txHash: string;
+  };
+}
+
+/** The basket's current weights by symbol: value weights of what it holds, or its targets (see `currentWeights`). */
+async function currentWeights(c: SanxContracts, symbols: Map<string, string>): Promise<Weighted[]> {
+  const [round, tTokens, tWeights] = await c.vault.targets();
+  if (round === 0n) return [];
+  const sym = (a: string) => symbols.get(getAddress(a))!;
+  const [bTokens, units] = await c.vault.basket();
+  const sameSet = bTokens.length === tTokens.length && bTokens.every((t) => tTokens.some((u) => getAddress(u) === getAddress(t)));
+  // The held basket's value weights when it holds the target set (a REMOVE then sells only the
+  // removed position); the targets while the vault is empty or a rebalance is still outstanding.
+  if ((await c.vault.effectiveSupply()) > 0n && sameSet) {
+    const holdings = [];
+    for (const [i, t] of bTokens.entries()) {
+      const [priceWad, decimals] = await c.registry.priceAndDecimals(t);
+      holdings.push({ asset: sym(t), units: units[i]!, priceWad, decimals: Number(decimals) });
+    }
+    return valueWeights(holdings);
+  }
+  return tTokens.map((t, i) => ({ asset: sym(t), weight: tWeights[i]! }));
+}
+
+/**
+ * Executes every due action (in due order), then, when a membership change waits for its weights
+ * (or the vault has no targets yet: the reserve asset's),
+ * computes the new targets from `caps` and pushes a quorum-signed report through the WeightOracle to
+ * the gate, and checks the vault's targets on chain. Checks everything it can before sending.
+ */
+export async function executeDue(
+  hre: HardhatRuntimeEnvironment,
+  c: SanxContracts,
+  caps: MarketCaps,
+  opts: { sender?: Signer; validFor?: bigint; log?: Log } = {},
+): Promise<ExecuteResult> {
+  const log = opts.log ?? (() => undefined);
+  const sender = opts.sender ?? (await hre.ethers.getSigners())[0]!;
+  const now = await chainNow(hre);
+  const tracked = await trackedAssets(c);
+  const [, tTokens] = await c.vault.targets();
+  const symbols = await symbolsOf(hre, [...new Set([...tracked, ...tTokens.map((t) => getAddress(t)), c.reserve])]);
+  const allSymbols = [...symbols.values()];
+  if (new Set(allSymbols).size !== allSymbols.length) fail(`two SANX tokens share a symbol (${allSymbols.join(", ")}): cannot key market caps by symbol`);
+  const pending = await pendingActions(hre, c, now, symbols);
+  const due = pending.filter((p) => p.due);
+  const notDue = pending.filter((p) => !p.due);
+  if (await c.controller.paused()) return { paused: true, executed: [], notDue: pending };
+
+  // == Checks before sending: the membership after the due actions has a market cap for each member ==
+  const members = new Set((await c.controller.members()).map((a) => getAddress(a)));
+  for (const d of due) {
+    if (d.kind === "ADD") members.add(d.asset);
+    else members.delete(d.asset);
+  }
+  // A weight report is needed after any change, and once at the start (no targets yet: the reserve).
+  const noTargets = (await c.vault.targets())[0] === 0n;
+  const weightsNeeded = due.length > 0 || noTargets || (await c.basket.targetsDue());
+  if (weightsNeeded) {
+    const missing = [...members].map((a) => symbols.get(a)!).filter((s) => !caps.has(s));
+    if (missing.length > 0) fail(`no market cap for ${missing.join(", ")} in the given data: nothing was sent`);
+  }
+
+  const executed: ExecuteResult["executed"] = [];
+  const controller = c.controller.connect(sender);
+  for (const d of due) {
+    const tx = await simulateThenSend(
+      [c.controller, c.basket],
+      `execute(${d.symbol})`,
+      () => controller.execute.staticCall(d.asset),
+      () => controller.execute(d.asset),
+    );
+    executed.push({ symbol: d.symbol, asset: d.asset, kind: d.kind, signalDate: d.signalDate, dueIso: d.dueIso, txHash: tx.hash });
+    log(`executed ${d.kind} ${d.symbol} (signal ${d.signalDate}, due ${d.dueIso}): ${tx.hash}`);
+  }
+  if (!noTargets && !(await c.basket.targetsDue())) return { paused: false, executed, notDue };
+
+  // == The weight report over the new membership ==
+  const current = await currentWeights(c, symbols);
+  const memberSymbols = (await c.controller.members()).map((a) => symbols.get(getAddress(a))!);
+  const reserveSymbol = symbols.get(getAddress(c.reserve))!;
+  const next = nextTargets({ current, members: memberSymbols, caps, reserve: reserveSymbol });
+  const addressOf = new Map([...symbols].map(([a, s]) => [s, a]));
+  const targets = next.targets.map((t) => ({ ...t, address: addressOf.get(t.asset)! }));
+  const signers = await quorumSigners(hre, c.weightOracle, "WeightOracle");
+  const gate = await c.basket.getAddress();
+  const maxValidity = await c.weightOracle.maxValidity();
+  const validFor = opts.validFor ?? 3600n;
+  const after = await chainNow(hre);
+  const report = {
+    index: gate,
+    round: (await c.weightOracle.lastRound(gate)) + 1n,
+    validAfter: after,
+    expiresAt: after + (validFor < maxValidity ? validFor : maxValidity),
+    constituents: targets.map((t) => t.address),
+    weights: targets.map((t) => t.weight),
+  };
+  const signatures = await signQuorum(signers, await quorumDomain(c.weightOracle), WEIGHT_REPORT_TYPES, { ...report });
+  const oracle = c.weightOracle.connect(sender);
+  const tx = await simulateThenSend(
+    [c.weightOracle, c.basket, c.vault],
+    "WeightOracle.submit (SANX report through the gate)",
+    () => oracle.submit.staticCall(report, signatures),
+    () => oracle.submit(report, signatures),
+  );
+  const [round, onTokens, onWeights] = await c.vault.targets();
+  const same =
+    round === report.round &&
+    onTokens.length === report.constituents.length &&
+    onTokens.every((t, i) => getAddress(t) === report.constituents[i]) &&
+    onWeights.every((w, i) => w === report.weights[i]);
+  if (!same) fail(`submitted, but the SANX vault's targets on chain are not the report's (round ${round}): check the gate's ORACLE_ROLE on the vault`);
+  log(`weights (${next.kind}) round ${report.round} pushed through the gate: ${tx.hash}`);
+  return { paused: false, executed, notDue, weights: { kind: next.kind, added: next.added, removed: next.removed, current, targets, round: report.round.toString(), txHash: tx.hash } };
+}
+

@@ -1,0 +1,257 @@
+import { expect } from "chai";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ethers } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { verifyTypedData } from "ethers";
+import hre from "hardhat";
+import { computeSignals } from "../../src/mvrv/engine";
+import { readMvrvCsv } from "../../src/mvrv/csv";
+import { parseDay } from "../../src/lib/csv";
+import { loadSanxData } from "../../src/sanx/data";
+import { chooseEvents, toSignalStruct } from "../../src/sanx/signals";
+import { parseSignalFile } from "../../src/sanx/signalFile";
+import { SIGNAL_EIP712_TYPES } from "../../src/sanx/signalReport";
+import { latestMarketCaps, marketCapTargets, redistributeRemoved } from "../../src/sanx/targets";
+import { quorumDomain } from "../../tasks/lib/quorum";
+import { DAY, sanxStackFixture, today } from "../contracts/sanx/fixtures";
+
+const ROOT = path.resolve(__dirname, "../..");
+const SAMPLE = path.join(ROOT, "sample");
+const SYMBOLS = ["AAVE", "COMP", "UNI"];
+
+/** Runs a task in-process and returns what it wrote to stdout. */
+async function runCaptured(name: string, args: Record<string, unknown>): Promise<string> {
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  const log = console.log;
+  (process.stdout as { write: unknown }).write = (chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  };
+  console.log = (...a: unknown[]) => void chunks.push(a.join(" ") + "\n");
+  try {
+    await hre.run(name, args);
+  } finally {
+    (process.stdout as { write: unknown }).write = write;
+    console.log = log;
+  }
+  return chunks.join("");
+}
+
+type F = Awaited<ReturnType<typeof sanxStackFixture>>;
+const tmp = () => mkdtempSync(path.join(tmpdir(), "sanx-"));
+const addrArgs = async (f: F) => ({ signalOracle: await f.signalOracle.getAddress(), basket: f.gate });
+const bySymbol = (f: F): Record<string, string> => ({ UNI: f.uni, AAVE: f.aave, COMP: f.comp, USDC: f.usdc });
+
+async function failureOf(name: string, args: Record<string, unknown>): Promise<string> {
+  try {
+    await runCaptured(name, args);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return "(no error)";
+}
+
+async function signAll(f: F, from?: string): Promise<string> {
+  const out = path.join(tmp(), "signals.json");
+  await runCaptured("sanx:signals", { ...(await addrArgs(f)), data: SAMPLE, out, ...(from ? { from } : {}) });
+  return out;
+}
+
+async function push(f: F, file: string) {
+  return JSON.parse(await runCaptured("sanx:push-signals", { ...(await addrArgs(f)), file, json: true })).results as {
+    symbol: string;
+    date: string;
+    zone: string;
+    outcome: string;
+    detail: string;
+  }[];
+}
+
+const execute = async (f: F) => JSON.parse(await runCaptured("sanx:execute", { ...(await addrArgs(f)), data: SAMPLE, json: true }));
+const status = async (f: F) => JSON.parse(await runCaptured("sanx:status", { ...(await addrArgs(f)), json: true }));
+
+/** Every sample signal pushed (the first per asset is accepted), then the three ADDs executed (all long due). */
+async function threeMembersFixture() {
+  const f = await sanxStackFixture();
+  const file = await signAll(f, "2023-01-01");
+  await push(f, file);
+  await execute(f);
+  return f;
+}
+
+describe("sanx:* tasks", function () {
+  this.timeout(120000);
+
+  describe("sanx:signals", function () {
+    it("signs the latest event of every SANX asset in DIR/mvrv, as the engine and toSignalStruct give it, under the oracle's domain", async function () {
+      const f = await loadFixture(sanxStackFixture);
+      const file = parseSignalFile(JSON.parse(readFileSync(await signAll(f), "utf8")), "signals.json");
+      const domain = await quorumDomain(f.signalOracle);
+      expect(file.domain.verifyingContract).to.equal(await f.signalOracle.getAddress());
+      expect(file.domain.chainId).to.equal(BigInt(domain.chainId!));
+      expect(file.signals.map((s) => s.symbol).sort()).to.deep.equal(SYMBOLS);
+      const expiresAt = file.signedAt + (await f.signalOracle.maxValidity());
+      for (const s of file.signals) {
+        const report = computeSignals(readMvrvCsv(path.join(SAMPLE, "mvrv", `${s.symbol.toLowerCase()}.csv`)));
+        const [latest] = chooseEvents(s.symbol, report);
+        expect(s.signal).to.deep.equal(toSignalStruct(latest!, bySymbol(f)[s.symbol]!, expiresAt));
+        const who = s.signatures.map((sig) => verifyTypedData(domain, SIGNAL_EIP712_TYPES, { ...s.signal }, sig));
+        expect(who).to.have.length(2);
+        for (const w of who) expect(await f.signalOracle.isSigner(w)).to.equal(true);
+      }
+    });
+
+    it("signs every event since --from, in day order", async function () {
+      const f = await loadFixture(sanxStackFixture);
+      const file = parseSignalFile(JSON.parse(readFileSync(await signAll(f, "2023-09-01"), "utf8")), "s");
+      const want = SYMBOLS.flatMap((sym) =>
+        chooseEvents(sym, computeSignals(readMvrvCsv(path.join(SAMPLE, "mvrv", `${sym.toLowerCase()}.csv`))), parseDay("2023-09-01", "t")).map((e) => e.event.date),
+      ).sort();
+      expect(file.signals.map((s) => s.date)).to.deep.equal(want);
+    });
+
+    const errors: [string, Record<string, unknown>, RegExp][] = [
+      ["--data is missing", {}, /--data DIR is required/],
+      ["DIR has no mvrv folder", { data: tmp() }, /no mvrv\/ folder/],
+      ["--from is not a date", { data: SAMPLE, from: "2023-13-01" }, /--from/],
+      ["--signal-oracle is not an address", { data: SAMPLE, signalOracle: "0x12" }, /--signal-oracle "0x12" is not an address/],
+    ];
+    for (const [name, args, re] of errors) {
+      it(`fails with a clear message when ${name}`, async function () {
+        const f = await loadFixture(sanxStackFixture);
+        expect(await failureOf("sanx:signals", { basket: f.gate, signalOracle: await f.signalOracle.getAddress(), ...args })).to.match(re);
+      });
+    }
+  });
+
+  describe("sanx:push-signals", function () {
+    it("reports accepted (scheduled), ignored (not a member) and refused (a due action first; a replay) per signal", async function () {
+      const f = await loadFixture(sanxStackFixture);
+      // Latest events are all DANGER for assets not held: each is accepted by the oracle and ignored.
+      const latest = await push(f, await signAll(f));
+      expect(latest.map((r) => [r.outcome, r.detail])).to.deep.equal(SYMBOLS.map(() => ["ignored", "ignored by the controller: NotMember"]));
+
+      const f2 = await loadFixture(sanxStackFixture);
+      const all = await push(f2, await signAll(f2, "2023-01-01"));
+      // Each asset's first event (an OPPORTUNITY) schedules an ADD; it is long due, so every later
+      // signal of that asset is refused until the ADD is executed.
+      for (const sym of SYMBOLS) {
+        const mine = all.filter((r) => r.symbol === sym);
+        expect(mine[0]!.zone).to.equal("OPPORTUNITY");
+        expect(mine[0]!.outcome).to.equal("accepted");
+        expect(mine[0]!.detail).to.match(/^ADD scheduled, due \d{4}-\d\d-\d\dT00:00:00Z$/);
+        for (const r of mine.slice(1)) expect([r.outcome, r.detail.split("(")[0]]).to.deep.equal(["refused", "PendingActionDue"]);
+      }
+      // Relaying the same file again: the accepted rounds are stale now.
+      const again = await push(f2, await signAll(f2, "2023-01-01"));
+      for (const sym of SYMBOLS) expect(again.find((r) => r.symbol === sym)!.detail).to.match(/^StaleRound\(/);
+    });
+
+    it("refuses a file signed for another oracle before sending anything", async function () {
+      const f = await loadFixture(sanxStackFixture);
+      const file = await signAll(f, "2023-01-01");
+      const json = JSON.parse(readFileSync(file, "utf8"));
+      json.domain.verifyingContract = f.gate;
+      writeFileSync(file, JSON.stringify(json));
+      expect(await failureOf("sanx:push-signals", { ...(await addrArgs(f)), file })).to.match(/signed for SignalOracle .* refused, nothing was sent/);
+      expect((await f.signalOracle.lastSignal(f.uni))[0]).to.equal(0n);
+    });
+
+    it("fails on a malformed file", async function () {
+      const f = await loadFixture(sanxStackFixture);
+      const file = path.join(tmp(), "bad.json");
+      writeFileSync(file, JSON.stringify({ domain: {}, signals: [] }));
+      expect(await failureOf("sanx:push-signals", { ...(await addrArgs(f)), file })).to.match(/domain.name must be a non-empty string/);
+      expect(await failureOf("sanx:push-signals", { ...(await addrArgs(f)) })).to.match(/--file is required/);
+    });
+  });
+
+  describe("sanx:execute", function () {
+    it("executes every due ADD and pushes market-cap weights over the members through the gate", async function () {
+      const f = await loadFixture(threeMembersFixture);
+      const caps = latestMarketCaps(loadSanxData(SAMPLE).assets);
+      const want = marketCapTargets(SYMBOLS, caps);
+      const [round, tokens, weights] = await f.vault.targets();
+      expect(round).to.equal(2n);
+      expect(tokens).to.deep.equal(want.map((w) => bySymbol(f)[w.asset]));
+      expect(weights).to.deep.equal(want.map((w) => w.weight));
+      expect(await f.basket.targetsDue()).to.equal(false);
+    });
+
+    it("on a REMOVE shares only the removed weight among the others by market cap", async function () {
+      const f = await loadFixture(threeMembersFixture);
+      const file = await signAll(f); // latest: DANGER for each
+      const json = JSON.parse(readFileSync(file, "utf8"));
+      json.signals = json.signals.filter((s: { symbol: string }) => s.symbol === "UNI");
+      writeFileSync(file, JSON.stringify(json));
+      expect((await push(f, file)).map((r) => r.outcome)).to.deep.equal(["accepted"]);
+      const caps = latestMarketCaps(loadSanxData(SAMPLE).assets);
+      const r = await execute(f);
+      expect(r.executed.map((e: { symbol: string; kind: string }) => [e.kind, e.symbol])).to.deep.equal([["REMOVE", "UNI"]]);
+      expect(r.weights.kind).to.equal("REDISTRIBUTE");
+      // The vault is empty, so the current weights are the targets (market caps over all three).
+      const want = redistributeRemoved(marketCapTargets(SYMBOLS, caps), new Set(["UNI"]), caps);
+      const [, tokens, weights] = await f.vault.targets();
+      expect(tokens).to.deep.equal(want.map((w) => bySymbol(f)[w.asset]));
+      expect(weights).to.deep.equal(want.map((w) => w.weight));
+    });
+
+    it("says nothing is due, naming the next action, and sends nothing", async function () {
+      const f = await loadFixture(threeMembersFixture);
+      const day = await today();
+      await f.relaySignal(f.uni, 2n, day);
+      const block = await ethers.provider.getBlockNumber();
+      const out = await runCaptured("sanx:execute", { ...(await addrArgs(f)), data: SAMPLE, json: false });
+      expect(out).to.contain(`nothing due; next: REMOVE UNI at ${new Date(Number((day + 3n) * DAY) * 1000).toISOString().replace(".000Z", "Z")}`);
+      expect(await ethers.provider.getBlockNumber()).to.equal(block);
+    });
+
+    it("executes nothing while the red button is pressed", async function () {
+      const f = await loadFixture(sanxStackFixture);
+      await push(f, await signAll(f, "2023-01-01"));
+      await f.controller.connect(f.guardian).pause();
+      const out = await runCaptured("sanx:execute", { ...(await addrArgs(f)), data: SAMPLE, json: false });
+      expect(out).to.match(/red button is pressed .* nothing executed; 3 action\(s\) are due/);
+      expect(await f.controller.members()).to.deep.equal([]);
+    });
+
+    it("fails before sending when a member has no market cap or no source is given", async function () {
+      const f = await loadFixture(sanxStackFixture);
+      await push(f, await signAll(f, "2023-01-01"));
+      const u = path.join(tmp(), "u.json");
+      writeFileSync(u, JSON.stringify({ date: "2024-06-01", assets: [{ symbol: "UNI", marketCapUsd: 1e9, categories: ["defi"], stablecoin: false, wrapped: false }] }));
+      expect(await failureOf("sanx:execute", { ...(await addrArgs(f)), universe: u })).to.match(/no market cap for AAVE, COMP .*nothing was sent/);
+      expect(await f.controller.members()).to.deep.equal([]);
+      expect(await failureOf("sanx:execute", { ...(await addrArgs(f)) })).to.match(/give --data DIR or --universe FILE/);
+    });
+  });
+
+  describe("sanx:status", function () {
+    it("reports members, targets, pending actions with due times and pause state", async function () {
+      const f = await loadFixture(threeMembersFixture);
+      const day = await today();
+      await f.relaySignal(f.aave, 2n, day);
+      await f.vault.connect(f.guardian).pause();
+      const s = await status(f);
+      expect(s.members.map((m: { symbol: string }) => m.symbol).sort()).to.deep.equal(SYMBOLS);
+      expect(s.targets.round).to.equal("2");
+      expect(s.targets.entries.map((e: { symbol: string }) => e.symbol).sort()).to.deep.equal(SYMBOLS);
+      expect(s.pending).to.deep.equal([
+        { symbol: "AAVE", asset: f.aave, kind: "REMOVE", signalDate: new Date(Number(day * DAY) * 1000).toISOString().slice(0, 10), dueAt: Number((day + 3n) * DAY), dueIso: new Date(Number((day + 3n) * DAY) * 1000).toISOString().replace(".000Z", "Z"), due: false },
+      ]);
+      expect(s.paused).to.deep.equal({ controller: false, vault: true });
+      expect(s.reserve).to.deep.equal({ symbol: "USDC", address: f.usdc });
+      expect(s.targetsDue).to.equal(false);
+      const text = await runCaptured("sanx:status", { ...(await addrArgs(f)), json: false });
+      expect(text).to.match(/vault PAUSED \(mint stopped, redeem open\)/);
+      expect(text).to.match(/AAVE.*REMOVE/);
+    });
+
+    it("fails with sanx:deploy advice when there is no deployment and no address", async function () {
+      expect(await failureOf("sanx:status", { json: true, basket: ethers.ZeroAddress })).to.match(/sanx:deploy|--signal-oracle and --basket/);
+    });
+  });
+});
