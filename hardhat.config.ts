@@ -1,7 +1,9 @@
 import "@nomicfoundation/hardhat-toolbox";
 import { extendEnvironment, subtask, type HardhatUserConfig } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_TEST_GET_TEST_FILES } from "hardhat/builtin-tasks/task-names";
 import { HardhatPluginError } from "hardhat/plugins";
+import * as fs from "fs";
+import * as path from "path";
 import { missingEnvFor, useEnv } from "./src/env";
 
 import "./tasks";
@@ -19,6 +21,24 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
     version: SOLC_VERSION,
     longVersion: solc.version(),
   };
+});
+
+// The fork suite (test/fork/**) starts its own node, so it runs only when asked for:
+// `hardhat test` (no files) leaves it out; `hardhat test test/fork` (npm run test:fork) runs it.
+// A directory argument expands to the .ts/.js files under it.
+subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, hre, runSuper) => {
+  if (args.testFiles.length === 0) {
+    const forkDir = path.join(hre.config.paths.tests, "fork") + path.sep;
+    return ((await runSuper(args)) as string[]).filter((f) => !f.startsWith(forkDir));
+  }
+  return args.testFiles.flatMap((arg) => {
+    const abs = path.resolve(process.cwd(), arg);
+    if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) return [abs];
+    return (fs.readdirSync(abs, { recursive: true }) as string[])
+      .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith(".d.ts"))
+      .map((f) => path.join(abs, f))
+      .sort();
+  });
 });
 
 // A testnet chosen without its RPC URL or key fails here, before any task runs or sends anything.
