@@ -22,10 +22,11 @@ import {WeightsLib} from "./libraries/WeightsLib.sol";
 /// (`BasketStore`) instead of one cold SLOAD per constituent. Fee accrual writes that one slot, never N:
 /// effective units are storedUnits * scale / 1e18.
 ///
-/// Seams for later issues: `_setBasket(tokens, units, h)` replaces the held basket and resets the
-/// scale (issue 3's keeper recomputes units from balances, rounded down, after trading; constituents
-/// enter and leave by being in the new list); `_accrue` brings fees up to now first; `_hot.paused`
-/// is what rebalancing will check; KEEPER_ROLE is reserved for it. SANX (issue 4) reuses this vault,
+/// Seams: `_setBasket(tokens, units, h)` replaces the held basket and resets the scale; `_accrue` brings
+/// fees up to now first; `_hot.paused` stops mint and rebalancing. Issue 3's trading lives in a separate
+/// module (`Rebalancer`, holding REBALANCER_ROLE), which calls `executeTrades`: the trades, their balance
+/// checks, and ONE basket write per batch with units from balances rounded down. KEEPER_ROLE is not used
+/// by the vault (the keeper holds the Rebalancer's own KEEPER_ROLE). SANX (issue 4) reuses this vault,
 /// with its controller holding ORACLE_ROLE.
 contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardTransient {
     /// @notice Deployment parameters.

@@ -22,8 +22,9 @@ pragma solidity 0.8.28;
 /// recipient changes). Both round down, so the collateral invariant survives every accrual.
 ///
 /// Roles: DEFAULT_ADMIN_ROLE (timelock / multisig): fee rate and recipient, unpause, role grants.
-/// ORACLE_ROLE (the WeightOracle, later the SANX controller): `setTargets`. KEEPER_ROLE: rebalancing
-/// (issue 3). GUARDIAN_ROLE: `pause`, which stops mint (and rebalancing) but never redemption.
+/// ORACLE_ROLE (the WeightOracle, later the SANX controller): `setTargets`. REBALANCER_ROLE (the
+/// Rebalancer module, see IRebalancer): `executeTrades`. KEEPER_ROLE: reserved, unused by the vault.
+/// GUARDIAN_ROLE: `pause`, which stops mint and rebalancing but never redemption.
 interface IIndexVault {
     // == Errors ==
     /// @notice Zero shares.
@@ -136,7 +137,7 @@ interface IIndexVault {
     /// @notice Pays pending fees to the current recipient, then sets a new one; admin only.
     function setFeeRecipient(address recipient) external;
 
-    /// @notice Stops mint (and, from issue 3, rebalancing); GUARDIAN_ROLE only. Redemption stays open.
+    /// @notice Stops mint and rebalancing (`executeTrades`); GUARDIAN_ROLE only. Redemption stays open.
     function pause() external;
 
     /// @notice Lifts the pause; admin only.

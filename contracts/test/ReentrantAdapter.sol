@@ -8,12 +8,12 @@ import {ITradeAdapter} from "../interfaces/ITradeAdapter.sol";
 /// the Rebalancer's executeTrade) and bubbles its revert; otherwise pays `amountIn` of tokenOut 1:1 from
 /// its own inventory.
 contract ReentrantAdapter is ITradeAdapter {
-    address public target;
-    bytes public data;
+    address public hookTarget;
+    bytes public hookData;
 
     function setAttack(address target_, bytes calldata data_) external {
-        target = target_;
-        data = data_;
+        hookTarget = target_;
+        hookData = data_;
     }
 
     function swap(address tokenIn, address tokenOut, uint256 amountIn, uint256, bytes calldata, address recipient)
@@ -21,8 +21,9 @@ contract ReentrantAdapter is ITradeAdapter {
         returns (uint256 amountOut)
     {
         IERC20(tokenIn).transferFrom(msg.sender, address(this), amountIn);
-        if (target != address(0)) {
-            (bool ok, bytes memory ret) = target.call(data);
+        if (hookTarget != address(0)) {
+            // solhint-disable-next-line avoid-low-level-calls
+            (bool ok, bytes memory ret) = hookTarget.call(hookData);
             if (!ok) {
                 assembly ("memory-safe") {
                     revert(add(ret, 0x20), mload(ret))
