@@ -6,10 +6,12 @@
 import hre from "hardhat";
 import { createContext, type DemoSection } from "./demo/context";
 import { ssiSection } from "./demo/ssi";
+import { rebalanceSection } from "./demo/rebalance";
 
 const SECTIONS: DemoSection[] = [
   ssiSection,
-  // rebalanceSection, sanxSection, ussiSection: added by their issues, each one line here.
+  rebalanceSection,
+  // sanxSection, ussiSection: added by their issues, each one line here.
 ];
 
 async function main(): Promise<void> {

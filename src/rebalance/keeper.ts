@@ -66,12 +66,15 @@ export function scheduleTrades(
 }
 
 /**
- * {USD} the dust threshold the keeper plans with: a quarter of the close tolerance's value
- * (floor(nav * toleranceBps / 1e4 / 4), rounded DOWN), so an untraded remainder moves a weight by at
- * most a quarter of the tolerance, and never above half the trade cap (the planner's rule).
+ * {USD} the dust threshold the keeper plans with: floor(nav * toleranceBps / (1e4 * 4 * tokens)),
+ * rounded DOWN, and never above half the trade cap (the planner's rule). Every token left untraded is
+ * off by less than this, so even if all their remainders land on one token (the buyers' shares are
+ * scaled to what is sold), that token moves by less than a quarter of the close tolerance.
+ * @param tokens the number of tokens held or targeted (>= 1)
  */
-export function keeperDustUsd(navUsd: bigint, toleranceBps: number, maxTradeUsd: bigint): bigint {
-  const dust = (navUsd * BigInt(toleranceBps)) / (BPS * 4n); // rounded DOWN
+export function keeperDustUsd(navUsd: bigint, toleranceBps: number, maxTradeUsd: bigint, tokens: number): bigint {
+  if (!Number.isInteger(tokens) || tokens < 1) throw new InputError(`tokens is ${tokens}; expected an integer >= 1`);
+  const dust = (navUsd * BigInt(toleranceBps)) / (BPS * 4n * BigInt(tokens)); // rounded DOWN
   const half = maxTradeUsd / 2n; // rounded DOWN
   return dust < half ? dust : half;
 }

@@ -211,7 +211,7 @@ export async function planRebalance(hre: HardhatRuntimeEnvironment, record: Depl
   const prices = Object.fromEntries(state.positions.map((p) => [p.address, p.price]));
   const targets = Object.fromEntries(state.targets);
   const navUsd = checkWeights(state.positions, state.targets, limits.toleranceBps).navUsd;
-  const dustUsd = keeperDustUsd(navUsd, limits.toleranceBps, maxTradeUsd);
+  const dustUsd = keeperDustUsd(navUsd, limits.toleranceBps, maxTradeUsd, state.positions.length);
   const plan = planTrades({ basket, prices, targets, pools: state.pools, hubs: state.hubs, maxTradeUsd, dustUsd, maxSlippageBps: limits.maxSlippageBps });
   const done = state.round <= state.window.completedRound;
 
