@@ -24,6 +24,7 @@ import { samplePrices } from "../../tasks/lib/ssi-chain";
 import { moveMarket } from "../../scripts/lib/market-move";
 import type { MarketAddresses } from "../../scripts/lib/market";
 import { expectUserError, runTask } from "./fixtures";
+import { ROLE } from "../../ignition/modules/roles";
 
 const root = path.resolve(__dirname, "../..");
 const month1 = path.join(root, "sample/universe.json");
@@ -69,6 +70,22 @@ describe("ssi:rebalance end to end: two month-ends of sample data", function () 
     for (const p of ["MAG7", "MEME", "DEFI"] as const) await runTask(hre, "ssi:push-weights", { index: p, universe: month1, validFor: "3600", json: false });
     await runTask(hre, "index:faucet", { amount: "300000" });
     for (const p of ["MAG7", "MEME", "DEFI"] as const) await runTask(hre, "index:mint", { index: p, shares: "1000" }); // $100k each
+  });
+
+  it("ssi:deploy wired a Rebalancer per vault: REBALANCER_ROLE, KEEPER_ROLE, the adapter, the parameters' limits", async function () {
+    const params = require(path.join(root, "ignition/parameters/hardhat.json"));
+    for (const p of ["MAG7", "MEME", "DEFI"] as const) {
+      const r = rebalancer(p);
+      expect(await vault(p).hasRole(ROLE.REBALANCER, r)).to.equal(true);
+      expect(await r.hasRole(ROLE.KEEPER, params.$global.keeper)).to.equal(true);
+      expect(await r.hasRole(ROLE.DEFAULT_ADMIN, params.$global.admin)).to.equal(true);
+      expect(await r.isAdapter(record.protocol.tradeAdapter!)).to.equal(true);
+      const want = params[`Rebalance_${p}`];
+      const lim = await r.limits();
+      expect([lim.toleranceBps, lim.maxSlippageBps, lim.cooldown, lim.maxWindow, lim.feeAccrualInterval, lim.maxTradeUsd]).to.deep.equal(
+        [want.toleranceBps, want.maxSlippageBps, want.cooldown, want.maxWindow, want.feeAccrualInterval, want.maxTradeUsd.slice(0, -1)].map(BigInt),
+      );
+    }
   });
 
   it("month 1: ssi:rebalance completes round 1 with nothing to trade (the mint is at the targets)", async function () {
