@@ -8,6 +8,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IIndexVault} from "./interfaces/IIndexVault.sol";
+import {ITradeAdapter} from "./interfaces/ITradeAdapter.sol";
 import {IPriceRegistry} from "./interfaces/IPriceRegistry.sol";
 import {BasketStore} from "./libraries/BasketStore.sol";
 import {WeightsLib} from "./libraries/WeightsLib.sol";
@@ -21,10 +22,11 @@ import {WeightsLib} from "./libraries/WeightsLib.sol";
 /// (`BasketStore`) instead of one cold SLOAD per constituent. Fee accrual writes that one slot, never N:
 /// effective units are storedUnits * scale / 1e18.
 ///
-/// Seams for later issues: `_setBasket(tokens, units, h)` replaces the held basket and resets the
-/// scale (issue 3's keeper recomputes units from balances, rounded down, after trading; constituents
-/// enter and leave by being in the new list); `_accrue` brings fees up to now first; `_hot.paused`
-/// is what rebalancing will check; KEEPER_ROLE is reserved for it. SANX (issue 4) reuses this vault,
+/// Seams: `_setBasket(tokens, units, h)` replaces the held basket and resets the scale; `_accrue` brings
+/// fees up to now first; `_hot.paused` stops mint and rebalancing. Issue 3's trading lives in a separate
+/// module (`Rebalancer`, holding REBALANCER_ROLE), which calls `executeTrades`: the trades, their balance
+/// checks, and ONE basket write per batch with units from balances rounded down. KEEPER_ROLE is not used
+/// by the vault (the keeper holds the Rebalancer's own KEEPER_ROLE). SANX (issue 4) reuses this vault,
 /// with its controller holding ORACLE_ROLE.
 contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardTransient {
     /// @notice Deployment parameters.
@@ -53,6 +55,8 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     bytes32 public constant ORACLE_ROLE = keccak256("ORACLE_ROLE");
     bytes32 public constant KEEPER_ROLE = keccak256("KEEPER_ROLE");
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    /// @notice The Rebalancer module: `executeTrades` only.
+    bytes32 public constant REBALANCER_ROLE = keccak256("REBALANCER_ROLE");
     uint256 private constant WAD = 1e18;
     uint256 private constant WAD_SQ = 1e36;
     uint256 private constant YEAR = 365 days;
@@ -227,6 +231,83 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         if (!_hot.paused) revert PauseStateUnchanged(false);
         _hot.paused = false;
         emit Unpaused(msg.sender);
+    }
+
+    /// @inheritdoc IIndexVault
+    function executeTrades(TradeCall[] calldata trades, address[] calldata basketTokens)
+        external
+        onlyRole(REBALANCER_ROLE)
+        nonReentrant
+        returns (uint256[] memory amountsOut)
+    {
+        Hot memory h = _hot;
+        if (h.paused) revert RebalancePaused();
+        // == Interactions == (the trades; the guard keeps mint/redeem out until units are rewritten below)
+        amountsOut = new uint256[](trades.length);
+        for (uint256 i = 0; i < trades.length; ++i) {
+            TradeCall calldata t = trades[i];
+            uint256 inBefore = _balanceOfSelf(t.tokenIn);
+            uint256 outBefore = _balanceOfSelf(t.tokenOut);
+            _approveToken(t.tokenIn, t.adapter, t.amountIn);
+            ITradeAdapter(t.adapter).swap(
+                t.tokenIn, t.tokenOut, t.amountIn, t.minAmountOut, t.routeData, address(this)
+            );
+            uint256 inAfter = _balanceOfSelf(t.tokenIn);
+            uint256 outAfter = _balanceOfSelf(t.tokenOut);
+            // Deltas measured, not the adapter's word. A balance that rose reads as spent = 0.
+            uint256 spent = inBefore > inAfter ? inBefore - inAfter : 0;
+            if (spent != t.amountIn) revert TradeInputMismatch(t.tokenIn, spent, t.amountIn);
+            uint256 received = outAfter > outBefore ? outAfter - outBefore : 0;
+            if (received < t.minAmountOut) revert TradeOutputBelowMin(t.tokenOut, received, t.minAmountOut);
+            amountsOut[i] = received;
+        }
+
+        // == Effects == (one basket write for the batch)
+        _sync(h, totalSupply());
+        uint256 supply = totalSupply() + h.pendingFees; // {shares} effective supply
+        if (supply == 0) revert NoSupply();
+        address[] memory candidates;
+        if (basketTokens.length != 0) {
+            candidates = basketTokens;
+        } else {
+            (address[] memory held,) = BasketStore.read(h.basketVersion);
+            candidates = new address[](held.length + trades.length);
+            uint256 m = held.length;
+            for (uint256 i = 0; i < m; ++i) {
+                candidates[i] = held[i];
+            }
+            for (uint256 i = 0; i < trades.length; ++i) {
+                address out = trades[i].tokenOut;
+                bool seen;
+                for (uint256 j = 0; j < m; ++j) {
+                    if (candidates[j] == out) seen = true;
+                }
+                if (!seen) candidates[m++] = out;
+            }
+            assembly ("memory-safe") {
+                mstore(candidates, m) // shrink to the distinct tokens
+            }
+        }
+        uint256 n;
+        uint256[] memory units = new uint256[](candidates.length);
+        for (uint256 i = 0; i < candidates.length; ++i) {
+            address token = candidates[i];
+            for (uint256 j = 0; j < n; ++j) {
+                if (candidates[j] == token) revert DuplicateConstituent(token);
+            }
+            // {tok/1e18 shares} = floor({tok} * 1e18 / {shares}): units written after a trade round DOWN,
+            // so balance >= ceil(S * unit / 1e18) for every kept token.
+            uint256 unit = Math.mulDiv(_balanceOfSelf(token), WAD, supply, Math.Rounding.Floor);
+            if (unit == 0) continue; // leaves the basket
+            candidates[n] = token;
+            units[n++] = unit;
+        }
+        assembly ("memory-safe") {
+            mstore(candidates, n)
+            mstore(units, n)
+        }
+        _setBasket(candidates, units, h);
+        _hot = h;
     }
 
     // == External: views ==
@@ -639,6 +720,24 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
             }
         }
         if (failedToken != address(0)) revert SafeERC20.SafeERC20FailedOperation(failedToken);
+    }
+
+    /// @dev `token.approve(spender, amount)` with SafeERC20 semantics (no return value accepted from a
+    /// contract; false or a revert fails). No zero-first dance is needed for USDT-style tokens: the
+    /// allowance is always zero here, because every trade checks that the adapter spent all of it.
+    function _approveToken(address token, address spender, uint256 amount) private {
+        bool ok;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, 0x095ea7b3) // approve(address,uint256)
+            mstore(add(m, 0x20), spender)
+            mstore(add(m, 0x40), amount)
+            ok := call(gas(), token, 0, add(m, 0x1c), 0x44, 0x00, 0x20)
+            switch returndatasize()
+            case 0 { ok := and(ok, gt(extcodesize(token), 0)) }
+            default { ok := and(ok, and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))) }
+        }
+        if (!ok) revert SafeERC20.SafeERC20FailedOperation(token);
     }
 
     /// @dev `token.balanceOf(this)` by a bare STATICCALL (cheaper than the high-level call's checks).

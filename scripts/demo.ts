@@ -6,12 +6,13 @@
 import hre from "hardhat";
 import { createContext, type DemoSection } from "./demo/context";
 import { ssiSection } from "./demo/ssi";
+import { rebalanceSection } from "./demo/rebalance";
 import { sanxSection } from "./demo/sanx";
 import { ussiSection } from "./demo/ussi";
 
 const SECTIONS: DemoSection[] = [
   ssiSection,
-  // rebalanceSection: added by issue 3, one line here.
+  rebalanceSection,
   sanxSection,
   ussiSection,
 ];

@@ -23,9 +23,24 @@ export interface GasRow {
   gas: number;
   bound: number;
 }
+/**
+ * One steady-state rebalance trade (WETH -> UNI, direct 0.3% pool, $5k) through Rebalancer ->
+ * IndexVault.executeTrades -> UniswapV3Adapter -> SwapRouter on the local market, and the same swap
+ * (same path, amountIn and chain state, via evm_snapshot/evm_revert) sent directly to SwapRouter by an EOA.
+ * `basketSyncGas` is the vault's per-batch basket rewrite alone (executeTrades with no trades, less the
+ * 21,000 base), which `gas` includes once; `basketSize` is the number of constituents it writes.
+ */
+export interface TradeGas {
+  gas: number;
+  directSwapGas: number;
+  basketSyncGas: number;
+  basketSize: number;
+}
+
 export interface GasReport {
   mint: GasRow[];
   redeem: GasRow[];
+  trade?: TradeGas;
 }
 
 async function gasOf(tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>): Promise<bigint> {
@@ -113,15 +128,77 @@ export async function benchGas(hre: HardhatRuntimeEnvironment, sizes: readonly n
   return report;
 }
 
+export async function benchTrade(hre: HardhatRuntimeEnvironment): Promise<TradeGas> {
+  const { ethers } = hre;
+  const { deployMarket, deployUniswapV3Adapter, encodePath, swapDirect, FEE_TOKEN_HUB } = await import("../scripts/lib/market");
+  const [admin, keeper, user] = await ethers.getSigners();
+  if (!admin || !keeper || !user) throw new Error("bench:gas needs three accounts");
+  const WAD = 10n ** 18n;
+  const market = await deployMarket(admin, { symbols: ["BTC", "LINK", "UNI"] });
+  const addr = (s: string) => market.tokens[s]!.address;
+  const registry = await ethers.deployContract("PriceRegistry", [admin.address], admin);
+  for (const t of Object.values(market.tokens)) await (await registry.setFeed(t.address, t.feed, t.heartbeat)).wait();
+  const vault = await ethers.deployContract(
+    "IndexVault",
+    [{ name: "Bench trade", symbol: "BTRADE", admin: admin.address, priceRegistry: await registry.getAddress(), initialNavPerShare: 100n * WAD, maxFeeRate: WAD / 10n, feeRate: FEE_RATE, feeRecipient: admin.address }],
+    admin,
+  );
+  const limits = { maxSlippageBps: 0, toleranceBps: 50, cooldown: 3600, maxWindow: 7 * 86_400, feeAccrualInterval: 86_400, maxTradeUsd: 50_000n * WAD };
+  const rebalancer = await ethers.deployContract("Rebalancer", [vault, admin.address, limits], admin);
+  await (await vault.grantRole(await vault.REBALANCER_ROLE(), rebalancer)).wait();
+  await (await vault.grantRole(await vault.ORACLE_ROLE(), admin.address)).wait();
+  await (await rebalancer.grantRole(await rebalancer.KEEPER_ROLE(), keeper.address)).wait();
+  const adapter = await deployUniswapV3Adapter(admin, market);
+  await (await rebalancer.setAdapter(adapter, true)).wait();
+  // Round 1 (cbBTC, WETH, LINK) minted for $100k; round 2 brings UNI in.
+  await (await vault.setTargets(1, [addr("cbBTC"), addr("WETH"), addr("LINK")], [WAD * 4n / 10n, WAD * 4n / 10n, WAD / 5n])).wait();
+  for (const s of Object.keys(market.tokens)) {
+    const t = await ethers.getContractAt("MockERC20", addr(s));
+    await (await t.mint(user.address, 10n ** 30n)).wait();
+    await (await t.connect(user).approve(vault, ethers.MaxUint256)).wait();
+  }
+  const [, amounts] = await vault.previewMint(1000n * WAD);
+  await (await vault.connect(user).mint(1000n * WAD, user.address, [...amounts])).wait();
+  await (await vault.setTargets(2, [addr("cbBTC"), addr("WETH"), addr("UNI")], [WAD * 3n / 10n, WAD * 3n / 10n, WAD * 4n / 10n])).wait();
+  await (await rebalancer.connect(keeper).openRebalance()).wait();
+
+  const path = encodePath([addr("WETH"), addr("UNI")], [FEE_TOKEN_HUB]);
+  const amountIn = (5_000n * WAD) / 3_300n; // $5k of WETH
+  const trade = () => rebalancer.connect(keeper).executeTrade(adapter, addr("WETH"), addr("UNI"), amountIn, 0n, path);
+  // Warm-up: the adapter's router allowance, UNI in the basket, the pair's cool-off record; then wait out the cool-off.
+  await (await trade()).wait();
+  await hre.network.provider.send("evm_increaseTime", [limits.cooldown]);
+  await hre.network.provider.send("evm_mine", []);
+  // The direct swapper holds WETH and has approved the router before the snapshot.
+  const weth = await ethers.getContractAt("MockERC20", addr("WETH"));
+  await (await weth.mint(admin.address, amountIn * 10n)).wait();
+  await (await weth.approve(market.uniswap.router, ethers.MaxUint256)).wait();
+
+  const snap = await hre.network.provider.send("evm_snapshot", []);
+  const gas = await gasOf(trade());
+  await hre.network.provider.send("evm_revert", [snap]);
+  const direct = await swapDirect(admin, market, path, amountIn);
+  // The basket rewrite alone, same basket (cbBTC, WETH, LINK, UNI): an EOA holding REBALANCER_ROLE syncs with no trades.
+  await (await vault.grantRole(await vault.REBALANCER_ROLE(), admin.address)).wait();
+  const syncGas = await gasOf(vault.executeTrades([], []));
+  const [tokens] = await vault.basket();
+  return { gas: Number(gas), directSwapGas: Number(direct.gasUsed), basketSyncGas: Number(syncGas - BASE), basketSize: tokens.length };
+}
+
 export function gasTable(report: GasReport): string {
   const table = new Table({ head: ["op", "N", "gas", "bound", "gas / bound"] });
   for (const op of ["mint", "redeem"] as const) {
     for (const r of report[op]) table.push([op, r.n, r.gas, r.bound, (r.gas / r.bound).toFixed(3)]);
   }
+  if (report.trade) {
+    const t = report.trade;
+    table.push(["trade (bound = direct SwapRouter swap)", t.basketSize, t.gas, t.directSwapGas, (t.gas / t.directSwapGas).toFixed(3)]);
+    table.push([{ colSpan: 5, content: `trade overhead ${t.gas - t.directSwapGas} gas, of which basket rewrite (N = ${t.basketSize}) ${t.basketSyncGas}` }]);
+  }
   return table.toString();
 }
 
-task("bench:gas", "Gas of in-kind mint/redeem for N = 1, 7, 10, 20 against the transfer + _mint/_burn bound")
+task("bench:gas", "Gas of in-kind mint/redeem for N = 1, 7, 10, 20 against the transfer + _mint/_burn bound, and of one rebalance trade against the direct SwapRouter swap")
   .addOptionalParam("out", "Write the JSON report to this file", undefined, types.string)
   .addFlag("json", "Print only the JSON report on stdout")
   .setAction(async (args: { out?: string; json: boolean }, hre) =>
@@ -129,6 +206,7 @@ task("bench:gas", "Gas of in-kind mint/redeem for N = 1, 7, 10, 20 against the t
       if (hre.network.name !== "hardhat") fail(`bench:gas runs on the in-process "hardhat" network, not "${hre.network.name}"`);
       await hre.run("compile", { quiet: true });
       const report = await benchGas(hre);
+      report.trade = await benchTrade(hre);
       const json = JSON.stringify(report, null, 2);
       if (args.out) writeFileSync(args.out, json + "\n");
       if (args.json) console.log(json);

@@ -3,7 +3,7 @@
  * `src/methodology` (sections 1-3 of METHODOLOGY.md); `ssi:deploy` and `ssi:push-weights` are thin
  * wrappers over `tasks/lib/ssi-chain.ts`.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { task } from "hardhat/config";
 import Table from "cli-table3";
 import { fail, parseChoice, readJsonArg, userErrors } from "./lib/args";
@@ -73,15 +73,22 @@ task("ssi:weights", "Selects an SSI index's constituents (with the buffer) and c
 // Chain-facing SSI tasks: ssi:deploy, ssi:push-weights (logic in tasks/lib/ssi-chain.ts)
 // ---------------------------------------------------------------------------------------------
 
-task("ssi:deploy", "Deploys the SSI protocol (PriceRegistry, WeightOracle, MAG7/MEME/DEFI vaults) through Ignition and writes deployments/<network>.json")
+task("ssi:deploy", "Deploys the SSI protocol (PriceRegistry, WeightOracle, MAG7/MEME/DEFI vaults, their Rebalancers and the Uniswap V3 adapter) through Ignition and writes deployments/<network>.json")
   .addFlag("sampleMarket", "first deploy sample constituent tokens (open-mint faucet tokens) with feeds: mock feeds, or real Chainlink testnet feeds where they exist")
   .addFlag("reset", "local networks only: start a new Ignition deployment (after restarting `hardhat node`)")
-  .setAction(async (args: { sampleMarket: boolean; reset: boolean }, hre) =>
+  .addOptionalParam("market", "market addresses file to deploy over (default deployments/<network>.json; e.g. deployments/base-mainnet.json on a fork of Base); not with --sample-market")
+  .setAction(async (args: { sampleMarket: boolean; reset: boolean; market?: string }, hre) =>
     userErrors(async () => {
-      const record = await (await chain()).deploySsi(hre, { sampleMarket: args.sampleMarket, reset: args.reset, log: (l) => console.error(l) });
+      if (args.market !== undefined && args.sampleMarket) fail(`give either --sample-market (deploy sample tokens) or --market FILE (use an existing market), not both`);
+      if (args.market !== undefined && !existsSync(args.market)) fail(`--market ${args.market}: no such file`);
+      const record = await (await chain()).deploySsi(hre, { sampleMarket: args.sampleMarket, reset: args.reset, ...(args.market !== undefined ? { marketFile: args.market } : {}), log: (l) => console.error(l) });
       const table = new Table({ head: ["contract", "address"], style: { compact: true } });
       table.push(["PriceRegistry", record.protocol.priceRegistry], ["WeightOracle", record.protocol.weightOracle]);
-      for (const [name, p] of Object.entries(record.products)) table.push([`${p.symbol} (${name})`, p.vault]);
+      if (record.protocol.tradeAdapter !== undefined) table.push(["UniswapV3Adapter", record.protocol.tradeAdapter]);
+      for (const [name, p] of Object.entries(record.products)) {
+        table.push([`${p.symbol} (${name})`, p.vault]);
+        if (p.rebalancer !== undefined) table.push([`  Rebalancer`, p.rebalancer]);
+      }
       console.log(`SSI protocol on ${record.network} (chain ${record.chainId}); ${Object.keys(record.tokens).length} market tokens${record.sampleMarket ? " (sample, faucet: index:faucet)" : ""}`);
       console.log(table.toString());
       console.log(`admin ${record.protocol.admin} · guardian ${record.protocol.guardian} · keeper ${record.protocol.keeper} · oracle ${record.protocol.quorum}-of-${record.protocol.signers.length}`);

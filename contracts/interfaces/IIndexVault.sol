@@ -22,8 +22,9 @@ pragma solidity 0.8.28;
 /// recipient changes). Both round down, so the collateral invariant survives every accrual.
 ///
 /// Roles: DEFAULT_ADMIN_ROLE (timelock / multisig): fee rate and recipient, unpause, role grants.
-/// ORACLE_ROLE (the WeightOracle, later the SANX controller): `setTargets`. KEEPER_ROLE: rebalancing
-/// (issue 3). GUARDIAN_ROLE: `pause`, which stops mint (and rebalancing) but never redemption.
+/// ORACLE_ROLE (the WeightOracle, later the SANX controller): `setTargets`. REBALANCER_ROLE (the
+/// Rebalancer module, see IRebalancer): `executeTrades`. KEEPER_ROLE: reserved, unused by the vault.
+/// GUARDIAN_ROLE: `pause`, which stops mint and rebalancing but never redemption.
 interface IIndexVault {
     // == Errors ==
     /// @notice Zero shares.
@@ -62,6 +63,26 @@ interface IIndexVault {
     error UnitTooLarge(address token, uint256 unit);
     /// @notice `token.balanceOf` failed or returned no value.
     error BalanceQueryFailed(address token);
+    /// @notice A rebalance trade or basket sync while the guardian's pause is on.
+    error RebalancePaused();
+    /// @notice A trade spent other than exactly `amountIn` of `tokenIn`.
+    error TradeInputMismatch(address tokenIn, uint256 spent, uint256 amountIn);
+    /// @notice A trade delivered less of `tokenOut` than its floor.
+    error TradeOutputBelowMin(address tokenOut, uint256 received, uint256 minAmountOut);
+    /// @notice `token` listed twice in a new basket.
+    error DuplicateConstituent(address token);
+    /// @notice Rebalancing a vault with no shares outstanding (units would divide by zero).
+    error NoSupply();
+
+    /// @notice One trade of a rebalance batch (see `executeTrades`).
+    struct TradeCall {
+        address adapter; // ITradeAdapter
+        address tokenIn;
+        address tokenOut;
+        uint256 amountIn; // {tok of tokenIn}, spent exactly
+        uint256 minAmountOut; // {tok of tokenOut}, the floor (the Rebalancer's oracle-derived bound)
+        bytes routeData; // adapter-specific route
+    }
 
     // == Events ==
     // Mint and redeem emit no event of their own, for gas: the share token's Transfer from/to the zero
@@ -116,11 +137,28 @@ interface IIndexVault {
     /// @notice Pays pending fees to the current recipient, then sets a new one; admin only.
     function setFeeRecipient(address recipient) external;
 
-    /// @notice Stops mint (and, from issue 3, rebalancing); GUARDIAN_ROLE only. Redemption stays open.
+    /// @notice Stops mint and rebalancing (`executeTrades`); GUARDIAN_ROLE only. Redemption stays open.
     function pause() external;
 
     /// @notice Lifts the pause; admin only.
     function unpause() external;
+
+    /// @notice The rebalancing hook; REBALANCER_ROLE only (the Rebalancer module, which checks windows,
+    /// oracle bounds, caps and whitelists). Reverts with `RebalancePaused` while paused.
+    /// For each trade: approves exactly `amountIn` of `tokenIn` to `adapter`, calls
+    /// `ITradeAdapter.swap(..., recipient = this)` and checks the balance deltas (exactly `amountIn` of
+    /// `tokenIn` left, at least `minAmountOut` of `tokenOut` arrived). Then, in ONE basket write, accrues
+    /// fees and sets units from balances over the effective supply S = totalSupply + pendingFeeShares,
+    /// rounded DOWN: unit_i = floor(balance_i * 1e18 / S) {tok per 1e18 shares}; so the collateral
+    /// invariant holds after every batch. Tokens whose unit rounds to zero leave the basket (their dust
+    /// stays in the vault).
+    /// @param trades The batch, executed in order (may be empty: a pure basket sync).
+    /// @param basketTokens The new constituents; empty = the held basket's tokens followed by every
+    /// trade's `tokenOut` not yet in it. Duplicates revert.
+    /// @return amountsOut {tok of tokenOut} received per trade.
+    function executeTrades(TradeCall[] calldata trades, address[] calldata basketTokens)
+        external
+        returns (uint256[] memory amountsOut);
 
     // == Views ==
     /// @notice The held basket: constituents and units (base units per 1e18 shares, fee accrued to now,

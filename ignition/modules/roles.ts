@@ -6,4 +6,5 @@ export const ROLE = {
   ORACLE: id("ORACLE_ROLE"),
   KEEPER: id("KEEPER_ROLE"),
   GUARDIAN: id("GUARDIAN_ROLE"),
+  REBALANCER: id("REBALANCER_ROLE"),
 } as const;

@@ -40,6 +40,8 @@ export interface ProtocolPart {
   signers: string[];
   quorum: number;
   maxValidity: number;
+  /** The UniswapV3Adapter every Rebalancer whitelists (absent in records written before issue 3). */
+  tradeAdapter?: string;
   /** Block of the last protocol transaction of `ssi:deploy`. */
   block: number;
 }
@@ -48,6 +50,8 @@ export interface ProductPart {
   vault: string;
   name: string;
   symbol: string;
+  /** The vault's Rebalancer (holds its REBALANCER_ROLE; absent in records written before issue 3). */
+  rebalancer?: string;
 }
 
 export interface DeploymentRecord extends MarketPart {

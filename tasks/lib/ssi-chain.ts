@@ -15,8 +15,10 @@ import {
   MockAggregator__factory,
   MockERC20__factory,
   PriceRegistry__factory,
+  Rebalancer__factory,
   WeightOracle__factory,
   type IndexVault,
+  type Rebalancer,
   type WeightOracle,
 } from "../../typechain-types";
 import { useEnv } from "../../src/env";
@@ -149,6 +151,11 @@ export interface DeployOptions {
   parametersFile?: string;
   /** Local networks: wipe the Ignition journal of this chain first (after restarting `hardhat node`). */
   reset?: boolean;
+  /**
+   * Use this market addresses file (deployments/README.md format, e.g. deployments/base-mainnet.json
+   * on a fork of Base, or a local node's market) instead of `deployments/<network>.json`.
+   */
+  marketFile?: string;
   log?: Log;
 }
 
@@ -183,12 +190,23 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     });
     sample = true;
   } else {
-    const existing = readMarketFile(deploymentFile(network));
-    if (existing === undefined) fail(`no market for network "${network}" in deployments/${network}.json: pass --sample-market to deploy sample tokens`);
-    if (existing.chainId !== id) fail(`deployments/${network}.json is for chain ${existing.chainId}, connected to chain ${id}`);
+    const file = opts.marketFile ?? deploymentFile(network);
+    const shown = path.relative(process.cwd(), file);
+    const existing = readMarketFile(file);
+    if (existing === undefined) fail(`no market for network "${network}" in ${shown}: pass --sample-market to deploy sample tokens`);
+    if (existing.chainId !== id) fail(`${shown} is for chain ${existing.chainId}, connected to chain ${id}`);
     market = existing;
     sample = (existing as Partial<DeploymentRecord>).sampleMarket === true;
   }
+
+  // == The trade adapter's router: from the market file unless the parameters name one ==
+  const adapterParams = (params.UniswapV3Adapter ??= {});
+  if (adapterParams.router === undefined) {
+    const router = market.uniswap?.router;
+    if (router === undefined) fail(`the market for "${network}" has no uniswap.router and ignition/parameters/${network}.json sets no UniswapV3Adapter.router: the Rebalancers need a swap router`);
+    adapterParams.router = getAddress(router);
+  }
+  adapterParams.routerKind ??= market.uniswap?.routerKind === "SwapRouter02" ? 1 : 0;
 
   // == The protocol (Ignition) ==
   const t0 = Date.now();
@@ -211,6 +229,12 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     MEME: IndexVault__factory.connect(await deployed.MEME.getAddress(), deployer),
     DEFI: IndexVault__factory.connect(await deployed.DEFI.getAddress(), deployer),
   };
+  const rebalancers: Record<SsiProduct, Rebalancer> = {
+    MAG7: Rebalancer__factory.connect(await deployed.MAG7Rebalancer.getAddress(), deployer),
+    MEME: Rebalancer__factory.connect(await deployed.MEMERebalancer.getAddress(), deployer),
+    DEFI: Rebalancer__factory.connect(await deployed.DEFIRebalancer.getAddress(), deployer),
+  };
+  const adapter = await deployed.adapter.getAddress();
   log(`protocol deployed through Ignition (SsiProtocol) in ${Date.now() - t0} ms`);
 
   // == Feeds ==
@@ -234,7 +258,7 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     feeRecipient: addr(global.feeRecipient),
   };
   if (roles.admin !== deployer.address) {
-    const adminOf: BaseContract[] = [registry, oracle, ...Object.values(vaults)];
+    const adminOf: BaseContract[] = [registry, oracle, ...Object.values(vaults), ...Object.values(rebalancers)];
     for (const c of adminOf) {
       await (await (c as unknown as { renounceRole(r: string, a: string): Promise<{ wait(): Promise<unknown> }> }).renounceRole(ROLE.DEFAULT_ADMIN, deployer.address)).wait();
     }
@@ -256,9 +280,22 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     if ((await v.priceRegistry()) !== (await registry.getAddress())) problems.push(`${name}: priceRegistry is not the deployed PriceRegistry`);
     const fee = await v.feeState();
     if (fee.recipient !== roles.feeRecipient) problems.push(`${name}: fee recipient ${fee.recipient}, expected ${roles.feeRecipient}`);
+    // The Rebalancer: the vault's only REBALANCER_ROLE holder we deployed, the keeper's KEEPER_ROLE, the adapter, the limits.
+    const r = rebalancers[name as SsiProduct];
+    const rName = `${name} Rebalancer`;
+    await expectRole(v, name, ROLE.REBALANCER, "REBALANCER_ROLE", await r.getAddress());
+    await expectRole(r, rName, ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", roles.admin);
+    await expectRole(r, rName, ROLE.KEEPER, "KEEPER_ROLE", roles.keeper);
+    if ((await r.vault()) !== (await v.getAddress())) problems.push(`${rName}: trades for ${await r.vault()}, not the ${name} vault`);
+    if (!(await r.isAdapter(adapter))) problems.push(`${rName}: the UniswapV3Adapter ${adapter} is not whitelisted`);
+    const want = { ...REBALANCE_DEFAULTS, ...(params[`Rebalance_${name}`] ?? {}) } as Record<string, unknown>;
+    const lim = await r.limits();
+    for (const k of Object.keys(REBALANCE_DEFAULTS) as (keyof typeof REBALANCE_DEFAULTS)[]) {
+      if (BigInt(lim[k]) !== BigInt(want[k] as bigint)) problems.push(`${rName}: limit ${k} is ${lim[k]}, the parameters say ${String(want[k])}`);
+    }
   }
   if (roles.admin !== deployer.address) {
-    for (const [name, c] of [["PriceRegistry", registry], ["WeightOracle", oracle], ...Object.entries(vaults)] as const) {
+    for (const [name, c] of [["PriceRegistry", registry], ["WeightOracle", oracle], ...Object.entries(vaults), ...Object.entries(rebalancers).map(([n, r]) => [`${n} Rebalancer`, r] as const)] as const) {
       await expectRole(c, name, ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", deployer.address, false);
     }
   }
@@ -271,11 +308,11 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     if (feed.toLowerCase() !== t.feed.toLowerCase()) problems.push(`PriceRegistry: ${sym} feed ${feed}, expected ${t.feed}`);
   }
   if (problems.length > 0) fail(`deployment verification FAILED on chain:\n  - ${problems.join("\n  - ")}`);
-  log(`roles and wiring verified on chain (${Object.keys(vaults).length} vaults, oracle ${quorum}-of-${signers.length}, ${Object.keys(market.tokens).length} feeds)`);
+  log(`roles and wiring verified on chain (${Object.keys(vaults).length} vaults with their Rebalancers, oracle ${quorum}-of-${signers.length}, ${Object.keys(market.tokens).length} feeds)`);
 
   const products: DeploymentRecord["products"] = {};
   for (const [name, v] of Object.entries(vaults)) {
-    products[name] = { vault: await v.getAddress(), name: await v.name(), symbol: await v.symbol() };
+    products[name] = { vault: await v.getAddress(), name: await v.name(), symbol: await v.symbol(), rebalancer: await rebalancers[name as SsiProduct].getAddress() };
   }
   const record: DeploymentRecord = {
     ...market,
@@ -291,6 +328,7 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
       signers,
       quorum,
       maxValidity: Number(await oracle.maxValidity()),
+      tradeAdapter: adapter,
       block: await hre.ethers.provider.getBlockNumber(),
     },
     products,
@@ -299,6 +337,16 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
   log(`deployment record written: ${path.relative(process.cwd(), file)}`);
   return record;
 }
+
+/** The Rebalance module's defaults (ignition/modules/Rebalance.ts), for the limits check. */
+const REBALANCE_DEFAULTS = {
+  maxSlippageBps: 100,
+  toleranceBps: 50,
+  cooldown: 3600,
+  maxWindow: 7 * 86_400,
+  feeAccrualInterval: 86_400,
+  maxTradeUsd: 50_000n * 10n ** 18n,
+} as const;
 
 function defaultPriceUniverse(): Universe {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

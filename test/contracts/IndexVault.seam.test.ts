@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { WAD, ROLES, deployMarket, expectCollateralised, fundAndApprove, SAMPLE_SPECS } from "../fixtures/contracts";
+import { WAD, ROLES, deployTokensAndFeeds, expectCollateralised, fundAndApprove, SAMPLE_SPECS } from "../fixtures/contracts";
 import type { IndexVaultHarness } from "../../typechain-types";
 
 /**
@@ -13,7 +13,7 @@ import type { IndexVaultHarness } from "../../typechain-types";
 describe("IndexVault rebalancing seam (_replaceBasket)", () => {
   async function fixture() {
     const [admin, alice, feeRecipient] = await ethers.getSigners();
-    const market = await deployMarket(ethers, admin!, [...SAMPLE_SPECS, { symbol: "sNEW", decimals: 18, priceUsd: "2" }]);
+    const market = await deployTokensAndFeeds(ethers, admin!, [...SAMPLE_SPECS, { symbol: "sNEW", decimals: 18, priceUsd: "2" }]);
     const vault = (await ethers.deployContract("IndexVaultHarness", [
       {
         name: "Harness Index",

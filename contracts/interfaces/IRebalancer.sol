@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @title IRebalancer
+/// @notice The trading module of one IndexVault (issue 3). It holds the vault's REBALANCER_ROLE and is the
+/// only way the vault trades: a keeper takes the vault from its held basket to the latest targets through
+/// whitelisted ITradeAdapters, inside a rebalance window, with every trade's floor derived on chain from
+/// the Chainlink prices of both tokens.
+///
+/// Window: `openRebalance` (keeper, or automation) once the vault's targets round is newer than the last
+/// completed one; trades only while open; `closeRebalance` checks every constituent's value weight is
+/// within `toleranceBps` of its target (a token outside the targets must weigh at most the tolerance),
+/// writes the final basket (the targets with a non-zero unit) and marks the round done.
+///
+/// Per trade: tokens must be priced by the vault's PriceRegistry and be in the held basket or the targets
+/// of the open round (snapshotted at open); the adapter must be whitelisted; the USD value of `amountIn`
+/// must not exceed `maxTradeUsd`; the unordered pair must not have traded within `cooldown` seconds; the
+/// floor is max(keeper's minAmountOut, oracleMinOut) with
+///   oracleMinOut = floor(floor(amountIn * pIn * 10^decOut / (10^decIn * pOut)) * (1e4 - maxSlippageBps) / 1e4)
+/// {tok of tokenOut}, p {1e18 USD per whole token}. The vault approves exactly `amountIn`, checks the
+/// balance deltas and, once per batch, rewrites units from balances rounded DOWN.
+///
+/// Roles: DEFAULT_ADMIN_ROLE (limits, adapters, role grants); KEEPER_ROLE (trade, open, close, sync).
+/// The guardian's pause lives on the vault: while paused no trade, open or close (redemption still works).
+/// Automation (`checkUpkeep`/`performUpkeep`) is permissionless: it only does what on-chain state
+/// requires (see `performUpkeep`).
+interface IRebalancer {
+    /// @notice Admin-set limits, one storage slot.
+    struct Limits {
+        uint16 maxSlippageBps; // {bps} <= MAX_SLIPPAGE_BPS; default 100 (1%)
+        uint16 toleranceBps; // {bps of weight} |weight - target| allowed at close; <= 10000
+        uint32 cooldown; // {s} between two trades of the same unordered pair
+        uint32 maxWindow; // {s} after opening, automation expires the window; 0 = never
+        uint32 feeAccrualInterval; // {s} between automation fee accruals; 0 = never
+        uint128 maxTradeUsd; // {1e18 USD} largest value of one trade's amountIn; > 0
+    }
+
+    /// @notice One trade, as the planner produces it (path encoded with `encodeV3Path` for Uniswap V3).
+    struct Trade {
+        address adapter; // whitelisted ITradeAdapter
+        address tokenIn;
+        address tokenOut;
+        uint256 amountIn; // {tok of tokenIn}
+        uint256 minAmountOut; // {tok of tokenOut}; the oracle floor applies when higher
+        bytes routeData; // adapter route, e.g. the Uniswap V3 path tokenIn|fee|...|tokenOut
+    }
+
+    /// @notice What automation has to do.
+    enum UpkeepAction {
+        None,
+        Close, // window open, every constituent within tolerance
+        Expire, // window open longer than maxWindow: ends it without completing the round
+        Open, // a targets round newer than the last completed and never opened before
+        AccrueFees // feeAccrualInterval elapsed since the last automation accrual
+    }
+
+    // == Errors ==
+    /// @notice `adapter` is not whitelisted.
+    error AdapterNotAllowed(address adapter);
+    /// @notice `token` is neither in the held basket nor in the targets of the open round.
+    error TokenNotAllowed(address token);
+    /// @notice The trade's USD value ({1e18 USD}, rounded down) is above the per-trade cap.
+    error TradeAboveCap(uint256 usdValue, uint256 maxTradeUsd);
+    /// @notice The unordered pair traded less than `cooldown` ago; next trade allowed at `until` {unix s}.
+    error PairInCooldown(address tokenA, address tokenB, uint256 until);
+    /// @notice Trading or closing without an open window.
+    error RebalanceNotOpen();
+    /// @notice Opening while the window for `round` is already open.
+    error RebalanceAlreadyOpen(uint64 round);
+    /// @notice Opening with no targets round newer than the last completed one.
+    error NoNewTargets(uint64 round, uint64 completedRound);
+    /// @notice At close: `token`'s value weight {WAD} is more than the tolerance away from its `target` {WAD}.
+    error WeightOutOfTolerance(address token, uint256 weight, uint256 target);
+    /// @notice A slippage bound above MAX_SLIPPAGE_BPS.
+    error SlippageAboveCap(uint256 bps, uint256 cap);
+    /// @notice A limit out of range, named by `what`.
+    error InvalidLimit(string what);
+    /// @notice A zero address where one is needed, named by `what`.
+    error ZeroAddress(string what);
+    /// @notice An empty trade batch.
+    error NoTrades();
+    /// @notice `performUpkeep` with nothing to do.
+    error UpkeepNotNeeded();
+
+    // == Events ==
+    /// @notice A trade executed: `amountIn` of `tokenIn` sold for `amountOut` of `tokenOut`, floor `minAmountOut`.
+    event TradeExecuted(
+        address indexed adapter,
+        address indexed tokenIn,
+        address indexed tokenOut,
+        uint256 amountIn,
+        uint256 amountOut,
+        uint256 minAmountOut
+    );
+    /// @notice The window for targets `round` opened.
+    event RebalanceOpened(uint64 indexed round);
+    /// @notice The window closed within tolerance; `round` is complete. `nav` {1e18 USD} at close.
+    event RebalanceClosed(uint64 indexed round, uint256 nav);
+    /// @notice The window for `round` ran past maxWindow and was ended by automation, not completed.
+    event RebalanceExpired(uint64 indexed round);
+    /// @notice The limits changed.
+    event LimitsUpdated(Limits limits);
+    /// @notice `adapter` was whitelisted (`allowed`) or removed.
+    event AdapterSet(address indexed adapter, bool allowed);
+    /// @notice Automation performed `action`.
+    event UpkeepPerformed(UpkeepAction action);
+
+    // == Keeper ==
+    /// @notice Opens the window for the vault's latest targets round; KEEPER_ROLE. Snapshots the tokens
+    /// allowed in trades (held basket and targets). Re-opening for a newer round replaces the snapshot.
+    /// Reverts: `RebalancePaused` (vault), `NoNewTargets`, `RebalanceAlreadyOpen` (same round open).
+    function openRebalance() external;
+
+    /// @notice Executes `trades` in order, then rewrites the vault's units from balances (rounded down)
+    /// in one basket write; KEEPER_ROLE, window open, vault not paused. Every trade is checked as the
+    /// contract doc says; any failure reverts the whole batch with a named error and no state change.
+    /// Two trades of one pair in one batch fall in the cool-off (unless it is 0).
+    /// @return amountsOut {tok of tokenOut} received per trade.
+    function executeTrades(Trade[] calldata trades) external returns (uint256[] memory amountsOut);
+
+    /// @notice `executeTrades` of one trade.
+    function executeTrade(
+        address adapter,
+        address tokenIn,
+        address tokenOut,
+        uint256 amountIn,
+        uint256 minAmountOut,
+        bytes calldata routeData
+    ) external returns (uint256 amountOut);
+
+    /// @notice Checks every weight against its target (`toleranceCheck`), reverting with
+    /// `WeightOutOfTolerance(token, weight, target)` on the first miss; then writes the basket (the
+    /// targets with a non-zero unit, units from balances rounded down) and marks the round complete.
+    /// KEEPER_ROLE; window open; vault not paused.
+    function closeRebalance() external;
+
+    // == Admin ==
+    /// @notice Sets every limit; admin only. Reverts `SlippageAboveCap`, `InvalidLimit`.
+    function setLimits(Limits calldata limits) external;
+
+    /// @notice Whitelists (or removes) a trade adapter; admin only.
+    function setAdapter(address adapter, bool allowed) external;
+
+    // == Views ==
+    /// @notice The vault this module trades for.
+    function vault() external view returns (address);
+
+    /// @notice The current limits.
+    function limits() external view returns (Limits memory);
+
+    /// @notice Whether `adapter` is whitelisted.
+    function isAdapter(address adapter) external view returns (bool);
+
+    /// @notice Window state: last completed round, the open round (0 = closed), when it opened {unix s},
+    /// and the last round automation opened.
+    function window()
+        external
+        view
+        returns (uint64 completedRound, uint64 openRound, uint64 openedAt, uint64 lastOpenedRound);
+
+    /// @notice Whether `token` may be traded in the open window.
+    function isAllowed(address token) external view returns (bool);
+
+    /// @notice {unix s} of the last trade of the unordered pair (0 = never).
+    function lastTradeAt(address tokenA, address tokenB) external view returns (uint256);
+
+    /// @notice The floor `executeTrade` enforces for this trade before the keeper's own minimum:
+    /// oracleMinOut {tok of tokenOut} as the contract doc defines it. Reverts on stale prices.
+    function oracleMinOut(address tokenIn, address tokenOut, uint256 amountIn) external view returns (uint256);
+
+    /// @notice The close check at current balances and prices over the held basket and the targets:
+    /// `ok` and, when not ok, the first token out of tolerance with its weight and target {WAD}.
+    /// `nav` {1e18 USD} is the sum of floor(balance * price / 10^dec). Reverts on a stale price.
+    function toleranceCheck() external view returns (bool ok, address token, uint256 weight, uint256 target, uint256 nav);
+}

@@ -1,0 +1,65 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { DEFIVaultModule, MAG7VaultModule, MEMEVaultModule, type SsiProduct } from "./IndexVault";
+import { ROLE } from "./roles";
+
+/**
+ * The Uniswap V3 trade adapter shared by every product's Rebalancer.
+ * Parameters: `router` (the market's swap router; `ssi:deploy` fills it from the market file when the
+ * parameters leave it out) and `routerKind` (0 = v3-periphery SwapRouter, the local market; 1 =
+ * SwapRouter02, Base and other L2s).
+ */
+export const UniswapV3AdapterModule = buildModule("UniswapV3Adapter", (m) => {
+  const adapter = m.contract("UniswapV3Adapter", [m.getParameter<string>("router"), m.getParameter<number>("routerKind", 0)]);
+  return { adapter };
+});
+
+const VAULT_MODULES = { MAG7: MAG7VaultModule, MEME: MEMEVaultModule, DEFI: DEFIVaultModule } as const;
+
+/**
+ * One Rebalancer per product vault, module id `Rebalance_<PRODUCT>` (issue 3).
+ * Wiring: the vault grants REBALANCER_ROLE to its Rebalancer; the Rebalancer whitelists the shared
+ * UniswapV3Adapter, grants KEEPER_ROLE to `keeper` and DEFAULT_ADMIN_ROLE to `admin`. The deployer is
+ * the constructor admin so it can make those calls; `ssi:deploy` renounces it when `admin` is another
+ * account and verifies every role on chain.
+ *
+ * Limits (module level, or `$global`; IRebalancer.Limits): `maxSlippageBps` {bps, <= 500, default 100},
+ * `toleranceBps` {bps of weight}, `cooldown` {s per pair}, `maxWindow` {s}, `feeAccrualInterval` {s},
+ * `maxTradeUsd` {1e18 USD}. The constructor starts the slippage bound at 100 bps whatever it is given,
+ * so the limits are also set once with `setLimits` (declarative: the parameters are the limits).
+ */
+export function rebalanceModule(product: SsiProduct) {
+  return buildModule(`Rebalance_${product}`, (m) => {
+    const { vault } = m.useModule(VAULT_MODULES[product]);
+    const { adapter } = m.useModule(UniswapV3AdapterModule);
+    const deployer = m.getAccount(0);
+    const admin = m.getParameter("admin", deployer);
+    const keeper = m.getParameter("keeper", deployer);
+    const limits = {
+      maxSlippageBps: m.getParameter<number>("maxSlippageBps", 100),
+      toleranceBps: m.getParameter<number>("toleranceBps", 50),
+      cooldown: m.getParameter<number>("cooldown", 3600),
+      maxWindow: m.getParameter<number>("maxWindow", 7 * 86_400),
+      feeAccrualInterval: m.getParameter<number>("feeAccrualInterval", 86_400),
+      maxTradeUsd: m.getParameter<bigint>("maxTradeUsd", 50_000n * 10n ** 18n),
+    };
+    const rebalancer = m.contract("Rebalancer", [vault, deployer, limits], { id: "Rebalancer" });
+    m.call(rebalancer, "setLimits", [limits], { id: "setLimits" });
+    m.call(rebalancer, "setAdapter", [adapter, true], { id: "allowAdapter" });
+    m.call(rebalancer, "grantRole", [ROLE.KEEPER, keeper], { id: "grantKeeper" });
+    m.call(rebalancer, "grantRole", [ROLE.DEFAULT_ADMIN, admin], { id: "grantAdmin" });
+    m.call(vault, "grantRole", [ROLE.REBALANCER, rebalancer], { id: "grantRebalancer" });
+    return { vault, rebalancer, adapter };
+  });
+}
+
+export const MAG7RebalanceModule = rebalanceModule("MAG7");
+export const MEMERebalanceModule = rebalanceModule("MEME");
+export const DEFIRebalanceModule = rebalanceModule("DEFI");
+
+/** Every product's Rebalancer and the shared adapter. */
+export default buildModule("Rebalance", (m) => {
+  const { rebalancer: MAG7Rebalancer, adapter } = m.useModule(MAG7RebalanceModule);
+  const { rebalancer: MEMERebalancer } = m.useModule(MEMERebalanceModule);
+  const { rebalancer: DEFIRebalancer } = m.useModule(DEFIRebalanceModule);
+  return { adapter, MAG7Rebalancer, MEMERebalancer, DEFIRebalancer };
+});

@@ -1,0 +1,443 @@
+/**
+ * The chain-facing keeper rebalance behind `ssi:rebalance` and the demo (issue 3).
+ *
+ * 1. `readRebalanceState`: the vault's latest accepted targets, its window on the Rebalancer, the
+ *    basket's balances, the PriceRegistry's prices, the limits, the pools (factory.getPool, deepest
+ *    first) and the hubs of the deployment record.
+ * 2. `planRebalance`: the pure planner (src/planner) over that state, each trade's on-chain oracle
+ *    floor (Rebalancer.oracleMinOut), the pool's quote and swap gas (QuoterV2), the cool-off schedule
+ *    (src/rebalance) and, when the window is already open, estimateGas of each batch. Sends nothing.
+ * 3. `executeRebalance`: opens the window (unless open for this round), sends the batches the cool-off
+ *    allows (executeTrades), and when nothing waits closes the window and VERIFIES the basket against
+ *    the targets (weights within tolerance, completed round, basket = targets), failing loudly on a miss.
+ *    It never moves time: trades waiting on a pair's cool-off are reported and the run stops cleanly,
+ *    with the window left open; running the task again after the cool-off continues from the balances.
+ */
+import { getAddress, type Signer } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { ROLE } from "../../ignition/modules/roles";
+import { IERC20__factory, PriceRegistry__factory, Rebalancer__factory, type IndexVault, type Rebalancer } from "../../typechain-types";
+import { listPools, poolContract, uniswapContracts, type MarketAddresses } from "../../scripts/lib/market";
+import { addressKey, encodeV3Path, planTrades, type Holding, type Plan, type Pool, type Trade } from "../../src/planner";
+import { checkWeights, keeperDustUsd, pairOf, scheduleTrades, slippageBoundUsd, type Position, type Schedule, type WeightCheck } from "../../src/rebalance";
+import { fail } from "./args";
+import { tokenIndex, type DeploymentRecord } from "./deployment";
+import { describeRevert, simulateThenSend, vaultOf, type Log, type SsiProduct } from "./ssi-chain";
+
+/** Trades per executeTrades transaction (each swap is ~100-200k gas; 8 stays far below a block). */
+export const MAX_BATCH = 8;
+
+export interface Limits {
+  maxSlippageBps: number;
+  toleranceBps: number;
+  cooldown: bigint; // {s}
+  maxWindow: bigint; // {s}
+  maxTradeUsd: bigint; // {1e18 USD}
+}
+
+export interface RebalanceState {
+  product: SsiProduct;
+  vault: IndexVault;
+  rebalancer: Rebalancer;
+  /** The latest accepted targets. */
+  round: bigint;
+  targets: Map<string, bigint>; // address (checksummed) -> {WAD}
+  window: { completedRound: bigint; openRound: bigint; openedAt: bigint };
+  paused: boolean;
+  /** Held tokens and target tokens, with balances {tok}, prices {1e18 USD} and display symbols. */
+  positions: Position[];
+  held: string[];
+  limits: Limits;
+  pools: Pool[];
+  hubs: string[];
+  adapter: string;
+  now: bigint; // {unix s} latest block
+}
+
+export interface PlannedTrade extends Trade {
+  /** {tok of tokenOut} Rebalancer.oracleMinOut: the floor the contract enforces. */
+  oracleMinOut: bigint;
+  /** {tok of tokenOut} QuoterV2 quote for this trade alone at the current pool state; undefined if the quote failed. */
+  quotedOut?: bigint;
+  /** QuoterV2's gas estimate of the swap alone. */
+  quoteGas?: bigint;
+  /** The trade is sent in batch `batch` (1-based), or waits on the pair's cool-off until `waitUntil`. */
+  batch?: number;
+  waitUntil?: bigint;
+  routeData: string;
+}
+
+export interface RebalancePlan {
+  state: RebalanceState;
+  plan: Plan;
+  trades: PlannedTrade[];
+  schedule: Schedule;
+  /** {1e18 USD} the planner's chunk cap (the on-chain cap unless --max-trade-usd lowers it). */
+  maxTradeUsd: bigint;
+  dustUsd: bigint;
+  /** estimateGas of each batch when the window is already open (else undefined: see quoteGas). */
+  batchGas?: bigint[];
+  /** Problems that stop execution (e.g. a pool quote below the oracle floor). */
+  blockers: string[];
+  /** Nothing to do: this round is already complete. */
+  done: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// State
+// ---------------------------------------------------------------------------------------------
+
+export function rebalancerOf(record: DeploymentRecord, product: SsiProduct, runner: Signer | import("ethers").Provider): Rebalancer {
+  const address = record.products[product]?.rebalancer;
+  if (address === undefined) {
+    fail(`deployments/${record.network}.json has no Rebalancer for ${product} (deployed before issue 3): run ssi:deploy again to deploy the Rebalancers`);
+  }
+  return Rebalancer__factory.connect(address, runner);
+}
+
+/** The record's market part as the market helpers take it. */
+export function marketOf(record: DeploymentRecord): MarketAddresses {
+  const u = record.uniswap;
+  if (u?.factory === undefined || u.router === undefined || u.quoter === undefined) {
+    fail(`deployments/${record.network}.json has no Uniswap addresses (uniswap.factory, router, quoter): the keeper cannot find pools`);
+  }
+  const hubs = Array.isArray(record.hubs) ? (record.hubs as string[]) : [];
+  return { chainId: record.chainId, tokens: record.tokens, uniswap: u as MarketAddresses["uniswap"], hubs, network: record.network };
+}
+
+export async function readRebalanceState(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: SsiProduct): Promise<RebalanceState> {
+  const provider = hre.ethers.provider;
+  const vault = vaultOf(record, product, provider);
+  const rebalancer = rebalancerOf(record, product, provider);
+  if ((await provider.getCode(await rebalancer.getAddress())) === "0x") fail(`the ${product} Rebalancer ${await rebalancer.getAddress()} has no code on this chain: run ssi:deploy first`);
+  const registry = PriceRegistry__factory.connect(await vault.priceRegistry(), provider);
+  const market = marketOf(record);
+  const index = tokenIndex(record);
+  const symbolOf = (a: string) => index.get(a.toLowerCase())?.asset ?? a;
+
+  const [round, targetTokens, targetWeights] = await vault.targets();
+  const [held] = await vault.basket();
+  const [completedRound, openRound, openedAt] = await rebalancer.window();
+  const lim = await rebalancer.limits();
+  const limits: Limits = {
+    maxSlippageBps: Number(lim.maxSlippageBps),
+    toleranceBps: Number(lim.toleranceBps),
+    cooldown: lim.cooldown,
+    maxWindow: lim.maxWindow,
+    maxTradeUsd: lim.maxTradeUsd,
+  };
+  const targets = new Map(targetTokens.map((t, i) => [getAddress(t), targetWeights[i]!]));
+  const all = [...new Set([...held, ...targetTokens].map((a) => getAddress(a)))];
+  const vaultAddress = await vault.getAddress();
+  const positions: Position[] = [];
+  for (const a of all) {
+    let price: bigint;
+    let decimals: bigint;
+    try {
+      [price, decimals] = await registry.priceAndDecimals(a);
+    } catch (e) {
+      fail(`no usable price for ${symbolOf(a)} (${a}): ${describeRevert(registry, e)}; nothing was sent`);
+    }
+    const balance = await IERC20__factory.connect(a, provider).balanceOf(vaultAddress);
+    positions.push({ address: a, symbol: symbolOf(a), decimals: Number(decimals), balance, price });
+  }
+
+  // Pools: every involved token against every hub, the hubs with each other, and direct pairs.
+  const keyOf = (a: string) => index.get(a.toLowerCase())?.key;
+  const hubKeys = market.hubs;
+  const keys = [...new Set(all.map((a) => keyOf(a)).filter((k): k is string => k !== undefined))];
+  const pairs: [string, string][] = [];
+  const seen = new Set<string>();
+  const add = (a: string, b: string) => {
+    if (a === b) return;
+    const k = a < b ? `${a}|${b}` : `${b}|${a}`;
+    if (!seen.has(k)) (seen.add(k), pairs.push([a, b]));
+  };
+  for (const [i, h] of hubKeys.entries()) for (const h2 of hubKeys.slice(i + 1)) add(h, h2);
+  for (const k of keys) for (const h of hubKeys) add(k, h);
+  for (const [i, k] of keys.entries()) for (const k2 of keys.slice(i + 1)) add(k, k2);
+  const found = await listPools(provider, market, undefined, pairs);
+  // Deepest first within a pair: the planner takes the first pool listed for a pair.
+  const depth = new Map<string, bigint>();
+  for (const p of found) depth.set(p.address, (await poolContract(p.address, provider).liquidity()) as bigint);
+  found.sort((x, y) => {
+    const px = pairOf(x.tokenA, x.tokenB);
+    const py = pairOf(y.tokenA, y.tokenB);
+    if (px !== py) return px < py ? -1 : 1;
+    const [dx, dy] = [depth.get(x.address)!, depth.get(y.address)!];
+    return dx === dy ? 0 : dx > dy ? -1 : 1;
+  });
+  const pools = found.filter((p) => depth.get(p.address)! > 0n).map((p) => ({ tokenA: p.tokenA, tokenB: p.tokenB, fee: p.fee }));
+  const hubs = hubKeys.map((h) => getAddress(market.tokens[h]!.address));
+  const adapter = record.protocol.tradeAdapter;
+  if (adapter === undefined) fail(`deployments/${record.network}.json names no trade adapter: run ssi:deploy again`);
+
+  return {
+    product,
+    vault,
+    rebalancer,
+    round,
+    targets,
+    window: { completedRound, openRound, openedAt },
+    paused: await vault.paused(),
+    positions,
+    held: held.map((h) => getAddress(h)),
+    limits,
+    pools,
+    hubs,
+    adapter: getAddress(adapter),
+    now: BigInt((await provider.getBlock("latest"))!.timestamp),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan
+// ---------------------------------------------------------------------------------------------
+
+export interface PlanOptions {
+  /** {1e18 USD} chunk cap; at most the Rebalancer's maxTradeUsd. Default: that limit. */
+  maxTradeUsd?: bigint;
+}
+
+export async function planRebalance(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: SsiProduct, opts: PlanOptions = {}): Promise<RebalancePlan> {
+  const state = await readRebalanceState(hre, record, product);
+  const { limits } = state;
+  if (state.round === 0n) fail(`the ${product} vault has no target weights yet: run ssi:push-weights first`);
+  const maxTradeUsd = opts.maxTradeUsd ?? limits.maxTradeUsd;
+  if (maxTradeUsd > limits.maxTradeUsd) {
+    fail(`--max-trade-usd ${fmtUsd(maxTradeUsd)} is above the ${product} Rebalancer's per-trade cap of ${fmtUsd(limits.maxTradeUsd)}: every such trade would revert TradeAboveCap`);
+  }
+  const basket: Holding[] = state.positions.map((p) => ({ address: p.address, symbol: p.symbol, decimals: p.decimals, balance: p.balance }));
+  const prices = Object.fromEntries(state.positions.map((p) => [p.address, p.price]));
+  const targets = Object.fromEntries(state.targets);
+  const navUsd = checkWeights(state.positions, state.targets, limits.toleranceBps).navUsd;
+  const dustUsd = keeperDustUsd(navUsd, limits.toleranceBps, maxTradeUsd, state.positions.length);
+  const plan = planTrades({ basket, prices, targets, pools: state.pools, hubs: state.hubs, maxTradeUsd, dustUsd, maxSlippageBps: limits.maxSlippageBps });
+  const done = state.round <= state.window.completedRound;
+
+  // Per trade: the on-chain floor, the pool's quote and the swap's gas.
+  const { quoter } = uniswapContracts(marketOf(record), hre.ethers.provider);
+  const blockers: string[] = [];
+  const trades: PlannedTrade[] = [];
+  for (const t of done ? [] : plan.trades) {
+    const routeData = encodeV3Path(t.path, t.fees);
+    let oracleMinOut: bigint;
+    try {
+      oracleMinOut = await state.rebalancer.oracleMinOut(t.tokenIn, t.tokenOut, t.amountIn);
+    } catch (e) {
+      fail(`Rebalancer.oracleMinOut(${t.symbolIn} -> ${t.symbolOut}) reverted: ${describeRevert(state.rebalancer, e)}; nothing was sent`);
+    }
+    const pt: PlannedTrade = { ...t, oracleMinOut, routeData };
+    try {
+      const [amountOut, , , gasEstimate] = (await quoter.quoteExactInput.staticCall(routeData, t.amountIn)) as [bigint, unknown, unknown, bigint];
+      pt.quotedOut = amountOut;
+      pt.quoteGas = gasEstimate;
+      const floor = oracleMinOut > t.minAmountOut ? oracleMinOut : t.minAmountOut;
+      if (amountOut < floor) {
+        blockers.push(`${t.symbolIn} -> ${t.symbolOut}: the pool quotes ${amountOut}, below the oracle floor ${floor} (pool price off the feeds by more than the ${limits.maxSlippageBps} bps slippage bound)`);
+      }
+    } catch (e) {
+      blockers.push(`${t.symbolIn} -> ${t.symbolOut}: QuoterV2 could not quote the route (${(e as Error).message.split("\n")[0]})`);
+    }
+    trades.push(pt);
+  }
+
+  // Cool-off schedule from the pairs' last trade times.
+  const lastTradeAt = new Map<string, bigint>();
+  for (const t of trades) {
+    const pair = pairOf(t.tokenIn, t.tokenOut);
+    if (!lastTradeAt.has(pair)) lastTradeAt.set(pair, await state.rebalancer.lastTradeAt(t.tokenIn, t.tokenOut));
+  }
+  const schedule = scheduleTrades(trades, { now: state.now, cooldown: limits.cooldown, lastTradeAt, maxBatch: MAX_BATCH });
+  schedule.batches.forEach((b, i) => b.forEach((t) => ((t as PlannedTrade).batch = i + 1)));
+  for (const w of schedule.waiting) (w.trade as PlannedTrade).waitUntil = w.until;
+
+  // estimateGas of each batch, possible only while this round's window is open (else the call reverts).
+  let batchGas: bigint[] | undefined;
+  if (!done && state.window.openRound === state.round && !state.paused && blockers.length === 0) {
+    const keeper = await keeperSigner(hre, record, state.rebalancer).catch(() => undefined);
+    if (keeper !== undefined) {
+      batchGas = [];
+      for (const b of schedule.batches) {
+        try {
+          batchGas.push(await state.rebalancer.connect(keeper).executeTrades.estimateGas(toStructs(b as PlannedTrade[], state.adapter)));
+        } catch (e) {
+          blockers.push(`batch would revert: ${describeRevert(state.rebalancer, e)}`);
+          batchGas = undefined;
+          break;
+        }
+      }
+    }
+  }
+  return { state, plan, trades, schedule, maxTradeUsd, dustUsd, batchGas, blockers, done };
+}
+
+function toStructs(trades: readonly PlannedTrade[], adapter: string) {
+  return trades.map((t) => ({ adapter, tokenIn: t.tokenIn, tokenOut: t.tokenOut, amountIn: t.amountIn, minAmountOut: t.minAmountOut, routeData: t.routeData }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Execute and verify
+// ---------------------------------------------------------------------------------------------
+
+/** A local account holding KEEPER_ROLE on the Rebalancer (the record's keeper first). */
+export async function keeperSigner(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, rebalancer: Rebalancer): Promise<Signer> {
+  const signers = await hre.ethers.getSigners();
+  const preferred = signers.filter((s) => s.address === getAddress(record.protocol.keeper));
+  for (const s of [...preferred, ...signers]) if (await rebalancer.hasRole(ROLE.KEEPER, s.address)) return s;
+  fail(`no account configured for network "${record.network}" holds KEEPER_ROLE on ${await rebalancer.getAddress()} (the record's keeper is ${record.protocol.keeper}): run with the keeper's key as DEPLOYER_KEY`);
+}
+
+export interface ExecutedTrade {
+  symbolIn: string;
+  symbolOut: string;
+  amountIn: bigint;
+  amountOut: bigint;
+  minAmountOut: bigint;
+  /** {1e18 USD} amountIn at the oracle price. */
+  usdValue: bigint;
+}
+
+export interface RebalanceResult {
+  status: "complete" | "partial" | "nothing-to-do";
+  opened: boolean;
+  executed: ExecutedTrade[];
+  /** gasUsed of each executeTrades transaction. */
+  batchGasUsed: bigint[];
+  openGasUsed?: bigint;
+  closeGasUsed?: bigint;
+  waiting: { symbolIn: string; symbolOut: string; amountIn: bigint; until: bigint }[];
+  navBefore: bigint;
+  navAfter: bigint;
+  /** {1e18 USD} floor(traded USD * maxSlippageBps / 1e4): the NAV the trades may lose at most. */
+  slippageBoundUsd: bigint;
+  /** The verification at the end (weights after the close, or now when partial). */
+  check: { navUsd: bigint; rows: WeightCheck[]; ok: boolean };
+}
+
+export async function executeRebalance(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, p: RebalancePlan, log: Log = () => undefined): Promise<RebalanceResult> {
+  const { state } = p;
+  const product = state.product;
+  if (p.done) {
+    const check = checkWeights(state.positions, state.targets, state.limits.toleranceBps);
+    return { status: "nothing-to-do", opened: false, executed: [], batchGasUsed: [], waiting: [], navBefore: check.navUsd, navAfter: check.navUsd, slippageBoundUsd: 0n, check };
+  }
+  // == Checks before sending anything ==
+  if (state.paused) fail(`the ${product} vault is paused by the guardian: no rebalance while paused; nothing was sent`);
+  if (p.blockers.length > 0) fail(`refusing to trade ${product}; nothing was sent:\n  - ${p.blockers.join("\n  - ")}`);
+  const keeper = await keeperSigner(hre, record, state.rebalancer);
+  const rebalancer = state.rebalancer.connect(keeper);
+  const navBefore = checkWeights(state.positions, state.targets, state.limits.toleranceBps).navUsd;
+
+  // == Open ==
+  let opened = false;
+  let openGasUsed: bigint | undefined;
+  if (state.window.openRound !== state.round) {
+    const tx = await simulateThenSend(rebalancer, `${product} Rebalancer.openRebalance`, () => rebalancer.openRebalance.staticCall(), () => rebalancer.openRebalance());
+    openGasUsed = (await tx.wait())!.gasUsed;
+    opened = true;
+    log(`opened the ${product} rebalance window for round ${state.round} (tx ${tx.hash})`);
+  }
+
+  // == Trades, batch by batch ==
+  const executed: ExecutedTrade[] = [];
+  const batchGasUsed: bigint[] = [];
+  for (const [i, batch] of p.schedule.batches.entries()) {
+    const structs = toStructs(batch as PlannedTrade[], state.adapter);
+    const tx = await simulateThenSend(rebalancer, `${product} Rebalancer.executeTrades (batch ${i + 1})`, () => rebalancer.executeTrades.staticCall(structs), () => rebalancer.executeTrades(structs));
+    const receipt = (await tx.wait())!;
+    batchGasUsed.push(receipt.gasUsed);
+    const events = receipt.logs.map((l) => {
+      try {
+        return rebalancer.interface.parseLog(l);
+      } catch {
+        return null;
+      }
+    }).filter((e) => e?.name === "TradeExecuted");
+    batch.forEach((t, j) => {
+      const ev = events[j]!;
+      executed.push({ symbolIn: t.symbolIn, symbolOut: t.symbolOut, amountIn: t.amountIn, amountOut: ev.args.amountOut as bigint, minAmountOut: ev.args.minAmountOut as bigint, usdValue: t.usdValue });
+    });
+    log(`batch ${i + 1}/${p.schedule.batches.length}: ${batch.length} trade(s), gas ${receipt.gasUsed} (tx ${tx.hash})`);
+  }
+  const bound = slippageBoundUsd(executed, state.limits.maxSlippageBps);
+  const waiting = p.schedule.waiting.map((w) => ({ symbolIn: w.trade.symbolIn, symbolOut: w.trade.symbolOut, amountIn: w.trade.amountIn, until: w.until }));
+
+  // == Partial: trades wait on the cool-off; stop cleanly with the window open ==
+  if (waiting.length > 0) {
+    const now = await readRebalanceState(hre, record, product);
+    const check = checkWeights(now.positions, now.targets, now.limits.toleranceBps);
+    return { status: "partial", opened, executed, batchGasUsed, openGasUsed, waiting, navBefore, navAfter: check.navUsd, slippageBoundUsd: bound, check };
+  }
+
+  // == Close: only when the contract's own tolerance check passes ==
+  const [ok, token, weight, target] = await rebalancer.toleranceCheck();
+  if (!ok) {
+    const sym = state.positions.find((x) => addressKey(x.address) === addressKey(token))?.symbol ?? token;
+    fail(`REBALANCE MISSED the targets of ${product} round ${state.round}: ${sym} weighs ${fmtPct(weight)} against a target of ${fmtPct(target)} (tolerance ${state.limits.toleranceBps} bps); the window stays open, the close was not sent`);
+  }
+  const closeTx = await simulateThenSend(rebalancer, `${product} Rebalancer.closeRebalance`, () => rebalancer.closeRebalance.staticCall(), () => rebalancer.closeRebalance());
+  const closeGasUsed = (await closeTx.wait())!.gasUsed;
+  log(`closed the ${product} rebalance window (tx ${closeTx.hash})`);
+
+  // == Verify independently of the contract's check ==
+  const after = await readRebalanceState(hre, record, product);
+  const check = checkWeights(after.positions, after.targets, after.limits.toleranceBps);
+  const problems: string[] = [];
+  for (const r of check.rows) {
+    if (!r.ok) problems.push(`${r.symbol}: weight ${fmtPct(r.weight)}, target ${fmtPct(r.target)}, off by ${fmtPct(r.diff)} > ${after.limits.toleranceBps} bps`);
+  }
+  if (after.window.completedRound !== state.round) problems.push(`the Rebalancer's completed round is ${after.window.completedRound}, not ${state.round}`);
+  const basketSet = new Set(after.held.map(addressKey));
+  for (const t of after.targets.keys()) if (!basketSet.has(addressKey(t))) problems.push(`target ${symbolIn(after, t)} is not in the vault's basket after the close`);
+  for (const h of after.held) if (!after.targets.has(h)) problems.push(`${symbolIn(after, h)} is still in the basket but not in the targets`);
+  const loss = navBefore > check.navUsd ? navBefore - check.navUsd : 0n;
+  if (loss > bound) problems.push(`NAV fell by ${fmtUsd(loss)}, more than the slippage bound ${fmtUsd(bound)} on ${fmtUsd(executed.reduce((a, t) => a + t.usdValue, 0n))} traded`);
+  if (problems.length > 0) fail(`REBALANCE VERIFICATION FAILED for ${product} round ${state.round}:\n  - ${problems.join("\n  - ")}`);
+  return { status: "complete", opened, executed, batchGasUsed, openGasUsed, closeGasUsed, waiting, navBefore, navAfter: check.navUsd, slippageBoundUsd: bound, check };
+}
+
+function symbolIn(state: RebalanceState, address: string): string {
+  return state.positions.find((p) => addressKey(p.address) === addressKey(address))?.symbol ?? address;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Display helpers
+// ---------------------------------------------------------------------------------------------
+
+/** {WAD} as a percentage with 2 decimals, rounded DOWN. */
+export function fmtPct(wad: bigint): string {
+  const bp = (wad * 10_000n) / 10n ** 18n; // hundredths of a percent, rounded down
+  return `${bp / 100n}.${(bp % 100n).toString().padStart(2, "0")}%`;
+}
+
+/** {1e18 USD} as dollars and cents, rounded DOWN. */
+export function fmtUsd(wad: bigint): string {
+  const neg = wad < 0n;
+  const cents = (neg ? -wad : wad) / 10n ** 16n;
+  return `${neg ? "-" : ""}$${(cents / 100n).toLocaleString("en-US")}.${(cents % 100n).toString().padStart(2, "0")}`;
+}
+
+/** A token amount with at most `sig` significant fractional digits (display only). */
+export function fmtAmount(amount: bigint, decimals: number, sig = 6): string {
+  const scale = 10n ** BigInt(decimals);
+  const whole = amount / scale;
+  let frac = (amount % scale).toString().padStart(decimals, "0");
+  if (whole > 0n) frac = frac.slice(0, Math.max(0, sig - Math.min(sig, whole.toString().length)) + 2);
+  else {
+    const lead = frac.length - frac.replace(/^0+/, "").length;
+    frac = frac.slice(0, lead + sig);
+  }
+  frac = frac.replace(/0+$/, "");
+  return `${whole.toLocaleString("en-US")}${frac ? "." + frac : ""}`;
+}
+
+/** The path as symbols with fee tiers, e.g. "FARTCOIN -0.3%-> USDC -0.3%-> BRETT". */
+export function fmtPath(t: Pick<Trade, "path" | "fees">, symbolOf: (a: string) => string): string {
+  return t.path.map((a, i) => (i < t.fees.length ? `${symbolOf(a)} -${t.fees[i]! / 10_000}%->` : symbolOf(a))).join(" ");
+}
+
+/** Plain-JSON form (bigints as decimal strings). */
+export function toJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+}

@@ -1,0 +1,333 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { AbiCoder } from "ethers";
+import { IERC20__factory, MockAggregator__factory } from "../../../typechain-types";
+import { deployUniswapV3Adapter, encodePath, FEE_TOKEN_HUB } from "../../../scripts/lib/market";
+import { WAD, expectCollateralised } from "../../fixtures/contracts";
+import {
+  KEEPER_ROLE, LIMITS, ROUND2, USD, expectUnitsFromBalances, planFor, rebalanceFixture, snapshotState, toTrades, type Fx,
+} from "./fixture";
+
+const F = FEE_TOKEN_HUB;
+const BPS = 10_000n;
+
+/** Value weights {WAD} at feed prices over the held basket and the targets, computed here by hand. */
+async function weightsByHand(fx: Fx): Promise<Map<string, bigint>> {
+  const [, tokens] = await fx.vault.targets();
+  const [held] = await fx.vault.basket();
+  const all = [...new Set([...tokens, ...held])];
+  const values = new Map<string, bigint>();
+  let nav = 0n;
+  for (const a of all) {
+    const [p, d] = await fx.registry.priceAndDecimals(a);
+    const v = ((await IERC20__factory.connect(a, fx.admin).balanceOf(fx.vault)) * p) / 10n ** d;
+    values.set(a, v);
+    nav += v;
+  }
+  return new Map([...values].map(([a, v]) => [a, (v * WAD) / nav]));
+}
+
+/** oracleMinOut by hand: floor(floor(amountIn * pIn * 10^decOut / (10^decIn * pOut)) * (1e4 - bps) / 1e4). */
+async function oracleMinByHand(fx: Fx, tokenIn: string, tokenOut: string, amountIn: bigint, bps = 100n): Promise<bigint> {
+  const [pIn, dIn] = await fx.registry.priceAndDecimals(tokenIn);
+  const [pOut, dOut] = await fx.registry.priceAndDecimals(tokenOut);
+  const expected = (amountIn * pIn * 10n ** dOut) / (10n ** dIn * pOut);
+  return (expected * (BPS - bps)) / BPS;
+}
+
+async function openRound2() {
+  const fx = await loadFixture(rebalanceFixture);
+  await fx.rebalancer.connect(fx.keeper).openRebalance();
+  return fx;
+}
+
+/** $5k of cbBTC -> UNI through the USDC hub, with the keeper's minimum at 0 (the oracle floor applies). */
+function btcToUni(fx: Fx, usd = 5_000n) {
+  const amountIn = (usd * 10n ** 8n) / 95_000n; // cbBTC at $95,000, 8 decimals
+  const path = encodePath([fx.addr("cbBTC"), fx.addr("USDC"), fx.addr("UNI")], [F, F]);
+  return [fx.adapter.target as string, fx.addr("cbBTC"), fx.addr("UNI"), amountIn, 0n, path] as const;
+}
+
+describe("Rebalancer", function () {
+  describe("full rebalance on the local Uniswap V3 market", function () {
+    it("takes the vault from round 1 to round 2 (sell LINK to zero, buy UNI, re-weight) within tolerance", async function () {
+      const fx = await openRound2();
+      const navBefore = await fx.vault.nav();
+      const plan = await planFor(fx);
+      expect(plan.trades.length).to.be.greaterThan(0);
+      const trades = toTrades(plan, await fx.adapter.getAddress());
+      // One trade alone, then the rest in one batch: units follow balances after each transaction.
+      await fx.rebalancer.connect(fx.keeper).executeTrades([trades[0]!]);
+      await expectUnitsFromBalances(fx.vault, fx.admin);
+      if (trades.length > 1) {
+        await fx.rebalancer.connect(fx.keeper).executeTrades(trades.slice(1));
+        await expectUnitsFromBalances(fx.vault, fx.admin);
+      }
+      const weights = await weightsByHand(fx);
+      const tol = (BigInt(LIMITS.toleranceBps) * WAD) / BPS;
+      ROUND2.symbols.forEach((s, i) => {
+        const w = weights.get(fx.addr(s))!;
+        const t = ROUND2.weights[i]!;
+        expect(w > t ? w - t : t - w, `${s} weight ${w} vs target ${t}`).to.be.at.most(tol);
+      });
+      // LINK was sold to (near) zero: it is out of the basket once the window closes.
+      await expect(fx.rebalancer.connect(fx.keeper).closeRebalance()).to.emit(fx.rebalancer, "RebalanceClosed");
+      const [tokens] = await fx.vault.basket();
+      expect(tokens.map((t) => t.toLowerCase()).sort()).to.deep.equal(ROUND2.symbols.map((s) => fx.addr(s).toLowerCase()).sort());
+      await expectUnitsFromBalances(fx.vault, fx.admin);
+      const [completed, open] = await fx.rebalancer.window();
+      expect([completed, open]).to.deep.equal([2n, 0n]);
+      // NAV lost no more than the slippage bound on what was traded.
+      const navAfter = await fx.vault.nav();
+      expect(navBefore - navAfter).to.be.at.most((plan.summary.tradedUsd * 100n) / BPS);
+    });
+
+    it("emits TradeExecuted with the effective floor: max(keeper's minimum, oracle floor)", async function () {
+      const fx = await openRound2();
+      const args = btcToUni(fx);
+      const floor = await oracleMinByHand(fx, args[1], args[2], args[3]);
+      expect(await fx.rebalancer.oracleMinOut(args[1], args[2], args[3])).to.equal(floor);
+      const balBefore = await IERC20__factory.connect(args[2], fx.admin).balanceOf(fx.vault);
+      const tx = fx.rebalancer.connect(fx.keeper).executeTrade(...args);
+      await expect(tx).to.emit(fx.rebalancer, "TradeExecuted");
+      const receipt = await (await tx).wait();
+      const ev = receipt!.logs.map((l) => fx.rebalancer.interface.parseLog(l)).find((e) => e?.name === "TradeExecuted")!;
+      expect(ev.args.minAmountOut).to.equal(floor);
+      const received = (await IERC20__factory.connect(args[2], fx.admin).balanceOf(fx.vault)) - balBefore;
+      expect(ev.args.amountOut).to.equal(received);
+      expect(received).to.be.gte(floor);
+      await expectUnitsFromBalances(fx.vault, fx.admin);
+    });
+
+    it("adds a bought token to the basket and keeps mint and redeem working mid-window", async function () {
+      const fx = await openRound2();
+      await fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx));
+      const [tokens] = await fx.vault.basket();
+      expect(tokens.map((t) => t.toLowerCase())).to.include(fx.addr("UNI").toLowerCase());
+      const [, amounts] = await fx.vault.previewMint(10n * WAD);
+      await fx.vault.connect(fx.alice).mint(10n * WAD, fx.alice.address, [...amounts]);
+      await expectCollateralised(fx.vault);
+      const [, outs] = await fx.vault.previewRedeem(20n * WAD);
+      await fx.vault.connect(fx.alice).redeem(20n * WAD, fx.alice.address, outs.map((o) => (o * 999n) / 1000n));
+      await expectCollateralised(fx.vault);
+    });
+  });
+
+  describe("rejections (named errors, no state change)", function () {
+    async function rejects(fx: Fx, call: () => Promise<unknown>, contract: { interface: unknown }, error: string, args?: unknown[]) {
+      const before = await snapshotState(fx);
+      const m = expect(call()).to.be.revertedWithCustomError(contract as never, error);
+      if (args) await m.withArgs(...args);
+      else await m;
+      expect(await snapshotState(fx)).to.equal(before);
+    }
+
+    it("StalePrice when a feed is older than its heartbeat", async function () {
+      const fx = await openRound2();
+      await time.increase(2 * 86_400);
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx)), fx.registry, "StalePrice");
+    });
+
+    it("NonPositivePrice when a feed answers 0", async function () {
+      const fx = await openRound2();
+      await MockAggregator__factory.connect(fx.market.tokens.UNI!.feed, fx.admin).updateAnswer(0);
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx)), fx.registry, "NonPositivePrice");
+    });
+
+    it("InsufficientOutput when the keeper's minimum is above what the pool gives", async function () {
+      const fx = await openRound2();
+      const a = btcToUni(fx);
+      const floor = await oracleMinByHand(fx, a[1], a[2], a[3]);
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(a[0], a[1], a[2], a[3], (floor * 11n) / 10n, a[5]), fx.adapter, "InsufficientOutput");
+    });
+
+    it("InsufficientOutput when the oracle says the output is worth less than the pool price (slippage above the bound)", async function () {
+      const fx = await openRound2();
+      // UNI's feed drops 5%: the oracle floor asks ~4% more UNI than the pool (still at $10) gives.
+      await MockAggregator__factory.connect(fx.market.tokens.UNI!.feed, fx.admin).updateAnswer(950_000_000n);
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx)), fx.adapter, "InsufficientOutput");
+    });
+
+    it("TokenNotAllowed for a token neither held nor in the targets", async function () {
+      const fx = await openRound2();
+      const a = btcToUni(fx);
+      const path = encodePath([fx.addr("cbBTC"), fx.addr("USDC")], [F]);
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(a[0], a[1], fx.addr("USDC"), a[3], 0n, path), fx.rebalancer, "TokenNotAllowed", [fx.addr("USDC")]);
+    });
+
+    it("AdapterNotAllowed for an adapter off the whitelist", async function () {
+      const fx = await openRound2();
+      const other = await deployUniswapV3Adapter(fx.admin, fx.market);
+      const a = btcToUni(fx);
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(other.target as string, a[1], a[2], a[3], a[4], a[5]), fx.rebalancer, "AdapterNotAllowed", [other.target]);
+    });
+
+    it("AccessControlUnauthorizedAccount for a caller without KEEPER_ROLE, and for anyone but the module on the vault hook", async function () {
+      const fx = await openRound2();
+      await rejects(fx, () => fx.rebalancer.connect(fx.outsider).executeTrade(...btcToUni(fx)), fx.rebalancer, "AccessControlUnauthorizedAccount", [fx.outsider.address, KEEPER_ROLE]);
+      await rejects(fx, () => fx.rebalancer.connect(fx.outsider).openRebalance(), fx.rebalancer, "AccessControlUnauthorizedAccount");
+      await rejects(fx, () => fx.rebalancer.connect(fx.outsider).closeRebalance(), fx.rebalancer, "AccessControlUnauthorizedAccount");
+      await rejects(fx, () => fx.vault.connect(fx.keeper).executeTrades([], []), fx.vault, "AccessControlUnauthorizedAccount");
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).setAdapter(fx.keeper.address, true), fx.rebalancer, "AccessControlUnauthorizedAccount");
+    });
+
+    it("RebalancePaused while the guardian's pause is on; redemption still works", async function () {
+      const fx = await openRound2();
+      await fx.vault.connect(fx.guardian).pause();
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx)), fx.vault, "RebalancePaused");
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).closeRebalance(), fx.vault, "RebalancePaused");
+      const [, outs] = await fx.vault.previewRedeem(WAD);
+      await fx.vault.connect(fx.alice).redeem(WAD, fx.alice.address, outs.map((o) => (o * 999n) / 1000n));
+    });
+
+    it("TradeAboveCap above the per-trade USD cap", async function () {
+      const fx = await openRound2();
+      const a = btcToUni(fx, 60_000n);
+      const [p] = await fx.registry.priceAndDecimals(a[1]);
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(...a), fx.rebalancer, "TradeAboveCap", [(a[3] * p) / 10n ** 8n, LIMITS.maxTradeUsd]);
+    });
+
+    it("PairInCooldown for the same unordered pair within the cool-off, then allows it after", async function () {
+      const fx = await openRound2();
+      await fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx));
+      const at = await fx.rebalancer.lastTradeAt(fx.addr("UNI"), fx.addr("cbBTC"));
+      const [lo, hi] = BigInt(fx.addr("cbBTC")) < BigInt(fx.addr("UNI")) ? [fx.addr("cbBTC"), fx.addr("UNI")] : [fx.addr("UNI"), fx.addr("cbBTC")];
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx)), fx.rebalancer, "PairInCooldown", [lo, hi, at + BigInt(LIMITS.cooldown)]);
+      // Reversed direction is the same pair.
+      const back = encodePath([fx.addr("UNI"), fx.addr("USDC"), fx.addr("cbBTC")], [F, F]);
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(fx.adapter.target as string, fx.addr("UNI"), fx.addr("cbBTC"), 10n ** 18n, 0n, back), fx.rebalancer, "PairInCooldown");
+      // Two of the pair in one batch: the second is in the cool-off.
+      const t = { adapter: fx.adapter.target as string, tokenIn: fx.addr("WETH"), tokenOut: fx.addr("UNI"), amountIn: 10n ** 18n, minAmountOut: 0n, routeData: encodePath([fx.addr("WETH"), fx.addr("UNI")], [F]) };
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrades([t, t]), fx.rebalancer, "PairInCooldown");
+      await time.increase(LIMITS.cooldown);
+      await fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx));
+    });
+
+    it("RebalanceNotOpen before opening; NoNewTargets and RebalanceAlreadyOpen on open", async function () {
+      const fx = await loadFixture(rebalanceFixture);
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx)), fx.rebalancer, "RebalanceNotOpen");
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).closeRebalance(), fx.rebalancer, "RebalanceNotOpen");
+      await fx.rebalancer.connect(fx.keeper).openRebalance();
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).openRebalance(), fx.rebalancer, "RebalanceAlreadyOpen", [2n]);
+      const plan = await planFor(fx);
+      await fx.rebalancer.connect(fx.keeper).executeTrades(toTrades(plan, fx.adapter.target as string));
+      await fx.rebalancer.connect(fx.keeper).closeRebalance();
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).openRebalance(), fx.rebalancer, "NoNewTargets", [2n, 2n]);
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx)), fx.rebalancer, "RebalanceNotOpen");
+    });
+
+    it("WeightOutOfTolerance naming the token, its weight and its target when closing early", async function () {
+      const fx = await openRound2();
+      const weights = await weightsByHand(fx);
+      const [, tokens, targets] = await fx.vault.targets();
+      // The first target out of tolerance, in the contract's order (targets first).
+      const tol = (BigInt(LIMITS.toleranceBps) * WAD) / BPS;
+      const i = tokens.findIndex((t, k) => { const w = weights.get(t)!; return (w > targets[k]! ? w - targets[k]! : targets[k]! - w) > tol; });
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).closeRebalance(), fx.rebalancer, "WeightOutOfTolerance", [tokens[i], weights.get(tokens[i]!)!, targets[i]]);
+    });
+
+    it("SlippageAboveCap / InvalidLimit on setLimits; the default slippage is 1%", async function () {
+      const fx = await loadFixture(rebalanceFixture);
+      expect((await fx.rebalancer.limits()).maxSlippageBps).to.equal(100n);
+      await expect(fx.rebalancer.setLimits({ ...LIMITS, maxSlippageBps: 501 })).to.be.revertedWithCustomError(fx.rebalancer, "SlippageAboveCap").withArgs(501, 500);
+      await expect(fx.rebalancer.setLimits({ ...LIMITS, maxSlippageBps: 100, maxTradeUsd: 0 })).to.be.revertedWithCustomError(fx.rebalancer, "InvalidLimit");
+      await expect(fx.rebalancer.setLimits({ ...LIMITS, maxSlippageBps: 500 })).to.emit(fx.rebalancer, "LimitsUpdated");
+      expect((await fx.rebalancer.limits()).maxSlippageBps).to.equal(500n);
+    });
+  });
+
+  describe("automation (checkUpkeep / performUpkeep)", function () {
+    const action = (data: string) => AbiCoder.defaultAbiCoder().decode(["uint8"], data)[0] as bigint;
+    const NONE = 0n, CLOSE = 1n, EXPIRE = 2n, OPEN = 3n, ACCRUE = 4n;
+
+    it("opens for a new round, closes once within tolerance, then has nothing to do", async function () {
+      const fx = await loadFixture(rebalanceFixture);
+      let [needed, data] = await fx.rebalancer.checkUpkeep("0x");
+      expect([needed, action(data)]).to.deep.equal([true, OPEN]);
+      await expect(fx.rebalancer.connect(fx.outsider).performUpkeep(data)).to.emit(fx.rebalancer, "RebalanceOpened").withArgs(2n);
+      [needed, data] = await fx.rebalancer.checkUpkeep("0x");
+      expect([needed, action(data)]).to.deep.equal([false, NONE]); // out of tolerance: the keeper must trade
+      await expect(fx.rebalancer.performUpkeep("0x")).to.be.revertedWithCustomError(fx.rebalancer, "UpkeepNotNeeded");
+      await fx.rebalancer.connect(fx.keeper).executeTrades(toTrades(await planFor(fx), fx.adapter.target as string));
+      [needed, data] = await fx.rebalancer.checkUpkeep("0x");
+      expect([needed, action(data)]).to.deep.equal([true, CLOSE]);
+      await expect(fx.rebalancer.performUpkeep(data)).to.emit(fx.rebalancer, "RebalanceClosed");
+      expect((await fx.rebalancer.window())[0]).to.equal(2n);
+      [needed] = await fx.rebalancer.checkUpkeep("0x");
+      expect(needed).to.equal(false);
+      await expectUnitsFromBalances(fx.vault, fx.admin);
+    });
+
+    it("expires a window open past maxWindow and does not re-open that round by itself", async function () {
+      const fx = await openRound2();
+      await time.increase(LIMITS.maxWindow);
+      const [needed, data] = await fx.rebalancer.checkUpkeep("0x"); // prices are stale too: close is not offered
+      expect([needed, action(data)]).to.deep.equal([true, EXPIRE]);
+      await expect(fx.rebalancer.performUpkeep(data)).to.emit(fx.rebalancer, "RebalanceExpired").withArgs(2n);
+      const [completed, open] = await fx.rebalancer.window();
+      expect([completed, open]).to.deep.equal([1n, 0n]);
+      const [, next] = await fx.rebalancer.checkUpkeep("0x");
+      expect(action(next)).to.equal(ACCRUE); // not OPEN: round 2 was opened once already
+      await fx.rebalancer.connect(fx.keeper).openRebalance(); // the keeper may re-open it
+    });
+
+    it("accrues fees after the interval and re-checks on chain (a stale hint does nothing)", async function () {
+      const fx = await openRound2();
+      await time.increase(LIMITS.feeAccrualInterval);
+      const [needed, data] = await fx.rebalancer.checkUpkeep("0x");
+      expect([needed, action(data)]).to.deep.equal([true, ACCRUE]);
+      const pendingBefore = (await fx.vault.feeState())[3];
+      await expect(fx.rebalancer.performUpkeep(data)).to.emit(fx.rebalancer, "UpkeepPerformed").withArgs(ACCRUE);
+      const state = await fx.vault.feeState();
+      expect(state[3]).to.be.greaterThan(pendingBefore);
+      expect(state[4]).to.equal(BigInt(await time.latest()));
+      await expect(fx.rebalancer.performUpkeep(data)).to.be.revertedWithCustomError(fx.rebalancer, "UpkeepNotNeeded");
+    });
+
+    it("does not open while paused", async function () {
+      const fx = await loadFixture(rebalanceFixture);
+      await fx.vault.connect(fx.guardian).pause();
+      const [needed] = await fx.rebalancer.checkUpkeep("0x");
+      expect(needed).to.equal(false);
+      await expect(fx.rebalancer.connect(fx.keeper).openRebalance()).to.be.revertedWithCustomError(fx.vault, "RebalancePaused");
+    });
+  });
+
+  describe("reentrancy", function () {
+    async function withReentrantAdapter() {
+      const fx = await openRound2();
+      const bad = await ethers.deployContract("ReentrantAdapter");
+      await fx.rebalancer.setAdapter(bad, true);
+      await fx.token("UNI").mint(bad, 10n ** 30n);
+      return { fx, bad };
+    }
+
+    it("an adapter cannot re-enter the vault's redeem or mint mid-trade", async function () {
+      const { fx, bad } = await withReentrantAdapter();
+      await fx.vault.connect(fx.alice).transfer(bad, WAD);
+      await bad.setAttack(fx.vault, fx.vault.interface.encodeFunctionData("redeem", [WAD, await bad.getAddress(), [0n, 0n, 0n]]));
+      const a = btcToUni(fx, 1_000n);
+      await expect(fx.rebalancer.connect(fx.keeper).executeTrade(bad.target as string, a[1], a[2], a[3], 0n, "0x")).to.be.revertedWithCustomError(fx.vault, "ReentrancyGuardReentrantCall");
+      await bad.setAttack(fx.vault, fx.vault.interface.encodeFunctionData("mint", [WAD, await bad.getAddress(), [0n, 0n, 0n]]));
+      await expect(fx.rebalancer.connect(fx.keeper).executeTrade(bad.target as string, a[1], a[2], a[3], 0n, "0x")).to.be.revertedWithCustomError(fx.vault, "ReentrancyGuardReentrantCall");
+    });
+
+    it("an adapter holding the keeper role cannot re-enter the Rebalancer", async function () {
+      const { fx, bad } = await withReentrantAdapter();
+      await fx.rebalancer.grantRole(KEEPER_ROLE, bad);
+      const a = btcToUni(fx, 1_000n);
+      await bad.setAttack(fx.rebalancer, fx.rebalancer.interface.encodeFunctionData("executeTrade", [...a]));
+      await expect(fx.rebalancer.connect(fx.keeper).executeTrade(bad.target as string, a[1], a[2], a[3], 0n, "0x")).to.be.revertedWithCustomError(fx.rebalancer, "ReentrancyGuardReentrantCall");
+      await bad.setAttack(fx.rebalancer, fx.rebalancer.interface.encodeFunctionData("closeRebalance"));
+      await expect(fx.rebalancer.connect(fx.keeper).executeTrade(bad.target as string, a[1], a[2], a[3], 0n, "0x")).to.be.revertedWithCustomError(fx.rebalancer, "ReentrancyGuardReentrantCall");
+    });
+
+    it("the vault's own floor check (TradeOutputBelowMin) stops an adapter that ignores minAmountOut", async function () {
+      const { fx, bad } = await withReentrantAdapter();
+      const a = btcToUni(fx, 1_000n);
+      // cbBTC -> UNI 1:1 in base units is far below the oracle floor: the vault's own check names it.
+      await expect(fx.rebalancer.connect(fx.keeper).executeTrade(bad.target as string, a[1], a[2], a[3], 0n, "0x")).to.be.revertedWithCustomError(fx.vault, "TradeOutputBelowMin");
+    });
+  });
+});
