@@ -3,7 +3,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Signer } from "ethers";
 import { signQuorum, quorumDomain } from "../../../tasks/lib/quorum";
 import { SIGNAL_EIP712_TYPES, ZONE_CODE, type SignalStruct } from "../../../src/sanx/signalReport";
-import { deployMarket, deployOracle, deployVault, makeReport, ROLES, signReport } from "../../fixtures/contracts";
+import { deployTokensAndFeeds, deployOracle, deployVault, makeReport, ROLES, signReport } from "../../fixtures/contracts";
 
 export const DAY = 86_400n;
 export const WAD = 10n ** 18n;
@@ -92,7 +92,7 @@ export async function sanxStackFixture() {
   const [admin, guardian, alice, outsider] = all as [typeof all[0], typeof all[0], typeof all[0], typeof all[0]];
   const weightSigners = all.slice(10, 13);
   const signalSigners = all.slice(13, 16);
-  const market = await deployMarket(ethers, admin, SANX_SPECS);
+  const market = await deployTokensAndFeeds(ethers, admin, SANX_SPECS);
   const [uni, aave, comp, usdc] = (await Promise.all(market.tokens.map((t) => t.getAddress()))) as [string, string, string, string];
   const weightOracle = await deployOracle(ethers, admin, market.registry, weightSigners, 2);
   const vault = await deployVault(ethers, admin, market.registry, { name: "SANX", symbol: "SANX" });
