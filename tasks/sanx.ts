@@ -205,14 +205,16 @@ task("sanx:push-signals", "Relays signed SANX signals to the SignalOracle; repor
 interface ExecuteTaskArgs extends AddressArgs {
   data?: string;
   universe?: string;
+  rebalance: boolean;
   json: boolean;
 }
 
-task("sanx:execute", "Executes every due SANX action, then pushes the new target weights (signed) through the gate")
+task("sanx:execute", "Executes every due SANX action, then pushes the new target weights (signed) through the gate; with --rebalance, trades the vault to them")
   .addOptionalParam("data", "Market caps from the latest rows of DIR/marketcap/<symbol>.csv")
   .addOptionalParam("universe", "Market caps from a universe file instead (e.g. sample/universe.json)")
   .addOptionalParam("signalOracle", "SignalOracle address (default: deployments/<network>.json)")
   .addOptionalParam("basket", "SanxBasket address (default: deployments/<network>.json)")
+  .addFlag("rebalance", "Then trade the vault to its targets through its Rebalancer (what ssi:rebalance --index SANX does)")
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: ExecuteTaskArgs, hre) =>
     userErrors(async () => {
@@ -220,21 +222,34 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
       if (args.data !== undefined && args.universe !== undefined) fail("give only one of --data and --universe");
       if (args.universe !== undefined && !existsSync(args.universe)) fail(`--universe: file not found: ${args.universe}`);
       if (args.data !== undefined && !existsSync(path.join(args.data, "marketcap"))) fail(`--data ${args.data}: no marketcap/ folder inside it`);
-      const { loadMarketCaps, executeDue } = await chain();
+      const { loadMarketCaps, executeDue, rebalanceSanx } = await chain();
       const caps = loadMarketCaps({ ...(args.data !== undefined ? { dataDir: args.data } : {}), ...(args.universe !== undefined ? { universeFile: args.universe } : {}) });
       const c = await sanxOn(hre, args);
       const r = await executeDue(hre, c, caps);
+      const info = (l: string) => (args.json ? console.error(l) : console.log(l));
+      const rebalance = async () => {
+        if (!args.rebalance) return undefined;
+        if (r.paused) return { status: "skipped" as const, reason: "the red button is pressed (controller paused): no trading" };
+        if (!args.json) console.log("\n== rebalance (ssi:rebalance --index SANX) ==");
+        return rebalanceSanx(hre, c, { json: args.json, log: info });
+      };
       if (args.json) {
-        process.stdout.write(JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
+        const rb = await rebalance();
+        process.stdout.write(JSON.stringify({ ...r, ...(rb === undefined ? {} : { rebalance: rb.status === "skipped" ? rb : rb.json }) }, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
         return;
       }
+      const printSkipped = (rb: Awaited<ReturnType<typeof rebalance>>) => {
+        if (rb?.status === "skipped") console.log(`rebalance skipped: ${rb.reason}`);
+      };
       if (r.paused) {
         console.log(`the red button is pressed (controller paused): nothing executed; ${r.notDue.filter((p) => p.due).length} action(s) are due`);
+        printSkipped(await rebalance());
         return;
       }
       if (r.executed.length === 0 && r.weights === undefined) {
         const next = r.notDue[0];
         console.log(`nothing due${next ? `; next: ${next.kind} ${next.symbol} at ${next.dueIso}` : "; no pending action"}`);
+        printSkipped(await rebalance());
         return;
       }
       for (const e of r.executed) console.log(`executed ${e.kind} ${e.symbol} (signal ${e.signalDate}, due ${e.dueIso}) tx ${e.txHash}`);
@@ -246,8 +261,9 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
         for (const x of w.targets) t.push([x.asset, before.has(x.asset) ? pctWad(before.get(x.asset)!) : "-", pctWad(x.weight)]);
         for (const x of w.current) if (!w.targets.some((y) => y.asset === x.asset)) t.push([x.asset, pctWad(x.weight), "-"]);
         console.log(t.toString());
-        console.log("(trades to reach the targets are the rebalancing keeper's job)");
+        if (!args.rebalance) console.log(`(to trade to the targets: npx hardhat ssi:rebalance --index SANX --network ${hre.network.name}, or sanx:execute --rebalance)`);
       }
+      printSkipped(await rebalance());
     }),
   );
 
@@ -287,7 +303,7 @@ interface DeployTaskArgs {
   reserve: string;
 }
 
-task("sanx:deploy", "Deploys SANX (SignalOracle, SanxController, SanxBasket gate, SANX IndexVault) over the SSI deployment; adds `sanx` to deployments/<network>.json")
+task("sanx:deploy", "Deploys SANX (SignalOracle, SanxController, SanxBasket gate, SANX IndexVault and its Rebalancer) over the SSI deployment; adds `sanx` to deployments/<network>.json")
   .addOptionalParam("reserve", "Symbol of the reserve asset the empty basket holds (a token of the market)", "USDC")
   .setAction(async (args: DeployTaskArgs, hre) =>
     userErrors(async () => {
@@ -295,7 +311,7 @@ task("sanx:deploy", "Deploys SANX (SignalOracle, SanxController, SanxBasket gate
       const { deploySanx } = await deployer();
       const record = await deploySanx(hre, { reserve: args.reserve, log: (l) => console.log(l) });
       const t = new Table({ head: ["SANX contract", "address"] });
-      t.push(["SignalOracle", record.sanx.signalOracle], ["SanxController", record.sanx.controller], ["SanxBasket (gate)", record.sanx.basket], ["SANX IndexVault", record.sanx.vault]);
+      t.push(["SignalOracle", record.sanx.signalOracle], ["SanxController", record.sanx.controller], ["SanxBasket (gate)", record.sanx.basket], ["SANX IndexVault", record.sanx.vault], ["SANX Rebalancer", record.sanx.rebalancer]);
       console.log(t.toString());
       console.log(`next: npx hardhat sanx:execute --network ${hre.network.name} --data sample   (pushes the reserve target), then sanx:signals / sanx:push-signals`);
     }),

@@ -2,6 +2,11 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { DEFIVaultModule, MAG7VaultModule, MEMEVaultModule, type SsiProduct } from "./IndexVault";
 import { ROLE } from "./roles";
 
+/** The module builder `buildModule` hands a module body. */
+export type ModuleBuilder = Parameters<Parameters<typeof buildModule>[1]>[0];
+/** A deployed (or `contractAt`) contract future that calls can be made on. */
+type Callable = Parameters<ModuleBuilder["call"]>[0];
+
 /**
  * The Uniswap V3 trade adapter shared by every product's Rebalancer.
  * Parameters: `router` (the market's swap router; `ssi:deploy` fills it from the market file when the
@@ -13,41 +18,60 @@ export const UniswapV3AdapterModule = buildModule("UniswapV3Adapter", (m) => {
   return { adapter };
 });
 
-const VAULT_MODULES = { MAG7: MAG7VaultModule, MEME: MEMEVaultModule, DEFI: DEFIVaultModule } as const;
+/** The Rebalancer limits when the parameters leave one out (IRebalancer.Limits; units in `rebalancerFuture`). */
+export const REBALANCE_LIMIT_DEFAULTS = {
+  maxSlippageBps: 100,
+  toleranceBps: 50,
+  cooldown: 3600,
+  maxWindow: 7 * 86_400,
+  feeAccrualInterval: 86_400,
+  maxTradeUsd: 50_000n * 10n ** 18n,
+} as const;
 
 /**
- * One Rebalancer per product vault, module id `Rebalance_<PRODUCT>` (issue 3).
- * Wiring: the vault grants REBALANCER_ROLE to its Rebalancer; the Rebalancer whitelists the shared
- * UniswapV3Adapter, grants KEEPER_ROLE to `keeper` and DEFAULT_ADMIN_ROLE to `admin`. The deployer is
- * the constructor admin so it can make those calls; `ssi:deploy` renounces it when `admin` is another
- * account and verifies every role on chain.
+ * The Rebalancer of `vault`, in the calling module (issue 3): the one place its wiring is written,
+ * used by every product's `Rebalance_<PRODUCT>` module and by SANX's `Rebalance_SANX` (`./Sanx.ts`).
+ * Wiring: the vault grants REBALANCER_ROLE to its Rebalancer; the Rebalancer whitelists `adapter`,
+ * grants KEEPER_ROLE to `keeper` and DEFAULT_ADMIN_ROLE to `admin`. The deployer is the constructor
+ * admin so it can make those calls; the deploy task renounces it when `admin` is another account and
+ * verifies every role on chain.
  *
- * Limits (module level, or `$global`; IRebalancer.Limits): `maxSlippageBps` {bps, <= 500, default 100},
- * `toleranceBps` {bps of weight}, `cooldown` {s per pair}, `maxWindow` {s}, `feeAccrualInterval` {s},
- * `maxTradeUsd` {1e18 USD}. The constructor starts the slippage bound at 100 bps whatever it is given,
- * so the limits are also set once with `setLimits` (declarative: the parameters are the limits).
+ * Limits (the calling module's parameters, or `$global`; IRebalancer.Limits): `maxSlippageBps`
+ * {bps, <= 500, default 100}, `toleranceBps` {bps of weight}, `cooldown` {s per pair}, `maxWindow` {s},
+ * `feeAccrualInterval` {s}, `maxTradeUsd` {1e18 USD}. The constructor starts the slippage bound at
+ * 100 bps whatever it is given, so the limits are also set once with `setLimits` (declarative: the
+ * parameters are the limits).
  */
+export function rebalancerFuture(m: ModuleBuilder, vault: Callable, adapter: Callable) {
+  const deployer = m.getAccount(0);
+  const admin = m.getParameter("admin", deployer);
+  const keeper = m.getParameter("keeper", deployer);
+  const d = REBALANCE_LIMIT_DEFAULTS;
+  const limits = {
+    maxSlippageBps: m.getParameter<number>("maxSlippageBps", d.maxSlippageBps),
+    toleranceBps: m.getParameter<number>("toleranceBps", d.toleranceBps),
+    cooldown: m.getParameter<number>("cooldown", d.cooldown),
+    maxWindow: m.getParameter<number>("maxWindow", d.maxWindow),
+    feeAccrualInterval: m.getParameter<number>("feeAccrualInterval", d.feeAccrualInterval),
+    maxTradeUsd: m.getParameter<bigint>("maxTradeUsd", d.maxTradeUsd),
+  };
+  const rebalancer = m.contract("Rebalancer", [vault, deployer, limits], { id: "Rebalancer" });
+  m.call(rebalancer, "setLimits", [limits], { id: "setLimits" });
+  m.call(rebalancer, "setAdapter", [adapter, true], { id: "allowAdapter" });
+  m.call(rebalancer, "grantRole", [ROLE.KEEPER, keeper], { id: "grantKeeper" });
+  m.call(rebalancer, "grantRole", [ROLE.DEFAULT_ADMIN, admin], { id: "grantAdmin" });
+  m.call(vault, "grantRole", [ROLE.REBALANCER, rebalancer], { id: "grantRebalancer" });
+  return rebalancer;
+}
+
+const VAULT_MODULES = { MAG7: MAG7VaultModule, MEME: MEMEVaultModule, DEFI: DEFIVaultModule } as const;
+
+/** One Rebalancer per product vault, module id `Rebalance_<PRODUCT>`, with the shared UniswapV3Adapter. */
 export function rebalanceModule(product: SsiProduct) {
   return buildModule(`Rebalance_${product}`, (m) => {
     const { vault } = m.useModule(VAULT_MODULES[product]);
     const { adapter } = m.useModule(UniswapV3AdapterModule);
-    const deployer = m.getAccount(0);
-    const admin = m.getParameter("admin", deployer);
-    const keeper = m.getParameter("keeper", deployer);
-    const limits = {
-      maxSlippageBps: m.getParameter<number>("maxSlippageBps", 100),
-      toleranceBps: m.getParameter<number>("toleranceBps", 50),
-      cooldown: m.getParameter<number>("cooldown", 3600),
-      maxWindow: m.getParameter<number>("maxWindow", 7 * 86_400),
-      feeAccrualInterval: m.getParameter<number>("feeAccrualInterval", 86_400),
-      maxTradeUsd: m.getParameter<bigint>("maxTradeUsd", 50_000n * 10n ** 18n),
-    };
-    const rebalancer = m.contract("Rebalancer", [vault, deployer, limits], { id: "Rebalancer" });
-    m.call(rebalancer, "setLimits", [limits], { id: "setLimits" });
-    m.call(rebalancer, "setAdapter", [adapter, true], { id: "allowAdapter" });
-    m.call(rebalancer, "grantRole", [ROLE.KEEPER, keeper], { id: "grantKeeper" });
-    m.call(rebalancer, "grantRole", [ROLE.DEFAULT_ADMIN, admin], { id: "grantAdmin" });
-    m.call(vault, "grantRole", [ROLE.REBALANCER, rebalancer], { id: "grantRebalancer" });
+    const rebalancer = rebalancerFuture(m, vault, adapter);
     return { vault, rebalancer, adapter };
   });
 }

@@ -1,6 +1,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { id } from "ethers";
 import { ROLE } from "./roles";
+import { rebalancerFuture } from "./Rebalance";
 
 /** Role of the SanxController that may relay signals (the SignalOracle). */
 export const SIGNAL_SOURCE_ROLE = id("SIGNAL_SOURCE_ROLE");
@@ -42,18 +43,36 @@ export const SanxVaultModule = buildModule("IndexVault_SANX", (m) => {
 });
 
 /**
- * SANX: SanxController, SignalOracle, the SanxBasket gate and the SANX IndexVault, wired.
+ * The SANX vault's Rebalancer (module `Rebalance_SANX`): the same Rebalancer and wiring as the SSI
+ * products' (`rebalancerFuture` in `./Rebalance.ts`), whitelisting the protocol's shared
+ * UniswapV3Adapter, which `ssi:deploy` deployed (`contractAt`).
+ *
+ * Parameters: `adapter` (address; `sanx:deploy` fills it from the record's `protocol.tradeAdapter`),
+ * the limits (`maxSlippageBps`, `toleranceBps`, `cooldown`, `maxWindow`, `feeAccrualInterval`,
+ * `maxTradeUsd`) and `admin`, `keeper` (or `$global`).
+ */
+export const SanxRebalanceModule = buildModule("Rebalance_SANX", (m) => {
+  const { vault } = m.useModule(SanxVaultModule);
+  const adapter = m.contractAt("UniswapV3Adapter", m.getParameter<string>("adapter"), { id: "UniswapV3Adapter" });
+  const rebalancer = rebalancerFuture(m, vault, adapter);
+  return { vault, rebalancer, adapter };
+});
+
+/**
+ * SANX: SanxController, SignalOracle, the SanxBasket gate, the SANX IndexVault and its Rebalancer, wired.
  *
  * Parameters (module `Sanx`): `signers` and `quorum` of the SignalOracle, `maxFutureSkew` and
  * `maxValidity` (s), `delayDays`, `reserveAsset` (token address, e.g. USDC) and `universe` (token
  * addresses of the SANX universe); `admin` and `guardian` default to the deployer.
  * Wiring: the controller accepts signals from the oracle and notifies the gate; the gate holds the
  * vault's ORACLE_ROLE (the WeightOracle does not), so SANX weight reports must go through the gate
- * (`report.index` = the gate). The deployer is the first admin of everything so it can wire; it
+ * (`report.index` = the gate). The vault trades only through its Rebalancer (`Rebalance_SANX`), which
+ * holds its REBALANCER_ROLE. The deployer is the first admin of everything so it can wire; it
  * grants DEFAULT_ADMIN_ROLE to `admin`, and `sanx:deploy` renounces its own when `admin` differs.
  */
 export default buildModule("Sanx", (m) => {
   const { priceRegistry, weightOracle, vault } = m.useModule(SanxVaultModule);
+  const { rebalancer } = m.useModule(SanxRebalanceModule);
   const deployer = m.getAccount(0);
   const admin = m.getParameter("admin", deployer);
   const guardian = m.getParameter("guardian", deployer);
@@ -77,5 +96,5 @@ export default buildModule("Sanx", (m) => {
   m.call(controller, "grantRole", [ROLE.DEFAULT_ADMIN, admin], { id: "grantControllerAdmin" });
   m.call(signalOracle, "grantRole", [ROLE.DEFAULT_ADMIN, admin], { id: "grantSignalOracleAdmin" });
 
-  return { priceRegistry, weightOracle, vault, controller, signalOracle, basket };
+  return { priceRegistry, weightOracle, vault, controller, signalOracle, basket, rebalancer };
 });

@@ -1,5 +1,8 @@
 /**
- * The chain-facing keeper rebalance behind `ssi:rebalance` and the demo (issue 3).
+ * The chain-facing keeper rebalance behind `ssi:rebalance` and the demo (issue 3), for any vault with
+ * a Rebalancer: the SSI products (the record's `products.<PRODUCT>`) and SANX (the record's `sanx`,
+ * issue 4: its targets come from the SanxBasket gate, its trades go through the same Rebalancer and
+ * adapter with the same oracle floors).
  *
  * 1. `readRebalanceState`: the vault's latest accepted targets, its window on the Rebalancer, the
  *    basket's balances, the PriceRegistry's prices, the limits, the pools (factory.getPool, deepest
@@ -14,18 +17,53 @@
  *    with the window left open; running the task again after the cool-off continues from the balances.
  */
 import { getAddress, type Signer } from "ethers";
+import Table from "cli-table3";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { ROLE } from "../../ignition/modules/roles";
-import { IERC20__factory, PriceRegistry__factory, Rebalancer__factory, type IndexVault, type Rebalancer } from "../../typechain-types";
+import { IERC20__factory, IndexVault__factory, PriceRegistry__factory, Rebalancer__factory, type IndexVault, type Rebalancer } from "../../typechain-types";
+import { SSI_PRODUCTS } from "../../ignition/modules/IndexVault";
 import { listPools, poolContract, uniswapContracts, type MarketAddresses } from "../../scripts/lib/market";
 import { addressKey, encodeV3Path, planTrades, type Holding, type Plan, type Pool, type Trade } from "../../src/planner";
 import { checkWeights, keeperDustUsd, pairOf, scheduleTrades, slippageBoundUsd, type Position, type Schedule, type WeightCheck } from "../../src/rebalance";
 import { fail } from "./args";
 import { tokenIndex, type DeploymentRecord } from "./deployment";
-import { describeRevert, simulateThenSend, vaultOf, type Log, type SsiProduct } from "./ssi-chain";
+import { describeRevert, simulateThenSend, vaultOf, type Log } from "./ssi-chain";
 
 /** Trades per executeTrades transaction (each swap is ~100-200k gas; 8 stays far below a block). */
 export const MAX_BATCH = 8;
+
+/** The vaults the keeper rebalances: the SSI products and SANX. */
+export const REBALANCE_INDEXES = [...SSI_PRODUCTS, "SANX"] as const;
+export type RebalanceIndex = (typeof REBALANCE_INDEXES)[number];
+
+/** What the keeper needs of a vault from the record: its address, its Rebalancer, its display symbol. */
+export interface IndexEntry {
+  vault: string;
+  rebalancer: string;
+  symbol: string;
+}
+
+/**
+ * The vault and Rebalancer of `index` in the record: `products.<PRODUCT>` for an SSI product, the
+ * `sanx` part (sanx:deploy) for SANX. Fails naming the deploy task to run when either is missing.
+ */
+export function indexEntry(record: DeploymentRecord, index: RebalanceIndex): IndexEntry {
+  if (index === "SANX") {
+    const sanx = (record as DeploymentRecord & { sanx?: { vault?: string; rebalancer?: string } }).sanx;
+    if (sanx?.vault === undefined) fail(`deployments/${record.network}.json has no SANX deployment: run sanx:deploy first`);
+    if (sanx.rebalancer === undefined) fail(`deployments/${record.network}.json has no SANX Rebalancer (deployed before SANX traded): run sanx:deploy again`);
+    return { vault: sanx.vault, rebalancer: sanx.rebalancer, symbol: "SANX" };
+  }
+  const p = record.products[index];
+  if (p === undefined) fail(`deployments/${record.network}.json has no ${index} vault: run ssi:deploy first`);
+  if (p.rebalancer === undefined) {
+    fail(`deployments/${record.network}.json has no Rebalancer for ${index} (deployed before issue 3): run ssi:deploy again to deploy the Rebalancers`);
+  }
+  return { vault: p.vault, rebalancer: p.rebalancer, symbol: p.symbol };
+}
+
+/** The task that sets `index`'s targets (for messages). */
+const targetsTask = (index: RebalanceIndex): string => (index === "SANX" ? "sanx:execute" : `ssi:push-weights --index ${index}`);
 
 export interface Limits {
   maxSlippageBps: number;
@@ -36,7 +74,7 @@ export interface Limits {
 }
 
 export interface RebalanceState {
-  product: SsiProduct;
+  product: RebalanceIndex;
   vault: IndexVault;
   rebalancer: Rebalancer;
   /** The latest accepted targets. */
@@ -87,12 +125,13 @@ export interface RebalancePlan {
 // State
 // ---------------------------------------------------------------------------------------------
 
-export function rebalancerOf(record: DeploymentRecord, product: SsiProduct, runner: Signer | import("ethers").Provider): Rebalancer {
-  const address = record.products[product]?.rebalancer;
-  if (address === undefined) {
-    fail(`deployments/${record.network}.json has no Rebalancer for ${product} (deployed before issue 3): run ssi:deploy again to deploy the Rebalancers`);
-  }
-  return Rebalancer__factory.connect(address, runner);
+export function rebalancerOf(record: DeploymentRecord, product: RebalanceIndex, runner: Signer | import("ethers").Provider): Rebalancer {
+  return Rebalancer__factory.connect(indexEntry(record, product).rebalancer, runner);
+}
+
+/** The vault of `index` (an SSI product or SANX). */
+export function indexVaultOf(record: DeploymentRecord, index: RebalanceIndex, runner: Signer | import("ethers").Provider): IndexVault {
+  return index === "SANX" ? IndexVault__factory.connect(indexEntry(record, index).vault, runner) : vaultOf(record, index, runner);
 }
 
 /** The record's market part as the market helpers take it. */
@@ -105,11 +144,13 @@ export function marketOf(record: DeploymentRecord): MarketAddresses {
   return { chainId: record.chainId, tokens: record.tokens, uniswap: u as MarketAddresses["uniswap"], hubs, network: record.network };
 }
 
-export async function readRebalanceState(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: SsiProduct): Promise<RebalanceState> {
+export async function readRebalanceState(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: RebalanceIndex): Promise<RebalanceState> {
   const provider = hre.ethers.provider;
-  const vault = vaultOf(record, product, provider);
+  const vault = indexVaultOf(record, product, provider);
   const rebalancer = rebalancerOf(record, product, provider);
-  if ((await provider.getCode(await rebalancer.getAddress())) === "0x") fail(`the ${product} Rebalancer ${await rebalancer.getAddress()} has no code on this chain: run ssi:deploy first`);
+  if ((await provider.getCode(await rebalancer.getAddress())) === "0x") {
+    fail(`the ${product} Rebalancer ${await rebalancer.getAddress()} has no code on this chain: run ${product === "SANX" ? "sanx:deploy" : "ssi:deploy"} first`);
+  }
   const registry = PriceRegistry__factory.connect(await vault.priceRegistry(), provider);
   const market = marketOf(record);
   const index = tokenIndex(record);
@@ -199,10 +240,10 @@ export interface PlanOptions {
   maxTradeUsd?: bigint;
 }
 
-export async function planRebalance(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: SsiProduct, opts: PlanOptions = {}): Promise<RebalancePlan> {
+export async function planRebalance(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: RebalanceIndex, opts: PlanOptions = {}): Promise<RebalancePlan> {
   const state = await readRebalanceState(hre, record, product);
   const { limits } = state;
-  if (state.round === 0n) fail(`the ${product} vault has no target weights yet: run ssi:push-weights first`);
+  if (state.round === 0n) fail(`the ${product} vault has no target weights yet: run ${targetsTask(product)} first`);
   const maxTradeUsd = opts.maxTradeUsd ?? limits.maxTradeUsd;
   if (maxTradeUsd > limits.maxTradeUsd) {
     fail(`--max-trade-usd ${fmtUsd(maxTradeUsd)} is above the ${product} Rebalancer's per-trade cap of ${fmtUsd(limits.maxTradeUsd)}: every such trade would revert TradeAboveCap`);
@@ -214,10 +255,12 @@ export async function planRebalance(hre: HardhatRuntimeEnvironment, record: Depl
   const dustUsd = keeperDustUsd(navUsd, limits.toleranceBps, maxTradeUsd, state.positions.length);
   const plan = planTrades({ basket, prices, targets, pools: state.pools, hubs: state.hubs, maxTradeUsd, dustUsd, maxSlippageBps: limits.maxSlippageBps });
   const done = state.round <= state.window.completedRound;
+  const blockers: string[] = [];
+  // The close checks value weights, and an empty vault weighs 0 everywhere: nothing to rebalance until shares exist.
+  if (!done && navUsd === 0n) blockers.push(`the ${product} vault holds nothing (no shares minted): nothing to trade; rebalance after the first mint`);
 
   // Per trade: the on-chain floor, the pool's quote and the swap's gas.
   const { quoter } = uniswapContracts(marketOf(record), hre.ethers.provider);
-  const blockers: string[] = [];
   const trades: PlannedTrade[] = [];
   for (const t of done ? [] : plan.trades) {
     const routeData = encodeV3Path(t.path, t.fees);
@@ -399,6 +442,109 @@ export async function executeRebalance(hre: HardhatRuntimeEnvironment, record: D
 
 function symbolIn(state: RebalanceState, address: string): string {
   return state.positions.find((p) => addressKey(p.address) === addressKey(address))?.symbol ?? address;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The keeper run behind `ssi:rebalance` (and `sanx:execute --rebalance`)
+// ---------------------------------------------------------------------------------------------
+
+export interface KeeperRunOptions {
+  /** Print the plan and send nothing. */
+  dryRun: boolean;
+  /** {1e18 USD} chunk cap (default: the Rebalancer's). */
+  maxTradeUsd?: bigint;
+  /** JSON mode: the tables are left out (the caller prints `json`). */
+  json: boolean;
+}
+
+export interface KeeperRun {
+  status: "nothing-to-do" | "dry-run" | RebalanceResult["status"];
+  /** The plan (and the result when executed) as plain JSON (bigints as decimal strings). */
+  json: Record<string, unknown>;
+}
+
+/**
+ * Plans `index`'s rebalance and, unless `dryRun`, executes, closes and verifies it: the whole
+ * `ssi:rebalance` run. Human-readable lines go to `info` (tables only when not `json`); the caller
+ * prints `json` when it wants JSON.
+ */
+export async function runKeeper(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: RebalanceIndex, opts: KeeperRunOptions, info: Log): Promise<KeeperRun> {
+  const p = await planRebalance(hre, record, product, opts.maxTradeUsd === undefined ? {} : { maxTradeUsd: opts.maxTradeUsd });
+  const { state, plan, trades } = p;
+  const index = tokenIndex(record);
+  const symbolOf = (a: string) => index.get(a.toLowerCase())?.asset ?? a;
+  const decimalsOf = (a: string) => index.get(a.toLowerCase())?.token.decimals ?? 18;
+  const symbol = indexEntry(record, product).symbol;
+  const s = plan.summary;
+  const turnoverPct = s.navUsd === 0n ? 0n : (s.turnoverUsd * 10n ** 18n) / s.navUsd;
+  const quoteGas = trades.reduce((a, t) => a + (t.quoteGas ?? 0n), 0n);
+
+  // == The plan ==
+  if (!opts.json) {
+    info(`${symbol} rebalance to round ${state.round} on ${record.network}: window ${state.window.openRound === state.round ? "open" : "closed"}, last completed round ${state.window.completedRound}`);
+    info(`NAV ${fmtUsd(s.navUsd)} · turnover ${fmtUsd(s.turnoverUsd)} (${fmtPct(turnoverPct)} of NAV) · ${trades.length} trade(s) · cap ${fmtUsd(p.maxTradeUsd)}/trade · dust ${fmtUsd(p.dustUsd)} · slippage bound ${state.limits.maxSlippageBps} bps · tolerance ${state.limits.toleranceBps} bps · cool-off ${state.limits.cooldown} s`);
+    const w = new Table({ head: ["token", "now", "target", "planned"], style: { compact: true, head: [] } });
+    for (const pos of state.positions) {
+      const k = pos.address.toLowerCase();
+      w.push([pos.symbol, fmtPct(s.currentWeights[k] ?? 0n), fmtPct(state.targets.get(pos.address) ?? 0n), fmtPct(s.expectedWeights[k] ?? 0n)]);
+    }
+    info(w.toString());
+    if (trades.length > 0) {
+      const t = new Table({ head: ["#", "sell", "buy", "path", "amount in", "USD", "expected out (oracle)", "min out (floor)", "pool quote", "gas", "when"], style: { compact: true, head: [] } });
+      trades.forEach((x, i) => {
+        const dOut = decimalsOf(x.tokenOut);
+        const floor = x.oracleMinOut > x.minAmountOut ? x.oracleMinOut : x.minAmountOut;
+        const vsOracle = x.quotedOut === undefined || x.expectedAmountOut === 0n ? "" : ` (${Number(((x.quotedOut - x.expectedAmountOut) * 1_000_000n) / x.expectedAmountOut) / 10_000}%)`;
+        t.push([
+          i + 1, x.symbolIn, x.symbolOut, fmtPath(x, symbolOf), fmtAmount(x.amountIn, decimalsOf(x.tokenIn)), fmtUsd(x.usdValue),
+          fmtAmount(x.expectedAmountOut, dOut), fmtAmount(floor, dOut), x.quotedOut === undefined ? "-" : `${fmtAmount(x.quotedOut, dOut)}${vsOracle}`,
+          x.quoteGas?.toString() ?? "-", x.batch !== undefined ? `batch ${x.batch}` : `after ${new Date(Number(x.waitUntil!) * 1000).toISOString()}`,
+        ]);
+      });
+      info(t.toString());
+    }
+    for (const d of s.skippedDust) info(`  not traded (within dust): ${d.symbol} ${fmtUsd(d.deltaUsd)} from target`);
+    if (p.batchGas !== undefined) info(`gas (estimateGas, window open): ${p.batchGas.map((g, i) => `batch ${i + 1} ${g}`).join(", ")}`);
+    else if (trades.length > 0) info(`gas: swaps alone ${quoteGas} (QuoterV2 estimate; estimateGas of executeTrades needs the window open, which --dry-run does not do)`);
+    for (const b of p.blockers) info(`BLOCKED: ${b}`);
+  }
+  const planJson = {
+    index: product, symbol, network: record.network, round: state.round, navUsd: s.navUsd, turnoverUsd: s.turnoverUsd, turnoverWad: turnoverPct,
+    tradedUsd: s.tradedUsd, maxTradeUsd: p.maxTradeUsd, dustUsd: p.dustUsd, limits: state.limits,
+    weights: state.positions.map((pos) => ({ symbol: pos.symbol, token: pos.address, current: s.currentWeights[pos.address.toLowerCase()] ?? 0n, target: state.targets.get(pos.address) ?? 0n, planned: s.expectedWeights[pos.address.toLowerCase()] ?? 0n })),
+    trades: trades.map((x) => ({
+      sell: x.symbolIn, buy: x.symbolOut, tokenIn: x.tokenIn, tokenOut: x.tokenOut, path: x.path.map(symbolOf), fees: x.fees, amountIn: x.amountIn, usdValue: x.usdValue,
+      expectedAmountOut: x.expectedAmountOut, minAmountOut: x.minAmountOut, oracleMinOut: x.oracleMinOut, quotedOut: x.quotedOut, quoteGas: x.quoteGas, batch: x.batch, waitUntil: x.waitUntil,
+    })),
+    skippedDust: s.skippedDust, batchGas: p.batchGas, quoteGas, blockers: p.blockers,
+  };
+
+  if (p.done) {
+    info(`${symbol} round ${state.round} is already rebalanced (completed round ${state.window.completedRound}): nothing to do`);
+    return { status: "nothing-to-do", json: toJson({ ...planJson, status: "nothing-to-do" }) as Record<string, unknown> };
+  }
+  if (opts.dryRun) {
+    info(`dry run: nothing was sent. Execute with: npx hardhat ssi:rebalance --index ${product} --network ${hre.network.name}`);
+    return { status: "dry-run", json: toJson({ ...planJson, status: "dry-run" }) as Record<string, unknown> };
+  }
+
+  // == Execute, close, verify ==
+  const r = await executeRebalance(hre, record, p, info);
+  if (!opts.json) {
+    const t = new Table({ head: ["token", "weight", "target", "off by", "within tolerance"], style: { compact: true, head: [] } });
+    for (const row of r.check.rows) t.push([row.symbol, fmtPct(row.weight), fmtPct(row.target), fmtPct(row.diff), row.ok ? "yes" : "NO"]);
+    info(t.toString());
+    const loss = r.navBefore - r.navAfter;
+    info(`executed ${r.executed.length} trade(s) in ${r.batchGasUsed.length} batch(es), gas ${r.batchGasUsed.join(" + ") || "0"}${r.openGasUsed !== undefined ? ` (open ${r.openGasUsed})` : ""}${r.closeGasUsed !== undefined ? ` (close ${r.closeGasUsed})` : ""}`);
+    info(`NAV ${fmtUsd(r.navBefore)} -> ${fmtUsd(r.navAfter)} (change ${fmtUsd(-loss)}; slippage bound ${fmtUsd(r.slippageBoundUsd)})`);
+  }
+  if (r.status === "partial") {
+    for (const w of r.waiting) info(`waiting on the cool-off: ${w.symbolIn} -> ${w.symbolOut} ${w.amountIn} until ${new Date(Number(w.until) * 1000).toISOString()}`);
+    info(`${r.waiting.length} trade(s) wait on the per-pair cool-off: the window stays open; run ssi:rebalance --index ${product} again after ${new Date(Number(r.waiting.reduce((a, w) => (w.until > a ? w.until : a), 0n)) * 1000).toISOString()} to continue`);
+  } else {
+    info(`${symbol} round ${state.round} rebalanced and verified: every weight within ${state.limits.toleranceBps} bps of its target`);
+  }
+  return { status: r.status, json: toJson({ ...planJson, status: r.status, result: r }) as Record<string, unknown> };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -36,6 +36,8 @@ import type { SignalFile, SignedSignal } from "../../src/sanx/signalFile";
 import { latestMarketCaps, nextTargets, valueWeights, type MarketCaps, type NextTargets, type Weighted } from "../../src/sanx/targets";
 import { fail } from "./args";
 import { signQuorum, quorumDomain } from "./quorum";
+import { runKeeper, type KeeperRun } from "./rebalance";
+import { loadRecord } from "./ssi-chain";
 
 export type Log = (line: string) => void;
 const LOCAL_NETWORKS = new Set(["hardhat", "localhost"]);
@@ -594,3 +596,29 @@ export async function executeDue(
   return { paused: false, executed, notDue, weights: { kind: next.kind, added: next.added, removed: next.removed, current, targets, round: report.round.toString(), txHash: tx.hash } };
 }
 
+// ---------------------------------------------------------------------------------------------
+// sanx:execute --rebalance
+// ---------------------------------------------------------------------------------------------
+
+/** The keeper's run, or why there was none. */
+export type SanxRebalance = KeeperRun | { status: "skipped"; reason: string };
+
+/**
+ * Trades the SANX vault to its latest targets through its Rebalancer: `runKeeper` with index SANX,
+ * the same code as `ssi:rebalance --index SANX` (plan, oracle floors, open, trades, close, verify).
+ * Skipped, with the reason, while the vault is paused (the red button) or holds nothing (no shares:
+ * the first mint pays the targets in kind). The Rebalancer is the record's (`sanx.rebalancer`), so `c`
+ * must be the recorded deployment.
+ */
+export async function rebalanceSanx(hre: HardhatRuntimeEnvironment, c: SanxContracts, opts: { json: boolean; log?: Log }): Promise<SanxRebalance> {
+  const log = opts.log ?? (() => undefined);
+  const record = await loadRecord(hre);
+  const recorded = (record as { sanx?: { vault?: string } }).sanx?.vault;
+  const vault = await c.vault.getAddress();
+  if (recorded === undefined || getAddress(recorded) !== vault) {
+    fail(`the SANX vault ${vault} is not the one in deployments/${record.network}.json (${recorded ?? "none"}): the keeper trades through the recorded Rebalancer; run ssi:rebalance --index SANX on the recorded deployment`);
+  }
+  if (await c.vault.paused()) return { status: "skipped", reason: "the SANX vault is paused (red button): no trading until governance unpauses" };
+  if ((await c.vault.totalSupply()) === 0n) return { status: "skipped", reason: "the SANX vault holds nothing (no shares): the first mint pays the targets in kind" };
+  return runKeeper(hre, record, "SANX", { dryRun: false, json: opts.json }, log);
+}

@@ -2,13 +2,15 @@
  * sanx:deploy: the SANX contracts through the Sanx Ignition module over an existing SSI deployment
  * (its PriceRegistry and WeightOracle, its market's tokens), roles verified on chain, and the `sanx`
  * part added to `deployments/<network>.json`. Parameters: `ignition/parameters/<network>.json`
- * (`$global`, optional `Sanx` and `IndexVault_SANX`), completed from the record.
+ * (`$global`, optional `Sanx`, `IndexVault_SANX` and `Rebalance_SANX`), completed from the record
+ * (the SANX Rebalancer whitelists the record's `protocol.tradeAdapter`).
  */
 import { getAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import SanxModule, { SIGNAL_SOURCE_ROLE } from "../../ignition/modules/Sanx";
+import { REBALANCE_LIMIT_DEFAULTS } from "../../ignition/modules/Rebalance";
 import { ROLE } from "../../ignition/modules/roles";
-import { IndexVault__factory, SanxBasket__factory, SanxController__factory, SignalOracle__factory } from "../../typechain-types";
+import { IndexVault__factory, Rebalancer__factory, SanxBasket__factory, SanxController__factory, SignalOracle__factory } from "../../typechain-types";
 import { defiSymbols } from "../../src/sanx/data";
 import { fail } from "./args";
 import { saveDeployment, tokensForSymbols, type DeploymentRecord } from "./deployment";
@@ -21,6 +23,8 @@ export interface SanxPart {
   controller: string;
   basket: string;
   vault: string;
+  /** The SANX vault's Rebalancer (holds its REBALANCER_ROLE; the keeper trades through it). */
+  rebalancer: string;
   /** Reserve asset symbol (a key of `assets`). */
   reserve: string;
   /** SANX universe symbols (token-list `defi`, non-stablecoin, present in the market). */
@@ -57,11 +61,16 @@ export async function deploySanx(hre: HardhatRuntimeEnvironment, opts: SanxDeplo
   const global = (params.$global ?? {}) as Record<string, unknown>;
   const admin = getAddress(typeof global.admin === "string" ? global.admin : deployer!.address);
   const guardian = getAddress(typeof global.guardian === "string" ? global.guardian : deployer!.address);
+  const keeper = getAddress(typeof global.keeper === "string" ? global.keeper : deployer!.address);
+  const adapter = record.protocol.tradeAdapter;
+  if (adapter === undefined) fail(`deployments/${record.network}.json names no trade adapter (protocol.tradeAdapter): run ssi:deploy again, then sanx:deploy`);
+  const limitParams = { ...REBALANCE_LIMIT_DEFAULTS, ...((params.$global ?? {}) as object), ...((params.Rebalance_SANX ?? {}) as object) } as Record<string, unknown>;
 
   const parameters = {
     ...params,
     IndexVault_SANX: { priceRegistry: record.protocol.priceRegistry, weightOracle: record.protocol.weightOracle, ...((params.IndexVault_SANX ?? {}) as object) },
     Sanx: { ...given, signers, quorum, delayDays, reserveAsset: reserve, universe: universeTokens },
+    Rebalance_SANX: { ...((params.Rebalance_SANX ?? {}) as object), adapter: getAddress(adapter) },
   };
   let deployed;
   try {
@@ -74,16 +83,18 @@ export async function deploySanx(hre: HardhatRuntimeEnvironment, opts: SanxDeplo
     controller: await deployed.controller.getAddress(),
     basket: await deployed.basket.getAddress(),
     vault: await deployed.vault.getAddress(),
+    rebalancer: await deployed.rebalancer.getAddress(),
   };
-  log(`SANX deployed through Ignition (Sanx): SignalOracle ${addr.signalOracle}, SanxController ${addr.controller}, SanxBasket ${addr.basket}, vault ${addr.vault}`);
+  log(`SANX deployed through Ignition (Sanx): SignalOracle ${addr.signalOracle}, SanxController ${addr.controller}, SanxBasket ${addr.basket}, vault ${addr.vault}, Rebalancer ${addr.rebalancer}`);
 
   // == Hand over admin ==
   const controller = SanxController__factory.connect(addr.controller, deployer);
   const signalOracle = SignalOracle__factory.connect(addr.signalOracle, deployer);
   const vault = IndexVault__factory.connect(addr.vault, deployer);
   const basket = SanxBasket__factory.connect(addr.basket, deployer);
+  const rebalancer = Rebalancer__factory.connect(addr.rebalancer, deployer);
   if (admin !== deployer!.address) {
-    for (const c of [controller, signalOracle, vault]) await (await c.renounceRole(ROLE.DEFAULT_ADMIN, deployer!.address)).wait();
+    for (const c of [controller, signalOracle, vault, rebalancer]) await (await c.renounceRole(ROLE.DEFAULT_ADMIN, deployer!.address)).wait();
     log(`admin handed over to ${admin}; the deployer renounced its SANX admin roles`);
   }
 
@@ -100,6 +111,20 @@ export async function deploySanx(hre: HardhatRuntimeEnvironment, opts: SanxDeplo
   await role(controller, "SanxController", ROLE.GUARDIAN, "GUARDIAN_ROLE", guardian);
   await role(controller, "SanxController", ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", admin);
   await role(signalOracle, "SignalOracle", ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", admin);
+  await role(vault, "SANX vault", ROLE.REBALANCER, "REBALANCER_ROLE", addr.rebalancer);
+  await role(rebalancer, "SANX Rebalancer", ROLE.KEEPER, "KEEPER_ROLE", keeper);
+  await role(rebalancer, "SANX Rebalancer", ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", admin);
+  if (admin !== deployer!.address) {
+    for (const [name, c] of [["SanxController", controller], ["SignalOracle", signalOracle], ["SANX vault", vault], ["SANX Rebalancer", rebalancer]] as const) {
+      await role(c, name, ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", deployer!.address, false);
+    }
+  }
+  if ((await rebalancer.vault()) !== addr.vault) problems.push(`SANX Rebalancer: trades for ${await rebalancer.vault()}, not the SANX vault`);
+  if (!(await rebalancer.isAdapter(adapter))) problems.push(`SANX Rebalancer: the trade adapter ${adapter} is not whitelisted`);
+  const lim = await rebalancer.limits();
+  for (const k of Object.keys(REBALANCE_LIMIT_DEFAULTS) as (keyof typeof REBALANCE_LIMIT_DEFAULTS)[]) {
+    if (BigInt(lim[k]) !== BigInt(limitParams[k] as bigint)) problems.push(`SANX Rebalancer: limit ${k} is ${lim[k]}, the parameters say ${String(limitParams[k])}`);
+  }
   if ((await controller.basket()) !== addr.basket) problems.push("SanxController: basket is not the SanxBasket");
   if ((await signalOracle.controller()) !== addr.controller) problems.push("SignalOracle: controller is not the SanxController");
   if ((await basket.vault()) !== addr.vault || (await basket.controller()) !== addr.controller) problems.push("SanxBasket: vault or controller miswired");
@@ -111,7 +136,7 @@ export async function deploySanx(hre: HardhatRuntimeEnvironment, opts: SanxDeplo
   for (const s of signers) if (!(await signalOracle.isSigner(s))) problems.push(`SignalOracle: ${s} is not a signer`);
   if (Number(await signalOracle.quorum()) !== quorum) problems.push(`SignalOracle: quorum is not ${quorum}`);
   if (problems.length > 0) fail(`SANX deployment verification FAILED on chain:\n  - ${problems.join("\n  - ")}`);
-  log(`roles and wiring verified on chain (gate holds the vault's ORACLE_ROLE, the WeightOracle does not; signals ${quorum}-of-${signers.length}; universe ${universe.join(", ")}; reserve ${reserveSymbol}; delay ${delayDays} days)`);
+  log(`roles and wiring verified on chain (gate holds the vault's ORACLE_ROLE, the WeightOracle does not; the Rebalancer its REBALANCER_ROLE, with the shared adapter; signals ${quorum}-of-${signers.length}; universe ${universe.join(", ")}; reserve ${reserveSymbol}; delay ${delayDays} days)`);
 
   const out: SanxRecord = {
     ...record,
