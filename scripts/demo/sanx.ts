@@ -1,9 +1,17 @@
 /**
  * Demo section: SANX end to end on the in-process network, through the same code as the tasks
- * (tasks/lib/sanx-deploy.ts, tasks/lib/sanx-chain.ts): sanx:deploy, signals computed from the SAMPLE
- * MVRV series, signed and pushed, one ADD and one REMOVE executed after the 3-day delay (time travel),
- * the weights pushed through the gate to the SANX IndexVault, and the red button stopping an
- * execution while redemption still works.
+ * (tasks/lib/sanx-deploy.ts, tasks/lib/sanx-chain.ts, tasks/lib/rebalance.ts): sanx:deploy (with the
+ * SANX Rebalancer), signals computed from the SAMPLE MVRV series, signed and relayed in date order as
+ * a keeper would, and at each due time `sanx:execute --rebalance`: the due actions executed, the new
+ * targets pushed through the gate, and the vault TRADED to them on the local Uniswap V3 pools through
+ * the Rebalancer and the shared adapter, within the oracle floors. Holdings (balance, value, weight)
+ * are printed before and after every rebalance. At the end the red button stops an execution and the
+ * trading while redemption still works.
+ *
+ * On the SAMPLE data the story is: ADD UNI (the reserve USDC buys UNI), REMOVE UNI (UNI's DANGER on
+ * 2023-07-29 comes before AAVE's OPPORTUNITY: the basket goes back to the reserve), ADD AAVE, ADD COMP
+ * (market-cap re-weight: AAVE sold into COMP), REMOVE AAVE (only AAVE sold, into COMP, the one member
+ * left), and REMOVE COMP stopped by the red button, then executed once governance lifts it.
  *
  * The SAMPLE series end in 2024 and the chain's clock is today, so the demo replays them as recent
  * days: every sample date moves by the same number of days, chosen so that the first signal it
@@ -11,25 +19,40 @@
  */
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { MockAggregator__factory } from "../../typechain-types";
+import { IERC20__factory, MockAggregator__factory, Rebalancer__factory } from "../../typechain-types";
 import { formatDay, parseDay } from "../../src/lib/csv";
 import { formatWadPercent } from "../../src/methodology";
 import { computeSignals } from "../../src/mvrv/engine";
 import { readMvrvCsv } from "../../src/mvrv/csv";
 import type { EventReport } from "../../src/mvrv/engine";
 import type { SignalZone } from "../../src/sanx/signalReport";
-import { connectSanx, executeDue, loadMarketCaps, pushSignals, readStatus, signEvents, type ExecuteResult, type SanxContracts } from "../../tasks/lib/sanx-chain";
-import { deploySanx } from "../../tasks/lib/sanx-deploy";
+import {
+  connectSanx,
+  describeRevert,
+  executeDue,
+  loadMarketCaps,
+  pushSignals,
+  readStatus,
+  rebalanceSanx,
+  signEvents,
+  type ExecuteResult,
+  type SanxContracts,
+  type SanxRebalance,
+} from "../../tasks/lib/sanx-chain";
+import { deploySanx, type SanxRecord } from "../../tasks/lib/sanx-deploy";
+import { fmtAmount, fmtPct, fmtUsd } from "../../tasks/lib/rebalance";
 import { executeMint, executeRedeem, faucet, formatUnitsExact, planMint, planRedeem } from "../../tasks/lib/ssi-chain";
 import type { DeploymentRecord } from "../../tasks/lib/deployment";
+import type { Printer } from "./context";
 import { requireDeployment, type DemoContext, type DemoSection } from "./context";
 
 const WAD = 10n ** 18n;
 const DAY = 86_400n;
 const SAMPLE = path.join(__dirname, "..", "..", "sample");
 const SYMBOLS = ["UNI", "AAVE", "COMP"];
-const MINT = 10n;
-const REDEEM = 4n;
+/** SANX Alice mints (at $100 a share: $5,000, below the SANX Rebalancer's $10k per-trade cap). */
+const MINT = 50n;
+const REDEEM = 20n;
 
 type SignalEvent = EventReport & { zone: SignalZone };
 
@@ -45,18 +68,20 @@ async function travelTo(hre: HardhatRuntimeEnvironment, record: DeploymentRecord
     await hre.network.provider.send("hardhat_mine", ["0x1"]);
   }
   const [deployer] = await hre.ethers.getSigners();
+  const pending = [];
   for (const t of Object.values(record.tokens)) {
     if (t.feedKind !== "mock") continue;
     const feed = MockAggregator__factory.connect(t.feed, deployer);
-    await (await feed.updateAnswer(await feed.latestAnswer())).wait();
+    pending.push(await feed.updateAnswer(await feed.latestAnswer()));
   }
+  await Promise.all(pending.map((tx) => tx.wait()));
 }
 
 function describeExecute(r: ExecuteResult): string[] {
   if (r.paused) return [`red button pressed: nothing executed (${r.notDue.filter((p) => p.due).length} due)`];
   const out = r.executed.map((e) => `executed ${e.kind} ${e.symbol} (signal ${e.signalDate}, due ${e.dueIso})`);
   if (r.weights) {
-    out.push(`weights (${r.weights.kind}) round ${r.weights.round} through the gate: ${r.weights.targets.map((t) => `${t.asset} ${formatWadPercent(t.weight, 2)}`).join(" · ")}`);
+    out.push(`targets (${r.weights.kind}) round ${r.weights.round} through the gate: ${r.weights.targets.map((t) => `${t.asset} ${formatWadPercent(t.weight, 2)}`).join(" · ")}`);
   }
   if (out.length === 0) {
     const next = r.notDue[0];
@@ -65,21 +90,84 @@ function describeExecute(r: ExecuteResult): string[] {
   return out;
 }
 
+/** The vault's holdings by symbol: balance {tok}, value {1e18 USD} at the feeds, and NAV. */
+interface Holdings {
+  nav: bigint;
+  rows: Map<string, { balance: bigint; value: bigint; decimals: number }>;
+}
+
+async function holdings(hre: HardhatRuntimeEnvironment, c: SanxContracts, symbols: readonly { symbol: string; address: string; decimals: number }[]): Promise<Holdings> {
+  const rows = new Map<string, { balance: bigint; value: bigint; decimals: number }>();
+  const vault = await c.vault.getAddress();
+  let nav = 0n;
+  for (const t of symbols) {
+    const balance = await IERC20__factory.connect(t.address, hre.ethers.provider).balanceOf(vault);
+    const [price, dec] = await c.registry.priceAndDecimals(t.address);
+    const value = (balance * price) / 10n ** dec; // rounded down
+    rows.set(t.symbol, { balance, value, decimals: t.decimals });
+    nav += value;
+  }
+  return { nav, rows };
+}
+
+/** One table: every token held before or after, with balance, value and weight on both sides, and the target. */
+function printHoldings(print: Printer, before: Holdings, after: Holdings, targets: Map<string, bigint>): void {
+  const weight = (h: Holdings, v: bigint) => (h.nav === 0n ? 0n : (v * WAD) / h.nav); // {WAD} rounded down
+  const rows: (string | number)[][] = [];
+  for (const [sym, b] of before.rows) {
+    const a = after.rows.get(sym)!;
+    if (b.balance === 0n && a.balance === 0n && !targets.has(sym)) continue;
+    rows.push([
+      sym,
+      fmtAmount(b.balance, b.decimals), fmtUsd(b.value), fmtPct(weight(before, b.value)),
+      fmtAmount(a.balance, a.decimals), fmtUsd(a.value), fmtPct(weight(after, a.value)),
+      fmtPct(targets.get(sym) ?? 0n),
+    ]);
+  }
+  rows.push(["NAV", "", fmtUsd(before.nav), "", "", fmtUsd(after.nav), "", ""]);
+  print.table(["token", "balance before", "value", "weight", "balance after", "value", "weight", "target"], rows);
+}
+
+function describeTrades(r: SanxRebalance, decimalsOf: (sym: string) => number): string[] {
+  if (r.status === "skipped") return [`rebalance skipped: ${r.reason}`];
+  const result = r.json.result as { executed: { symbolIn: string; symbolOut: string; amountIn: string; amountOut: string; minAmountOut: string }[] } | undefined;
+  if (result === undefined) return [`rebalance: ${r.status}`];
+  if (result.executed.length === 0) return [`rebalance ${r.status}: no trade needed`];
+  return result.executed.map(
+    (t) =>
+      `trade ${t.symbolIn} -> ${t.symbolOut}: ${fmtAmount(BigInt(t.amountIn), decimalsOf(t.symbolIn))} ${t.symbolIn} for ${fmtAmount(BigInt(t.amountOut), decimalsOf(t.symbolOut))} ${t.symbolOut} ` +
+      `(oracle floor ${fmtAmount(BigInt(t.minAmountOut), decimalsOf(t.symbolOut))})`,
+  );
+}
+
 export const sanxSection: DemoSection = {
-  name: "SANX (MVRV signals -> membership -> SANX IndexVault targets)",
+  name: "SANX (MVRV signals -> membership -> targets -> trades on the pools)",
   async run(ctx: DemoContext) {
     const { hre, print, signers } = ctx;
     const { alice, guardian, deployer } = signers;
-    const base = requireDeployment(ctx);
+    requireDeployment(ctx);
     const summary: string[] = [];
 
-    print.heading("SANX 1. Deploy (sanx:deploy): SignalOracle, SanxController, SanxBasket gate, SANX IndexVault");
-    const record = await deploySanx(hre, { log: (l) => print.line(`  ${l}`) });
+    print.heading("SANX 1. Deploy (sanx:deploy): SignalOracle, SanxController, SanxBasket gate, SANX IndexVault, its Rebalancer");
+    const record: SanxRecord = await deploySanx(hre, { log: (l) => print.line(`  ${l}`) });
     ctx.deployment = record;
     const c: SanxContracts = await connectSanx(hre, { signalOracle: record.sanx.signalOracle, basket: record.sanx.basket });
     const caps = loadMarketCaps({ dataDir: SAMPLE });
     const first = await executeDue(hre, c, caps);
     print.line(`  empty basket: ${describeExecute(first).join("; ")} (the reserve asset)`);
+    const vault = c.vault.connect(alice);
+    await faucet(hre, record, alice.address, 100_000n, deployer);
+    const mintLegs = await planMint(record, vault, alice, MINT * WAD);
+    await executeMint(vault, alice, MINT * WAD, alice.address, mintLegs);
+    print.line(`  Alice mints ${MINT} SANX in kind at the reserve target: paid ${mintLegs.map((l) => `${formatUnitsExact(l.amount, l.decimals)} ${l.symbol}`).join(", ")}`);
+    const tokenOf = (sym: string) => record.tokens[record.assets[sym]!]!;
+    const shown = [record.sanx.reserve, ...SYMBOLS].map((symbol) => ({ symbol, address: tokenOf(symbol).address, decimals: tokenOf(symbol).decimals }));
+    const decimalsOf = (sym: string) => tokenOf(sym).decimals;
+    const targetsNow = async () => {
+      const [, tokens, weights] = await c.vault.targets();
+      const bySym = new Map(shown.map((t) => [t.address, t.symbol]));
+      return new Map(tokens.map((t, i) => [bySym.get(t) ?? t, weights[i]!]));
+    };
 
     print.heading("SANX 2. Signals from sample/mvrv (SAMPLE data, METHODOLOGY section 4, default parameters)");
     const events = new Map<string, SignalEvent[]>();
@@ -91,61 +179,77 @@ export const sanxSection: DemoSection = {
       ["asset", "signals (sample dates)"],
       SYMBOLS.map((s) => [s, events.get(s)!.map((e) => `${e.date} ${e.zone === "OPPORTUNITY" ? "OPP" : "DANGER"}`).join(", ")]),
     );
-    // The story: the first OPPORTUNITY overall (an ADD), that asset's first DANGER after the ADD is
-    // executed (a REMOVE), and another asset's OPPORTUNITY (an ADD the red button stops).
-    const all = SYMBOLS.flatMap((s) => events.get(s)!.map((event) => ({ symbol: s, event })));
     const byDay = (e: { event: SignalEvent }) => parseDay(e.event.date, "sample");
-    all.sort((a, b) => byDay(a) - byDay(b));
-    const add = all.find((e) => e.event.zone === "OPPORTUNITY")!;
-    const remove = all.find((e) => e.symbol === add.symbol && e.event.zone === "DANGER" && byDay(e) >= byDay(add) + Number(record.sanx.delayDays))!;
-    const later = all.find((e) => e.symbol !== add.symbol && e.event.zone === "OPPORTUNITY" && byDay(e) > byDay(remove))!;
-    const shift = Number(await chainDay(hre)) - byDay(add);
-    const assetOf = (sym: string) => record.tokens[record.assets[sym]!]!.address;
-    print.line(`replayed as recent days: sample dates + ${shift} days (so ${add.event.date} is the chain's today, ${formatDay(byDay(add) + shift)})`);
+    const all = SYMBOLS.flatMap((s) => events.get(s)!.map((event) => ({ symbol: s, event })));
+    all.sort((a, b) => byDay(a) - byDay(b) || (a.symbol < b.symbol ? -1 : 1));
+    const start = all.findIndex((e) => e.event.zone === "OPPORTUNITY");
+    const replay = all.slice(start);
+    const shift = Number(await chainDay(hre)) - byDay(replay[0]!);
+    print.line(`replayed as recent days: sample dates + ${shift} days (so ${replay[0]!.event.date} is the chain's today, ${formatDay(byDay(replay[0]!) + shift)})`);
 
-    const relay = async (e: { symbol: string; event: SignalEvent }) => {
+    // == The keeper at a due time: sanx:execute --rebalance (holdings before and after) ==
+    let actions = 0;
+    const executeAndRebalance = async (dueIso: string) => {
+      const before = await holdings(hre, c, shown);
+      const r = await executeDue(hre, c, caps);
+      print.line(`${dueIso} sanx:execute --rebalance:`);
+      for (const l of describeExecute(r)) print.line(`  ${l}`);
+      const rb: SanxRebalance = r.paused ? { status: "skipped", reason: "the red button is pressed: no trading" } : await rebalanceSanx(hre, c, { json: true });
+      for (const l of describeTrades(rb, decimalsOf)) print.line(`  ${l}`);
+      const after = await holdings(hre, c, shown);
+      printHoldings(print, before, after, await targetsNow());
+      actions += r.executed.length;
+      for (const e of r.executed) {
+        const traded = rb.status === "skipped" ? [] : ((rb.json.result as { executed: { symbolIn: string; symbolOut: string }[] } | undefined)?.executed ?? []);
+        const pairs = [...new Set(traded.map((t) => `${t.symbolIn}->${t.symbolOut}`))].join(", ") || "none";
+        summary.push(`${e.kind} ${e.symbol} (signal ${e.signalDate}): traded ${pairs}; NAV ${fmtUsd(before.nav)} -> ${fmtUsd(after.nav)}`);
+      }
+      return { r, rb };
+    };
+    /** Executes (and trades) every action due on or before `ts`, one due time after the other. */
+    const runDueUntil = async (ts: bigint) => {
+      for (;;) {
+        const next = (await readStatus(hre, c)).pending.filter((p) => BigInt(p.dueAt) <= ts).sort((a, b) => a.dueAt - b.dueAt)[0];
+        if (next === undefined) return;
+        await travelTo(hre, record, BigInt(next.dueAt));
+        await executeAndRebalance(next.dueIso);
+      }
+    };
+
+    print.heading("SANX 3. Every signal relayed in date order (sanx:push-signals); at each due time sanx:execute --rebalance trades on the pools");
+    const assetOf = (sym: string) => tokenOf(sym).address;
+    for (const e of replay) {
       const day = BigInt(byDay(e) + shift);
+      await runDueUntil(day * DAY); // a due action executes at the start of its day, before that day's signals
       await travelTo(hre, record, day * DAY);
       const file = await signEvents(hre, c, [{ ...e, asset: assetOf(e.symbol) }], shift);
       const [r] = await pushSignals(hre, c, file, alice); // anyone may relay a signed signal
-      print.line(`${e.symbol} ${e.event.zone} (sample ${e.event.date}, relayed as ${r!.date}, ${file.signals[0]!.signatures.length} signatures, relayed by Alice): ${r!.outcome}: ${r!.detail}`);
-      return day;
-    };
+      print.line(`${r!.date} ${e.symbol} ${e.event.zone} (sample ${e.event.date}), relayed by Alice: ${r!.outcome}: ${r!.detail}`);
+    }
 
-    print.heading(`SANX 3. ADD ${add.symbol}: signal, 3-day delay, execute (sanx:push-signals, sanx:execute)`);
-    const addDay = await relay(add);
-    print.line(`sanx:execute right away: ${describeExecute(await executeDue(hre, c, caps)).join("; ")}`);
-    await travelTo(hre, record, (addDay + BigInt(record.sanx.delayDays)) * DAY);
-    print.line(`time travel to ${formatDay(Number(addDay) + record.sanx.delayDays)} 00:00 UTC (evm_increaseTime)`);
-    for (const l of describeExecute(await executeDue(hre, c, caps))) print.line(`sanx:execute: ${l}`);
-    const vault = c.vault.connect(alice);
-    await faucet(hre, record, alice.address, 1_000_000n, deployer);
-    const mintLegs = await planMint(record, vault, alice, MINT * WAD);
-    await executeMint(vault, alice, MINT * WAD, alice.address, mintLegs);
-    print.line(`Alice mints ${MINT} SANX in kind: paid ${mintLegs.map((l) => `${formatUnitsExact(l.amount, l.decimals)} ${l.symbol}`).join(", ")}`);
-    summary.push(`ADD ${add.symbol}: signal ${add.event.date} (sample), executed after the ${record.sanx.delayDays}-day delay; targets ${add.symbol} 100%; Alice minted ${MINT} SANX`);
-
-    print.heading(`SANX 4. REMOVE ${remove.symbol}: DANGER, delay, execute; the basket goes back to the reserve`);
-    const removeDay = await relay(remove);
-    await travelTo(hre, record, (removeDay + BigInt(record.sanx.delayDays)) * DAY);
-    for (const l of describeExecute(await executeDue(hre, c, caps))) print.line(`sanx:execute: ${l}`);
-    print.line("(the vault still holds what Alice paid in: trading to the new targets is the rebalancing keeper's job)");
-    summary.push(`REMOVE ${remove.symbol}: signal ${remove.event.date} (sample), executed after the delay; targets ${record.sanx.reserve} 100% (reserve)`);
-
-    print.heading(`SANX 5. The red button: an ADD ${later.symbol} is due, the guardian pauses; redemption still works`);
-    const laterDay = await relay(later);
+    print.heading("SANX 4. The red button: an action is due, the guardian pauses; execution and trading stop, redemption works");
+    const pending = (await readStatus(hre, c)).pending;
+    const last = pending[0]!;
     await (await c.controller.connect(guardian).pause()).wait();
     await (await c.vault.connect(guardian).pause()).wait();
-    print.line("guardian pressed the red button on the SanxController and paused the SANX vault");
-    await travelTo(hre, record, (laterDay + BigInt(record.sanx.delayDays)) * DAY);
-    print.line(`sanx:execute at the due time: ${describeExecute(await executeDue(hre, c, caps)).join("; ")}`);
+    print.line(`guardian pressed the red button on the SanxController and paused the SANX vault (pending: ${pending.map((p) => `${p.kind} ${p.symbol} due ${p.dueIso}`).join(", ")})`);
+    await travelTo(hre, record, BigInt(last.dueAt));
+    await executeAndRebalance(last.dueIso);
     let refused = "executed anyway (unexpected)";
     try {
-      await c.controller.connect(alice).execute.staticCall(assetOf(later.symbol));
+      await c.controller.connect(alice).execute.staticCall(last.asset);
     } catch (e) {
       refused = `refused (${c.controller.interface.parseError((e as { data: string }).data)?.name ?? (e as Error).message})`;
     }
-    print.line(`Alice calls execute(${later.symbol}) directly: ${refused}`);
+    print.line(`Alice calls execute(${last.symbol}) directly: ${refused}`);
+    let tradeRefused = "opened anyway (unexpected)";
+    const rebalancer = Rebalancer__factory.connect(record.sanx.rebalancer, signers.keeper);
+    try {
+      await rebalancer.openRebalance.staticCall();
+    } catch (e) {
+      tradeRefused = `refused (${describeRevert([rebalancer, c.vault], e)})`;
+    }
+    print.line(`the keeper calls Rebalancer.openRebalance directly: ${tradeRefused}`);
     let mintRefused = "minted anyway (unexpected)";
     try {
       await planMint(record, vault, alice, WAD);
@@ -167,13 +271,14 @@ export const sanxSection: DemoSection = {
         s.paused.vault ? "PAUSED (redeem open)" : "live",
       ]],
     );
-    summary.push(`red button: ADD ${later.symbol} due but not executed while paused; mint refused; Alice redeemed ${REDEEM} SANX (supply now ${formatUnitsExact(await c.vault.totalSupply(), 18)})`);
+    summary.push(`red button: ${last.kind} ${last.symbol} due but neither executed nor traded while paused; mint refused; Alice redeemed ${REDEEM} SANX`);
 
-    print.heading("SANX 6. Governance lifts the red button; the waiting ADD goes through");
+    print.heading(`SANX 5. Governance lifts the red button; the waiting ${last.kind} ${last.symbol} executes and trades`);
     await (await c.controller.connect(deployer).unpause()).wait();
     await (await c.vault.connect(deployer).unpause()).wait();
-    for (const l of describeExecute(await executeDue(hre, c, caps))) print.line(`sanx:execute: ${l}`);
-    summary.push(`after governance unpaused: ADD ${later.symbol} executed, targets ${later.symbol} 100%`);
+    const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+    await executeAndRebalance(new Date(Number(now) * 1000).toISOString().replace(".000Z", "Z"));
+    summary.push(`${actions} actions executed and traded; supply now ${formatUnitsExact(await c.vault.totalSupply(), 18)} SANX`);
     ctx.summary.push({ section: this.name, lines: summary });
   },
 };
