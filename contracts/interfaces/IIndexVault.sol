@@ -106,7 +106,7 @@ interface IIndexVault {
     event FeeRateUpdated(uint256 rate);
     /// @notice The fee recipient changed (pending fees were paid to the old one first).
     event FeeRecipientUpdated(address indexed recipient);
-    /// @notice The guardian paused mint and rebalancing.
+    /// @notice The guardian paused mint and trading.
     event Paused(address indexed guardian);
     /// @notice The admin lifted the pause.
     event Unpaused(address indexed admin);

@@ -23,7 +23,7 @@ pragma solidity 0.8.28;
 /// {tok of tokenOut}, p {1e18 USD per whole token}. The vault approves exactly `amountIn` and checks the
 /// balance deltas.
 ///
-/// Roles: DEFAULT_ADMIN_ROLE (limits, adapters, role grants); KEEPER_ROLE (trade, open, close, sync).
+/// Roles: DEFAULT_ADMIN_ROLE (limits, dust bound, adapters, role grants); KEEPER_ROLE (trade, open, close).
 /// The guardian's pause lives on the vault: while paused no trade, open or close (redemption still works).
 /// Automation (`checkUpkeep`/`performUpkeep`) is permissionless: it only does what on-chain state
 /// requires (see `performUpkeep`).
