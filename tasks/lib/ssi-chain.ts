@@ -646,7 +646,7 @@ export async function refreshSampleFeeds(hre: HardhatRuntimeEnvironment, record:
   if (!record.sampleMarket) fail(`network "${record.network}" has no sample market: its feeds are real Chainlink feeds and update themselves`);
   const who = sender ?? (await hre.ethers.getSigners())[0]!;
   const mocks = Object.fromEntries((Object.entries(record.tokens) as [string, RecordToken][]).filter(([, t]) => t.feedKind !== "chainlink"));
-  await refreshFeeds(who, { ...record, tokens: mocks });
+  await refreshFeeds(who, { tokens: mocks });
   return Object.keys(mocks);
 }
 
