@@ -17,17 +17,18 @@ import {WeightsLib} from "./libraries/WeightsLib.sol";
 /// @notice In-kind index token: see `IIndexVault` for units, the collateral invariant, fees and roles.
 /// @dev Gas layout. Besides the ERC-20 supply and balances, mint and redeem touch ONE slot of this
 /// contract, `_hot` (read, and written when fees accrue): unit scale, last accrual, per-second fee rate,
-/// pause flag, basket version and pending fee shares. The basket itself (tokens, stored units) is the
+/// mode (pause and rebalancing bits), basket version and pending fee shares. The basket itself (tokens, stored units) is the
 /// code of a data contract at a CREATE3 address derived from the version, read with one EXTCODECOPY
 /// (`BasketStore`) instead of one cold SLOAD per constituent. Fee accrual writes that one slot, never N:
 /// effective units are storedUnits * scale / 1e18.
 ///
-/// Seams: `_setBasket(tokens, units, h)` replaces the held basket and resets the scale; `_accrue` brings
-/// fees up to now first; `_hot.paused` stops mint and rebalancing. Issue 3's trading lives in a separate
-/// module (`Rebalancer`, holding REBALANCER_ROLE), which calls `executeTrades`: the trades, their balance
-/// checks, and ONE basket write per batch with units from balances rounded down. KEEPER_ROLE is not used
-/// by the vault (the keeper holds the Rebalancer's own KEEPER_ROLE). SANX (issue 4) reuses this vault,
-/// with its controller holding ORACLE_ROLE.
+/// Rebalancing (issue 3) writes the basket twice per window, not once per trade: `beginRebalance` writes
+/// the union of the held basket and the targets and sets the REBALANCING bit; while it is set every read of
+/// the basket (mint, redeem, previews, NAV) derives the units from balances (`_lazyBasket`), so
+/// `executeTrades` only trades; `endRebalance` writes the final basket from balances, rounded down, and
+/// clears the bit. The bit lives in the hot slot that mint and redeem load anyway, so outside a window the
+/// hot path pays one AND. The trading module (`Rebalancer`) holds REBALANCER_ROLE; the keeper holds the
+/// Rebalancer's own KEEPER_ROLE. SANX (issue 4) reuses this vault, with its controller holding ORACLE_ROLE.
 contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardTransient {
     /// @notice Deployment parameters.
     struct Config {
@@ -46,19 +47,17 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         uint64 scale; // {WAD}: effective units = stored units * scale / 1e18; <= 1e18
         uint32 lastAccrual; // {unix s}; uint32 lasts until 2106
         uint40 feePerSecond; // {WAD/s} = floor(annual rate / YEAR); <= 0.5e18 / YEAR < 2^34
-        bool paused; // guardian's pause: stops mint and rebalancing, never redeem
+        uint8 mode; // bit 0 PAUSED (guardian: stops mint and trading, never redeem), bit 1 REBALANCING
         uint24 basketVersion; // BasketStore record of the held basket; 0 = none yet
         uint88 pendingFees; // {shares} accrued to the fee recipient, not yet minted
     }
 
     // == Constants ==
     bytes32 public constant ORACLE_ROLE = keccak256("ORACLE_ROLE");
-    bytes32 public constant KEEPER_ROLE = keccak256("KEEPER_ROLE");
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
-    /// @notice The Rebalancer module: `executeTrades` only.
+    /// @notice The Rebalancer module: `beginRebalance`, `executeTrades`, `endRebalance`.
     bytes32 public constant REBALANCER_ROLE = keccak256("REBALANCER_ROLE");
     uint256 private constant WAD = 1e18;
-    uint256 private constant WAD_SQ = 1e36;
     uint256 private constant YEAR = 365 days;
     /// @notice No deployment may allow more than 50% a year.
     uint256 public constant MAX_FEE_RATE_LIMIT = 0.5e18;
@@ -67,6 +66,9 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     uint256 private constant MAX_ACCRUAL_FRACTION = 0.5e18;
     /// @dev Largest stored unit {tok base units per 1e18 shares}: 2^192 (6e57), so stored * scale < 2^252.
     uint256 private constant MAX_UNIT = 2 ** 192;
+    /// @dev `Hot.mode` bits.
+    uint8 private constant PAUSED = 1;
+    uint8 private constant REBALANCING = 2;
 
     // == Immutables ==
     IPriceRegistry private immutable _registry;
@@ -100,7 +102,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
             scale: uint64(WAD),
             lastAccrual: uint32(block.timestamp),
             feePerSecond: uint40(c.feeRate / YEAR),
-            paused: false,
+            mode: 0,
             basketVersion: 0,
             pendingFees: 0
         });
@@ -114,7 +116,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         if (shares == 0) revert ZeroShares();
         if (receiver == address(0)) revert ZeroReceiver();
         Hot memory h = _hot;
-        if (h.paused) revert MintPaused();
+        if (h.mode & PAUSED != 0) revert MintPaused();
         uint256 supply = totalSupply();
         if (supply + h.pendingFees == 0) {
             // Empty vault: units follow the latest targets at today's prices.
@@ -126,12 +128,12 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
             _sync(h, supply);
         }
 
-        // amountsIn holds the stored units until `_amounts` overwrites them.
-        (address[] memory tokens, uint256[] memory amountsIn) = BasketStore.read(h.basketVersion);
+        // amountsIn holds q (stored units, or balances in a window) until `_amounts` overwrites them.
+        (address[] memory tokens, uint256[] memory amountsIn, uint256 m, uint256 d) = _basketOf(h, 0);
         uint256 n = tokens.length;
         if (maxAmountsIn.length != n) revert AmountsLengthMismatch(maxAmountsIn.length, n);
-        // {tok} = ceil({shares} * {tok/1e18 shares, stored} * {WAD} / 1e36): inbound rounds up; each <= max.
-        _amounts(tokens, amountsIn, shares, h.scale, maxAmountsIn, true);
+        // {tok} = ceil({shares} * q * m / (d * 1e18)): inbound rounds up; each <= max.
+        _amounts(tokens, amountsIn, shares, m, d * WAD, maxAmountsIn, true);
         _mint(receiver, shares); // the share Transfer event (from 0) is the mint's record
 
         // == Interactions ==
@@ -150,12 +152,12 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         // No basket means no shares were ever minted: the caller holds none.
         if (h.basketVersion == 0) revert ERC20InsufficientBalance(msg.sender, 0, shares);
 
-        // amountsOut holds the stored units until `_amounts` overwrites them.
-        (address[] memory tokens, uint256[] memory amountsOut) = BasketStore.read(h.basketVersion);
+        // amountsOut holds q (stored units, or balances in a window) until `_amounts` overwrites them.
+        (address[] memory tokens, uint256[] memory amountsOut, uint256 m, uint256 d) = _basketOf(h, 0);
         uint256 n = tokens.length;
         if (minAmountsOut.length != n) revert AmountsLengthMismatch(minAmountsOut.length, n);
-        // {tok} = floor({shares} * {tok/1e18 shares, stored} * {WAD} / 1e36): outbound rounds down; each >= min.
-        _amounts(tokens, amountsOut, shares, h.scale, minAmountsOut, false);
+        // {tok} = floor({shares} * q * m / (d * 1e18)): outbound rounds down; each >= min.
+        _amounts(tokens, amountsOut, shares, m, d * WAD, minAmountsOut, false);
         _burn(msg.sender, shares); // the share Transfer event (to 0) is the redemption's record
 
         // == Interactions ==
@@ -221,28 +223,39 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
 
     /// @inheritdoc IIndexVault
     function pause() external onlyRole(GUARDIAN_ROLE) {
-        if (_hot.paused) revert PauseStateUnchanged(true);
-        _hot.paused = true;
+        uint8 mode = _hot.mode;
+        if (mode & PAUSED != 0) revert PauseStateUnchanged(true);
+        _hot.mode = mode | PAUSED;
         emit Paused(msg.sender);
     }
 
     /// @inheritdoc IIndexVault
     function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (!_hot.paused) revert PauseStateUnchanged(false);
-        _hot.paused = false;
+        uint8 mode = _hot.mode;
+        if (mode & PAUSED == 0) revert PauseStateUnchanged(false);
+        _hot.mode = mode & REBALANCING;
         emit Unpaused(msg.sender);
     }
 
     /// @inheritdoc IIndexVault
-    function executeTrades(TradeCall[] calldata trades, address[] calldata basketTokens)
+    function beginRebalance(address[] calldata tokens) external onlyRole(REBALANCER_ROLE) nonReentrant {
+        _rewrite(tokens, REBALANCING);
+    }
+
+    /// @inheritdoc IIndexVault
+    function executeTrades(TradeCall[] calldata trades)
         external
         onlyRole(REBALANCER_ROLE)
         nonReentrant
         returns (uint256[] memory amountsOut)
     {
-        Hot memory h = _hot;
-        if (h.paused) revert RebalancePaused();
-        // == Interactions == (the trades; the guard keeps mint/redeem out until units are rewritten below)
+        uint8 mode = _hot.mode;
+        if (mode != REBALANCING) {
+            if (mode & PAUSED != 0) revert RebalancePaused();
+            revert NotRebalancing();
+        }
+        // == Interactions == (the guard keeps mint and redeem out while balances move; no unit is stored
+        // in a window, so nothing is written after the trades)
         amountsOut = new uint256[](trades.length);
         for (uint256 i = 0; i < trades.length; ++i) {
             TradeCall calldata t = trades[i];
@@ -261,69 +274,31 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
             if (received < t.minAmountOut) revert TradeOutputBelowMin(t.tokenOut, received, t.minAmountOut);
             amountsOut[i] = received;
         }
+    }
 
-        // == Effects == (one basket write for the batch)
-        _sync(h, totalSupply());
-        uint256 supply = totalSupply() + h.pendingFees; // {shares} effective supply
-        if (supply == 0) revert NoSupply();
-        address[] memory candidates;
-        if (basketTokens.length != 0) {
-            candidates = basketTokens;
-        } else {
-            (address[] memory held,) = BasketStore.read(h.basketVersion);
-            candidates = new address[](held.length + trades.length);
-            uint256 m = held.length;
-            for (uint256 i = 0; i < m; ++i) {
-                candidates[i] = held[i];
-            }
-            for (uint256 i = 0; i < trades.length; ++i) {
-                address out = trades[i].tokenOut;
-                bool seen;
-                for (uint256 j = 0; j < m; ++j) {
-                    if (candidates[j] == out) seen = true;
-                }
-                if (!seen) candidates[m++] = out;
-            }
-            assembly ("memory-safe") {
-                mstore(candidates, m) // shrink to the distinct tokens
-            }
-        }
-        uint256 n;
-        uint256[] memory units = new uint256[](candidates.length);
-        for (uint256 i = 0; i < candidates.length; ++i) {
-            address token = candidates[i];
-            for (uint256 j = 0; j < n; ++j) {
-                if (candidates[j] == token) revert DuplicateConstituent(token);
-            }
-            // {tok/1e18 shares} = floor({tok} * 1e18 / {shares}): units written after a trade round DOWN,
-            // so balance >= ceil(S * unit / 1e18) for every kept token.
-            uint256 unit = Math.mulDiv(_balanceOfSelf(token), WAD, supply, Math.Rounding.Floor);
-            if (unit == 0) continue; // leaves the basket
-            candidates[n] = token;
-            units[n++] = unit;
-        }
-        assembly ("memory-safe") {
-            mstore(candidates, n)
-            mstore(units, n)
-        }
-        _setBasket(candidates, units, h);
-        _hot = h;
+    /// @inheritdoc IIndexVault
+    function endRebalance(address[] calldata finalTokens) external onlyRole(REBALANCER_ROLE) nonReentrant {
+        if (_hot.mode & REBALANCING == 0) revert NotRebalancing();
+        _rewrite(finalTokens, 0);
     }
 
     // == External: views ==
     /// @inheritdoc IIndexVault
     function basket() external view returns (address[] memory tokens, uint256[] memory units) {
-        uint256 scale;
-        (tokens, units, scale) = _rawBasket();
-        for (uint256 i = 0; i < units.length; ++i) {
-            // {tok/1e18 shares} = floor(stored * {WAD} / 1e18)
-            units[i] = Math.mulDiv(units[i], scale, WAD, Math.Rounding.Floor);
-        }
+        (tokens, units,,) = _flooredBasket();
     }
 
     /// @inheritdoc IIndexVault
     function rawBasket() external view returns (address[] memory tokens, uint256[] memory storedUnits, uint256 scale) {
-        return _rawBasket();
+        uint256 d;
+        (tokens, storedUnits, scale, d) = _viewBasket();
+        // In a window the exact unit q * 1e18 / S has no (stored, scale) form: report it rounded down.
+        if (d != WAD) (tokens, storedUnits, scale,) = _flooredBasket();
+    }
+
+    /// @inheritdoc IIndexVault
+    function rebalancing() external view returns (bool) {
+        return _hot.mode & REBALANCING != 0;
     }
 
     /// @inheritdoc IIndexVault
@@ -333,25 +308,12 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
 
     /// @inheritdoc IIndexVault
     function previewMint(uint256 shares) external view returns (address[] memory tokens, uint256[] memory amounts) {
-        uint256 scale;
-        if (_viewEffectiveSupply() == 0) {
-            (tokens, amounts) = _seedBasket();
-            scale = WAD;
-        } else {
-            (tokens, amounts, scale) = _rawBasket();
-        }
-        for (uint256 i = 0; i < amounts.length; ++i) {
-            amounts[i] = Math.mulDiv(shares, amounts[i] * scale, WAD_SQ, Math.Rounding.Ceil); // inbound: up
-        }
+        return _preview(shares, Math.Rounding.Ceil); // inbound rounds up
     }
 
     /// @inheritdoc IIndexVault
     function previewRedeem(uint256 shares) external view returns (address[] memory tokens, uint256[] memory amounts) {
-        uint256 scale;
-        (tokens, amounts, scale) = _rawBasket();
-        for (uint256 i = 0; i < amounts.length; ++i) {
-            amounts[i] = Math.mulDiv(shares, amounts[i] * scale, WAD_SQ, Math.Rounding.Floor); // outbound: down
-        }
+        return _preview(shares, Math.Rounding.Floor); // outbound rounds down
     }
 
     /// @inheritdoc IIndexVault
@@ -369,12 +331,11 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     /// @inheritdoc IIndexVault
     function navPerShare() external view returns (uint256 value) {
         if (_viewEffectiveSupply() == 0) return _initialNavPerShare;
-        (address[] memory tokens, uint256[] memory stored, uint256 scale) = _rawBasket();
+        (address[] memory tokens, uint256[] memory q, uint256 m, uint256 d) = _viewBasket();
         for (uint256 i = 0; i < tokens.length; ++i) {
             (uint256 price, uint8 decimals) = _registry.priceAndDecimals(tokens[i]);
-            // {1e18 USD / 1e18 shares} = floor({tok/1e18 shares, stored} * {WAD} * {1e18 USD/whole tok}
-            //                                  / (10^decimals * 1e18))
-            value += Math.mulDiv(stored[i] * scale, price, 10 ** decimals * WAD, Math.Rounding.Floor);
+            // {1e18 USD / 1e18 shares} = floor(unit * {1e18 USD/whole tok} / 10^decimals), unit = q * m / d
+            value += Math.mulDiv(q[i] * m, price, 10 ** decimals * d, Math.Rounding.Floor);
         }
     }
 
@@ -403,7 +364,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
 
     /// @inheritdoc IIndexVault
     function paused() external view returns (bool) {
-        return _hot.paused;
+        return _hot.mode & PAUSED != 0;
     }
 
     /// @inheritdoc IIndexVault
@@ -469,12 +430,12 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
 
     /// @dev Writes `h` to its slot with one SSTORE and no prior SLOAD (the compiler's struct store reads
     /// the slot first). Bit layout = Solidity's packing of `Hot`, low bits first: scale [0,64),
-    /// lastAccrual [64,96), feePerSecond [96,136), paused [136,144), basketVersion [144,168),
+    /// lastAccrual [64,96), feePerSecond [96,136), mode [136,144), basketVersion [144,168),
     /// pendingFees [168,256); every other write goes through the compiler, and the views that decode
     /// the slot through the compiler are what the tests read, so a mismatch would fail them.
     function _storeHot(Hot memory h) private {
         uint256 word = uint256(h.scale) | (uint256(h.lastAccrual) << 64) | (uint256(h.feePerSecond) << 96)
-            | (h.paused ? uint256(1) << 136 : 0) | (uint256(h.basketVersion) << 144) | (uint256(h.pendingFees) << 168);
+            | (uint256(h.mode) << 136) | (uint256(h.basketVersion) << 144) | (uint256(h.pendingFees) << 168);
         assembly ("memory-safe") {
             sstore(_hot.slot, word)
         }
@@ -490,22 +451,12 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         emit FeesClaimed(recipient, shares);
     }
 
-    /// @dev The rebalancing seam in one call: accrue fees to now, replace the basket (scale reset to 1e18),
-    /// store the hot slot. `units` are effective units {tok per 1e18 shares}; see `_setBasket`.
-    function _replaceBasket(address[] memory tokens, uint256[] memory units) internal {
-        Hot memory h = _hot;
-        _sync(h, totalSupply());
-        _setBasket(tokens, units, h);
-        _hot = h;
-    }
-
     /// @dev Replaces the held basket by `tokens` with effective `units` ({tok} per 1e18 shares) and resets
-    /// the scale to 1e18 (so stored units = effective units). The seam issue 3's rebalancing uses after
-    /// trading and the empty-vault seed uses at first mint. Accrue into `h` first (`_sync`); the caller
-    /// stores `h`. After trading, units must come from balances over the EFFECTIVE supply, rounded down:
-    /// units_i = floor(balance_i * 1e18 / (totalSupply + h.pendingFees)), which keeps the invariant.
-    /// Each call deploys a record (two contract creations plus 200 gas per code byte, 64 bytes per
-    /// constituent), so a rebalance should write units once per trade batch, not once per token.
+    /// the scale to 1e18 (so stored units = effective units). Used by the empty-vault seed at first mint and
+    /// by `beginRebalance`/`endRebalance` (units from balances over the EFFECTIVE supply, rounded down:
+    /// floor(balance_i * 1e18 / (totalSupply + h.pendingFees)), which keeps the invariant). Accrue into `h`
+    /// first (`_sync`); the caller stores `h`. Each call deploys a record (two contract creations plus 200
+    /// gas per code byte, 64 bytes per constituent): twice per rebalance window, never per trade.
     function _setBasket(address[] memory tokens, uint256[] memory units, Hot memory h) internal {
         // 2^24 - 1 versions: a monthly rebalance with dozens of unit updates each lasts millennia.
         uint24 version = h.basketVersion + 1; // checked: reverts rather than reuse a CREATE3 salt
@@ -537,12 +488,123 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         }
     }
 
-    function _rawBasket() private view returns (address[] memory tokens, uint256[] memory stored, uint256 scale) {
+    /// @dev The basket now, after `_sync(h)`, as (tokens, q, m, d): the exact unit of token i is
+    /// q_i * m / d {tok per 1e18 shares}. Outside a window: the record's stored units, m = scale, d = 1e18.
+    /// In a window (REBALANCING, effective supply S > 0): q_i = balance_i, m = 1e18, d = S, so mint pulls
+    /// ceil(shares * balance_i / S) and redeem pays floor(shares * balance_i / S), each holder's exact
+    /// pro-rata share; a record token with floor(balance_i * 1e18 / S) = 0 (not held yet, or sold out) is
+    /// left out. `extra` {shares}: fee shares beyond 88 bits that a view counts as pending (0 in a call).
+    function _basketOf(Hot memory h, uint256 extra)
+        private
+        view
+        returns (address[] memory tokens, uint256[] memory q, uint256 m, uint256 d)
+    {
+        (tokens, q) = BasketStore.read(h.basketVersion);
+        if (h.mode & REBALANCING != 0) {
+            uint256 supply = totalSupply() + h.pendingFees + extra; // {shares} effective supply
+            if (supply != 0) {
+                uint256 n;
+                for (uint256 i = 0; i < tokens.length; ++i) {
+                    uint256 bal = _balanceOfSelf(tokens[i]); // {tok}
+                    if (bal * WAD < supply) continue; // floor(bal * 1e18 / S) = 0
+                    tokens[n] = tokens[i];
+                    q[n++] = bal;
+                }
+                assembly ("memory-safe") {
+                    mstore(tokens, n)
+                    mstore(q, n)
+                }
+                return (tokens, q, WAD, supply);
+            }
+        }
+        return (tokens, q, h.scale, WAD);
+    }
+
+    /// @dev `_basketOf` for views: fees accrued to now in memory; empty before the first mint.
+    function _viewBasket() private view returns (address[] memory tokens, uint256[] memory q, uint256 m, uint256 d) {
         Hot memory h = _hot;
-        if (h.basketVersion == 0) return (tokens, stored, WAD);
-        (tokens, stored) = BasketStore.read(h.basketVersion);
-        _accrue(h, totalSupply());
-        scale = h.scale;
+        if (h.basketVersion == 0) return (tokens, q, WAD, WAD);
+        (, uint256 overflow) = _accrue(h, totalSupply());
+        return _basketOf(h, overflow);
+    }
+
+    /// @dev {tok} = {shares} * q * m / (d * 1e18), rounded as asked, per `_viewBasket` entry (the seed basket
+    /// when rounding up on an empty vault: what the first mint would pull).
+    function _preview(uint256 shares, Math.Rounding rounding)
+        private
+        view
+        returns (address[] memory tokens, uint256[] memory amounts)
+    {
+        uint256 m = WAD;
+        uint256 d = WAD;
+        if (rounding == Math.Rounding.Ceil && _viewEffectiveSupply() == 0) (tokens, amounts) = _seedBasket();
+        else (tokens, amounts, m, d) = _viewBasket();
+        for (uint256 i = 0; i < amounts.length; ++i) {
+            amounts[i] = Math.mulDiv(shares, amounts[i] * m, d * WAD, rounding);
+        }
+    }
+
+    /// @dev `beginRebalance` (`rebalancing` = REBALANCING) and `endRebalance` (0) in one body: accrue, then,
+    /// unless the effective supply S is 0, write ONE record from balances, units floor(balance * 1e18 / S):
+    /// at begin the held tokens then `tokens` (zero units kept: units follow balances until the end), at
+    /// end `tokens` then the other record tokens, without zero units (`EmptyBasket` if none is left). Then
+    /// set the mode's rebalancing bit as asked, the pause bit unchanged, and store the hot slot.
+    function _rewrite(address[] calldata tokens, uint8 rebalancing) private {
+        Hot memory h = _hot;
+        _sync(h, totalSupply());
+        uint256 supply = totalSupply() + h.pendingFees; // {shares} effective supply
+        h.mode = (h.mode & PAUSED) | rebalancing;
+        if (supply != 0) {
+            (address[] memory held,) = BasketStore.read(h.basketVersion);
+            address[] memory list = rebalancing != 0 ? _union(held, tokens) : _union(tokens, held);
+            uint256[] memory units = new uint256[](list.length);
+            uint256 n;
+            for (uint256 i = 0; i < list.length; ++i) {
+                // {tok/1e18 shares} = floor({tok} * 1e18 / {shares}): balance >= ceil(S * unit / 1e18)
+                uint256 unit = Math.mulDiv(_balanceOfSelf(list[i]), WAD, supply, Math.Rounding.Floor);
+                if (unit == 0 && rebalancing == 0) continue; // not redeemable: leaves the final basket
+                list[n] = list[i];
+                units[n++] = unit;
+            }
+            if (n == 0) revert EmptyBasket();
+            assembly ("memory-safe") {
+                mstore(list, n)
+                mstore(units, n)
+            }
+            _setBasket(list, units, h);
+        }
+        _hot = h;
+    }
+
+    /// @dev `_viewBasket` with each unit rounded down to an integer {tok per 1e18 shares} (scale 1e18).
+    function _flooredBasket()
+        private
+        view
+        returns (address[] memory tokens, uint256[] memory units, uint256 scale, uint256 d)
+    {
+        uint256 m;
+        (tokens, units, m, d) = _viewBasket();
+        for (uint256 i = 0; i < units.length; ++i) {
+            units[i] = Math.mulDiv(units[i], m, d, Math.Rounding.Floor); // {tok/1e18 shares} = floor(q * m / d)
+        }
+        scale = WAD;
+    }
+
+    /// @dev `a` then every token of `b` not already listed (a set union, first occurrence kept).
+    function _union(address[] memory a, address[] memory b) private pure returns (address[] memory u) {
+        u = new address[](a.length + b.length);
+        uint256 n;
+        for (uint256 k = 0; k < a.length + b.length; ++k) {
+            address t = k < a.length ? a[k] : b[k - a.length];
+            bool seen;
+            for (uint256 j = 0; j < n; ++j) {
+                if (u[j] == t) seen = true;
+            }
+            if (!seen) u[n++] = t;
+        }
+        assembly ("memory-safe") {
+            mstore(u, n)
+        }
     }
 
     function _viewEffectiveSupply() private view returns (uint256) {
@@ -551,8 +613,8 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         return totalSupply() + h.pendingFees + overflow;
     }
 
-    /// @dev Overwrites `units` (stored units, basket order) with the amounts for `shares`:
-    /// shares * unit * scale / 1e36, rounded up for mint (`up`) and down for redeem, and checks each is
+    /// @dev Overwrites `units` (q of `_basketOf`, basket order) with the amounts for `shares`:
+    /// shares * q * scale / dd (dd = d * 1e18), rounded up for mint (`up`) and down for redeem, and checks each is
     /// non-zero and within its bound (mint: <= bounds[i]; redeem: >= bounds[i]). The caller checked
     /// `bounds.length == units.length`.
     /// Fast path in assembly (this loop is most of mint's own gas). It stops at the first anomaly (a zero
@@ -563,6 +625,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         uint256[] memory units,
         uint256 shares,
         uint256 scale,
+        uint256 dd,
         uint256[] calldata bounds,
         bool up
     ) private pure {
@@ -579,13 +642,14 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
                     a := add(a, 0x20)
                     b := add(b, 0x20)
                 } {
-                    // stored <= MAX_UNIT = 2^192 (enforced in _setBasket), scale <= 1e18 < 2^60: u < 2^252.
+                    // u = q * scale: stored <= MAX_UNIT = 2^192 (enforced in _setBasket) times scale <= 1e18
+                    // < 2^60, or a balance times 1e18 (checked in _basketOf: bal * 1e18 did not overflow).
                     let u := mul(mload(a), scale)
                     let p := mul(shares, u)
                     // Exact iff p / u == shares (shares > 0; u == 0 gives 0 != shares and stops too).
                     if iszero(eq(div(p, u), shares)) { break }
-                    let q := div(p, WAD_SQ)
-                    let amount := add(q, lt(mul(q, WAD_SQ), p)) // ceil: +1 on a remainder
+                    let q := div(p, dd)
+                    let amount := add(q, lt(mul(q, dd), p)) // ceil: +1 on a remainder
                     if or(iszero(amount), gt(amount, calldataload(b))) { break }
                     mstore(a, amount)
                 }
@@ -599,7 +663,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
                     let u := mul(mload(a), scale)
                     let p := mul(shares, u)
                     if iszero(eq(div(p, u), shares)) { break }
-                    let amount := div(p, WAD_SQ) // floor
+                    let amount := div(p, dd) // floor
                     if or(iszero(amount), lt(amount, calldataload(b))) { break }
                     mstore(a, amount)
                 }
@@ -607,7 +671,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         }
         for (uint256 i = done; i < units.length; ++i) {
             uint256 amount =
-                Math.mulDiv(shares, units[i] * scale, WAD_SQ, up ? Math.Rounding.Ceil : Math.Rounding.Floor);
+                Math.mulDiv(shares, units[i] * scale, dd, up ? Math.Rounding.Ceil : Math.Rounding.Floor);
             if (amount == 0) revert ZeroAmount(tokens[i], shares);
             if (up && amount > bounds[i]) revert AmountInAboveMax(tokens[i], amount, bounds[i]);
             if (!up && amount < bounds[i]) revert AmountOutBelowMin(tokens[i], amount, bounds[i]);

@@ -133,3 +133,15 @@ task("index:faucet", "Mints test amounts of every sample constituent token (netw
       console.log(table.toString());
     }),
   );
+
+task("index:refresh-feeds", "Re-stamps the sample market's mock price feeds at their current answers (sample markets only; real Chainlink feeds are left alone)")
+  .setAction(async (_args: Record<string, never>, hre) =>
+    userErrors(async () => {
+      const { refreshSampleFeeds, loadRecord } = await chain();
+      const record = await loadRecord(hre);
+      const [sender] = await hre.ethers.getSigners();
+      if (sender === undefined) fail(`no account to send from on ${hre.network.name}: set DEPLOYER_KEY`);
+      const refreshed = await refreshSampleFeeds(hre, record, sender);
+      console.log(`refreshed ${refreshed.length} mock feed(s): ${refreshed.join(", ")}`);
+    }),
+  );

@@ -12,7 +12,16 @@ pragma solidity 0.8.28;
 /// Invariant (after every operation, for every constituent i):
 ///   balanceOf(vault)_i >= ceil(effectiveSupply * units_i / 1e18),
 /// where effectiveSupply = totalSupply + pendingFeeShares and units_i is the exact rational
-/// storedUnits_i * scale / 1e18 (see `rawBasket`).
+/// storedUnits_i * scale / 1e18 (see `rawBasket`); in a rebalance window units_i = balance_i * 1e18 /
+/// effectiveSupply, so the invariant holds by construction while trades move balances.
+///
+/// Rebalance window (issue 3): `beginRebalance` writes a basket record listing the held basket and the
+/// new targets, and sets the rebalancing mode; while it is on, every read of the basket (mint, redeem,
+/// previews, `basket`, NAV per share) derives units from balances: mint pulls ceil(shares * balance_i / S)
+/// and redeem pays floor(shares * balance_i / S) (S = effectiveSupply), the exact pro-rata share, and
+/// `basket`/`rawBasket` report floor(balance_i * 1e18 / S) with scale 1e18, leaving out tokens whose unit
+/// rounds to zero. Mint and redeem stay open (a redeemer gets a bought token pro rata). `executeTrades`
+/// only trades; `endRebalance` writes the final basket from balances, rounded down.
 ///
 /// Management fee: an annual rate (WAD, 1e18 = 100%/year, capped at deployment) streams to the fee
 /// recipient. Before every mint and redeem (and any rate or recipient change) the vault accrues:
@@ -23,8 +32,8 @@ pragma solidity 0.8.28;
 ///
 /// Roles: DEFAULT_ADMIN_ROLE (timelock / multisig): fee rate and recipient, unpause, role grants.
 /// ORACLE_ROLE (the WeightOracle, later the SANX controller): `setTargets`. REBALANCER_ROLE (the
-/// Rebalancer module, see IRebalancer): `executeTrades`. KEEPER_ROLE: reserved, unused by the vault.
-/// GUARDIAN_ROLE: `pause`, which stops mint and rebalancing but never redemption.
+/// Rebalancer module, see IRebalancer): `beginRebalance`, `executeTrades`, `endRebalance`. GUARDIAN_ROLE:
+/// `pause`, which stops mint and trading but never redemption.
 interface IIndexVault {
     // == Errors ==
     /// @notice Zero shares.
@@ -63,16 +72,16 @@ interface IIndexVault {
     error UnitTooLarge(address token, uint256 unit);
     /// @notice `token.balanceOf` failed or returned no value.
     error BalanceQueryFailed(address token);
-    /// @notice A rebalance trade or basket sync while the guardian's pause is on.
+    /// @notice A rebalance trade while the guardian's pause is on.
     error RebalancePaused();
+    /// @notice A trade, or `endRebalance`, with no rebalance window open on the vault.
+    error NotRebalancing();
+    /// @notice `endRebalance` found no token with a non-zero unit: the final basket would be empty.
+    error EmptyBasket();
     /// @notice A trade spent other than exactly `amountIn` of `tokenIn`.
     error TradeInputMismatch(address tokenIn, uint256 spent, uint256 amountIn);
     /// @notice A trade delivered less of `tokenOut` than its floor.
     error TradeOutputBelowMin(address tokenOut, uint256 received, uint256 minAmountOut);
-    /// @notice `token` listed twice in a new basket.
-    error DuplicateConstituent(address token);
-    /// @notice Rebalancing a vault with no shares outstanding (units would divide by zero).
-    error NoSupply();
 
     /// @notice One trade of a rebalance batch (see `executeTrades`).
     struct TradeCall {
@@ -97,7 +106,7 @@ interface IIndexVault {
     event FeeRateUpdated(uint256 rate);
     /// @notice The fee recipient changed (pending fees were paid to the old one first).
     event FeeRecipientUpdated(address indexed recipient);
-    /// @notice The guardian paused mint and rebalancing.
+    /// @notice The guardian paused mint and trading.
     event Paused(address indexed guardian);
     /// @notice The admin lifted the pause.
     event Unpaused(address indexed admin);
@@ -137,36 +146,48 @@ interface IIndexVault {
     /// @notice Pays pending fees to the current recipient, then sets a new one; admin only.
     function setFeeRecipient(address recipient) external;
 
-    /// @notice Stops mint and rebalancing (`executeTrades`); GUARDIAN_ROLE only. Redemption stays open.
+    /// @notice Stops mint and trading (`executeTrades`); GUARDIAN_ROLE only. Redemption stays open.
     function pause() external;
 
     /// @notice Lifts the pause; admin only.
     function unpause() external;
 
-    /// @notice The rebalancing hook; REBALANCER_ROLE only (the Rebalancer module, which checks windows,
-    /// oracle bounds, caps and whitelists). Reverts with `RebalancePaused` while paused.
-    /// For each trade: approves exactly `amountIn` of `tokenIn` to `adapter`, calls
+    /// @notice Opens a rebalance window; REBALANCER_ROLE only (the Rebalancer module, which checks rounds,
+    /// the pause, oracle bounds, caps and whitelists). Accrues fees, writes ONE basket record listing the
+    /// held tokens (in order) followed by every token of `tokens` not held (units floor(balance * 1e18 / S),
+    /// zero for a token not held yet) and sets the rebalancing mode, in which units follow balances (see
+    /// the contract doc). On an empty vault (S = 0) it writes nothing: the next mint seeds from the targets.
+    /// Calling it again in a window extends the record with more tokens.
+    /// @param tokens The tokens that may be bought in this window (the targets).
+    function beginRebalance(address[] calldata tokens) external;
+
+    /// @notice The trading hook; REBALANCER_ROLE only, in a window (`NotRebalancing` otherwise), not paused
+    /// (`RebalancePaused`). For each trade: approves exactly `amountIn` of `tokenIn` to `adapter`, calls
     /// `ITradeAdapter.swap(..., recipient = this)` and checks the balance deltas (exactly `amountIn` of
-    /// `tokenIn` left, at least `minAmountOut` of `tokenOut` arrived). Then, in ONE basket write, accrues
-    /// fees and sets units from balances over the effective supply S = totalSupply + pendingFeeShares,
-    /// rounded DOWN: unit_i = floor(balance_i * 1e18 / S) {tok per 1e18 shares}; so the collateral
-    /// invariant holds after every batch. Tokens whose unit rounds to zero leave the basket (their dust
-    /// stays in the vault).
-    /// @param trades The batch, executed in order (may be empty: a pure basket sync).
-    /// @param basketTokens The new constituents; empty = the held basket's tokens followed by every
-    /// trade's `tokenOut` not yet in it. Duplicates revert.
+    /// `tokenIn` left, at least `minAmountOut` of `tokenOut` arrived). Writes no basket: in a window units
+    /// are derived from balances. The caller restricts tokens to those of `beginRebalance` and the record;
+    /// a token outside them would not count in mint and redeem until `endRebalance` lists it.
+    /// @param trades The batch, executed in order.
     /// @return amountsOut {tok of tokenOut} received per trade.
-    function executeTrades(TradeCall[] calldata trades, address[] calldata basketTokens)
-        external
-        returns (uint256[] memory amountsOut);
+    function executeTrades(TradeCall[] calldata trades) external returns (uint256[] memory amountsOut);
+
+    /// @notice Closes the window; REBALANCER_ROLE only (`NotRebalancing` without one). Works while paused
+    /// (it only freezes units). Accrues fees and writes the final basket in ONE record: `finalTokens`, then
+    /// every other token of the window's record, each with unit_i = floor(balance_i * 1e18 / S) rounded
+    /// DOWN, keeping only the non-zero ones (so no token with a redeemable balance is dropped; one left
+    /// with less than S / 1e18 base units, not redeemable, leaves the basket and its dust stays in the
+    /// vault). Reverts `EmptyBasket` when no unit is non-zero. On an empty vault (S = 0) it only ends the mode.
+    /// @param finalTokens The targets, first in the final basket's order.
+    function endRebalance(address[] calldata finalTokens) external;
 
     // == Views ==
     /// @notice The held basket: constituents and units (base units per 1e18 shares, fee accrued to now,
-    /// rounded down). Empty before the first mint.
+    /// rounded down; in a window from balances, see the contract doc). Empty before the first mint.
     function basket() external view returns (address[] memory tokens, uint256[] memory units);
 
     /// @notice The exact basket: effective units_i = storedUnits_i * scale / 1e18 (as a rational),
-    /// with `scale` (WAD) accrued to now.
+    /// with `scale` (WAD) accrued to now. In a window: floor(balance_i * 1e18 / S) and scale 1e18 (the exact
+    /// unit balance_i * 1e18 / S is at most one base unit per 1e18 shares above it).
     function rawBasket() external view returns (address[] memory tokens, uint256[] memory storedUnits, uint256 scale);
 
     /// @notice The latest target basket and its round (0 and empty before the first report).
@@ -205,6 +226,9 @@ interface IIndexVault {
 
     /// @notice Whether the guardian's pause is on.
     function paused() external view returns (bool);
+
+    /// @notice Whether a rebalance window is open (units follow balances).
+    function rebalancing() external view returns (bool);
 
     /// @notice The price registry used for NAV and empty-vault units.
     function priceRegistry() external view returns (address);

@@ -9,18 +9,21 @@ pragma solidity 0.8.28;
 ///
 /// Window: `openRebalance` (keeper, or automation) once the vault's targets round is newer than the last
 /// completed one; trades only while open; `closeRebalance` checks every constituent's value weight is
-/// within `toleranceBps` of its target (a token outside the targets must weigh at most the tolerance),
-/// writes the final basket (the targets with a non-zero unit) and marks the round done.
+/// within `toleranceBps` of its target (a token outside the targets must weigh at most the tolerance and be
+/// worth at most `maxDustUsd`), has the vault write the final basket (the targets, then any other token
+/// still redeemable, each with a non-zero unit from balances rounded down) and marks the round done.
+/// The vault writes its basket twice per window (at open: held plus targets; at close), never per trade:
+/// in the window its units follow balances, so mint and redeem stay open and exact.
 ///
 /// Per trade: tokens must be priced by the vault's PriceRegistry and be in the held basket or the targets
 /// of the open round (snapshotted at open); the adapter must be whitelisted; the USD value of `amountIn`
 /// must not exceed `maxTradeUsd`; the unordered pair must not have traded within `cooldown` seconds; the
 /// floor is max(keeper's minAmountOut, oracleMinOut) with
 ///   oracleMinOut = floor(floor(amountIn * pIn * 10^decOut / (10^decIn * pOut)) * (1e4 - maxSlippageBps) / 1e4)
-/// {tok of tokenOut}, p {1e18 USD per whole token}. The vault approves exactly `amountIn`, checks the
-/// balance deltas and, once per batch, rewrites units from balances rounded DOWN.
+/// {tok of tokenOut}, p {1e18 USD per whole token}. The vault approves exactly `amountIn` and checks the
+/// balance deltas.
 ///
-/// Roles: DEFAULT_ADMIN_ROLE (limits, adapters, role grants); KEEPER_ROLE (trade, open, close, sync).
+/// Roles: DEFAULT_ADMIN_ROLE (limits, dust bound, adapters, role grants); KEEPER_ROLE (trade, open, close).
 /// The guardian's pause lives on the vault: while paused no trade, open or close (redemption still works).
 /// Automation (`checkUpkeep`/`performUpkeep`) is permissionless: it only does what on-chain state
 /// requires (see `performUpkeep`).
@@ -81,6 +84,9 @@ interface IRebalancer {
     error NoTrades();
     /// @notice `performUpkeep` with nothing to do.
     error UpkeepNotNeeded();
+    /// @notice At close: `token`, held but outside the targets, is still worth `valueUsd` {1e18 USD} (rounded
+    /// down) above `maxDustUsd`: sell it first.
+    error DustAboveBound(address token, uint256 valueUsd, uint256 maxDustUsd);
 
     // == Events ==
     /// @notice A trade executed: `amountIn` of `tokenIn` sold for `amountOut` of `tokenOut`, floor `minAmountOut`.
@@ -104,15 +110,18 @@ interface IRebalancer {
     event AdapterSet(address indexed adapter, bool allowed);
     /// @notice Automation performed `action`.
     event UpkeepPerformed(UpkeepAction action);
+    /// @notice The dust bound changed.
+    event MaxDustUsdUpdated(uint256 maxDustUsd);
 
     // == Keeper ==
     /// @notice Opens the window for the vault's latest targets round; KEEPER_ROLE. Snapshots the tokens
-    /// allowed in trades (held basket and targets). Re-opening for a newer round replaces the snapshot.
+    /// allowed in trades (held basket and targets) and calls the vault's `beginRebalance(targets)` (one
+    /// basket write). Re-opening for a newer round replaces the snapshot and extends the vault's record.
     /// Reverts: `RebalancePaused` (vault), `NoNewTargets`, `RebalanceAlreadyOpen` (same round open).
     function openRebalance() external;
 
-    /// @notice Executes `trades` in order, then rewrites the vault's units from balances (rounded down)
-    /// in one basket write; KEEPER_ROLE, window open, vault not paused. Every trade is checked as the
+    /// @notice Executes `trades` in order through the vault's `executeTrades` (no basket write: in the window
+    /// the vault's units follow balances); KEEPER_ROLE, window open, vault not paused. Every trade is checked as the
     /// contract doc says; any failure reverts the whole batch with a named error and no state change.
     /// Two trades of one pair in one batch fall in the cool-off (unless it is 0).
     /// @return amountsOut {tok of tokenOut} received per trade.
@@ -129,14 +138,20 @@ interface IRebalancer {
     ) external returns (uint256 amountOut);
 
     /// @notice Checks every weight against its target (`toleranceCheck`), reverting with
-    /// `WeightOutOfTolerance(token, weight, target)` on the first miss; then writes the basket (the
-    /// targets with a non-zero unit, units from balances rounded down) and marks the round complete.
-    /// KEEPER_ROLE; window open; vault not paused.
+    /// `WeightOutOfTolerance(token, weight, target)` on the first miss, or `DustAboveBound` for a held token
+    /// outside the targets worth more than `maxDustUsd`; then marks the round complete and calls the vault's
+    /// `endRebalance(targets)` (one basket write: the targets, then any other redeemable token, units from
+    /// balances rounded down; `EmptyBasket` if none). KEEPER_ROLE; window open; vault not paused.
+    /// Automation's expiry also calls `endRebalance`, without the tolerance and dust checks.
     function closeRebalance() external;
 
     // == Admin ==
     /// @notice Sets every limit; admin only. Reverts `SlippageAboveCap`, `InvalidLimit`.
     function setLimits(Limits calldata limits) external;
+
+    /// @notice Sets the dust bound {1e18 USD} checked at close for held tokens outside the targets; admin
+    /// only. Defaults to DEFAULT_MAX_DUST_USD ($10).
+    function setMaxDustUsd(uint256 maxDustUsd) external;
 
     /// @notice Whitelists (or removes) a trade adapter; admin only.
     function setAdapter(address adapter, bool allowed) external;
@@ -147,6 +162,9 @@ interface IRebalancer {
 
     /// @notice The current limits.
     function limits() external view returns (Limits memory);
+
+    /// @notice The dust bound {1e18 USD} (see `setMaxDustUsd`).
+    function maxDustUsd() external view returns (uint256);
 
     /// @notice Whether `adapter` is whitelisted.
     function isAdapter(address adapter) external view returns (bool);
@@ -169,7 +187,8 @@ interface IRebalancer {
     function oracleMinOut(address tokenIn, address tokenOut, uint256 amountIn) external view returns (uint256);
 
     /// @notice The close check at current balances and prices over the held basket and the targets:
-    /// `ok` and, when not ok, the first token out of tolerance with its weight and target {WAD}.
+    /// `ok` and, when not ok, the first token out of tolerance (or, target 0, above the dust bound) with
+    /// its weight and target {WAD}.
     /// `nav` {1e18 USD} is the sum of floor(balance * price / 10^dec). Reverts on a stale price.
     function toleranceCheck() external view returns (bool ok, address token, uint256 weight, uint256 target, uint256 nav);
 }

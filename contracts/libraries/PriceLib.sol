@@ -18,6 +18,25 @@ library PriceLib {
     /// @notice The feed's latest answer in 1e18 units (e.g. {1e18 USD} per whole token).
     /// @param heartbeat Seconds after `updatedAt` beyond which the answer counts as stale.
     function read(AggregatorV3Interface feed, uint256 heartbeat) internal view returns (uint256 price) {
+        uint256 answer = _checkedAnswer(feed, heartbeat);
+        uint8 decimals = feed.decimals();
+        if (decimals > 18) revert UnsupportedFeedDecimals(address(feed), decimals);
+        // 10**(18 - decimals) <= 1e18, and a Chainlink answer fits in int192.
+        price = answer * 10 ** (18 - decimals);
+    }
+
+    /// @notice `read` for a feed whose `decimals` (<= 18, checked by the caller) are already known: a
+    /// registry caches them at setup (a Chainlink feed's decimals never change), saving one call per read.
+    function readWithDecimals(AggregatorV3Interface feed, uint256 heartbeat, uint8 decimals)
+        internal
+        view
+        returns (uint256 price)
+    {
+        price = _checkedAnswer(feed, heartbeat) * 10 ** (18 - decimals);
+    }
+
+    /// @dev The latest answer after the round, sign and staleness checks (> 0).
+    function _checkedAnswer(AggregatorV3Interface feed, uint256 heartbeat) private view returns (uint256) {
         (uint80 roundId, int256 answer,, uint256 updatedAt, uint80 answeredInRound) = feed.latestRoundData();
         if (answer <= 0) revert NonPositivePrice(address(feed), answer);
         if (updatedAt == 0 || answeredInRound < roundId) {
@@ -26,9 +45,6 @@ library PriceLib {
         if (updatedAt > block.timestamp || block.timestamp - updatedAt > heartbeat) {
             revert StalePrice(address(feed), updatedAt, heartbeat);
         }
-        uint8 decimals = feed.decimals();
-        if (decimals > 18) revert UnsupportedFeedDecimals(address(feed), decimals);
-        // answer > 0 was checked; 10**(18 - decimals) <= 1e18, and a Chainlink answer fits in int192.
-        price = uint256(answer) * 10 ** (18 - decimals);
+        return uint256(answer); // answer > 0 was checked
     }
 }

@@ -15,6 +15,7 @@ contract PriceRegistry is IPriceRegistry, AccessControl {
         address feed; // Chainlink AggregatorV3Interface
         uint32 heartbeat; // {s}
         uint8 tokenDecimals; // the token's decimals()
+        uint8 feedDecimals; // the feed's decimals() (<= 18), cached at setFeed: one call less per read
     }
 
     // == Storage ==
@@ -34,8 +35,10 @@ contract PriceRegistry is IPriceRegistry, AccessControl {
         // Refuse a feed that cannot be read now (wrong address, > 18 decimals, stale at setup).
         PriceLib.read(AggregatorV3Interface(feed), heartbeat);
         uint8 tokenDecimals = IERC20Metadata(token).decimals();
+        uint8 feedDecimals = AggregatorV3Interface(feed).decimals(); // <= 18: `read` above checked it
         // heartbeat <= type(uint32).max was checked above.
-        _feeds[token] = Feed({feed: feed, heartbeat: uint32(heartbeat), tokenDecimals: tokenDecimals});
+        _feeds[token] =
+            Feed({feed: feed, heartbeat: uint32(heartbeat), tokenDecimals: tokenDecimals, feedDecimals: feedDecimals});
         emit FeedSet(token, feed, heartbeat, tokenDecimals);
     }
 
@@ -49,13 +52,13 @@ contract PriceRegistry is IPriceRegistry, AccessControl {
     /// @inheritdoc IPriceRegistry
     function price(address token) external view returns (uint256) {
         Feed memory f = _feed(token);
-        return PriceLib.read(AggregatorV3Interface(f.feed), f.heartbeat);
+        return PriceLib.readWithDecimals(AggregatorV3Interface(f.feed), f.heartbeat, f.feedDecimals);
     }
 
     /// @inheritdoc IPriceRegistry
     function priceAndDecimals(address token) external view returns (uint256, uint8) {
         Feed memory f = _feed(token);
-        return (PriceLib.read(AggregatorV3Interface(f.feed), f.heartbeat), f.tokenDecimals);
+        return (PriceLib.readWithDecimals(AggregatorV3Interface(f.feed), f.heartbeat, f.feedDecimals), f.tokenDecimals);
     }
 
     /// @inheritdoc IPriceRegistry

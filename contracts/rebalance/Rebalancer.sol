@@ -13,15 +13,17 @@ import {IRebalancer} from "../interfaces/IRebalancer.sol";
 
 /// @title Rebalancer
 /// @notice Keeper-executed, oracle-bounded trading for one IndexVault; see `IRebalancer`.
-/// @dev The vault's `executeTrades` hook does the token movements and the one basket write per batch;
-/// this module does every policy check (window, roles, whitelist, allowed tokens, USD cap, cool-off,
-/// oracle floor) first. Prices are read once per token per trade from the vault's PriceRegistry, whose
+/// @dev The vault's hooks do the token movements and the basket writes: `beginRebalance` at open (one
+/// record: held basket plus targets; units then follow balances), `executeTrades` per batch (trades only,
+/// no basket write), `endRebalance` at close or expiry (one record: final units from balances, rounded
+/// down). This module does every policy check (window, roles, whitelist, allowed tokens, USD cap,
+/// cool-off, oracle floor, tolerance and dust at close) first. Prices are read once per token per trade from the vault's PriceRegistry, whose
 /// PriceLib errors (StalePrice, NonPositivePrice, IncompleteRound, FeedNotSet) bubble unchanged.
 ///
 /// Automation decisions (documented choice for "max window duration elapsed"): automation CLOSES a
 /// window only when every weight is within tolerance. When a window has been open longer than
-/// `maxWindow`, automation EXPIRES it: trading stops, the round stays incomplete (the basket is already
-/// consistent: every batch rewrote units from balances) and automation does not open that round again;
+/// `maxWindow`, automation EXPIRES it: trading stops, the round stays incomplete (the vault still writes the
+/// basket from balances, keeping every redeemable token) and automation does not open that round again;
 /// only the keeper may re-open it, after looking at why the trades did not reach the targets.
 contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, AutomationCompatibleInterface {
     /// @dev Window state, one slot.
@@ -38,6 +40,8 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     uint256 public constant MAX_SLIPPAGE_BPS = 500;
     /// @notice The slippage bound at deployment: 1%.
     uint16 public constant DEFAULT_MAX_SLIPPAGE_BPS = 100;
+    /// @notice The dust bound at deployment: $10 {1e18 USD}.
+    uint256 public constant DEFAULT_MAX_DUST_USD = 10e18;
     uint256 private constant BPS = 10_000;
     uint256 private constant WAD = 1e18;
 
@@ -49,6 +53,7 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     Limits private _limits;
     Window private _window;
     uint64 private _lastFeeUpkeep; // {unix s} of the last automation fee accrual
+    uint256 private _maxDustUsd; // {1e18 USD} most a held token outside the targets may be worth at close
     mapping(address adapter => bool) private _adapters;
     mapping(address token => uint64 round) private _allowedRound; // tradable while this round is open
     mapping(address tokenLo => mapping(address tokenHi => uint256 at)) private _lastTrade; // {unix s}
@@ -63,6 +68,7 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         limits_.maxSlippageBps = DEFAULT_MAX_SLIPPAGE_BPS;
         _setLimits(limits_);
         _lastFeeUpkeep = uint64(block.timestamp);
+        _maxDustUsd = DEFAULT_MAX_DUST_USD;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
@@ -127,6 +133,8 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
             uint64 round = _window.openRound;
             _window.openRound = 0;
             emit RebalanceExpired(round);
+            (, address[] memory targetTokens,) = _vault.targets();
+            _vault.endRebalance(targetTokens); // units from balances; every redeemable token is kept
         } else if (action == UpkeepAction.Open) {
             Window memory w = _window;
             (uint64 round,) = _checkOpen(w);
@@ -145,6 +153,12 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     }
 
     /// @inheritdoc IRebalancer
+    function setMaxDustUsd(uint256 maxDustUsd_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _maxDustUsd = maxDustUsd_;
+        emit MaxDustUsdUpdated(maxDustUsd_);
+    }
+
+    /// @inheritdoc IRebalancer
     function setAdapter(address adapter, bool allowed) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (adapter == address(0)) revert ZeroAddress("adapter");
         _adapters[adapter] = allowed;
@@ -160,6 +174,11 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     /// @inheritdoc IRebalancer
     function limits() external view returns (Limits memory) {
         return _limits;
+    }
+
+    /// @inheritdoc IRebalancer
+    function maxDustUsd() external view returns (uint256) {
+        return _maxDustUsd;
     }
 
     /// @inheritdoc IRebalancer
@@ -202,21 +221,34 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         view
         returns (bool ok, address token, uint256 weight, uint256 target, uint256 nav)
     {
+        (ok, token, weight, target, nav,) = _closeCheck();
+    }
+
+    // == Internal ==
+    /// @dev The close check: every weight within tolerance of its target and every held token outside the
+    /// targets worth at most `maxDustUsd`. `dustValue` {1e18 USD} is non-zero when the miss is the dust bound.
+    function _closeCheck()
+        private
+        view
+        returns (bool ok, address token, uint256 weight, uint256 target, uint256 nav, uint256 dustValue)
+    {
         (address[] memory tokens, uint256[] memory targetsOf) = _closeCandidates();
         uint256[] memory values;
         (values, nav) = _values(tokens);
         uint256 tolerance = uint256(_limits.toleranceBps) * (WAD / BPS); // {WAD}
+        uint256 maxDust = _maxDustUsd;
         for (uint256 i = 0; i < tokens.length; ++i) {
             // {WAD} = floor({1e18 USD} * 1e18 / {1e18 USD}); an empty vault weighs 0 everywhere.
             weight = nav == 0 ? 0 : Math.mulDiv(values[i], WAD, nav);
             target = targetsOf[i];
             uint256 diff = weight > target ? weight - target : target - weight;
-            if (diff > tolerance) return (false, tokens[i], weight, target, nav);
+            if (diff > tolerance) return (false, tokens[i], weight, target, nav, 0);
+            // Targets are non-zero (WeightsLib), so target 0 = a held token leaving the basket.
+            if (target == 0 && values[i] > maxDust) return (false, tokens[i], weight, 0, nav, values[i]);
         }
-        return (true, address(0), 0, 0, nav);
+        return (true, address(0), 0, 0, nav, 0);
     }
 
-    // == Internal ==
     /// @dev The targets with their weights {WAD}, then held tokens outside the targets (target 0).
     function _closeCandidates() private view returns (address[] memory tokens, uint256[] memory targetsOf) {
         (, address[] memory targetTokens, uint256[] memory targetWeights) = _vault.targets();
@@ -267,14 +299,18 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         uint64 open = _window.openRound;
         if (open == 0) revert RebalanceNotOpen();
         Limits memory lim = _limits;
-        IIndexVault.TradeCall[] memory calls = new IIndexVault.TradeCall[](trades.length);
         for (uint256 i = 0; i < trades.length; ++i) {
             Trade memory t = trades[i];
-            uint256 floorOut = _checkTrade(t, open, lim);
-            calls[i] = IIndexVault.TradeCall(t.adapter, t.tokenIn, t.tokenOut, t.amountIn, floorOut, t.routeData);
+            t.minAmountOut = _checkTrade(t, open, lim); // the effective floor, in place
         }
-        // == Interactions == (the vault re-checks the pause, then trades and rewrites units once)
-        amountsOut = _vault.executeTrades(calls, new address[](0));
+        // `Trade` and `IIndexVault.TradeCall` have the same fields in the same order, so the same memory
+        // layout: hand the checked array to the vault as is, without a copy.
+        IIndexVault.TradeCall[] memory calls;
+        assembly ("memory-safe") {
+            calls := trades
+        }
+        // == Interactions == (the vault re-checks the pause and its window, then trades; no basket write)
+        amountsOut = _vault.executeTrades(calls);
         for (uint256 i = 0; i < calls.length; ++i) {
             IIndexVault.TradeCall memory c = calls[i];
             emit TradeExecuted(c.adapter, c.tokenIn, c.tokenOut, c.amountIn, amountsOut[i], c.minAmountOut);
@@ -311,16 +347,19 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         Window memory w = _window;
         if (w.openRound == 0) revert RebalanceNotOpen();
         if (_vault.paused()) revert IIndexVault.RebalancePaused();
-        (bool ok, address token, uint256 weight, uint256 target, uint256 nav) = toleranceCheck();
-        if (!ok) revert WeightOutOfTolerance(token, weight, target);
+        (bool ok, address token, uint256 weight, uint256 target, uint256 nav, uint256 dust) = _closeCheck();
+        if (!ok) {
+            if (dust != 0) revert DustAboveBound(token, dust, _maxDustUsd);
+            revert WeightOutOfTolerance(token, weight, target);
+        }
         (uint64 round, address[] memory targetTokens,) = _vault.targets();
         // == Effects ==
         w.completedRound = round;
         w.openRound = 0;
         _window = w;
         emit RebalanceClosed(round, nav);
-        // == Interactions == (final basket: the targets with a non-zero unit, units from balances, DOWN)
-        _vault.executeTrades(new IIndexVault.TradeCall[](0), targetTokens);
+        // == Interactions == (final basket: targets, then any other redeemable token; units from balances, DOWN)
+        _vault.endRebalance(targetTokens);
     }
 
     /// @dev The vault's targets round and tokens, after checking it may be opened: not paused, newer
@@ -331,7 +370,8 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         if (round <= w.completedRound) revert NoNewTargets(round, w.completedRound);
     }
 
-    /// @dev Opens `round`: snapshots the allowed tokens (targets and held basket).
+    /// @dev Opens `round`: snapshots the allowed tokens (targets and held basket), then has the vault write
+    /// the union record and derive units from balances until close.
     function _open(Window memory w, uint64 round) private {
         (, address[] memory targetTokens,) = _vault.targets();
         (address[] memory held,) = _vault.basket();
@@ -346,6 +386,8 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         w.lastOpenedRound = round;
         _window = w;
         emit RebalanceOpened(round);
+        // == Interactions ==
+        _vault.beginRebalance(targetTokens);
     }
 
     function _nextAction() private view returns (UpkeepAction) {

@@ -398,7 +398,7 @@ export async function listPools(
  * `time.increase` made them stale. `prices` overrides the answers (USD number or raw bigint) per symbol;
  * symbols not given keep their latest answer.
  */
-export async function refreshFeeds(signer: Signer, market: MarketAddresses, prices: Readonly<Record<string, number | bigint>> = {}): Promise<void> {
+export async function refreshFeeds(signer: Signer, market: Pick<MarketAddresses, "tokens">, prices: Readonly<Record<string, number | bigint>> = {}): Promise<void> {
   const txs: TransactionResponse[] = [];
   for (const [sym, t] of Object.entries(market.tokens)) {
     const feed = MockAggregator__factory.connect(t.feed, signer);

@@ -44,6 +44,7 @@ import { formatUnitsExact } from "./format";
 
 export { formatUnitsExact, formatUsd } from "./format";
 import { deploySampleMarket } from "./market";
+import { refreshFeeds } from "../../scripts/lib/market";
 
 export { SSI_PRODUCTS, type SsiProduct };
 export type Log = (line: string) => void;
@@ -635,6 +636,20 @@ export async function readStatus(hre: HardhatRuntimeEnvironment, record: Deploym
  * Mints every sample token worth `usd` (whole USD, at its feed price) to `to`.
  * @returns the amounts minted, by token symbol
  */
+/**
+ * Re-stamps the sample market's MOCK feeds at their current answers, so a testnet sample market whose
+ * mocks have outlived their heartbeat (the registry then refuses them as stale) prices again.
+ * Real Chainlink feeds are left alone (they cannot be written, and they update themselves).
+ * @returns the symbols whose feeds were refreshed.
+ */
+export async function refreshSampleFeeds(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, sender?: Signer): Promise<string[]> {
+  if (!record.sampleMarket) fail(`network "${record.network}" has no sample market: its feeds are real Chainlink feeds and update themselves`);
+  const who = sender ?? (await hre.ethers.getSigners())[0]!;
+  const mocks = Object.fromEntries((Object.entries(record.tokens) as [string, RecordToken][]).filter(([, t]) => t.feedKind !== "chainlink"));
+  await refreshFeeds(who, { tokens: mocks });
+  return Object.keys(mocks);
+}
+
 export async function faucet(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, to: string, usd: bigint, sender?: Signer): Promise<{ symbol: string; decimals: number; amount: bigint }[]> {
   if (!record.sampleMarket) fail(`network "${record.network}" has no sample market (its tokens are real): index:faucet only mints sample tokens (ssi:deploy --sample-market)`);
   const who = sender ?? (await hre.ethers.getSigners())[0]!;

@@ -21,6 +21,22 @@ describe("PriceRegistry", () => {
       expect(await registry.priceAndDecimals(wbtc)).to.deep.equal([65_000n * 10n ** 18n, 8n]);
     });
 
+    it("scales every read by the feed decimals cached at setup (6 and 18 here, 8 above) and refuses more than 18", async () => {
+      const { registry, wbtc } = await loadFixture(fixture);
+      const now = BigInt(await time.latest());
+      for (const d of [6n, 18n]) {
+        const raw = await ethers.deployContract("RawFeed", [d]);
+        await raw.set(1, 123n * 10n ** d, now, 1);
+        await registry.setFeed(wbtc, raw, 3600);
+        // {1e18 USD} = answer * 10^(18 - d): by hand, independent of the registry's cache.
+        expect(await registry.price(wbtc)).to.equal(123n * 10n ** 18n);
+        expect(await registry.priceAndDecimals(wbtc)).to.deep.equal([123n * 10n ** 18n, 8n]);
+      }
+      const raw19 = await ethers.deployContract("RawFeed", [19]);
+      await raw19.set(1, 1, now, 1);
+      await expect(registry.setFeed(wbtc, raw19, 3600)).to.be.revertedWithCustomError(registry, "UnsupportedFeedDecimals").withArgs(await raw19.getAddress(), 19);
+    });
+
     it("reverts with InvalidFeed for a zero token, zero feed or zero heartbeat", async () => {
       const { registry, wbtc, feed } = await loadFixture(fixture);
       await expect(registry.setFeed(ethers.ZeroAddress, feed, 3600)).to.be.revertedWithCustomError(registry, "InvalidFeed");

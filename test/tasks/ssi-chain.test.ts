@@ -141,6 +141,26 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
       }
     });
 
+    it("index:refresh-feeds revives mock feeds that outlived their heartbeat (NAV works again; in-kind mint never needed prices)", async () => {
+      const restore = await takeSnapshot();
+      try {
+        const registry = PriceRegistry__factory.connect(record.protocol.priceRegistry, hre.ethers.provider);
+        const btc = record.tokens[record.assets.BTC!]!;
+        await time.increase(btc.heartbeat + 1);
+        // Stale: the registry refuses the price, so the NAV views revert...
+        await expect(registry.price(btc.address)).to.be.revertedWithCustomError(registry, "StalePrice");
+        await expect(vault("MAG7").navPerShare()).to.be.reverted;
+        // ...while in-kind mint of a running vault uses its stored units and never reads a price.
+        await runTask(hre, "index:mint", { index: "MAG7", shares: "1" });
+        const out = await runTask(hre, "index:refresh-feeds", {});
+        expect(out).to.match(/refreshed \d+ mock feed/);
+        expect(await registry.price(btc.address)).to.be.greaterThan(0n);
+        expect(await vault("MAG7").navPerShare()).to.be.greaterThan(0n);
+      } finally {
+        await restore.restore();
+      }
+    });
+
     it("mints and redeems MEME and DEFI too", async () => {
       const [me] = await hre.ethers.getSigners();
       for (const name of ["MEME", "DEFI"] as const) {

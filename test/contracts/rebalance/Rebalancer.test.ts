@@ -4,7 +4,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { AbiCoder } from "ethers";
 import { IERC20__factory, MockAggregator__factory } from "../../../typechain-types";
 import { deployUniswapV3Adapter, encodePath, FEE_TOKEN_HUB } from "../../../scripts/lib/market";
-import { WAD, expectCollateralised } from "../../fixtures/contracts";
+import { WAD, ceilDiv, expectCollateralised } from "../../fixtures/contracts";
 import {
   KEEPER_ROLE, LIMITS, ROUND2, USD, expectUnitsFromBalances, planFor, rebalanceFixture, snapshotState, toTrades, type Fx,
 } from "./fixture";
@@ -100,17 +100,77 @@ describe("Rebalancer", function () {
       await expectUnitsFromBalances(fx.vault, fx.admin);
     });
 
-    it("adds a bought token to the basket and keeps mint and redeem working mid-window", async function () {
+    it("opens with one basket write (held + targets) and sets the vault's rebalancing mode bit in the hot slot", async function () {
+      const fx = await loadFixture(rebalanceFixture);
+      await expect(fx.rebalancer.connect(fx.keeper).openRebalance()).to.emit(fx.vault, "BasketUpdated");
+      expect(await fx.vault.rebalancing()).to.equal(true);
+      // Hot slot bits [136, 144) = mode: bit 1 REBALANCING (the slot the snapshot of rejections reads).
+      const hot = BigInt(await ethers.provider.getStorage(fx.vault, 9));
+      expect((hot >> 136n) & 0xffn).to.equal(2n);
+      const [tokens] = await fx.vault.rawBasket(); // UNI not bought yet: not listed, but in the record
+      expect(tokens.map((t) => t.toLowerCase())).to.deep.equal(["cbBTC", "WETH", "LINK"].map((s) => fx.addr(s).toLowerCase()));
+    });
+
+    it("trades with no basket write; mid-window mint and redeem are pro rata from balances, the new token included", async function () {
       const fx = await openRound2();
-      await fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx));
+      await expect(fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx))).not.to.emit(fx.vault, "BasketUpdated");
+      await expectUnitsFromBalances(fx.vault, fx.admin);
       const [tokens] = await fx.vault.basket();
-      expect(tokens.map((t) => t.toLowerCase())).to.include(fx.addr("UNI").toLowerCase());
-      const [, amounts] = await fx.vault.previewMint(10n * WAD);
-      await fx.vault.connect(fx.alice).mint(10n * WAD, fx.alice.address, [...amounts]);
+      expect(tokens.map((t) => t.toLowerCase())).to.deep.equal(["cbBTC", "WETH", "LINK", "UNI"].map((s) => fx.addr(s).toLowerCase()));
+      const erc = tokens.map((t) => IERC20__factory.connect(t, fx.admin));
+      const balsAt = (who: string, blockTag: number) => Promise.all(erc.map((t) => t.balanceOf(who, { blockTag })));
+      // Mint: pulls ceil(shares * balance / S), S the effective supply at the mint (after its own accrual).
+      const shares = 10n * WAD + 7n;
+      const [, amounts] = await fx.vault.previewMint(shares);
+      let n = (await (await fx.vault.connect(fx.alice).mint(shares, fx.alice.address, [...amounts])).wait())!.blockNumber;
+      let before = await balsAt(await fx.vault.getAddress(), n - 1);
+      let after = await balsAt(await fx.vault.getAddress(), n);
+      let s = (await fx.vault.effectiveSupply({ blockTag: n })) - shares;
+      before.forEach((b, i) => expect(after[i]! - b, `mint ${tokens[i]}`).to.equal(ceilDiv(shares * b, s)));
       await expectCollateralised(fx.vault);
-      const [, outs] = await fx.vault.previewRedeem(20n * WAD);
-      await fx.vault.connect(fx.alice).redeem(20n * WAD, fx.alice.address, outs.map((o) => (o * 999n) / 1000n));
+      await expectUnitsFromBalances(fx.vault, fx.admin);
+      // Redeem: floor(shares * balance / S) of every token, so the redeemer receives UNI bought mid-window.
+      const out = 20n * WAD;
+      const aliceBefore = await balsAt(fx.alice.address, await ethers.provider.getBlockNumber());
+      n = (await (await fx.vault.connect(fx.alice).redeem(out, fx.alice.address, [0, 0, 0, 0])).wait())!.blockNumber;
+      before = await balsAt(await fx.vault.getAddress(), n - 1);
+      after = await balsAt(fx.alice.address, n);
+      s = (await fx.vault.effectiveSupply({ blockTag: n })) + out;
+      before.forEach((b, i) => expect(after[i]! - aliceBefore[i]!, `redeem ${tokens[i]}`).to.equal((out * b) / s));
+      expect(after[3]! - aliceBefore[3]!).to.be.greaterThan(0n);
       await expectCollateralised(fx.vault);
+      await expectUnitsFromBalances(fx.vault, fx.admin);
+    });
+
+    it("keeps a held token worth at most maxDustUsd in the final basket (still redeemable) and rejects one above it", async function () {
+      const fx = await openRound2();
+      const plan = await planFor(fx);
+      const trades = toTrades(plan, await fx.adapter.getAddress());
+      const link = fx.addr("LINK");
+      // Leave $5 of LINK ($15 each at the feed): sell the rest of it in the LINK trades.
+      const linkBal = await IERC20__factory.connect(link, fx.admin).balanceOf(fx.vault);
+      const keep = WAD / 3n;
+      const linkTrades = trades.filter((t) => t.tokenIn === link);
+      const sold = linkTrades.reduce((a, t) => a + t.amountIn, 0n);
+      expect(sold).to.equal(linkBal); // the planner sells a leaving token to zero
+      linkTrades[linkTrades.length - 1]!.amountIn -= keep;
+      await fx.rebalancer.connect(fx.keeper).executeTrades(trades);
+      const [p, d] = await fx.registry.priceAndDecimals(link);
+      const value = (keep * p) / 10n ** d;
+      await fx.rebalancer.setMaxDustUsd(value - 1n);
+      await expect(fx.rebalancer.setMaxDustUsd(value - 1n)).to.emit(fx.rebalancer, "MaxDustUsdUpdated").withArgs(value - 1n);
+      const before = await snapshotState(fx);
+      await expect(fx.rebalancer.connect(fx.keeper).closeRebalance()).to.be.revertedWithCustomError(fx.rebalancer, "DustAboveBound").withArgs(link, value, value - 1n);
+      expect(await snapshotState(fx)).to.equal(before);
+      await fx.rebalancer.setMaxDustUsd(value);
+      expect(await fx.rebalancer.maxDustUsd()).to.equal(value);
+      await fx.rebalancer.connect(fx.keeper).closeRebalance();
+      const [tokens] = await fx.vault.basket();
+      expect(tokens.map((t) => t.toLowerCase())).to.deep.equal([...ROUND2.symbols, "LINK"].map((s) => fx.addr(s).toLowerCase()));
+      await expectUnitsFromBalances(fx.vault, fx.admin);
+      const aliceLink = await IERC20__factory.connect(link, fx.admin).balanceOf(fx.alice.address);
+      await fx.vault.connect(fx.alice).redeem(100n * WAD, fx.alice.address, [0, 0, 0, 0]);
+      expect(await IERC20__factory.connect(link, fx.admin).balanceOf(fx.alice.address)).to.be.greaterThan(aliceLink);
     });
   });
 
@@ -168,17 +228,25 @@ describe("Rebalancer", function () {
       await rejects(fx, () => fx.rebalancer.connect(fx.outsider).executeTrade(...btcToUni(fx)), fx.rebalancer, "AccessControlUnauthorizedAccount", [fx.outsider.address, KEEPER_ROLE]);
       await rejects(fx, () => fx.rebalancer.connect(fx.outsider).openRebalance(), fx.rebalancer, "AccessControlUnauthorizedAccount");
       await rejects(fx, () => fx.rebalancer.connect(fx.outsider).closeRebalance(), fx.rebalancer, "AccessControlUnauthorizedAccount");
-      await rejects(fx, () => fx.vault.connect(fx.keeper).executeTrades([], []), fx.vault, "AccessControlUnauthorizedAccount");
+      await rejects(fx, () => fx.vault.connect(fx.keeper).executeTrades([]), fx.vault, "AccessControlUnauthorizedAccount");
+      await rejects(fx, () => fx.vault.connect(fx.keeper).beginRebalance([]), fx.vault, "AccessControlUnauthorizedAccount");
+      await rejects(fx, () => fx.vault.connect(fx.keeper).endRebalance([]), fx.vault, "AccessControlUnauthorizedAccount");
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).setMaxDustUsd(0), fx.rebalancer, "AccessControlUnauthorizedAccount");
       await rejects(fx, () => fx.rebalancer.connect(fx.keeper).setAdapter(fx.keeper.address, true), fx.rebalancer, "AccessControlUnauthorizedAccount");
     });
 
     it("RebalancePaused while the guardian's pause is on; redemption still works", async function () {
       const fx = await openRound2();
+      const weth = fx.addr("WETH");
+      await fx.rebalancer.connect(fx.keeper).executeTrade(fx.adapter.target as string, weth, fx.addr("UNI"), WAD, 0n, encodePath([weth, fx.addr("UNI")], [F]));
       await fx.vault.connect(fx.guardian).pause();
       await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx)), fx.vault, "RebalancePaused");
       await rejects(fx, () => fx.rebalancer.connect(fx.keeper).closeRebalance(), fx.vault, "RebalancePaused");
+      await rejects(fx, () => fx.vault.connect(fx.alice).mint(WAD, fx.alice.address, [0, 0, 0, 0]), fx.vault, "MintPaused");
       const [, outs] = await fx.vault.previewRedeem(WAD);
+      expect(outs.length).to.equal(4); // mid-window: UNI is paid too
       await fx.vault.connect(fx.alice).redeem(WAD, fx.alice.address, outs.map((o) => (o * 999n) / 1000n));
+      await expectCollateralised(fx.vault);
     });
 
     it("TradeAboveCap above the per-trade USD cap", async function () {
@@ -267,6 +335,11 @@ describe("Rebalancer", function () {
       await expect(fx.rebalancer.performUpkeep(data)).to.emit(fx.rebalancer, "RebalanceExpired").withArgs(2n);
       const [completed, open] = await fx.rebalancer.window();
       expect([completed, open]).to.deep.equal([1n, 0n]);
+      // The vault's window ended too: units written from balances, every redeemable token kept.
+      expect(await fx.vault.rebalancing()).to.equal(false);
+      const [tokens] = await fx.vault.basket();
+      expect(tokens.map((t) => t.toLowerCase())).to.deep.equal(["cbBTC", "WETH", "LINK"].map((s) => fx.addr(s).toLowerCase()));
+      await expectUnitsFromBalances(fx.vault, fx.admin);
       const [, next] = await fx.rebalancer.checkUpkeep("0x");
       expect(action(next)).to.equal(ACCRUE); // not OPEN: round 2 was opened once already
       await fx.rebalancer.connect(fx.keeper).openRebalance(); // the keeper may re-open it

@@ -91,24 +91,39 @@ export function toTrades(plan: Plan, adapter: string) {
   }));
 }
 
-/** Units equal floor(balance * 1e18 / effectiveSupply) for every held token (scale 1e18 after a write). */
+/**
+ * Units equal floor(balance * 1e18 / effectiveSupply) for every held token, scale 1e18: in a window (derived
+ * on read) and after a close (written). Read at one block so S and balances are the same instant.
+ */
 export async function expectUnitsFromBalances(vault: IndexVault, runner: Signer): Promise<void> {
-  const [tokens, stored, scale] = await vault.rawBasket();
+  const blockTag = await ethers.provider.getBlockNumber();
+  const [tokens, stored, scale] = await vault.rawBasket({ blockTag });
   expect(scale).to.equal(WAD);
-  const supply = await vault.effectiveSupply();
+  const supply = await vault.effectiveSupply({ blockTag });
   for (let i = 0; i < tokens.length; i++) {
-    const bal = await IERC20__factory.connect(tokens[i]!, runner).balanceOf(vault);
+    const bal = await IERC20__factory.connect(tokens[i]!, runner).balanceOf(vault, { blockTag });
     expect(stored[i], `unit of ${tokens[i]}`).to.equal((bal * WAD) / supply);
   }
   await expectCollateralised(vault);
 }
 
-/** Everything a rejected call must leave unchanged. */
+/** IndexVault's `_hot` storage slot (after ERC20 0-2 + name/symbol 3-4, EIP712 5-6, Nonces 7, AccessControl 8). */
+const HOT_SLOT = 9;
+
+/**
+ * Everything a rejected call must leave unchanged: the vault's balances, supply, record tokens, mode and
+ * raw hot slot (scale, fee stamp, pending fees, basket version: any write moves one of them), the window,
+ * the pair's trade time.
+ * Time-dependent views (units accrue fees; in a window they follow balances over S) are left out.
+ */
 export async function snapshotState(fx: Fx, pair: [string, string] = [fx.addr("cbBTC"), fx.addr("UNI")]) {
   const { vault, rebalancer, market } = fx;
   const balances = await Promise.all(Object.values(market.tokens).map((t) => IERC20__factory.connect(t.address, fx.admin).balanceOf(vault)));
   return JSON.stringify(
-    { basket: (await vault.rawBasket()).slice(0, 2), supply: await vault.totalSupply(), window: await rebalancer.window(), last: await rebalancer.lastTradeAt(...pair), balances },
+    {
+      tokens: (await vault.rawBasket())[0], mode: [await vault.paused(), await vault.rebalancing()], hot: await ethers.provider.getStorage(vault, HOT_SLOT),
+      supply: await vault.totalSupply(), window: await rebalancer.window(), last: await rebalancer.lastTradeAt(...pair), balances,
+    },
     (_, v) => (typeof v === "bigint" ? v.toString() : v),
   );
 }

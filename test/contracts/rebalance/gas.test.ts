@@ -3,17 +3,21 @@ import hre from "hardhat";
 import { benchTrade } from "../../../tasks/bench";
 
 /**
- * The issue-3 trade benchmark as a deterministic check (gas, not time). A one-trade batch pays the
- * per-trade work (policy checks, oracle reads, approve, balance deltas, the extra vault -> adapter hop)
- * plus the vault's per-batch basket rewrite (a CREATE3 record, ~200 gas per code byte). The per-trade part
- * is held to the issue's 100k target; the rewrite is reported by bench:gas and amortised over a batch.
+ * The issue-3 trade benchmark as a deterministic check (gas, not time). A trade pays the per-trade work
+ * (policy checks, oracle reads, approve, balance deltas, the extra vault -> adapter hop) and no basket write:
+ * the vault writes its basket once when the window opens and once when it closes (openGas, closeGas, reported
+ * apart per rebalance). The trade is held to the issue's target: at most 100k over the direct swap.
  */
 describe("bench:gas trade", function () {
-  it("costs at most 100k gas over the direct SwapRouter swap, excluding the per-batch basket rewrite", async function () {
+  it("costs at most 100k gas over the direct SwapRouter swap, with the open/close basket writes reported apart", async function () {
     const t = await benchTrade(hre);
     expect(t.directSwapGas).to.be.greaterThan(80_000);
-    expect(t.gas).to.be.greaterThan(t.directSwapGas + t.basketSyncGas);
-    const perTrade = t.gas - t.directSwapGas - t.basketSyncGas;
-    expect(perTrade, `trade ${t.gas}, direct ${t.directSwapGas}, basket rewrite ${t.basketSyncGas}`).to.be.at.most(100_000);
+    expect(t.overhead).to.equal(t.gas - t.directSwapGas);
+    expect(t.overhead, `trade ${t.gas}, direct ${t.directSwapGas}`).to.be.at.most(100_000);
+    expect(t.overhead).to.be.greaterThan(0);
+    // Each of open and close writes one basket record (two CREATEs + code deposit): far above a trade's overhead.
+    expect(t.openGas).to.be.greaterThan(t.overhead);
+    expect(t.closeGas).to.be.greaterThan(t.overhead);
+    expect(t.basketSize).to.be.greaterThan(0);
   });
 });
