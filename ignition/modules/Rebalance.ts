@@ -1,11 +1,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { DEFIVaultModule, MAG7VaultModule, MEMEVaultModule, type SsiProduct } from "./IndexVault";
+import type { ContractRef, ModuleBuilder } from "./builder";
 import { ROLE } from "./roles";
-
-/** The module builder `buildModule` hands a module body. */
-export type ModuleBuilder = Parameters<Parameters<typeof buildModule>[1]>[0];
-/** A deployed (or `contractAt`) contract future that calls can be made on. */
-type Callable = Parameters<ModuleBuilder["call"]>[0];
 
 /**
  * The Uniswap V3 trade adapter shared by every product's Rebalancer.
@@ -42,7 +38,7 @@ export const REBALANCE_LIMIT_DEFAULTS = {
  * 100 bps whatever it is given, so the limits are also set once with `setLimits` (declarative: the
  * parameters are the limits).
  */
-export function rebalancerFuture(m: ModuleBuilder, vault: Callable, adapter: Callable) {
+export function rebalancerFuture(m: ModuleBuilder, vault: ContractRef, adapter: ContractRef) {
   const deployer = m.getAccount(0);
   const admin = m.getParameter("admin", deployer);
   const keeper = m.getParameter("keeper", deployer);

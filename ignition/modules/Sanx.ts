@@ -1,44 +1,26 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { id } from "ethers";
 import { ROLE } from "./roles";
+import { indexVaultFuture } from "./IndexVault";
 import { rebalancerFuture } from "./Rebalance";
 
 /** Role of the SanxController that may relay signals (the SignalOracle). */
 export const SIGNAL_SOURCE_ROLE = id("SIGNAL_SOURCE_ROLE");
 
 /**
- * The SANX vault: the same IndexVault contract, constructor and role grants as the SSI products'
- * module (`IndexVault.ts`), over the deployed PriceRegistry and WeightOracle (`contractAt`, so a
- * separate deployment, e.g. on the in-process network where Ignition keeps no journal, reuses them)
- * and without ORACLE_ROLE for the WeightOracle: the SanxBasket gate gets it in `Sanx`.
+ * The SANX vault: an IndexVault built by `indexVaultFuture` (`./IndexVault.ts`, the SSI products'
+ * constructor and role grants) over the deployed PriceRegistry (`contractAt`, so a separate
+ * deployment, e.g. on the in-process network where Ignition keeps no journal, reuses it), with no
+ * ORACLE_ROLE holder here: the SanxBasket gate, built over this vault, gets it in `Sanx`; the
+ * WeightOracle never does.
  *
  * Parameters: `priceRegistry`, `weightOracle` (addresses), `name`, `symbol`, and the `$global` ones
- * of the SSI vaults: `admin`, `guardian`, `keeper`, `feeRecipient`, `feeRate`, `maxFeeRate`,
- * `initialNavPerShare`.
+ * of the SSI vaults: `admin`, `guardian`, `feeRecipient`, `feeRate`, `maxFeeRate`, `initialNavPerShare`.
  */
 export const SanxVaultModule = buildModule("IndexVault_SANX", (m) => {
   const priceRegistry = m.contractAt("PriceRegistry", m.getParameter<string>("priceRegistry"));
   const weightOracle = m.contractAt("WeightOracle", m.getParameter<string>("weightOracle"));
-  const deployer = m.getAccount(0);
-  const vault = m.contract(
-    "IndexVault",
-    [
-      {
-        name: m.getParameter("name", "SANX MVRV DeFi Basket"),
-        symbol: m.getParameter("symbol", "SANX"),
-        admin: deployer,
-        priceRegistry,
-        initialNavPerShare: m.getParameter<bigint>("initialNavPerShare"),
-        maxFeeRate: m.getParameter<bigint>("maxFeeRate"),
-        feeRate: m.getParameter<bigint>("feeRate"),
-        feeRecipient: m.getParameter("feeRecipient", deployer),
-      },
-    ],
-    { id: "IndexVault" },
-  );
-  m.call(vault, "grantRole", [ROLE.GUARDIAN, m.getParameter("guardian", deployer)], { id: "grantGuardian" });
-  m.call(vault, "grantRole", [ROLE.KEEPER, m.getParameter("keeper", deployer)], { id: "grantKeeper" });
-  m.call(vault, "grantRole", [ROLE.DEFAULT_ADMIN, m.getParameter("admin", deployer)], { id: "grantAdmin" });
+  const vault = indexVaultFuture(m, { label: { name: "SANX MVRV DeFi Basket", symbol: "SANX" }, priceRegistry });
   return { priceRegistry, weightOracle, vault };
 });
 

@@ -9,6 +9,7 @@ import { Wallet, getAddress, type BaseContract, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import SsiProtocolModule from "../../ignition/modules/SsiProtocol";
 import { SSI_PRODUCTS, type SsiProduct } from "../../ignition/modules/IndexVault";
+import { REBALANCE_LIMIT_DEFAULTS } from "../../ignition/modules/Rebalance";
 import { ROLE } from "../../ignition/modules/roles";
 import {
   IndexVault__factory,
@@ -277,7 +278,6 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     await expectRole(v, name, ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", roles.admin);
     await expectRole(v, name, ROLE.ORACLE, "ORACLE_ROLE", await oracle.getAddress());
     await expectRole(v, name, ROLE.GUARDIAN, "GUARDIAN_ROLE", roles.guardian);
-    await expectRole(v, name, ROLE.KEEPER, "KEEPER_ROLE", roles.keeper);
     if ((await v.priceRegistry()) !== (await registry.getAddress())) problems.push(`${name}: priceRegistry is not the deployed PriceRegistry`);
     const fee = await v.feeState();
     if (fee.recipient !== roles.feeRecipient) problems.push(`${name}: fee recipient ${fee.recipient}, expected ${roles.feeRecipient}`);
@@ -289,9 +289,9 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     await expectRole(r, rName, ROLE.KEEPER, "KEEPER_ROLE", roles.keeper);
     if ((await r.vault()) !== (await v.getAddress())) problems.push(`${rName}: trades for ${await r.vault()}, not the ${name} vault`);
     if (!(await r.isAdapter(adapter))) problems.push(`${rName}: the UniswapV3Adapter ${adapter} is not whitelisted`);
-    const want = { ...REBALANCE_DEFAULTS, ...(params[`Rebalance_${name}`] ?? {}) } as Record<string, unknown>;
+    const want = { ...REBALANCE_LIMIT_DEFAULTS, ...(params[`Rebalance_${name}`] ?? {}) } as Record<string, unknown>;
     const lim = await r.limits();
-    for (const k of Object.keys(REBALANCE_DEFAULTS) as (keyof typeof REBALANCE_DEFAULTS)[]) {
+    for (const k of Object.keys(REBALANCE_LIMIT_DEFAULTS) as (keyof typeof REBALANCE_LIMIT_DEFAULTS)[]) {
       if (BigInt(lim[k]) !== BigInt(want[k] as bigint)) problems.push(`${rName}: limit ${k} is ${lim[k]}, the parameters say ${String(want[k])}`);
     }
   }
@@ -338,16 +338,6 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
   log(`deployment record written: ${path.relative(process.cwd(), file)}`);
   return record;
 }
-
-/** The Rebalance module's defaults (ignition/modules/Rebalance.ts), for the limits check. */
-const REBALANCE_DEFAULTS = {
-  maxSlippageBps: 100,
-  toleranceBps: 50,
-  cooldown: 3600,
-  maxWindow: 7 * 86_400,
-  feeAccrualInterval: 86_400,
-  maxTradeUsd: 50_000n * 10n ** 18n,
-} as const;
 
 function defaultPriceUniverse(): Universe {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -120,7 +120,7 @@ describe("tasks/lib", () => {
       expect(await vault.symbol()).to.equal("tMAG7");
       expect(await vault.hasRole(ROLE.ORACLE, await weightOracle.getAddress())).to.equal(true);
       expect(await vault.hasRole(ROLE.GUARDIAN, guardian!.address)).to.equal(true);
-      expect(await vault.hasRole(ROLE.KEEPER, keeper!.address)).to.equal(true);
+      expect(await vault.hasRole(ROLE.KEEPER, keeper!.address)).to.equal(false); // the vault has no keeper: its Rebalancer has
       expect(await vault.hasRole(ROLE.DEFAULT_ADMIN, deployer!.address)).to.equal(true); // admin defaults to the deployer
       const fee = await vault.feeState();
       expect([fee.rate, fee.maxRate, fee.recipient]).to.deep.equal([10n ** 16n, 5n * 10n ** 16n, fees!.address]);

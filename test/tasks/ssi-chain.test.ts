@@ -57,7 +57,7 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
         const v = vault(name);
         expect(await v.hasRole(ROLE.ORACLE, oracle)).to.equal(true);
         expect(await v.hasRole(ROLE.GUARDIAN, g.guardian)).to.equal(true);
-        expect(await v.hasRole(ROLE.KEEPER, g.keeper)).to.equal(true);
+        expect(await v.hasRole(ROLE.KEEPER, g.keeper)).to.equal(false); // the keeper's role is on the vault's Rebalancer
         expect(await v.hasRole(ROLE.DEFAULT_ADMIN, g.admin)).to.equal(true);
         expect(await v.hasRole(ROLE.GUARDIAN, g.admin)).to.equal(false);
         expect((await v.feeState()).recipient).to.equal(g.feeRecipient);
