@@ -274,9 +274,12 @@ describe("SANX trades: signal -> delay -> sanx:execute -> targets -> rebalance o
 
     await (await c.controller.connect(admin).unpause()).wait();
     await (await vault.connect(admin).unpause()).wait();
-    const go = await execute(true);
-    expect(go.executed.map((e: { kind: string; symbol: string }) => `${e.kind} ${e.symbol}`)).to.deep.equal(["ADD AAVE"]);
-    expect(go.rebalance.status).to.equal("complete");
+    // The readable output this time: the execution, the new targets, then the keeper's run.
+    const text = await runTask(hre, "sanx:execute", { data: SAMPLE, rebalance: true, json: false });
+    expect(text).to.match(/executed ADD AAVE \(signal /);
+    expect(text).to.match(/new targets \(MARKET_CAP, added AAVE\)/);
+    expect(text).to.match(/== rebalance \(ssi:rebalance --index SANX\) ==/);
+    expect(text).to.match(/SANX round \d+ rebalanced and verified: every weight within 50 bps of its target/);
     expectWeights(await holdings(), targetsOf(["UNI", "AAVE"]), "after the red button is lifted");
   });
 
