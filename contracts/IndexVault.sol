@@ -307,17 +307,17 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     }
 
     /// @inheritdoc IIndexVault
-    function previewMint(uint256 shares) external view returns (address[] memory tokens, uint256[] memory amounts) {
+    function previewMint(uint256 shares) external view nonReentrantView returns (address[] memory tokens, uint256[] memory amounts) {
         return _preview(shares, Math.Rounding.Ceil); // inbound rounds up
     }
 
     /// @inheritdoc IIndexVault
-    function previewRedeem(uint256 shares) external view returns (address[] memory tokens, uint256[] memory amounts) {
+    function previewRedeem(uint256 shares) external view nonReentrantView returns (address[] memory tokens, uint256[] memory amounts) {
         return _preview(shares, Math.Rounding.Floor); // outbound rounds down
     }
 
     /// @inheritdoc IIndexVault
-    function nav() external view returns (uint256 value) {
+    function nav() external view nonReentrantView returns (uint256 value) {
         uint256 version = _hot.basketVersion;
         if (version == 0) return 0;
         (address[] memory tokens,) = BasketStore.read(version);
@@ -329,7 +329,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     }
 
     /// @inheritdoc IIndexVault
-    function navPerShare() external view returns (uint256 value) {
+    function navPerShare() external view nonReentrantView returns (uint256 value) {
         if (_viewEffectiveSupply() == 0) return _initialNavPerShare;
         (address[] memory tokens, uint256[] memory q, uint256 m, uint256 d) = _viewBasket();
         for (uint256 i = 0; i < tokens.length; ++i) {

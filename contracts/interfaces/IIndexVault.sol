@@ -200,11 +200,14 @@ interface IIndexVault {
     function previewRedeem(uint256 shares) external view returns (address[] memory tokens, uint256[] memory amounts);
 
     /// @notice USD value ({1e18 USD}) of the constituent balances the vault holds, at feed prices.
-    /// Reverts on a stale or unsafe feed.
+    /// Reverts on a stale or unsafe feed, and (like both previews and `navPerShare`) while a vault
+    /// call is in progress (`ReentrancyGuardReentrantCall`): mid-mint or mid-redeem the balances and the
+    /// supply disagree, so another contract pricing shares from a token hook would be misled.
     function nav() external view returns (uint256);
 
     /// @notice USD value ({1e18 USD}) of the units behind 1e18 shares, fee accrued to now, rounded down.
-    /// On an empty vault: `initialNavPerShare`. Reverts on a stale or unsafe feed.
+    /// On an empty vault: `initialNavPerShare`. Reverts on a stale or unsafe feed, and while a vault
+    /// call is in progress (read-only reentrancy guard, see `nav`).
     function navPerShare() external view returns (uint256);
 
     /// @notice Fee state, accrued to now: rate and cap (WAD per year), recipient, pending fee shares,

@@ -256,17 +256,24 @@ export function runEngine(x: Float64Array, params: SignalParams = DEFAULT_PARAMS
         mean = newMean;
         if (m2 < 0) m2 = 0; // rounding only: M2 is a sum of squares
       }
-      const xc = x[c]!;
-      const sigma = Math.sqrt(m2 / wm1);
-      if (onCandidate !== undefined) onCandidate(c, mean, sigma);
-      if (xc > mean + kUp * sigma && maxQ[maxHead & mask] === c) {
-        up.add(xc);
-        if (trackExtrema) spikes.push(c);
-        if (up.count >= m) U = up.median();
-      } else if (xc < mean - kDown * sigma && minQ[minHead & mask] === c) {
-        dn.add(xc);
-        if (trackExtrema) dips.push(c);
-        if (dn.count >= m) L = dn.median();
+      // Only the first maximum (minimum) of its neighbourhood can be a spike (dip), and that is rare:
+      // test the cheap deque condition first and take sigma (a square root) only then. The two
+      // conditions are ANDed, so their order does not change which days are extrema.
+      const isMax = maxQ[maxHead & mask] === c;
+      const isMin = minQ[minHead & mask] === c;
+      if (isMax || isMin || onCandidate !== undefined) {
+        const xc = x[c]!;
+        const sigma = Math.sqrt(m2 / wm1);
+        if (onCandidate !== undefined) onCandidate(c, mean, sigma);
+        if (isMax && xc > mean + kUp * sigma) {
+          up.add(xc);
+          if (trackExtrema) spikes.push(c);
+          if (up.count >= m) U = up.median();
+        } else if (isMin && xc < mean - kDown * sigma) {
+          dn.add(xc);
+          if (trackExtrema) dips.push(c);
+          if (dn.count >= m) L = dn.median();
+        }
       }
     }
 

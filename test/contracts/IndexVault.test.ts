@@ -364,6 +364,25 @@ describe("IndexVault", () => {
       await expectCollateralised(vault);
     });
 
+    for (const view of ["navPerShare", "nav", "previewRedeem", "previewMint"] as const) {
+      it(`refuses ${view}() from a constituent's transfer hook mid-redeem (read-only reentrancy)`, async () => {
+        const { vault, reent, alice, tokenAddresses } = await loadFixture(exoticFixture);
+        await vault.setTargets(2, [await reent.getAddress(), tokenAddresses[0]!], [WAD / 2n, WAD / 2n]);
+        const [, amounts] = await vault.previewMint(10n * WAD);
+        await vault.connect(alice).mint(10n * WAD, alice.address, [...amounts]);
+        const before = await vault.navPerShare();
+        // Mid-redeem the shares are burned before the tokens leave: a hook pricing shares then would
+        // see balances over a smaller supply (an inflated NAV per share) and mislead its caller.
+        const data = view === "previewRedeem" || view === "previewMint" ? vault.interface.encodeFunctionData(view, [WAD]) : vault.interface.encodeFunctionData(view);
+        await reent.arm(await vault.getAddress(), data);
+        await vault.connect(alice).redeem(9n * WAD, alice.address, [0, 0]);
+        expect(await reent.lastCallOk()).to.equal(false);
+        expect(await reent.lastRevertData()).to.equal(vault.interface.getError("ReentrancyGuardReentrantCall")!.selector);
+        // Outside a call the view answers as before (one share's worth is unchanged by a pro-rata redeem).
+        expect(await vault.navPerShare()).to.be.closeTo(before, 10n);
+      });
+    }
+
     it("accepts a token whose transfer/transferFrom return nothing (USDT-style) for mint and redeem", async () => {
       const { vault, alice, market, tokenAddresses } = await loadFixture(exoticFixture);
       const usdt = await ethers.deployContract("NonStandardERC20");
