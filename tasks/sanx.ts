@@ -6,7 +6,7 @@ import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { formatUnits } from "ethers";
 import Table from "cli-table3";
-import { renderSvg, type VegaLiteSpec } from "../src/lib/chart";
+import { DATE_AXIS, renderSvg, type VegaLiteSpec } from "../src/lib/chart";
 import { parseDay } from "../src/lib/csv";
 import { runBacktest, type BacktestResult, type Metrics } from "../src/sanx/backtest";
 import { loadSanxData } from "../src/sanx/data";
@@ -57,7 +57,7 @@ function navChartSpec(r: BacktestResult): VegaLiteSpec {
         data: { values: lines },
         mark: { type: "line", strokeWidth: 1.3 },
         encoding: {
-          x: { field: "date", type: "temporal", title: "date (UTC)" },
+          x: { field: "date", type: "temporal", title: "date (UTC)", axis: DATE_AXIS },
           y: { field: "nav", type: "quantitative", title: "NAV (start = 1)" },
           color: { field: "basket", type: "nominal" },
         },
@@ -66,7 +66,7 @@ function navChartSpec(r: BacktestResult): VegaLiteSpec {
         data: { values: marks },
         mark: { type: "point", filled: true, size: 60 },
         encoding: {
-          x: { field: "date", type: "temporal" },
+          x: { field: "date", type: "temporal", axis: DATE_AXIS },
           y: { field: "nav", type: "quantitative" },
           shape: { field: "action", type: "nominal", scale: { domain: ["ADD", "REMOVE"], range: ["triangle-up", "triangle-down"] } },
           fill: { value: "#000000" },

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { task } from "hardhat/config";
 import Table from "cli-table3";
 import { parseDay } from "../src/lib/csv";
-import { renderSvg } from "../src/lib/chart";
+import { DATE_AXIS, renderSvg } from "../src/lib/chart";
 import {
   SAMPLE_WEIGHTS,
   backtestByYear,
@@ -131,7 +131,7 @@ task("ussi:backtest", "Backtests the USSI hedged book over funding-rate history 
           data: { values },
           mark: "line",
           encoding: {
-            x: { field: "time", type: "temporal", title: "date (UTC)" },
+            x: { field: "time", type: "temporal", title: "date (UTC)", axis: DATE_AXIS },
             y: { field: "nav", type: "quantitative", title: "NAV (USD)", scale: { zero: false } },
           },
         });

@@ -16,3 +16,10 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   return view.toSVG();
 }
+
+/**
+ * The x axis of every daily time-series chart: UTC year-month labels. Vega's default multi-format
+ * labels yearly ticks on a long series with month names only ("October, October, ..."), which
+ * reads as nothing.
+ */
+export const DATE_AXIS = { format: "%Y-%m", labelOverlap: true } as const;

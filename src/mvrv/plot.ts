@@ -1,5 +1,5 @@
 /** Vega-Lite spec of an MVRV series with both thresholds, shaded zones and signal markers. */
-import type { VegaLiteSpec } from "../lib/chart";
+import { DATE_AXIS, type VegaLiteSpec } from "../lib/chart";
 import type { SignalReport } from "./engine";
 
 const ZONE_COLOURS = { domain: ["DANGER", "OPPORTUNITY"], range: ["#f4b6b6", "#b9e4c0"] };
@@ -29,7 +29,7 @@ export function signalsChartSpec(report: SignalReport, title: string): VegaLiteS
         data: { values: spans },
         mark: { type: "rect", opacity: 0.6 },
         encoding: {
-          x: { field: "start", type: "temporal", title: "date (UTC)" },
+          x: { field: "start", type: "temporal", title: "date (UTC)", axis: DATE_AXIS },
           x2: { field: "end" },
           color: { field: "zone", type: "nominal", scale: ZONE_COLOURS, title: "zone" },
         },
@@ -38,8 +38,8 @@ export function signalsChartSpec(report: SignalReport, title: string): VegaLiteS
         data: { values: lines },
         mark: { type: "line", strokeWidth: 1.2 },
         encoding: {
-          x: { field: "date", type: "temporal" },
-          y: { field: "value", type: "quantitative", title: "MVRV", scale: { zero: false } },
+          x: { field: "date", type: "temporal", axis: DATE_AXIS },
+          y: { field: "value", type: "quantitative", title: "MVRV (log scale)", scale: { type: "log" } },
           stroke: {
             field: "series",
             type: "nominal",
@@ -53,7 +53,7 @@ export function signalsChartSpec(report: SignalReport, title: string): VegaLiteS
         data: { values: report.events },
         mark: { type: "point", filled: true, size: 70 },
         encoding: {
-          x: { field: "date", type: "temporal" },
+          x: { field: "date", type: "temporal", axis: DATE_AXIS },
           y: { field: "mvrv", type: "quantitative" },
           shape: { field: "zone", type: "nominal", scale: { domain: ["DANGER", "OPPORTUNITY"], range: ["triangle-down", "triangle-up"] }, title: "signal" },
           fill: { value: "#000000" },

@@ -373,7 +373,7 @@ describe("IndexVault", () => {
         const before = await vault.navPerShare();
         // Mid-redeem the shares are burned before the tokens leave: a hook pricing shares then would
         // see balances over a smaller supply (an inflated NAV per share) and mislead its caller.
-        const data = view === "previewRedeem" || view === "previewMint" ? vault.interface.encodeFunctionData(view, [WAD]) : vault.interface.encodeFunctionData(view);
+        const data = view === "previewRedeem" || view === "previewMint" ? vault.interface.encodeFunctionData(view as "previewRedeem", [WAD]) : vault.interface.encodeFunctionData(view as "nav");
         await reent.arm(await vault.getAddress(), data);
         await vault.connect(alice).redeem(9n * WAD, alice.address, [0, 0]);
         expect(await reent.lastCallOk()).to.equal(false);
