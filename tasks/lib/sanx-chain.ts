@@ -38,21 +38,11 @@ import { fail } from "./args";
 import { signQuorum, quorumDomain } from "./quorum";
 import { runKeeper, type KeeperRun } from "./rebalance";
 import { loadRecord } from "./ssi-chain";
+import { WEIGHT_REPORT_TYPES } from "./reports";
 
 export type Log = (line: string) => void;
 const LOCAL_NETWORKS = new Set(["hardhat", "localhost"]);
 
-/** Must match `WeightOracle.WEIGHT_REPORT_TYPEHASH`. */
-export const WEIGHT_REPORT_TYPES = {
-  WeightReport: [
-    { name: "index", type: "address" },
-    { name: "round", type: "uint64" },
-    { name: "validAfter", type: "uint64" },
-    { name: "expiresAt", type: "uint64" },
-    { name: "constituents", type: "address[]" },
-    { name: "weights", type: "uint256[]" },
-  ],
-};
 
 // ---------------------------------------------------------------------------------------------
 // Contracts and shared helpers
