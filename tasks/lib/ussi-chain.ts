@@ -704,16 +704,16 @@ export async function ussiRedeem(part: UssiPart, who: Signer, shares: bigint): P
   const [locked, unlockAt] = await vault.indexLock(me);
   let reason: string | undefined;
   if (!fresh) reason = "the NAV is stale (instant redemption needs a fresh NAV)";
-  else if (balance - shares < locked)
-    reason = `${formatUnitsExact(locked, 18)} USSI minted with MAG7.ssi are locked until ${new Date(
-      Number(unlockAt) * 1000
-    ).toISOString()} and leave only through the queue until then`;
   else if (assets === 0n) reason = "the shares are worth less than 1 USDC unit now";
   else if (assets > liquid)
     reason = `the liquid buffer (${formatUnitsExact(liquid, part.usdcDecimals)} USDC) does not cover ${formatUnitsExact(
       assets,
       part.usdcDecimals
     )} USDC`;
+  else if (balance - shares < locked)
+    reason = `${formatUnitsExact(locked, 18)} USSI minted with MAG7.ssi are locked until ${new Date(
+      Number(unlockAt) * 1000
+    ).toISOString()} and leave only through the queue until then`;
   if (reason === undefined) {
     const { hash } = await simulateThenSend(
       vault,
