@@ -423,4 +423,27 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       expect(await runTask("ussi:status", { json: false })).to.match(/STALE/);
     });
   });
+
+  describe("shares minted with MAG7.ssi", () => {
+    before(async () => {
+      await deployed.restore();
+      const report = tmpFile("inception.json");
+      await runTask("ussi:nav", { inception: true, out: report, json: false });
+      await runTask("ussi:push-nav", { report, json: false });
+      // The strategy adds 1,000 USDC of buffer, so the buffer is not why a redemption queues below.
+      await usdc.connect(strategy).approve(part.vault, 1000n * USDC);
+      await vault.connect(strategy).mint(1000n * USDC, 0);
+      await runTask("ussi:mint", { usdc: "1000", json: false });
+      await runTask("ussi:mint", { mag7: "2", json: false }); // 198 USSI, locked
+    });
+
+    it("ussi:redeem queues (and says why) when the buffer covers it but locked index-minted shares would be taken", async () => {
+      expect(await vault.liquidAssets()).to.equal(2000n * USDC);
+      const out = JSON.parse(await runTask("ussi:redeem", { shares: "1100", json: true }));
+      expect(out.route).to.equal("queued");
+      expect(out.reason).to.match(/^198 USSI minted with MAG7\.ssi are locked until .* leave only through the queue/);
+      expect((await vault.indexLock(me.address))[0]).to.equal(0n); // the queue took the 198 locked first
+      expect(await runTask("ussi:redeem", { shares: "98", json: false })).to.match(/^instant: /);
+    });
+  });
 });
