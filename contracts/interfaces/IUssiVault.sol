@@ -19,7 +19,8 @@ pragma solidity 0.8.28;
 ///
 /// Invariants (tested): a mint followed by a redeem never returns more USD than went in; a queued
 /// request is fulfilled only in FIFO order and claimed at most once; USDC reserved for fulfilled
-/// requests is never counted as buffer; redemptions (instant and claims) are never blocked by pause.
+/// requests is never counted as buffer; redemptions (instant and claims) are never blocked by pause;
+/// no account's balance falls below its locked index-minted shares except through `requestRedeem`.
 interface IUssiVault {
     // == Types ==
 
