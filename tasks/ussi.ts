@@ -336,7 +336,7 @@ task(
         ["NAV signers", `${part.quorum} of ${part.signers.length}: ${part.signers.join(", ")}`],
         [
           "limits",
-          `maxNavAge ${part.limits.maxNavAge} s, maxNavChange ${part.limits.maxNavChangeBps} bps, maxNetDelta ${part.limits.maxNetDeltaBps} bps, buffer ${part.limits.bufferTargetBps} bps`,
+          `maxNavAge ${part.limits.maxNavAge} s, maxNavChange ${part.limits.maxNavChangeBps} bps, maxNetDelta ${part.limits.maxNetDeltaBps} bps, buffer ${part.limits.bufferTargetBps} bps, MAG7.ssi haircut ${part.limits.indexHaircutBps} bps, index lock ${part.limits.indexLockPeriod} s`,
         ]
       );
       console.log(table.toString());
@@ -528,7 +528,7 @@ task("ussi:status", "USSI: NAV and its breakdown, NAV age, buffer, redemption qu
         ["queue head / length", `${s.queue.head} / ${s.queue.length} (${s.queue.length - s.queue.head} pending)`],
         [
           "limits",
-          `maxNavChange ${s.limits.maxNavChangeBps} bps, maxNetDelta ${s.limits.maxNetDeltaBps} bps, buffer ${s.limits.bufferTargetBps} bps`,
+          `maxNavChange ${s.limits.maxNavChangeBps} bps, maxNetDelta ${s.limits.maxNetDeltaBps} bps, buffer ${s.limits.bufferTargetBps} bps, MAG7.ssi haircut ${s.limits.indexHaircutBps} bps, index lock ${s.limits.indexLockPeriod} s`,
         ],
         ["paused (risk role)", s.paused ? "yes: minting stopped, redemptions open" : "no"],
         ["delta breach", s.deltaBreachRound === 0n ? "none" : `round ${s.deltaBreachRound}: minting paused until a compliant report`],

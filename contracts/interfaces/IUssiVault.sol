@@ -9,8 +9,8 @@ pragma solidity 0.8.28;
 /// USSI and index-share amounts are {1e18 shares}; navPerToken is {1e18 USD} per 1e18 USSI.
 ///
 /// Roles:
-/// - STRATEGY_ROLE declares the book, withdraws USDC above the buffer target to a whitelisted
-///   venue, and fulfils queued redemptions by depositing USDC. It cannot change any limit.
+/// - STRATEGY_ROLE declares the book, withdraws USDC above the buffer target and MAG7.ssi to a
+///   whitelisted venue, and fulfils queued redemptions by depositing USDC. It cannot change any limit.
 /// - RISK_ROLE sets limits, manages the allowed large-cap asset list, pauses and unpauses. It has
 ///   no function that moves funds.
 /// - DEFAULT_ADMIN_ROLE must be a TimelockController with at least `MIN_ADMIN_DELAY`: every role
@@ -19,7 +19,8 @@ pragma solidity 0.8.28;
 ///
 /// Invariants (tested): a mint followed by a redeem never returns more USD than went in; a queued
 /// request is fulfilled only in FIFO order and claimed at most once; USDC reserved for fulfilled
-/// requests is never counted as buffer; redemptions (instant and claims) are never blocked by pause.
+/// requests is never counted as buffer; redemptions (instant and claims) are never blocked by pause;
+/// no account's balance falls below its locked index-minted shares except through `requestRedeem`.
 interface IUssiVault {
     // == Types ==
 
@@ -43,11 +44,18 @@ interface IUssiVault {
     /// @param maxNavChangeBps {bps} largest move of navPerToken per report vs the last accepted one. In (0, 10000].
     /// @param maxNetDeltaBps {bps of NAV} largest |net delta| a report may carry. At most 10000.
     /// @param bufferTargetBps {bps of NAV} USDC the strategy must leave in the vault. At most 10000.
+    /// @param indexHaircutBps {bps} taken off the feed-based value of MAG7.ssi in `mintWithIndex`, to
+    /// cover the Chainlink feeds' lag behind the market (at least the basket's weighted deviation
+    /// threshold). At most `MAX_INDEX_HAIRCUT_BPS` (1000).
+    /// @param indexLockPeriod {s} how long shares minted with MAG7.ssi may leave their account only
+    /// through `requestRedeem` (no transfer, no instant `redeem`). In [1, `MAX_INDEX_LOCK_PERIOD` (7 days)].
     struct Limits {
         uint64 maxNavAge;
         uint32 maxNavChangeBps;
         uint32 maxNetDeltaBps;
         uint32 bufferTargetBps;
+        uint32 indexHaircutBps;
+        uint64 indexLockPeriod;
     }
 
     /// @notice A queued redemption. `assets` is set at fulfilment.
@@ -118,6 +126,11 @@ interface IUssiVault {
     error VenueNotAllowed(address venue);
     /// @notice A withdrawal of `amount` {USDC} above the USDC in excess of the buffer target, `available` {USDC}.
     error WithdrawalAboveBuffer(uint256 amount, uint256 available);
+    /// @notice A withdrawal of `amount` {1e18 MAG7.ssi} above the `held` {1e18 MAG7.ssi} in the vault.
+    error IndexWithdrawalAboveHeld(uint256 amount, uint256 held);
+    /// @notice `account` would keep `balance` {1e18 USSI}, below its `locked` index-minted shares,
+    /// which until `unlockAt` {unix s} may leave only through `requestRedeem`.
+    error IndexSharesLockedUntil(address account, uint256 balance, uint256 locked, uint64 unlockAt);
 
     /// @notice Fulfilling `count` requests when only `pending` are queued (or `count` is zero).
     error InvalidFulfilCount(uint256 count, uint256 pending);
@@ -165,6 +178,11 @@ interface IUssiVault {
     event BookDeclared(address[] assets);
     /// @notice `amount` {USDC} sent to `venue`; `liquidAfter` {USDC} stays in the buffer.
     event WithdrawnToVenue(address indexed venue, uint256 amount, uint256 liquidAfter);
+    /// @notice `amount` {1e18 MAG7.ssi} sent to `venue` (to hedge or sell); `heldAfter` {1e18 MAG7.ssi} stays.
+    event IndexWithdrawnToVenue(address indexed venue, uint256 amount, uint256 heldAfter);
+    /// @notice `account` now holds `shares` {1e18 USSI} minted with MAG7.ssi that may leave only through
+    /// `requestRedeem` until `unlockAt` {unix s}.
+    event IndexSharesLocked(address indexed account, uint256 shares, uint64 unlockAt);
 
     // == Minting ==
 
@@ -181,19 +199,25 @@ interface IUssiVault {
     /// @return usdcIn {USDC} pulled.
     function mintShares(uint256 shares, uint256 maxUsdcIn) external returns (uint256 usdcIn);
 
-    /// @notice Mints USSI for `indexIn` {1e18 MAG7.ssi shares}, valued at `navPerShare()`.
-    /// @dev shares = floor(indexIn * navPerShare / navPerToken) (one rounding, against the minter);
-    /// the event's valueUsd is floor(indexIn * navPerShare / 1e18). Same blocks as `mint`.
+    /// @notice Mints USSI for `indexIn` {1e18 MAG7.ssi shares}, valued at `navPerShare()` less the
+    /// `indexHaircutBps` haircut. The shares minted (with any still locked) may leave the account
+    /// only through `requestRedeem` for `indexLockPeriod`: no transfer and no instant `redeem`.
+    /// @dev shares = floor(indexIn * navPerShare * (1e4 - indexHaircutBps) / (navPerToken * 1e4)) (one
+    /// rounding, against the minter); the event's valueUsd is the value credited,
+    /// floor(indexIn * navPerShare * (1e4 - indexHaircutBps) / (1e18 * 1e4)). Same blocks as `mint`.
+    /// Emits `Minted` and `IndexSharesLocked`.
     function mintWithIndex(uint256 indexIn, uint256 minSharesOut) external returns (uint256 shares);
 
     // == Redemption ==
 
     /// @notice Burns `shares` and pays floor(shares * navPerToken / 1e18) {USD} in USDC, rounded down,
     /// from the liquid buffer. Works while paused; reverts `InsufficientBuffer` when the buffer
-    /// cannot pay (queue with `requestRedeem` instead) and `NavStale` when the NAV is stale.
+    /// cannot pay (queue with `requestRedeem` instead), `NavStale` when the NAV is stale, and
+    /// `IndexSharesLockedUntil` when it would take locked index-minted shares (queue those).
     function redeem(uint256 shares, uint256 minAssetsOut) external returns (uint256 assets);
 
-    /// @notice Escrows `shares` in the vault and queues a redemption, priced at fulfilment. Works while paused.
+    /// @notice Escrows `shares` in the vault and queues a redemption, priced at fulfilment. Works while
+    /// paused. Takes the caller's locked index-minted shares first (releasing them from the lock).
     /// @return requestId The request's position in the FIFO queue (0-based, increasing).
     function requestRedeem(uint256 shares) external returns (uint256 requestId);
 
@@ -228,6 +252,10 @@ interface IUssiVault {
     /// @notice STRATEGY_ROLE: sends `amount` {USDC} to a whitelisted `venue`, leaving at least the
     /// buffer target (plus USDC reserved for claims) in the vault. Blocked when paused or the NAV is stale.
     function withdrawToVenue(address venue, uint256 amount) external;
+
+    /// @notice STRATEGY_ROLE: sends `amount` {1e18 MAG7.ssi} received by `mintWithIndex` to a
+    /// whitelisted `venue`, to hedge or sell it. Blocked when paused or a declared book asset is not allowed.
+    function withdrawIndexToVenue(address venue, uint256 amount) external;
 
     // == Risk ==
 
@@ -298,13 +326,18 @@ interface IUssiVault {
     /// @notice Whether `venue` is a whitelisted withdrawal destination.
     function isVenue(address venue) external view returns (bool);
 
+    /// @notice The index-minted shares {1e18 USSI} of `account` still locked and when the lock ends
+    /// {unix s}; (0, 0) when nothing is locked.
+    function indexLock(address account) external view returns (uint256 shares, uint64 unlockAt);
+
     /// @notice Shares {1e18 USSI} `mint(usdcIn, 0)` would give now (ignores pause and staleness).
     function previewMint(uint256 usdcIn) external view returns (uint256 shares);
 
     /// @notice USDC {USDC} `mintShares(shares, max)` would pull now, rounded up (ignores pause and staleness).
     function previewMintShares(uint256 shares) external view returns (uint256 usdcIn);
 
-    /// @notice Shares {1e18 USSI} `mintWithIndex(indexIn, 0)` would give now (ignores pause and staleness).
+    /// @notice Shares {1e18 USSI} `mintWithIndex(indexIn, 0)` would give now, haircut included (ignores
+    /// pause and staleness).
     function previewMintWithIndex(uint256 indexIn) external view returns (uint256 shares);
 
     /// @notice USDC {USDC} `redeem(shares, 0)` would pay now, rounded down (ignores buffer and staleness).

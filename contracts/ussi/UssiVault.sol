@@ -59,6 +59,11 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
     uint256 public constant MAX_BOOK_ASSETS = 32;
     /// @notice {s} the largest maxNavAge RISK_ROLE may set.
     uint256 public constant MAX_NAV_AGE_LIMIT = 30 days;
+    /// @notice {bps} the largest indexHaircutBps RISK_ROLE may set: a haircut is a price concession
+    /// the minter accepts, not a way to confiscate deposits.
+    uint256 public constant MAX_INDEX_HAIRCUT_BPS = 1_000;
+    /// @notice {s} the longest indexLockPeriod RISK_ROLE may set.
+    uint256 public constant MAX_INDEX_LOCK_PERIOD = 7 days;
     uint256 private constant BPS = 10_000;
     uint256 private constant WAD = 1e18;
 
@@ -83,6 +88,15 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
     mapping(address asset => bool) private _allowedAssets;
     mapping(address venue => bool) private _venues;
     address[] private _book;
+    /// @dev Shares minted by `mintWithIndex` that may leave the account only through the queue
+    /// until `unlockAt` (see `_update`). One slot: a later index mint adds to the amount and
+    /// restarts the period for the whole amount.
+    mapping(address account => IndexLock) private _indexLocks;
+
+    struct IndexLock {
+        uint192 shares; // {1e18 USSI}
+        uint64 unlockAt; // {unix s}; the lock holds while block.timestamp < unlockAt
+    }
 
     // == Constructor ==
     constructor(Config memory config)
@@ -145,13 +159,23 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
         uint256 navPerToken = _requireMintable();
         uint256 navPerShare = _indexValuation.navPerShare(); // {1e18 USD} per 1e18 index shares
         if (navPerShare == 0) revert ZeroIndexValue();
-        // {1e18 USD}, down: only reported in the event
-        uint256 valueUsd = indexIn.mulDiv(navPerShare, WAD, Math.Rounding.Floor);
-        // {1e18 USSI} = {1e18 idx} * {USD/idx} / {USD/USSI}; one rounding, down, against the minter
-        shares = indexIn.mulDiv(navPerShare, navPerToken, Math.Rounding.Floor);
+        uint256 netPerShare = _netPerShare(navPerShare); // {1e18 USD * bps} per 1e18 index shares, exact
+        // {1e18 USD}, down: only reported in the event (the value credited, haircut included)
+        uint256 valueUsd = indexIn.mulDiv(netPerShare, WAD * BPS, Math.Rounding.Floor);
+        // {1e18 USSI} = {1e18 idx} * {USD*bps/idx} / ({USD/USSI} * bps); one rounding, down, against the minter
+        shares = indexIn.mulDiv(netPerShare, navPerToken * BPS, Math.Rounding.Floor);
         _checkSharesOut(shares, minSharesOut);
+        // The new shares (and any still locked) may leave only through the queue until the lock
+        // ends: no mint-then-instant-redeem loop at a lagging oracle price, no flash-loan scale,
+        // and the strategy has the period to hedge or sell the MAG7.ssi before USDC leaves.
+        IndexLock storage lock = _indexLocks[msg.sender];
+        uint256 locked = block.timestamp < lock.unlockAt ? lock.shares : 0;
+        uint64 unlockAt = SafeCast.toUint64(block.timestamp + _limits.indexLockPeriod);
+        lock.shares = SafeCast.toUint192(locked + shares);
+        lock.unlockAt = unlockAt;
         _mint(msg.sender, shares);
         emit Minted(msg.sender, address(_indexToken), indexIn, valueUsd, shares, navPerToken);
+        emit IndexSharesLocked(msg.sender, locked + shares, unlockAt);
         // == Interactions ==
         _indexToken.safeTransferFrom(msg.sender, address(this), indexIn);
     }
@@ -178,6 +202,12 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
     function requestRedeem(uint256 shares) external nonReentrant returns (uint256 requestId) {
         // == Checks & Effects ==
         if (shares == 0) revert ZeroAmount();
+        // The queue is the way out for index-minted shares: it releases locked shares first.
+        IndexLock storage lock = _indexLocks[msg.sender];
+        if (block.timestamp < lock.unlockAt && lock.shares != 0) {
+            uint256 locked = lock.shares;
+            lock.shares = uint192(locked - Math.min(locked, shares)); // <= locked: fits
+        }
         requestId = _requests.length;
         _requests.push(RedeemRequest({owner: msg.sender, claimed: false, shares: shares, assets: 0}));
         // Escrowed, not burned: the shares stay in totalSupply, so the signed navPerToken (NAV over
@@ -308,6 +338,24 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
         _usdc.safeTransfer(venue, amount);
     }
 
+    /// @inheritdoc IUssiVault
+    function withdrawIndexToVenue(address venue, uint256 amount)
+        external
+        nonReentrant
+        whenNotPaused
+        onlyRole(STRATEGY_ROLE)
+    {
+        // == Checks & Effects ==
+        if (!_venues[venue]) revert VenueNotAllowed(venue);
+        if (amount == 0) revert ZeroAmount();
+        _requireBookAllowed();
+        uint256 held = _indexToken.balanceOf(address(this));
+        if (amount > held) revert IndexWithdrawalAboveHeld(amount, held);
+        emit IndexWithdrawnToVenue(venue, amount, held - amount);
+        // == Interactions ==
+        _indexToken.safeTransfer(venue, amount);
+    }
+
     // == Risk ==
 
     /// @inheritdoc IUssiVault
@@ -429,6 +477,13 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
     }
 
     /// @inheritdoc IUssiVault
+    function indexLock(address account) public view returns (uint256 shares, uint64 unlockAt) {
+        IndexLock memory lock = _indexLocks[account];
+        if (block.timestamp >= lock.unlockAt) return (0, 0);
+        return (lock.shares, lock.unlockAt);
+    }
+
+    /// @inheritdoc IUssiVault
     function previewMint(uint256 usdcIn) external view returns (uint256 shares) {
         return (usdcIn * _usdcScale).mulDiv(WAD, _nav.navPerToken, Math.Rounding.Floor);
     }
@@ -440,7 +495,7 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
 
     /// @inheritdoc IUssiVault
     function previewMintWithIndex(uint256 indexIn) external view returns (uint256 shares) {
-        return indexIn.mulDiv(_indexValuation.navPerShare(), _nav.navPerToken, Math.Rounding.Floor);
+        return indexIn.mulDiv(_netPerShare(_indexValuation.navPerShare()), _nav.navPerToken * BPS, Math.Rounding.Floor);
     }
 
     /// @inheritdoc IUssiVault
@@ -462,6 +517,18 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
         return super._grantRole(role, account);
     }
 
+    /// @dev Every balance decrease (transfer, transferFrom, burn by `redeem`) must leave at least the
+    /// account's locked index-minted shares; `requestRedeem` releases them before its transfer.
+    /// Mints (from == 0) and the vault's own escrow (never locked) pass.
+    function _update(address from, address to, uint256 value) internal override {
+        super._update(from, to, value);
+        if (from != address(0)) {
+            (uint256 locked, uint64 unlockAt) = indexLock(from);
+            uint256 balance = balanceOf(from);
+            if (balance < locked) revert IndexSharesLockedUntil(from, balance, locked, unlockAt);
+        }
+    }
+
     function _requireTimelock(address account) private view {
         if (account.code.length == 0) revert AdminNotTimelock(account);
         try TimelockController(payable(account)).getMinDelay() returns (uint256 delay) {
@@ -480,6 +547,13 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
         }
         if (limits_.maxNetDeltaBps > BPS) revert InvalidLimit("maxNetDeltaBps", limits_.maxNetDeltaBps);
         if (limits_.bufferTargetBps > BPS) revert InvalidLimit("bufferTargetBps", limits_.bufferTargetBps);
+        if (limits_.indexHaircutBps > MAX_INDEX_HAIRCUT_BPS) {
+            revert InvalidLimit("indexHaircutBps", limits_.indexHaircutBps);
+        }
+        // At least 1 s: timestamps increase between blocks, so no same-block mint-then-redeem.
+        if (limits_.indexLockPeriod == 0 || limits_.indexLockPeriod > MAX_INDEX_LOCK_PERIOD) {
+            revert InvalidLimit("indexLockPeriod", limits_.indexLockPeriod);
+        }
         _limits = limits_;
         emit LimitsUpdated(limits_);
     }
@@ -522,6 +596,12 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
             address asset = _book[i];
             if (!_allowedAssets[asset]) revert AssetNotAllowed(asset);
         }
+    }
+
+    /// @dev The haircut value of 1e18 index shares in {1e18 USD * bps}: navPerShare * (1e4 - indexHaircutBps),
+    /// exact (no division here, so mints round once). Overflows (reverts) only above ~1e72 USD per share.
+    function _netPerShare(uint256 navPerShare) private view returns (uint256) {
+        return navPerShare * (BPS - _limits.indexHaircutBps);
     }
 
     function _checkSharesOut(uint256 shares, uint256 minSharesOut) private pure {

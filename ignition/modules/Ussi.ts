@@ -10,7 +10,9 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
  * - `minDelay` {s} of the admin timelock (the vault refuses < 1 day), `proposers`, `executors`.
  * - `strategy` (STRATEGY_ROLE), `risk` (RISK_ROLE): two different accounts.
  * - `signers`, `quorum`: the NAV report signer set (m-of-n).
- * - `maxNavAge` {s}, `maxNavChangeBps`, `maxNetDeltaBps`, `bufferTargetBps` {bps}: the risk limits.
+ * - `maxNavAge` {s}, `maxNavChangeBps`, `maxNetDeltaBps`, `bufferTargetBps`, `indexHaircutBps` {bps},
+ *   `indexLockPeriod` {s}: the risk limits (haircut on MAG7.ssi in mintWithIndex, default 100 bps;
+ *   lock of index-minted shares to the queue, default 1 day; see contracts/ussi/README.md).
  *
  * Every role is granted in the constructors: the vault's DEFAULT_ADMIN_ROLE to the timelock,
  * STRATEGY_ROLE and RISK_ROLE to their accounts; the timelock administers itself (no admin account),
@@ -46,6 +48,8 @@ export default buildModule("Ussi", (m) => {
           maxNavChangeBps: m.getParameter<bigint>("maxNavChangeBps", 500n),
           maxNetDeltaBps: m.getParameter<bigint>("maxNetDeltaBps", 200n),
           bufferTargetBps: m.getParameter<bigint>("bufferTargetBps", 500n),
+          indexHaircutBps: m.getParameter<bigint>("indexHaircutBps", 100n),
+          indexLockPeriod: m.getParameter<bigint>("indexLockPeriod", 86_400n),
         },
       },
     ],

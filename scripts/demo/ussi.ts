@@ -138,10 +138,12 @@ export const ussiSection: DemoSection = {
     const navPerShare = await mag7Vault.navPerShare();
     const byMag7 = await planUssiMint(part, alice, "MAG7", MINT_MAG7 * WAD);
     print.line(
-      `quote: ${MINT_MAG7} MAG7.ssi (${formatUsd(navPerShare)} each through its basket and feeds) -> ${formatUnitsExact(
-        byMag7.expectedShares,
+      `quote: ${MINT_MAG7} MAG7.ssi (${formatUsd(navPerShare)} each through its basket and feeds, less the ${
+        part.limits.indexHaircutBps
+      } bps haircut) -> ${formatUnitsExact(byMag7.expectedShares, 18)} USSI (minimum ${formatUnitsExact(
+        byMag7.minShares,
         18
-      )} USSI (minimum ${formatUnitsExact(byMag7.minShares, 18)})`
+      )}); these shares leave only through the queue for ${part.limits.indexLockPeriod} s`
     );
     const mintedMag7 = await executeUssiMint(part, alice, byMag7);
     print.table(

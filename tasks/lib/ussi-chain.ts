@@ -51,7 +51,14 @@ export interface UssiPart {
   risk: string;
   signers: string[];
   quorum: number;
-  limits: { maxNavAge: number; maxNavChangeBps: number; maxNetDeltaBps: number; bufferTargetBps: number };
+  limits: {
+    maxNavAge: number;
+    maxNavChangeBps: number;
+    maxNetDeltaBps: number;
+    bufferTargetBps: number;
+    indexHaircutBps: number;
+    indexLockPeriod: number;
+  };
   /** Block of the deployment. */
   block: number;
 }
@@ -311,6 +318,8 @@ export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeplo
       maxNavChangeBps: BigInt((params["maxNavChangeBps"] as bigint | number | undefined) ?? 500n),
       maxNetDeltaBps: BigInt((params["maxNetDeltaBps"] as bigint | number | undefined) ?? 200n),
       bufferTargetBps: BigInt((params["bufferTargetBps"] as bigint | number | undefined) ?? 500n),
+      indexHaircutBps: BigInt((params["indexHaircutBps"] as bigint | number | undefined) ?? 100n),
+      indexLockPeriod: BigInt((params["indexLockPeriod"] as bigint | number | undefined) ?? 86_400n),
     },
   };
   if (want.minDelay < 86_400n) fail(`Ussi.minDelay ${want.minDelay} s is below the vault's minimum admin delay of 86400 s (1 day)`);
@@ -368,7 +377,7 @@ export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeplo
     problems.push(`UssiVault: ${await vault.signerCount()} signers, expected ${want.signers.length}`);
   if ((await vault.quorum()) !== want.quorum) problems.push(`UssiVault: quorum ${await vault.quorum()}, expected ${want.quorum}`);
   const limits = await vault.limits();
-  for (const k of ["maxNavAge", "maxNavChangeBps", "maxNetDeltaBps", "bufferTargetBps"] as const) {
+  for (const k of ["maxNavAge", "maxNavChangeBps", "maxNetDeltaBps", "bufferTargetBps", "indexHaircutBps", "indexLockPeriod"] as const) {
     if (limits[k] !== want.limits[k]) problems.push(`UssiVault: limit ${k} ${limits[k]}, expected ${want.limits[k]}`);
   }
   if (problems.length > 0) fail(`USSI deployment verification FAILED on chain:\n  - ${problems.join("\n  - ")}`);
@@ -395,6 +404,8 @@ export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeplo
       maxNavChangeBps: Number(limits.maxNavChangeBps),
       maxNetDeltaBps: Number(limits.maxNetDeltaBps),
       bufferTargetBps: Number(limits.bufferTargetBps),
+      indexHaircutBps: Number(limits.indexHaircutBps),
+      indexLockPeriod: Number(limits.indexLockPeriod),
     },
     block: await hre.ethers.provider.getBlockNumber(),
   };
@@ -677,7 +688,11 @@ export interface RedeemResult {
   liquid: bigint;
 }
 
-/** Redeems instantly when the NAV is fresh and the liquid buffer covers the whole amount; otherwise queues. */
+/**
+ * Redeems instantly when the NAV is fresh, the liquid buffer covers the whole amount and the shares
+ * are not locked (shares minted with MAG7.ssi leave only through the queue for `indexLockPeriod`);
+ * otherwise queues.
+ */
 export async function ussiRedeem(part: UssiPart, who: Signer, shares: bigint): Promise<RedeemResult> {
   const vault = ussiVault(part, who);
   const me = await who.getAddress();
@@ -686,6 +701,7 @@ export async function ussiRedeem(part: UssiPart, who: Signer, shares: bigint): P
   const assets = await vault.previewRedeem(shares);
   const liquid = await vault.liquidAssets();
   const fresh = await vault.isNavFresh();
+  const [locked, unlockAt] = await vault.indexLock(me);
   let reason: string | undefined;
   if (!fresh) reason = "the NAV is stale (instant redemption needs a fresh NAV)";
   else if (assets === 0n) reason = "the shares are worth less than 1 USDC unit now";
@@ -694,6 +710,10 @@ export async function ussiRedeem(part: UssiPart, who: Signer, shares: bigint): P
       assets,
       part.usdcDecimals
     )} USDC`;
+  else if (balance - shares < locked)
+    reason = `${formatUnitsExact(locked, 18)} USSI minted with MAG7.ssi are locked until ${new Date(
+      Number(unlockAt) * 1000
+    ).toISOString()} and leave only through the queue until then`;
   if (reason === undefined) {
     const { hash } = await simulateThenSend(
       vault,
@@ -821,7 +841,14 @@ export interface UssiStatus {
   lastVerified: { round: bigint; timestamp: bigint };
   buffer: { target: bigint; liquid: bigint; reserved: bigint; usdcHeld: bigint; mag7Held: bigint };
   queue: { head: bigint; length: bigint; pending: { id: bigint; owner: string; shares: bigint }[] };
-  limits: { maxNavAge: bigint; maxNavChangeBps: bigint; maxNetDeltaBps: bigint; bufferTargetBps: bigint };
+  limits: {
+    maxNavAge: bigint;
+    maxNavChangeBps: bigint;
+    maxNetDeltaBps: bigint;
+    bufferTargetBps: bigint;
+    indexHaircutBps: bigint;
+    indexLockPeriod: bigint;
+  };
   paused: boolean;
   deltaBreachRound: bigint;
   mintingOpen: boolean;
@@ -877,6 +904,8 @@ export async function readUssiStatus(hre: HardhatRuntimeEnvironment, part: UssiP
       maxNavChangeBps: l.maxNavChangeBps,
       maxNetDeltaBps: l.maxNetDeltaBps,
       bufferTargetBps: l.bufferTargetBps,
+      indexHaircutBps: l.indexHaircutBps,
+      indexLockPeriod: l.indexLockPeriod,
     },
     paused,
     deltaBreachRound,

@@ -153,9 +153,11 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       for (const s of params.signers) expect(await vault.isSigner(s)).to.equal(true);
       expect(await vault.quorum()).to.equal(big(params.quorum));
       const l = await vault.limits();
-      expect([l.maxNavAge, l.maxNavChangeBps, l.maxNetDeltaBps, l.bufferTargetBps]).to.deep.equal(
-        [params.maxNavAge, params.maxNavChangeBps, params.maxNetDeltaBps, params.bufferTargetBps].map(big)
+      expect([l.maxNavAge, l.maxNavChangeBps, l.maxNetDeltaBps, l.bufferTargetBps, l.indexHaircutBps, l.indexLockPeriod]).to.deep.equal(
+        [params.maxNavAge, params.maxNavChangeBps, params.maxNetDeltaBps, params.bufferTargetBps, params.indexHaircutBps, params.indexLockPeriod].map(big)
       );
+      expect(part.limits.indexHaircutBps).to.equal(Number(big(params.indexHaircutBps)));
+      expect(part.limits.indexLockPeriod).to.equal(Number(big(params.indexLockPeriod)));
     });
 
     it("refuses, deploying nothing, when the record names no MAG7.ssi vault or an address is malformed", async () => {
@@ -216,18 +218,20 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       expect(await usdc.allowance(me.address, part.vault)).to.equal(0n);
     });
 
-    it("ussi:mint --mag7 values MAG7.ssi at navPerShare: 2 x 100 USD at 1.00 = 200 USSI", async () => {
+    it("ussi:mint --mag7 values MAG7.ssi at navPerShare less the haircut: 2 x 100 USD x (1 - 1%) at 1.00 = 198 USSI, locked", async () => {
+      expect(big(params.indexHaircutBps)).to.equal(100n);
       const out = JSON.parse(await runTask("ussi:mint", { mag7: "2", json: true }));
-      expect(out.expectedShares).to.equal((200n * WAD).toString());
-      expect(out.shares).to.equal((200n * WAD).toString());
-      expect(await vault.balanceOf(me.address)).to.equal(1200n * WAD);
+      expect(out.expectedShares).to.equal((198n * WAD).toString());
+      expect(out.shares).to.equal((198n * WAD).toString());
+      expect(await vault.balanceOf(me.address)).to.equal(1198n * WAD);
+      expect((await vault.indexLock(me.address))[0]).to.equal(198n * WAD);
       expect(await mag7.balanceOf(part.vault)).to.equal(2n * WAD);
       expect(await mag7.allowance(me.address, part.vault)).to.equal(0n);
     });
 
     it("ussi:nav signs the report the pure engine computes; ussi:push-nav accepts it (funding accrued shows in the NAV)", async () => {
-      // 1,140 USD hedged BTC + 60 cash + 12 funding = 1,212 USD over 1,200 USSI = 1.01
-      const positions = await positionsFile(2, 1140n * WAD, 60n, 12n);
+      // 1,138.98 USD hedged BTC + 59 cash + 12 funding = 1,209.98 USD over 1,198 USSI = 1.01
+      const positions = await positionsFile(2, 113_898n * 10n ** 16n, 59n, 12n);
       const out = tmpFile("signed.json");
       const printed = JSON.parse(await runTask("ussi:nav", { positions, out, json: true }));
       const want = navReport(parsePositions(JSON.parse(readFileSync(positions, "utf8")), positions));
@@ -252,7 +256,7 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       expect(out).to.match(/^instant: /);
       const paid = (100n * WAD * nav) / (WAD * 10n ** 12n);
       expect((await usdc.balanceOf(me.address)) - before).to.equal(paid);
-      expect(await vault.balanceOf(me.address)).to.equal(1100n * WAD);
+      expect(await vault.balanceOf(me.address)).to.equal(1098n * WAD);
     });
 
     it("ussi:redeem queues what the buffer cannot cover, and says so; claim before fulfilment is refused", async () => {
@@ -288,7 +292,7 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       const s = JSON.parse(await runTask("ussi:status", { json: true }));
       expect(s.nav.round).to.equal("2");
       expect(s.nav.fundingAccrued).to.equal((12n * WAD).toString());
-      expect(BigInt(s.nav.cash)).to.equal(60n * WAD);
+      expect(BigInt(s.nav.cash)).to.equal(59n * WAD);
       expect(s.nav.fresh).to.equal(true);
       expect(Number(s.nav.age)).to.be.within(0, 3600);
       expect(s.buffer.liquid).to.equal((await vault.liquidAssets()).toString());
@@ -417,6 +421,29 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       const s = JSON.parse(await runTask("ussi:status", { json: true }));
       expect([s.nav.fresh, s.mintingOpen]).to.deep.equal([false, false]);
       expect(await runTask("ussi:status", { json: false })).to.match(/STALE/);
+    });
+  });
+
+  describe("shares minted with MAG7.ssi", () => {
+    before(async () => {
+      await deployed.restore();
+      const report = tmpFile("inception.json");
+      await runTask("ussi:nav", { inception: true, out: report, json: false });
+      await runTask("ussi:push-nav", { report, json: false });
+      // The strategy adds 1,000 USDC of buffer, so the buffer is not why a redemption queues below.
+      await usdc.connect(strategy).approve(part.vault, 1000n * USDC);
+      await vault.connect(strategy).mint(1000n * USDC, 0);
+      await runTask("ussi:mint", { usdc: "1000", json: false });
+      await runTask("ussi:mint", { mag7: "2", json: false }); // 198 USSI, locked
+    });
+
+    it("ussi:redeem queues (and says why) when the buffer covers it but locked index-minted shares would be taken", async () => {
+      expect(await vault.liquidAssets()).to.equal(2000n * USDC);
+      const out = JSON.parse(await runTask("ussi:redeem", { shares: "1100", json: true }));
+      expect(out.route).to.equal("queued");
+      expect(out.reason).to.match(/^198 USSI minted with MAG7\.ssi are locked until .* leave only through the queue/);
+      expect((await vault.indexLock(me.address))[0]).to.equal(0n); // the queue took the 198 locked first
+      expect(await runTask("ussi:redeem", { shares: "98", json: false })).to.match(/^instant: /);
     });
   });
 });

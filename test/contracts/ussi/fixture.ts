@@ -9,7 +9,16 @@ export const WAD = 10n ** 18n;
 export const USDC = 10n ** 6n; // one whole USDC in base units
 export const ADMIN_DELAY = 2n * 24n * 3600n; // {s} the timelock's delay in the fixture
 export const MAX_NAV_AGE = 3600n; // {s}
-export const LIMITS = { maxNavAge: MAX_NAV_AGE, maxNavChangeBps: 500n, maxNetDeltaBps: 200n, bufferTargetBps: 500n };
+export const INDEX_HAIRCUT_BPS = 100n;
+export const INDEX_LOCK_PERIOD = 86_400n; // {s}
+export const LIMITS = {
+  maxNavAge: MAX_NAV_AGE,
+  maxNavChangeBps: 500n,
+  maxNetDeltaBps: 200n,
+  bufferTargetBps: 500n,
+  indexHaircutBps: INDEX_HAIRCUT_BPS,
+  indexLockPeriod: INDEX_LOCK_PERIOD,
+};
 
 export interface Fixture {
   vault: UssiVault;

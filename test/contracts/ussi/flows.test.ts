@@ -121,27 +121,28 @@ describe("UssiVault flows", function () {
   });
 
   describe("#mintWithIndex (MAG7.ssi)", function () {
-    it("values index shares at navPerShare: 1 MAG7.ssi at 2 USD, NAV 1.05, gives 1.904761904761904761 USSI", async function () {
+    it("values index shares at navPerShare less the 1% haircut: 1 MAG7.ssi at 2 USD, NAV 1.05, gives 1.885714285714285714 USSI", async function () {
       const f = await loadFixture(atNav105);
-      // 2 / 1.05 = 1.904761904761904761|904..., rounded down.
-      const expected = 1_904_761_904_761_904_761n;
+      // 2 * (1 - 0.01) / 1.05 = 1.98 / 1.05 = 1.885714285714285714|285..., rounded down.
+      const expected = 1_885_714_285_714_285_714n;
       expect(await f.vault.previewMintWithIndex(WAD)).to.equal(expected);
       const vaultAddress = await f.vault.getAddress();
       const tx = f.vault.connect(f.alice).mintWithIndex(WAD, expected);
       await expect(tx)
         .to.emit(f.vault, "Minted")
-        .withArgs(f.alice.address, await f.index.getAddress(), WAD, 2n * WAD, expected, NAV_105);
+        .withArgs(f.alice.address, await f.index.getAddress(), WAD, (198n * WAD) / 100n, expected, NAV_105);
       await expect(tx).to.changeTokenBalances(f.index, [f.alice, vaultAddress], [-WAD, WAD]);
       expect(await f.vault.liquidAssets()).to.equal(0n); // index shares are not USDC buffer
     });
 
-    it("rounds once: 3 wei of an index share worth 0.35 USD at NAV 1.05 gives 1 wei, not 0", async function () {
+    it("rounds once: 300 wei of an index share worth 0.35 USD, 1% haircut, NAV 1.05, gives 99 wei, not 98", async function () {
       const f = await loadFixture(atNav105);
       await f.index.setNavPerShare((WAD * 35n) / 100n);
-      // 3 * 0.35 / 1.05 = 1 exactly; rounding the USD value first (floor(1.05) = 1 wei) would give 0.
-      await expect(f.vault.connect(f.alice).mintWithIndex(3n, 0))
+      // 300 * 0.35 * 0.99 / 1.05 = 99 exactly; rounding the USD value first (floor(103.95) = 103 wei,
+      // then 103 / 1.05 = 98.09) would give 98. The event's value credited is floor(103.95) = 103.
+      await expect(f.vault.connect(f.alice).mintWithIndex(300n, 0))
         .to.emit(f.vault, "Minted")
-        .withArgs(f.alice.address, await f.index.getAddress(), 3n, 1n, 1n, NAV_105);
+        .withArgs(f.alice.address, await f.index.getAddress(), 300n, 103n, 99n, NAV_105);
     });
 
     it("reverts ZeroAmount when the shares round to zero, ZeroIndexValue when the index is worth zero", async function () {

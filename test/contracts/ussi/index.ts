@@ -6,3 +6,4 @@ import "./roles.test";
 import "./rounding.property.test";
 import "./invariants.property.test";
 import "./reentrancy.test";
+import "./index-mint.test";

@@ -9,7 +9,8 @@ import { USDC, WAD, deployVaultWithNav, makeReport, signReport, type Fixture } f
  * I2 the reserve equals the sum of the fulfilled, unclaimed requests' assets;
  * I3 the vault's own USSI balance equals the shares of the requests still queued (escrow);
  * I4 requests are fulfilled as a prefix of the queue (FIFO) and each is paid at most once;
- * I5 a step reverts only with an error the protocol names for that situation.
+ * I5 a step reverts only with an error the protocol names for that situation;
+ * I6 no account holds fewer USSI than its locked index-minted shares (they leave only through the queue).
  */
 
 type Step =
@@ -21,6 +22,7 @@ type Step =
   | { kind: "claim"; user: number; id: number; asOwner: boolean }
   | { kind: "report"; bps: number; delta: boolean }
   | { kind: "withdraw"; permille: number }
+  | { kind: "withdrawIndex"; permille: number }
   | { kind: "pause" };
 
 const user = fc.integer({ min: 0, max: 2 });
@@ -34,6 +36,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant("claim" as const), user, id: fc.integer({ min: 0, max: 6 }), asOwner: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("report" as const), bps: fc.integer({ min: -499, max: 499 }), delta: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("withdraw" as const), permille }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("withdrawIndex" as const), permille }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("pause" as const) }) },
 );
 
@@ -79,6 +82,10 @@ async function checkInvariants(f: Fixture, claimed: Set<number>) {
   expect(await f.vault.reservedAssets()).to.equal(reserve); // I2
   expect(await f.usdc.balanceOf(vault)).to.be.greaterThanOrEqual(reserve); // I1
   expect(await f.vault.balanceOf(vault)).to.equal(escrow); // I3
+  for (const u of [f.alice, f.bob, f.carol]) {
+    const [locked] = await f.vault.indexLock(u.address);
+    expect(await f.vault.balanceOf(u.address)).to.be.greaterThanOrEqual(locked); // I6
+  }
 }
 
 describe("UssiVault invariants (property)", function () {
@@ -101,7 +108,7 @@ describe("UssiVault invariants (property)", function () {
               break;
             case "redeem": {
               const shares = ((await v.balanceOf(users[s.user]!.address)) * BigInt(s.permille)) / 1000n;
-              await attempt(v.connect(users[s.user]!).redeem(shares, 0), ["InsufficientBuffer", "ZeroAmount"]);
+              await attempt(v.connect(users[s.user]!).redeem(shares, 0), ["InsufficientBuffer", "ZeroAmount", "IndexSharesLockedUntil"]);
               break;
             }
             case "request": {
@@ -152,6 +159,14 @@ describe("UssiVault invariants (property)", function () {
                 "EnforcedPause",
                 "ZeroAmount",
                 "WithdrawalAboveBuffer",
+              ]);
+              break;
+            }
+            case "withdrawIndex": {
+              const held = await f.index.balanceOf(await v.getAddress());
+              await attempt(v.connect(f.strategy).withdrawIndexToVenue(f.venue.address, (held * BigInt(s.permille)) / 1000n), [
+                "EnforcedPause",
+                "ZeroAmount",
               ]);
               break;
             }

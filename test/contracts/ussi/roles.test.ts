@@ -13,6 +13,7 @@ const CALLS: Call[] = [
   { name: "pause", role: "RISK", send: (v) => v.pause() },
   { name: "unpause", role: "RISK", send: (v) => v.unpause() },
   { name: "withdrawToVenue", role: "STRATEGY", send: (v, f) => v.withdrawToVenue(f.venue.address, USDC) },
+  { name: "withdrawIndexToVenue", role: "STRATEGY", send: (v, f) => v.withdrawIndexToVenue(f.venue.address, WAD) },
   { name: "fulfil", role: "STRATEGY", send: (v) => v.fulfil(1, 10n ** 30n) },
   { name: "declareBook", role: "STRATEGY", send: (v) => v.declareBook([]) },
   { name: "setVenue", role: "ADMIN", send: (v, f) => v.setVenue(f.bob.address, true) },
@@ -164,6 +165,9 @@ describe("UssiVault roles", function () {
       ["maxNavChangeBps", { maxNavChangeBps: 10_001n }, 10_001n],
       ["maxNetDeltaBps", { maxNetDeltaBps: 10_001n }, 10_001n],
       ["bufferTargetBps", { bufferTargetBps: 10_001n }, 10_001n],
+      ["indexHaircutBps", { indexHaircutBps: 1_001n }, 1_001n], // cap MAX_INDEX_HAIRCUT_BPS = 1000
+      ["indexLockPeriod", { indexLockPeriod: 0n }, 0n], // at least 1 s: no same-block exit
+      ["indexLockPeriod", { indexLockPeriod: 7n * 86_400n + 1n }, 7n * 86_400n + 1n], // cap 7 days
     ];
     for (const [name, patch, value] of bad) {
       it(`reverts InvalidLimit for ${name} = ${value}`, async function () {

@@ -72,17 +72,19 @@ describe("UssiVault rounding (property)", function () {
     );
   });
 
-  it("a MAG7.ssi mint then a queued redemption never returns more USD than the index shares were worth", async function () {
+  it("a MAG7.ssi mint then a queued redemption never returns more USD than the index shares were worth after the haircut", async function () {
     await fc.assert(
       fc.asyncProperty(
         navArb,
         fc.bigInt({ min: 1n, max: 1_000n * WAD }), // {1e18 USD} per index share
         fc.bigInt({ min: 1n, max: 1_000n * WAD }), // {1e18 index shares}
-        async (nav, navPerShare, indexIn) => {
+        fc.bigInt({ min: 0n, max: 1_000n }), // {bps} haircut, up to the cap
+        async (nav, navPerShare, indexIn, haircut) => {
           const f = await loadFixture(wide);
+          await f.vault.connect(f.risk).setLimits({ ...LIMITS, maxNavChangeBps: 10_000n, indexHaircutBps: haircut });
           await pushReport(f, { round: 3n, navPerToken: nav });
           await f.index.setNavPerShare(navPerShare);
-          const shares = (indexIn * navPerShare) / nav; // floor, once
+          const shares = (indexIn * navPerShare * (10_000n - haircut)) / (nav * 10_000n); // floor, once
           if (shares === 0n) {
             await expect(f.vault.connect(f.alice).mintWithIndex(indexIn, 0)).to.be.revertedWithCustomError(f.vault, "ZeroAmount");
             return;
@@ -95,8 +97,8 @@ describe("UssiVault rounding (property)", function () {
           await f.vault.connect(f.alice).claim(id);
           const received = (await f.usdc.balanceOf(f.alice.address)) - usdcBefore;
           expect(received).to.equal(usdcForShares(shares, nav));
-          // received * 1e12 {1e18 USD} <= indexIn * navPerShare / 1e18 {1e18 USD}, cross-multiplied.
-          expect(received * USD_PER_USDC_UNIT * WAD).to.be.lessThanOrEqual(indexIn * navPerShare);
+          // received * 1e12 {1e18 USD} <= indexIn * navPerShare * (1e4 - h) / (1e18 * 1e4) {1e18 USD}, cross-multiplied.
+          expect(received * USD_PER_USDC_UNIT * WAD * 10_000n).to.be.lessThanOrEqual(indexIn * navPerShare * (10_000n - haircut));
           await expect(f.vault.connect(f.alice).claim(id)).to.be.revertedWithCustomError(f.vault, "AlreadyClaimed");
         },
       ),
