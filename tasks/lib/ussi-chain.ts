@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { Wallet, getAddress, id, verifyTypedData, type BaseContract, type Signer, type TypedDataDomain } from "ethers";
+import { getAddress, id, verifyTypedData, type BaseContract, type Signer, type TypedDataDomain } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import UssiModule from "../../ignition/modules/Ussi";
 import {
@@ -16,12 +16,12 @@ import {
   UssiVault__factory,
   type UssiVault,
 } from "../../typechain-types";
-import { useEnv } from "../../src/env";
 import { InputError } from "../../src/lib/errors";
 import { NAV_REPORT_DOMAIN, NAV_REPORT_TYPES, type NavReport } from "../../src/ussi/navReport";
 import { signQuorum } from "./quorum";
 import { fail } from "./args";
 import { formatUnitsExact } from "./format";
+import { signerKeysFromEnv } from "./ssi-chain";
 
 export type Log = (line: string) => void;
 const quiet: Log = () => undefined;
@@ -185,18 +185,6 @@ export function loadUssiParameters(network: string, root = process.cwd()): Recor
   return Object.fromEntries(Object.entries(section as Record<string, unknown>).filter(([k]) => !k.startsWith("_")));
 }
 
-/** The oracle signer keys from ORACLE_SIGNER_KEYS (comma-separated private keys), or undefined. */
-export function signerKeysFromEnv(): Wallet[] | undefined {
-  const raw = useEnv("ORACLE_SIGNER_KEYS");
-  if (raw === undefined) return undefined;
-  return raw.split(",").map((k, i) => {
-    try {
-      return new Wallet(k.trim());
-    } catch {
-      fail(`ORACLE_SIGNER_KEYS entry ${i + 1} is not a private key (0x followed by 64 hex digits)`);
-    }
-  });
-}
 
 /** The local account (of this network's configured accounts) holding `role` on the vault. */
 export async function localRoleHolder(hre: HardhatRuntimeEnvironment, vault: UssiVault, role: string, roleName: string): Promise<Signer> {
