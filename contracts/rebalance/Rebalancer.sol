@@ -53,6 +53,12 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     uint256 public constant DEFAULT_MAX_DUST_USD = 10e18;
     uint256 private constant BPS = 10_000;
     uint256 private constant WAD = 1e18;
+    /// @dev Bit offsets of `Window.openRound` and `Window.openedAt` in its slot (fields packed from the low
+    /// end in declaration order: completedRound 0, openRound 64, openedAt 128, lastOpenedRound 192).
+    uint256 private constant _OPEN_ROUND_SHIFT = 64;
+    uint256 private constant _OPENED_AT_SHIFT = 128;
+    /// @dev Sell (1) ^ 3 = Buy (2): a mark's side bits flipped, without an add.
+    uint256 private constant _SELL_TO_BUY = 3;
 
     // == Immutables ==
     IIndexVault private immutable _vault;
@@ -244,7 +250,7 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     function oracleMinOut(address tokenIn, address tokenOut, uint256 amountIn) external view returns (uint256) {
         (uint256 pIn, uint8 decIn) = _registry.priceAndDecimals(tokenIn);
         (uint256 pOut, uint8 decOut) = _registry.priceAndDecimals(tokenOut);
-        return _oracleMinOut(amountIn, pIn, decIn, pOut, decOut, _limits.maxSlippageBps);
+        return _oracleMinOut(amountIn, pIn, 10 ** decIn, pOut, 10 ** decOut, _limits.maxSlippageBps);
     }
 
     /// @inheritdoc IRebalancer
@@ -328,12 +334,20 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     /// writes precede the vault call, whose own guard covers the adapter calls.
     function _executeMemory(Trade[] memory trades) private returns (uint256[] memory amountsOut) {
         // == Checks ==
-        Window memory w = _window;
-        uint64 open = w.openRound;
+        // The window slot read once (a second field read would be a second SLOAD): see `_OPEN_ROUND_SHIFT`.
+        uint256 windowSlot;
+        assembly ("memory-safe") {
+            windowSlot := sload(_window.slot)
+        }
+        uint64 open = uint64(windowSlot >> _OPEN_ROUND_SHIFT);
         if (open == 0) revert RebalanceNotOpen();
         Limits memory lim = _limits;
         if (lim.maxWindow != 0) {
-            uint256 expiresAt = uint256(w.openedAt) + lim.maxWindow; // {unix s}; the same bound as Expire
+            // {unix s} openedAt + maxWindow: the same bound as automation's Expire.
+            uint256 expiresAt;
+            unchecked {
+                expiresAt = uint256(uint64(windowSlot >> _OPENED_AT_SHIFT)) + lim.maxWindow; // < 2^65
+            }
             if (block.timestamp >= expiresAt) revert RebalanceWindowExpired(open, expiresAt);
         }
         uint256 sellMark = (uint256(open) << 2) | uint256(Direction.Sell);
@@ -356,18 +370,24 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     }
 
     /// @dev Every per-trade check (reverting with a named error); records the pair's trade time.
-    /// `sellMark` = open << 2 | Sell; the buy mark is the next value (Buy = Sell + 1).
+    /// `sellMark` = open << 2 | Sell; the buy mark is sellMark ^ _SELL_TO_BUY (open << 2 | Buy).
     /// @return floorOut {tok of tokenOut} max(keeper's minAmountOut, oracleMinOut).
     function _checkTrade(Trade memory t, uint256 sellMark, Limits memory lim) private returns (uint256 floorOut) {
         if (!_adapters[t.adapter]) revert AdapterNotAllowed(t.adapter);
         uint256 mark = _mark[t.tokenIn];
         if (mark != sellMark) _sideError(t.tokenIn, mark, sellMark);
         mark = _mark[t.tokenOut];
-        if (mark != sellMark + 1) _sideError(t.tokenOut, mark, sellMark);
+        if (mark != sellMark ^ _SELL_TO_BUY) _sideError(t.tokenOut, mark, sellMark);
         floorOut = _priceChecks(t, lim);
         (address lo, address hi) = t.tokenIn < t.tokenOut ? (t.tokenIn, t.tokenOut) : (t.tokenOut, t.tokenIn);
-        uint256 last = _lastTrade[lo][hi];
-        if (last != 0 && block.timestamp < last + lim.cooldown) revert PairInCooldown(lo, hi, last + lim.cooldown);
+        uint256 last = _lastTrade[lo][hi]; // {unix s}, a block.timestamp written below
+        if (last != 0) {
+            uint256 until;
+            unchecked {
+                until = last + lim.cooldown; // a timestamp plus a uint32: no overflow
+            }
+            if (block.timestamp < until) revert PairInCooldown(lo, hi, until);
+        }
         // == Effects ==
         _lastTrade[lo][hi] = block.timestamp;
     }
@@ -384,9 +404,10 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         (uint256 pIn, uint8 decIn) = _registry.priceAndDecimals(t.tokenIn);
         (uint256 pOut, uint8 decOut) = _registry.priceAndDecimals(t.tokenOut);
         // {1e18 USD} = floor({tok} * {1e18 USD / whole tok} / 10^decIn)
-        uint256 usd = Math.mulDiv(t.amountIn, pIn, 10 ** decIn);
+        uint256 scaleIn = 10 ** decIn; // computed once for the cap and the floor
+        uint256 usd = Math.mulDiv(t.amountIn, pIn, scaleIn);
         if (usd > lim.maxTradeUsd) revert TradeAboveCap(usd, lim.maxTradeUsd);
-        floorOut = _oracleMinOut(t.amountIn, pIn, decIn, pOut, decOut, lim.maxSlippageBps);
+        floorOut = _oracleMinOut(t.amountIn, pIn, scaleIn, pOut, 10 ** decOut, lim.maxSlippageBps);
         if (t.minAmountOut > floorOut) floorOut = t.minAmountOut; // effective floor = max of both
     }
 
@@ -476,12 +497,13 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     /// @dev floor(floor(amountIn * pIn * 10^decOut / (10^decIn * pOut)) * (1e4 - bps) / 1e4) {tok of tokenOut}:
     /// the value of `amountIn` at the oracle prices, less the slippage bound, rounded DOWN twice (the
     /// same two steps as the planner's expectedAmountOut and minAmountOut).
-    function _oracleMinOut(uint256 amountIn, uint256 pIn, uint8 decIn, uint256 pOut, uint8 decOut, uint256 bps)
+    /// `scaleIn`, `scaleOut` = 10^decIn, 10^decOut.
+    function _oracleMinOut(uint256 amountIn, uint256 pIn, uint256 scaleIn, uint256 pOut, uint256 scaleOut, uint256 bps)
         private
         pure
         returns (uint256)
     {
-        uint256 expected = Math.mulDiv(amountIn, pIn * 10 ** decOut, pOut * 10 ** decIn); // floor
+        uint256 expected = Math.mulDiv(amountIn, pIn * scaleOut, pOut * scaleIn); // floor
         return Math.mulDiv(expected, BPS - bps, BPS); // floor
     }
 }
