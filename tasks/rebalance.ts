@@ -68,6 +68,7 @@ task("ssi:rebalance", "Plans and executes a vault's rebalance to its latest acce
           info(t.toString());
         }
         for (const d of s.skippedDust) info(`  not traded (within dust): ${d.symbol} ${fmtUsd(d.deltaUsd)} from target`);
+        for (const d of s.skippedSide) info(`  not traded (the window's side forbids it): ${d.symbol} ${fmtUsd(d.deltaUsd)} from target`);
         if (p.batchGas !== undefined) info(`gas (estimateGas, window open): ${p.batchGas.map((g, i) => `batch ${i + 1} ${g}`).join(", ")}`);
         else if (trades.length > 0) info(`gas: swaps alone ${quoteGas} (QuoterV2 estimate; estimateGas of executeTrades needs the window open, which --dry-run does not do)`);
         for (const b of p.blockers) info(`BLOCKED: ${b}`);
@@ -80,7 +81,7 @@ task("ssi:rebalance", "Plans and executes a vault's rebalance to its latest acce
           sell: x.symbolIn, buy: x.symbolOut, tokenIn: x.tokenIn, tokenOut: x.tokenOut, path: x.path.map(symbolOf), fees: x.fees, amountIn: x.amountIn, usdValue: x.usdValue,
           expectedAmountOut: x.expectedAmountOut, minAmountOut: x.minAmountOut, oracleMinOut: x.oracleMinOut, quotedOut: x.quotedOut, quoteGas: x.quoteGas, batch: x.batch, waitUntil: x.waitUntil,
         })),
-        skippedDust: s.skippedDust, batchGas: p.batchGas, quoteGas, blockers: p.blockers,
+        skippedDust: s.skippedDust, skippedSide: s.skippedSide, batchGas: p.batchGas, quoteGas, blockers: p.blockers,
       };
 
       if (p.done) {
