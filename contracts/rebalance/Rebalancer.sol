@@ -140,7 +140,8 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     /// @notice Re-derives on chain what needs doing (the same rule as `checkUpkeep`; `performData` is only
     /// a hint and is ignored) and does it; reverts `UpkeepNotNeeded` when nothing does. Permissionless:
     /// every action is forced by state (close only within tolerance, expire only after maxWindow, open
-    /// only for a new round, accrual only after the interval), so the caller chooses nothing.
+    /// only for a new round with every price fresh (the sides are priced at open), accrual only after the
+    /// interval), so the caller chooses nothing.
     function performUpkeep(bytes calldata) external nonReentrant {
         UpkeepAction action = _nextAction();
         if (action == UpkeepAction.None) revert UpkeepNotNeeded();
@@ -476,9 +477,13 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
             (uint64 round,,) = _vault.targets();
             if (round > w.completedRound && round > w.lastOpenedRound) {
                 // Opening prices every token (the sides); with a stale price it would revert, so not now.
+                bool priced;
                 try this.openDirections() returns (address[] memory, Direction[] memory) {
-                    return UpkeepAction.Open;
-                } catch {}
+                    priced = true;
+                } catch {
+                    priced = false;
+                }
+                if (priced) return UpkeepAction.Open;
             }
         }
         uint256 interval = _limits.feeAccrualInterval;
