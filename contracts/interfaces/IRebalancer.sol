@@ -15,8 +15,11 @@ pragma solidity 0.8.28;
 /// The vault writes its basket twice per window (at open: held plus targets; at close), never per trade:
 /// in the window its units follow balances, so mint and redeem stay open and exact.
 ///
-/// Per trade: tokens must be priced by the vault's PriceRegistry and be in the held basket or the targets
-/// of the open round (snapshotted at open); the adapter must be whitelisted; the USD value of `amountIn`
+/// Per trade: the window must be open and younger than `maxWindow` (when set); tokens must be priced by the
+/// vault's PriceRegistry and be in the held basket or the targets of the open round (snapshotted at open),
+/// `tokenIn` must be a seller and `tokenOut` a buyer of that snapshot (see `Direction`: fixed at open from the
+/// value weights against the targets, so every trade moves both tokens towards their targets and no token is
+/// both bought and sold in one window: no A->B->A churn); the adapter must be whitelisted; the USD value of `amountIn`
 /// must not exceed `maxTradeUsd`; the unordered pair must not have traded within `cooldown` seconds; the
 /// floor is max(keeper's minAmountOut, oracleMinOut) with
 ///   oracleMinOut = floor(floor(amountIn * pIn * 10^decOut / (10^decIn * pOut)) * (1e4 - maxSlippageBps) / 1e4)
@@ -33,7 +36,7 @@ interface IRebalancer {
         uint16 maxSlippageBps; // {bps} <= MAX_SLIPPAGE_BPS; default 100 (1%)
         uint16 toleranceBps; // {bps of weight} |weight - target| allowed at close; <= 10000
         uint32 cooldown; // {s} between two trades of the same unordered pair
-        uint32 maxWindow; // {s} after opening, automation expires the window; 0 = never
+        uint32 maxWindow; // {s} after opening, trades revert and automation expires the window; 0 = never
         uint32 feeAccrualInterval; // {s} between automation fee accruals; 0 = never
         uint128 maxTradeUsd; // {1e18 USD} largest value of one trade's amountIn; > 0
     }
@@ -46,6 +49,19 @@ interface IRebalancer {
         uint256 amountIn; // {tok of tokenIn}
         uint256 minAmountOut; // {tok of tokenOut}; the oracle floor applies when higher
         bytes routeData; // adapter route, e.g. the Uniswap V3 path tokenIn|fee|...|tokenOut
+    }
+
+    /// @notice A token's side in the open window, fixed at `openRebalance` from the value weights at the
+    /// registry's prices then: Sell when balance * price / 10^dec * 1e18 > NAV * target (over-weight, or held
+    /// outside the targets), Buy when below (under-weight, or a target not yet held), None when exactly on
+    /// target (no trade either way). Compared exactly, without rounding: the same split as the planner's
+    /// delta = value - floor(NAV * target / 1e18): delta > 0 exactly when Sell, delta < 0 only when Buy.
+    /// There is no tolerance band: a token within tolerance keeps its side, so the keeper can still use
+    /// it to bring the others in.
+    enum Direction {
+        None,
+        Sell,
+        Buy
     }
 
     /// @notice What automation has to do.
@@ -62,6 +78,12 @@ interface IRebalancer {
     error AdapterNotAllowed(address adapter);
     /// @notice `token` is neither in the held basket nor in the targets of the open round.
     error TokenNotAllowed(address token);
+    /// @notice `token` is tradable in the open window, but not on this side: a trade's tokenIn must be
+    /// `Direction.Sell` and its tokenOut `Direction.Buy`; `direction` is the token's side, fixed at open.
+    error WrongDirection(address token, Direction direction);
+    /// @notice A trade after the window for `round` passed `maxWindow` (at `expiredAt` {unix s}): trading
+    /// stops; close (if within tolerance) or let automation expire it.
+    error RebalanceWindowExpired(uint64 round, uint256 expiredAt);
     /// @notice The trade's USD value ({1e18 USD}, rounded down) is above the per-trade cap.
     error TradeAboveCap(uint256 usdValue, uint256 maxTradeUsd);
     /// @notice The unordered pair traded less than `cooldown` ago; next trade allowed at `until` {unix s}.
@@ -115,7 +137,8 @@ interface IRebalancer {
 
     // == Keeper ==
     /// @notice Opens the window for the vault's latest targets round; KEEPER_ROLE. Snapshots the tokens
-    /// allowed in trades (held basket and targets) and calls the vault's `beginRebalance(targets)` (one
+    /// allowed in trades (held basket and targets) with their `Direction` at the registry's prices now
+    /// (see `openDirections`; a stale or unset price reverts with the registry's error) and calls the vault's `beginRebalance(targets)` (one
     /// basket write). Re-opening for a newer round replaces the snapshot and extends the vault's record.
     /// Reverts: `RebalancePaused` (vault), `NoNewTargets`, `RebalanceAlreadyOpen` (same round open).
     function openRebalance() external;
@@ -176,8 +199,15 @@ interface IRebalancer {
         view
         returns (uint64 completedRound, uint64 openRound, uint64 openedAt, uint64 lastOpenedRound);
 
-    /// @notice Whether `token` may be traded in the open window.
+    /// @notice Whether `token` may be traded in the open window (on its side, see `direction`).
     function isAllowed(address token) external view returns (bool);
+
+    /// @notice `token`'s side in the open window (None when no window is open or the token is not in it).
+    function direction(address token) external view returns (Direction);
+
+    /// @notice The sides `openRebalance` would fix now: the vault's targets, then held tokens outside them,
+    /// each with its `Direction` at the current balances and prices. Reverts on a stale price.
+    function openDirections() external view returns (address[] memory tokens, Direction[] memory directions);
 
     /// @notice {unix s} of the last trade of the unordered pair (0 = never).
     function lastTradeAt(address tokenA, address tokenB) external view returns (uint256);

@@ -16,7 +16,8 @@ import {IRebalancer} from "../interfaces/IRebalancer.sol";
 /// @dev The vault's hooks do the token movements and the basket writes: `beginRebalance` at open (one
 /// record: held basket plus targets; units then follow balances), `executeTrades` per batch (trades only,
 /// no basket write), `endRebalance` at close or expiry (one record: final units from balances, rounded
-/// down). This module does every policy check (window, roles, whitelist, allowed tokens, USD cap,
+/// down). This module does every policy check (window and its age, roles, whitelist, allowed tokens and
+/// their sides, USD cap,
 /// cool-off, oracle floor, tolerance and dust at close) first. Prices are read once per token per trade from the vault's PriceRegistry, whose
 /// PriceLib errors (StalePrice, NonPositivePrice, IncompleteRound, FeedNotSet) bubble unchanged.
 ///
@@ -24,7 +25,15 @@ import {IRebalancer} from "../interfaces/IRebalancer.sol";
 /// window only when every weight is within tolerance. When a window has been open longer than
 /// `maxWindow`, automation EXPIRES it: trading stops, the round stays incomplete (the vault still writes the
 /// basket from balances, keeping every redeemable token) and automation does not open that round again;
-/// only the keeper may re-open it, after looking at why the trades did not reach the targets.
+/// only the keeper may re-open it, after looking at why the trades did not reach the targets. Trades stop at
+/// `openedAt + maxWindow` whether or not automation has expired the window yet.
+///
+/// Churn guard (security review, issue 3): each token's side (`Direction`) is fixed at open from its value
+/// weight against its target; a trade must sell a Sell token for a Buy token. So no token is both bought and
+/// sold in one window (no A->B->A or A->B->C->A cycle), and the keeper's total turnover in a window is bounded
+/// by the value of the Sell tokens at open (nothing can be bought into them). Within that, overshooting a
+/// target is not refused per trade (a remaining-to-sell counter would be one more SSTORE per side per trade,
+/// about 2.9k-5k gas, over the trade gas budget); it only keeps the window from closing.
 contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, AutomationCompatibleInterface {
     /// @dev Window state, one slot.
     struct Window {
@@ -44,6 +53,12 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     uint256 public constant DEFAULT_MAX_DUST_USD = 10e18;
     uint256 private constant BPS = 10_000;
     uint256 private constant WAD = 1e18;
+    /// @dev Bit offsets of `Window.openRound` and `Window.openedAt` in its slot (fields packed from the low
+    /// end in declaration order: completedRound 0, openRound 64, openedAt 128, lastOpenedRound 192).
+    uint256 private constant _OPEN_ROUND_SHIFT = 64;
+    uint256 private constant _OPENED_AT_SHIFT = 128;
+    /// @dev Sell (1) ^ 3 = Buy (2): a mark's side bits flipped, without an add.
+    uint256 private constant _SELL_TO_BUY = 3;
 
     // == Immutables ==
     IIndexVault private immutable _vault;
@@ -55,7 +70,9 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     uint64 private _lastFeeUpkeep; // {unix s} of the last automation fee accrual
     uint256 private _maxDustUsd; // {1e18 USD} most a held token outside the targets may be worth at close
     mapping(address adapter => bool) private _adapters;
-    mapping(address token => uint64 round) private _allowedRound; // tradable while this round is open
+    /// @dev round << 2 | Direction: tradable on that side while this round is open (0 = never). One slot read
+    /// per side per trade, as the bare allowed-round it replaces.
+    mapping(address token => uint256 mark) private _mark;
     mapping(address tokenLo => mapping(address tokenHi => uint256 at)) private _lastTrade; // {unix s}
 
     // == Constructor ==
@@ -123,7 +140,8 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     /// @notice Re-derives on chain what needs doing (the same rule as `checkUpkeep`; `performData` is only
     /// a hint and is ignored) and does it; reverts `UpkeepNotNeeded` when nothing does. Permissionless:
     /// every action is forced by state (close only within tolerance, expire only after maxWindow, open
-    /// only for a new round, accrual only after the interval), so the caller chooses nothing.
+    /// only for a new round with every price fresh (the sides are priced at open), accrual only after the
+    /// interval), so the caller chooses nothing.
     function performUpkeep(bytes calldata) external nonReentrant {
         UpkeepAction action = _nextAction();
         if (action == UpkeepAction.None) revert UpkeepNotNeeded();
@@ -199,7 +217,28 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     /// @inheritdoc IRebalancer
     function isAllowed(address token) external view returns (bool) {
         uint64 open = _window.openRound;
-        return open != 0 && _allowedRound[token] == open;
+        return open != 0 && _mark[token] >> 2 == open;
+    }
+
+    /// @inheritdoc IRebalancer
+    function direction(address token) external view returns (Direction) {
+        uint64 open = _window.openRound;
+        uint256 mark = _mark[token];
+        return open != 0 && mark >> 2 == open ? Direction(mark & 3) : Direction.None;
+    }
+
+    /// @inheritdoc IRebalancer
+    function openDirections() public view returns (address[] memory tokens, Direction[] memory directions) {
+        uint256[] memory targetsOf;
+        (tokens, targetsOf) = _closeCandidates();
+        (uint256[] memory values, uint256 nav) = _values(tokens);
+        directions = new Direction[](tokens.length);
+        for (uint256 i = 0; i < tokens.length; ++i) {
+            // Exact: value {1e18 USD} * 1e18 against NAV {1e18 USD} * target {WAD}; no rounding either way.
+            uint256 have = values[i] * WAD;
+            uint256 want = nav * targetsOf[i];
+            directions[i] = have > want ? Direction.Sell : have < want ? Direction.Buy : Direction.None;
+        }
     }
 
     /// @inheritdoc IRebalancer
@@ -212,7 +251,7 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     function oracleMinOut(address tokenIn, address tokenOut, uint256 amountIn) external view returns (uint256) {
         (uint256 pIn, uint8 decIn) = _registry.priceAndDecimals(tokenIn);
         (uint256 pOut, uint8 decOut) = _registry.priceAndDecimals(tokenOut);
-        return _oracleMinOut(amountIn, pIn, decIn, pOut, decOut, _limits.maxSlippageBps);
+        return _oracleMinOut(amountIn, pIn, 10 ** decIn, pOut, 10 ** decOut, _limits.maxSlippageBps);
     }
 
     /// @inheritdoc IRebalancer
@@ -296,12 +335,26 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     /// writes precede the vault call, whose own guard covers the adapter calls.
     function _executeMemory(Trade[] memory trades) private returns (uint256[] memory amountsOut) {
         // == Checks ==
-        uint64 open = _window.openRound;
+        // The window slot read once (a second field read would be a second SLOAD): see `_OPEN_ROUND_SHIFT`.
+        uint256 windowSlot;
+        assembly ("memory-safe") {
+            windowSlot := sload(_window.slot)
+        }
+        uint64 open = uint64(windowSlot >> _OPEN_ROUND_SHIFT);
         if (open == 0) revert RebalanceNotOpen();
         Limits memory lim = _limits;
+        if (lim.maxWindow != 0) {
+            // {unix s} openedAt + maxWindow: the same bound as automation's Expire.
+            uint256 expiresAt;
+            unchecked {
+                expiresAt = uint256(uint64(windowSlot >> _OPENED_AT_SHIFT)) + lim.maxWindow; // < 2^65
+            }
+            if (block.timestamp >= expiresAt) revert RebalanceWindowExpired(open, expiresAt);
+        }
+        uint256 sellMark = (uint256(open) << 2) | uint256(Direction.Sell);
         for (uint256 i = 0; i < trades.length; ++i) {
             Trade memory t = trades[i];
-            t.minAmountOut = _checkTrade(t, open, lim); // the effective floor, in place
+            t.minAmountOut = _checkTrade(t, sellMark, lim); // the effective floor, in place
         }
         // `Trade` and `IIndexVault.TradeCall` have the same fields in the same order, so the same memory
         // layout: hand the checked array to the vault as is, without a copy.
@@ -318,17 +371,33 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     }
 
     /// @dev Every per-trade check (reverting with a named error); records the pair's trade time.
+    /// `sellMark` = open << 2 | Sell; the buy mark is sellMark ^ _SELL_TO_BUY (open << 2 | Buy).
     /// @return floorOut {tok of tokenOut} max(keeper's minAmountOut, oracleMinOut).
-    function _checkTrade(Trade memory t, uint64 open, Limits memory lim) private returns (uint256 floorOut) {
+    function _checkTrade(Trade memory t, uint256 sellMark, Limits memory lim) private returns (uint256 floorOut) {
         if (!_adapters[t.adapter]) revert AdapterNotAllowed(t.adapter);
-        if (_allowedRound[t.tokenIn] != open) revert TokenNotAllowed(t.tokenIn);
-        if (_allowedRound[t.tokenOut] != open) revert TokenNotAllowed(t.tokenOut);
+        uint256 mark = _mark[t.tokenIn];
+        if (mark != sellMark) _sideError(t.tokenIn, mark, sellMark);
+        mark = _mark[t.tokenOut];
+        if (mark != sellMark ^ _SELL_TO_BUY) _sideError(t.tokenOut, mark, sellMark);
         floorOut = _priceChecks(t, lim);
         (address lo, address hi) = t.tokenIn < t.tokenOut ? (t.tokenIn, t.tokenOut) : (t.tokenOut, t.tokenIn);
-        uint256 last = _lastTrade[lo][hi];
-        if (last != 0 && block.timestamp < last + lim.cooldown) revert PairInCooldown(lo, hi, last + lim.cooldown);
+        uint256 last = _lastTrade[lo][hi]; // {unix s}, a block.timestamp written below
+        if (last != 0) {
+            uint256 until;
+            unchecked {
+                until = last + lim.cooldown; // a timestamp plus a uint32: no overflow
+            }
+            if (block.timestamp < until) revert PairInCooldown(lo, hi, until);
+        }
         // == Effects ==
         _lastTrade[lo][hi] = block.timestamp;
+    }
+
+    /// @dev Reverts for a token whose `mark` is not the side wanted: TokenNotAllowed when it is not in the
+    /// open window at all, else WrongDirection with its side.
+    function _sideError(address token, uint256 mark, uint256 sellMark) private pure {
+        if (mark >> 2 != sellMark >> 2) revert TokenNotAllowed(token);
+        revert WrongDirection(token, Direction(mark & 3));
     }
 
     /// @dev The USD cap and the oracle floor, from one price read per token.
@@ -336,9 +405,10 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         (uint256 pIn, uint8 decIn) = _registry.priceAndDecimals(t.tokenIn);
         (uint256 pOut, uint8 decOut) = _registry.priceAndDecimals(t.tokenOut);
         // {1e18 USD} = floor({tok} * {1e18 USD / whole tok} / 10^decIn)
-        uint256 usd = Math.mulDiv(t.amountIn, pIn, 10 ** decIn);
+        uint256 scaleIn = 10 ** decIn; // computed once for the cap and the floor
+        uint256 usd = Math.mulDiv(t.amountIn, pIn, scaleIn);
         if (usd > lim.maxTradeUsd) revert TradeAboveCap(usd, lim.maxTradeUsd);
-        floorOut = _oracleMinOut(t.amountIn, pIn, decIn, pOut, decOut, lim.maxSlippageBps);
+        floorOut = _oracleMinOut(t.amountIn, pIn, scaleIn, pOut, 10 ** decOut, lim.maxSlippageBps);
         if (t.minAmountOut > floorOut) floorOut = t.minAmountOut; // effective floor = max of both
     }
 
@@ -370,16 +440,14 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         if (round <= w.completedRound) revert NoNewTargets(round, w.completedRound);
     }
 
-    /// @dev Opens `round`: snapshots the allowed tokens (targets and held basket), then has the vault write
-    /// the union record and derive units from balances until close.
+    /// @dev Opens `round`: snapshots the allowed tokens (targets and held basket) with their sides at the
+    /// registry's prices now (`openDirections`), then has the vault write the union record and derive units
+    /// from balances until close.
     function _open(Window memory w, uint64 round) private {
         (, address[] memory targetTokens,) = _vault.targets();
-        (address[] memory held,) = _vault.basket();
-        for (uint256 i = 0; i < targetTokens.length; ++i) {
-            _allowedRound[targetTokens[i]] = round;
-        }
-        for (uint256 i = 0; i < held.length; ++i) {
-            _allowedRound[held[i]] = round;
+        (address[] memory tokens, Direction[] memory sides) = openDirections();
+        for (uint256 i = 0; i < tokens.length; ++i) {
+            _mark[tokens[i]] = (uint256(round) << 2) | uint256(sides[i]);
         }
         w.openRound = round;
         w.openedAt = uint64(block.timestamp);
@@ -407,7 +475,16 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
             if (maxWindow != 0 && block.timestamp >= w.openedAt + maxWindow) return UpkeepAction.Expire;
         } else if (!paused) {
             (uint64 round,,) = _vault.targets();
-            if (round > w.completedRound && round > w.lastOpenedRound) return UpkeepAction.Open;
+            if (round > w.completedRound && round > w.lastOpenedRound) {
+                // Opening prices every token (the sides); with a stale price it would revert, so not now.
+                bool priced;
+                try this.openDirections() returns (address[] memory, Direction[] memory) {
+                    priced = true;
+                } catch {
+                    priced = false;
+                }
+                if (priced) return UpkeepAction.Open;
+            }
         }
         uint256 interval = _limits.feeAccrualInterval;
         if (interval != 0 && block.timestamp >= _lastFeeUpkeep + interval) return UpkeepAction.AccrueFees;
@@ -425,12 +502,13 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     /// @dev floor(floor(amountIn * pIn * 10^decOut / (10^decIn * pOut)) * (1e4 - bps) / 1e4) {tok of tokenOut}:
     /// the value of `amountIn` at the oracle prices, less the slippage bound, rounded DOWN twice (the
     /// same two steps as the planner's expectedAmountOut and minAmountOut).
-    function _oracleMinOut(uint256 amountIn, uint256 pIn, uint8 decIn, uint256 pOut, uint8 decOut, uint256 bps)
+    /// `scaleIn`, `scaleOut` = 10^decIn, 10^decOut.
+    function _oracleMinOut(uint256 amountIn, uint256 pIn, uint256 scaleIn, uint256 pOut, uint256 scaleOut, uint256 bps)
         private
         pure
         returns (uint256)
     {
-        uint256 expected = Math.mulDiv(amountIn, pIn * 10 ** decOut, pOut * 10 ** decIn); // floor
+        uint256 expected = Math.mulDiv(amountIn, pIn * scaleOut, pOut * scaleIn); // floor
         return Math.mulDiv(expected, BPS - bps, BPS); // floor
     }
 }

@@ -8,7 +8,11 @@
  *    delta_i = value_i - target_i.
  * 2. Over-weight tokens (delta_i >= dust, > 0) are sellers of exactly delta_i; under-weight tokens
  *    (-delta_i >= dust) are buyers. Tokens within dust of target are not traded (reported in
- *    `skippedDust`). Nothing else is sold, so turnover = sum of over-weights: the minimum, since any
+ *    `skippedDust`). With `sides` (the Rebalancer window's per-token side, fixed at open), a token is
+ *    sold only if its side is "sell" and bought only if "buy"; the others are reported in
+ *    `skippedSide` (the contract would refuse them: WrongDirection); when the sellers left then exceed the
+ *    buyers left, the sellers are scaled down pro rata (rounded DOWN) to what the buyers need, so nothing
+ *    is bought past its target. Nothing else is sold, so turnover = sum of over-weights: the minimum, since any
  *    plan must at least sell each token's excess. Buyers' needs are then scaled pro rata so that they
  *    sum to exactly what is sold (the difference is only target rounding and dust left untouched).
  * 3. Sellers are matched to buyers greedily (largest first, ties by address): first every pair with
@@ -26,7 +30,7 @@
  *    oracle prices, before pool fees); minAmountOut = floor(expected * (10000 - bps) / 10000) (DOWN).
  */
 import { InputError, MethodologyError } from "../lib/errors";
-import type { DustSkip, Holding, Plan, PlanInput, Pool, Trade } from "./types";
+import type { DustSkip, Holding, Plan, PlanInput, Pool, Side, Trade } from "./types";
 
 export const WAD = 10n ** 18n;
 const BPS = 10_000n;
@@ -219,12 +223,20 @@ export function planTrades(input: PlanInput): Plan {
   const sells = new Map<Token, bigint>(); // {USD} exact excess to sell
   const needs = new Map<Token, bigint>(); // {USD} shortfall to buy
   const skippedDust: DustSkip[] = [];
+  const skippedSide: DustSkip[] = [];
+  const sides = readSides(input.sides);
+  const mayTrade = (t: Token, side: Side) => sides === undefined || sides.get(t.key) === side;
   for (const t of all) {
     const target = (nav * t.target) / WAD; // {USD} rounded DOWN
     const delta = value.get(t)! - target;
-    if (delta > 0n && delta >= input.dustUsd) sells.set(t, delta);
-    else if (delta < 0n && -delta >= input.dustUsd) needs.set(t, -delta);
-    else if (delta !== 0n) skippedDust.push({ token: t.address, symbol: t.symbol, deltaUsd: delta });
+    const skip = { token: t.address, symbol: t.symbol, deltaUsd: delta };
+    if (delta > 0n && delta >= input.dustUsd) {
+      if (mayTrade(t, "sell")) sells.set(t, delta);
+      else skippedSide.push(skip);
+    } else if (delta < 0n && -delta >= input.dustUsd) {
+      if (mayTrade(t, "buy")) needs.set(t, -delta);
+      else skippedSide.push(skip);
+    } else if (delta !== 0n) skippedDust.push(skip);
   }
   let totalSell = sum(sells.values());
   const totalNeed = sum(needs.values());
@@ -235,6 +247,22 @@ export function planTrades(input: PlanInput): Plan {
     sells.clear();
     needs.clear();
     totalSell = 0n;
+  }
+  // With sides, what may be sold can exceed what may be bought by more than rounding (a token the window
+  // forbids buying is not a buyer): sell only what the buyers need, sellers scaled pro rata, rounded DOWN.
+  const partial = new Set<Token>(); // sellers selling less than their excess: never their whole balance
+  if (sides !== undefined && totalSell > totalNeed) {
+    const ordered = [...sells.keys()].sort(bySizeDesc(sells));
+    let scaled = 0n;
+    for (const t of ordered) {
+      const share = (sells.get(t)! * totalNeed) / totalSell; // {USD} rounded DOWN
+      sells.set(t, share);
+      scaled += share;
+      partial.add(t);
+    }
+    sells.set(ordered[0]!, sells.get(ordered[0]!)! + (totalNeed - scaled)); // residual < #sellers wei
+    for (const t of ordered) if (sells.get(t) === 0n) sells.delete(t);
+    totalSell = totalNeed;
   }
 
   // == 2. Scale the buyers' needs pro rata so they sum to exactly what is sold ==
@@ -259,7 +287,7 @@ export function planTrades(input: PlanInput): Plan {
     const own = legs.filter((l) => l.seller === seller);
     const sellUsd = sells.get(seller)!;
     // {tok} total to sell, rounded DOWN; a token leaving the basket sells its whole balance.
-    const sellAmount = seller.target === 0n ? seller.balance : min(amountForUsdDown(sellUsd, seller.price, seller.decimals), seller.balance);
+    const sellAmount = seller.target === 0n && !partial.has(seller) ? seller.balance : min(amountForUsdDown(sellUsd, seller.price, seller.decimals), seller.balance);
     const maxUnits = amountForUsdDown(input.maxTradeUsd, seller.price, seller.decimals); // {tok} worth <= cap
     if (maxUnits === 0n) {
       throw new InputError(`maxTradeUsd ${input.maxTradeUsd} is below the value of one base unit of ${label(seller)}`);
@@ -307,6 +335,7 @@ export function planTrades(input: PlanInput): Plan {
       currentWeights,
       expectedWeights: weightsOf(afterValues, navAfter),
       skippedDust,
+      skippedSide,
     },
   };
 }
@@ -416,6 +445,19 @@ export function applyTrades(basket: readonly Holding[], trades: readonly Trade[]
 }
 
 /** {WAD} value / total per key, rounded DOWN; all zero when total is zero. */
+/** `sides` keyed by address key; undefined when not given. */
+function readSides(sides: PlanInput["sides"]): Map<string, Side> | undefined {
+  if (sides === undefined) return undefined;
+  const out = new Map<string, Side>();
+  for (const [address, side] of Object.entries(sides)) {
+    if (side !== "sell" && side !== "buy" && side !== "none") {
+      throw new InputError(`side of ${address} is ${String(side)}; expected "sell", "buy" or "none"`);
+    }
+    out.set(addressKey(address), side);
+  }
+  return out;
+}
+
 function weightsOf(values: readonly (readonly [string, bigint])[], total: bigint): Record<string, bigint> {
   const out: Record<string, bigint> = {};
   for (const [k, v] of values) out[k] = total === 0n ? 0n : (v * WAD) / total;

@@ -43,7 +43,17 @@ export interface PlanInput {
   readonly dustUsd: bigint;
   /** Maximum slippage in basis points used for `minAmountOut` (default 100 = 1%). 0 <= bps < 10000. */
   readonly maxSlippageBps?: number;
+  /**
+   * Each token's side in the Rebalancer window (IRebalancer.Direction, fixed on chain at open), keyed by
+   * token address. When given, only "sell" tokens are sold and only "buy" tokens bought: a token whose
+   * difference from target points the other way (or that is "none" or absent) is not traded and is reported
+   * in `skippedSide`. Omitted: no constraint (every over-weight sells, every under-weight buys).
+   */
+  readonly sides?: Readonly<Record<string, Side>>;
 }
+
+/** A token's side in an open rebalance window: "sell" (over-weight at open), "buy" (under-weight), "none". */
+export type Side = "sell" | "buy" | "none";
 
 export interface Trade {
   readonly tokenIn: string;
@@ -91,6 +101,11 @@ export interface PlanSummary {
   /** {WAD} per token address (lower case) after applying the trades at the oracle prices, no slippage, rounded DOWN. */
   readonly expectedWeights: Readonly<Record<string, bigint>>;
   readonly skippedDust: readonly DustSkip[];
+  /**
+   * Tokens off target by at least dust that the window's sides forbid trading that way (see
+   * `PlanInput.sides`): e.g. a token bought past its target cannot be sold back in the same window.
+   */
+  readonly skippedSide: readonly DustSkip[];
 }
 
 export interface Plan {

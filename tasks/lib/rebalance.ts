@@ -7,10 +7,13 @@
  * 1. `readRebalanceState`: the vault's latest accepted targets, its window on the Rebalancer, the
  *    basket's balances, the PriceRegistry's prices, the limits, the pools (factory.getPool, deepest
  *    first) and the hubs of the deployment record.
- * 2. `planRebalance`: the pure planner (src/planner) over that state, each trade's on-chain oracle
+ * 2. `planRebalance`: the pure planner (src/planner) over that state, restricted to the window's sides
+ *    (Rebalancer.direction when this round's window is open, else openDirections: what the open will
+ *    fix; a token on target at open, or bought past it, is not traded back), each trade's on-chain oracle
  *    floor (Rebalancer.oracleMinOut), the pool's quote and swap gas (QuoterV2), the cool-off schedule
  *    (src/rebalance) and, when the window is already open, estimateGas of each batch. Sends nothing.
- * 3. `executeRebalance`: opens the window (unless open for this round), sends the batches the cool-off
+ * 3. `executeRebalance`: opens the window (unless open for this round; plans again if a feed moved
+ *    between the plan and the open so the sides fixed on chain differ), sends the batches the cool-off
  *    allows (executeTrades), and when nothing waits closes the window and VERIFIES the basket against
  *    the targets (weights within tolerance, completed round, basket = targets), failing loudly on a miss.
  *    It never moves time: trades waiting on a pair's cool-off are reported and the run stops cleanly,
@@ -23,7 +26,7 @@ import { ROLE } from "../../ignition/modules/roles";
 import { IERC20__factory, IndexVault__factory, PriceRegistry__factory, Rebalancer__factory, type IndexVault, type Rebalancer } from "../../typechain-types";
 import { SSI_PRODUCTS } from "../../ignition/modules/IndexVault";
 import { listPools, poolContract, uniswapContracts, type MarketAddresses } from "../../scripts/lib/market";
-import { addressKey, encodeV3Path, planTrades, type Holding, type Plan, type Pool, type Trade } from "../../src/planner";
+import { addressKey, encodeV3Path, planTrades, type Holding, type Plan, type Pool, type Side, type Trade } from "../../src/planner";
 import { checkWeights, keeperDustUsd, pairOf, scheduleTrades, slippageBoundUsd, type Position, type Schedule, type WeightCheck } from "../../src/rebalance";
 import { fail } from "./args";
 import { tokenIndex, type DeploymentRecord } from "./deployment";
@@ -90,7 +93,15 @@ export interface RebalanceState {
   hubs: string[];
   adapter: string;
   now: bigint; // {unix s} latest block
+  /**
+   * Each position's side (IRebalancer.Direction) that the trades must respect: the open window's, fixed at
+   * its open, when this round's window is open; else what `openRebalance` would fix now (openDirections).
+   */
+  sides: Record<string, Side>;
 }
+
+/** IRebalancer.Direction (None, Sell, Buy) as the planner's side. */
+const SIDE_OF: readonly Side[] = ["none", "sell", "buy"];
 
 export interface PlannedTrade extends Trade {
   /** {tok of tokenOut} Rebalancer.oracleMinOut: the floor the contract enforces. */
@@ -210,6 +221,20 @@ export async function readRebalanceState(hre: HardhatRuntimeEnvironment, record:
   });
   const pools = found.filter((p) => depth.get(p.address)! > 0n).map((p) => ({ tokenA: p.tokenA, tokenB: p.tokenB, fee: p.fee }));
   const hubs = hubKeys.map((h) => getAddress(market.tokens[h]!.address));
+  // The sides: fixed on chain for an open window of this round; else those the open would fix now.
+  const sides: Record<string, Side> = {};
+  if (openRound === round && round !== 0n) {
+    for (const a of all) sides[a] = SIDE_OF[Number(await rebalancer.direction(a))]!;
+  } else if (round > completedRound) {
+    let tokens: string[];
+    let codes: bigint[];
+    try {
+      [tokens, codes] = await rebalancer.openDirections();
+    } catch (e) {
+      fail(`Rebalancer.openDirections reverted: ${describeRevert(rebalancer, e)}; nothing was sent`);
+    }
+    tokens.forEach((t, i) => (sides[getAddress(t)] = SIDE_OF[Number(codes[i]!)]!));
+  }
   const adapter = record.protocol.tradeAdapter;
   if (adapter === undefined) fail(`deployments/${record.network}.json names no trade adapter: run ssi:deploy again`);
 
@@ -228,6 +253,7 @@ export async function readRebalanceState(hre: HardhatRuntimeEnvironment, record:
     hubs,
     adapter: getAddress(adapter),
     now: BigInt((await provider.getBlock("latest"))!.timestamp),
+    sides,
   };
 }
 
@@ -253,7 +279,9 @@ export async function planRebalance(hre: HardhatRuntimeEnvironment, record: Depl
   const targets = Object.fromEntries(state.targets);
   const navUsd = checkWeights(state.positions, state.targets, limits.toleranceBps).navUsd;
   const dustUsd = keeperDustUsd(navUsd, limits.toleranceBps, maxTradeUsd, state.positions.length);
-  const plan = planTrades({ basket, prices, targets, pools: state.pools, hubs: state.hubs, maxTradeUsd, dustUsd, maxSlippageBps: limits.maxSlippageBps });
+  // Only sell->buy trades of the window's sides (the contract refuses the rest: WrongDirection).
+  const sides = Object.keys(state.sides).length > 0 ? state.sides : undefined;
+  const plan = planTrades({ basket, prices, targets, pools: state.pools, hubs: state.hubs, maxTradeUsd, dustUsd, maxSlippageBps: limits.maxSlippageBps, sides });
   const done = state.round <= state.window.completedRound;
   const blockers: string[] = [];
   // The close checks value weights, and an empty vault weighs 0 everywhere: nothing to rebalance until shares exist.
@@ -358,7 +386,8 @@ export interface RebalanceResult {
   check: { navUsd: bigint; rows: WeightCheck[]; ok: boolean };
 }
 
-export async function executeRebalance(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, p: RebalancePlan, log: Log = () => undefined): Promise<RebalanceResult> {
+export async function executeRebalance(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, plan: RebalancePlan, log: Log = () => undefined): Promise<RebalanceResult> {
+  let p = plan;
   const { state } = p;
   const product = state.product;
   if (p.done) {
@@ -380,6 +409,14 @@ export async function executeRebalance(hre: HardhatRuntimeEnvironment, record: D
     openGasUsed = (await tx.wait())!.gasUsed;
     opened = true;
     log(`opened the ${product} rebalance window for round ${state.round} (tx ${tx.hash})`);
+    // The sides were fixed at the open's prices; if a feed moved since the plan, plan again against them.
+    const fixed = (await readRebalanceState(hre, record, product)).sides;
+    const moved = Object.keys(fixed).filter((a) => fixed[a] !== state.sides[a]);
+    if (moved.length > 0) {
+      log(`the sides fixed at open differ from the plan's for ${moved.map((a) => symbolIn(state, a)).join(", ")}: planning again against them`);
+      p = await planRebalance(hre, record, product, { maxTradeUsd: p.maxTradeUsd });
+      if (p.blockers.length > 0) fail(`refusing to trade ${product} after the re-plan; the window is open, no trade was sent:\n  - ${p.blockers.join("\n  - ")}`);
+    }
   }
 
   // == Trades, batch by batch ==
@@ -504,6 +541,7 @@ export async function runKeeper(hre: HardhatRuntimeEnvironment, record: Deployme
       info(t.toString());
     }
     for (const d of s.skippedDust) info(`  not traded (within dust): ${d.symbol} ${fmtUsd(d.deltaUsd)} from target`);
+    for (const d of s.skippedSide) info(`  not traded (the window's side forbids it): ${d.symbol} ${fmtUsd(d.deltaUsd)} from target`);
     if (p.batchGas !== undefined) info(`gas (estimateGas, window open): ${p.batchGas.map((g, i) => `batch ${i + 1} ${g}`).join(", ")}`);
     else if (trades.length > 0) info(`gas: swaps alone ${quoteGas} (QuoterV2 estimate; estimateGas of executeTrades needs the window open, which --dry-run does not do)`);
     for (const b of p.blockers) info(`BLOCKED: ${b}`);
@@ -516,7 +554,7 @@ export async function runKeeper(hre: HardhatRuntimeEnvironment, record: Deployme
       sell: x.symbolIn, buy: x.symbolOut, tokenIn: x.tokenIn, tokenOut: x.tokenOut, path: x.path.map(symbolOf), fees: x.fees, amountIn: x.amountIn, usdValue: x.usdValue,
       expectedAmountOut: x.expectedAmountOut, minAmountOut: x.minAmountOut, oracleMinOut: x.oracleMinOut, quotedOut: x.quotedOut, quoteGas: x.quoteGas, batch: x.batch, waitUntil: x.waitUntil,
     })),
-    skippedDust: s.skippedDust, batchGas: p.batchGas, quoteGas, blockers: p.blockers,
+    skippedDust: s.skippedDust, skippedSide: s.skippedSide, batchGas: p.batchGas, quoteGas, blockers: p.blockers,
   };
 
   if (p.done) {

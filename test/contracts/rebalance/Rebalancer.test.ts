@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { AbiCoder } from "ethers";
 import { IERC20__factory, MockAggregator__factory } from "../../../typechain-types";
-import { deployUniswapV3Adapter, encodePath, FEE_TOKEN_HUB } from "../../../scripts/lib/market";
+import { deployUniswapV3Adapter, encodePath, FEE_TOKEN_HUB, refreshFeeds } from "../../../scripts/lib/market";
 import { WAD, ceilDiv, expectCollateralised } from "../../fixtures/contracts";
 import {
   KEEPER_ROLE, LIMITS, ROUND2, USD, expectUnitsFromBalances, planFor, rebalanceFixture, snapshotState, toTrades, type Fx,
@@ -11,6 +11,10 @@ import {
 
 const F = FEE_TOKEN_HUB;
 const BPS = 10_000n;
+/** IRebalancer.Direction */
+const NONE = 0n;
+const SELL = 1n;
+const BUY = 2n;
 
 /** Value weights {WAD} at feed prices over the held basket and the targets, computed here by hand. */
 async function weightsByHand(fx: Fx): Promise<Map<string, bigint>> {
@@ -26,6 +30,35 @@ async function weightsByHand(fx: Fx): Promise<Map<string, bigint>> {
     nav += v;
   }
   return new Map([...values].map(([a, v]) => [a, (v * WAD) / nav]));
+}
+
+/**
+ * Each token's side by hand from the spec (IRebalancer.Direction), over the targets and the held basket:
+ * value {1e18 USD} * 1e18 against NAV * target {WAD} (target 0 outside the targets), compared exactly.
+ */
+async function sidesByHand(fx: Fx): Promise<Map<string, bigint>> {
+  const [, tokens, targets] = await fx.vault.targets();
+  const [held] = await fx.vault.basket();
+  const all = [...new Set([...tokens, ...held])];
+  const values = new Map<string, bigint>();
+  let nav = 0n;
+  for (const a of all) {
+    const [p, d] = await fx.registry.priceAndDecimals(a);
+    const v = ((await IERC20__factory.connect(a, fx.admin).balanceOf(fx.vault)) * p) / 10n ** d;
+    values.set(a, v);
+    nav += v;
+  }
+  return new Map(all.map((a) => {
+    const i = tokens.indexOf(a);
+    const have = values.get(a)! * WAD;
+    const want = nav * (i < 0 ? 0n : targets[i]!);
+    return [a, have > want ? SELL : have < want ? BUY : NONE];
+  }));
+}
+
+/** A Uniswap V3 path through the USDC hub. */
+function viaUsdc(fx: Fx, from: string, to: string): string {
+  return encodePath([fx.addr(from), fx.addr("USDC"), fx.addr(to)], [F, F]);
 }
 
 /** oracleMinOut by hand: floor(floor(amountIn * pIn * 10^decOut / (10^decIn * pOut)) * (1e4 - bps) / 1e4). */
@@ -262,14 +295,80 @@ describe("Rebalancer", function () {
       const at = await fx.rebalancer.lastTradeAt(fx.addr("UNI"), fx.addr("cbBTC"));
       const [lo, hi] = BigInt(fx.addr("cbBTC")) < BigInt(fx.addr("UNI")) ? [fx.addr("cbBTC"), fx.addr("UNI")] : [fx.addr("UNI"), fx.addr("cbBTC")];
       await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx)), fx.rebalancer, "PairInCooldown", [lo, hi, at + BigInt(LIMITS.cooldown)]);
-      // Reversed direction is the same pair.
-      const back = encodePath([fx.addr("UNI"), fx.addr("USDC"), fx.addr("cbBTC")], [F, F]);
-      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(fx.adapter.target as string, fx.addr("UNI"), fx.addr("cbBTC"), 10n ** 18n, 0n, back), fx.rebalancer, "PairInCooldown");
+      // The reversed direction is refused before the cool-off is even looked at (UNI is a buyer).
+      const back = viaUsdc(fx, "UNI", "cbBTC");
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(fx.adapter.target as string, fx.addr("UNI"), fx.addr("cbBTC"), 10n ** 18n, 0n, back), fx.rebalancer, "WrongDirection", [fx.addr("UNI"), BUY]);
       // Two of the pair in one batch: the second is in the cool-off.
       const t = { adapter: fx.adapter.target as string, tokenIn: fx.addr("WETH"), tokenOut: fx.addr("UNI"), amountIn: 10n ** 18n, minAmountOut: 0n, routeData: encodePath([fx.addr("WETH"), fx.addr("UNI")], [F]) };
       await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrades([t, t]), fx.rebalancer, "PairInCooldown");
       await time.increase(LIMITS.cooldown);
       await fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx));
+    });
+
+    it("sides are fixed at open from the value weights against the targets (by hand), and none outside the window", async function () {
+      const fx = await loadFixture(rebalanceFixture);
+      const bySpec = await sidesByHand(fx);
+      // Round 1 -> 2: cbBTC and WETH 40% -> 30% and LINK leaving sell; UNI (not held, 40%) buys.
+      expect([...bySpec].map(([a, d]) => [a.toLowerCase(), d])).to.deep.equal(
+        [["cbBTC", SELL], ["WETH", SELL], ["UNI", BUY], ["LINK", SELL]].map(([s, d]) => [fx.addr(s as string).toLowerCase(), d]),
+      );
+      const [tokens, sides] = await fx.rebalancer.openDirections();
+      expect(tokens.map((t, i) => [t, sides[i]])).to.deep.equal([...bySpec]);
+      for (const t of tokens) expect(await fx.rebalancer.direction(t)).to.equal(NONE); // not open yet
+      await fx.rebalancer.connect(fx.keeper).openRebalance();
+      for (const [t, d] of bySpec) expect(await fx.rebalancer.direction(t), t).to.equal(d);
+      expect(await fx.rebalancer.direction(fx.addr("USDC"))).to.equal(NONE);
+      // A price move after open does not change the sides: cbBTC halves (now under-weight) and still sells.
+      await refreshFeeds(fx.admin, fx.market, { cbBTC: 47_500 });
+      expect((await sidesByHand(fx)).get(fx.addr("cbBTC"))).to.equal(BUY);
+      expect(await fx.rebalancer.direction(fx.addr("cbBTC"))).to.equal(SELL);
+    });
+
+    it("WrongDirection for churn: A -> B then B -> A, and B -> C -> A, are refused after the cool-off", async function () {
+      const fx = await openRound2();
+      const a = fx.adapter.target as string;
+      await fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx));
+      await time.increase(LIMITS.cooldown);
+      await refreshFeeds(fx.admin, fx.market);
+      const uni = await IERC20__factory.connect(fx.addr("UNI"), fx.admin).balanceOf(fx.vault);
+      expect(uni).to.be.greaterThan(0n);
+      // B -> A: UNI (a buyer) back to cbBTC.
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(a, fx.addr("UNI"), fx.addr("cbBTC"), uni / 2n, 0n, viaUsdc(fx, "UNI", "cbBTC")), fx.rebalancer, "WrongDirection", [fx.addr("UNI"), BUY]);
+      // B -> C: UNI to WETH (C a seller); C -> A: WETH to cbBTC (both sellers).
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(a, fx.addr("UNI"), fx.addr("WETH"), uni / 2n, 0n, encodePath([fx.addr("UNI"), fx.addr("WETH")], [F])), fx.rebalancer, "WrongDirection", [fx.addr("UNI"), BUY]);
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(a, fx.addr("WETH"), fx.addr("cbBTC"), WAD, 0n, encodePath([fx.addr("WETH"), fx.addr("cbBTC")], [F])), fx.rebalancer, "WrongDirection", [fx.addr("cbBTC"), SELL]);
+      // In one batch: a legal first trade does not make the reversed second one legal.
+      const t1 = { adapter: a, tokenIn: fx.addr("WETH"), tokenOut: fx.addr("UNI"), amountIn: WAD, minAmountOut: 0n, routeData: encodePath([fx.addr("WETH"), fx.addr("UNI")], [F]) };
+      const t2 = { ...t1, tokenIn: fx.addr("UNI"), tokenOut: fx.addr("WETH"), amountIn: uni / 2n, routeData: encodePath([fx.addr("UNI"), fx.addr("WETH")], [F]) };
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrades([t1, t2]), fx.rebalancer, "WrongDirection", [fx.addr("UNI"), BUY]);
+    });
+
+    it("WrongDirection for buying an over-weight token and for selling an under-weight one", async function () {
+      const fx = await openRound2();
+      const a = fx.adapter.target as string;
+      // Buying WETH (40% -> 30%, over-weight) with cbBTC (also a seller).
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(a, fx.addr("cbBTC"), fx.addr("WETH"), 10n ** 6n, 0n, encodePath([fx.addr("cbBTC"), fx.addr("WETH")], [F])), fx.rebalancer, "WrongDirection", [fx.addr("WETH"), SELL]);
+      // Buying LINK (leaving the basket) with WETH.
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(a, fx.addr("WETH"), fx.addr("LINK"), WAD, 0n, viaUsdc(fx, "WETH", "LINK")), fx.rebalancer, "WrongDirection", [fx.addr("LINK"), SELL]);
+      // Selling UNI (under-weight, now held) for LINK.
+      await fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx));
+      const uni = await IERC20__factory.connect(fx.addr("UNI"), fx.admin).balanceOf(fx.vault);
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(a, fx.addr("UNI"), fx.addr("LINK"), uni / 2n, 0n, viaUsdc(fx, "UNI", "LINK")), fx.rebalancer, "WrongDirection", [fx.addr("UNI"), BUY]);
+    });
+
+    it("RebalanceWindowExpired for a trade at openedAt + maxWindow, before automation expires the window", async function () {
+      const fx = await openRound2();
+      const [, , openedAt] = await fx.rebalancer.window();
+      const expiresAt = openedAt + BigInt(LIMITS.maxWindow);
+      await time.increaseTo(expiresAt - 120n);
+      await refreshFeeds(fx.admin, fx.market);
+      await time.setNextBlockTimestamp(expiresAt - 1n);
+      await fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx)); // the last second of the window
+      await time.setNextBlockTimestamp(expiresAt);
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx)), fx.rebalancer, "RebalanceWindowExpired", [2n, expiresAt]);
+      const t = { adapter: fx.adapter.target as string, tokenIn: fx.addr("WETH"), tokenOut: fx.addr("UNI"), amountIn: WAD, minAmountOut: 0n, routeData: encodePath([fx.addr("WETH"), fx.addr("UNI")], [F]) };
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrades([t]), fx.rebalancer, "RebalanceWindowExpired", [2n, expiresAt]);
+      expect((await fx.rebalancer.window())[1]).to.equal(2n); // still open: only automation (or a close) ends it
     });
 
     it("RebalanceNotOpen before opening; NoNewTargets and RebalanceAlreadyOpen on open", async function () {
@@ -342,6 +441,7 @@ describe("Rebalancer", function () {
       await expectUnitsFromBalances(fx.vault, fx.admin);
       const [, next] = await fx.rebalancer.checkUpkeep("0x");
       expect(action(next)).to.equal(ACCRUE); // not OPEN: round 2 was opened once already
+      await refreshFeeds(fx.admin, fx.market); // opening prices every token (the sides)
       await fx.rebalancer.connect(fx.keeper).openRebalance(); // the keeper may re-open it
     });
 
@@ -356,6 +456,16 @@ describe("Rebalancer", function () {
       expect(state[3]).to.be.greaterThan(pendingBefore);
       expect(state[4]).to.equal(BigInt(await time.latest()));
       await expect(fx.rebalancer.performUpkeep(data)).to.be.revertedWithCustomError(fx.rebalancer, "UpkeepNotNeeded");
+    });
+
+    it("does not offer to open while a price is stale (opening prices every token), and offers it once fresh", async function () {
+      const fx = await loadFixture(rebalanceFixture);
+      await time.increase(2 * 86_400);
+      const [needed, data] = await fx.rebalancer.checkUpkeep("0x");
+      expect([needed, action(data)]).to.deep.equal([true, ACCRUE]);
+      await refreshFeeds(fx.admin, fx.market);
+      const [, next] = await fx.rebalancer.checkUpkeep("0x");
+      expect(action(next)).to.equal(OPEN);
     });
 
     it("does not open while paused", async function () {

@@ -360,6 +360,52 @@ describe("planner", function () {
       expect(plan.summary.skippedDust).to.deep.equal([{ token: LINK, symbol: "LINK", deltaUsd: -(usd(1) / 2n) }]);
     });
 
+    describe("with the window's sides (IRebalancer.Direction fixed at open)", function () {
+      // NAV = 6 WETH ($12,000) + 8,000 USDC = $20,000; targets 50/50: WETH over by $2,000, USDC under by $2,000.
+      const basket = [hold(WETH, 6n * E18), hold(USDC, 8_000_000_000n)];
+      const targets = { [WETH]: wad(50), [USDC]: wad(50) };
+      const oneWeth = { tokenIn: WETH, tokenOut: USDC, amountIn: E18, expectedAmountOut: 2_000_000_000n, minAmountOut: 1_980_000_000n, path: [WETH, USDC], fees: [500], usdValue: usd(2000) };
+
+      it("plans the same trades when every side agrees with the deltas", function () {
+        const plan = planTrades(input(basket, targets, { sides: { [WETH]: "sell", [USDC]: "buy" } }));
+        expect(plan.trades.map(shape)).to.deep.equal([oneWeth]); // $2,000 = 1 WETH -> 2,000 USDC, min 1% less
+        expect(plan.summary.skippedSide).to.deep.equal([]);
+      });
+
+      it("trades nothing the window forbids: an overshoot is not sold back", function () {
+        // WETH was under-weight at open and was bought past its target; USDC the reverse.
+        const plan = planTrades(input(basket, targets, { sides: { [WETH]: "buy", [USDC]: "sell" } }));
+        expect(plan.trades).to.deep.equal([]);
+        expect(plan.summary.turnoverUsd).to.equal(0n);
+        expect(plan.summary.skippedSide).to.deep.equal([
+          { token: WETH, symbol: "WETH", deltaUsd: usd(2000) },
+          { token: USDC, symbol: "USDC", deltaUsd: -usd(2000) },
+        ]);
+      });
+
+      it("sells only what the allowed buyers need when a buyer is forbidden (side none)", function () {
+        // 6 WETH ($12,000), 4,000 USDC, 400 LINK ($4,000); targets 50/25/25 of $20,000: WETH +$2,000,
+        // USDC -$1,000, LINK -$1,000 (side none). Only USDC buys: $1,000 = 0.5 WETH -> 1,000 USDC.
+        const plan = planTrades(input([hold(WETH, 6n * E18), hold(USDC, 4_000_000_000n), hold(LINK, 400n * E18)], { [WETH]: wad(50), [USDC]: wad(25), [LINK]: wad(25) }, { sides: { [WETH]: "sell", [USDC]: "buy", [LINK]: "none" } }));
+        expect(plan.trades.map(shape)).to.deep.equal([{ ...oneWeth, amountIn: E18 / 2n, expectedAmountOut: 1_000_000_000n, minAmountOut: 990_000_000n, usdValue: usd(1000) }]);
+        expect(plan.summary.turnoverUsd).to.equal(usd(1000));
+        expect(plan.summary.skippedSide).to.deep.equal([{ token: LINK, symbol: "LINK", deltaUsd: -usd(1000) }]);
+      });
+
+      it("does not sell a leaving token's whole balance when the buyers need less", function () {
+        // 400 LINK ($4,000, target 0), 2 WETH ($4,000), 2,000 USDC; targets WETH 50, USDC 50 of $10,000:
+        // LINK +$4,000, WETH -$1,000, USDC -$3,000 (side none). $1,000 = 100 LINK -> 0.5 WETH (direct pool).
+        const plan = planTrades(input([hold(LINK, 400n * E18), hold(WETH, 2n * E18), hold(USDC, 2_000_000_000n)], { [WETH]: wad(50), [USDC]: wad(50) }, { sides: { [LINK]: "sell", [WETH]: "buy", [USDC]: "none" } }));
+        expect(plan.trades.map(shape)).to.deep.equal([
+          { tokenIn: LINK, tokenOut: WETH, amountIn: 100n * E18, expectedAmountOut: E18 / 2n, minAmountOut: (E18 / 2n) * 99n / 100n, path: [LINK, WETH], fees: [3000], usdValue: usd(1000) },
+        ]);
+      });
+
+      it("throws InputError for an unknown side", function () {
+        expect(() => planTrades(input(basket, targets, { sides: { [WETH]: "up" as never } }))).to.throw(InputError, /side of/);
+      });
+    });
+
     it("prefers a direct pool over a hub when both exist", function () {
       // WETH/cbBTC has a direct pool and both have USDC pools.
       const plan = planTrades(input([hold(WETH, 10n * E18), hold(CBBTC, 0n)], { [WETH]: wad(50), [CBBTC]: wad(50) }));
