@@ -251,7 +251,11 @@ export function planTrades(input: PlanInput): Plan {
   // With sides, what may be sold can exceed what may be bought by more than rounding (a token the window
   // forbids buying is not a buyer): sell only what the buyers need, sellers scaled pro rata, rounded DOWN.
   const partial = new Set<Token>(); // sellers selling less than their excess: never their whole balance
-  if (sides !== undefined && totalSell > totalNeed) {
+  // Each target is rounded down, so sells exceed needs by up to one wei per token even with every
+  // buyer allowed; scaling then would stop a leaving token from being sold to zero. Only a larger
+  // excess (a buyer the window forbids) is scaled away.
+  const roundingSlack = BigInt(all.length); // {USD wei}
+  if (sides !== undefined && totalSell > totalNeed + roundingSlack) {
     const ordered = [...sells.keys()].sort(bySizeDesc(sells));
     let scaled = 0n;
     for (const t of ordered) {
