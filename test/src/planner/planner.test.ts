@@ -402,11 +402,11 @@ describe("planner", function () {
       });
 
       it("still sells a leaving token's whole balance when every buyer is allowed (target rounding is not an excess)", function () {
-        // 400 LINK ($4,000, target 0), 1 WETH ($2,000), 1,000 USDC, 0 UNI; targets thirds of $7,000, each
+        // 400 LINK ($4,000, target 0), 1 WETH ($2,000), 1,000.000001 USDC, 0 UNI; targets thirds of $7,000.000001, each
         // rounded down to the wei, so sells exceed needs by a few wei: that alone must not stop the sweep.
         const third = WAD / 3n;
         const plan = planTrades(
-          input([hold(LINK, 400n * E18), hold(WETH, E18), hold(USDC, 1_000_000_000n), hold(UNI, 0n)], { [WETH]: third + 1n, [USDC]: third, [UNI]: third }, {
+          input([hold(LINK, 400n * E18), hold(WETH, E18), hold(USDC, 1_000_000_001n), hold(UNI, 0n)], { [WETH]: third + 1n, [USDC]: third, [UNI]: third }, {
             sides: { [LINK]: "sell", [WETH]: "buy", [USDC]: "buy", [UNI]: "buy" },
           }),
         );
