@@ -7,27 +7,14 @@ import hre from "hardhat";
 import { computeSignals, DEFAULT_PARAMS } from "../../src/mvrv/engine";
 import { readMvrvCsv } from "../../src/mvrv/csv";
 import { useEnv } from "../../src/env";
+import { runTask } from "./fixtures";
 
 const ROOT = path.resolve(__dirname, "../..");
 const SAMPLE = path.join(ROOT, "sample/mvrv/uni.csv");
 
-/** Runs a task in-process and returns what it wrote to stdout. */
-export async function runCaptured(name: string, args: Record<string, unknown>): Promise<string> {
-  const chunks: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const log = console.log;
-  (process.stdout as { write: unknown }).write = (chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  };
-  console.log = (...a: unknown[]) => void chunks.push(a.join(" ") + "\n");
-  try {
-    await hre.run(name, args);
-  } finally {
-    (process.stdout as { write: unknown }).write = write;
-    console.log = log;
-  }
-  return chunks.join("");
+/** Runs a task in-process and returns what it wrote to stdout (the shared `runTask`). */
+export function runCaptured(name: string, args: Record<string, unknown>): Promise<string> {
+  return runTask(hre, name, args);
 }
 
 const defaults = { window: "60", halfNeighborhood: "15", kUp: "1.8", kDown: "1.5", minExtrema: "1", json: false };

@@ -16,28 +16,15 @@ import { SIGNAL_EIP712_TYPES } from "../../src/sanx/signalReport";
 import { latestMarketCaps, marketCapTargets, redistributeRemoved } from "../../src/sanx/targets";
 import { quorumDomain } from "../../tasks/lib/quorum";
 import { DAY, sanxStackFixture, today } from "../contracts/sanx/fixtures";
+import { runTask } from "./fixtures";
 
 const ROOT = path.resolve(__dirname, "../..");
 const SAMPLE = path.join(ROOT, "sample");
 const SYMBOLS = ["AAVE", "COMP", "UNI"];
 
-/** Runs a task in-process and returns what it wrote to stdout. */
-async function runCaptured(name: string, args: Record<string, unknown>): Promise<string> {
-  const chunks: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const log = console.log;
-  (process.stdout as { write: unknown }).write = (chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  };
-  console.log = (...a: unknown[]) => void chunks.push(a.join(" ") + "\n");
-  try {
-    await hre.run(name, args);
-  } finally {
-    (process.stdout as { write: unknown }).write = write;
-    console.log = log;
-  }
-  return chunks.join("");
+/** Runs a task in-process and returns what it wrote to stdout (the shared `runTask`). */
+function runCaptured(name: string, args: Record<string, unknown>): Promise<string> {
+  return runTask(hre, name, args);
 }
 
 type F = Awaited<ReturnType<typeof sanxStackFixture>>;
