@@ -4,7 +4,7 @@
  */
 import { task } from "hardhat/config";
 import Table from "cli-table3";
-import { fail, parseAddressArg, parseChoice, parsePositiveAmount, userErrors } from "./lib/args";
+import { firstSigner, parseAddressArg, parseChoice, parsePositiveAmount, userErrors } from "./lib/args";
 import type { Leg, VaultStatus } from "./lib/ssi-chain";
 import { formatUnitsExact, formatUsd, jsonify } from "./lib/format";
 import { SSI_PRODUCTS } from "../ignition/modules/IndexVault";
@@ -37,8 +37,7 @@ task("index:mint", "Mints index tokens in kind: shows the constituent amounts, a
       const to = args.to === undefined ? undefined : parseAddressArg(args.to, "to");
       const { executeMint, loadRecord, planMint, vaultOf } = await chain();
       const record = await loadRecord(hre);
-      const [sender] = await hre.ethers.getSigners();
-      if (sender === undefined) fail(`no account to send from on ${hre.network.name}: set DEPLOYER_KEY`);
+      const sender = await firstSigner(hre);
       const vault = vaultOf(record, product, sender);
       const receiver = to ?? sender.address;
       const symbol = record.products[product]!.symbol;
@@ -61,8 +60,7 @@ task("index:redeem", "Redeems index tokens in kind for the constituents (minAmou
       const to = args.to === undefined ? undefined : parseAddressArg(args.to, "to");
       const { executeRedeem, loadRecord, planRedeem, REDEEM_WINDOW, vaultOf } = await chain();
       const record = await loadRecord(hre);
-      const [sender] = await hre.ethers.getSigners();
-      if (sender === undefined) fail(`no account to send from on ${hre.network.name}: set DEPLOYER_KEY`);
+      const sender = await firstSigner(hre);
       const vault = vaultOf(record, product, sender);
       const receiver = to ?? sender.address;
       const symbol = record.products[product]!.symbol;
@@ -123,8 +121,7 @@ task("index:faucet", "Mints test amounts of every sample constituent token (netw
       const usd = parsePositiveAmount(args.amount, "amount", 0);
       const { faucet, loadRecord } = await chain();
       const record = await loadRecord(hre);
-      const [sender] = await hre.ethers.getSigners();
-      if (sender === undefined) fail(`no account to send from on ${hre.network.name}: set DEPLOYER_KEY`);
+      const sender = await firstSigner(hre);
       const receiver = to ?? sender.address;
       const minted = await faucet(hre, record, receiver, usd, sender);
       const table = new Table({ head: ["token", "amount"], style: { compact: true } });
@@ -139,8 +136,7 @@ task("index:refresh-feeds", "Re-stamps the sample market's mock price feeds at t
     userErrors(async () => {
       const { refreshSampleFeeds, loadRecord } = await chain();
       const record = await loadRecord(hre);
-      const [sender] = await hre.ethers.getSigners();
-      if (sender === undefined) fail(`no account to send from on ${hre.network.name}: set DEPLOYER_KEY`);
+      const sender = await firstSigner(hre);
       const refreshed = await refreshSampleFeeds(hre, record, sender);
       console.log(`refreshed ${refreshed.length} mock feed(s): ${refreshed.join(", ")}`);
     }),

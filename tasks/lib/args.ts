@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { HardhatPluginError } from "hardhat/plugins";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { isAddress, getAddress, parseUnits } from "ethers";
 import { SsiError } from "../../src/lib/errors";
 
@@ -55,4 +57,14 @@ export function readJsonArg(path: string | undefined, name: string): unknown {
   } catch (e) {
     fail(`--${name}: ${path} is not valid JSON: ${(e as Error).message}`);
   }
+}
+
+/**
+ * The account tasks send from: the network's first signer. A testnet without DEPLOYER_KEY is already
+ * refused when Hardhat loads; this names the problem anywhere else an account is missing.
+ */
+export async function firstSigner(hre: HardhatRuntimeEnvironment): Promise<HardhatEthersSigner> {
+  const [sender] = await hre.ethers.getSigners();
+  if (sender === undefined) fail(`no account to send from on ${hre.network.name}: set DEPLOYER_KEY`);
+  return sender;
 }

@@ -34,7 +34,7 @@ import { chooseEvents, toSignalStruct, type ChosenEvent } from "../../src/sanx/s
 import { SIGNAL_EIP712_TYPES } from "../../src/sanx/signalReport";
 import type { SignalFile, SignedSignal } from "../../src/sanx/signalFile";
 import { latestMarketCaps, nextTargets, valueWeights, type MarketCaps, type NextTargets, type Weighted } from "../../src/sanx/targets";
-import { fail } from "./args";
+import { fail, firstSigner } from "./args";
 import { signQuorum, quorumDomain } from "./quorum";
 import { runKeeper, type KeeperRun } from "./rebalance";
 import { loadRecord } from "./ssi-chain";
@@ -315,7 +315,7 @@ const REFUSAL_HINTS: Record<string, string> = {
  * one the controller ignores is `ignored` with the reason; one that schedules or cancels is `accepted`.
  */
 export async function pushSignals(hre: HardhatRuntimeEnvironment, c: SanxContracts, file: SignalFile, relayer?: Signer): Promise<PushResult[]> {
-  const sender = relayer ?? (await hre.ethers.getSigners())[0]!;
+  const sender = relayer ?? (await firstSigner(hre));
   const oracle = c.signalOracle.connect(sender);
   const domain = await quorumDomain(c.signalOracle);
   if (getAddress(file.domain.verifyingContract) !== getAddress(String(domain.verifyingContract)) || file.domain.chainId !== BigInt(domain.chainId!)) {
@@ -507,7 +507,7 @@ export async function executeDue(
   opts: { sender?: Signer; validFor?: bigint; log?: Log } = {},
 ): Promise<ExecuteResult> {
   const log = opts.log ?? (() => undefined);
-  const sender = opts.sender ?? (await hre.ethers.getSigners())[0]!;
+  const sender = opts.sender ?? (await firstSigner(hre));
   const now = await chainNow(hre);
   const tracked = await trackedAssets(c);
   const [, tTokens] = await c.vault.targets();

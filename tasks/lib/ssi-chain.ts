@@ -26,7 +26,7 @@ import { useEnv } from "../../src/env";
 import { InputError } from "../../src/lib/errors";
 import { computeIndex, PRODUCTS, type IndexComposition, type Universe } from "../../src/methodology";
 import { projectRedeemAmounts } from "../../src/vault/fees";
-import { fail } from "./args";
+import { fail, firstSigner } from "./args";
 import {
   assetMap,
   deploymentFile,
@@ -434,7 +434,7 @@ export async function buildSignedReport(
  * targets on chain. Anyone may relay.
  */
 export async function submitReport(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: SsiProduct, signed: SignedReport, relayer?: Signer): Promise<string> {
-  const sender = relayer ?? (await hre.ethers.getSigners())[0]!;
+  const sender = relayer ?? (await firstSigner(hre));
   const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, sender);
   const vault = vaultOf(record, product, sender);
   const { report, signatures, domain } = signed;
@@ -634,7 +634,7 @@ export async function readStatus(hre: HardhatRuntimeEnvironment, record: Deploym
  */
 export async function refreshSampleFeeds(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, sender?: Signer): Promise<string[]> {
   if (!record.sampleMarket) fail(`network "${record.network}" has no sample market: its feeds are real Chainlink feeds and update themselves`);
-  const who = sender ?? (await hre.ethers.getSigners())[0]!;
+  const who = sender ?? (await firstSigner(hre));
   const mocks = Object.fromEntries((Object.entries(record.tokens) as [string, RecordToken][]).filter(([, t]) => t.feedKind !== "chainlink"));
   await refreshFeeds(who, { tokens: mocks });
   return Object.keys(mocks);
@@ -642,7 +642,7 @@ export async function refreshSampleFeeds(hre: HardhatRuntimeEnvironment, record:
 
 export async function faucet(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, to: string, usd: bigint, sender?: Signer): Promise<{ symbol: string; decimals: number; amount: bigint }[]> {
   if (!record.sampleMarket) fail(`network "${record.network}" has no sample market (its tokens are real): index:faucet only mints sample tokens (ssi:deploy --sample-market)`);
-  const who = sender ?? (await hre.ethers.getSigners())[0]!;
+  const who = sender ?? (await firstSigner(hre));
   const out = [];
   const pending = [];
   for (const [sym, t] of Object.entries(record.tokens) as [string, RecordToken][]) {

@@ -19,7 +19,7 @@ import {
 import { InputError } from "../../src/lib/errors";
 import { NAV_REPORT_DOMAIN, NAV_REPORT_TYPES, type NavReport } from "../../src/ussi/navReport";
 import { signQuorum } from "./quorum";
-import { fail } from "./args";
+import { fail, firstSigner } from "./args";
 import { formatUnitsExact } from "./format";
 import { signerKeysFromEnv } from "./ssi-chain";
 
@@ -516,7 +516,7 @@ export async function relayNavReport(
   signed: SignedNavReport,
   relayer?: Signer
 ): Promise<PushOutcome> {
-  const sender = relayer ?? (await hre.ethers.getSigners())[0]!;
+  const sender = relayer ?? (await firstSigner(hre));
   const vault = ussiVault(part, sender);
   const domain = await navDomain(vault);
   if (signed.chainId !== BigInt(domain.chainId!) || getAddress(signed.vault) !== part.vault) {
