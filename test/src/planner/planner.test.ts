@@ -607,6 +607,31 @@ describe("planner", function () {
   });
 
   describe("property", function () {
+    /**
+     * The random book both properties start from: token i at address 0x..(i+1), holding `valueUsd`
+     * whole dollars at `price`, with targets pro rata to `weight` (rounded down, the residual to the
+     * first weighted token so they sum to exactly 1e18).
+     */
+    function randomBook(specs: readonly { decimals: number; price: bigint; valueUsd: number; weight: number }[]) {
+      const addr = (i: number) => "0x" + (i + 1).toString(16).padStart(40, "0");
+      const basket: Holding[] = specs.map((s, i) => ({
+        address: addr(i),
+        symbol: `T${i}`,
+        decimals: s.decimals,
+        balance: (usd(s.valueUsd) * 10n ** BigInt(s.decimals)) / s.price,
+      }));
+      const prices = Object.fromEntries(specs.map((s, i) => [addr(i), s.price]));
+      const weightSum = BigInt(specs.reduce((a, s) => a + s.weight, 0));
+      const targets: Record<string, bigint> = {};
+      let assigned = 0n;
+      specs.forEach((s, i) => {
+        targets[addr(i)] = (BigInt(s.weight) * WAD) / weightSum;
+        assigned += targets[addr(i)]!;
+      });
+      targets[addr(specs.findIndex((s) => s.weight > 0))]! += WAD - assigned;
+      return { addr, basket, prices, targets };
+    }
+
     it("lands every weight near its target with turnover = half the L1 distance times NAV", function () {
       const tokenArb = fc.record({
         decimals: fc.constantFrom(6, 8, 18),
@@ -618,24 +643,8 @@ describe("planner", function () {
       fc.assert(
         fc.property(fc.array(tokenArb, { minLength: 2, maxLength: 6 }), fc.integer({ min: 1, max: 20 }), (specs, capTwentieths) => {
           fc.pre(specs.some((s) => s.weight > 0) && specs.reduce((a, s) => a + s.valueUsd, 0) >= 100_000);
-          const addr = (i: number) => "0x" + (i + 1).toString(16).padStart(40, "0");
+          const { addr, basket, prices, targets } = randomBook(specs);
           const hub = "0x" + "ff".repeat(20);
-          const basket: Holding[] = specs.map((s, i) => ({
-            address: addr(i),
-            symbol: `T${i}`,
-            decimals: s.decimals,
-            balance: (usd(s.valueUsd) * 10n ** BigInt(s.decimals)) / s.price,
-          }));
-          const prices = Object.fromEntries(specs.map((s, i) => [addr(i), s.price]));
-          const weightSum = BigInt(specs.reduce((a, s) => a + s.weight, 0));
-          const targets: Record<string, bigint> = {};
-          let assigned = 0n;
-          specs.forEach((s, i) => {
-            targets[addr(i)] = (BigInt(s.weight) * WAD) / weightSum;
-            assigned += targets[addr(i)]!;
-          });
-          const first = specs.findIndex((s) => s.weight > 0);
-          targets[addr(first)]! += WAD - assigned;
           const pools: Pool[] = [
             ...specs.map((_, i) => ({ tokenA: addr(i), tokenB: hub, fee: 500 })),
             ...specs.flatMap((s, i) => (s.directToNext && i + 1 < specs.length ? [{ tokenA: addr(i), tokenB: addr(i + 1), fee: 3000 }] : [])),
@@ -685,23 +694,8 @@ describe("planner", function () {
       fc.assert(
         fc.property(fc.array(tokenArb, { minLength: 2, maxLength: 7 }), fc.integer({ min: 1, max: 500 }), (specs, dustDollars) => {
           fc.pre(specs.some((s) => s.weight > 0) && specs.reduce((a, s) => a + s.valueUsd, 0) >= 10_000);
-          const addr = (i: number) => "0x" + (i + 1).toString(16).padStart(40, "0");
+          const { addr, basket, prices, targets } = randomBook(specs);
           const hub = "0x" + "ee".repeat(20);
-          const basket: Holding[] = specs.map((s, i) => ({
-            address: addr(i),
-            symbol: `T${i}`,
-            decimals: s.decimals,
-            balance: (usd(s.valueUsd) * 10n ** BigInt(s.decimals)) / s.price,
-          }));
-          const prices = Object.fromEntries(specs.map((s, i) => [addr(i), s.price]));
-          const weightSum = BigInt(specs.reduce((a, s) => a + s.weight, 0));
-          const targets: Record<string, bigint> = {};
-          let assigned = 0n;
-          specs.forEach((s, i) => {
-            targets[addr(i)] = (BigInt(s.weight) * WAD) / weightSum;
-            assigned += targets[addr(i)]!;
-          });
-          targets[addr(specs.findIndex((s) => s.weight > 0))]! += WAD - assigned;
           const pools: Pool[] = specs.map((_, i) => ({ tokenA: addr(i), tokenB: hub, fee: 3000 }));
           const dust = usd(dustDollars);
           const cap = usd(5000);
