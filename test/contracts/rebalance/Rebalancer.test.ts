@@ -16,9 +16,11 @@ const NONE = 0n;
 const SELL = 1n;
 const BUY = 2n;
 
-/** Value weights {WAD} at feed prices over the held basket and the targets, computed here by hand. */
-async function weightsByHand(fx: Fx): Promise<Map<string, bigint>> {
-  const [, tokens] = await fx.vault.targets();
+/**
+ * The vault's holdings valued by hand over the targets and the held basket: balance x registry
+ * price {1e18 USD} per token, and their sum (the NAV).
+ */
+async function valuesByHand(fx: Fx, tokens: readonly string[]): Promise<{ all: string[]; values: Map<string, bigint>; nav: bigint }> {
   const [held] = await fx.vault.basket();
   const all = [...new Set([...tokens, ...held])];
   const values = new Map<string, bigint>();
@@ -29,6 +31,13 @@ async function weightsByHand(fx: Fx): Promise<Map<string, bigint>> {
     values.set(a, v);
     nav += v;
   }
+  return { all, values, nav };
+}
+
+/** Value weights {WAD} at feed prices over the held basket and the targets, computed here by hand. */
+async function weightsByHand(fx: Fx): Promise<Map<string, bigint>> {
+  const [, tokens] = await fx.vault.targets();
+  const { values, nav } = await valuesByHand(fx, tokens);
   return new Map([...values].map(([a, v]) => [a, (v * WAD) / nav]));
 }
 
@@ -38,16 +47,7 @@ async function weightsByHand(fx: Fx): Promise<Map<string, bigint>> {
  */
 async function sidesByHand(fx: Fx): Promise<Map<string, bigint>> {
   const [, tokens, targets] = await fx.vault.targets();
-  const [held] = await fx.vault.basket();
-  const all = [...new Set([...tokens, ...held])];
-  const values = new Map<string, bigint>();
-  let nav = 0n;
-  for (const a of all) {
-    const [p, d] = await fx.registry.priceAndDecimals(a);
-    const v = ((await IERC20__factory.connect(a, fx.admin).balanceOf(fx.vault)) * p) / 10n ** d;
-    values.set(a, v);
-    nav += v;
-  }
+  const { all, values, nav } = await valuesByHand(fx, tokens);
   return new Map(all.map((a) => {
     const i = tokens.indexOf(a);
     const have = values.get(a)! * WAD;

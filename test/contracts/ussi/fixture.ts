@@ -38,25 +38,37 @@ export interface Fixture {
 }
 
 /** Vault with a 2-of-3 signer set, a 2-day timelock admin, no report yet (NAV stale). */
+type Addressable = { getAddress(): Promise<string> };
+
+/**
+ * The UssiVault constructor config of the fixture: its USDC, MAG7.ssi mock (token and valuation),
+ * timelock admin, strategy, risk, 2-of-3 signers and LIMITS; `overrides` replaces any field.
+ */
+export async function vaultConfig(
+  parts: { usdc: Addressable; index: Addressable; timelock: Addressable; strategy: { address: string }; risk: { address: string }; oracleSigners: readonly { address: string }[] },
+  overrides: Record<string, unknown> = {},
+) {
+  return {
+    usdc: await parts.usdc.getAddress(),
+    indexToken: await parts.index.getAddress(),
+    indexValuation: await parts.index.getAddress(),
+    admin: await parts.timelock.getAddress(),
+    strategy: parts.strategy.address,
+    risk: parts.risk.address,
+    signers: parts.oracleSigners.map((s) => s.address),
+    quorum: 2,
+    limits: LIMITS,
+    ...overrides,
+  };
+}
+
 export async function deployVault(): Promise<Fixture> {
   const [deployer, gov, strategy, risk, alice, bob, carol, venue, outsider, s1, s2, s3] = await ethers.getSigners();
   const usdc = await ethers.deployContract("MockERC20", ["USD Coin", "USDC", 6]);
   const index = await ethers.deployContract("UssiMockIndex", [2n * WAD]);
   const timelock = await ethers.deployContract("TimelockController", [ADMIN_DELAY, [gov!.address], [gov!.address], ethers.ZeroAddress]);
   const oracleSigners = [s1!, s2!, s3!];
-  const vault = await ethers.deployContract("UssiVault", [
-    {
-      usdc: await usdc.getAddress(),
-      indexToken: await index.getAddress(),
-      indexValuation: await index.getAddress(),
-      admin: await timelock.getAddress(),
-      strategy: strategy!.address,
-      risk: risk!.address,
-      signers: oracleSigners.map((s) => s.address),
-      quorum: 2,
-      limits: LIMITS,
-    },
-  ]);
+  const vault = await ethers.deployContract("UssiVault", [await vaultConfig({ usdc, index, timelock, strategy: strategy!, risk: risk!, oracleSigners })]);
   for (const user of [alice!, bob!, carol!, strategy!]) {
     await usdc.mint(user.address, 10_000_000n * USDC);
     await usdc.connect(user).approve(await vault.getAddress(), ethers.MaxUint256);

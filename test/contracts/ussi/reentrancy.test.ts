@@ -1,26 +1,14 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { LIMITS, USDC, WAD, deployVault, makeReport, signReport, type Fixture } from "./fixture";
+import { USDC, WAD, deployVault, makeReport, signReport, vaultConfig, type Fixture } from "./fixture";
 import type { UssiReentrantToken, UssiVault } from "../../../typechain-types";
 
 /** A vault whose "USDC" calls back into the vault from inside a transfer. */
 async function reentrant(): Promise<Fixture & { rusd: UssiReentrantToken; rvault: UssiVault }> {
   const f = await deployVault();
   const rusd = await ethers.deployContract("UssiReentrantToken");
-  const rvault = await ethers.deployContract("UssiVault", [
-    {
-      usdc: await rusd.getAddress(),
-      indexToken: await f.index.getAddress(),
-      indexValuation: await f.index.getAddress(),
-      admin: await f.timelock.getAddress(),
-      strategy: f.strategy.address,
-      risk: f.risk.address,
-      signers: f.oracleSigners.map((s) => s.address),
-      quorum: 2,
-      limits: LIMITS,
-    },
-  ]);
+  const rvault = await ethers.deployContract("UssiVault", [await vaultConfig({ ...f, usdc: rusd })]);
   const report = await makeReport({ round: 1n });
   const g = { ...f, vault: rvault };
   await rvault.submitNavReport(report, await signReport(g, report));

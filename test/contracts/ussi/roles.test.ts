@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { ADMIN_DELAY, LIMITS, USDC, WAD, deployVaultWithNav, viaTimelock, type Fixture } from "./fixture";
+import { ADMIN_DELAY, LIMITS, USDC, WAD, deployVaultWithNav, vaultConfig, viaTimelock, type Fixture } from "./fixture";
 import type { UssiVault } from "../../../typechain-types";
 
 type Call = { name: string; role: "STRATEGY" | "RISK" | "ADMIN"; send: (v: UssiVault, f: Fixture) => Promise<unknown> };
@@ -117,20 +117,7 @@ describe("UssiVault roles", function () {
   });
 
   describe("#constructor", function () {
-    async function config(f: Fixture, overrides: Record<string, unknown>) {
-      return {
-        usdc: await f.usdc.getAddress(),
-        indexToken: await f.index.getAddress(),
-        indexValuation: await f.index.getAddress(),
-        admin: await f.timelock.getAddress(),
-        strategy: f.strategy.address,
-        risk: f.risk.address,
-        signers: f.oracleSigners.map((s) => s.address),
-        quorum: 2,
-        limits: LIMITS,
-        ...overrides,
-      };
-    }
+    const config = (f: Fixture, overrides: Record<string, unknown>) => vaultConfig(f, overrides);
 
     it("refuses an admin that is not a timelock, or whose delay is under a day", async function () {
       const f = await loadFixture(busy);
