@@ -15,18 +15,27 @@ pragma solidity 0.8.28;
 /// The vault writes its basket twice per window (at open: held plus targets; at close), never per trade:
 /// in the window its units follow balances, so mint and redeem stay open and exact.
 ///
+/// Per targets round (METHODOLOGY section 5, security review issue 8): the round's FIRST open snapshots the
+/// tokens allowed in its trades (held basket and targets), each with its `Direction` and, for a seller, a sell
+/// budget {tok} = its excess over the target holding at that open, plus `turnoverMarginBps`. The snapshot
+/// belongs to the round, not to the window: when a window expires and the same round is opened again, the
+/// sides and what is left of the budgets stay as they were, so a keeper cannot flip a side by overselling,
+/// letting the window expire and re-opening. Total turnover per round is therefore at most what the targets
+/// required at first open times (1 + margin). A round that can no longer be completed inside its snapshot
+/// (large price moves or mints mid-round) is answered by a new targets round, which gets a fresh snapshot.
+///
 /// Per trade: the window must be open and younger than `maxWindow` (when set); tokens must be priced by the
-/// vault's PriceRegistry and be in the held basket or the targets of the open round (snapshotted at open),
-/// `tokenIn` must be a seller and `tokenOut` a buyer of that snapshot (see `Direction`: fixed at open from the
-/// value weights against the targets, so every trade moves both tokens towards their targets and no token is
-/// both bought and sold in one window: no A->B->A churn); the adapter must be whitelisted; the USD value of `amountIn`
-/// must not exceed `maxTradeUsd`; the unordered pair must not have traded within `cooldown` seconds; the
-/// floor is max(keeper's minAmountOut, oracleMinOut) with
+/// vault's PriceRegistry and be in the round's snapshot, `tokenIn` a seller and `tokenOut` a buyer of it (see
+/// `Direction`: so every trade moves both tokens towards their targets and no token is both bought and sold in
+/// one round: no A->B->A churn, within a window or across re-opens); `amountIn` must not exceed what is left of
+/// `tokenIn`'s sell budget (`SellAboveBudget`), and is taken off it; the adapter must be whitelisted; the USD
+/// value of `amountIn` must not exceed `maxTradeUsd`; the unordered pair must not have traded within `cooldown`
+/// seconds; the floor is max(keeper's minAmountOut, oracleMinOut) with
 ///   oracleMinOut = floor(floor(amountIn * pIn * 10^decOut / (10^decIn * pOut)) * (1e4 - maxSlippageBps) / 1e4)
 /// {tok of tokenOut}, p {1e18 USD per whole token}. The vault approves exactly `amountIn` and checks the
 /// balance deltas.
 ///
-/// Roles: DEFAULT_ADMIN_ROLE (limits, dust bound, adapters, role grants); KEEPER_ROLE (trade, open, close).
+/// Roles: DEFAULT_ADMIN_ROLE (limits, dust bound, turnover margin, adapters, role grants); KEEPER_ROLE (trade, open, close).
 /// The guardian's pause lives on the vault: while paused no trade, open or close (redemption still works).
 /// Automation (`checkUpkeep`/`performUpkeep`) is permissionless: it only does what on-chain state
 /// requires (see `performUpkeep`).
@@ -38,7 +47,7 @@ interface IRebalancer {
         uint32 cooldown; // {s} between two trades of the same unordered pair
         uint32 maxWindow; // {s} after opening, trades revert and automation expires the window; 0 = never
         uint32 feeAccrualInterval; // {s} between automation fee accruals; 0 = never
-        uint128 maxTradeUsd; // {1e18 USD} largest value of one trade's amountIn; > 0
+        uint128 maxTradeUsd; // {1e18 USD} largest value of one trade's amountIn; 0 < maxTradeUsd < 2^96
     }
 
     /// @notice One trade, as the planner produces it (path encoded with `encodeV3Path` for Uniswap V3).
@@ -51,8 +60,8 @@ interface IRebalancer {
         bytes routeData; // adapter route, e.g. the Uniswap V3 path tokenIn|fee|...|tokenOut
     }
 
-    /// @notice A token's side in the open window, fixed at `openRebalance` from the value weights at the
-    /// registry's prices then: Sell when balance * price / 10^dec * 1e18 > NAV * target (over-weight, or held
+    /// @notice A token's side in a targets round, fixed at the round's first `openRebalance` from the value
+    /// weights at the registry's prices then (and kept when the round is re-opened after an expiry): Sell when balance * price / 10^dec * 1e18 > NAV * target (over-weight, or held
     /// outside the targets), Buy when below (under-weight, or a target not yet held), None when exactly on
     /// target (no trade either way). Compared exactly, without rounding: the same split as the planner's
     /// delta = value - floor(NAV * target / 1e18): delta > 0 exactly when Sell, delta < 0 only when Buy.
@@ -76,11 +85,16 @@ interface IRebalancer {
     // == Errors ==
     /// @notice `adapter` is not whitelisted.
     error AdapterNotAllowed(address adapter);
-    /// @notice `token` is neither in the held basket nor in the targets of the open round.
+    /// @notice `token` is not in the open round's snapshot (neither held nor a target at its first open).
     error TokenNotAllowed(address token);
-    /// @notice `token` is tradable in the open window, but not on this side: a trade's tokenIn must be
-    /// `Direction.Sell` and its tokenOut `Direction.Buy`; `direction` is the token's side, fixed at open.
+    /// @notice `token` is tradable in the open round, but not on this side: a trade's tokenIn must be
+    /// `Direction.Sell` and its tokenOut `Direction.Buy`; `direction` is the token's side, fixed at the round's
+    /// first open.
     error WrongDirection(address token, Direction direction);
+    /// @notice Selling `amountIn` {tok} of `token` would exceed what is left of its sell budget for this round,
+    /// `budget` {tok} (its excess over target at the round's first open plus the turnover margin, less what
+    /// was sold since, in every window of the round).
+    error SellAboveBudget(address token, uint256 amountIn, uint256 budget);
     /// @notice A trade after the window for `round` passed `maxWindow` (at `expiredAt` {unix s}): trading
     /// stops; close (if within tolerance) or let automation expire it.
     error RebalanceWindowExpired(uint64 round, uint256 expiredAt);
@@ -134,12 +148,16 @@ interface IRebalancer {
     event UpkeepPerformed(UpkeepAction action);
     /// @notice The dust bound changed.
     event MaxDustUsdUpdated(uint256 maxDustUsd);
+    /// @notice The turnover margin {bps} for rounds first opened from now on changed.
+    event TurnoverMarginUpdated(uint256 marginBps);
 
     // == Keeper ==
-    /// @notice Opens the window for the vault's latest targets round; KEEPER_ROLE. Snapshots the tokens
-    /// allowed in trades (held basket and targets) with their `Direction` at the registry's prices now
-    /// (see `openDirections`; a stale or unset price reverts with the registry's error) and calls the vault's `beginRebalance(targets)` (one
-    /// basket write). Re-opening for a newer round replaces the snapshot and extends the vault's record.
+    /// @notice Opens the window for the vault's latest targets round; KEEPER_ROLE. At the round's first open,
+    /// snapshots the tokens allowed in trades (held basket and targets) with their `Direction` and sell budgets
+    /// at the registry's prices now (see `openDirections`; a stale or unset price reverts with the registry's
+    /// error); re-opening the same round (after an expiry) reuses that snapshot as the round's trades left it.
+    /// Then calls the vault's `beginRebalance(targets)` (one basket write). Opening a newer round takes a
+    /// fresh snapshot and extends the vault's record.
     /// Reverts: `RebalancePaused` (vault), `NoNewTargets`, `RebalanceAlreadyOpen` (same round open).
     function openRebalance() external;
 
@@ -176,6 +194,11 @@ interface IRebalancer {
     /// only. Defaults to DEFAULT_MAX_DUST_USD ($10).
     function setMaxDustUsd(uint256 maxDustUsd) external;
 
+    /// @notice Sets the turnover margin {bps, <= MAX_TURNOVER_MARGIN_BPS (10%), default 100}: each seller's
+    /// budget is its excess at the round's first open times (1e4 + margin) / 1e4, rounded up. Applies to rounds
+    /// first opened afterwards; admin only. Reverts `InvalidLimit("turnoverMarginBps")`.
+    function setTurnoverMarginBps(uint16 marginBps) external;
+
     /// @notice Whitelists (or removes) a trade adapter; admin only.
     function setAdapter(address adapter, bool allowed) external;
 
@@ -189,11 +212,14 @@ interface IRebalancer {
     /// @notice The dust bound {1e18 USD} (see `setMaxDustUsd`).
     function maxDustUsd() external view returns (uint256);
 
+    /// @notice The turnover margin {bps} (see `setTurnoverMarginBps`).
+    function turnoverMarginBps() external view returns (uint256);
+
     /// @notice Whether `adapter` is whitelisted.
     function isAdapter(address adapter) external view returns (bool);
 
-    /// @notice Window state: last completed round, the open round (0 = closed), when it opened {unix s},
-    /// and the last round automation opened.
+    /// @notice Window state: last completed round, the open round (0 = closed), when a window last opened
+    /// {unix s}, and the last round opened (by the keeper or automation; automation opens each round once).
     function window()
         external
         view
@@ -205,8 +231,15 @@ interface IRebalancer {
     /// @notice `token`'s side in the open window (None when no window is open or the token is not in it).
     function direction(address token) external view returns (Direction);
 
-    /// @notice The sides `openRebalance` would fix now: the vault's targets, then held tokens outside them,
-    /// each with its `Direction` at the current balances and prices. Reverts on a stale price.
+    /// @notice What is left {tok} of `token`'s sell budget in the snapshot of the last opened round
+    /// (`window().lastOpenedRound`), open or not; 0 for a token that is not a seller there; 2^222 - 1 for a
+    /// seller leaving the basket (target 0: it may be sold entirely).
+    function sellBudget(address token) external view returns (uint256);
+
+    /// @notice The sides `openRebalance` would use now: the vault's targets, then held tokens outside them,
+    /// each with its `Direction`: for a round opened before, the sides fixed at its first open (None for a
+    /// token outside that snapshot); else the sides at the current balances and prices (reverts on a stale
+    /// price).
     function openDirections() external view returns (address[] memory tokens, Direction[] memory directions);
 
     /// @notice {unix s} of the last trade of the unordered pair (0 = never).

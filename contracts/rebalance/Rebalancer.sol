@@ -28,19 +28,37 @@ import {IRebalancer} from "../interfaces/IRebalancer.sol";
 /// only the keeper may re-open it, after looking at why the trades did not reach the targets. Trades stop at
 /// `openedAt + maxWindow` whether or not automation has expired the window yet.
 ///
-/// Churn guard (security review, issue 3): each token's side (`Direction`) is fixed at open from its value
-/// weight against its target; a trade must sell a Sell token for a Buy token. So no token is both bought and
-/// sold in one window (no A->B->A or A->B->C->A cycle), and the keeper's total turnover in a window is bounded
-/// by the value of the Sell tokens at open (nothing can be bought into them). Within that, overshooting a
-/// target is not refused per trade (a remaining-to-sell counter would be one more SSTORE per side per trade,
-/// about 2.9k-5k gas, over the trade gas budget); it only keeps the window from closing.
+/// Churn guard (security reviews, issues 3 and 8): each token's side (`Direction`) and, for a seller, its sell
+/// budget are fixed ONCE per targets round, at the round's first open, and survive expiry and re-opening of the
+/// same round (a re-open reuses the round's snapshot, it does not price the sides again). A trade must sell a
+/// Sell token for a Buy token and may not take a seller's cumulative sales past its budget (its excess over the
+/// target at first open, in token units, plus `turnoverMarginBps`). So no token is both bought and sold in a
+/// round (no A->B->A or A->B->C->A cycle, even across windows), and the keeper's total turnover in a round is
+/// at most what the targets required at first open times (1 + margin): the keeper's loss per round is bounded
+/// by the slippage bound times that turnover. A round whose snapshot no longer fits the market (prices moved
+/// far, large mints mid-round) is completed by a new targets round, never by re-pricing the old one.
+///
+/// Storage: everything a trade reads but the token marks sits in one slot (`_hot`: the open snapshot's
+/// epoch, the opening time and the per-trade limits); the budget is in the seller's mark, which the trade
+/// reads anyway, so the budget costs one warm SSTORE per sold token per trade.
 contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, AutomationCompatibleInterface {
-    /// @dev Window state, one slot.
+    /// @dev What every trade reads, one slot (32 + 40 + 16 + 32 + 32 + 96 = 248 bits).
+    struct Hot {
+        uint32 epoch; // the open round's side snapshot (see `_mark`); 0 = no window open
+        uint40 openedAt; // {unix s} of the last open
+        uint16 maxSlippageBps; // {bps}
+        uint32 cooldown; // {s}
+        uint32 maxWindow; // {s}; 0 = never
+        uint96 maxTradeUsd; // {1e18 USD}; setLimits refuses more than 2^96 - 1 (~$7.9e10)
+    }
+
+    /// @dev Window bookkeeping, read at open, close and by automation (64 * 3 + 32 + 16 = 240 bits).
     struct Window {
         uint64 completedRound; // last round closed within tolerance
         uint64 openRound; // 0 = closed
-        uint64 openedAt; // {unix s}
-        uint64 lastOpenedRound; // the last round opened (by anyone): automation opens each round once
+        uint64 lastOpenedRound; // the last round opened (by anyone): its snapshot is the one in `_mark`
+        uint32 lastEpoch; // the snapshot id of lastOpenedRound
+        uint16 toleranceBps; // {bps of weight}
     }
 
     // == Constants ==
@@ -51,12 +69,17 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     uint16 public constant DEFAULT_MAX_SLIPPAGE_BPS = 100;
     /// @notice The dust bound at deployment: $10 {1e18 USD}.
     uint256 public constant DEFAULT_MAX_DUST_USD = 10e18;
+    /// @notice Hard cap on the turnover margin: 10% over the excess at first open.
+    uint16 public constant MAX_TURNOVER_MARGIN_BPS = 1000;
+    /// @notice The turnover margin at deployment: 1%.
+    uint16 public constant DEFAULT_TURNOVER_MARGIN_BPS = 100;
     uint256 private constant BPS = 10_000;
     uint256 private constant WAD = 1e18;
-    /// @dev Bit offsets of `Window.openRound` and `Window.openedAt` in its slot (fields packed from the low
-    /// end in declaration order: completedRound 0, openRound 64, openedAt 128, lastOpenedRound 192).
-    uint256 private constant _OPEN_ROUND_SHIFT = 64;
-    uint256 private constant _OPENED_AT_SHIFT = 128;
+    /// @dev A mark is budget << 34 | epoch << 2 | Direction: the low 34 bits say "this side in that snapshot".
+    uint256 private constant _BUDGET_SHIFT = 34;
+    uint256 private constant _SIDE_MASK = (1 << 34) - 1;
+    /// @dev The largest budget a mark holds {tok}: a larger excess is stored as this (saturated).
+    uint256 private constant _MAX_BUDGET = (1 << 222) - 1;
     /// @dev Sell (1) ^ 3 = Buy (2): a mark's side bits flipped, without an add.
     uint256 private constant _SELL_TO_BUY = 3;
 
@@ -65,13 +88,15 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     IPriceRegistry private immutable _registry;
 
     // == Storage ==
-    Limits private _limits;
+    Hot private _hot;
     Window private _window;
     uint64 private _lastFeeUpkeep; // {unix s} of the last automation fee accrual
+    uint32 private _feeAccrualInterval; // {s}; 0 = never
+    uint16 private _turnoverMarginBps; // {bps} over each seller's excess at first open
     uint256 private _maxDustUsd; // {1e18 USD} most a held token outside the targets may be worth at close
     mapping(address adapter => bool) private _adapters;
-    /// @dev round << 2 | Direction: tradable on that side while this round is open (0 = never). One slot read
-    /// per side per trade, as the bare allowed-round it replaces.
+    /// @dev budget {tok} << 34 | epoch << 2 | Direction, written at a round's first open: tradable on that side
+    /// while that snapshot is open; a seller's budget shrinks by every amount it sells (0 = never in a snapshot).
     mapping(address token => uint256 mark) private _mark;
     mapping(address tokenLo => mapping(address tokenHi => uint256 at)) private _lastTrade; // {unix s}
 
@@ -85,6 +110,7 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         limits_.maxSlippageBps = DEFAULT_MAX_SLIPPAGE_BPS;
         _setLimits(limits_);
         _lastFeeUpkeep = uint64(block.timestamp);
+        _turnoverMarginBps = DEFAULT_TURNOVER_MARGIN_BPS;
         _maxDustUsd = DEFAULT_MAX_DUST_USD;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
@@ -93,7 +119,7 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     /// @inheritdoc IRebalancer
     function openRebalance() external onlyRole(KEEPER_ROLE) nonReentrant {
         Window memory w = _window;
-        (uint64 round,) = _checkOpen(w);
+        uint64 round = _checkOpen(w);
         if (w.openRound == round) revert RebalanceAlreadyOpen(round);
         _open(w, round);
     }
@@ -141,7 +167,7 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     /// a hint and is ignored) and does it; reverts `UpkeepNotNeeded` when nothing does. Permissionless:
     /// every action is forced by state (close only within tolerance, expire only after maxWindow, open
     /// only for a new round with every price fresh (the sides are priced at open), accrual only after the
-    /// interval), so the caller chooses nothing.
+    /// interval), so the caller chooses nothing. Expiry keeps the round's sides and budgets for a re-open.
     function performUpkeep(bytes calldata) external nonReentrant {
         UpkeepAction action = _nextAction();
         if (action == UpkeepAction.None) revert UpkeepNotNeeded();
@@ -150,13 +176,13 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         } else if (action == UpkeepAction.Expire) {
             uint64 round = _window.openRound;
             _window.openRound = 0;
+            _hot.epoch = 0;
             emit RebalanceExpired(round);
             (, address[] memory targetTokens,) = _vault.targets();
             _vault.endRebalance(targetTokens); // units from balances; every redeemable token is kept
         } else if (action == UpkeepAction.Open) {
             Window memory w = _window;
-            (uint64 round,) = _checkOpen(w);
-            _open(w, round);
+            _open(w, _checkOpen(w));
         } else {
             _lastFeeUpkeep = uint64(block.timestamp);
             _vault.accrueFees();
@@ -177,6 +203,13 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     }
 
     /// @inheritdoc IRebalancer
+    function setTurnoverMarginBps(uint16 marginBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (marginBps > MAX_TURNOVER_MARGIN_BPS) revert InvalidLimit("turnoverMarginBps");
+        _turnoverMarginBps = marginBps;
+        emit TurnoverMarginUpdated(marginBps);
+    }
+
+    /// @inheritdoc IRebalancer
     function setAdapter(address adapter, bool allowed) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (adapter == address(0)) revert ZeroAddress("adapter");
         _adapters[adapter] = allowed;
@@ -191,12 +224,25 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
 
     /// @inheritdoc IRebalancer
     function limits() external view returns (Limits memory) {
-        return _limits;
+        Hot memory h = _hot;
+        return Limits({
+            maxSlippageBps: h.maxSlippageBps,
+            toleranceBps: _window.toleranceBps,
+            cooldown: h.cooldown,
+            maxWindow: h.maxWindow,
+            feeAccrualInterval: _feeAccrualInterval,
+            maxTradeUsd: h.maxTradeUsd
+        });
     }
 
     /// @inheritdoc IRebalancer
     function maxDustUsd() external view returns (uint256) {
         return _maxDustUsd;
+    }
+
+    /// @inheritdoc IRebalancer
+    function turnoverMarginBps() external view returns (uint256) {
+        return _turnoverMarginBps;
     }
 
     /// @inheritdoc IRebalancer
@@ -211,33 +257,44 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         returns (uint64 completedRound, uint64 openRound, uint64 openedAt, uint64 lastOpenedRound)
     {
         Window memory w = _window;
-        return (w.completedRound, w.openRound, w.openedAt, w.lastOpenedRound);
+        return (w.completedRound, w.openRound, _hot.openedAt, w.lastOpenedRound);
     }
 
     /// @inheritdoc IRebalancer
     function isAllowed(address token) external view returns (bool) {
-        uint64 open = _window.openRound;
-        return open != 0 && _mark[token] >> 2 == open;
+        uint256 epoch = _hot.epoch;
+        return epoch != 0 && (_mark[token] & _SIDE_MASK) >> 2 == epoch;
     }
 
     /// @inheritdoc IRebalancer
     function direction(address token) external view returns (Direction) {
-        uint64 open = _window.openRound;
+        uint256 epoch = _hot.epoch;
         uint256 mark = _mark[token];
-        return open != 0 && mark >> 2 == open ? Direction(mark & 3) : Direction.None;
+        return epoch != 0 && (mark & _SIDE_MASK) >> 2 == epoch ? Direction(mark & 3) : Direction.None;
+    }
+
+    /// @inheritdoc IRebalancer
+    function sellBudget(address token) external view returns (uint256) {
+        uint256 mark = _mark[token];
+        uint256 lastEpoch = _window.lastEpoch;
+        bool seller = lastEpoch != 0 && mark & _SIDE_MASK == (lastEpoch << 2) | uint256(Direction.Sell);
+        return seller ? mark >> _BUDGET_SHIFT : 0;
     }
 
     /// @inheritdoc IRebalancer
     function openDirections() public view returns (address[] memory tokens, Direction[] memory directions) {
-        uint256[] memory targetsOf;
-        (tokens, targetsOf) = _closeCandidates();
-        (uint256[] memory values, uint256 nav) = _values(tokens);
-        directions = new Direction[](tokens.length);
-        for (uint256 i = 0; i < tokens.length; ++i) {
-            // Exact: value {1e18 USD} * 1e18 against NAV {1e18 USD} * target {WAD}; no rounding either way.
-            uint256 have = values[i] * WAD;
-            uint256 want = nav * targetsOf[i];
-            directions[i] = have > want ? Direction.Sell : have < want ? Direction.Buy : Direction.None;
+        Window memory w = _window;
+        (uint64 round,,) = _vault.targets();
+        if (round != 0 && round == w.lastOpenedRound) {
+            // Opened before: a re-open keeps the snapshot of the round's first open.
+            (tokens,) = _closeCandidates();
+            directions = new Direction[](tokens.length);
+            for (uint256 i = 0; i < tokens.length; ++i) {
+                uint256 mark = _mark[tokens[i]];
+                if ((mark & _SIDE_MASK) >> 2 == w.lastEpoch) directions[i] = Direction(mark & 3);
+            }
+        } else {
+            (tokens, directions,) = _freshSides();
         }
     }
 
@@ -251,7 +308,7 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     function oracleMinOut(address tokenIn, address tokenOut, uint256 amountIn) external view returns (uint256) {
         (uint256 pIn, uint8 decIn) = _registry.priceAndDecimals(tokenIn);
         (uint256 pOut, uint8 decOut) = _registry.priceAndDecimals(tokenOut);
-        return _oracleMinOut(amountIn, pIn, 10 ** decIn, pOut, 10 ** decOut, _limits.maxSlippageBps);
+        return _oracleMinOut(amountIn, pIn, 10 ** decIn, pOut, 10 ** decOut, _hot.maxSlippageBps);
     }
 
     /// @inheritdoc IRebalancer
@@ -273,8 +330,8 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     {
         (address[] memory tokens, uint256[] memory targetsOf) = _closeCandidates();
         uint256[] memory values;
-        (values, nav) = _values(tokens);
-        uint256 tolerance = uint256(_limits.toleranceBps) * (WAD / BPS); // {WAD}
+        (values, nav,) = _values(tokens);
+        uint256 tolerance = uint256(_window.toleranceBps) * (WAD / BPS); // {WAD}
         uint256 maxDust = _maxDustUsd;
         for (uint256 i = 0; i < tokens.length; ++i) {
             // {WAD} = floor({1e18 USD} * 1e18 / {1e18 USD}); an empty vault weighs 0 everywhere.
@@ -313,15 +370,58 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         }
     }
 
-    /// @dev Each token's vault balance at its feed price {1e18 USD}, rounded DOWN, and their sum.
-    function _values(address[] memory tokens) private view returns (uint256[] memory values, uint256 nav) {
+    /// @dev Each token's vault balance at its feed price {1e18 USD}, rounded DOWN, their sum, and the
+    /// balances {tok}.
+    function _values(address[] memory tokens)
+        private
+        view
+        returns (uint256[] memory values, uint256 nav, uint256[] memory balances)
+    {
         values = new uint256[](tokens.length);
+        balances = new uint256[](tokens.length);
         address vaultAddress = address(_vault);
         for (uint256 i = 0; i < tokens.length; ++i) {
             (uint256 price, uint8 decimals) = _registry.priceAndDecimals(tokens[i]);
+            balances[i] = IERC20(tokens[i]).balanceOf(vaultAddress);
             // {1e18 USD} = floor({tok} * {1e18 USD / whole tok} / 10^dec)
-            values[i] = Math.mulDiv(IERC20(tokens[i]).balanceOf(vaultAddress), price, 10 ** decimals);
+            values[i] = Math.mulDiv(balances[i], price, 10 ** decimals);
             nav += values[i];
+        }
+    }
+
+    /// @dev The sides and sell budgets a first open fixes now, over the targets then the held tokens outside
+    /// them (see `Direction`). A seller's budget {tok} = ceil(excess * (1e4 + margin) / 1e4), excess = balance -
+    /// floor(floor(NAV * target / 1e18) * 10^dec / price), the tokens above its target holding (rounded in the
+    /// keeper's favour: the margin is the bound); a token leaving the basket (target 0) may be sold entirely.
+    function _freshSides()
+        private
+        view
+        returns (address[] memory tokens, Direction[] memory directions, uint256[] memory budgets)
+    {
+        uint256[] memory targetsOf;
+        (tokens, targetsOf) = _closeCandidates();
+        (uint256[] memory values, uint256 nav, uint256[] memory balances) = _values(tokens);
+        directions = new Direction[](tokens.length);
+        budgets = new uint256[](tokens.length);
+        uint256 margin = _turnoverMarginBps;
+        for (uint256 i = 0; i < tokens.length; ++i) {
+            // Exact: value {1e18 USD} * 1e18 against NAV {1e18 USD} * target {WAD}; no rounding either way.
+            uint256 have = values[i] * WAD;
+            uint256 want = nav * targetsOf[i];
+            if (have < want) {
+                directions[i] = Direction.Buy;
+            } else if (have > want) {
+                directions[i] = Direction.Sell;
+                uint256 budget = _MAX_BUDGET; // leaving the basket: all of it
+                if (targetsOf[i] != 0) {
+                    (uint256 price, uint8 decimals) = _registry.priceAndDecimals(tokens[i]);
+                    // {tok} = floor(floor({1e18 USD} * {WAD} / 1e18) * 10^dec / {1e18 USD / whole tok}) <= balance
+                    uint256 keep = Math.mulDiv(Math.mulDiv(nav, targetsOf[i], WAD), 10 ** decimals, price);
+                    budget = Math.mulDiv(balances[i] - keep, BPS + margin, BPS, Math.Rounding.Ceil);
+                    if (budget > _MAX_BUDGET) budget = _MAX_BUDGET;
+                }
+                budgets[i] = budget;
+            }
         }
     }
 
@@ -330,31 +430,25 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         return _executeMemory(copy);
     }
 
-    /// @dev Checks every trade (reverting with a named error), records the pairs' trade time, then calls
-    /// the vault once for the batch and emits one event per trade. CEI: all checks and this module's
-    /// writes precede the vault call, whose own guard covers the adapter calls.
+    /// @dev Checks every trade (reverting with a named error), records the sellers' budgets and the pairs'
+    /// trade time, then calls the vault once for the batch and emits one event per trade. CEI: all checks and
+    /// this module's writes precede the vault call, whose own guard covers the adapter calls.
     function _executeMemory(Trade[] memory trades) private returns (uint256[] memory amountsOut) {
         // == Checks ==
-        // The window slot read once (a second field read would be a second SLOAD): see `_OPEN_ROUND_SHIFT`.
-        uint256 windowSlot;
-        assembly ("memory-safe") {
-            windowSlot := sload(_window.slot)
-        }
-        uint64 open = uint64(windowSlot >> _OPEN_ROUND_SHIFT);
-        if (open == 0) revert RebalanceNotOpen();
-        Limits memory lim = _limits;
-        if (lim.maxWindow != 0) {
+        Hot memory h = _hot; // one SLOAD: the open snapshot, its age and every per-trade limit
+        if (h.epoch == 0) revert RebalanceNotOpen();
+        if (h.maxWindow != 0) {
             // {unix s} openedAt + maxWindow: the same bound as automation's Expire.
             uint256 expiresAt;
             unchecked {
-                expiresAt = uint256(uint64(windowSlot >> _OPENED_AT_SHIFT)) + lim.maxWindow; // < 2^65
+                expiresAt = uint256(h.openedAt) + h.maxWindow; // < 2^41
             }
-            if (block.timestamp >= expiresAt) revert RebalanceWindowExpired(open, expiresAt);
+            if (block.timestamp >= expiresAt) revert RebalanceWindowExpired(_window.openRound, expiresAt);
         }
-        uint256 sellMark = (uint256(open) << 2) | uint256(Direction.Sell);
+        uint256 sellMark = (uint256(h.epoch) << 2) | uint256(Direction.Sell);
         for (uint256 i = 0; i < trades.length; ++i) {
             Trade memory t = trades[i];
-            t.minAmountOut = _checkTrade(t, sellMark, lim); // the effective floor, in place
+            t.minAmountOut = _checkTrade(t, sellMark, h); // the effective floor, in place
         }
         // `Trade` and `IIndexVault.TradeCall` have the same fields in the same order, so the same memory
         // layout: hand the checked array to the vault as is, without a copy.
@@ -370,45 +464,52 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         }
     }
 
-    /// @dev Every per-trade check (reverting with a named error); records the pair's trade time.
-    /// `sellMark` = open << 2 | Sell; the buy mark is sellMark ^ _SELL_TO_BUY (open << 2 | Buy).
+    /// @dev Every per-trade check (reverting with a named error); takes `amountIn` off the seller's budget
+    /// and records the pair's trade time. `sellMark` = epoch << 2 | Sell; the buy mark is sellMark ^ _SELL_TO_BUY.
     /// @return floorOut {tok of tokenOut} max(keeper's minAmountOut, oracleMinOut).
-    function _checkTrade(Trade memory t, uint256 sellMark, Limits memory lim) private returns (uint256 floorOut) {
+    function _checkTrade(Trade memory t, uint256 sellMark, Hot memory h) private returns (uint256 floorOut) {
         if (!_adapters[t.adapter]) revert AdapterNotAllowed(t.adapter);
-        uint256 mark = _mark[t.tokenIn];
-        if (mark != sellMark) _sideError(t.tokenIn, mark, sellMark);
-        mark = _mark[t.tokenOut];
-        if (mark != sellMark ^ _SELL_TO_BUY) _sideError(t.tokenOut, mark, sellMark);
-        floorOut = _priceChecks(t, lim);
+        uint256 markIn = _mark[t.tokenIn];
+        if (markIn & _SIDE_MASK != sellMark) _sideError(t.tokenIn, markIn, sellMark);
+        uint256 markOut = _mark[t.tokenOut];
+        if (markOut & _SIDE_MASK != sellMark ^ _SELL_TO_BUY) _sideError(t.tokenOut, markOut, sellMark);
+        uint256 budget = markIn >> _BUDGET_SHIFT; // {tok of tokenIn} left to sell this round
+        if (t.amountIn > budget) revert SellAboveBudget(t.tokenIn, t.amountIn, budget);
+        floorOut = _priceChecks(t, h);
         (address lo, address hi) = t.tokenIn < t.tokenOut ? (t.tokenIn, t.tokenOut) : (t.tokenOut, t.tokenIn);
         uint256 last = _lastTrade[lo][hi]; // {unix s}, a block.timestamp written below
         if (last != 0) {
             uint256 until;
             unchecked {
-                until = last + lim.cooldown; // a timestamp plus a uint32: no overflow
+                until = last + h.cooldown; // a timestamp plus a uint32: no overflow
             }
             if (block.timestamp < until) revert PairInCooldown(lo, hi, until);
         }
         // == Effects ==
+        unchecked {
+            // amountIn <= budget = markIn >> 34, so this takes amountIn off the budget bits only: no underflow,
+            // and the side bits stay.
+            _mark[t.tokenIn] = markIn - (t.amountIn << _BUDGET_SHIFT);
+        }
         _lastTrade[lo][hi] = block.timestamp;
     }
 
     /// @dev Reverts for a token whose `mark` is not the side wanted: TokenNotAllowed when it is not in the
-    /// open window at all, else WrongDirection with its side.
+    /// open snapshot at all, else WrongDirection with its side.
     function _sideError(address token, uint256 mark, uint256 sellMark) private pure {
-        if (mark >> 2 != sellMark >> 2) revert TokenNotAllowed(token);
+        if ((mark & _SIDE_MASK) >> 2 != sellMark >> 2) revert TokenNotAllowed(token);
         revert WrongDirection(token, Direction(mark & 3));
     }
 
     /// @dev The USD cap and the oracle floor, from one price read per token.
-    function _priceChecks(Trade memory t, Limits memory lim) private view returns (uint256 floorOut) {
+    function _priceChecks(Trade memory t, Hot memory h) private view returns (uint256 floorOut) {
         (uint256 pIn, uint8 decIn) = _registry.priceAndDecimals(t.tokenIn);
         (uint256 pOut, uint8 decOut) = _registry.priceAndDecimals(t.tokenOut);
         // {1e18 USD} = floor({tok} * {1e18 USD / whole tok} / 10^decIn)
         uint256 scaleIn = 10 ** decIn; // computed once for the cap and the floor
         uint256 usd = Math.mulDiv(t.amountIn, pIn, scaleIn);
-        if (usd > lim.maxTradeUsd) revert TradeAboveCap(usd, lim.maxTradeUsd);
-        floorOut = _oracleMinOut(t.amountIn, pIn, scaleIn, pOut, 10 ** decOut, lim.maxSlippageBps);
+        if (usd > h.maxTradeUsd) revert TradeAboveCap(usd, h.maxTradeUsd);
+        floorOut = _oracleMinOut(t.amountIn, pIn, scaleIn, pOut, 10 ** decOut, h.maxSlippageBps);
         if (t.minAmountOut > floorOut) floorOut = t.minAmountOut; // effective floor = max of both
     }
 
@@ -427,32 +528,41 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         w.completedRound = round;
         w.openRound = 0;
         _window = w;
+        _hot.epoch = 0;
         emit RebalanceClosed(round, nav);
         // == Interactions == (final basket: targets, then any other redeemable token; units from balances, DOWN)
         _vault.endRebalance(targetTokens);
     }
 
-    /// @dev The vault's targets round and tokens, after checking it may be opened: not paused, newer
-    /// than the last completed round.
-    function _checkOpen(Window memory w) private view returns (uint64 round, address[] memory tokens) {
+    /// @dev The vault's targets round, after checking it may be opened: not paused, newer than the last
+    /// completed round.
+    function _checkOpen(Window memory w) private view returns (uint64 round) {
         if (_vault.paused()) revert IIndexVault.RebalancePaused();
-        (round, tokens,) = _vault.targets();
+        (round,,) = _vault.targets();
         if (round <= w.completedRound) revert NoNewTargets(round, w.completedRound);
     }
 
-    /// @dev Opens `round`: snapshots the allowed tokens (targets and held basket) with their sides at the
-    /// registry's prices now (`openDirections`), then has the vault write the union record and derive units
-    /// from balances until close.
+    /// @dev Opens `round`. At the round's first open: a new snapshot (epoch) of the allowed tokens (targets and
+    /// held basket) with their sides and sell budgets at the registry's prices now (`_freshSides`). At a
+    /// re-open of the same round (after expiry): the round's snapshot as its trades left it. Then the vault
+    /// writes the union record and derives units from balances until close.
     function _open(Window memory w, uint64 round) private {
         (, address[] memory targetTokens,) = _vault.targets();
-        (address[] memory tokens, Direction[] memory sides) = openDirections();
-        for (uint256 i = 0; i < tokens.length; ++i) {
-            _mark[tokens[i]] = (uint256(round) << 2) | uint256(sides[i]);
+        Hot memory h = _hot;
+        if (round != w.lastOpenedRound) {
+            uint32 epoch = w.lastEpoch + 1; // checked: one per targets round ever opened
+            (address[] memory tokens, Direction[] memory sides, uint256[] memory budgets) = _freshSides();
+            for (uint256 i = 0; i < tokens.length; ++i) {
+                _mark[tokens[i]] = (budgets[i] << _BUDGET_SHIFT) | (uint256(epoch) << 2) | uint256(sides[i]);
+            }
+            w.lastEpoch = epoch;
+            w.lastOpenedRound = round;
         }
+        h.epoch = w.lastEpoch;
+        h.openedAt = uint40(block.timestamp);
         w.openRound = round;
-        w.openedAt = uint64(block.timestamp);
-        w.lastOpenedRound = round;
         _window = w;
+        _hot = h;
         emit RebalanceOpened(round);
         // == Interactions ==
         _vault.beginRebalance(targetTokens);
@@ -471,8 +581,8 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
                 }
                 if (closable) return UpkeepAction.Close;
             }
-            uint256 maxWindow = _limits.maxWindow;
-            if (maxWindow != 0 && block.timestamp >= w.openedAt + maxWindow) return UpkeepAction.Expire;
+            Hot memory h = _hot;
+            if (h.maxWindow != 0 && block.timestamp >= uint256(h.openedAt) + h.maxWindow) return UpkeepAction.Expire;
         } else if (!paused) {
             (uint64 round,,) = _vault.targets();
             if (round > w.completedRound && round > w.lastOpenedRound) {
@@ -486,7 +596,7 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
                 if (priced) return UpkeepAction.Open;
             }
         }
-        uint256 interval = _limits.feeAccrualInterval;
+        uint256 interval = _feeAccrualInterval;
         if (interval != 0 && block.timestamp >= _lastFeeUpkeep + interval) return UpkeepAction.AccrueFees;
         return UpkeepAction.None;
     }
@@ -494,8 +604,15 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     function _setLimits(Limits memory lim) private {
         if (lim.maxSlippageBps > MAX_SLIPPAGE_BPS) revert SlippageAboveCap(lim.maxSlippageBps, MAX_SLIPPAGE_BPS);
         if (lim.toleranceBps > BPS) revert InvalidLimit("toleranceBps");
-        if (lim.maxTradeUsd == 0) revert InvalidLimit("maxTradeUsd");
-        _limits = lim;
+        if (lim.maxTradeUsd == 0 || lim.maxTradeUsd > type(uint96).max) revert InvalidLimit("maxTradeUsd");
+        Hot memory h = _hot;
+        h.maxSlippageBps = lim.maxSlippageBps;
+        h.cooldown = lim.cooldown;
+        h.maxWindow = lim.maxWindow;
+        h.maxTradeUsd = uint96(lim.maxTradeUsd); // checked above
+        _hot = h;
+        _window.toleranceBps = lim.toleranceBps;
+        _feeAccrualInterval = lim.feeAccrualInterval;
         emit LimitsUpdated(lim);
     }
 

@@ -284,9 +284,10 @@ describe("Rebalancer", function () {
 
     it("TradeAboveCap above the per-trade USD cap", async function () {
       const fx = await openRound2();
-      const a = btcToUni(fx, 60_000n);
+      await fx.rebalancer.setLimits({ ...LIMITS, maxSlippageBps: 100, maxTradeUsd: 4_000n * USD });
+      const a = btcToUni(fx, 5_000n); // within cbBTC's sell budget (~$10k), above the $4k cap
       const [p] = await fx.registry.priceAndDecimals(a[1]);
-      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(...a), fx.rebalancer, "TradeAboveCap", [(a[3] * p) / 10n ** 8n, LIMITS.maxTradeUsd]);
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(...a), fx.rebalancer, "TradeAboveCap", [(a[3] * p) / 10n ** 8n, 4_000n * USD]);
     });
 
     it("PairInCooldown for the same unordered pair within the cool-off, then allows it after", async function () {
@@ -399,8 +400,135 @@ describe("Rebalancer", function () {
       expect((await fx.rebalancer.limits()).maxSlippageBps).to.equal(100n);
       await expect(fx.rebalancer.setLimits({ ...LIMITS, maxSlippageBps: 501 })).to.be.revertedWithCustomError(fx.rebalancer, "SlippageAboveCap").withArgs(501, 500);
       await expect(fx.rebalancer.setLimits({ ...LIMITS, maxSlippageBps: 100, maxTradeUsd: 0 })).to.be.revertedWithCustomError(fx.rebalancer, "InvalidLimit");
+      // The cap lives in 96 bits of the per-trade slot: 2^96 {1e18 USD} (~$7.9e10) and above are refused.
+      await expect(fx.rebalancer.setLimits({ ...LIMITS, maxSlippageBps: 100, maxTradeUsd: 2n ** 96n })).to.be.revertedWithCustomError(fx.rebalancer, "InvalidLimit").withArgs("maxTradeUsd");
+      await fx.rebalancer.setLimits({ ...LIMITS, maxSlippageBps: 100, maxTradeUsd: 2n ** 96n - 1n });
+      expect((await fx.rebalancer.limits()).maxTradeUsd).to.equal(2n ** 96n - 1n);
       await expect(fx.rebalancer.setLimits({ ...LIMITS, maxSlippageBps: 500 })).to.emit(fx.rebalancer, "LimitsUpdated");
       expect((await fx.rebalancer.limits()).maxSlippageBps).to.equal(500n);
+    });
+  });
+
+  describe("keeper bounds per targets round (issue 8, review point 4)", function () {
+    const MARGIN = 100n; // DEFAULT_TURNOVER_MARGIN_BPS
+
+    /**
+     * A seller's budget by hand, at the current balances and prices: the excess over its target holding,
+     * balance - floor(floor(NAV * target / 1e18) * 10^dec / price) {tok}, times (1e4 + margin) / 1e4 rounded up.
+     */
+    async function budgetByHand(fx: Fx, symbol: string, margin = MARGIN): Promise<bigint> {
+      const [, tokens, targets] = await fx.vault.targets();
+      const { nav } = await valuesByHand(fx, tokens);
+      const a = fx.addr(symbol);
+      const [p, d] = await fx.registry.priceAndDecimals(a);
+      const balance = await IERC20__factory.connect(a, fx.admin).balanceOf(fx.vault);
+      const keep = (((nav * targets[tokens.indexOf(a)]!) / WAD) * 10n ** d) / p;
+      return ceilDiv((balance - keep) * (BPS + margin), BPS);
+    }
+
+    /** `usd` worth of `symbol` {tok} at its feed price, rounded down. */
+    async function worth(fx: Fx, symbol: string, usd: bigint): Promise<bigint> {
+      const [p, d] = await fx.registry.priceAndDecimals(fx.addr(symbol));
+      return (usd * USD * 10n ** d) / p;
+    }
+
+    /** A trade through the USDC hub (WETH <-> UNI: their direct pool). */
+    function trade(fx: Fx, from: string, to: string, amountIn: bigint) {
+      const direct = [from, to].sort().join() === "UNI,WETH";
+      const route = direct ? encodePath([fx.addr(from), fx.addr(to)], [F]) : viaUsdc(fx, from, to);
+      return [fx.adapter.target as string, fx.addr(from), fx.addr(to), amountIn, 0n, route] as const;
+    }
+
+    /** Expires the open window through automation (past maxWindow), then refreshes the stale feeds. */
+    async function expire(fx: Fx) {
+      await time.increase(LIMITS.maxWindow);
+      await expect(fx.rebalancer.connect(fx.outsider).performUpkeep("0x")).to.emit(fx.rebalancer, "RebalanceExpired").withArgs(2n);
+      await refreshFeeds(fx.admin, fx.market);
+    }
+
+    it("replays the review's churn: oversell A and B into C, expire, re-open the same round, C back into A: every step reverts", async function () {
+      const fx = await loadFixture(rebalanceFixture);
+      const budgets = { cbBTC: await budgetByHand(fx, "cbBTC"), WETH: await budgetByHand(fx, "WETH") };
+      await fx.rebalancer.connect(fx.keeper).openRebalance();
+      // 1. Oversell A (cbBTC) and B (WETH) into C (UNI): 1.5x what the targets require is refused.
+      for (const s of ["cbBTC", "WETH"] as const) {
+        const over = (budgets[s] * 3n) / 2n;
+        await expect(fx.rebalancer.connect(fx.keeper).executeTrade(...trade(fx, s, "UNI", over)))
+          .to.be.revertedWithCustomError(fx.rebalancer, "SellAboveBudget").withArgs(fx.addr(s), over, budgets[s]);
+        expect(await fx.rebalancer.sellBudget(fx.addr(s))).to.equal(budgets[s]);
+      }
+      // ... and everything the budget allows goes through (the excess plus the 1% margin).
+      for (const s of ["cbBTC", "WETH"] as const) await fx.rebalancer.connect(fx.keeper).executeTrade(...trade(fx, s, "UNI", budgets[s]));
+      expect(await fx.rebalancer.sellBudget(fx.addr("cbBTC"))).to.equal(0n);
+      // 2. Let the window expire through automation; someone donates UNI so that, priced afresh, UNI is
+      //    now over-weight and cbBTC under-weight (the flip a re-pricing re-open would make).
+      await expire(fx);
+      await fx.token("UNI").mint(fx.vault, await worth(fx, "UNI", 60_000n));
+      const fresh = await sidesByHand(fx);
+      expect([fresh.get(fx.addr("UNI")), fresh.get(fx.addr("cbBTC"))]).to.deep.equal([SELL, BUY]);
+      // 3. Re-open the same round: its sides and what is left of the budgets are the first open's.
+      await expect(fx.rebalancer.connect(fx.keeper).openRebalance()).to.emit(fx.rebalancer, "RebalanceOpened").withArgs(2n);
+      expect(await fx.rebalancer.direction(fx.addr("UNI"))).to.equal(BUY);
+      expect(await fx.rebalancer.direction(fx.addr("cbBTC"))).to.equal(SELL);
+      const [, sides] = await fx.rebalancer.openDirections();
+      expect(sides.map((x) => x)).to.deep.equal([SELL, SELL, BUY, SELL]); // cbBTC, WETH, UNI, LINK: the first open's
+      // 4. C back into A: refused, named; and A cannot be sold again past its spent budget.
+      await time.increase(LIMITS.cooldown);
+      const uni = await worth(fx, "UNI", 5_000n);
+      await expect(fx.rebalancer.connect(fx.keeper).executeTrade(...trade(fx, "UNI", "cbBTC", uni)))
+        .to.be.revertedWithCustomError(fx.rebalancer, "WrongDirection").withArgs(fx.addr("UNI"), BUY);
+      await expect(fx.rebalancer.connect(fx.keeper).executeTrade(...trade(fx, "cbBTC", "UNI", 1n)))
+        .to.be.revertedWithCustomError(fx.rebalancer, "SellAboveBudget").withArgs(fx.addr("cbBTC"), 1n, 0n);
+    });
+
+    it("keeps a round's sides across expiry and re-open even when a donation would flip them (C -> A refused)", async function () {
+      const fx = await openRound2();
+      await fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx)); // $5k, within the budget
+      await expire(fx);
+      await fx.token("UNI").mint(fx.vault, await worth(fx, "UNI", 60_000n));
+      await fx.rebalancer.connect(fx.keeper).openRebalance();
+      const uni = await worth(fx, "UNI", 5_000n);
+      await expect(fx.rebalancer.connect(fx.keeper).executeTrade(...trade(fx, "UNI", "cbBTC", uni)))
+        .to.be.revertedWithCustomError(fx.rebalancer, "WrongDirection").withArgs(fx.addr("UNI"), BUY);
+    });
+
+    it("fixes each seller's budget at first open (by hand), spends it across batches and windows, and refreshes it only for a new round", async function () {
+      const fx = await loadFixture(rebalanceFixture);
+      const btc = await budgetByHand(fx, "cbBTC");
+      await fx.rebalancer.connect(fx.keeper).openRebalance();
+      expect(await fx.rebalancer.sellBudget(fx.addr("cbBTC"))).to.equal(btc);
+      expect(await fx.rebalancer.sellBudget(fx.addr("UNI"))).to.equal(0n); // a buyer
+      expect(await fx.rebalancer.sellBudget(fx.addr("LINK"))).to.equal(2n ** 222n - 1n); // leaving: all of it
+      // Two sales of the same token in one batch draw on one budget (checked before the pair's cool-off).
+      const part = btc / 3n;
+      const t1 = { adapter: fx.adapter.target as string, tokenIn: fx.addr("cbBTC"), tokenOut: fx.addr("UNI"), amountIn: part, minAmountOut: 0n, routeData: viaUsdc(fx, "cbBTC", "UNI") };
+      await expect(fx.rebalancer.connect(fx.keeper).executeTrades([t1, { ...t1, amountIn: btc - part + 1n }]))
+        .to.be.revertedWithCustomError(fx.rebalancer, "SellAboveBudget").withArgs(fx.addr("cbBTC"), btc - part + 1n, btc - part);
+      await fx.rebalancer.connect(fx.keeper).executeTrades([t1]);
+      expect(await fx.rebalancer.sellBudget(fx.addr("cbBTC"))).to.equal(btc - part);
+      // The budget survives the window: expired, re-opened, what is left is left.
+      await expire(fx);
+      await fx.rebalancer.connect(fx.keeper).openRebalance();
+      expect(await fx.rebalancer.sellBudget(fx.addr("cbBTC"))).to.equal(btc - part);
+      // A new targets round (the same weights again) takes a fresh snapshot at the new balances.
+      await fx.vault.setTargets(3, ROUND2.symbols.map(fx.addr), ROUND2.weights);
+      const fresh = await budgetByHand(fx, "cbBTC");
+      await fx.rebalancer.connect(fx.keeper).openRebalance();
+      expect(await fx.rebalancer.sellBudget(fx.addr("cbBTC"))).to.equal(fresh);
+    });
+
+    it("lets the admin set the turnover margin within 0..10% (default 1%) for rounds first opened afterwards", async function () {
+      const fx = await loadFixture(rebalanceFixture);
+      expect(await fx.rebalancer.turnoverMarginBps()).to.equal(MARGIN);
+      await expect(fx.rebalancer.setTurnoverMarginBps(1001)).to.be.revertedWithCustomError(fx.rebalancer, "InvalidLimit").withArgs("turnoverMarginBps");
+      await expect(fx.rebalancer.connect(fx.keeper).setTurnoverMarginBps(0)).to.be.revertedWithCustomError(fx.rebalancer, "AccessControlUnauthorizedAccount");
+      await expect(fx.rebalancer.setTurnoverMarginBps(0)).to.emit(fx.rebalancer, "TurnoverMarginUpdated").withArgs(0n);
+      const exact = await budgetByHand(fx, "WETH", 0n);
+      await fx.rebalancer.connect(fx.keeper).openRebalance();
+      expect(await fx.rebalancer.sellBudget(fx.addr("WETH"))).to.equal(exact);
+      // The planner's least-turnover plan fits the budgets with no margin at all, and the round closes.
+      await fx.rebalancer.connect(fx.keeper).executeTrades(toTrades(await planFor(fx), fx.adapter.target as string));
+      await expect(fx.rebalancer.connect(fx.keeper).closeRebalance()).to.emit(fx.rebalancer, "RebalanceClosed");
     });
   });
 
