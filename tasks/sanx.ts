@@ -167,10 +167,17 @@ task("sanx:signals", "Runs the MVRV engine over every SANX-universe asset in DIR
       const { signSignals } = await chain();
       const { file, skipped } = await signSignals(hre, c, { dataDir: args.data, ...(fromDay !== undefined ? { fromDay } : {}) });
       writeFileSync(args.out, JSON.stringify(signalFileToJson(file), null, 2) + "\n");
-      const t = new Table({ head: ["asset", "signal date", "zone", "mvrv", "threshold", "round"] });
-      for (const s of file.signals) t.push([s.symbol, s.date, s.zone, formatUnits(s.signal.mvrv, 18), formatUnits(s.signal.threshold, 18), s.signal.round.toString()]);
+      const t = new Table({ head: ["asset", "signal date", "zone", "mvrv", "threshold", "day (replay key)"] });
+      for (const s of file.signals) t.push([s.symbol, s.date, s.zone, formatUnits(s.signal.mvrv, 18), formatUnits(s.signal.threshold, 18), s.signal.day.toString()]);
       console.log(`${file.signals.length} signal(s) signed for SignalOracle ${file.domain.verifyingContract} (chain ${file.domain.chainId}), written to ${args.out}`);
       if (file.signals.length > 0) console.log(t.toString());
+      if (fromDay === undefined) {
+        console.log(
+          "Signed only each asset's LATEST signal (the default): it is the one that can still change membership now; an earlier " +
+            "signal of the same asset relayed after it would be recorded as out of order and ignored. Nothing is used up for other " +
+            "days (the oracle keys signals by asset and day), so to replay a history sign it with --from DATE and relay it in date order.",
+        );
+      }
       for (const s of skipped) console.log(`left out ${s.symbol}: ${s.reason}`);
     }),
   );

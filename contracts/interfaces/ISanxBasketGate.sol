@@ -14,8 +14,8 @@ import {IIndexVault} from "./IIndexVault.sol";
 /// - the WeightOracle forwards signed SANX weight reports (with `report.index` = this gate) to
 ///   `setTargets`; the gate checks the tokens are exactly the controller's members (any order, none
 ///   missing, no extra), or exactly [reserve asset] at weight 1e18 when there is no member, and
-///   forwards them to the vault's `setTargets` (the gate holds the vault's ORACLE_ROLE; the
-///   WeightOracle must not).
+///   forwards them to the vault's `setTargets` as the vault's current round + 1 (the gate holds the
+///   vault's ORACLE_ROLE; the WeightOracle must not), so the vault's rounds advance by exactly one.
 /// Weights are not the gate's business: they come from quorum-signed market-cap reports (ADD:
 /// market-cap weights over the new set; REMOVE: the removed weight shared by market cap).
 ///
@@ -45,13 +45,14 @@ interface ISanxBasketGate is ISanxBasket {
     /// @notice The controller executed an ADD (`added`) or REMOVE of `asset`; `change` counts every
     /// change since deployment (1 for the first). A weight report over the new membership is due.
     event TargetsDue(address indexed asset, bool added, uint64 indexed change, uint256 memberCount);
-    /// @notice A report of `round` over the current membership was forwarded to the vault; it
-    /// answers every change up to `change`.
+    /// @notice A report over the current membership was forwarded to the vault as its targets `round`
+    /// (the vault's previous round + 1); it answers every change up to `change`.
     event TargetsForwarded(uint64 indexed round, uint64 indexed change, address[] tokens, uint256[] weights);
 
     /// @notice Checks `tokens` against the membership and forwards the report to the vault;
     /// WeightOracle only. Reverts (changing nothing) on any mismatch or while the controller is paused.
-    /// @param round The report round (the vault requires it to exceed its current round).
+    /// @param round The report's round (the WeightOracle's replay key, unused here): the vault receives
+    /// its own current round + 1, whatever this is.
     /// @param tokens Exactly the members in any order, or [reserveAsset] when there is none.
     /// @param weights {WAD} per token, summing to 1e18 (checked again by the vault).
     function setTargets(uint64 round, address[] calldata tokens, uint256[] calldata weights) external;

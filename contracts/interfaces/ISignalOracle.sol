@@ -9,14 +9,20 @@ import {ISanxController} from "./ISanxController.sol";
 /// @dev A signal is accepted only if: its zone is 1 (OPPORTUNITY) or 2 (DANGER) and agrees with
 /// its numbers (OPPORTUNITY: mvrv < threshold; DANGER: mvrv > threshold); its asset is in the SANX
 /// universe; its day does not start after now + maxFutureSkew; it has not expired and its expiry is
-/// at most now + maxValidity; its round is strictly above the asset's last accepted round and its
-/// day not before the asset's last accepted day; and a quorum of distinct signers signed it.
+/// at most now + maxValidity; no signal for the same asset and day was accepted before; and a quorum of
+/// distinct signers signed it.
+/// Replay protection is keyed by (asset, day), one signal per asset per UTC day (the engine fires at most
+/// one per day), with no order between days: relaying a later day first, or relaying during the
+/// controller's red button, uses up only that signal's own (asset, day), never another day's. The order
+/// of application is the controller's (per asset, by day: an older day than the last applied is recorded
+/// as ignored, `OutOfOrder`). Days are bounded by now + maxFutureSkew, so the key space cannot be exhausted;
+/// an expired signal can be signed again with a new expiry as long as its (asset, day) was not used.
 interface ISignalOracle {
     /// @notice One signed MVRV signal.
     /// @param asset The token the signal is about.
     /// @param zone 1 = OPPORTUNITY, 2 = DANGER.
-    /// @param day The UTC day number of the signal (unix time / 86400, rounded down).
-    /// @param round Strictly increasing per asset; a replayed or older round is refused.
+    /// @param day The UTC day number of the signal (unix time / 86400, rounded down); with `asset`, the
+    /// replay key: one accepted signal per asset and day.
     /// @param mvrv The asset's MVRV on `day` {1e18 = ratio 1}.
     /// @param threshold The crossed threshold: L_t for OPPORTUNITY, U_t for DANGER {1e18 = ratio 1}.
     /// @param expiresAt Last second {unix s} at which the signal may be relayed.
@@ -24,7 +30,6 @@ interface ISignalOracle {
         address asset;
         uint8 zone;
         uint32 day;
-        uint64 round;
         uint256 mvrv;
         uint256 threshold;
         uint64 expiresAt;
@@ -42,10 +47,8 @@ interface ISignalOracle {
     error SignalExpired(uint64 expiresAt, uint256 nowTs);
     /// @notice The signal's expiry is later than `latestAllowed` = now + maxValidity {unix s}.
     error ExpiryTooFar(uint64 expiresAt, uint256 latestAllowed);
-    /// @notice The round is not strictly above the asset's last accepted round.
-    error StaleRound(address asset, uint64 round, uint64 lastRound);
-    /// @notice The day is before the asset's last accepted signal day.
-    error DayRegressed(address asset, uint32 day, uint32 lastDay);
+    /// @notice A signal for `asset` and `day` was already accepted (a replay, or a second signal for that day).
+    error SignalAlreadyRelayed(address asset, uint32 day);
     /// @notice Time bounds out of range: maxFutureSkew <= MAX_FUTURE_SKEW, 0 < maxValidity <= MAX_VALIDITY {s}.
     error InvalidTimeBounds(uint64 maxFutureSkew, uint64 maxValidity);
     /// @notice A zero address where a contract is required.
@@ -56,9 +59,8 @@ interface ISignalOracle {
     /// @notice A signal was accepted and forwarded to the controller; every signed field, plus the relayer.
     event SignalAccepted(
         address indexed asset,
-        uint64 indexed round,
+        uint32 indexed day,
         uint8 zone,
-        uint32 day,
         uint256 mvrv,
         uint256 threshold,
         uint64 expiresAt,
@@ -70,7 +72,8 @@ interface ISignalOracle {
     event TimeBoundsUpdated(uint64 maxFutureSkew, uint64 maxValidity);
 
     /// @notice Verifies `signal` and its quorum of `signatures` (ascending signer order), records its
-    /// round and day, and forwards it to the controller; anyone may call.
+    /// (asset, day) as used, and forwards it to the controller; anyone may call. If the controller
+    /// reverts (e.g. `PendingActionDue`), nothing is recorded and the signal stays usable.
     function submitSignal(Signal calldata signal, bytes[] calldata signatures) external;
 
     /// @notice Adds and removes assets of the SANX universe; admin only.
@@ -95,8 +98,8 @@ interface ISignalOracle {
     /// @notice The SANX universe, in no particular order.
     function universe() external view returns (address[] memory);
 
-    /// @notice The last accepted round and day of `asset` (zero before its first signal).
-    function lastSignal(address asset) external view returns (uint64 round, uint32 day);
+    /// @notice Whether a signal for `asset` dated `day` was accepted.
+    function isRelayed(address asset, uint32 day) external view returns (bool);
 
     /// @notice How far {s} a signal's day may start after now (clock skew allowance).
     function maxFutureSkew() external view returns (uint64);

@@ -61,7 +61,7 @@ contract SanxBasket is ISanxBasketGate {
     }
 
     /// @inheritdoc ISanxBasketGate
-    function setTargets(uint64 round, address[] calldata tokens, uint256[] calldata weights) external {
+    function setTargets(uint64, address[] calldata tokens, uint256[] calldata weights) external {
         // == Checks ==
         if (msg.sender != _weightOracle) revert NotWeightOracle(msg.sender);
         ISanxController c = _controller;
@@ -81,14 +81,19 @@ contract SanxBasket is ISanxBasketGate {
             // the vault's `WeightsLib.check` reverts on a duplicate within this same call.
         }
 
+        // The vault's rounds advance by one (issue 13): the gate numbers the targets it forwards itself,
+        // from the vault's current round, whatever the report's own round (the WeightOracle's replay key).
+        (uint64 current,,) = _vault.targets();
+        uint64 vaultRound = current + 1; // checked: the vault's rounds only ever grow by one through here
+
         // == Effects ==
         uint64 answered = _recorded;
         _answered = answered;
-        emit TargetsForwarded(round, answered, tokens, weights);
+        emit TargetsForwarded(vaultRound, answered, tokens, weights);
 
         // == Interactions ==
         // The vault is immutable and trusted; it re-checks weights, feeds, duplicates and the round.
-        _vault.setTargets(round, tokens, weights);
+        _vault.setTargets(vaultRound, tokens, weights);
     }
 
     // == Views ==

@@ -12,14 +12,19 @@ import {ISanxController, ISanxBasket, ZONE_OPPORTUNITY, ZONE_DANGER} from "../in
 /// non-member and a pending REMOVE only for a member. (2) A signal or call about one asset reads and
 /// writes only that asset's state (plus its membership bit in the set). (3) While paused nothing is
 /// scheduled and nothing is executed. (4) The basket is called only from `execute`, after the
-/// membership change is recorded (CEI); redemption never calls here.
+/// membership change is recorded (CEI); redemption never calls here. (5) An asset's last signal day
+/// only increases, and never past tomorrow (UTC), so no signal can exhaust the day space; a signal for
+/// an earlier day is ignored (`OutOfOrder`), never reverted.
 contract SanxController is ISanxController, AccessControl, Pausable {
     using EnumerableSet for EnumerableSet.AddressSet;
 
-    struct PendingAction {
-        ActionKind kind;
-        uint32 signalDay; // {UTC day number}
-        uint64 dueAt; // {unix s} = (signalDay + delayDays) * 86400
+    /// @dev One asset's state, one slot (8 + 32 + 32 + 64 + 32 = 168 bits).
+    struct AssetState {
+        ActionKind kind; // the pending action; None when nothing is pending
+        uint32 signalDay; // {UTC day number} of the pending action's signal
+        uint32 dueDay; // {UTC day number} signalDay + delayDays: signals from this day on follow the execution
+        uint64 dueAt; // {unix s} max(dueDay * 86400, relayed at + minNotice)
+        uint32 lastDay; // {UTC day number} of the latest signal applied (scheduled, cancelled or ignored)
     }
 
     // == Constants ==
@@ -31,13 +36,21 @@ contract SanxController is ISanxController, AccessControl, Pausable {
     uint32 public constant DEFAULT_DELAY_DAYS = 3;
     /// @notice Upper bound on the delay {days}.
     uint32 public constant MAX_DELAY_DAYS = 30;
+    /// @notice Default minimum notice {s} between a signal's relay and its action (METHODOLOGY section 5: 1 day).
+    uint32 public constant DEFAULT_MIN_NOTICE = 1 days;
+    /// @notice Bounds on the minimum notice {s}: at least one hour, at most seven days.
+    uint32 public constant MIN_NOTICE_FLOOR = 1 hours;
+    uint32 public constant MAX_MIN_NOTICE = 7 days;
+    /// @notice How far {s} a signal's day may start after now: one day (the SignalOracle's largest skew).
+    uint64 public constant MAX_FUTURE_SKEW = 1 days;
     uint64 private constant _SECONDS_PER_DAY = 86_400;
 
     // == Storage ==
     EnumerableSet.AddressSet private _members;
-    mapping(address asset => PendingAction) private _pending;
+    mapping(address asset => AssetState) private _state;
     ISanxBasket private _basket;
     uint32 private _delayDays; // {days}
+    uint32 private _minNotice; // {s}
 
     // == Constructor ==
     /// @param admin Governance: cancels actions, unpauses, sets delay and basket, grants roles.
@@ -47,31 +60,49 @@ contract SanxController is ISanxController, AccessControl, Pausable {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         if (guardian != address(0)) _grantRole(GUARDIAN_ROLE, guardian);
         _delayDays = DEFAULT_DELAY_DAYS;
+        _minNotice = DEFAULT_MIN_NOTICE;
         emit DelayUpdated(0, DEFAULT_DELAY_DAYS);
+        emit MinNoticeUpdated(0, DEFAULT_MIN_NOTICE);
     }
 
     // == External ==
     /// @inheritdoc ISanxController
     function onSignal(address asset, uint8 zone, uint32 day) external onlyRole(SIGNAL_SOURCE_ROLE) {
         if (zone != ZONE_OPPORTUNITY && zone != ZONE_DANGER) revert InvalidZone(zone);
-        PendingAction memory p = _pending[asset];
+        uint256 dayStart = uint256(day) * _SECONDS_PER_DAY; // {s}
+        uint256 latestDayStart = block.timestamp + MAX_FUTURE_SKEW; // {s}
+        if (dayStart > latestDayStart) revert SignalFromFuture(day, dayStart, latestDayStart);
+        AssetState memory st = _state[asset];
+        // Per asset, signals apply in day order: one older than the last applied comes too late to be
+        // applied in its place, so it is recorded as ignored, never reverted (nothing is burnt).
+        if (day < st.lastDay) return _ignore(asset, zone, day, IgnoreReason.OutOfOrder);
 
-        if (p.kind != ActionKind.None) {
-            // In the methodology an action takes effect at the start of its due day, before that
-            // day's signals are read: a signal dated on or after it must wait for the execution.
-            if (uint64(day) * _SECONDS_PER_DAY >= p.dueAt) revert PendingActionDue(asset, p.dueAt, day);
+        if (st.kind != ActionKind.None) {
+            // In the methodology an action takes effect at the start of its due day, before that day's
+            // signals are read: a signal dated on or after it must wait for the execution.
+            if (day >= st.dueDay) {
+                if (!paused()) revert PendingActionDue(asset, st.dueAt, day);
+                // Red button: after the execution this signal would either schedule (which the pause
+                // stops) or be ignored, so it is recorded as ignored now rather than left to expire.
+                st.lastDay = day;
+                _state[asset] = st;
+                return _ignore(asset, zone, day, IgnoreReason.Paused);
+            }
+            st.lastDay = day;
             ActionKind signalKind = zone == ZONE_OPPORTUNITY ? ActionKind.Add : ActionKind.Remove;
-            if (signalKind == p.kind) {
+            if (signalKind == st.kind) {
+                _state[asset] = st;
                 emit SignalIgnored(asset, zone, day, IgnoreReason.SameKindPending);
             } else {
                 // The opposite signal cancels at once and schedules nothing (it does not apply to
                 // the current holding). Cancelling is not a new action, so the pause allows it.
-                delete _pending[asset];
-                emit ActionCancelled(asset, p.kind, p.signalDay, CancelReason.OppositeSignal);
+                _state[asset] = AssetState({kind: ActionKind.None, signalDay: 0, dueDay: 0, dueAt: 0, lastDay: day});
+                emit ActionCancelled(asset, st.kind, st.signalDay, CancelReason.OppositeSignal);
             }
             return;
         }
 
+        _state[asset].lastDay = day;
         bool held = _members.contains(asset);
         ActionKind kind;
         if (zone == ZONE_OPPORTUNITY) {
@@ -83,31 +114,36 @@ contract SanxController is ISanxController, AccessControl, Pausable {
         }
         if (paused()) return _ignore(asset, zone, day, IgnoreReason.Paused);
 
-        // Cannot overflow: day < 2^32 and _delayDays <= MAX_DELAY_DAYS, so the product < 2^50.
-        uint64 dueAt = (uint64(day) + _delayDays) * _SECONDS_PER_DAY;
-        _pending[asset] = PendingAction({kind: kind, signalDay: day, dueAt: dueAt});
+        // Cannot overflow: day < 2^32 and _delayDays <= MAX_DELAY_DAYS, so dueDay < 2^32 + 30 fits the
+        // uint64 sum, and (dueDay * 86400) < 2^50; block.timestamp + _minNotice is far below 2^64.
+        uint64 dueDay = uint64(day) + _delayDays;
+        uint64 dueAt = dueDay * _SECONDS_PER_DAY;
+        uint64 noticeEnds = uint64(block.timestamp) + _minNotice; // {unix s}
+        if (noticeEnds > dueAt) dueAt = noticeEnds;
+        _state[asset] =
+            AssetState({kind: kind, signalDay: day, dueDay: uint32(dueDay), dueAt: dueAt, lastDay: day});
         emit ActionScheduled(asset, kind, day, dueAt);
     }
 
     /// @inheritdoc ISanxController
     /// @dev Permissionless on purpose: the action, its asset and its earliest time are fixed by a
-    /// quorum-signed signal and the delay; the caller chooses no parameter, and trade bounds are
-    /// enforced by the basket. Anyone executing keeps SANX live when the keeper is not.
+    /// quorum-signed signal, the delay and the notice; the caller chooses no parameter, and trade bounds
+    /// are enforced by the basket. Anyone executing keeps SANX live when the keeper is not.
     function execute(address asset) external whenNotPaused {
         // == Checks ==
-        PendingAction memory p = _pending[asset];
-        if (p.kind == ActionKind.None) revert NoPendingAction(asset);
-        if (block.timestamp < p.dueAt) revert ActionNotDue(asset, p.dueAt, block.timestamp);
+        AssetState memory st = _state[asset];
+        if (st.kind == ActionKind.None) revert NoPendingAction(asset);
+        if (block.timestamp < st.dueAt) revert ActionNotDue(asset, st.dueAt, block.timestamp);
         ISanxBasket basket_ = _basket;
         if (address(basket_) == address(0)) revert BasketNotSet();
 
         // == Effects ==
-        delete _pending[asset];
-        bool added = p.kind == ActionKind.Add;
+        _clearPending(asset, st.lastDay);
+        bool added = st.kind == ActionKind.Add;
         // Invariant (1) makes both calls succeed; they return false only if it were broken.
         if (added) _members.add(asset);
         else _members.remove(asset);
-        emit ActionExecuted(asset, p.kind, p.signalDay, p.dueAt, msg.sender);
+        emit ActionExecuted(asset, st.kind, st.signalDay, st.dueAt, msg.sender);
 
         // == Interactions ==
         // The basket is governance-set; re-entry sees the action already applied.
@@ -116,10 +152,10 @@ contract SanxController is ISanxController, AccessControl, Pausable {
 
     /// @inheritdoc ISanxController
     function cancel(address asset) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        PendingAction memory p = _pending[asset];
-        if (p.kind == ActionKind.None) revert NoPendingAction(asset);
-        delete _pending[asset];
-        emit ActionCancelled(asset, p.kind, p.signalDay, CancelReason.Governance);
+        AssetState memory st = _state[asset];
+        if (st.kind == ActionKind.None) revert NoPendingAction(asset);
+        _clearPending(asset, st.lastDay);
+        emit ActionCancelled(asset, st.kind, st.signalDay, CancelReason.Governance);
     }
 
     /// @inheritdoc ISanxController
@@ -142,6 +178,16 @@ contract SanxController is ISanxController, AccessControl, Pausable {
     }
 
     /// @inheritdoc ISanxController
+    function setMinNotice(uint32 newMinNotice) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (newMinNotice < MIN_NOTICE_FLOOR || newMinNotice > MAX_MIN_NOTICE) {
+            revert InvalidNotice(newMinNotice, MIN_NOTICE_FLOOR, MAX_MIN_NOTICE);
+        }
+        uint32 old = _minNotice;
+        _minNotice = newMinNotice;
+        emit MinNoticeUpdated(old, newMinNotice);
+    }
+
+    /// @inheritdoc ISanxController
     function setBasket(ISanxBasket newBasket) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (address(newBasket) == address(0)) revert ZeroAddress();
         ISanxBasket old = _basket;
@@ -161,8 +207,18 @@ contract SanxController is ISanxController, AccessControl, Pausable {
 
     /// @inheritdoc ISanxController
     function pending(address asset) external view returns (ActionKind kind, uint64 dueAt, uint32 signalDay) {
-        PendingAction memory p = _pending[asset];
-        return (p.kind, p.dueAt, p.signalDay);
+        AssetState memory st = _state[asset];
+        return (st.kind, st.dueAt, st.signalDay);
+    }
+
+    /// @inheritdoc ISanxController
+    function lastSignalDay(address asset) external view returns (uint32) {
+        return _state[asset].lastDay;
+    }
+
+    /// @inheritdoc ISanxController
+    function minNotice() external view returns (uint32) {
+        return _minNotice;
     }
 
     /// @inheritdoc ISanxController
@@ -181,6 +237,11 @@ contract SanxController is ISanxController, AccessControl, Pausable {
     }
 
     // == Internal ==
+    /// @dev Ends the pending action of `asset`, keeping its last signal day.
+    function _clearPending(address asset, uint32 lastDay) private {
+        _state[asset] = AssetState({kind: ActionKind.None, signalDay: 0, dueDay: 0, dueAt: 0, lastDay: lastDay});
+    }
+
     function _ignore(address asset, uint8 zone, uint32 day, IgnoreReason reason) private {
         emit SignalIgnored(asset, zone, day, reason);
     }

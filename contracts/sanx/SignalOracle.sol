@@ -9,20 +9,16 @@ import {ISanxController, ZONE_OPPORTUNITY, ZONE_DANGER} from "../interfaces/ISan
 /// @title SignalOracle
 /// @notice Accepts m-of-n EIP-712 signed MVRV signals for the SANX universe and forwards them to
 /// the SanxController, which decides what they do to membership.
-/// @dev Replay protection: per asset, rounds strictly increase and days never go back; the EIP-712
-/// domain binds chain and contract. Freshness: an expiry no later than now + maxValidity, and a day
-/// that does not start after now + maxFutureSkew.
+/// @dev Replay protection: one accepted signal per (asset, day), a bit per day; no order between days
+/// (the controller applies them per asset by day); the EIP-712 domain binds chain and contract.
+/// Freshness: an expiry no later than now + maxValidity, and a day that does not start after now +
+/// maxFutureSkew, so the key space cannot be run ahead of time.
 contract SignalOracle is ISignalOracle, QuorumVerifier {
     using EnumerableSet for EnumerableSet.AddressSet;
 
-    struct LastSignal {
-        uint64 round;
-        uint32 day;
-    }
-
     // == Constants & immutables ==
     bytes32 public constant SIGNAL_TYPEHASH = keccak256(
-        "Signal(address asset,uint8 zone,uint32 day,uint64 round,uint256 mvrv,uint256 threshold,uint64 expiresAt)"
+        "Signal(address asset,uint8 zone,uint32 day,uint256 mvrv,uint256 threshold,uint64 expiresAt)"
     );
     /// @notice Upper bound on maxFutureSkew {s}: one day.
     uint64 public constant MAX_FUTURE_SKEW = 1 days;
@@ -34,7 +30,8 @@ contract SignalOracle is ISignalOracle, QuorumVerifier {
 
     // == Storage ==
     EnumerableSet.AddressSet private _universe;
-    mapping(address asset => LastSignal) private _last;
+    /// @dev Bit (day % 256) of word (day / 256) is set once a signal for (asset, day) was accepted.
+    mapping(address asset => mapping(uint256 word => uint256 bits)) private _relayed;
     uint64 private _maxFutureSkew; // {s}
     uint64 private _maxValidity; // {s}
 
@@ -62,15 +59,15 @@ contract SignalOracle is ISignalOracle, QuorumVerifier {
     /// @inheritdoc ISignalOracle
     function submitSignal(Signal calldata signal, bytes[] calldata signatures) external {
         // == Checks ==
-        _checkSignal(signal);
+        (uint256 word, uint256 bit) = _checkSignal(signal);
         _verifyQuorum(_hashSignal(signal), signatures);
 
         // == Effects ==
-        _last[signal.asset] = LastSignal({round: signal.round, day: signal.day});
+        _relayed[signal.asset][word] |= bit;
         _emitAccepted(signal);
 
         // == Interactions ==
-        // The controller is trusted (immutable) and re-entry finds the round already consumed.
+        // The controller is trusted (immutable) and re-entry finds (asset, day) already used.
         _controller.onSignal(signal.asset, signal.zone, signal.day);
     }
 
@@ -117,9 +114,8 @@ contract SignalOracle is ISignalOracle, QuorumVerifier {
     }
 
     /// @inheritdoc ISignalOracle
-    function lastSignal(address asset) external view returns (uint64 round, uint32 day) {
-        LastSignal memory last = _last[asset];
-        return (last.round, last.day);
+    function isRelayed(address asset, uint32 day) external view returns (bool) {
+        return _relayed[asset][day >> 8] & (1 << (day & 0xff)) != 0;
     }
 
     /// @inheritdoc ISignalOracle
@@ -140,7 +136,6 @@ contract SignalOracle is ISignalOracle, QuorumVerifier {
                 signal.asset,
                 signal.zone,
                 signal.day,
-                signal.round,
                 signal.mvrv,
                 signal.threshold,
                 signal.expiresAt
@@ -149,7 +144,9 @@ contract SignalOracle is ISignalOracle, QuorumVerifier {
     }
 
     /// @dev Every check but the signatures, cheapest first.
-    function _checkSignal(Signal calldata signal) private view {
+    /// @return word The (asset, day) bitmap word index, day / 256.
+    /// @return bit The day's bit in that word, 1 << (day % 256).
+    function _checkSignal(Signal calldata signal) private view returns (uint256 word, uint256 bit) {
         address asset = signal.asset;
         uint8 zone = signal.zone;
         if (zone == ZONE_OPPORTUNITY) {
@@ -168,17 +165,16 @@ contract SignalOracle is ISignalOracle, QuorumVerifier {
         uint256 latestExpiry = block.timestamp + _maxValidity; // {s}
         if (signal.expiresAt > latestExpiry) revert ExpiryTooFar(signal.expiresAt, latestExpiry);
 
-        LastSignal memory last = _last[asset];
-        if (signal.round <= last.round) revert StaleRound(asset, signal.round, last.round);
-        if (signal.day < last.day) revert DayRegressed(asset, signal.day, last.day);
+        word = signal.day >> 8;
+        bit = 1 << (signal.day & 0xff);
+        if (_relayed[asset][word] & bit != 0) revert SignalAlreadyRelayed(asset, signal.day);
     }
 
     function _emitAccepted(Signal calldata signal) private {
         emit SignalAccepted(
             signal.asset,
-            signal.round,
-            signal.zone,
             signal.day,
+            signal.zone,
             signal.mvrv,
             signal.threshold,
             signal.expiresAt,

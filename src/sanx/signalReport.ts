@@ -14,14 +14,15 @@ export const SIGNAL_PRIMARY_TYPE = "Signal";
 
 /**
  * EIP-712 types of a signal, field order as in the contract's SIGNAL_TYPEHASH:
- * `Signal(address asset,uint8 zone,uint32 day,uint64 round,uint256 mvrv,uint256 threshold,uint64 expiresAt)`.
+ * `Signal(address asset,uint8 zone,uint32 day,uint256 mvrv,uint256 threshold,uint64 expiresAt)`.
+ * There is no round: the oracle's replay key is (asset, day), one signal per asset per UTC day, so
+ * signals of different days never use each other up, whatever order they are relayed in.
  */
 export const SIGNAL_EIP712_TYPES: Record<string, { name: string; type: string }[]> = {
   Signal: [
     { name: "asset", type: "address" },
     { name: "zone", type: "uint8" },
     { name: "day", type: "uint32" },
-    { name: "round", type: "uint64" },
     { name: "mvrv", type: "uint256" },
     { name: "threshold", type: "uint256" },
     { name: "expiresAt", type: "uint64" },
@@ -34,10 +35,8 @@ export interface SignalStruct {
   readonly asset: string;
   /** Zone code: 1 = OPPORTUNITY, 2 = DANGER (see ZONE_CODE). */
   readonly zone: bigint;
-  /** UTC day number of the signal: unix time / 86400, rounded down. */
+  /** UTC day number of the signal: unix time / 86400, rounded down. With `asset`, the oracle's replay key. */
   readonly day: bigint;
-  /** Strictly increasing per asset. */
-  readonly round: bigint;
   /** MVRV on `day` {1e18 = ratio 1}. */
   readonly mvrv: bigint;
   /** The crossed threshold: lower (OPPORTUNITY) or upper (DANGER) {1e18 = ratio 1}. */

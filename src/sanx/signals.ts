@@ -44,10 +44,10 @@ export function chooseEvents(symbol: string, report: Pick<SignalReport, "events"
 }
 
 /**
- * The on-chain signal of an event. The round is the event's UTC day number: at most one event per
- * asset per day, rounds then increase with the day (as the oracle requires per asset), and signing
- * the same event again gives the same round, so a signal already accepted is refused as stale
- * rather than applied twice. The threshold is the crossed one: L for OPPORTUNITY, U for DANGER.
+ * The on-chain signal of an event, keyed by its UTC day: at most one event per asset per day, and the
+ * oracle accepts one signal per (asset, day), so signing the same event again (e.g. with a later
+ * expiry) gives a signal that is refused once the first was accepted, never applied twice; signals of
+ * other days are unaffected. The threshold is the crossed one: L for OPPORTUNITY, U for DANGER.
  * @throws InputError when the crossed threshold is undefined or the numbers contradict the zone
  */
 export function toSignalStruct(chosen: ChosenEvent, asset: string, expiresAt: bigint): SignalStruct {
@@ -59,5 +59,5 @@ export function toSignalStruct(chosen: ChosenEvent, asset: string, expiresAt: bi
   const threshold = ratioToWad(bound, `${symbol} threshold on ${event.date}`);
   const agrees = event.zone === "OPPORTUNITY" ? mvrv < threshold : mvrv > threshold;
   if (!agrees) throw new InputError(`${symbol} ${event.date}: ${event.zone} with mvrv ${mvrv} and threshold ${threshold} (WAD) contradict each other`);
-  return { asset, zone: ZONE_CODE[event.zone], day: BigInt(day), round: BigInt(day), mvrv, threshold, expiresAt };
+  return { asset, zone: ZONE_CODE[event.zone], day: BigInt(day), mvrv, threshold, expiresAt };
 }

@@ -301,11 +301,14 @@ export interface PushResult {
   txHash?: string;
 }
 
-const IGNORE_REASONS = ["AlreadyMember", "NotMember", "SameKindPending", "Paused"] as const;
+const IGNORE_REASONS = ["AlreadyMember", "NotMember", "SameKindPending", "Paused", "OutOfOrder"] as const;
+const IGNORE_HINTS: Record<string, string> = {
+  OutOfOrder: "dated before the asset's last applied signal: relay signals in date order",
+};
 const KINDS = ["None", "ADD", "REMOVE"] as const;
 const REFUSAL_HINTS: Record<string, string> = {
-  PendingActionDue: "this asset's pending action is due: run sanx:execute, then relay again",
-  StaleRound: "already relayed (its round is not above the last accepted one)",
+  PendingActionDue: "this asset's pending action comes first: run sanx:execute once it is due (sanx:status), then relay again",
+  SignalAlreadyRelayed: "already relayed (the oracle accepts one signal per asset and day)",
   SignalExpired: "sign it again (sanx:signals)",
 };
 
@@ -358,7 +361,8 @@ export async function pushSignals(hre: HardhatRuntimeEnvironment, c: SanxContrac
       else if (parsed.name === "ActionCancelled") detail = `cancelled the pending ${KINDS[Number(parsed.args.kind)]} (opposite signal)`;
       else if (parsed.name === "SignalIgnored") {
         outcome = "ignored";
-        detail = `ignored by the controller: ${IGNORE_REASONS[Number(parsed.args.reason)] ?? String(parsed.args.reason)}`;
+        const reason = IGNORE_REASONS[Number(parsed.args.reason)] ?? String(parsed.args.reason);
+        detail = `ignored by the controller: ${reason}${IGNORE_HINTS[reason] ? ` (${IGNORE_HINTS[reason]})` : ""}`;
       }
     }
     results.push({ ...base, outcome, detail, txHash: tx.hash });
@@ -559,6 +563,8 @@ export async function executeDue(
   const maxValidity = await c.weightOracle.maxValidity();
   const validFor = opts.validFor ?? 3600n;
   const after = await chainNow(hre);
+  // The gate forwards every report as the vault's current round + 1 (the report's round is the WeightOracle's).
+  const vaultRound = (await c.vault.targets())[0] + 1n;
   const report = {
     index: gate,
     round: (await c.weightOracle.lastRound(gate)) + 1n,
@@ -577,13 +583,13 @@ export async function executeDue(
   );
   const [round, onTokens, onWeights] = await c.vault.targets();
   const same =
-    round === report.round &&
+    round === vaultRound &&
     onTokens.length === report.constituents.length &&
     onTokens.every((t, i) => getAddress(t) === report.constituents[i]) &&
     onWeights.every((w, i) => w === report.weights[i]);
   if (!same) fail(`submitted, but the SANX vault's targets on chain are not the report's (round ${round}): check the gate's ORACLE_ROLE on the vault`);
-  log(`weights (${next.kind}) round ${report.round} pushed through the gate: ${tx.hash}`);
-  return { paused: false, executed, notDue, weights: { kind: next.kind, added: next.added, removed: next.removed, current, targets, round: report.round.toString(), txHash: tx.hash } };
+  log(`weights (${next.kind}) round ${round} pushed through the gate: ${tx.hash}`);
+  return { paused: false, executed, notDue, weights: { kind: next.kind, added: next.added, removed: next.removed, current, targets, round: round.toString(), txHash: tx.hash } };
 }
 
 // ---------------------------------------------------------------------------------------------

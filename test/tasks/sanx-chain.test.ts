@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { verifyTypedData } from "ethers";
 import hre from "hardhat";
 import { computeSignals } from "../../src/mvrv/engine";
@@ -15,7 +15,7 @@ import { parseSignalFile } from "../../src/sanx/signalFile";
 import { SIGNAL_EIP712_TYPES } from "../../src/sanx/signalReport";
 import { latestMarketCaps, marketCapTargets, redistributeRemoved } from "../../src/sanx/targets";
 import { quorumDomain } from "../../tasks/lib/quorum";
-import { DAY, sanxStackFixture, today } from "../contracts/sanx/fixtures";
+import { DAY, sanxStackFixture, today, travelTo } from "../contracts/sanx/fixtures";
 import { runTask } from "./fixtures";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -60,11 +60,20 @@ async function push(f: F, file: string) {
 const execute = async (f: F) => JSON.parse(await runCaptured("sanx:execute", { ...(await addrArgs(f)), data: SAMPLE, json: true }));
 const status = async (f: F) => JSON.parse(await runCaptured("sanx:status", { ...(await addrArgs(f)), json: true }));
 
-/** Every sample signal pushed (the first per asset is accepted), then the three ADDs executed (all long due). */
+/**
+ * One day on, feeds re-posted: the minimum notice (1 day) after a relay, when the long-past signals'
+ * actions come due.
+ */
+async function afterNotice(f: F): Promise<void> {
+  await travelTo(f, BigInt(await time.latest()) + DAY);
+}
+
+/** Every sample signal pushed (the first per asset is accepted), then, after the notice, the three ADDs executed. */
 async function threeMembersFixture() {
   const f = await sanxStackFixture();
   const file = await signAll(f, "2023-01-01");
   await push(f, file);
+  await afterNotice(f);
   await execute(f);
   return f;
 }
@@ -89,6 +98,11 @@ describe("sanx:* tasks", function () {
         expect(who).to.have.length(2);
         for (const w of who) expect(await f.signalOracle.isSigner(w)).to.equal(true);
       }
+      // It says that it signed only the latest signals, and why that burns nothing (issue 10).
+      const text = await runCaptured("sanx:signals", { ...(await addrArgs(f)), data: SAMPLE, out: path.join(tmp(), "latest.json") });
+      expect(text).to.match(/Signed only each asset's LATEST signal \(the default\).*out of order.*Nothing is used up for other days.*--from DATE/s);
+      const fromText = await runCaptured("sanx:signals", { ...(await addrArgs(f)), data: SAMPLE, out: path.join(tmp(), "from.json"), from: "2023-09-01" });
+      expect(fromText).to.not.match(/LATEST/);
     });
 
     it("signs every event since --from, in day order", async function () {
@@ -123,18 +137,27 @@ describe("sanx:* tasks", function () {
 
       const f2 = await loadFixture(sanxStackFixture);
       const all = await push(f2, await signAll(f2, "2023-01-01"));
-      // Each asset's first event (an OPPORTUNITY) schedules an ADD; it is long due, so every later
-      // signal of that asset is refused until the ADD is executed.
+      // Each asset's first event (an OPPORTUNITY) schedules an ADD; its due day is long past, so it is
+      // due the minimum notice (1 day) after the relay, and every later signal of that asset is
+      // refused until the ADD is executed.
+      const relayedBy = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
       for (const sym of SYMBOLS) {
         const mine = all.filter((r) => r.symbol === sym);
         expect(mine[0]!.zone).to.equal("OPPORTUNITY");
         expect(mine[0]!.outcome).to.equal("accepted");
-        expect(mine[0]!.detail).to.match(/^ADD scheduled, due \d{4}-\d\d-\d\dT00:00:00Z$/);
+        const due = /^ADD scheduled, due (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$/.exec(mine[0]!.detail);
+        expect(due, mine[0]!.detail).to.not.equal(null);
+        const dueAt = BigInt(Date.parse(due![1]!) / 1000);
+        expect(dueAt > relayedBy - 3600n + 86_400n && dueAt <= relayedBy + 86_400n, `due ${due![1]} vs relayed by ${relayedBy}`).to.equal(true);
         for (const r of mine.slice(1)) expect([r.outcome, r.detail.split("(")[0]]).to.deep.equal(["refused", "PendingActionDue"]);
       }
-      // Relaying the same file again: the accepted rounds are stale now.
+      // Relaying the same file again: the accepted (asset, day)s are used up; the refused ones were not.
       const again = await push(f2, await signAll(f2, "2023-01-01"));
-      for (const sym of SYMBOLS) expect(again.find((r) => r.symbol === sym)!.detail).to.match(/^StaleRound\(/);
+      for (const sym of SYMBOLS) {
+        const mine = again.filter((r) => r.symbol === sym);
+        expect(mine[0]!.detail).to.match(/^SignalAlreadyRelayed\(/);
+        for (const r of mine.slice(1)) expect(r.detail.split("(")[0]).to.equal("PendingActionDue");
+      }
     });
 
     it("refuses a file signed for another oracle before sending anything", async function () {
@@ -144,7 +167,7 @@ describe("sanx:* tasks", function () {
       json.domain.verifyingContract = f.gate;
       writeFileSync(file, JSON.stringify(json));
       expect(await failureOf("sanx:push-signals", { ...(await addrArgs(f)), file })).to.match(/signed for SignalOracle .* refused, nothing was sent/);
-      expect((await f.signalOracle.lastSignal(f.uni))[0]).to.equal(0n);
+      expect(await f.signalOracle.isRelayed(json.signals[0].signal.asset, BigInt(json.signals[0].signal.day))).to.equal(false);
     });
 
     it("fails on a malformed file", async function () {
@@ -176,6 +199,8 @@ describe("sanx:* tasks", function () {
       writeFileSync(file, JSON.stringify(json));
       expect((await push(f, file)).map((r) => r.outcome)).to.deep.equal(["accepted"]);
       const caps = latestMarketCaps(loadSanxData(SAMPLE).assets);
+      expect((await execute(f)).executed).to.deep.equal([]); // the minimum notice has not passed
+      await afterNotice(f);
       const r = await execute(f);
       expect(r.executed.map((e: { symbol: string; kind: string }) => [e.kind, e.symbol])).to.deep.equal([["REMOVE", "UNI"]]);
       expect(r.weights.kind).to.equal("REDISTRIBUTE");
@@ -199,6 +224,7 @@ describe("sanx:* tasks", function () {
     it("executes nothing while the red button is pressed", async function () {
       const f = await loadFixture(sanxStackFixture);
       await push(f, await signAll(f, "2023-01-01"));
+      await afterNotice(f);
       await f.controller.connect(f.guardian).pause();
       const out = await runCaptured("sanx:execute", { ...(await addrArgs(f)), data: SAMPLE, json: false });
       expect(out).to.match(/red button is pressed .* nothing executed; 3 action\(s\) are due/);
@@ -208,6 +234,7 @@ describe("sanx:* tasks", function () {
     it("fails before sending when a member has no market cap or no source is given", async function () {
       const f = await loadFixture(sanxStackFixture);
       await push(f, await signAll(f, "2023-01-01"));
+      await afterNotice(f);
       const u = path.join(tmp(), "u.json");
       writeFileSync(u, JSON.stringify({ date: "2024-06-01", assets: [{ symbol: "UNI", marketCapUsd: 1e9, categories: ["defi"], stablecoin: false, wrapped: false }] }));
       expect(await failureOf("sanx:execute", { ...(await addrArgs(f)), universe: u })).to.match(/no market cap for AAVE, COMP .*nothing was sent/);

@@ -79,6 +79,7 @@ describe("SanxController", function () {
       const { controller, source, assets } = await loadFixture(controllerFixture);
       const day = await today();
       await controller.connect(source).onSignal(assets[0]!, OPP, day);
+      await time.increaseTo((day + 1n) * DAY); // day + 2 may be relayed from here (one day of skew)
       await expect(controller.connect(source).onSignal(assets[0]!, OPP, day + 2n))
         .to.emit(controller, "SignalIgnored").withArgs(assets[0]!, OPP, day + 2n, Ignore.SameKindPending)
         .and.not.to.emit(controller, "ActionScheduled");
@@ -102,6 +103,7 @@ describe("SanxController", function () {
       const { controller, source, assets } = await loadFixture(withMemberFixture);
       const day = await today();
       await controller.connect(source).onSignal(assets[0]!, DNG, day);
+      await time.increaseTo((day + 1n) * DAY);
       await expect(controller.connect(source).onSignal(assets[0]!, OPP, day + 2n))
         .to.emit(controller, "ActionCancelled").withArgs(assets[0]!, Kind.Remove, day, Cancel.OppositeSignal);
       expect(await controller.isMember(assets[0]!)).to.equal(true);
@@ -113,15 +115,61 @@ describe("SanxController", function () {
       const day = await today();
       await controller.connect(source).onSignal(assets[0]!, OPP, day);
       const due = (day + 3n) * DAY;
+      await time.increaseTo(due);
       for (const [zone, d] of [[DNG, day + 3n], [OPP, day + 4n]] as const) {
         await expect(controller.connect(source).onSignal(assets[0]!, zone, d))
           .to.be.revertedWithCustomError(controller, "PendingActionDue").withArgs(assets[0]!, due, d);
       }
       // After the ADD executes at the start of day+3, day+3's DANGER applies to the new holding.
-      await time.increaseTo(due);
       await controller.execute(assets[0]!);
       await expect(controller.connect(source).onSignal(assets[0]!, DNG, day + 3n))
         .to.emit(controller, "ActionScheduled").withArgs(assets[0]!, Kind.Remove, day + 3n, (day + 6n) * DAY);
+    });
+
+    it("ignores a signal older than the asset's last applied day (OutOfOrder), changing nothing, and never reverts for it", async function () {
+      const { controller, source, assets } = await loadFixture(controllerFixture);
+      const day = await today();
+      await controller.connect(source).onSignal(assets[0]!, OPP, day);
+      expect(await controller.lastSignalDay(assets[0]!)).to.equal(day);
+      for (const zone of [OPP, DNG]) {
+        await expect(controller.connect(source).onSignal(assets[0]!, zone, day - 1n))
+          .to.emit(controller, "SignalIgnored").withArgs(assets[0]!, zone, day - 1n, Ignore.OutOfOrder)
+          .and.not.to.emit(controller, "ActionCancelled");
+      }
+      expect(await controller.pending(assets[0]!)).to.deep.equal([Kind.Add, (day + 3n) * DAY, day]);
+      expect(await controller.lastSignalDay(assets[0]!)).to.equal(day);
+      // Per asset: another asset's older day is not out of order.
+      await expect(controller.connect(source).onSignal(assets[1]!, OPP, day - 1n)).to.emit(controller, "ActionScheduled");
+      // The last day survives execution and cancellation.
+      await time.increaseTo((day + 3n) * DAY);
+      await controller.execute(assets[0]!);
+      expect(await controller.lastSignalDay(assets[0]!)).to.equal(day);
+    });
+
+    it("refuses a day starting more than one day from now (SignalFromFuture), so the last day cannot be run ahead", async function () {
+      const { controller, source, assets } = await loadFixture(controllerFixture);
+      const day = await today();
+      const t = (day + 2n) * DAY - DAY; // the first second at which day + 2 is allowed
+      await time.setNextBlockTimestamp(t - 1n);
+      await expect(controller.connect(source).onSignal(assets[0]!, OPP, day + 2n))
+        .to.be.revertedWithCustomError(controller, "SignalFromFuture").withArgs(day + 2n, (day + 2n) * DAY, t - 1n + DAY);
+      await expect(controller.connect(source).onSignal(assets[0]!, OPP, 2n ** 32n - 1n)).to.be.revertedWithCustomError(controller, "SignalFromFuture");
+      await time.setNextBlockTimestamp(t + 1n);
+      await expect(controller.connect(source).onSignal(assets[0]!, OPP, day + 2n)).to.emit(controller, "ActionScheduled");
+    });
+
+    it("while paused, records a signal dated on or after a due action's day as ignored (Paused) instead of refusing it", async function () {
+      const { controller, guardian, admin, source, assets } = await loadFixture(controllerFixture);
+      const day = await today();
+      await controller.connect(source).onSignal(assets[0]!, OPP, day);
+      await time.increaseTo((day + 3n) * DAY);
+      await controller.connect(guardian).pause();
+      await expect(controller.connect(source).onSignal(assets[0]!, DNG, day + 3n))
+        .to.emit(controller, "SignalIgnored").withArgs(assets[0]!, DNG, day + 3n, Ignore.Paused);
+      expect(await controller.pending(assets[0]!)).to.deep.equal([Kind.Add, (day + 3n) * DAY, day]);
+      expect(await controller.lastSignalDay(assets[0]!)).to.equal(day + 3n);
+      await controller.connect(admin).unpause();
+      await expect(controller.execute(assets[0]!)).to.emit(controller, "ActionExecuted");
     });
 
     it("never lets one asset's signals touch another asset's pending action", async function () {
@@ -136,6 +184,39 @@ describe("SanxController", function () {
       expect(await controller.pending(assets[2]!)).to.deep.equal([Kind.Add, (day + 4n) * DAY, day + 1n]);
       await controller.cancel(assets[2]!);
       expect(await controller.pending(assets[0]!)).to.deep.equal([Kind.Remove, (day + 3n) * DAY, day]);
+    });
+  });
+
+  describe("minimum notice (issue 8, review point 5)", function () {
+    it("a signal relayed late (its due day already past) executes only minNotice (1 day) after it was relayed", async function () {
+      const { controller, source, anyone, assets } = await loadFixture(controllerFixture);
+      const day = await today();
+      await time.increaseTo((day + 5n) * DAY + 7n * 3600n); // two days after the signal's due day
+      const relayAt = BigInt(await time.latest()) + 1n;
+      await time.setNextBlockTimestamp(relayAt);
+      await expect(controller.connect(source).onSignal(assets[0]!, OPP, day))
+        .to.emit(controller, "ActionScheduled").withArgs(assets[0]!, Kind.Add, day, relayAt + DAY);
+      await expect(controller.connect(anyone).execute(assets[0]!))
+        .to.be.revertedWithCustomError(controller, "ActionNotDue").withArgs(assets[0]!, relayAt + DAY, relayAt + 1n);
+      await time.setNextBlockTimestamp(relayAt + DAY - 1n);
+      await expect(controller.connect(anyone).execute(assets[0]!)).to.be.revertedWithCustomError(controller, "ActionNotDue");
+      await expect(controller.connect(anyone).execute(assets[0]!)).to.emit(controller, "ActionExecuted").withArgs(assets[0]!, Kind.Add, day, relayAt + DAY, anyone.address);
+    });
+
+    it("lets governance set the notice within [1 hour, 7 days] for actions scheduled afterwards; default 1 day", async function () {
+      const { controller, source, anyone, assets } = await loadFixture(controllerFixture);
+      expect(await controller.minNotice()).to.equal(DAY);
+      expect(await controller.DEFAULT_MIN_NOTICE()).to.equal(DAY);
+      for (const bad of [3599n, 7n * DAY + 1n]) {
+        await expect(controller.setMinNotice(bad)).to.be.revertedWithCustomError(controller, "InvalidNotice").withArgs(bad, 3600n, 7n * DAY);
+      }
+      await expect(controller.connect(anyone).setMinNotice(3600n)).to.be.revertedWithCustomError(controller, "AccessControlUnauthorizedAccount");
+      await expect(controller.setMinNotice(7n * DAY)).to.emit(controller, "MinNoticeUpdated").withArgs(DAY, 7n * DAY);
+      const day = await today();
+      const relayAt = BigInt(await time.latest()) + 1n;
+      await time.setNextBlockTimestamp(relayAt);
+      await controller.connect(source).onSignal(assets[0]!, OPP, day);
+      expect((await controller.pending(assets[0]!))[1]).to.equal(relayAt + 7n * DAY); // past (day + 3) * DAY
     });
   });
 

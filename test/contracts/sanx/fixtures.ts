@@ -12,7 +12,7 @@ export const DNG = ZONE_CODE.DANGER;
 /** ActionKind enum of ISanxController. */
 export const Kind = { None: 0n, Add: 1n, Remove: 2n } as const;
 /** IgnoreReason enum of ISanxController. */
-export const Ignore = { AlreadyMember: 0n, NotMember: 1n, SameKindPending: 2n, Paused: 3n } as const;
+export const Ignore = { AlreadyMember: 0n, NotMember: 1n, SameKindPending: 2n, Paused: 3n, OutOfOrder: 4n } as const;
 /** CancelReason enum of ISanxController. */
 export const Cancel = { OppositeSignal: 0n, Governance: 1n } as const;
 
@@ -63,11 +63,11 @@ export async function oracleFixture() {
 }
 
 /** A valid-looking signal for `asset`: dated yesterday, expiring in an hour, numbers agreeing with the zone. */
-export async function makeSignal(asset: string, zone: bigint, round: bigint, over: Partial<SignalStruct> = {}): Promise<SignalStruct> {
+export async function makeSignal(asset: string, zone: bigint, over: Partial<SignalStruct> = {}): Promise<SignalStruct> {
   const now = BigInt(await time.latest());
   const threshold = 15n * WAD / 10n; // 1.5
   const mvrv = zone === DNG ? 2n * WAD : WAD; // DANGER above, OPPORTUNITY below the threshold
-  return { asset, zone, day: now / DAY - 1n, round, mvrv, threshold, expiresAt: now + 3600n, ...over };
+  return { asset, zone, day: now / DAY - 1n, mvrv, threshold, expiresAt: now + 3600n, ...over };
 }
 
 export async function sign(signers: readonly Signer[], domain: Awaited<ReturnType<typeof quorumDomain>>, s: SignalStruct): Promise<string[]> {
@@ -119,10 +119,9 @@ export async function sanxStackFixture() {
     const report = await makeReport(ethers, gate, (await weightOracle.lastRound(gate)) + 1n, tokens, weights);
     return weightOracle.connect(outsider).submit(report, await signReport(weightOracle, weightSigners.slice(0, 2), report));
   };
-  /** Signs a signal (next round) dated `day` for `asset` with 2 of the 3 signal signers and relays it. */
+  /** Signs a signal dated `day` for `asset` with 2 of the 3 signal signers and relays it. */
   const relaySignal = async (asset: string, zone: bigint, day: bigint) => {
-    const [lastRound] = await signalOracle.lastSignal(asset);
-    const s = await makeSignal(asset, zone, lastRound + 1n, { day });
+    const s = await makeSignal(asset, zone, { day });
     return signalOracle.connect(outsider).submitSignal(s, await sign(signalSigners.slice(1, 3), signalDomain, s));
   };
   await pushWeights([usdc], [WAD]);

@@ -69,7 +69,7 @@ describe("sanx/signals", function () {
     it("returns the crossed threshold (L for OPPORTUNITY, U for DANGER) and the day as day and round", function () {
       const opp = toSignalStruct({ symbol: "UNI", event: EVENTS[0] as never }, ASSET, 123n);
       const day = BigInt(parseDay("2023-03-01", "t"));
-      expect(opp).to.deep.equal({ asset: ASSET, zone: 1n, day, round: day, mvrv: 750n * E18 / 1000n, threshold: 875n * E18 / 1000n, expiresAt: 123n });
+      expect(opp).to.deep.equal({ asset: ASSET, zone: 1n, day, mvrv: 750n * E18 / 1000n, threshold: 875n * E18 / 1000n, expiresAt: 123n });
       const dng = toSignalStruct({ symbol: "UNI", event: EVENTS[1] as never }, ASSET, 123n);
       expect([dng.zone, dng.mvrv, dng.threshold]).to.deep.equal([2n, 1625n * E18 / 1000n, 15n * E18 / 10n]);
     });
