@@ -192,6 +192,33 @@ describe("SignalOracle", function () {
         .to.emit(controller, "ActionScheduled").withArgs(next.asset, Kind.Add, today, (today + 3n) * DAY);
     });
 
+    it("a signal relayed late (its due day past, still within its validity) cannot execute in the same block; it executes after the notice", async function () {
+      const { oracle, controller, signers, domain, assets, anyone } = await loadFixture(oracleFixture);
+      const asset = assets[0]!;
+      const today = BigInt(await time.latest()) / DAY;
+      const late = await makeSignal(asset, OPP, { day: today - 4n }); // due at the start of today - 1
+      const sigs = await sign(signers.slice(0, 3), domain, late);
+      await ethers.provider.send("evm_setAutomine", [false]);
+      try {
+        const relay = await oracle.submitSignal(late, sigs);
+        const exec = await controller.connect(anyone).execute(asset, { gasLimit: 500_000 }); // no estimate: sent blind
+        await ethers.provider.send("evm_mine", []);
+        const relayed = (await relay.wait())!;
+        const [, dueAt] = await controller.pending(asset);
+        const block = (await ethers.provider.getBlock(relayed.blockNumber))!;
+        expect(dueAt).to.equal(BigInt(block.timestamp) + DAY); // relay + minNotice, past the day rule
+        await expect(exec.wait()).to.be.rejected; // same block: ActionNotDue
+        expect((await ethers.provider.getTransactionReceipt(exec.hash))!.blockNumber).to.equal(relayed.blockNumber);
+      } finally {
+        await ethers.provider.send("evm_setAutomine", [true]);
+      }
+      expect(await controller.isMember(asset)).to.equal(false);
+      const [, dueAt] = await controller.pending(asset);
+      await time.setNextBlockTimestamp(dueAt - 1n);
+      await expect(controller.connect(anyone).execute(asset)).to.be.revertedWithCustomError(controller, "ActionNotDue").withArgs(asset, dueAt, dueAt - 1n);
+      await expect(controller.connect(anyone).execute(asset)).to.emit(controller, "ActionExecuted").withArgs(asset, Kind.Add, late.day, dueAt, anyone.address);
+    });
+
     it("refuses a maximal day (2^32 - 1) as from the future, so no signal can run the key space ahead; later signals stay usable", async function () {
       const { oracle, controller, signers, domain, assets } = await loadFixture(oracleFixture);
       const max = 2n ** 32n - 1n;
