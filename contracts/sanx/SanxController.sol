@@ -114,8 +114,9 @@ contract SanxController is ISanxController, AccessControl, Pausable {
         }
         if (paused()) return _ignore(asset, zone, day, IgnoreReason.Paused);
 
-        // Cannot overflow: day < 2^32 and _delayDays <= MAX_DELAY_DAYS, so dueDay < 2^32 + 30 fits the
-        // uint64 sum, and (dueDay * 86400) < 2^50; block.timestamp + _minNotice is far below 2^64.
+        // No overflow, exact casts: day <= now / 86400 + 1 (checked above, about 2^15 today) and
+        // _delayDays <= MAX_DELAY_DAYS, so dueDay < 2^32 and dueDay * 86400 < 2^50; block.timestamp +
+        // _minNotice (<= 7 days) is far below 2^64.
         uint64 dueDay = uint64(day) + _delayDays;
         uint64 dueAt = dueDay * _SECONDS_PER_DAY;
         uint64 noticeEnds = uint64(block.timestamp) + _minNotice; // {unix s}
