@@ -129,7 +129,9 @@ interface IIndexVault {
     /// from the caller (who must have approved this vault). On an empty vault the units first come from
     /// the target weights, the feed prices and `initialNavPerShare` (see `previewMint`).
     /// @param shares Index tokens to mint, in 1e18 per whole token.
-    /// @param maxAmountsIn Per constituent, in basket order, the most the caller will pay (base units).
+    /// @param maxAmountsIn Per constituent, in basket order, the most the caller will pay (base units). In a
+    /// rebalance window the basket is the window's whole record (see `basket`): a token not held is listed,
+    /// costs nothing, and a donated speck of it (below one base unit per 1e18 shares) still costs nothing.
     /// @dev Returns nothing, for gas: the amounts pulled equal `previewMint(shares)` in the same block.
     function mint(uint256 shares, address receiver, uint256[] calldata maxAmountsIn) external;
 
