@@ -25,11 +25,16 @@ import {SeedLib} from "./libraries/SeedLib.sol";
 ///
 /// Rebalancing (issue 3) writes the basket twice per window, not once per trade: `beginRebalance` writes
 /// the union of the held basket and the targets and sets the REBALANCING bit; while it is set every read of
-/// the basket (mint, redeem, previews, NAV) derives the units from balances (`_lazyBasket`), so
+/// the basket (mint, redeem, previews, NAV) derives the units from balances (`_basketOf`), so
 /// `executeTrades` only trades; `endRebalance` writes the final basket from balances, rounded down, and
 /// clears the bit. The bit lives in the hot slot that mint and redeem load anyway, so outside a window the
 /// hot path pays one AND. The trading module (`Rebalancer`) holds REBALANCER_ROLE; the keeper holds the
 /// Rebalancer's own KEEPER_ROLE. SANX (issue 4) reuses this vault, with its controller holding ORACLE_ROLE.
+///
+/// Exits (issue 8): no constituent can freeze a redemption (`redeemSkipping`, `retireConstituent`), redeem
+/// checks the balance delta of every transfer as mint does, amounts that round to zero are not moved, and
+/// every view of basket, supply or value reverts mid-call. Size: compiled with 500 optimizer runs (see
+/// hardhat.config.ts) to stay 1.5 KiB under EIP-170; the hot loops are assembly.
 contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardTransient {
     /// @notice Deployment parameters.
     struct Config {
@@ -553,8 +558,9 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     /// q_i * m / d {tok per 1e18 shares}. Outside a window: the record's stored units, m = scale, d = 1e18.
     /// In a window (REBALANCING, effective supply S > 0): q_i = balance_i, m = 1e18, d = S, so mint pulls
     /// ceil(shares * balance_i / S) and redeem pays floor(shares * balance_i / S), each holder's exact
-    /// pro-rata share; a record token with floor(balance_i * 1e18 / S) = 0 (not held yet, or sold out) is
-    /// left out. `extra` {shares}: fee shares beyond 88 bits that a view counts as pending (0 in a call).
+    /// pro-rata share; a record token with floor(balance_i * 1e18 / S) = 0 (not held yet, sold out, or a
+    /// donated speck) keeps its place with q_i = 0, so the list's length and order are the record's for the
+    /// whole window. `extra` {shares}: fee shares beyond 88 bits that a view counts as pending (0 in a call).
     function _basketOf(Hot memory h, uint256 extra)
         private
         view
@@ -603,7 +609,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     /// @dev `beginRebalance` (`rebalancing` = REBALANCING) and `endRebalance` (0) in one body: accrue, then,
     /// unless the effective supply S is 0, write ONE record from balances, units floor(balance * 1e18 / S):
     /// at begin the held tokens then `tokens` (zero units kept: units follow balances until the end), at
-    /// end `tokens` then the other record tokens, without zero units (`EmptyBasket` if none is left). Then
+    /// end exactly `tokens` (duplicates dropped), without zero units (`EmptyBasket` if none is left). Then
     /// set the mode's rebalancing bit as asked, the pause bit unchanged, and store the hot slot.
     function _rewrite(address[] calldata tokens, uint8 rebalancing) private {
         Hot memory h = _hot;
