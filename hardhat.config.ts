@@ -59,8 +59,10 @@ const unsetUrl = "http://unset.invalid";
 
 const config: HardhatUserConfig = {
   solidity: {
-    version: SOLC_VERSION,
-    settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 10_000 } },
+    compilers: [{ version: SOLC_VERSION, settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 10_000 } } }],
+    // IndexVault: fewer optimizer runs, so it deploys 1.5 KiB under EIP-170 (issue 8). Measured with
+    // `bench:gas`: its hot loops are assembly, so mint/redeem gas barely depends on runs (see README).
+    overrides: { "contracts/IndexVault.sol": { version: SOLC_VERSION, settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 500 } } } },
   },
   networks: {
     hardhat: {},

@@ -12,6 +12,7 @@ import {ITradeAdapter} from "./interfaces/ITradeAdapter.sol";
 import {IPriceRegistry} from "./interfaces/IPriceRegistry.sol";
 import {BasketStore} from "./libraries/BasketStore.sol";
 import {WeightsLib} from "./libraries/WeightsLib.sol";
+import {SeedLib} from "./libraries/SeedLib.sol";
 
 /// @title IndexVault
 /// @notice In-kind index token: see `IIndexVault` for units, the collateral invariant, fees and roles.
@@ -24,11 +25,16 @@ import {WeightsLib} from "./libraries/WeightsLib.sol";
 ///
 /// Rebalancing (issue 3) writes the basket twice per window, not once per trade: `beginRebalance` writes
 /// the union of the held basket and the targets and sets the REBALANCING bit; while it is set every read of
-/// the basket (mint, redeem, previews, NAV) derives the units from balances (`_lazyBasket`), so
+/// the basket (mint, redeem, previews, NAV) derives the units from balances (`_basketOf`), so
 /// `executeTrades` only trades; `endRebalance` writes the final basket from balances, rounded down, and
 /// clears the bit. The bit lives in the hot slot that mint and redeem load anyway, so outside a window the
 /// hot path pays one AND. The trading module (`Rebalancer`) holds REBALANCER_ROLE; the keeper holds the
 /// Rebalancer's own KEEPER_ROLE. SANX (issue 4) reuses this vault, with its controller holding ORACLE_ROLE.
+///
+/// Exits (issue 8): no constituent can freeze a redemption (`redeemSkipping`, `retireConstituent`), redeem
+/// checks the balance delta of every transfer as mint does, amounts that round to zero are not moved, and
+/// every view of basket, supply or value reverts mid-call. Size: compiled with 500 optimizer runs (see
+/// hardhat.config.ts) to stay 1.5 KiB under EIP-170; the hot loops are assembly.
 contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardTransient {
     /// @notice Deployment parameters.
     struct Config {
@@ -144,6 +150,21 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
 
     /// @inheritdoc IIndexVault
     function redeem(uint256 shares, address receiver, uint256[] calldata minAmountsOut) external nonReentrant {
+        _redeem(shares, receiver, minAmountsOut, new address[](0));
+    }
+
+    /// @inheritdoc IIndexVault
+    function redeemSkipping(uint256 shares, address receiver, uint256[] calldata minAmountsOut, address[] calldata skip)
+        external
+        nonReentrant
+    {
+        _redeem(shares, receiver, minAmountsOut, skip);
+    }
+
+    /// @dev `redeem` and `redeemSkipping`: amounts floor(shares * q * m / (d * 1e18)) (zero where that rounds
+    /// to zero), checked against the bounds, then those of `skip` set to zero (they stay in the vault, recorded
+    /// by `RedeemSkipped`), the shares burnt, and every non-zero amount sent with its balance delta checked.
+    function _redeem(uint256 shares, address receiver, uint256[] calldata minAmountsOut, address[] memory skip) private {
         // == Checks & Effects ==
         if (shares == 0) revert ZeroShares();
         if (receiver == address(0)) revert ZeroReceiver();
@@ -158,6 +179,26 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         if (minAmountsOut.length != n) revert AmountsLengthMismatch(minAmountsOut.length, n);
         // {tok} = floor({shares} * q * m / (d * 1e18)): outbound rounds down; each >= min.
         _amounts(tokens, amountsOut, shares, m, d * WAD, minAmountsOut, false);
+        if (skip.length != 0) {
+            // {tok} forgone per skipped token: its share stays in the vault for the remaining holders.
+            uint256[] memory forgone = new uint256[](skip.length);
+            uint256 kept;
+            for (uint256 i = 0; i < tokens.length; ++i) {
+                uint256 k = 0;
+                while (k < skip.length && skip[k] != tokens[i]) ++k;
+                if (k < skip.length) {
+                    forgone[k] = amountsOut[i];
+                    continue;
+                }
+                tokens[kept] = tokens[i];
+                amountsOut[kept++] = amountsOut[i];
+            }
+            assembly ("memory-safe") {
+                mstore(tokens, kept)
+                mstore(amountsOut, kept)
+            }
+            emit RedeemSkipped(msg.sender, receiver, shares, skip, forgone);
+        }
         _burn(msg.sender, shares); // the share Transfer event (to 0) is the redemption's record
 
         // == Interactions ==
@@ -183,8 +224,9 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         external
         onlyRole(ORACLE_ROLE)
     {
-        uint64 current = _targetRound;
-        if (round <= current) revert StaleTargetRound(round, current);
+        // Rounds advance by exactly one, so no report can exhaust the round space (issue 13).
+        uint64 next = _targetRound + 1; // checked: 2^64 - 1 rounds is unreachable one report at a time
+        if (round != next) revert TargetRoundNotNext(round, next);
         WeightsLib.check(tokens, weights, _registry);
         for (uint256 i = 0; i < tokens.length; ++i) {
             if (tokens[i] == address(this)) revert SelfAsConstituent();
@@ -238,6 +280,36 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     }
 
     /// @inheritdoc IIndexVault
+    function retireConstituent(address token) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
+        Hot memory h = _hot;
+        _sync(h, totalSupply());
+        if (h.basketVersion == 0) revert NotAConstituent(token);
+        (address[] memory tokens, uint256[] memory units) = BasketStore.read(h.basketVersion);
+        uint256 n = tokens.length;
+        uint256 k = 0;
+        while (k < n && tokens[k] != token) ++k;
+        if (k == n) revert NotAConstituent(token);
+        if (n == 1) revert EmptyBasket();
+        // Only a token that fails a transfer now (reverts, returns false, or moves the vault's balance on a
+        // 1-unit transfer to itself: paused, blacklisted, broken, or charging the sender) may be retired.
+        if (_transfersWork(token)) revert ConstituentTransfersWork(token);
+        // == Effects == (the record without `token`, order kept; stored units and scale unchanged)
+        for (uint256 i = k + 1; i < n; ++i) {
+            tokens[i - 1] = tokens[i];
+            units[i - 1] = units[i];
+        }
+        assembly ("memory-safe") {
+            mstore(tokens, sub(n, 1))
+            mstore(units, sub(n, 1))
+        }
+        uint64 scale = h.scale;
+        _setBasket(tokens, units, h);
+        h.scale = scale;
+        _hot = h;
+        emit ConstituentRetired(token);
+    }
+
+    /// @inheritdoc IIndexVault
     function beginRebalance(address[] calldata tokens) external onlyRole(REBALANCER_ROLE) nonReentrant {
         _rewrite(tokens, REBALANCING);
     }
@@ -284,12 +356,12 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
 
     // == External: views ==
     /// @inheritdoc IIndexVault
-    function basket() external view returns (address[] memory tokens, uint256[] memory units) {
+    function basket() external view nonReentrantView returns (address[] memory tokens, uint256[] memory units) {
         (tokens, units,,) = _flooredBasket();
     }
 
     /// @inheritdoc IIndexVault
-    function rawBasket() external view returns (address[] memory tokens, uint256[] memory storedUnits, uint256 scale) {
+    function rawBasket() external view nonReentrantView returns (address[] memory tokens, uint256[] memory storedUnits, uint256 scale) {
         uint256 d;
         (tokens, storedUnits, scale, d) = _viewBasket();
         // In a window the exact unit q * 1e18 / S has no (stored, scale) form: report it rounded down.
@@ -343,6 +415,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     function feeState()
         external
         view
+        nonReentrantView
         returns (
             uint256 rate,
             uint256 maxRate,
@@ -358,7 +431,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     }
 
     /// @inheritdoc IIndexVault
-    function effectiveSupply() external view returns (uint256) {
+    function effectiveSupply() external view nonReentrantView returns (uint256) {
         return _viewEffectiveSupply();
     }
 
@@ -478,22 +551,16 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     function _seedBasket() private view returns (address[] memory tokens, uint256[] memory units) {
         if (_targetRound == 0) revert NoTargets();
         tokens = _targetTokens;
-        uint256[] memory weights = _targetWeights;
-        units = new uint256[](tokens.length);
-        for (uint256 i = 0; i < tokens.length; ++i) {
-            (uint256 price, uint8 decimals) = _registry.priceAndDecimals(tokens[i]);
-            // w <= 1e18 and NAV0 <= 1e36: the numerator's first factor stays below 2^180.
-            units[i] = Math.mulDiv(weights[i] * _initialNavPerShare, 10 ** decimals, WAD * price, Math.Rounding.Floor);
-            if (units[i] == 0) revert ZeroUnit(tokens[i]);
-        }
+        units = SeedLib.units(_registry, tokens, _targetWeights, _initialNavPerShare);
     }
 
     /// @dev The basket now, after `_sync(h)`, as (tokens, q, m, d): the exact unit of token i is
     /// q_i * m / d {tok per 1e18 shares}. Outside a window: the record's stored units, m = scale, d = 1e18.
     /// In a window (REBALANCING, effective supply S > 0): q_i = balance_i, m = 1e18, d = S, so mint pulls
     /// ceil(shares * balance_i / S) and redeem pays floor(shares * balance_i / S), each holder's exact
-    /// pro-rata share; a record token with floor(balance_i * 1e18 / S) = 0 (not held yet, or sold out) is
-    /// left out. `extra` {shares}: fee shares beyond 88 bits that a view counts as pending (0 in a call).
+    /// pro-rata share; a record token with floor(balance_i * 1e18 / S) = 0 (not held yet, sold out, or a
+    /// donated speck) keeps its place with q_i = 0, so the list's length and order are the record's for the
+    /// whole window. `extra` {shares}: fee shares beyond 88 bits that a view counts as pending (0 in a call).
     function _basketOf(Hot memory h, uint256 extra)
         private
         view
@@ -503,16 +570,11 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         if (h.mode & REBALANCING != 0) {
             uint256 supply = totalSupply() + h.pendingFees + extra; // {shares} effective supply
             if (supply != 0) {
-                uint256 n;
                 for (uint256 i = 0; i < tokens.length; ++i) {
                     uint256 bal = _balanceOfSelf(tokens[i]); // {tok}
-                    if (bal * WAD < supply) continue; // floor(bal * 1e18 / S) = 0
-                    tokens[n] = tokens[i];
-                    q[n++] = bal;
-                }
-                assembly ("memory-safe") {
-                    mstore(tokens, n)
-                    mstore(q, n)
+                    // floor(bal * 1e18 / S) = 0 counts as 0 (a donated speck is not part of the basket);
+                    // checked: bal * 1e18 overflowing reverts, so `_amounts` may multiply q by 1e18.
+                    q[i] = bal * WAD < supply ? 0 : bal;
                 }
                 return (tokens, q, WAD, supply);
             }
@@ -547,7 +609,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     /// @dev `beginRebalance` (`rebalancing` = REBALANCING) and `endRebalance` (0) in one body: accrue, then,
     /// unless the effective supply S is 0, write ONE record from balances, units floor(balance * 1e18 / S):
     /// at begin the held tokens then `tokens` (zero units kept: units follow balances until the end), at
-    /// end `tokens` then the other record tokens, without zero units (`EmptyBasket` if none is left). Then
+    /// end exactly `tokens` (duplicates dropped), without zero units (`EmptyBasket` if none is left). Then
     /// set the mode's rebalancing bit as asked, the pause bit unchanged, and store the hot slot.
     function _rewrite(address[] calldata tokens, uint8 rebalancing) private {
         Hot memory h = _hot;
@@ -555,8 +617,11 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         uint256 supply = totalSupply() + h.pendingFees; // {shares} effective supply
         h.mode = (h.mode & PAUSED) | rebalancing;
         if (supply != 0) {
-            (address[] memory held,) = BasketStore.read(h.basketVersion);
-            address[] memory list = rebalancing != 0 ? _union(held, tokens) : _union(tokens, held);
+            // Begin: the held record, then the targets. End: exactly `tokens` (duplicates dropped); every
+            // other token leaves the basket (the Rebalancer closes only when what leaves is dust).
+            address[] memory held;
+            if (rebalancing != 0) (held,) = BasketStore.read(h.basketVersion);
+            address[] memory list = _union(held, tokens);
             uint256[] memory units = new uint256[](list.length);
             uint256 n;
             for (uint256 i = 0; i < list.length; ++i) {
@@ -614,9 +679,11 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     }
 
     /// @dev Overwrites `units` (q of `_basketOf`, basket order) with the amounts for `shares`:
-    /// shares * q * scale / dd (dd = d * 1e18), rounded up for mint (`up`) and down for redeem, and checks each is
-    /// non-zero and within its bound (mint: <= bounds[i]; redeem: >= bounds[i]). The caller checked
-    /// `bounds.length == units.length`.
+    /// shares * q * scale / dd (dd = d * 1e18), rounded up for mint (`up`) and down for redeem, and checks each
+    /// is within its bound (mint: <= bounds[i]; redeem: >= bounds[i]). An amount of zero is allowed (mint: a
+    /// record token not held in a window; redeem: dust that rounds down to zero, paid as nothing, so dust never
+    /// blocks an exit) and is left out of `tokens` and `units` (shortened in place); only all amounts zero
+    /// reverts (`ZeroAmounts`). The caller checked `bounds.length == units.length`.
     /// Fast path in assembly (this loop is most of mint's own gas). It stops at the first anomaly (a zero
     /// or out-of-bound amount, or a product above 256 bits); the Solidity loop then takes over from that
     /// entry and reverts with the named error or, for a mere 256-bit overflow, computes with Math.mulDiv.
@@ -629,7 +696,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         uint256[] calldata bounds,
         bool up
     ) private pure {
-        uint256 done; // entries converted by the fast path
+        uint256 done; // entries converted by the fast path, each non-zero
         assembly ("memory-safe") {
             let n := mload(units)
             let a := add(units, 0x20)
@@ -669,13 +736,23 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
                 }
             }
         }
-        for (uint256 i = done; i < units.length; ++i) {
+        uint256 n = units.length;
+        if (done == n) return;
+        // Slow path: entries `done` onwards, then the zero amounts left out of both arrays (nothing moves).
+        uint256 kept = done; // entries [0, kept) are the non-zero amounts so far
+        for (uint256 i = done; i < n; ++i) {
             uint256 amount =
                 Math.mulDiv(shares, units[i] * scale, dd, up ? Math.Rounding.Ceil : Math.Rounding.Floor);
-            if (amount == 0) revert ZeroAmount(tokens[i], shares);
             if (up && amount > bounds[i]) revert AmountInAboveMax(tokens[i], amount, bounds[i]);
             if (!up && amount < bounds[i]) revert AmountOutBelowMin(tokens[i], amount, bounds[i]);
-            units[i] = amount;
+            if (amount == 0) continue;
+            tokens[kept] = tokens[i];
+            units[kept++] = amount;
+        }
+        if (kept == 0) revert ZeroAmounts(shares);
+        assembly ("memory-safe") {
+            mstore(tokens, kept)
+            mstore(units, kept)
         }
     }
 
@@ -750,14 +827,21 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         if (failure == 3) revert TransferShortfall(failedToken, expected, received);
     }
 
-    /// @dev transfer(to, amount) of each constituent with SafeERC20 semantics (no return value accepted
-    /// from a contract; false or a revert fails, the revert reason bubbling up).
+    /// @dev For each constituent (non-zero amounts only, see `_amounts`): balanceOf(this), transfer(to, amount) with SafeERC20
+    /// semantics (no return value accepted: the token has code, since balanceOf answered; false or a revert
+    /// fails, the revert reason bubbling up), balanceOf(this) again; the balance must have fallen by at most
+    /// `amount` (a token charging the sender would leave the vault short of the remaining shares' backing).
+    /// Assembly as in `_pullAll`.
     function _pushAll(address[] memory tokens, address to, uint256[] memory amounts) private {
+        uint256 failure; // 0 ok, 1 balanceOf failed, 2 transfer returned false, 3 balance fell by more
         address failedToken;
+        uint256 expected;
+        uint256 left;
         assembly ("memory-safe") {
             let m := mload(0x40)
             mstore(m, 0xa9059cbb) // transfer(address,uint256); loop-invariant, as is `to`
             mstore(add(m, 0x20), to)
+            mstore(0x20, address())
             let t := add(tokens, 0x20)
             let a := add(amounts, 0x20)
             let end := add(t, shl(5, mload(tokens)))
@@ -766,7 +850,15 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
                 a := add(a, 0x20)
             } {
                 let token := mload(t)
-                mstore(add(m, 0x40), mload(a))
+                let amount := mload(a)
+                mstore(0x00, 0x70a08231)
+                if iszero(and(gt(returndatasize(), 0x1f), staticcall(gas(), token, 0x1c, 0x24, 0x00, 0x20))) {
+                    failure := 1
+                    failedToken := token
+                    break
+                }
+                let balBefore := mload(0x00)
+                mstore(add(m, 0x40), amount)
                 let ok := call(gas(), token, 0, add(m, 0x1c), 0x44, 0x00, 0x20)
                 if iszero(ok) {
                     if returndatasize() {
@@ -774,16 +866,51 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
                         revert(m, returndatasize())
                     }
                 }
-                switch returndatasize()
-                case 0 { ok := and(ok, gt(extcodesize(token), 0)) }
-                default { ok := and(ok, and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))) }
-                if iszero(ok) {
+                if iszero(and(ok, or(iszero(returndatasize()), and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))))) {
+                    failure := 2
                     failedToken := token
+                    break
+                }
+                mstore(0x00, 0x70a08231)
+                if iszero(and(gt(returndatasize(), 0x1f), staticcall(gas(), token, 0x1c, 0x24, 0x00, 0x20))) {
+                    failure := 1
+                    failedToken := token
+                    break
+                }
+                let balAfter := mload(0x00)
+                // {tok} that left the vault; more than `amount` is a shortfall for the remaining holders.
+                if and(lt(balAfter, balBefore), gt(sub(balBefore, balAfter), amount)) {
+                    failure := 3
+                    failedToken := token
+                    expected := amount
+                    left := sub(balBefore, balAfter)
                     break
                 }
             }
         }
-        if (failedToken != address(0)) revert SafeERC20.SafeERC20FailedOperation(failedToken);
+        if (failure == 1) revert BalanceQueryFailed(failedToken);
+        if (failure == 2) revert SafeERC20.SafeERC20FailedOperation(failedToken);
+        if (failure == 3) revert TransferOutExcess(failedToken, expected, left);
+    }
+
+    /// @dev Whether `token` moves one base unit from the vault to itself cleanly: the call succeeds, returns
+    /// nothing or true, and the vault's balance is unchanged (a failing `balanceOf` counts as not working).
+    function _transfersWork(address token) private returns (bool ok) {
+        uint256 before;
+        (ok, before) = _tryBalanceOfSelf(token);
+        if (!ok) return false;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, 0xa9059cbb) // transfer(address,uint256)
+            mstore(add(m, 0x20), address())
+            mstore(add(m, 0x40), 1)
+            ok := call(gas(), token, 0, add(m, 0x1c), 0x44, 0x00, 0x20)
+            ok := and(ok, or(iszero(returndatasize()), and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))))
+        }
+        if (!ok) return false;
+        uint256 balAfter;
+        (ok, balAfter) = _tryBalanceOfSelf(token);
+        return ok && balAfter == before;
     }
 
     /// @dev `token.approve(spender, amount)` with SafeERC20 semantics (no return value accepted from a
@@ -804,9 +931,15 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         if (!ok) revert SafeERC20.SafeERC20FailedOperation(token);
     }
 
-    /// @dev `token.balanceOf(this)` by a bare STATICCALL (cheaper than the high-level call's checks).
+    /// @dev `token.balanceOf(this)`; reverts `BalanceQueryFailed` if the call fails or returns no value.
     function _balanceOfSelf(address token) private view returns (uint256 bal) {
         bool ok;
+        (ok, bal) = _tryBalanceOfSelf(token);
+        if (!ok) revert BalanceQueryFailed(token);
+    }
+
+    /// @dev `token.balanceOf(this)` by a bare STATICCALL (cheaper than the high-level call's checks).
+    function _tryBalanceOfSelf(address token) private view returns (bool ok, uint256 bal) {
         assembly ("memory-safe") {
             mstore(0x00, 0x70a08231) // balanceOf(address) selector, right-aligned in the first word
             mstore(0x20, address())
@@ -814,6 +947,5 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
             ok := and(gt(returndatasize(), 0x1f), staticcall(gas(), token, 0x1c, 0x24, 0x00, 0x20))
             bal := mload(0x00)
         }
-        if (!ok) revert BalanceQueryFailed(token);
     }
 }

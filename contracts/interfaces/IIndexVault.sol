@@ -19,8 +19,9 @@ pragma solidity 0.8.28;
 /// new targets, and sets the rebalancing mode; while it is on, every read of the basket (mint, redeem,
 /// previews, `basket`, NAV per share) derives units from balances: mint pulls ceil(shares * balance_i / S)
 /// and redeem pays floor(shares * balance_i / S) (S = effectiveSupply), the exact pro-rata share, and
-/// `basket`/`rawBasket` report floor(balance_i * 1e18 / S) with scale 1e18, leaving out tokens whose unit
-/// rounds to zero. Mint and redeem stay open (a redeemer gets a bought token pro rata). `executeTrades`
+/// `basket`/`rawBasket` report floor(balance_i * 1e18 / S) with scale 1e18 for every token of the record
+/// (a balance below S / 1e18 base units counts as 0: a donated speck is not part of the basket, and the
+/// list's length and order stay fixed for the whole window). Mint and redeem stay open (a redeemer gets a bought token pro rata). `executeTrades`
 /// only trades; `endRebalance` writes the final basket from balances, rounded down.
 ///
 /// Management fee: an annual rate (WAD, 1e18 = 100%/year, capped at deployment) streams to the fee
@@ -34,14 +35,15 @@ pragma solidity 0.8.28;
 /// ORACLE_ROLE (the WeightOracle, later the SANX controller): `setTargets`. REBALANCER_ROLE (the
 /// Rebalancer module, see IRebalancer): `beginRebalance`, `executeTrades`, `endRebalance`. GUARDIAN_ROLE:
 /// `pause`, which stops mint and trading but never redemption.
+
 interface IIndexVault {
     // == Errors ==
     /// @notice Zero shares.
     error ZeroShares();
     /// @notice An empty vault's unit for `token` rounds to zero (weight too small for its price and decimals).
     error ZeroUnit(address token);
-    /// @notice An amount of `token` rounds to zero for this many shares (dust mint or redeem).
-    error ZeroAmount(address token, uint256 shares);
+    /// @notice Every amount rounds to zero for this many shares (a dust mint or redeem).
+    error ZeroAmounts(uint256 shares);
     /// @notice `maxAmountsIn`/`minAmountsOut` is not in basket order with one entry per constituent.
     error AmountsLengthMismatch(uint256 given, uint256 constituents);
     /// @notice Mint would pull more of `token` than the caller allowed.
@@ -50,14 +52,20 @@ interface IIndexVault {
     error AmountOutBelowMin(address token, uint256 amount, uint256 min);
     /// @notice `token` delivered less than was transferred (fee-on-transfer or rebasing down).
     error TransferShortfall(address token, uint256 expected, uint256 received);
+    /// @notice Sending `amount` of `token` took `left` (more) from the vault's balance (a fee on the sender).
+    error TransferOutExcess(address token, uint256 amount, uint256 left);
+    /// @notice `token` is not in the held basket.
+    error NotAConstituent(address token);
+    /// @notice `retireConstituent` for a token that still transfers cleanly (only a failing token may leave so).
+    error ConstituentTransfersWork(address token);
     /// @notice Mint while the guardian's pause is on.
     error MintPaused();
     /// @notice Pause while paused, or unpause while not paused.
     error PauseStateUnchanged(bool paused);
     /// @notice The vault is empty and has no target basket to derive units from.
     error NoTargets();
-    /// @notice A target round not strictly greater than the current one.
-    error StaleTargetRound(uint64 round, uint64 current);
+    /// @notice A target round other than the current round plus one.
+    error TargetRoundNotNext(uint64 round, uint64 expected);
     /// @notice The vault's own share token as a constituent.
     error SelfAsConstituent();
     /// @notice A fee rate above the cap fixed at deployment.
@@ -106,6 +114,11 @@ interface IIndexVault {
     event FeeRateUpdated(uint256 rate);
     /// @notice The fee recipient changed (pending fees were paid to the old one first).
     event FeeRecipientUpdated(address indexed recipient);
+    /// @notice `owner` redeemed `shares` for `receiver` while skipping `tokens`, forgoing `amounts` {tok} of
+    /// them: that share stays in the vault, backing the remaining shares.
+    event RedeemSkipped(address indexed owner, address indexed receiver, uint256 shares, address[] tokens, uint256[] amounts);
+    /// @notice The admin took `token`, which fails transfers, out of the held basket (its balance stays in the vault).
+    event ConstituentRetired(address indexed token);
     /// @notice The guardian paused mint and trading.
     event Paused(address indexed guardian);
     /// @notice The admin lifted the pause.
@@ -116,15 +129,30 @@ interface IIndexVault {
     /// from the caller (who must have approved this vault). On an empty vault the units first come from
     /// the target weights, the feed prices and `initialNavPerShare` (see `previewMint`).
     /// @param shares Index tokens to mint, in 1e18 per whole token.
-    /// @param maxAmountsIn Per constituent, in basket order, the most the caller will pay (base units).
+    /// @param maxAmountsIn Per constituent, in basket order, the most the caller will pay (base units). In a
+    /// rebalance window the basket is the window's whole record (see `basket`): a token not held is listed,
+    /// costs nothing, and a donated speck of it (below one base unit per 1e18 shares) still costs nothing.
     /// @dev Returns nothing, for gas: the amounts pulled equal `previewMint(shares)` in the same block.
     function mint(uint256 shares, address receiver, uint256[] calldata maxAmountsIn) external;
 
     /// @notice Burns `shares` of the caller and sends `receiver` floor(shares * units_i / 1e18) of every
-    /// constituent. Never paused; needs no price feed.
+    /// constituent. Never paused; needs no price feed. A constituent whose amount rounds down to zero is
+    /// not sent (it stays as backing for the remaining shares), so dust never blocks an exit; only a redeem
+    /// whose amounts ALL round to zero reverts (`ZeroAmounts`). Checks what left: a token that takes more
+    /// than the amount from the vault's balance reverts the redeem (`TransferOutExcess`).
     /// @param minAmountsOut Per constituent, in basket order, the least the caller accepts (base units).
+    /// In a rebalance window the basket is the window's whole record (see `basket`), so a donation cannot
+    /// change its length.
     /// @dev Returns nothing, for gas: the amounts sent equal `previewRedeem(shares)` in the same block.
     function redeem(uint256 shares, address receiver, uint256[] calldata minAmountsOut) external;
+
+    /// @notice `redeem`, except that nothing is sent of the constituents listed in `skip` (a token that
+    /// is paused, blacklists the receiver or the vault, or reverts): the caller forgoes that share, which
+    /// stays in the vault for the remaining holders, and `RedeemSkipped` records what was forgone. A token
+    /// of `skip` that is not in the basket is ignored. `minAmountsOut` applies to the computed amounts,
+    /// skipped or not (give 0 for a skipped token).
+    function redeemSkipping(uint256 shares, address receiver, uint256[] calldata minAmountsOut, address[] calldata skip)
+        external;
 
     /// @notice Accrues the management fee up to now. Anyone may call.
     function accrueFees() external;
@@ -134,7 +162,8 @@ interface IIndexVault {
     function claimFees() external returns (uint256 shares);
 
     // == Roles ==
-    /// @notice Replaces the target basket; ORACLE_ROLE only. `round` must exceed the current round,
+    /// @notice Replaces the target basket; ORACLE_ROLE only. `round` must be the current round plus one
+    /// (`TargetRoundNotNext`), so no report can exhaust the round space;
     /// the basket must pass `WeightsLib.check` (weights sum to 1e18, distinct, priced, non-zero).
     /// @dev The held basket follows the targets when the vault is empty (next mint) and, from issue 3,
     /// through keeper rebalancing.
@@ -151,6 +180,15 @@ interface IIndexVault {
 
     /// @notice Lifts the pause; admin only.
     function unpause() external;
+
+    /// @notice Takes `token` out of the held basket; admin only (the admin is a TimelockController, so
+    /// this is delayed). Only for a token that fails transfers now: a 1-unit transfer from the vault to
+    /// itself must revert, return false, move the balance, or `balanceOf` fail (`ConstituentTransfersWork`
+    /// otherwise). Writes the record without it (order and units of the others unchanged), so minting and
+    /// trading resume without it. Whatever the vault holds of it stays in the vault: no function sends a
+    /// token outside the basket to anyone; it returns to the basket (pro rata for the holders) only if
+    /// it is listed again by a later target round and a rebalance keeps it. Works in a window and paused.
+    function retireConstituent(address token) external;
 
     /// @notice Opens a rebalance window; REBALANCER_ROLE only (the Rebalancer module, which checks rounds,
     /// the pause, oracle bounds, caps and whitelists). Accrues fees, writes ONE basket record listing the
@@ -172,17 +210,22 @@ interface IIndexVault {
     function executeTrades(TradeCall[] calldata trades) external returns (uint256[] memory amountsOut);
 
     /// @notice Closes the window; REBALANCER_ROLE only (`NotRebalancing` without one). Works while paused
-    /// (it only freezes units). Accrues fees and writes the final basket in ONE record: `finalTokens`, then
-    /// every other token of the window's record, each with unit_i = floor(balance_i * 1e18 / S) rounded
-    /// DOWN, keeping only the non-zero ones (so no token with a redeemable balance is dropped; one left
-    /// with less than S / 1e18 base units, not redeemable, leaves the basket and its dust stays in the
-    /// vault). Reverts `EmptyBasket` when no unit is non-zero. On an empty vault (S = 0) it only ends the mode.
-    /// @param finalTokens The targets, first in the final basket's order.
+    /// (it only freezes units). Accrues fees and writes the final basket in ONE record: exactly
+    /// `finalTokens` (duplicates dropped), each with unit_i = floor(balance_i * 1e18 / S) rounded DOWN,
+    /// keeping only the non-zero ones. Every other token leaves the basket and its balance stays in the
+    /// vault (the Rebalancer closes only when such a holding is worth at most its dust bound, and on expiry
+    /// passes every held token so nothing of value is dropped), so a donation cannot keep a token in the
+    /// basket. Reverts `EmptyBasket` when no unit is non-zero. On an empty vault (S = 0) it only ends the mode.
+    /// @param finalTokens The final basket, in order.
     function endRebalance(address[] calldata finalTokens) external;
 
     // == Views ==
     /// @notice The held basket: constituents and units (base units per 1e18 shares, fee accrued to now,
     /// rounded down; in a window from balances, see the contract doc). Empty before the first mint.
+    /// In a window it lists the window's whole record, with unit 0 for a token not held (or held below
+    /// one base unit per 1e18 shares): that is the order and length `mint` and `redeem` bounds follow.
+    /// Like every view that reports basket, supply or value, it reverts while a vault call is in progress
+    /// (`ReentrancyGuardReentrantCall`), when balances and supply disagree.
     function basket() external view returns (address[] memory tokens, uint256[] memory units);
 
     /// @notice The exact basket: effective units_i = storedUnits_i * scale / 1e18 (as a rational),
@@ -196,7 +239,7 @@ interface IIndexVault {
     /// @notice What `mint(shares)` would pull now, in basket order (or target order on an empty vault).
     function previewMint(uint256 shares) external view returns (address[] memory tokens, uint256[] memory amounts);
 
-    /// @notice What `redeem(shares)` would pay now, in basket order.
+    /// @notice What `redeem(shares)` would pay now, in basket order (0 where an amount rounds to zero: not paid).
     function previewRedeem(uint256 shares) external view returns (address[] memory tokens, uint256[] memory amounts);
 
     /// @notice USD value ({1e18 USD}) of the constituent balances the vault holds, at feed prices.
@@ -205,9 +248,11 @@ interface IIndexVault {
     /// supply disagree, so another contract pricing shares from a token hook would be misled.
     function nav() external view returns (uint256);
 
+
     /// @notice USD value ({1e18 USD}) of the units behind 1e18 shares, fee accrued to now, rounded down.
     /// On an empty vault: `initialNavPerShare`. Reverts on a stale or unsafe feed, and while a vault
-    /// call is in progress (read-only reentrancy guard, see `nav`).
+    /// call is in progress (read-only reentrancy guard: mid-mint or mid-redeem the balances and the supply
+    /// disagree, so a contract pricing shares from a token hook would be misled).
     function navPerShare() external view returns (uint256);
 
     /// @notice Fee state, accrued to now: rate and cap (WAD per year), recipient, pending fee shares,

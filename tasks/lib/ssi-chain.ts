@@ -501,8 +501,10 @@ export async function planMint(record: DeploymentRecord, vault: IndexVault, who:
   const plan = legs(record, tokens, amounts);
   const me = await who.getAddress();
   const short: string[] = [];
+  // In a rebalance window a target not bought yet is listed at 0: nothing to bring of it.
+  if (plan.every((l) => l.amount === 0n)) fail(`every amount rounds to zero for these shares: mint more shares`);
   for (const l of plan) {
-    if (l.amount === 0n) fail(`${l.symbol} rounds to zero for these shares: mint more shares`);
+    if (l.amount === 0n) continue;
     const bal = await MockERC20__factory.connect(l.token, who).balanceOf(me);
     if (bal < l.amount) short.push(`${l.symbol} (have ${bal}, need ${l.amount})`);
   }
@@ -543,14 +545,25 @@ export async function planRedeem(record: DeploymentRecord, vault: IndexVault, wh
   const fee = await vault.feeState();
   const mins = projectRedeemAmounts({ storedUnits: stored, scale, feeRate: fee.rate, now: fee.lastAccrual }, shares, fee.lastAccrual + REDEEM_WINDOW + 1n);
   const plan = legs(record, tokens, amounts).map((l, i) => ({ ...l, min: mins[i]! }));
-  for (const l of plan) if (l.min === 0n) fail(`${l.symbol} rounds to zero for these shares: redeem more shares`);
+  // A constituent that rounds to zero is paid as nothing (it stays behind for the other holders); the
+  // vault refuses only a redeem whose amounts all round to zero.
+  if (plan.every((l) => l.amount === 0n)) fail(`every amount rounds to zero for these shares: redeem more shares`);
   return plan;
 }
 
-export async function executeRedeem(vault: IndexVault, who: Signer, shares: bigint, receiver: string, plan: readonly Leg[]): Promise<string> {
-  const min = plan.map((l) => l.min ?? l.amount);
+/**
+ * Sends the redeem planned by `planRedeem`. With `skip` (constituent addresses, e.g. a paused or
+ * blacklisting token), it calls `redeemSkipping`: nothing of those is sent, the caller forgoes that share
+ * (it stays in the vault for the other holders), and the vault's `RedeemSkipped` event records it.
+ */
+export async function executeRedeem(vault: IndexVault, who: Signer, shares: bigint, receiver: string, plan: readonly Leg[], skip: readonly string[] = []): Promise<string> {
+  const skipped = new Set(skip.map((a) => a.toLowerCase()));
+  const min = plan.map((l) => (skipped.has(l.token.toLowerCase()) ? 0n : (l.min ?? l.amount)));
   const v = vault.connect(who);
-  const tx = await simulateThenSend(v, "IndexVault.redeem", () => v.redeem.staticCall(shares, receiver, min), () => v.redeem(shares, receiver, min));
+  const tx =
+    skip.length === 0
+      ? await simulateThenSend(v, "IndexVault.redeem", () => v.redeem.staticCall(shares, receiver, min), () => v.redeem(shares, receiver, min))
+      : await simulateThenSend(v, "IndexVault.redeemSkipping", () => v.redeemSkipping.staticCall(shares, receiver, min, [...skip]), () => v.redeemSkipping(shares, receiver, min, [...skip]));
   return tx.hash;
 }
 

@@ -50,9 +50,10 @@ describe("IndexVault rebalance hooks (beginRebalance / executeTrades / endRebala
     expect(await vault.rebalancing()).to.equal(false);
     await expect(vault.beginRebalance([addresses[0]!, addresses[3]!])).to.emit(vault, "BasketUpdated");
     expect(await vault.rebalancing()).to.equal(true);
-    // sNEW is in the record but has no balance yet: it is not part of the basket users see.
+    // sNEW is in the record but has no balance yet: listed with unit 0 (the window's order and length are fixed).
     let [tokens, units] = await vault.basket();
-    expect(tokens).to.deep.equal(addresses.slice(0, 3));
+    expect(tokens).to.deep.equal(addresses);
+    expect(units[3]).to.equal(0n);
     await market.tokens[3]!.mint(await vault.getAddress(), 7n * WAD);
     [tokens, units] = await vault.basket();
     expect(tokens).to.deep.equal(addresses);
@@ -94,22 +95,22 @@ describe("IndexVault rebalance hooks (beginRebalance / executeTrades / endRebala
     await expectCollateralised(vault);
   });
 
-  it("endRebalance writes floor(balance * 1e18 / S): final tokens first, a redeemable leftover kept, dust dropped", async () => {
+  it("endRebalance writes floor(balance * 1e18 / S) for exactly the final tokens; every other token leaves", async () => {
     const { vault, market, addresses, admin } = await openAndBuy();
     // Sell all sWBTC but 1 sat through the 1:1 adapter into sUSDC: 1 sat over 10 shares rounds to unit 0.
     const adapter = await ethers.deployContract("ReentrantAdapter");
     await market.tokens[2]!.mint(adapter, 10n ** 30n);
     const wbtc = await market.tokens[1]!.balanceOf(vault);
     await vault.connect(admin).executeTrades([{ adapter, tokenIn: addresses[1]!, tokenOut: addresses[2]!, amountIn: wbtc - 1n, minAmountOut: 0n, routeData: "0x" }]);
-    // sWETH is not a final token but keeps a redeemable balance: it must stay.
-    const receipt = await (await vault.endRebalance([addresses[3]!, addresses[2]!])).wait();
+    // sWETH is not a final token: it leaves the basket (the Rebalancer passes it when it is worth more than dust).
+    const receipt = await (await vault.endRebalance([addresses[3]!, addresses[2]!, addresses[3]!])).wait();
     const n = receipt!.blockNumber;
     expect(await vault.rebalancing()).to.equal(false);
     const [tokens, stored, scale] = await vault.rawBasket({ blockTag: n });
-    expect(tokens).to.deep.equal([addresses[3], addresses[2], addresses[0]]);
+    expect(tokens).to.deep.equal([addresses[3], addresses[2]]); // the duplicate is dropped
     expect(scale).to.equal(WAD);
     const supply = await vault.effectiveSupply({ blockTag: n });
-    const bals = await balancesAt(vault, [market.tokens[3]!, market.tokens[2]!, market.tokens[0]!], n);
+    const bals = await balancesAt(vault, [market.tokens[3]!, market.tokens[2]!], n);
     expect(stored).to.deep.equal(bals.map((b) => (b * WAD) / supply));
     expect(await market.tokens[1]!.balanceOf(vault)).to.equal(1n); // the sWBTC dust stays in the vault
     await expectCollateralised(vault);
@@ -117,7 +118,7 @@ describe("IndexVault rebalance hooks (beginRebalance / executeTrades / endRebala
     const [, amounts] = await vault.previewMint(WAD);
     const [alice] = [(await ethers.getSigners())[1]!];
     await vault.connect(alice).mint(WAD, alice.address, [...amounts]);
-    await vault.connect(alice).redeem(5n * WAD, alice.address, [0, 0, 0]);
+    await vault.connect(alice).redeem(5n * WAD, alice.address, [0, 0]);
     await expectCollateralised(vault);
   });
 
@@ -156,7 +157,7 @@ describe("IndexVault rebalance hooks (beginRebalance / executeTrades / endRebala
     await expect(vault.executeTrades([trade])).to.be.revertedWithCustomError(vault, "RebalancePaused");
     expect(JSON.stringify(await balancesAt(vault, market.tokens), (_, v) => (typeof v === "bigint" ? v.toString() : v))).to.equal(before);
     await expect(vault.connect(alice).mint(WAD, alice.address, [10n ** 30n, 10n ** 30n, 10n ** 30n])).to.be.revertedWithCustomError(vault, "MintPaused");
-    await vault.connect(alice).redeem(WAD, alice.address, [0, 0, 0]);
+    await vault.connect(alice).redeem(WAD, alice.address, [0, 0, 0, 0]);
     await expectCollateralised(vault);
     expect(await vault.paused()).to.equal(true);
     await vault.endRebalance([addresses[0]!]);

@@ -87,10 +87,12 @@ describe("IndexVault", () => {
         .withArgs(outsider.address, ROLES.ORACLE);
     });
 
-    it("reverts with StaleTargetRound for a round not above the current one", async () => {
+    it("reverts with TargetRoundNotNext for any round but the current one plus one (issue 13: rounds cannot be exhausted)", async () => {
       const { vault, admin, tokenAddresses, weights } = await loadFixture(baseFixture);
       await vault.grantRole(ROLES.ORACLE, admin.address);
-      await expect(vault.setTargets(1, tokenAddresses, weights)).to.be.revertedWithCustomError(vault, "StaleTargetRound").withArgs(1, 1);
+      await expect(vault.setTargets(1, tokenAddresses, weights)).to.be.revertedWithCustomError(vault, "TargetRoundNotNext").withArgs(1, 2);
+      await expect(vault.setTargets(3, tokenAddresses, weights)).to.be.revertedWithCustomError(vault, "TargetRoundNotNext").withArgs(3, 2);
+      await expect(vault.setTargets(2n ** 64n - 1n, tokenAddresses, weights)).to.be.revertedWithCustomError(vault, "TargetRoundNotNext");
       await expect(vault.setTargets(2, tokenAddresses, weights)).to.emit(vault, "TargetsUpdated").withArgs(2, tokenAddresses, weights);
     });
 
@@ -259,12 +261,19 @@ describe("IndexVault", () => {
       await expectCollateralised(vault);
     });
 
-    it("reverts with ZeroAmount when an amount rounds to zero (dust)", async () => {
-      const { vault, alice, tokenAddresses } = await loadFixture(mintedFixture);
+    it("pays nothing of a constituent whose amount rounds to zero instead of reverting (dust never blocks)", async () => {
+      const { vault, alice, market } = await loadFixture(mintedFixture);
       // 50,000 sats per 1e18 shares: 1e12 shares are worth 0.05 sat, which rounds to zero.
-      await expect(vault.connect(alice).redeem(10n ** 12n, alice.address, [0, 0, 0]))
-        .to.be.revertedWithCustomError(vault, "ZeroAmount")
-        .withArgs(tokenAddresses[1], 10n ** 12n);
+      const shares = 10n ** 12n;
+      const [, preview] = await vault.previewRedeem(shares);
+      expect(preview[1]).to.equal(0n);
+      expect(preview[0]).to.be.gt(0n);
+      const before = await Promise.all(market.tokens.map((t) => t.balanceOf(alice.address)));
+      await vault.connect(alice).redeem(shares, alice.address, [0, 0, 0]);
+      const after = await Promise.all(market.tokens.map((t) => t.balanceOf(alice.address)));
+      expect(after.map((a, i) => a - before[i]!)).to.deep.equal([...preview]);
+      expect(await vault.balanceOf(alice.address)).to.equal(10n * WAD - shares);
+      await expectCollateralised(vault);
     });
 
     it("reverts with AmountOutBelowMin when an amount is below the caller's minimum", async () => {
@@ -322,7 +331,7 @@ describe("IndexVault", () => {
       await vault.connect(alice).redeem(10n * WAD, alice.address, [0, 0, 0]);
       await expectCollateralised(vault);
       // 7 wei of shares cannot be redeemed: every amount rounds to zero.
-      await expect(vault.connect(bob).redeem(7n, bob.address, [0, 0, 0])).to.be.revertedWithCustomError(vault, "ZeroAmount");
+      await expect(vault.connect(bob).redeem(7n, bob.address, [0, 0, 0])).to.be.revertedWithCustomError(vault, "ZeroAmounts").withArgs(7n);
       expect(await market.tokens[0]!.balanceOf(await vault.getAddress())).to.be.gte(1n);
     });
   });
@@ -364,7 +373,8 @@ describe("IndexVault", () => {
       await expectCollateralised(vault);
     });
 
-    for (const view of ["navPerShare", "nav", "previewRedeem", "previewMint"] as const) {
+    // basket, rawBasket, effectiveSupply and feeState: issue 8 point 6 (they answered mid-call before).
+    for (const view of ["navPerShare", "nav", "previewRedeem", "previewMint", "basket", "rawBasket", "effectiveSupply", "feeState"] as const) {
       it(`refuses ${view}() from a constituent's transfer hook mid-redeem (read-only reentrancy)`, async () => {
         const { vault, reent, alice, tokenAddresses } = await loadFixture(exoticFixture);
         await vault.setTargets(2, [await reent.getAddress(), tokenAddresses[0]!], [WAD / 2n, WAD / 2n]);

@@ -11,7 +11,7 @@ import { computeIndex, MAG7, MEME, DEFI, targetUnits, WAD } from "../../src/meth
 import { deploymentFile, loadDeployment, type DeploymentRecord } from "../../tasks/lib/deployment";
 import { signReport, signedReportToJson, type WeightReport } from "../../tasks/lib/reports";
 import { ROLE } from "../../ignition/modules/roles";
-import { deploySsi } from "../../tasks/lib/ssi-chain";
+import { deploySsi, executeRedeem, planRedeem } from "../../tasks/lib/ssi-chain";
 import { projectRedeemAmounts } from "../../src/vault/fees";
 import { expectUserError, runTask } from "./fixtures";
 
@@ -138,6 +138,29 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
       const paid = await Promise.all(ercs.map(async (e, i) => (await e.balanceOf(me!.address)) - before[i]!));
       for (let i = 0; i < paid.length; i++) {
         expect(paid[i]! <= preview[i]! && paid[i]! + 1n + preview[i]! / 1_000_000n >= preview[i]!, `constituent ${i}: paid ${paid[i]} preview ${preview[i]}`).to.equal(true);
+      }
+    });
+
+    it("executeRedeem with a skip list calls redeemSkipping: nothing of the skipped token is sent, the event records it", async () => {
+      const restore = await takeSnapshot();
+      try {
+        const [me] = await hre.ethers.getSigners();
+        const v = vault("MAG7").connect(me!);
+        const [tokens] = await v.basket();
+        const skipped = tokens[0]!;
+        const erc = MockERC20__factory.connect(skipped, hre.ethers.provider);
+        const held = await erc.balanceOf(await v.getAddress());
+        const mine = await erc.balanceOf(me!.address);
+        const plan = await planRedeem(record, v, me!, WAD / 2n, "MAG7.ssi");
+        const hash = await executeRedeem(v, me!, WAD / 2n, me!.address, plan, [skipped]);
+        const receipt = await hre.ethers.provider.getTransactionReceipt(hash);
+        const event = receipt!.logs.map((l) => v.interface.parseLog(l)).find((e) => e?.name === "RedeemSkipped");
+        expect(event!.args.tokens).to.deep.equal([skipped]);
+        expect(event!.args.amounts[0]).to.be.greaterThan(0n);
+        expect(await erc.balanceOf(me!.address)).to.equal(mine);
+        expect(await erc.balanceOf(await v.getAddress())).to.equal(held);
+      } finally {
+        await restore.restore();
       }
     });
 
