@@ -6,3 +6,8 @@ import "./mvrv";
 import "./sanx";
 import "./ussi";
 import "./bench";
+import { compileBeforeChainTasks, hideStacksOfKnownErrors } from "./lib/cli";
+
+// After every task is registered: chain tasks compile first; user errors print no stack trace.
+compileBeforeChainTasks();
+hideStacksOfKnownErrors();
