@@ -4,6 +4,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { isAddress, getAddress, parseUnits } from "ethers";
 import { SsiError } from "../../src/lib/errors";
+import { describeError } from "./revert";
 
 /** A user-facing failure: Hardhat prints the message without a stack trace. */
 export function fail(message: string): never {
@@ -11,14 +12,18 @@ export function fail(message: string): never {
 }
 
 /**
- * Runs a task body, turning the project's named errors into user-facing Hardhat errors.
- * Anything else (a bug) keeps its stack trace.
+ * Runs a task body, turning the project's named errors, and every chain error the shared decoder
+ * knows (a contract's custom error, too little gas money, an unreachable node), into user-facing
+ * Hardhat errors in words. Anything else (a bug) keeps its stack trace.
  */
 export async function userErrors<T>(body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (e) {
     if (e instanceof SsiError) fail(e.message);
+    if (HardhatPluginError.isHardhatPluginError(e)) throw e;
+    const words = describeError(e);
+    if (words !== undefined) fail(words);
     throw e;
   }
 }

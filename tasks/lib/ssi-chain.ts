@@ -27,6 +27,7 @@ import { InputError } from "../../src/lib/errors";
 import { computeIndex, PRODUCTS, type IndexComposition, type Universe } from "../../src/methodology";
 import { projectRedeemAmounts } from "../../src/vault/fees";
 import { fail, firstSigner } from "./args";
+import { describeRevert as describeRevertInWords } from "./revert";
 import {
   assetMap,
   deploymentFile,
@@ -101,14 +102,10 @@ export async function simulateThenSend<T extends { wait(): Promise<unknown> }>(
   return tx;
 }
 
-export function describeRevert(contract: BaseContract, e: unknown): string {
-  const err = e as { data?: string; info?: { error?: { data?: string } }; shortMessage?: string; message?: string };
-  const data = err.data ?? err.info?.error?.data;
-  if (typeof data === "string" && data.length >= 10) {
-    const parsed = contract.interface.parseError(data);
-    if (parsed !== null) return `${parsed.name}(${parsed.args.map((a) => String(a)).join(", ")})`;
-  }
-  return err.shortMessage ?? err.message ?? String(e);
+/** A revert in words (the shared decoder of tasks/lib/revert.ts), else the node's own message. */
+export function describeRevert(_contract: BaseContract, e: unknown): string {
+  const err = e as { shortMessage?: string; message?: string };
+  return describeRevertInWords(e) ?? err.shortMessage ?? err.message ?? String(e);
 }
 
 function bigintReviver(_key: string, value: unknown): unknown {
