@@ -28,9 +28,17 @@ export async function userErrors<T>(body: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * An address argument. All lower- or all upper-case hex is taken as given; mixed case must carry a
+ * valid EIP-55 checksum (a typo in a copied address then fails here, as wallets refuse it).
+ */
 export function parseAddressArg(value: string | undefined, name: string): string {
-  if (value === undefined || !isAddress(value)) fail(`--${name} "${value ?? ""}" is not an address (0x followed by 40 hex digits)`);
-  return getAddress(value);
+  const text = (value ?? "").trim();
+  if (/^0x[0-9a-fA-F]{40}$/.test(text) && !isAddress(text)) {
+    fail(`--${name} "${text}" has a bad checksum (mixed-case letters that do not match EIP-55): check the address for a typo, or give it all in lower case`);
+  }
+  if (!isAddress(text)) fail(`--${name} "${value ?? ""}" is not an address (0x followed by 40 hex digits)`);
+  return getAddress(text);
 }
 
 /** A strictly positive decimal amount (e.g. "1.5") in `decimals` base units. */

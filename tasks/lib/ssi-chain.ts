@@ -42,7 +42,7 @@ import {
 } from "./deployment";
 import { recoverReportSigner, signReport, type SignedReport, type WeightReport } from "./reports";
 import { TESTNET_FEEDS } from "./testnet-feeds";
-import { formatUnitsExact } from "./format";
+import { formatTokenAmount, formatUnitsExact } from "./format";
 
 export { formatUnitsExact, formatUsd } from "./format";
 import { deploySampleMarket } from "./market";
@@ -501,9 +501,9 @@ export async function planMint(record: DeploymentRecord, vault: IndexVault, who:
   for (const l of plan) {
     if (l.amount === 0n) fail(`${l.symbol} rounds to zero for these shares: mint more shares`);
     const bal = await MockERC20__factory.connect(l.token, who).balanceOf(me);
-    if (bal < l.amount) short.push(`${l.symbol} (have ${bal}, need ${l.amount})`);
+    if (bal < l.amount) short.push(`${l.symbol}: have ${formatTokenAmount(bal, l.decimals, l.symbol)}, need ${formatTokenAmount(l.amount, l.decimals, l.symbol)}`);
   }
-  if (short.length > 0) fail(`${me} does not hold enough ${short.join(", ")}${record.sampleMarket ? ": run index:faucet first" : ""}`);
+  if (short.length > 0) fail(`${me} does not hold enough of every constituent (${short.join("; ")})${record.sampleMarket ? ": run index:faucet first" : ""}`);
   return plan;
 }
 
@@ -534,7 +534,7 @@ export const REDEEM_WINDOW = 600n;
 export async function planRedeem(record: DeploymentRecord, vault: IndexVault, who: Signer, shares: bigint, symbol: string): Promise<Leg[]> {
   const me = await who.getAddress();
   const bal = await vault.balanceOf(me);
-  if (bal < shares) fail(`${me} holds ${formatUnitsExact(bal, 18)} ${symbol}, cannot redeem ${formatUnitsExact(shares, 18)}`);
+  if (bal < shares) fail(`${me} holds ${formatTokenAmount(bal, 18, symbol)}, cannot redeem ${formatTokenAmount(shares, 18, symbol)}`);
   const [tokens, amounts] = await vault.previewRedeem(shares);
   const [, stored, scale] = await vault.rawBasket();
   const fee = await vault.feeState();
