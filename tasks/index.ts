@@ -6,6 +6,7 @@ import "./mvrv";
 import "./sanx";
 import "./ussi";
 import "./bench";
+import "./guardian";
 import { compileBeforeChainTasks, hideStacksOfKnownErrors } from "./lib/cli";
 
 // After every task is registered: chain tasks compile first; user errors print no stack trace.

@@ -76,10 +76,24 @@ export async function loadRecord(hre: HardhatRuntimeEnvironment): Promise<Deploy
   return record;
 }
 
-export function vaultOf(record: DeploymentRecord, product: SsiProduct, runner: Signer | import("ethers").Provider): IndexVault {
-  const p = record.products[product];
-  if (p === undefined) throw new InputError(`deployments/${record.network}.json has no ${product} vault: run ssi:deploy first`);
-  return IndexVault__factory.connect(p.vault, runner);
+/** Every index vault the `index:*` tasks serve: the SSI products and SANX (an IndexVault too). */
+export const INDEX_VAULTS = [...SSI_PRODUCTS, "SANX"] as const;
+export type IndexName = (typeof INDEX_VAULTS)[number];
+
+/** The vault address and token symbol of `index` in the record (SANX: the `sanx` part of sanx:deploy). */
+export function vaultEntry(record: DeploymentRecord, index: IndexName): { vault: string; symbol: string } {
+  if (index === "SANX") {
+    const sanx = (record as DeploymentRecord & { sanx?: { vault?: string } }).sanx;
+    if (sanx?.vault === undefined) throw new InputError(`deployments/${record.network}.json has no SANX vault: run sanx:deploy first`);
+    return { vault: sanx.vault, symbol: "SANX" };
+  }
+  const p = record.products[index];
+  if (p === undefined) throw new InputError(`deployments/${record.network}.json has no ${index} vault: run ssi:deploy first`);
+  return { vault: p.vault, symbol: p.symbol };
+}
+
+export function vaultOf(record: DeploymentRecord, product: IndexName, runner: Signer | import("ethers").Provider): IndexVault {
+  return IndexVault__factory.connect(vaultEntry(record, product).vault, runner);
 }
 
 /**
@@ -492,7 +506,7 @@ export function legs(record: DeploymentRecord, tokens: readonly string[], amount
 /** What minting `shares` takes now (previewMint), with the caller's balances checked. Sends nothing. */
 export async function planMint(record: DeploymentRecord, vault: IndexVault, who: Signer, shares: bigint): Promise<Leg[]> {
   const [round] = await vault.targets();
-  if ((await vault.effectiveSupply()) === 0n && round === 0n) fail(`the vault has no target weights yet: run ssi:push-weights first`);
+  if ((await vault.effectiveSupply()) === 0n && round === 0n) fail(`the vault has no target weights yet: run ssi:push-weights first (SANX: sanx:execute)`);
   if (await vault.paused()) fail(`minting is paused by the guardian (redemption stays open)`);
   const [tokens, amounts] = await vault.previewMint(shares);
   const plan = legs(record, tokens, amounts);
@@ -572,7 +586,7 @@ export interface VaultStatus {
   pendingTargets: { symbol: string; token: string; weight: bigint }[];
 }
 
-export async function readStatus(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: SsiProduct): Promise<VaultStatus> {
+export async function readStatus(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: IndexName): Promise<VaultStatus> {
   const provider = hre.ethers.provider;
   const vault = vaultOf(record, product, provider);
   const address = await vault.getAddress();
