@@ -73,11 +73,13 @@ export function readJsonArg(path: string | undefined, name: string): unknown {
 }
 
 /**
- * The account tasks send from: the network's first signer. A testnet without DEPLOYER_KEY is already
- * refused when Hardhat loads; this names the problem anywhere else an account is missing.
+ * The account tasks send from: the network's first signer. A testnet needs only its RPC URL to read;
+ * sending needs DEPLOYER_KEY, and this is where its absence is named.
  */
 export async function firstSigner(hre: HardhatRuntimeEnvironment): Promise<HardhatEthersSigner> {
   const [sender] = await hre.ethers.getSigners();
-  if (sender === undefined) fail(`no account to send from on ${hre.network.name}: set DEPLOYER_KEY`);
+  if (sender === undefined) {
+    fail(`no account to send from on ${hre.network.name}: set DEPLOYER_KEY to the sending account's private key (reading tasks such as index:status need only the RPC URL)`);
+  }
   return sender;
 }

@@ -3,9 +3,11 @@
  * - a chain task compiles first (quietly, its output on stderr), as `hardhat test` and `hardhat run`
  *   do, so a fresh clone's first `npx hardhat index:status` finds its TypeChain bindings;
  * - a known error (a user error, Hardhat's own argument errors) prints its message without a stack
- *   trace on every terminal, CI or not, unless `--show-stack-traces` is given.
+ *   trace on every terminal, CI or not, unless `--show-stack-traces` is given;
+ * - tables carry no colour codes when stdout is not a terminal (a file, a pipe, a CI log).
  * Loaded by tasks/index.ts after every task module has registered its tasks.
  */
+import path from "node:path";
 import { inspect } from "node:util";
 import { task } from "hardhat/config";
 import { TASK_COMPILE } from "hardhat/builtin-tasks/task-names";
@@ -70,4 +72,19 @@ export function hideStacksOfKnownErrors(): void {
   for (const cls of [HardhatError, HardhatPluginError]) {
     Object.defineProperty(cls.prototype, inspect.custom, { value: hint, configurable: true, writable: true });
   }
+}
+
+/**
+ * cli-table3 colours its borders and headers through @colors/colors, which writes colour codes into
+ * a file or a pipe as well. Off unless stdout is a terminal (FORCE_COLOR=1 keeps them; NO_COLOR or
+ * --no-color removes them everywhere).
+ */
+export function noColourWhenPiped(stdoutIsTty = process.stdout.isTTY === true): void {
+  const forced = process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== "0";
+  const off = process.env.NO_COLOR !== undefined || (!stdoutIsTty && !forced);
+  if (!off) return;
+  const tableDir = path.dirname(require.resolve("cli-table3/package.json"));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const colors = require(require.resolve("@colors/colors/safe", { paths: [tableDir] })) as { disable(): void };
+  colors.disable();
 }

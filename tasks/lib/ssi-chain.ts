@@ -64,6 +64,13 @@ export async function chainId(hre: HardhatRuntimeEnvironment): Promise<number> {
 
 /** The record of the connected network, checked against its chain id and for code at the oracle address. */
 export async function loadRecord(hre: HardhatRuntimeEnvironment): Promise<DeploymentRecord> {
+  if (hre.network.name === "hardhat" && (await hre.ethers.provider.getBlockNumber()) === 0) {
+    // A command on the in-process network starts a new, empty chain: deploying "first" cannot help.
+    throw new InputError(
+      `the in-process network "hardhat" starts empty on every command, so nothing is deployed on it: start a node (\`npx hardhat node\`) in another terminal, ` +
+        `deploy there (\`npx hardhat ssi:deploy --network localhost --sample-market\`) and pass --network localhost to every command; or run everything in one process with \`npm run demo\``,
+    );
+  }
   const record = loadDeployment(hre.network.name, await chainId(hre));
   const code = await hre.ethers.provider.getCode(record.protocol.weightOracle);
   if (code === "0x") {

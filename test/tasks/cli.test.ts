@@ -73,6 +73,36 @@ describe("command line (subprocess)", function () {
     });
   });
 
+  describe("reading and output", function () {
+    it("writes no colour codes when stdout is not a terminal (and keeps them with FORCE_COLOR=1)", async function () {
+      const args = ["ssi:weights", "--index", "MAG7", "--universe", "sample/universe.json"];
+      const piped = await hardhat(args);
+      expect(piped.code, piped.stderr).to.equal(0);
+      expect(piped.stdout).to.match(/BTC/);
+      expect(piped.stdout).not.to.match(ANSI);
+      const forced = await hardhat(args, { env: userEnv({ FORCE_COLOR: "1" }) });
+      expect(forced.stdout).to.match(ANSI);
+    });
+
+    it("on the in-process network, a status says it starts empty on every command instead of suggesting a deploy there", async function () {
+      const r = await hardhat(["index:status", "--index", "MAG7"]);
+      expect(r.code).to.equal(1);
+      expect(r.stderr).to.match(/the in-process network "hardhat" starts empty on every command.*--network localhost/);
+      expect(r.stderr).not.to.match(/ssi:deploy --network hardhat/);
+      expect(r.stderr, r.stderr).not.to.match(STACK_LINE);
+    });
+
+    it("a reading task on a testnet needs its RPC URL, not DEPLOYER_KEY", async function () {
+      const env = userEnv({ SEPOLIA_RPC_URL: "http://127.0.0.1:9" });
+      delete env.DEPLOYER_KEY;
+      const r = await hardhat(["index:status", "--index", "MAG7", "--network", "sepolia"], { env });
+      expect(r.code).to.equal(1);
+      expect(r.stderr).not.to.match(/DEPLOYER_KEY/);
+      expect(r.stderr).to.match(/cannot reach the node/); // it got as far as asking the node
+      expect(r.stderr, r.stderr).not.to.match(STACK_LINE);
+    });
+  });
+
   describe("user errors", function () {
     const cases: [string, string[], RegExp][] = [
       ["a bad argument", ["ssi:weights", "--index", "NOPE", "--universe", "sample/universe.json"], /--index "NOPE" is not one of MAG7, MEME, DEFI/],
