@@ -183,8 +183,8 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
       }
     });
 
-    it("--out writes a signed report without sending; --report relays it (next month, incumbents from chain)", async () => {
-      const file = path.join(tmp, "mag7-round2.json");
+    it("--out writes a signed report without sending (creating its folder); --report relays it (next month, incumbents from chain)", async () => {
+      const file = path.join(tmp, "reports", "2026-10", "meme-round2.json"); // a folder that does not exist yet
       const b0 = await block();
       await runTask(hre, "ssi:push-weights", { index: "MEME", universe: sampleNext, out: file, validFor: "3600", json: false });
       expect(await block()).to.equal(b0);
