@@ -41,7 +41,7 @@ subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, hre, run
   });
 });
 
-// A testnet chosen without its RPC URL or key fails here, before any task runs or sends anything.
+// A testnet chosen without its RPC URL fails here, before any task runs; sending also needs DEPLOYER_KEY (firstSigner says so).
 extendEnvironment((hre) => {
   const missing = missingEnvFor(hre.network.name);
   if (missing.length > 0) {

@@ -17,13 +17,27 @@ export function useEnv(name: EnvName): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
-/** Which variables a network needs before anything may be sent on it. */
+/** Which variables a network needs before any task may use it: its RPC endpoint. */
 export const NETWORK_ENV: Readonly<Record<string, readonly EnvName[]>> = {
-  sepolia: ["SEPOLIA_RPC_URL", "DEPLOYER_KEY"],
-  baseSepolia: ["BASE_SEPOLIA_RPC_URL", "DEPLOYER_KEY"],
+  sepolia: ["SEPOLIA_RPC_URL"],
+  baseSepolia: ["BASE_SEPOLIA_RPC_URL"],
+};
+
+/**
+ * Which variables a network needs before anything may be SENT on it (the sending account). Reading
+ * tasks (index:status, sanx:status, ...) do not need them; a task that sends says so when it is unset.
+ */
+export const SENDING_ENV: Readonly<Record<string, readonly EnvName[]>> = {
+  sepolia: ["DEPLOYER_KEY"],
+  baseSepolia: ["DEPLOYER_KEY"],
 };
 
 /** Names of the variables `network` needs that are not set (empty for networks that need none). */
 export function missingEnvFor(network: string): EnvName[] {
   return (NETWORK_ENV[network] ?? []).filter((n) => useEnv(n) === undefined);
+}
+
+/** Names of the variables sending on `network` needs that are not set. */
+export function missingSendingEnvFor(network: string): EnvName[] {
+  return (SENDING_ENV[network] ?? []).filter((n) => useEnv(n) === undefined);
 }

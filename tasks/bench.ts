@@ -1,8 +1,8 @@
-import { writeFileSync } from "node:fs";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import Table from "cli-table3";
 import { fail, userErrors } from "./lib/args";
+import { checkOutputPath, writeOutputFile } from "./lib/output";
 
 /**
  * `bench:gas`: in-kind mint and redeem gas of IndexVault for baskets of N constituents, beside a bound
@@ -215,11 +215,12 @@ task("bench:gas", "Gas of in-kind mint/redeem for N = 1, 7, 10, 20 against the t
   .setAction(async (args: { out?: string; json: boolean }, hre) =>
     userErrors(async () => {
       if (hre.network.name !== "hardhat") fail(`bench:gas runs on the in-process "hardhat" network, not "${hre.network.name}"`);
+      if (args.out) checkOutputPath(args.out);
       await hre.run("compile", { quiet: true });
       const report = await benchGas(hre);
       report.trade = await benchTrade(hre);
       const json = JSON.stringify(report, null, 2);
-      if (args.out) writeFileSync(args.out, json + "\n");
+      if (args.out) writeOutputFile(args.out, json + "\n");
       if (args.json) console.log(json);
       else console.log(gasTable(report));
       return report;

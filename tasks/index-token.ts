@@ -9,6 +9,9 @@ import type { Leg, VaultStatus } from "./lib/ssi-chain";
 import { formatUnitsExact, formatUsd, jsonify } from "./lib/format";
 import { SSI_PRODUCTS } from "../ignition/modules/IndexVault";
 
+/** The vaults these tasks serve: the SSI products and SANX (the same list as `INDEX_VAULTS` of the lib, which loads TypeChain). */
+export const INDEXES = [...SSI_PRODUCTS, "SANX"] as const;
+
 /**
  * The chain library is loaded when a task runs, not when Hardhat loads its config: it imports the
  * TypeChain bindings, which do not exist on a fresh clone until the first compile.
@@ -27,20 +30,20 @@ function legTable(legs: readonly Leg[], header: string): string {
 }
 
 task("index:mint", "Mints index tokens in kind: shows the constituent amounts, approves exactly them, and mints")
-  .addParam("index", `the product: ${SSI_PRODUCTS.join(" | ")}`)
+  .addParam("index", `the index: ${INDEXES.join(" | ")}`)
   .addParam("shares", "index tokens to mint (whole tokens, decimals allowed, e.g. 2.5)")
   .addOptionalParam("to", "receiver of the index tokens (default: the sender)")
   .setAction(async (args: { index: string; shares: string; to?: string }, hre) =>
     userErrors(async () => {
-      const product = parseChoice(args.index, "index", SSI_PRODUCTS);
+      const product = parseChoice(args.index, "index", INDEXES);
       const shares = parsePositiveAmount(args.shares, "shares", 18);
       const to = args.to === undefined ? undefined : parseAddressArg(args.to, "to");
-      const { executeMint, loadRecord, planMint, vaultOf } = await chain();
+      const { executeMint, loadRecord, planMint, vaultEntry, vaultOf } = await chain();
       const record = await loadRecord(hre);
       const sender = await firstSigner(hre);
       const vault = vaultOf(record, product, sender);
       const receiver = to ?? sender.address;
-      const symbol = record.products[product]!.symbol;
+      const symbol = vaultEntry(record, product).symbol;
       const plan = await planMint(record, vault, sender, shares);
       console.log(`minting ${formatUnitsExact(shares, 18)} ${symbol} to ${receiver} takes (approved exactly, maxAmountsIn = these):`);
       console.log(legTable(plan, "amount in"));
@@ -50,20 +53,20 @@ task("index:mint", "Mints index tokens in kind: shows the constituent amounts, a
   );
 
 task("index:redeem", "Redeems index tokens in kind for the constituents (minAmountsOut = previewRedeem)")
-  .addParam("index", `the product: ${SSI_PRODUCTS.join(" | ")}`)
+  .addParam("index", `the index: ${INDEXES.join(" | ")}`)
   .addParam("shares", "index tokens to redeem (whole tokens, decimals allowed)")
   .addOptionalParam("to", "receiver of the constituents (default: the sender)")
   .setAction(async (args: { index: string; shares: string; to?: string }, hre) =>
     userErrors(async () => {
-      const product = parseChoice(args.index, "index", SSI_PRODUCTS);
+      const product = parseChoice(args.index, "index", INDEXES);
       const shares = parsePositiveAmount(args.shares, "shares", 18);
       const to = args.to === undefined ? undefined : parseAddressArg(args.to, "to");
-      const { executeRedeem, loadRecord, planRedeem, REDEEM_WINDOW, vaultOf } = await chain();
+      const { executeRedeem, loadRecord, planRedeem, REDEEM_WINDOW, vaultEntry, vaultOf } = await chain();
       const record = await loadRecord(hre);
       const sender = await firstSigner(hre);
       const vault = vaultOf(record, product, sender);
       const receiver = to ?? sender.address;
-      const symbol = record.products[product]!.symbol;
+      const symbol = vaultEntry(record, product).symbol;
       const plan = await planRedeem(record, vault, sender, shares, symbol);
       console.log(`redeeming ${formatUnitsExact(shares, 18)} ${symbol} pays ${receiver} (previewRedeem now; minAmountsOut = the preview at the latest landing time, now + ${REDEEM_WINDOW} s, as the fee streams):`);
       console.log(legTable(plan, "amount out"));
@@ -100,11 +103,11 @@ export function statusTables(s: VaultStatus): string {
 }
 
 task("index:status", "Shows an index vault: composition, units, balances, target weights, NAV, fee and pause state")
-  .addParam("index", `the product: ${SSI_PRODUCTS.join(" | ")}`)
+  .addParam("index", `the index: ${INDEXES.join(" | ")}`)
   .addFlag("json", "print only JSON on stdout")
   .setAction(async (args: { index: string; json: boolean }, hre) =>
     userErrors(async () => {
-      const product = parseChoice(args.index, "index", SSI_PRODUCTS);
+      const product = parseChoice(args.index, "index", INDEXES);
       const { loadRecord, readStatus } = await chain();
       const record = await loadRecord(hre);
       const status = await readStatus(hre, record, product);

@@ -6,3 +6,11 @@ import "./mvrv";
 import "./sanx";
 import "./ussi";
 import "./bench";
+import "./guardian";
+import { compileBeforeChainTasks, hideStacksOfKnownErrors, noColourWhenPiped } from "./lib/cli";
+
+// After every task is registered: chain tasks compile first; user errors print no stack trace;
+// no colour codes in a file or a pipe.
+compileBeforeChainTasks();
+hideStacksOfKnownErrors();
+noColourWhenPiped();

@@ -1,5 +1,6 @@
 // mvrv:signals (the section 4 engine over one CSV) and bench:signals (engine throughput).
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { checkOutputPath, parsePlotPath, writeOutputFile, writePlotFile } from "./lib/output";
 import path from "node:path";
 import { task } from "hardhat/config";
 import Table from "cli-table3";
@@ -78,10 +79,11 @@ task("mvrv:signals", "Runs the MVRV signal engine (METHODOLOGY.md section 4) ove
     userErrors(async () => {
       if (!args.csv) fail("--csv FILE is required (a CSV with columns date and mvrv, e.g. sample/mvrv/uni.csv)");
       const params = parseSignalParams(args);
+      parsePlotPath(args.plot);
       const points = readMvrvCsv(args.csv);
       const report = computeSignals(points, params, args.csv);
       if (args.plot) {
-        writeFileSync(args.plot, await renderSvg(signalsChartSpec(report, `MVRV signals: ${path.basename(args.csv)}`)));
+        writePlotFile(args.plot, await renderSvg(signalsChartSpec(report, `MVRV signals: ${path.basename(args.csv)}`)));
       }
       if (args.json) {
         process.stdout.write(JSON.stringify(report) + "\n");
@@ -107,6 +109,7 @@ task("bench:signals", "Measures the MVRV engine's throughput (points/s) beside t
   .setAction(async (args: BenchArgs) =>
     userErrors(async () => {
       if (!args.out) fail("--out FILE is required (the JSON results are written there)");
+      checkOutputPath(args.out);
       const n = intArg(args.points, "points", 1000);
       const refN = intArg(args.referencePoints, "reference-points", 100);
       const runs = intArg(args.runs, "runs", 1);
@@ -142,7 +145,7 @@ task("bench:signals", "Measures the MVRV engine's throughput (points/s) beside t
         realFiles,
         results: rows,
       };
-      writeFileSync(args.out, JSON.stringify(result, null, 2) + "\n");
+      writeOutputFile(args.out, JSON.stringify(result, null, 2) + "\n");
       const t = new Table({ head: ["measurement", "points / run", "runs", "best s", "median s", "points / s (wall)", "points / CPU s"] });
       const n0 = (v: number) => Math.round(v).toLocaleString("en-US");
       for (const r of rows) {

@@ -1,6 +1,7 @@
 // sanx:backtest (off-chain replay of METHODOLOGY.md section 5 over daily MVRV and market-cap data),
 // and the on-chain SANX tasks: sanx:signals, sanx:push-signals, sanx:execute, sanx:status.
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { writeOutputFile, writePlotFile } from "./lib/output";
 import path from "node:path";
 import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
@@ -102,7 +103,7 @@ task("sanx:backtest", "Replays SANX membership (METHODOLOGY.md section 5) over D
       if (from !== undefined && to !== undefined && from > to) fail(`--from ${args.from} is after --to ${args.to}`);
       const data = loadSanxData(args.data);
       const r = runBacktest(data.assets, { from, to, delay: Number(args.delay) });
-      if (args.plot) writeFileSync(args.plot, await renderSvg(navChartSpec(r)));
+      if (args.plot) writePlotFile(args.plot, await renderSvg(navChartSpec(r)));
       if (args.json) {
         process.stdout.write(JSON.stringify({ ...r, skipped: data.skipped }) + "\n");
         return;
@@ -166,7 +167,7 @@ task("sanx:signals", "Runs the MVRV engine over every SANX-universe asset in DIR
       const c = await sanxOn(hre, args);
       const { signSignals } = await chain();
       const { file, skipped } = await signSignals(hre, c, { dataDir: args.data, ...(fromDay !== undefined ? { fromDay } : {}) });
-      writeFileSync(args.out, JSON.stringify(signalFileToJson(file), null, 2) + "\n");
+      writeOutputFile(args.out, JSON.stringify(signalFileToJson(file), null, 2) + "\n");
       const t = new Table({ head: ["asset", "signal date", "zone", "mvrv", "threshold", "day (replay key)"] });
       for (const s of file.signals) t.push([s.symbol, s.date, s.zone, formatUnits(s.signal.mvrv, 18), formatUnits(s.signal.threshold, 18), s.signal.day.toString()]);
       console.log(`${file.signals.length} signal(s) signed for SignalOracle ${file.domain.verifyingContract} (chain ${file.domain.chainId}), written to ${args.out}`);

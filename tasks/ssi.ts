@@ -3,7 +3,8 @@
  * `src/methodology` (sections 1-3 of METHODOLOGY.md); `ssi:deploy` and `ssi:push-weights` are thin
  * wrappers over `tasks/lib/ssi-chain.ts`.
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { checkOutputPath, writeOutputFile } from "./lib/output";
 import { task } from "hardhat/config";
 import Table from "cli-table3";
 import { fail, parseChoice, readJsonArg, userErrors } from "./lib/args";
@@ -120,6 +121,7 @@ task("ssi:push-weights", "Computes an index's weights from a universe file, sign
         if (args.report !== undefined && args.universe !== undefined) fail(`give either --universe (compute and sign) or --report (relay), not both`);
         if (args.report !== undefined && args.out !== undefined) fail(`--out writes a report this task signs; with --report the report is already signed`);
         if (args.report === undefined && args.universe === undefined) fail(`--universe FILE is required (or --report FILE to relay a signed report)`);
+        if (args.out !== undefined) checkOutputPath(args.out);
         const info = (l: string) => (args.json ? console.error(l) : console.log(l));
 
         let signed: SignedReport;
@@ -141,7 +143,7 @@ task("ssi:push-weights", "Computes an index's weights from a universe file, sign
         composition = plan.composition;
         if (!args.json) printComposition(product, universe.date, plan.incumbents, signed, composition!);
         if (args.out !== undefined) {
-          writeFileSync(args.out, JSON.stringify(signedReportToJson(signed), null, 2) + "\n");
+          writeOutputFile(args.out, JSON.stringify(signedReportToJson(signed), null, 2) + "\n");
           info(`signed report written to ${args.out} (nothing sent); relay it with: npx hardhat ssi:push-weights --index ${product} --report ${args.out} --network ${hre.network.name}`);
           if (args.json) console.log(JSON.stringify(signedReportToJson(signed), null, 2));
           return;

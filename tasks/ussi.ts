@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { parsePlotPath, writeOutputFile, writePlotFile } from "./lib/output";
 import { task } from "hardhat/config";
 import Table from "cli-table3";
 import { parseDay } from "../src/lib/csv";
@@ -103,7 +103,7 @@ task("ussi:backtest", "Backtests the USSI hedged book over funding-rate history 
       const from = args.from === undefined ? undefined : day(args.from, "from");
       const to = args.to === undefined ? undefined : day(args.to, "to") + DAY; // inclusive day -> exclusive end
       if (from !== undefined && to !== undefined && to <= from) fail(`--to ${args.to} is before --from ${args.from}`);
-      if (args.plot !== undefined && !args.plot.endsWith(".svg")) fail(`--plot ${args.plot}: the file name must end in .svg`);
+      parsePlotPath(args.plot);
       const weights = args.weights === undefined ? SAMPLE_WEIGHTS : parseWeights(readJsonArg(args.weights, "weights"), args.weights);
 
       const funding = loadFundingDir(args.funding, Object.keys(weights));
@@ -135,7 +135,7 @@ task("ussi:backtest", "Backtests the USSI hedged book over funding-rate history 
             y: { field: "nav", type: "quantitative", title: "NAV (USD)", scale: { zero: false } },
           },
         });
-        writeFileSync(args.plot, svg);
+        writePlotFile(args.plot, svg);
       }
 
       if (args.json) {
@@ -271,7 +271,7 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
         const part = await c.loadUssi(hre);
         signed = await c.signNavReport(hre, part, report);
         out = { ...out, ...c.signedReportToJson(signed) };
-        if (args.out !== undefined) writeFileSync(args.out, JSON.stringify(c.signedReportToJson(signed), null, 2) + "\n");
+        if (args.out !== undefined) writeOutputFile(args.out, JSON.stringify(c.signedReportToJson(signed), null, 2) + "\n");
       } else {
         out = { ...out, signed: false };
       }

@@ -94,13 +94,28 @@ export async function fetchCoinGeckoMarkets(options: CoinGeckoOptions & { catego
   return out;
 }
 
-/** CoinGecko category ids this project maps to its own tags and flags. */
-export const COINGECKO_CATEGORIES = {
+/**
+ * CoinGecko category ids this project maps to its own tags and flags. `stablecoin` and `wrapped` set
+ * the flags that exclude an asset from every product (methodology section 1): CoinGecko's own DeFi
+ * and meme categories contain DAI, USDe, stETH and WBTC, so the category alone is not enough.
+ * Override them with `fetchCoinGeckoUniverse({ categories })` when CoinGecko adds or renames one.
+ */
+export const COINGECKO_CATEGORIES: CoinGeckoCategories = {
   meme: "meme-token",
   defi: "decentralized-finance-defi",
-  stablecoin: "stablecoins",
-  wrapped: ["wrapped-tokens", "bridged-tokens", "liquid-staking-tokens"],
-} as const;
+  stablecoin: ["stablecoins"],
+  wrapped: ["wrapped-tokens", "bridged-tokens", "liquid-staking-tokens", "liquid-restaking-tokens"],
+};
+
+/** Which CoinGecko categories tag an asset meme or defi, and which set its stablecoin and wrapped flags. */
+export interface CoinGeckoCategories {
+  readonly meme: string;
+  readonly defi: string;
+  /** Categories whose coins are stablecoins. */
+  readonly stablecoin: readonly string[];
+  /** Categories whose coins are wrapped, bridged or (liquid-)staked derivatives. */
+  readonly wrapped: readonly string[];
+}
 
 /**
  * Builds universe assets from CoinGecko markets.
@@ -132,6 +147,7 @@ export function coinGeckoToAssets(
     const stablecoin = (token?.stablecoin ?? false) || (membership.stablecoin?.has(m.id) ?? false);
     const wrapped = (token?.wrapped ?? false) || (membership.wrapped?.has(m.id) ?? false);
     if (stablecoin) categories.add("stablecoin");
+    if (wrapped) categories.add("wrapped");
     assets.push({
       symbol,
       marketCapUsd: m.market_cap === null || m.market_cap === 0 ? undefined : m.market_cap,
@@ -146,23 +162,28 @@ export function coinGeckoToAssets(
 
 /**
  * Fetches a current universe: `pages` pages of all coins plus one page of each mapped category
- * (meme, defi, stablecoins, wrapped/bridged/liquid-staking) to tag them; 1 + 6 requests per page
- * of categories. CoinGecko's public API is rate limited (about 5-30 calls a minute without a key).
+ * (meme, defi, stablecoins, wrapped/bridged/liquid-staking/liquid-restaking) to tag and flag them;
+ * 1 + 7 requests with the default categories. CoinGecko's public API is rate limited (about 5-30 calls a minute without a key).
  * @param date the snapshot's date `YYYY-MM-DD` (CoinGecko's data is "now"; default today UTC)
  */
 export async function fetchCoinGeckoUniverse(
-  options: CoinGeckoOptions & { date?: string; tokens?: readonly TokenInfo[] } = {},
+  options: CoinGeckoOptions & { date?: string; tokens?: readonly TokenInfo[]; categories?: Partial<CoinGeckoCategories> } = {},
 ): Promise<Universe> {
   const date = options.date ?? new Date().toISOString().slice(0, 10);
   parseDay(date, "date");
+  const cats: CoinGeckoCategories = { ...COINGECKO_CATEGORIES, ...options.categories };
   const all = await fetchCoinGeckoMarkets(options);
   const ids = async (category: string) => new Set((await fetchCoinGeckoMarkets({ ...options, category })).map((m) => m.id));
-  const wrapped = new Set<string>();
-  for (const c of COINGECKO_CATEGORIES.wrapped) for (const id of await ids(c)) wrapped.add(id);
+  const union = async (categories: readonly string[]) => {
+    const out = new Set<string>();
+    for (const c of categories) for (const id of await ids(c)) out.add(id);
+    return out;
+  };
+  const wrapped = await union(cats.wrapped);
   const membership = {
-    meme: await ids(COINGECKO_CATEGORIES.meme),
-    defi: await ids(COINGECKO_CATEGORIES.defi),
-    stablecoin: await ids(COINGECKO_CATEGORIES.stablecoin),
+    meme: await ids(cats.meme),
+    defi: await ids(cats.defi),
+    stablecoin: await union(cats.stablecoin),
     wrapped,
   };
   return { date, assets: coinGeckoToAssets(all, membership, options.tokens) };

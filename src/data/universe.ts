@@ -9,11 +9,18 @@ import { InputError } from "../lib/errors";
  *
  * - `marketCapUsd`: a finite number >= 0 in USD, or `null` (missing; the asset is then not eligible).
  * - `categories`, `stablecoin`, `wrapped` are required, so a stablecoin is never eligible by omission.
+ *   The flags decide eligibility (methodology section 1: every product, MEME and DEFI included,
+ *   excludes stablecoins and wrapped, bridged or staked derivatives, whatever their category); a
+ *   category that says the opposite of its flag (`"stablecoin"` with `stablecoin: false`, or one of
+ *   `WRAPPED_CATEGORIES` with `wrapped: false`) is an error, so a hand-edited file cannot slip one in.
  * - optional `priceUsd` (> 0, USD per whole token), used by demos for mock price feeds.
  * - keys starting with `_` (e.g. `"_sample"`, `"_comment"`) are ignored at both levels; any other
  *   unknown key is an error (it catches typos such as `marketcapUsd`).
  * - symbols are unique, compared case-insensitively.
  */
+/** Category tags that mean a wrapped, bridged or staked derivative (the `wrapped` flag must be true). */
+export const WRAPPED_CATEGORIES: readonly string[] = ["wrapped", "bridged", "staked", "liquid-staking", "liquid-restaking"];
+
 const ASSET_KEYS = new Set(["symbol", "marketCapUsd", "categories", "stablecoin", "wrapped", "priceUsd"]);
 const TOP_KEYS = new Set(["date", "assets"]);
 
@@ -65,6 +72,14 @@ export function parseUniverse(json: unknown, source: string): Universe {
     });
     if (typeof stablecoin !== "boolean") bad("stablecoin", `must be true or false, got ${JSON.stringify(stablecoin)}`);
     if (typeof wrapped !== "boolean") bad("wrapped", `must be true or false, got ${JSON.stringify(wrapped)}`);
+    const cats = (categories as string[]).map((c) => c.toLowerCase());
+    if (cats.includes("stablecoin") && stablecoin !== true) {
+      bad("stablecoin", `is false but categories name "stablecoin": set it true (stablecoins are excluded from every product, methodology section 1)`);
+    }
+    const derivative = cats.find((c) => WRAPPED_CATEGORIES.includes(c));
+    if (derivative !== undefined && wrapped !== true) {
+      bad("wrapped", `is false but categories name "${derivative}": set it true (wrapped, bridged and staked derivatives are excluded from every product, methodology section 1)`);
+    }
     if (priceUsd !== undefined && (typeof priceUsd !== "number" || !Number.isFinite(priceUsd) || priceUsd <= 0)) {
       bad("priceUsd", `must be a finite number > 0 (USD per token), got ${JSON.stringify(priceUsd)}`);
     }

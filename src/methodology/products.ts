@@ -11,9 +11,9 @@ export const WAD = 10n ** 18n;
 export interface Eligibility {
   /** When set, only assets carrying this category tag are eligible (e.g. "meme", "defi"). */
   readonly category?: string;
-  /** Exclude assets flagged `stablecoin`. */
+  /** Exclude assets flagged `stablecoin`: true for every product (section 1; `validateDefinition` insists). */
   readonly excludeStablecoins: boolean;
-  /** Exclude assets flagged `wrapped` (wrapped, bridged and staked derivatives). */
+  /** Exclude assets flagged `wrapped` (wrapped, bridged and staked derivatives): true for every product. */
   readonly excludeWrapped: boolean;
 }
 
@@ -42,24 +42,25 @@ export const MAG7: IndexDefinition = Object.freeze({
 });
 
 /**
- * MEME.ssi: top 10 of category `meme`, pure market-cap weights, B = 2. The methodology's rule is
- * the category alone, so the stablecoin/wrapped flags do not exclude anything here.
+ * MEME.ssi: top 10 of category `meme`, pure market-cap weights, B = 2; stablecoins and wrapped,
+ * bridged or staked derivatives are excluded whatever their category (section 1: real category lists
+ * contain DAI, USDe, stETH and WBTC).
  */
 export const MEME: IndexDefinition = Object.freeze({
   name: "MEME",
   constituents: 10,
   buffer: 2,
   floorWad: 0n,
-  eligibility: Object.freeze({ category: "meme", excludeStablecoins: false, excludeWrapped: false }),
+  eligibility: Object.freeze({ category: "meme", excludeStablecoins: true, excludeWrapped: true }),
 });
 
-/** DEFI.ssi: top 10 of category `defi`, pure market-cap weights, B = 2 (category alone, as MEME). */
+/** DEFI.ssi: top 10 of category `defi`, pure market-cap weights, B = 2; the same exclusions as MEME. */
 export const DEFI: IndexDefinition = Object.freeze({
   name: "DEFI",
   constituents: 10,
   buffer: 2,
   floorWad: 0n,
-  eligibility: Object.freeze({ category: "defi", excludeStablecoins: false, excludeWrapped: false }),
+  eligibility: Object.freeze({ category: "defi", excludeStablecoins: true, excludeWrapped: true }),
 });
 
 /** USSI spot leg: the MAG7 selection and weights under its own name (section 6). */
@@ -103,6 +104,12 @@ export function validateDefinition(def: IndexDefinition): void {
     throw new MethodologyError(`${def.name}: floor f = ${def.floorWad} must satisfy 0 <= N*f <= 1e18 (N = ${n})`);
   }
   if (def.capWad !== undefined) checkCap(def.name, n, def.floorWad, def.capWad);
+  if (!def.eligibility.excludeStablecoins || !def.eligibility.excludeWrapped) {
+    throw new MethodologyError(
+      `${def.name}: every product excludes stablecoins and wrapped, bridged or staked derivatives (methodology section 1); ` +
+        `excludeStablecoins and excludeWrapped must both be true`,
+    );
+  }
 }
 
 /** @throws MethodologyError when cap c is infeasible for N constituents with floor f. */

@@ -16,12 +16,13 @@ interface TokenEntry {
   readonly symbol: string;
   readonly categories: readonly string[];
   readonly stablecoin?: boolean;
+  readonly wrapped?: boolean;
 }
 
-/** Upper-case symbols the token list tags `defi` (stablecoins excluded). */
+/** Upper-case symbols the token list tags `defi` (stablecoins and wrapped/bridged/staked derivatives excluded, methodology section 1). */
 export function defiSymbols(): Set<string> {
   const tokens = (tokenList as { tokens: TokenEntry[] }).tokens;
-  return new Set(tokens.filter((t) => t.categories.includes("defi") && t.stablecoin !== true).map((t) => t.symbol.toUpperCase()));
+  return new Set(tokens.filter((t) => t.categories.includes("defi") && t.stablecoin !== true && t.wrapped !== true).map((t) => t.symbol.toUpperCase()));
 }
 
 /** Market rows by day; dates must be increasing without duplicates, values positive. */

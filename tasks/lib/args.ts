@@ -4,6 +4,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { isAddress, getAddress, parseUnits } from "ethers";
 import { SsiError } from "../../src/lib/errors";
+import { describeError } from "./revert";
 
 /** A user-facing failure: Hardhat prints the message without a stack trace. */
 export function fail(message: string): never {
@@ -11,21 +12,33 @@ export function fail(message: string): never {
 }
 
 /**
- * Runs a task body, turning the project's named errors into user-facing Hardhat errors.
- * Anything else (a bug) keeps its stack trace.
+ * Runs a task body, turning the project's named errors, and every chain error the shared decoder
+ * knows (a contract's custom error, too little gas money, an unreachable node), into user-facing
+ * Hardhat errors in words. Anything else (a bug) keeps its stack trace.
  */
 export async function userErrors<T>(body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (e) {
     if (e instanceof SsiError) fail(e.message);
+    if (HardhatPluginError.isHardhatPluginError(e)) throw e;
+    const words = describeError(e);
+    if (words !== undefined) fail(words);
     throw e;
   }
 }
 
+/**
+ * An address argument. All lower- or all upper-case hex is taken as given; mixed case must carry a
+ * valid EIP-55 checksum (a typo in a copied address then fails here, as wallets refuse it).
+ */
 export function parseAddressArg(value: string | undefined, name: string): string {
-  if (value === undefined || !isAddress(value)) fail(`--${name} "${value ?? ""}" is not an address (0x followed by 40 hex digits)`);
-  return getAddress(value);
+  const text = (value ?? "").trim();
+  if (/^0x[0-9a-fA-F]{40}$/.test(text) && !isAddress(text)) {
+    fail(`--${name} "${text}" has a bad checksum (mixed-case letters that do not match EIP-55): check the address for a typo, or give it all in lower case`);
+  }
+  if (!isAddress(text)) fail(`--${name} "${value ?? ""}" is not an address (0x followed by 40 hex digits)`);
+  return getAddress(text);
 }
 
 /** A strictly positive decimal amount (e.g. "1.5") in `decimals` base units. */
@@ -60,11 +73,13 @@ export function readJsonArg(path: string | undefined, name: string): unknown {
 }
 
 /**
- * The account tasks send from: the network's first signer. A testnet without DEPLOYER_KEY is already
- * refused when Hardhat loads; this names the problem anywhere else an account is missing.
+ * The account tasks send from: the network's first signer. A testnet needs only its RPC URL to read;
+ * sending needs DEPLOYER_KEY, and this is where its absence is named.
  */
 export async function firstSigner(hre: HardhatRuntimeEnvironment): Promise<HardhatEthersSigner> {
   const [sender] = await hre.ethers.getSigners();
-  if (sender === undefined) fail(`no account to send from on ${hre.network.name}: set DEPLOYER_KEY`);
+  if (sender === undefined) {
+    fail(`no account to send from on ${hre.network.name}: set DEPLOYER_KEY to the sending account's private key (reading tasks such as index:status need only the RPC URL)`);
+  }
   return sender;
 }

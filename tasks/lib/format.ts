@@ -10,6 +10,18 @@ export function formatUnitsExact(amount: bigint, decimals: number): string {
   return `${neg ? "-" : ""}${abs / scale}${frac ? "." + frac : ""}`;
 }
 
+/**
+ * A token amount for people: exact (no rounding), thousands separators, and the token's symbol:
+ * `formatTokenAmount(27863996077n, 6, "USDC")` is "27,863.996077 USDC". Use it wherever a message
+ * shows an amount (balances, shortfalls, minimums); base units only beside it, for scripts.
+ */
+export function formatTokenAmount(amount: bigint, decimals: number, symbol?: string): string {
+  const exact = formatUnitsExact(amount, decimals);
+  const [int, frac] = exact.replace("-", "").split(".") as [string, string | undefined];
+  const grouped = BigInt(int).toLocaleString("en-US");
+  return `${amount < 0n ? "-" : ""}${grouped}${frac ? "." + frac : ""}${symbol ? " " + symbol : ""}`;
+}
+
 /** A 1e18-scaled USD value rounded toward zero to cents, with its sign and thousands separators. */
 export function formatUsd(wad: bigint): string {
   const neg = wad < 0n;

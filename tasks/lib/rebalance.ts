@@ -370,7 +370,7 @@ export interface ExecutedTrade {
 }
 
 export interface RebalanceResult {
-  status: "complete" | "partial" | "nothing-to-do";
+  status: "complete" | "partial" | "nothing-to-do" | "nothing-to-trade";
   opened: boolean;
   executed: ExecutedTrade[];
   /** gasUsed of each executeTrades transaction. */
@@ -393,6 +393,12 @@ export async function executeRebalance(hre: HardhatRuntimeEnvironment, record: D
   if (p.done) {
     const check = checkWeights(state.positions, state.targets, state.limits.toleranceBps);
     return { status: "nothing-to-do", opened: false, executed: [], batchGasUsed: [], waiting: [], navBefore: check.navUsd, navAfter: check.navUsd, slippageBoundUsd: 0n, check };
+  }
+  if (nothingToTrade(p)) {
+    // Every weight is already within tolerance and the basket holds exactly the targets: opening and
+    // closing a window would cost two transactions and move nothing.
+    const check = checkWeights(state.positions, state.targets, state.limits.toleranceBps);
+    return { status: "nothing-to-trade", opened: false, executed: [], batchGasUsed: [], waiting: [], navBefore: check.navUsd, navAfter: check.navUsd, slippageBoundUsd: 0n, check };
   }
   // == Checks before sending anything ==
   if (state.paused) fail(`the ${product} vault is paused by the guardian: no rebalance while paused; nothing was sent`);
@@ -477,6 +483,20 @@ export async function executeRebalance(hre: HardhatRuntimeEnvironment, record: D
   return { status: "complete", opened, executed, batchGasUsed, openGasUsed, closeGasUsed, waiting, navBefore, navAfter: check.navUsd, slippageBoundUsd: bound, check };
 }
 
+/**
+ * True when a new round needs no transaction at all: no window is open, no trade is planned or
+ * waiting, the basket holds exactly the target tokens, and every weight is within tolerance.
+ */
+export function nothingToTrade(p: RebalancePlan): boolean {
+  const { state } = p;
+  if (p.done || state.window.openRound === state.round) return false;
+  if (p.trades.length > 0 || p.schedule.waiting.length > 0 || p.blockers.length > 0) return false;
+  const held = new Set(state.held.map(addressKey));
+  const targets = [...state.targets.keys()].map(addressKey);
+  if (held.size !== targets.length || !targets.every((t) => held.has(t))) return false;
+  return checkWeights(state.positions, state.targets, state.limits.toleranceBps).ok;
+}
+
 function symbolIn(state: RebalanceState, address: string): string {
   return state.positions.find((p) => addressKey(p.address) === addressKey(address))?.symbol ?? address;
 }
@@ -495,7 +515,7 @@ export interface KeeperRunOptions {
 }
 
 export interface KeeperRun {
-  status: "nothing-to-do" | "dry-run" | RebalanceResult["status"];
+  status: "dry-run" | RebalanceResult["status"];
   /** The plan (and the result when executed) as plain JSON (bigints as decimal strings). */
   json: Record<string, unknown>;
 }
@@ -560,6 +580,10 @@ export async function runKeeper(hre: HardhatRuntimeEnvironment, record: Deployme
   if (p.done) {
     info(`${symbol} round ${state.round} is already rebalanced (completed round ${state.window.completedRound}): nothing to do`);
     return { status: "nothing-to-do", json: toJson({ ...planJson, status: "nothing-to-do" }) as Record<string, unknown> };
+  }
+  if (nothingToTrade(p)) {
+    info(`${symbol} round ${state.round}: nothing to trade, every weight is within ${state.limits.toleranceBps} bps of its target and the basket holds exactly the targets; no transaction ${opts.dryRun ? "would be" : "was"} sent (no window opened)`);
+    return { status: "nothing-to-trade", json: toJson({ ...planJson, status: "nothing-to-trade" }) as Record<string, unknown> };
   }
   if (opts.dryRun) {
     info(`dry run: nothing was sent. Execute with: npx hardhat ssi:rebalance --index ${product} --network ${hre.network.name}`);

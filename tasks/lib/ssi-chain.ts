@@ -27,6 +27,7 @@ import { InputError } from "../../src/lib/errors";
 import { computeIndex, PRODUCTS, type IndexComposition, type Universe } from "../../src/methodology";
 import { projectRedeemAmounts } from "../../src/vault/fees";
 import { fail, firstSigner } from "./args";
+import { describeRevert as describeRevertInWords } from "./revert";
 import {
   assetMap,
   deploymentFile,
@@ -41,7 +42,7 @@ import {
 } from "./deployment";
 import { recoverReportSigner, signReport, type SignedReport, type WeightReport } from "./reports";
 import { TESTNET_FEEDS } from "./testnet-feeds";
-import { formatUnitsExact } from "./format";
+import { formatTokenAmount, formatUnitsExact } from "./format";
 
 export { formatUnitsExact, formatUsd } from "./format";
 import { deploySampleMarket } from "./market";
@@ -63,6 +64,13 @@ export async function chainId(hre: HardhatRuntimeEnvironment): Promise<number> {
 
 /** The record of the connected network, checked against its chain id and for code at the oracle address. */
 export async function loadRecord(hre: HardhatRuntimeEnvironment): Promise<DeploymentRecord> {
+  if (hre.network.name === "hardhat" && (await hre.ethers.provider.getBlockNumber()) === 0) {
+    // A command on the in-process network starts a new, empty chain: deploying "first" cannot help.
+    throw new InputError(
+      `the in-process network "hardhat" starts empty on every command, so nothing is deployed on it: start a node (\`npx hardhat node\`) in another terminal, ` +
+        `deploy there (\`npx hardhat ssi:deploy --network localhost --sample-market\`) and pass --network localhost to every command; or run everything in one process with \`npm run demo\``,
+    );
+  }
   const record = loadDeployment(hre.network.name, await chainId(hre));
   const code = await hre.ethers.provider.getCode(record.protocol.weightOracle);
   if (code === "0x") {
@@ -75,10 +83,24 @@ export async function loadRecord(hre: HardhatRuntimeEnvironment): Promise<Deploy
   return record;
 }
 
-export function vaultOf(record: DeploymentRecord, product: SsiProduct, runner: Signer | import("ethers").Provider): IndexVault {
-  const p = record.products[product];
-  if (p === undefined) throw new InputError(`deployments/${record.network}.json has no ${product} vault: run ssi:deploy first`);
-  return IndexVault__factory.connect(p.vault, runner);
+/** Every index vault the `index:*` tasks serve: the SSI products and SANX (an IndexVault too). */
+export const INDEX_VAULTS = [...SSI_PRODUCTS, "SANX"] as const;
+export type IndexName = (typeof INDEX_VAULTS)[number];
+
+/** The vault address and token symbol of `index` in the record (SANX: the `sanx` part of sanx:deploy). */
+export function vaultEntry(record: DeploymentRecord, index: IndexName): { vault: string; symbol: string } {
+  if (index === "SANX") {
+    const sanx = (record as DeploymentRecord & { sanx?: { vault?: string } }).sanx;
+    if (sanx?.vault === undefined) throw new InputError(`deployments/${record.network}.json has no SANX vault: run sanx:deploy first`);
+    return { vault: sanx.vault, symbol: "SANX" };
+  }
+  const p = record.products[index];
+  if (p === undefined) throw new InputError(`deployments/${record.network}.json has no ${index} vault: run ssi:deploy first`);
+  return { vault: p.vault, symbol: p.symbol };
+}
+
+export function vaultOf(record: DeploymentRecord, product: IndexName, runner: Signer | import("ethers").Provider): IndexVault {
+  return IndexVault__factory.connect(vaultEntry(record, product).vault, runner);
 }
 
 /**
@@ -101,14 +123,10 @@ export async function simulateThenSend<T extends { wait(): Promise<unknown> }>(
   return tx;
 }
 
-export function describeRevert(contract: BaseContract, e: unknown): string {
-  const err = e as { data?: string; info?: { error?: { data?: string } }; shortMessage?: string; message?: string };
-  const data = err.data ?? err.info?.error?.data;
-  if (typeof data === "string" && data.length >= 10) {
-    const parsed = contract.interface.parseError(data);
-    if (parsed !== null) return `${parsed.name}(${parsed.args.map((a) => String(a)).join(", ")})`;
-  }
-  return err.shortMessage ?? err.message ?? String(e);
+/** A revert in words (the shared decoder of tasks/lib/revert.ts), else the node's own message. */
+export function describeRevert(_contract: BaseContract, e: unknown): string {
+  const err = e as { shortMessage?: string; message?: string };
+  return describeRevertInWords(e) ?? err.shortMessage ?? err.message ?? String(e);
 }
 
 function bigintReviver(_key: string, value: unknown): unknown {
@@ -495,7 +513,7 @@ export function legs(record: DeploymentRecord, tokens: readonly string[], amount
 /** What minting `shares` takes now (previewMint), with the caller's balances checked. Sends nothing. */
 export async function planMint(record: DeploymentRecord, vault: IndexVault, who: Signer, shares: bigint): Promise<Leg[]> {
   const [round] = await vault.targets();
-  if ((await vault.effectiveSupply()) === 0n && round === 0n) fail(`the vault has no target weights yet: run ssi:push-weights first`);
+  if ((await vault.effectiveSupply()) === 0n && round === 0n) fail(`the vault has no target weights yet: run ssi:push-weights first (SANX: sanx:execute)`);
   if (await vault.paused()) fail(`minting is paused by the guardian (redemption stays open)`);
   const [tokens, amounts] = await vault.previewMint(shares);
   const plan = legs(record, tokens, amounts);
@@ -506,9 +524,9 @@ export async function planMint(record: DeploymentRecord, vault: IndexVault, who:
   for (const l of plan) {
     if (l.amount === 0n) continue;
     const bal = await MockERC20__factory.connect(l.token, who).balanceOf(me);
-    if (bal < l.amount) short.push(`${l.symbol} (have ${bal}, need ${l.amount})`);
+    if (bal < l.amount) short.push(`${l.symbol}: have ${formatTokenAmount(bal, l.decimals, l.symbol)}, need ${formatTokenAmount(l.amount, l.decimals, l.symbol)}`);
   }
-  if (short.length > 0) fail(`${me} does not hold enough ${short.join(", ")}${record.sampleMarket ? ": run index:faucet first" : ""}`);
+  if (short.length > 0) fail(`${me} does not hold enough of every constituent (${short.join("; ")})${record.sampleMarket ? ": run index:faucet first" : ""}`);
   return plan;
 }
 
@@ -539,7 +557,7 @@ export const REDEEM_WINDOW = 600n;
 export async function planRedeem(record: DeploymentRecord, vault: IndexVault, who: Signer, shares: bigint, symbol: string): Promise<Leg[]> {
   const me = await who.getAddress();
   const bal = await vault.balanceOf(me);
-  if (bal < shares) fail(`${me} holds ${formatUnitsExact(bal, 18)} ${symbol}, cannot redeem ${formatUnitsExact(shares, 18)}`);
+  if (bal < shares) fail(`${me} holds ${formatTokenAmount(bal, 18, symbol)}, cannot redeem ${formatTokenAmount(shares, 18, symbol)}`);
   const [tokens, amounts] = await vault.previewRedeem(shares);
   const [, stored, scale] = await vault.rawBasket();
   const fee = await vault.feeState();
@@ -588,7 +606,7 @@ export interface VaultStatus {
   pendingTargets: { symbol: string; token: string; weight: bigint }[];
 }
 
-export async function readStatus(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: SsiProduct): Promise<VaultStatus> {
+export async function readStatus(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: IndexName): Promise<VaultStatus> {
   const provider = hre.ethers.provider;
   const vault = vaultOf(record, product, provider);
   const address = await vault.getAddress();

@@ -88,17 +88,18 @@ describe("ssi:rebalance end to end: two month-ends of sample data", function () 
     }
   });
 
-  it("month 1: ssi:rebalance completes round 1 with nothing to trade (the mint is at the targets)", async function () {
+  it("month 1: ssi:rebalance has nothing to trade (the mint is at the targets): it sends nothing and says so", async function () {
     for (const p of ["MAG7", "MEME", "DEFI"] as const) {
+      const b0 = await hre.ethers.provider.getBlockNumber();
       const out = JSON.parse(await runTask(hre, "ssi:rebalance", { index: p, dryRun: false, json: true }));
-      expect(out.status, p).to.equal("complete");
+      expect(out.status, p).to.equal("nothing-to-trade");
       expect(out.trades, p).to.have.length(0);
+      expect(await hre.ethers.provider.getBlockNumber(), `${p}: a transaction was sent`).to.equal(b0);
       const [completed, open] = await rebalancer(p).window();
-      expect([completed, open], p).to.deep.equal([1n, 0n]);
+      expect([completed, open], p).to.deep.equal([0n, 0n]); // no window opened
     }
-    // Re-running is a no-op that says so.
-    const again = JSON.parse(await runTask(hre, "ssi:rebalance", { index: "MEME", dryRun: false, json: true }));
-    expect(again.status).to.equal("nothing-to-do");
+    const text = await runTask(hre, "ssi:rebalance", { index: "MEME", dryRun: false, json: false });
+    expect(text).to.match(/MEME\.ssi round 1: nothing to trade, every weight is within \d+ bps of its target .*no transaction was sent \(no window opened\)/);
   });
 
   it("month 2: prices move, the buffer keeps ADA (MAG7 rank N+1) and admits BRETT (MEME rank N-B), and the signed report is pushed", async function () {

@@ -148,8 +148,8 @@ describe("SANX trades: signal -> delay -> sanx:execute -> targets -> rebalance o
     const day = await signal(OPP, "UNI");
     const early = await execute(true);
     expect(early.executed).to.deep.equal([]);
-    // The keeper completes the reserve round the mint was paid in (no trade): nothing to buy yet.
-    expect([early.rebalance.status, early.rebalance.result.executed]).to.deep.equal(["complete", []]);
+    // The reserve round the mint was paid in needs no trade: the keeper sends nothing (no window).
+    expect([early.rebalance.status, early.rebalance.trades]).to.deep.equal(["nothing-to-trade", []]);
     expect((await holdings()).balance).to.deep.equal(h0.balance);
 
     await afterDelay(day);

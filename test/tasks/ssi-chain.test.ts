@@ -109,6 +109,19 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
       }
     });
 
+    it("index:mint names a shortfall in token amounts with their symbols, and sends nothing", async () => {
+      const b0 = await block();
+      let message = "";
+      try {
+        await runTask(hre, "index:mint", { index: "MAG7", shares: "1000000" });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).to.match(/does not hold enough of every constituent \(BTC: have [\d,]+(\.\d+)? BTC, need [\d,]+(\.\d+)? BTC; /);
+      expect(message).to.match(/need \d{1,3}(,\d{3})+(\.\d+)? /); // thousands separated, not raw base units
+      expect(await block()).to.equal(b0);
+    });
+
     it("index:status --json shows composition, NAV about 2.5 x 100 USD, fee and pause state", async () => {
       const s = JSON.parse(await runTask(hre, "index:status", { index: "MAG7", json: true }));
       expect(s.symbol).to.equal("MAG7.ssi");
@@ -193,8 +206,8 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
       }
     });
 
-    it("--out writes a signed report without sending; --report relays it (next month, incumbents from chain)", async () => {
-      const file = path.join(tmp, "mag7-round2.json");
+    it("--out writes a signed report without sending (creating its folder); --report relays it (next month, incumbents from chain)", async () => {
+      const file = path.join(tmp, "reports", "2026-10", "meme-round2.json"); // a folder that does not exist yet
       const b0 = await block();
       await runTask(hre, "ssi:push-weights", { index: "MEME", universe: sampleNext, out: file, validFor: "3600", json: false });
       expect(await block()).to.equal(b0);
@@ -205,6 +218,10 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
       const [round, , weights] = await vault("MEME").targets();
       expect(round).to.equal(2n);
       expect(weights).to.deep.equal(expected.constituents.map((c) => c.weight));
+      // Relayed twice: the contract's RoundNotIncreasing in words, nothing sent.
+      const b1 = await block();
+      await expectUserError(hre, "ssi:push-weights", { index: "MEME", report: file, validFor: "3600", json: false }, /round 2 is not above the last accepted round 2: this report \(or a later one\) was already relayed/);
+      expect(await block()).to.equal(b1);
     });
   });
 
@@ -217,6 +234,7 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
       ["unparsable amount", "index:redeem", { index: "MAG7", shares: "1e3" }, /--shares "1e3" is not a positive decimal number/],
       ["bad address", "index:mint", { index: "MAG7", shares: "1", to: "0x1234" }, /--to "0x1234" is not an address/],
       ["bad faucet address", "index:faucet", { to: "alice", amount: "10" }, /--to "alice" is not an address/],
+      ["an address with a bad checksum", "index:redeem", { index: "MAG7", shares: "1", to: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD" }, /--to "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD" has a bad checksum/],
       ["missing universe file", "ssi:push-weights", { index: "MAG7", universe: "nope.json", validFor: "3600", json: false }, /file not found: nope\.json/],
       ["zero validity", "ssi:push-weights", { index: "MAG7", universe: sample, validFor: "0", json: false }, /--valid-for "0" is not a positive whole number/],
       ["validity above the oracle's", "ssi:push-weights", { index: "MAG7", universe: sample, validFor: "999999", json: false }, /exceeds the oracle's maximum validity of 86400/],

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { coinGeckoToAssets, fetchCoinGeckoMarkets, fetchCoinGeckoUniverse } from "../../../src/data/coingecko";
 import { ApiError } from "../../../src/data/http";
-import { computeIndex, defineIndex, MAG7 } from "../../../src/methodology";
+import { computeIndex, DEFI, defineIndex, MAG7 } from "../../../src/methodology";
 import { fakeFetch } from "./fake-fetch";
 
 // Recorded (hand-written to the documented schema) /coins/markets pages for per_page=3:
@@ -86,6 +86,7 @@ describe("#coinGeckoToAssets / #fetchCoinGeckoUniverse", () => {
       "wrapped-tokens",
       "bridged-tokens",
       "liquid-staking-tokens",
+      "liquid-restaking-tokens",
       "meme-token",
       "decentralized-finance-defi",
       "stablecoins",
@@ -101,6 +102,34 @@ describe("#coinGeckoToAssets / #fetchCoinGeckoUniverse", () => {
     // MAG7 needs 7; this universe has 3 eligible (BTC, ETH, DOGE): with N = 3 they are the index
     const c = computeIndex(defineIndex(MAG7, { name: "TOP3", constituents: 3, buffer: 0, floorWad: 0n }), u);
     expect(c.constituents.map((x) => x.symbol)).to.deep.equal(["BTC", "ETH", "DOGE"]);
+  });
+
+  it("flags DAI, USDe, stETH and WBTC from CoinGecko's stablecoin and wrapped/liquid-staking categories, so DEFI leaves them out", () => {
+    const coin = (id: string, symbol: string, cap: number) => ({ id, symbol, name: id, current_price: 1, market_cap: cap, market_cap_rank: null, circulating_supply: null, last_updated: null });
+    const real = Array.from({ length: 10 }, (_, i) => coin(`defi-${i}`, `dfi${i}`, 1e9 - i * 1e7));
+    const intruders = [coin("dai", "dai", 5e9), coin("ethena-usde", "usde", 4e9), coin("staked-ether", "steth", 3e9), coin("wrapped-bitcoin", "wbtc", 2e9)];
+    const all = [...intruders, ...real];
+    // Not in the project's token list: only CoinGecko's categories can flag them.
+    const assets = coinGeckoToAssets(
+      all,
+      {
+        defi: new Set(all.map((c) => c.id)), // CoinGecko's DeFi category lists all of them
+        stablecoin: new Set(["dai", "ethena-usde"]),
+        wrapped: new Set(["staked-ether", "wrapped-bitcoin"]),
+      },
+      [],
+    );
+    const by = new Map(assets.map((x) => [x.symbol, x]));
+    expect(["DAI", "USDE"].map((s) => by.get(s)!.stablecoin)).to.deep.equal([true, true]);
+    expect(["STETH", "WBTC"].map((s) => by.get(s)!.wrapped)).to.deep.equal([true, true]);
+    const c = computeIndex(DEFI, { date: "2026-09-30", assets });
+    expect(c.constituents.map((x) => x.symbol)).to.deep.equal(real.map((r) => r.symbol.toUpperCase()));
+  });
+
+  it("takes other flag categories when given", async () => {
+    const { fetch, calls } = fakeFetch(markets);
+    await fetchCoinGeckoUniverse({ fetch, perPage: 3, maxPages: 1, date: "2026-09-30", categories: { wrapped: ["tokenized-btc"], stablecoin: ["usd-stablecoin", "stablecoins"] } });
+    expect(calls.map((c) => c.url.searchParams.get("category")).filter((c) => c !== null)).to.deep.equal(["tokenized-btc", "meme-token", "decentralized-finance-defi", "usd-stablecoin", "stablecoins"]);
   });
 
   it("uses the category sets when a coin is not in the token list", () => {

@@ -11,7 +11,7 @@ import {
   universeFromSeries,
 } from "../../../src/data/marketcap-csv";
 import { loadTokenList } from "../../../src/data/token-list";
-import { computeIndex, MAG7, rankAssets } from "../../../src/methodology";
+import { computeIndex, DEFI, MAG7, rankAssets } from "../../../src/methodology";
 import { InputError, MethodologyError } from "../../../src/lib/errors";
 
 import { useEnv } from "../../../src/env";
@@ -120,7 +120,7 @@ describe("real data (../shared/data/marketcap, Coin Metrics community CSVs)", fu
 
   it("has too few defi assets on 2020-06-30 for DEFI (N = 10): an error, never a smaller index", () => {
     const u = universeFromSeries(series, "2020-06-30");
-    expect(() => computeIndex({ ...MAG7, name: "DEFI", constituents: 10, floorWad: 0n, eligibility: { category: "defi", excludeStablecoins: false, excludeWrapped: false } }, u)).to.throw(
+    expect(() => computeIndex(DEFI, u)).to.throw(
       MethodologyError,
       /DEFI: only \d eligible/,
     );

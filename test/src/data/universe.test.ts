@@ -44,6 +44,8 @@ describe("#parseUniverse", () => {
     ["a duplicate symbol (any case)", (j) => (j.assets[2].symbol = "btc"), /assets\[2\]\.symbol "btc" duplicates assets\[0\]\.symbol/],
     ["an unknown key (typo)", (j) => (j.assets[1].marketcapUsd = 5), /assets\[1\]\.marketcapUsd is not a known field/],
     ["a zero price", (j) => (j.assets[1].priceUsd = 0), /assets\[1\]\.priceUsd must be a finite number > 0/],
+    ["a stablecoin category with the flag false", (j) => (j.assets[1].stablecoin = false), /assets\[1\]\.stablecoin is false but categories name "stablecoin": set it true/],
+    ["a staked derivative with the wrapped flag false", (j) => (j.assets[0].categories = ["defi", "staked"]), /assets\[0\]\.wrapped is false but categories name "staked": set it true/],
   ];
   for (const [what, mutate, msg] of bad) {
     it(`throws an InputError naming the field for ${what}`, () => {

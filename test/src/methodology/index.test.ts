@@ -57,6 +57,34 @@ describe("#computeIndex", () => {
     expect(() => computeIndex(MEME, universe)).to.throw(MethodologyError, /MEME: only 0 eligible asset\(s\).*needs 10/);
   });
 
+  describe("stablecoins and wrapped, bridged or staked derivatives are excluded from every product (section 1)", () => {
+    // Real category lists (CoinGecko's DeFi and meme categories among them) contain DAI, USDe, stETH
+    // and WBTC. Here each is tagged with the sector and is bigger than every real member.
+    const members = (tag: string) => Array.from({ length: 10 }, (_, i) => a(`${tag.toUpperCase()}${i}`, 1_000 - i * 10, [tag]));
+    const intruders = (tag: string) => [
+      a("DAI", 50_000, [tag, "stablecoin"], { stablecoin: true }),
+      a("USDE", 40_000, [tag, "stablecoin"], { stablecoin: true }),
+      a("STETH", 30_000, [tag, "staked"], { wrapped: true }),
+      a("WBTC", 20_000, [tag, "wrapped"], { wrapped: true }),
+    ];
+    for (const [def, tag] of [
+      [DEFI, "defi"],
+      [MEME, "meme"],
+    ] as const) {
+      it(`${def.name} leaves out DAI, USDe, stETH and WBTC even when tagged ${tag}`, () => {
+        const c = computeIndex(def, { date: "2026-01-31", assets: [...intruders(tag), ...members(tag)] });
+        expect(c.constituents.map((x) => x.symbol)).to.deep.equal(members(tag).map((m) => m.symbol));
+        // With only the intruders plus 9 members there are too few: an error, never an index with a stablecoin.
+        expect(() => computeIndex(def, { date: "2026-01-31", assets: [...intruders(tag), ...members(tag).slice(1)] })).to.throw(MethodologyError, /only 9 eligible/);
+      });
+    }
+
+    it("no definition may switch the exclusion off", () => {
+      expect(() => defineIndex(DEFI, { eligibility: { category: "defi", excludeStablecoins: false, excludeWrapped: true } })).to.throw(MethodologyError, /every product excludes stablecoins/);
+      expect(() => defineIndex(MEME, { eligibility: { category: "meme", excludeStablecoins: true, excludeWrapped: false } })).to.throw(MethodologyError, /every product excludes/);
+    });
+  });
+
   it("validates the definition", () => {
     expect(() => defineIndex(DEFI, { constituents: 0 })).to.throw(MethodologyError, /N = 0/);
     expect(() => defineIndex(DEFI, { buffer: -1 })).to.throw(MethodologyError, /buffer/);
@@ -72,5 +100,7 @@ describe("#computeIndex", () => {
     expect(MEME.eligibility.category).to.equal("meme");
     expect(DEFI.eligibility.category).to.equal("defi");
     expect(MAG7.eligibility).to.deep.equal({ excludeStablecoins: true, excludeWrapped: true });
+    expect(MEME.eligibility).to.deep.equal({ category: "meme", excludeStablecoins: true, excludeWrapped: true });
+    expect(DEFI.eligibility).to.deep.equal({ category: "defi", excludeStablecoins: true, excludeWrapped: true });
   });
 });

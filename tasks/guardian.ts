@@ -1,0 +1,110 @@
+/**
+ * Guardian and governance tasks: `guardian:pause`, `guardian:red-button` (the guardian's emergency
+ * stops) and `gov:unpause`, `gov:lift-red-button`, `gov:cancel` (governance: DEFAULT_ADMIN_ROLE).
+ * Thin: parse, describe the calls (tasks/lib/governance.ts), send or print them.
+ */
+import { task } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { Signer } from "ethers";
+import { fail, firstSigner, parseAddressArg, parseChoice, userErrors } from "./lib/args";
+import { SSI_PRODUCTS } from "../ignition/modules/IndexVault";
+import type { RoleCall } from "./lib/governance";
+
+const INDEXES = [...SSI_PRODUCTS, "SANX"] as const;
+const lib = () => import("./lib/governance");
+
+interface Common {
+  from?: string;
+  calldata: boolean;
+  json: boolean;
+}
+
+/** The sender: `--from ADDR` (an account this network's signers hold) or the first signer. */
+async function sender(hre: HardhatRuntimeEnvironment, from: string | undefined): Promise<Signer> {
+  if (from === undefined) return firstSigner(hre);
+  const address = parseAddressArg(from, "from");
+  const held = (await hre.ethers.getSigners()).find((s) => s.address === address);
+  if (held === undefined) fail(`--from ${address}: this network has no key for it (on a testnet the only account is DEPLOYER_KEY's)`);
+  return held;
+}
+
+/** Prints the calls for a multisig or timelock proposal (--calldata), or sends each and reports. */
+async function run(hre: HardhatRuntimeEnvironment, args: Common, done: { calls: RoleCall[]; already: string[] }): Promise<void> {
+  const { proposal, submitRoleCall } = await lib();
+  const out = (l: string) => (args.json ? console.error(l) : console.log(l));
+  for (const a of done.already) out(`${a}: nothing to send`);
+  if (args.calldata) {
+    const proposals = done.calls.map(proposal);
+    if (args.json) console.log(JSON.stringify(proposals, null, 2));
+    else for (const p of proposals) console.log(`${p.what}: needs ${p.role}\n  to ${p.target}\n  value 0\n  data ${p.data}`);
+    return;
+  }
+  const record = await (await import("./lib/ssi-chain")).loadRecord(hre);
+  const who = await sender(hre, args.from);
+  const sent: { what: string; tx: string }[] = [];
+  for (const call of done.calls) {
+    const tx = await submitRoleCall(hre, record, call, who);
+    sent.push({ what: call.what, tx });
+    out(`${call.what}: done (tx ${tx})`);
+  }
+  if (args.json) console.log(JSON.stringify({ sent, already: done.already }, null, 2));
+}
+
+const withCommon = (name: string, description: string) =>
+  task(name, description)
+    .addOptionalParam("from", "send from this account (local networks: any unlocked account, e.g. the guardian); default: the first account")
+    .addFlag("calldata", "print the target and calldata to propose through a multisig or timelock, and send nothing")
+    .addFlag("json", "print only JSON on stdout");
+
+withCommon("guardian:pause", "GUARDIAN_ROLE: pauses an index vault (mint and trading stop; redemption stays open)")
+  .addParam("index", `the index: ${INDEXES.join(" | ")}`)
+  .setAction(async (args: Common & { index: string }, hre) =>
+    userErrors(async () => {
+      const index = parseChoice(args.index, "index", INDEXES);
+      const { loadRecord } = await import("./lib/ssi-chain");
+      const { vaultPauseCalls } = await lib();
+      await run(hre, args, await vaultPauseCalls(hre, await loadRecord(hre), index, true));
+    }),
+  );
+
+withCommon("gov:unpause", "DEFAULT_ADMIN_ROLE (governance): lifts an index vault's pause")
+  .addParam("index", `the index: ${INDEXES.join(" | ")}`)
+  .setAction(async (args: Common & { index: string }, hre) =>
+    userErrors(async () => {
+      const index = parseChoice(args.index, "index", INDEXES);
+      const { loadRecord } = await import("./lib/ssi-chain");
+      const { vaultPauseCalls } = await lib();
+      await run(hre, args, await vaultPauseCalls(hre, await loadRecord(hre), index, false));
+    }),
+  );
+
+withCommon("guardian:red-button", "GUARDIAN_ROLE: the SANX red button: pauses the SanxController (no new actions, no executions) and the SANX vault (no mint, no trading; redemption stays open)").setAction(
+  async (args: Common, hre) =>
+    userErrors(async () => {
+      const { loadRecord } = await import("./lib/ssi-chain");
+      const { redButtonCalls } = await lib();
+      await run(hre, args, await redButtonCalls(hre, await loadRecord(hre), true));
+    }),
+);
+
+withCommon("gov:lift-red-button", "DEFAULT_ADMIN_ROLE (governance): lifts the SANX red button (unpauses the SanxController and the SANX vault)").setAction(
+  async (args: Common, hre) =>
+    userErrors(async () => {
+      const { loadRecord } = await import("./lib/ssi-chain");
+      const { redButtonCalls } = await lib();
+      await run(hre, args, await redButtonCalls(hre, await loadRecord(hre), false));
+    }),
+);
+
+withCommon("gov:cancel", "DEFAULT_ADMIN_ROLE (governance): cancels the SANX action pending for an asset")
+  .addParam("asset", "the asset: a symbol of the deployment record (e.g. UNI) or its token address")
+  .setAction(async (args: Common & { asset: string }, hre) =>
+    userErrors(async () => {
+      if (args.asset.trim() === "") fail("--asset must not be empty");
+      const { loadRecord } = await import("./lib/ssi-chain");
+      const { cancelActionCall, sanxAsset } = await lib();
+      const record = await loadRecord(hre);
+      const asset = sanxAsset(record, args.asset.trim());
+      await run(hre, args, { calls: [await cancelActionCall(hre, record, asset.address, asset.label)], already: [] });
+    }),
+  );
