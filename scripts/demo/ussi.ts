@@ -231,8 +231,10 @@ export const ussiSection: DemoSection = {
     print.line(
       `ussi:redeem --shares ${REDEEM_QUEUED.toLocaleString("en-US")}: request ${queued.requestId} in epoch ${queued.epoch}, settles at the next report's NAV`
     );
+    // The book paid the instant redemption out of its cash (the USDC buffer).
+    const bookAfter: Book = { ...book, cash: book.cash - instant.assets * 10n ** BigInt(18 - part.usdcDecimals) };
     const nextReport = navReport({
-      book,
+      book: bookAfter,
       prices,
       supply: await ussiVault(part, hre.ethers.provider).totalSupply(),
       round: report.round + 1n,
