@@ -189,6 +189,7 @@ describe("USSI risk limits keep exits open (review: the risk role alone froze ex
   it("at the floor, a report relayed within the hour still settles, and claims need no fresh NAV", async function () {
     const f = await loadFixture(deployVaultWithHolders);
     await f.vault.connect(f.risk).setLimits({ ...LIMITS, maxNavAge: MAX_NAV_AGE });
+    await f.vault.connect(f.strategy).withdrawToVenue(f.venue.address, 2_000n * USDC); // 1,000 USDC stay
     const id = await requestRedeem(f, f.alice, 500n * WAD);
     const report = await makeReport({ round: await nextRound(f), navPerToken: WAD });
     await time.increase(MAX_NAV_AGE - 10n);
@@ -196,6 +197,16 @@ describe("USSI risk limits keep exits open (review: the risk role alone froze ex
     await time.increase(30n * 86_400n); // the NAV is long stale
     expect(await f.vault.isNavFresh()).to.equal(false);
     await expect(f.vault.connect(f.alice).claim(id)).to.changeTokenBalance(f.usdc, f.alice, 500n * USDC);
+    // Funding an already-priced redemption needs no fresh NAV either.
+    const bob = await requestRedeem(f, f.bob, 1_000n * WAD);
+    const r2 = await makeReport({ round: await nextRound(f), navPerToken: WAD });
+    await f.vault.submitNavReport(r2, await signReport(f, r2));
+    await time.increase(30n * 86_400n);
+    const [owed, funded] = await f.vault.redemptionFunding();
+    expect(owed - funded).to.equal(500n * USDC); // the buffer paid 500 at settlement
+    expect(await f.vault.isNavFresh()).to.equal(false);
+    await f.vault.connect(f.strategy).fulfil(owed - funded);
+    await expect(f.vault.connect(f.bob).claim(bob)).to.changeTokenBalance(f.usdc, f.bob, 1_000n * USDC);
   });
 
   it("un-allowing an asset the book holds blocks new allocation only: reports, requests, fulfilment and claims go on", async function () {
