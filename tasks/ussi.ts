@@ -239,7 +239,7 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
         const c = await chain();
         const part = await c.loadUssi(hre);
         const vault = c.ussiVault(part, hre.ethers.provider);
-        const [lastRound] = await vault.lastVerified();
+        const { round: lastRound } = await vault.lastAcceptedReport();
         const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
         report = inceptionReport(lastRound + 1n, now);
         out = { report: str(report), cash: "0" };
@@ -336,7 +336,7 @@ task(
         ["NAV signers", `${part.quorum} of ${part.signers.length}: ${part.signers.join(", ")}`],
         [
           "limits",
-          `maxNavAge ${part.limits.maxNavAge} s, maxNavChange ${part.limits.maxNavChangeBps} bps, maxNetDelta ${part.limits.maxNetDeltaBps} bps, buffer ${part.limits.bufferTargetBps} bps, MAG7.ssi haircut ${part.limits.indexHaircutBps} bps, index lock ${part.limits.indexLockPeriod} s`,
+          `maxNavAge ${part.limits.maxNavAge} s, maxNavChange ${part.limits.maxNavChangeBps} bps, maxNetDelta ${part.limits.maxNetDeltaBps} bps, buffer ${part.limits.bufferTargetBps} bps, MAG7.ssi haircut ${part.limits.indexHaircutBps} bps, instant cap ${part.limits.instantCapBps} bps of NAV per epoch, minimum request ${formatUsd(BigInt(part.limits.minRequestUsd))}`,
         ]
       );
       console.log(table.toString());
@@ -361,21 +361,21 @@ task("ussi:push-nav", "Relays a signed USSI NAV report (from ussi:nav --out) to 
         return;
       }
       const r = result.report;
-      if (result.outcome === "accepted") {
+      const st = result.settled;
+      console.log(
+        `accepted: round ${r.round} is the NAV (tx ${result.hash}): NAV ${formatUsd(r.nav)}, ${formatNavPerToken(r.navPerToken)} per USSI, ` +
+          `spot ${formatUsd(r.spotValue)}, perp PnL ${formatUsd(r.perpPnl)}, funding accrued ${formatUsd(r.fundingAccrued)}, net delta ${r.netDeltaBps} bps`
+      );
+      console.log(
+        `settled epoch ${result.settledEpoch} at ${formatNavPerToken(r.navPerToken)} per USSI: ${formatUnitsExact(st.sharesMinted, 18)} USSI minted for its deposits, ` +
+          `${formatUnitsExact(st.sharesBurned, 18)} USSI redeemed for ${formatUnitsExact(st.assetsOwed, part.usdcDecimals)} USDC` +
+          (st.sharesMinted + st.sharesBurned > 0n ? `; requesters claim with: npx hardhat ussi:claim --network ${hre.network.name}` : "")
+      );
+      if (result.deltaBreach !== undefined)
         console.log(
-          `accepted: round ${r.round} is the NAV (tx ${result.hash}): NAV ${formatUsd(r.nav)}, ${formatNavPerToken(
-            r.navPerToken
-          )} per USSI, ` +
-            `spot ${formatUsd(r.spotValue)}, perp PnL ${formatUsd(r.perpPnl)}, funding accrued ${formatUsd(r.fundingAccrued)}, net delta ${
-              r.netDeltaBps
-            } bps`
+          `delta breach: |net delta| ${result.deltaBreach.netDeltaBps} bps > limit ${result.deltaBreach.maxNetDeltaBps} bps; ` +
+            `the report settled, but deposit requests are paused until a compliant report is accepted`
         );
-      } else {
-        console.log(
-          `delta-breach recorded: round ${r.round} reports |net delta| ${result.netDeltaBps} bps > limit ${result.maxNetDeltaBps} bps (tx ${result.hash}); ` +
-            `it is not the NAV and minting is paused until a compliant report is accepted`
-        );
-      }
     })
   );
 
@@ -387,117 +387,118 @@ function wholeNumber(value: string | undefined, name: string, positive: boolean)
   return BigInt(text);
 }
 
-task("ussi:mint", "Mints USSI with USDC or with MAG7.ssi at the current NAV (shows the expected USSI first; approves exactly the amount)")
-  .addOptionalParam("usdc", "USDC to pay, e.g. 1000 or 12.5")
-  .addOptionalParam("mag7", "MAG7.ssi to pay, e.g. 2.5")
-  .addOptionalParam("minShares", "Least USSI to accept (default: the preview for USDC, the preview less 0.5% for MAG7.ssi)")
+task(
+  "ussi:mint",
+  "Requests a USSI deposit with USDC or MAG7.ssi; it settles at the NAV of the next accepted report, then ussi:claim delivers the USSI"
+)
+  .addOptionalParam("usdc", "USDC to deposit, e.g. 1000 or 12.5")
+  .addOptionalParam("mag7", "MAG7.ssi to deposit, e.g. 2.5 (valued at settlement, less the haircut)")
   .addFlag("json", "Print only JSON on stdout")
-  .setAction(async (args: { usdc?: string; mag7?: string; minShares?: string; json: boolean }, hre) =>
+  .setAction(async (args: { usdc?: string; mag7?: string; json: boolean }, hre) =>
     userErrors(async () => {
       const c = await chain();
       if ((args.usdc === undefined) === (args.mag7 === undefined)) fail("give exactly one of --usdc AMOUNT or --mag7 AMOUNT");
-      const minShares = args.minShares === undefined ? undefined : parsePositiveAmount(args.minShares, "min-shares", 18);
       const part = await c.loadUssi(hre);
       const asset = args.usdc !== undefined ? "USDC" : "MAG7";
       const amount =
         asset === "USDC" ? parsePositiveAmount(args.usdc, "usdc", part.usdcDecimals) : parsePositiveAmount(args.mag7, "mag7", 18);
       const [me] = await hre.ethers.getSigners();
-      const plan = await c.planUssiMint(part, me!, asset, amount, minShares);
-      const info = (l: string) => (args.json ? console.error(l) : console.log(l));
-      const paid = `${formatUnitsExact(amount, plan.decimals)} ${asset === "USDC" ? "USDC" : "MAG7.ssi"}`;
-      info(
-        `minting with ${paid} at NAV ${formatNavPerToken(plan.navPerToken)} per USSI: expect ${formatUnitsExact(
-          plan.expectedShares,
-          18
-        )} USSI (minimum ${formatUnitsExact(plan.minShares, 18)})`
-      );
-      const { hash, shares } = await c.executeUssiMint(part, me!, plan);
+      const plan = await c.planUssiDeposit(part, me!, asset, amount);
+      const { hash, requestId, epoch } = await c.executeUssiDeposit(part, me!, plan);
       if (args.json) {
-        process.stdout.write(
-          JSON.stringify(jsonify({ asset, amount, expectedShares: plan.expectedShares, shares, navPerToken: plan.navPerToken, tx: hash })) +
-            "\n"
-        );
+        process.stdout.write(JSON.stringify(jsonify({ asset, amount, requestId, epoch, indicativeShares: plan.indicativeShares, tx: hash })) + "\n");
         return;
       }
-      console.log(`minted ${formatUnitsExact(shares, 18)} USSI for ${paid} (tx ${hash})`);
+      const paid = `${formatUnitsExact(amount, plan.decimals)} ${asset === "USDC" ? "USDC" : "MAG7.ssi"}`;
+      console.log(`deposit requested: request ${requestId}, ${paid} (tx ${hash}); ${c.settlementWords(epoch)}.`);
+      console.log(
+        `for reference only: the last report (round time ${formatIsoSecond(Number(plan.lastNavTime))}) said ${formatNavPerToken(
+          plan.lastNavPerToken
+        )} per USSI, which would give ${formatUnitsExact(plan.indicativeShares, 18)} USSI.`
+      );
+      console.log(`after the next report is relayed (ussi:push-nav), claim the USSI with: npx hardhat ussi:claim --id ${requestId} --network ${hre.network.name}`);
     })
   );
 
-task("ussi:redeem", "Redeems USSI for USDC: at once when the liquid buffer covers it, otherwise queued (ussi:fulfil, then ussi:claim)")
+task(
+  "ussi:redeem",
+  "Requests a redemption settled at the next NAV (then ussi:claim once funded), or with --instant redeems now from the buffer at the last NAV less maxNavChangeBps"
+)
   .addOptionalParam("shares", "USSI to redeem, e.g. 100 (required)")
+  .addFlag("instant", "Redeem at once from the liquid buffer at the discounted last NAV (capped per epoch)")
   .addFlag("json", "Print only JSON on stdout")
-  .setAction(async (args: { shares?: string; json: boolean }, hre) =>
+  .setAction(async (args: { shares?: string; instant: boolean; json: boolean }, hre) =>
     userErrors(async () => {
       const c = await chain();
       if (args.shares === undefined) fail("--shares AMOUNT is required");
       const shares = parsePositiveAmount(args.shares, "shares", 18);
       const part = await c.loadUssi(hre);
       const [me] = await hre.ethers.getSigners();
-      const r = await c.ussiRedeem(part, me!, shares);
+      const r = await c.ussiRedeem(part, me!, shares, args.instant);
       if (args.json) {
         process.stdout.write(JSON.stringify(jsonify(r)) + "\n");
         return;
       }
       const usdc = (x: bigint) => `${formatUnitsExact(x, part.usdcDecimals)} USDC`;
       if (r.route === "instant")
-        console.log(`instant: redeemed ${formatUnitsExact(shares, 18)} USSI for ${usdc(r.assets)} from the liquid buffer (tx ${r.hash})`);
+        console.log(
+          `instant: redeemed ${formatUnitsExact(shares, 18)} USSI for ${usdc(r.assets)} from the liquid buffer, at the last NAV less ${r.discountBps} bps (tx ${r.hash})`
+        );
       else
         console.log(
-          `queued: ${r.reason}; request ${r.requestId} escrows ${formatUnitsExact(shares, 18)} USSI (worth ${usdc(
-            r.assets
-          )} now, priced at fulfilment) (tx ${r.hash}). ` +
-            `The strategy fulfils it (ussi:fulfil), then claim it with: npx hardhat ussi:claim --id ${r.requestId} --network ${hre.network.name}`
+          `redemption requested: request ${r.requestId} escrows ${formatUnitsExact(shares, 18)} USSI (tx ${r.hash}); ${c.settlementWords(r.epoch!)} ` +
+            `(at the last report's NAV they would be worth ${usdc(r.assets)}). After the next report, the USDC is paid from the buffer or funded by the strategy ` +
+            `(ussi:fulfil); then claim it with: npx hardhat ussi:claim --id ${r.requestId} --network ${hre.network.name}`
         );
     })
   );
 
-task("ussi:fulfil", "STRATEGY_ROLE: fulfils queued redemptions in FIFO order at the current NAV, depositing exactly the USDC owed")
-  .addOptionalParam("count", "How many requests from the head of the queue (default: all pending)")
+task("ussi:fulfil", "Funds settled redemptions (priced at their NAV): from the vault's liquid buffer first, the rest from the strategy's USDC")
+  .addOptionalParam("max", "Most USDC the strategy deposits now, e.g. 5000 (default: everything owed)")
   .addFlag("json", "Print only JSON on stdout")
-  .setAction(async (args: { count?: string; json: boolean }, hre) =>
+  .setAction(async (args: { max?: string; json: boolean }, hre) =>
     userErrors(async () => {
       const c = await chain();
-      const count = args.count === undefined ? undefined : wholeNumber(args.count, "count", true);
       const part = await c.loadUssi(hre);
-      const r = await c.ussiFulfil(hre, part, count);
+      const max = args.max === undefined ? undefined : parsePositiveAmount(args.max, "max", part.usdcDecimals);
+      const r = await c.ussiFulfil(hre, part, max);
       if (args.json) {
         process.stdout.write(JSON.stringify(jsonify(r)) + "\n");
         return;
       }
-      const table = new Table({ head: ["request", "owner", "USSI", "USDC owed"], style: { compact: true } });
-      for (const q of r.requests)
-        table.push([q.id.toString(), q.owner, formatUnitsExact(q.shares, 18), formatUnitsExact(q.assets, part.usdcDecimals)]);
+      const u = (x: bigint) => `${formatUnitsExact(x, part.usdcDecimals)} USDC`;
       console.log(
-        `fulfilled ${r.requests.length} request(s) at ${formatNavPerToken(r.navPerToken)} per USSI; the strategy ${
-          r.strategy
-        } deposited ${formatUnitsExact(r.assetsIn, part.usdcDecimals)} USDC (tx ${r.hash})`
+        `funded settled redemptions with ${u(r.fromBuffer)} from the liquid buffer and ${u(r.assetsIn)} from ${r.caller} (tx ${r.hash}); ` +
+          `${u(r.owed - r.funded)} still owed. Owners claim with ussi:claim.`
       );
-      console.log(table.toString());
     })
   );
 
-task("ussi:claim", "Pays a fulfilled redemption request to its owner")
-  .addOptionalParam("id", "Request id (from ussi:redeem; required)")
+task("ussi:claim", "Claims settled requests of the caller: USSI for deposits, USDC for funded redemptions (all claimable ones without --id)")
+  .addOptionalParam("id", "Request id (from ussi:mint or ussi:redeem); default: every claimable request of the caller")
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: { id?: string; json: boolean }, hre) =>
     userErrors(async () => {
       const c = await chain();
-      if (args.id === undefined) fail("--id N is required (the request id ussi:redeem printed)");
-      const requestId = wholeNumber(args.id, "id", false);
+      const requestId = args.id === undefined ? undefined : wholeNumber(args.id, "id", false);
       const part = await c.loadUssi(hre);
       const [me] = await hre.ethers.getSigners();
-      const r = await c.ussiClaim(part, me!, requestId);
+      const results = await c.ussiClaim(part, me!, requestId);
       if (args.json) {
-        process.stdout.write(JSON.stringify(jsonify({ id: requestId, ...r })) + "\n");
+        process.stdout.write(JSON.stringify(jsonify(results)) + "\n");
         return;
       }
-      console.log(
-        `claimed request ${requestId}: ${formatUnitsExact(r.assets, part.usdcDecimals)} USDC paid to ${me!.address} (tx ${r.hash})`
-      );
+      for (const r of results)
+        console.log(
+          `claimed request ${r.id} (${r.kind}, epoch ${r.epoch}, settled at ${formatNavPerToken(r.navPerToken)} per USSI): ${formatUnitsExact(
+            r.amount,
+            r.unit === "USDC" ? part.usdcDecimals : 18
+          )} ${r.unit} to ${me!.address} (tx ${r.hash})`
+        );
     })
   );
 
-task("ussi:status", "USSI: NAV and its breakdown, NAV age, buffer, redemption queue, limits, pause and delta-breach state")
+task("ussi:status", "USSI: the last NAV report (as of its time), the open epoch and its requests, funding of redemptions, buffer, limits, pause")
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: { json: boolean }, hre) =>
     userErrors(async () => {
@@ -511,34 +512,51 @@ task("ussi:status", "USSI: NAV and its breakdown, NAV age, buffer, redemption qu
       const u = (x: bigint) => `${formatUnitsExact(x, s.usdcDecimals)} USDC`;
       const table = new Table({ head: ["USSI " + s.vault, "value"], style: { compact: true } });
       const n = s.nav;
+      const asOf = n.timestamp === 0n ? "" : ` as of ${formatIsoSecond(Number(n.timestamp))}`;
       table.push(
-        ["NAV round / valuation time", n.timestamp === 0n ? "no report yet" : `${n.round} / ${formatIsoSecond(Number(n.timestamp))}`],
-        ["NAV age", n.age === undefined ? "-" : `${n.age} s (${n.fresh ? "fresh" : "STALE"}, max ${s.limits.maxNavAge} s)`],
-        ["NAV (USD)", formatUsd(n.nav)],
-        ["NAV per USSI", formatNavPerToken(n.navPerToken)],
+        ["last report round / valuation time", n.timestamp === 0n ? "no report yet" : `${n.round} / ${formatIsoSecond(Number(n.timestamp))}`],
+        ["report age", n.age === undefined ? "-" : `${n.age} s (${n.fresh ? "fresh" : "STALE"}, max ${s.limits.maxNavAge} s)`],
+        [`NAV (USD)${asOf}`, formatUsd(n.nav)],
+        [`NAV per USSI${asOf}`, formatNavPerToken(n.navPerToken)],
         ["  spot value", formatUsd(n.spotValue)],
         ["  perp unrealised PnL", formatUsd(n.perpPnl)],
         ["  funding accrued", formatUsd(n.fundingAccrued)],
         ["  cash (implied)", formatUsd(n.cash)],
         ["  |net delta|", `${n.netDeltaBps} bps of NAV`],
         ["USSI supply", formatUnitsExact(s.totalSupply, 18)],
+        [
+          `open epoch ${s.epoch.current}`,
+          `deposits ${u(s.epoch.depositUsdc)} + ${formatUnitsExact(s.epoch.depositIndex, 18)} MAG7.ssi, redemptions ${formatUnitsExact(
+            s.epoch.redeemShares,
+            18
+          )} USSI: they settle at the NAV per USSI of the next accepted report (not known yet)`,
+        ],
+        ["redemptions owed / funded", `${u(s.funding.owed)} / ${u(s.funding.funded)} (${u(s.funding.outstanding)} outstanding: ussi:fulfil)`],
         ["buffer target / liquid", `${u(s.buffer.target)} / ${u(s.buffer.liquid)}`],
         ["reserved for claims", u(s.buffer.reserved)],
+        ["instant redemption left this epoch", `${u(s.buffer.instantCapacity)} (at the last NAV less ${s.limits.maxNavChangeBps} bps)`],
         ["MAG7.ssi held", formatUnitsExact(s.buffer.mag7Held, 18)],
-        ["queue head / length", `${s.queue.head} / ${s.queue.length} (${s.queue.length - s.queue.head} pending)`],
         [
           "limits",
-          `maxNavChange ${s.limits.maxNavChangeBps} bps, maxNetDelta ${s.limits.maxNetDeltaBps} bps, buffer ${s.limits.bufferTargetBps} bps, MAG7.ssi haircut ${s.limits.indexHaircutBps} bps, index lock ${s.limits.indexLockPeriod} s`,
+          `maxNavChange ${s.limits.maxNavChangeBps} bps, maxNetDelta ${s.limits.maxNetDeltaBps} bps, buffer ${s.limits.bufferTargetBps} bps, MAG7.ssi haircut ${s.limits.indexHaircutBps} bps, instant cap ${s.limits.instantCapBps} bps, minimum request ${formatUsd(s.limits.minRequestUsd)}`,
         ],
-        ["paused (risk role)", s.paused ? "yes: minting stopped, redemptions open" : "no"],
-        ["delta breach", s.deltaBreachRound === 0n ? "none" : `round ${s.deltaBreachRound}: minting paused until a compliant report`],
-        ["last verified round", `${s.lastVerified.round}`],
-        ["minting", s.mintingOpen ? "open" : "closed"]
+        ["paused (risk role)", s.paused ? "yes: deposits stopped; redemptions, settlement and claims open" : "no"],
+        ["delta breach", s.deltaBreachRound === 0n ? "none" : `round ${s.deltaBreachRound}: deposits paused until a compliant report`],
+        ["deposits", s.depositsOpen ? "open" : "closed"]
       );
       console.log(table.toString());
-      if (s.queue.pending.length > 0) {
-        const q = new Table({ head: ["pending request", "owner", "USSI"], style: { compact: true } });
-        for (const p of s.queue.pending) q.push([p.id.toString(), p.owner, formatUnitsExact(p.shares, 18)]);
+      if (s.requests.length > 0) {
+        const q = new Table({ head: ["request", "owner", "kind", "amount", "epoch", "state", "price (NAV per USSI)"], style: { compact: true } });
+        for (const p of s.requests)
+          q.push([
+            p.id.toString(),
+            p.owner,
+            p.kind,
+            formatUnitsExact(p.amount, p.kind === "deposit (USDC)" ? s.usdcDecimals : 18),
+            p.epoch.toString(),
+            p.state,
+            p.navPerToken === undefined ? "the next accepted report's" : formatNavPerToken(p.navPerToken),
+          ]);
         console.log(q.toString());
       }
     })

@@ -2,31 +2,47 @@
 pragma solidity 0.8.28;
 
 /// @title IUssiVault
-/// @notice USSI: an ERC-20 (18 decimals) whose value tracks a delta-neutral hedged MAG7 book
-/// (spot leg + short perps earning funding), per METHODOLOGY section 6.
+/// @notice USSI: an ERC-20 (18 decimals, EIP-2612 permit) whose value tracks a delta-neutral hedged
+/// MAG7 book (spot leg + short perps earning funding), per METHODOLOGY section 6.
 ///
 /// Units: "USD" amounts are {1e18 USD}; USDC amounts are {USDC base units} (USDC valued at 1 USD);
 /// USSI and index-share amounts are {1e18 shares}; navPerToken is {1e18 USD} per 1e18 USSI.
 ///
+/// Settlement at the next NAV (METHODOLOGY 6, "Settlement price"; ERC-7540 in spirit): deposits
+/// (USDC or MAG7.ssi) and redemptions are requests. A request made in NAV epoch `e` (after the
+/// e-th accepted report, before the next) settles when the next report is accepted, at that
+/// report's navPerToken, shared by every request of the epoch and rounded against the requester;
+/// the requester claims afterwards. Settlement is O(1): per-epoch totals, never a walk over requests.
+/// Nobody knows the settlement price when they request, so knowing a report before it lands (or
+/// relaying it) gains nothing. The one instant path, `redeem` from the liquid buffer, pays the last
+/// NAV less the largest move one report may make (`maxNavChangeBps`) and is capped per epoch.
+///
 /// Roles:
-/// - STRATEGY_ROLE declares the book, withdraws USDC above the buffer target and MAG7.ssi to a
-///   whitelisted venue, and fulfils queued redemptions by depositing USDC. It cannot change any limit.
-/// - RISK_ROLE sets limits, manages the allowed large-cap asset list, pauses and unpauses. It has
-///   no function that moves funds.
+/// - STRATEGY_ROLE declares the book and withdraws USDC above the buffer target and MAG7.ssi to a
+///   whitelisted venue. It cannot change any limit.
+/// - RISK_ROLE sets limits (each within a floor and a ceiling that keep exits open), manages the
+///   allowed large-cap asset list (which gates only new allocation: `declareBook`,
+///   `withdrawToVenue`), pauses and unpauses (deposit requests and `withdrawToVenue` only). It has no
+///   function that moves funds, and none that can stop a redemption request, a report's settlement,
+///   a fulfilment or a claim.
 /// - DEFAULT_ADMIN_ROLE must be a TimelockController with at least `MIN_ADMIN_DELAY`: every role
 ///   grant, signer-set change and venue whitelist change waits out that delay.
-/// - NAV reports need no role: a quorum of the signer set authorises them, anyone may relay them.
+/// - NAV reports and fulfilment need no role: a quorum of the signer set authorises reports, anyone
+///   may relay them; anyone may fund settled redemptions.
 ///
-/// Invariants (tested): a mint followed by a redeem never returns more USD than went in; a queued
-/// request is fulfilled only in FIFO order and claimed at most once; USDC reserved for fulfilled
-/// requests is never counted as buffer; redemptions (instant and claims) are never blocked by pause;
-/// no account's balance falls below its locked index-minted shares except through `requestRedeem`.
+/// Invariants (tested): USDC held >= USDC reserved for funded claims + USDC of pending deposits;
+/// shares are minted only at settlement and burned only at settlement or instant redemption; a
+/// request is claimed at most once; redemption epochs are funded in order (FIFO); a deposit and
+/// redemption made around a report return no more USDC than went in.
 interface IUssiVault {
     // == Types ==
 
-    /// @notice A NAV report, signed as EIP-712 `NavReport` by the signer set. All values {1e18 USD}
-    /// except `netDeltaBps` {bps of NAV} and `timestamp` {unix seconds, the valuation time}.
-    /// NAV = spotValue + perpPnl + fundingAccrued + cash, with cash >= 0 (METHODOLOGY 6).
+    /// @notice A NAV report, signed as EIP-712 `NavReport` by the signer set under the NAV-report
+    /// domain (`navReportDomain()`, not the permit domain). All values {1e18 USD} except
+    /// `netDeltaBps` {bps of NAV} and `timestamp` {unix seconds, the valuation time}.
+    /// NAV = spotValue + perpPnl + fundingAccrued + cash, with cash >= 0 (METHODOLOGY 6). NAV is the
+    /// holders' value: USDC and MAG7.ssi of pending deposit requests, USDC reserved for claims and
+    /// USDC owed to settled, unfunded redemptions are not part of it; navPerToken = NAV / totalSupply.
     struct NavReport {
         uint64 round;
         uint256 nav;
@@ -38,36 +54,67 @@ interface IUssiVault {
         uint64 timestamp;
     }
 
-    /// @notice Risk limits, set by RISK_ROLE.
-    /// @param maxNavAge {s} a NAV older than this blocks minting, instant redemption, fulfilment
-    /// and withdrawals; a report older than this at submission is rejected. In (0, 30 days].
-    /// @param maxNavChangeBps {bps} largest move of navPerToken per report vs the last accepted one. In (0, 10000].
-    /// @param maxNetDeltaBps {bps of NAV} largest |net delta| a report may carry. At most 10000.
+    /// @notice Risk limits, set by RISK_ROLE, each within the bounds below.
+    /// @param maxNavAge {s} a NAV older than this blocks instant redemption and `withdrawToVenue`; a
+    /// report older than this at submission is rejected. In [`MIN_NAV_AGE` (1 hour), 30 days].
+    /// @param maxNavChangeBps {bps} largest move of navPerToken per report vs the last accepted one,
+    /// and the discount of instant redemptions. In [`MIN_NAV_CHANGE_BPS` (10), `MAX_NAV_CHANGE_BPS` (500)].
+    /// @param maxNetDeltaBps {bps of NAV} largest |net delta| a report may carry without pausing
+    /// deposit requests. At most 10000.
     /// @param bufferTargetBps {bps of NAV} USDC the strategy must leave in the vault. At most 10000.
-    /// @param indexHaircutBps {bps} taken off the feed-based value of MAG7.ssi in `mintWithIndex`, to
-    /// cover the Chainlink feeds' lag behind the market (at least the basket's weighted deviation
-    /// threshold). At most `MAX_INDEX_HAIRCUT_BPS` (1000).
-    /// @param indexLockPeriod {s} how long shares minted with MAG7.ssi may leave their account only
-    /// through `requestRedeem` (no transfer, no instant `redeem`). In [1, `MAX_INDEX_LOCK_PERIOD` (7 days)].
+    /// @param indexHaircutBps {bps} taken off the feed-based value of MAG7.ssi at settlement, to
+    /// cover the Chainlink feeds' lag behind the market at the moment the report is relayed. At most
+    /// `MAX_INDEX_HAIRCUT_BPS` (1000).
+    /// @param instantCapBps {bps of NAV} the most instant redemptions may pay per epoch. At most 10000 (0: off).
+    /// @param minRequestUsd {1e18 USD} the smallest request (a redemption of the caller's whole
+    /// balance is always allowed). At most `MAX_MIN_REQUEST_USD` (1,000 USD).
     struct Limits {
         uint64 maxNavAge;
         uint32 maxNavChangeBps;
         uint32 maxNetDeltaBps;
         uint32 bufferTargetBps;
         uint32 indexHaircutBps;
-        uint64 indexLockPeriod;
+        uint32 instantCapBps;
+        uint128 minRequestUsd;
     }
 
-    /// @notice A queued redemption. `assets` is set at fulfilment.
+    /// @notice What a request deposits or redeems.
+    enum RequestKind {
+        DepositUsdc,
+        DepositIndex,
+        Redeem
+    }
+
+    /// @notice A deposit or redemption request.
     /// @param owner Who requested, and the only account that may claim.
-    /// @param claimed Whether the USDC was paid out.
-    /// @param shares {1e18 USSI} escrowed in the vault at request, burned at fulfilment.
-    /// @param assets {USDC base units} owed, floor(shares * navPerToken at fulfilment / 1e18).
-    struct RedeemRequest {
+    /// @param epoch The NAV epoch it was made in; it settles at the report that ends that epoch.
+    /// @param kind DepositUsdc {USDC}, DepositIndex {1e18 MAG7.ssi} or Redeem {1e18 USSI}.
+    /// @param claimed Whether it was claimed.
+    /// @param amount What was deposited or escrowed, in the unit of `kind`.
+    struct Request {
         address owner;
+        uint64 epoch;
+        RequestKind kind;
         bool claimed;
-        uint256 shares;
-        uint256 assets;
+        uint256 amount;
+    }
+
+    /// @notice One NAV epoch's totals and, once settled, its price.
+    /// @param depositUsdc {USDC} requested for deposit. @param depositIndex {1e18 MAG7.ssi} requested for deposit.
+    /// @param redeemShares {1e18 USSI} escrowed for redemption.
+    /// @param owedEnd {USDC} the cumulative USDC owed to redemptions up to and including this
+    /// epoch: its redemptions are claimable once `fundedAssets() >= owedEnd`.
+    /// @param navPerToken The settlement price; 0 while the epoch is open.
+    /// @param indexNetPerShare {1e18 USD * bps} per 1e18 MAG7.ssi at settlement, haircut included
+    /// (navPerShare * (1e4 - indexHaircutBps)); 0 when MAG7.ssi could not be valued, in which case
+    /// the epoch's MAG7.ssi deposits are returned in kind at claim.
+    struct Epoch {
+        uint128 depositUsdc;
+        uint128 depositIndex;
+        uint128 redeemShares;
+        uint128 owedEnd;
+        uint256 navPerToken;
+        uint256 indexNetPerShare;
     }
 
     // == Errors ==
@@ -85,29 +132,30 @@ interface IUssiVault {
 
     /// @notice The last accepted NAV (valuation time `navTimestamp`) is older than `maxNavAge` {s}.
     error NavStale(uint64 navTimestamp, uint256 maxNavAge, uint256 nowTimestamp);
-    /// @notice Minting is paused because report `round` breached the net delta limit and no
-    /// compliant report has arrived since.
+    /// @notice Deposit requests are paused because report `round` breached the net delta limit and
+    /// no compliant report has been accepted since.
     error DeltaLimitActive(uint64 round);
     /// @notice An amount, or the amount it rounds to, is zero.
     error ZeroAmount();
-    /// @notice Fewer shares out than the caller's minimum.
-    error SharesBelowMinimum(uint256 shares, uint256 minShares);
+    /// @notice A request worth `valueUsd` {1e18 USD} is below `minRequestUsd` {1e18 USD}.
+    error RequestTooSmall(uint256 valueUsd, uint256 minRequestUsd);
     /// @notice Fewer USDC out than the caller's minimum.
     error AssetsBelowMinimum(uint256 assets, uint256 minAssets);
-    /// @notice More USDC in than the caller's maximum.
-    error AssetsAboveMaximum(uint256 assets, uint256 maxAssets);
-    /// @notice The liquid USDC buffer {USDC} cannot pay `needed` {USDC}: use `requestRedeem`.
+    /// @notice The liquid buffer {USDC} cannot pay `needed` {USDC}: use `requestRedeem`.
     error InsufficientBuffer(uint256 needed, uint256 available);
-    /// @notice The index valuation returned zero.
+    /// @notice Instant redemptions this epoch would pay `needed` {USDC}, above the `remaining` {USDC}
+    /// of the per-epoch cap: use `requestRedeem`.
+    error InstantCapReached(uint256 needed, uint256 remaining);
+    /// @notice The index valuation returned zero when a deposit request was sized.
     error ZeroIndexValue();
 
     /// @notice The report's valuation time is older than `maxNavAge` at submission.
     error StaleReport(uint64 timestamp, uint256 nowTimestamp, uint256 maxNavAge);
     /// @notice The report's valuation time is beyond now + `MAX_FUTURE_SKEW`.
     error FutureReport(uint64 timestamp, uint256 nowTimestamp);
-    /// @notice The round is not above the last verified round.
+    /// @notice The round is not above the last accepted round (a report relayed twice lands here).
     error RoundNotIncreasing(uint64 round, uint64 lastRound);
-    /// @notice The timestamp is not after the last verified report's timestamp.
+    /// @notice The timestamp is not after the last accepted report's timestamp.
     error TimestampNotIncreasing(uint64 timestamp, uint64 lastTimestamp);
     /// @notice navPerToken moved by more than `maxNavChangeBps` vs the last accepted report.
     error NavChangeTooLarge(uint256 previousNavPerToken, uint256 navPerToken, uint256 maxNavChangeBps);
@@ -124,46 +172,59 @@ interface IUssiVault {
     error BookTooLarge(uint256 length, uint256 maxLength);
     /// @notice `venue` is not a whitelisted withdrawal destination.
     error VenueNotAllowed(address venue);
-    /// @notice A withdrawal of `amount` {USDC} above the USDC in excess of the buffer target, `available` {USDC}.
+    /// @notice A withdrawal of `amount` {USDC} above the USDC in excess of the buffer target and
+    /// of what settled redemptions are owed, `available` {USDC}.
     error WithdrawalAboveBuffer(uint256 amount, uint256 available);
-    /// @notice A withdrawal of `amount` {1e18 MAG7.ssi} above the `held` {1e18 MAG7.ssi} in the vault.
-    error IndexWithdrawalAboveHeld(uint256 amount, uint256 held);
-    /// @notice `account` would keep `balance` {1e18 USSI}, below its `locked` index-minted shares,
-    /// which until `unlockAt` {unix s} may leave only through `requestRedeem`.
-    error IndexSharesLockedUntil(address account, uint256 balance, uint256 locked, uint64 unlockAt);
+    /// @notice A withdrawal of `amount` {1e18 MAG7.ssi} above the `available` {1e18 MAG7.ssi}
+    /// (held less pending deposits and refunds owed).
+    error IndexWithdrawalAboveHeld(uint256 amount, uint256 available);
 
-    /// @notice Fulfilling `count` requests when only `pending` are queued (or `count` is zero).
-    error InvalidFulfilCount(uint256 count, uint256 pending);
+    /// @notice Every settled redemption is already funded.
+    error NothingToFulfil();
     /// @notice No request with this id.
     error UnknownRequest(uint256 requestId);
     /// @notice Only the request's owner may claim it.
     error NotRequestOwner(uint256 requestId, address caller, address owner);
-    /// @notice The request is still waiting in the queue.
-    error RequestNotFulfilled(uint256 requestId);
+    /// @notice The request's epoch has not been settled by a report yet.
+    error RequestNotSettled(uint256 requestId, uint64 epoch);
+    /// @notice The request is priced but its epoch's USDC is not funded yet: `shortfall` {USDC}
+    /// more must come in through `fulfil` first.
+    error RequestNotFunded(uint256 requestId, uint256 shortfall);
     /// @notice The request was already claimed.
     error AlreadyClaimed(uint256 requestId);
 
     // == Events ==
 
-    /// @notice USSI minted against USDC or index shares at `navPerToken`.
-    /// @param assetIn The USDC or index token address. @param amountIn {token base units}.
-    /// @param valueUsd {1e18 USD} value credited, floor. @param shares {1e18 USSI} minted, floor.
-    event Minted(
-        address indexed account, address indexed assetIn, uint256 amountIn, uint256 valueUsd, uint256 shares, uint256 navPerToken
+    /// @notice Request `requestId` of `kind` for `amount` (unit of `kind`) made in `epoch`; it
+    /// settles at the navPerToken of the report that ends `epoch`.
+    event Requested(uint256 indexed requestId, address indexed owner, uint64 indexed epoch, RequestKind kind, uint256 amount);
+    /// @notice Report `round` ended `epoch` and settled it at `navPerToken`: `sharesMinted` {1e18 USSI}
+    /// for its deposits (held for their claims), `sharesBurned` {1e18 USSI} escrowed by its
+    /// redemptions, which are owed `assetsOwed` {USDC}; MAG7.ssi valued at `indexNetPerShare`
+    /// ({1e18 USD * bps} per 1e18 shares; 0: not valued, returned in kind).
+    event EpochSettled(
+        uint64 indexed epoch,
+        uint64 indexed round,
+        uint256 navPerToken,
+        uint256 indexNetPerShare,
+        uint256 sharesMinted,
+        uint256 sharesBurned,
+        uint256 assetsOwed
     );
-    /// @notice `shares` burned and `assets` {USDC} paid from the buffer at `navPerToken`.
-    event Redeemed(address indexed account, uint256 shares, uint256 assets, uint256 navPerToken);
-    /// @notice `shares` escrowed as request `requestId`, to be priced at fulfilment.
-    event RedeemRequested(uint256 indexed requestId, address indexed owner, uint256 shares);
-    /// @notice Request `requestId` priced at `navPerToken`: `shares` burned, `assets` {USDC} reserved for the owner.
-    event RedeemFulfilled(uint256 indexed requestId, address indexed owner, uint256 shares, uint256 assets, uint256 navPerToken);
-    /// @notice Request `requestId` paid out.
-    event Claimed(uint256 indexed requestId, address indexed owner, uint256 assets);
+    /// @notice Request `requestId` of `epoch` paid out at `navPerToken`: `amount` USSI (deposits),
+    /// USDC (redemptions) or MAG7.ssi (a deposit returned because it could not be valued).
+    event Claimed(uint256 indexed requestId, address indexed owner, uint64 indexed epoch, uint256 navPerToken, uint256 amount);
+    /// @notice `shares` burned and `assets` {USDC} paid from the buffer at `navPerToken` less
+    /// `maxNavChangeBps`, in `epoch`.
+    event Redeemed(address indexed account, uint64 indexed epoch, uint256 shares, uint256 assets, uint256 navPerToken);
+    /// @notice Settled redemptions received `fromBuffer` {USDC} of the vault's liquid USDC and
+    /// `assetsIn` {USDC} from `caller`; `funded` {USDC} is the cumulative total funded, `owed` the
+    /// cumulative total owed.
+    event Fulfilled(address indexed caller, uint256 fromBuffer, uint256 assetsIn, uint256 funded, uint256 owed);
 
-    /// @notice Report `round` was verified and accepted as the NAV; `report` holds all its fields
-    /// (nav, navPerToken, spotValue, perpPnl, fundingAccrued, netDeltaBps, timestamp).
+    /// @notice Report `round` was verified and accepted as the NAV; `report` holds all its fields.
     event NavReported(uint64 indexed round, NavReport report);
-    /// @notice A verified report carried |net delta| above the limit: not accepted as NAV, minting paused.
+    /// @notice An accepted report carried |net delta| above the limit: deposit requests are paused.
     event DeltaLimitBreached(uint64 indexed round, uint256 netDeltaBps, uint256 maxNetDeltaBps);
     /// @notice A compliant report ended the delta-limit pause that `breachRound` started.
     event DeltaLimitCleared(uint64 indexed round, uint64 breachRound);
@@ -180,92 +241,83 @@ interface IUssiVault {
     event WithdrawnToVenue(address indexed venue, uint256 amount, uint256 liquidAfter);
     /// @notice `amount` {1e18 MAG7.ssi} sent to `venue` (to hedge or sell); `heldAfter` {1e18 MAG7.ssi} stays.
     event IndexWithdrawnToVenue(address indexed venue, uint256 amount, uint256 heldAfter);
-    /// @notice `account` now holds `shares` {1e18 USSI} minted with MAG7.ssi that may leave only through
-    /// `requestRedeem` until `unlockAt` {unix s}.
-    event IndexSharesLocked(address indexed account, uint256 shares, uint64 unlockAt);
 
-    // == Minting ==
+    // == Requests ==
 
-    /// @notice Mints USSI for `usdcIn` {USDC} at the current navPerToken.
-    /// @dev shares = floor(usdcIn * 1e18 * usdcScale / navPerToken) (against the minter). Reverts when
-    /// paused, when the NAV is stale, during a delta-limit pause, or when shares round to zero.
-    /// @return shares {1e18 USSI} minted.
-    function mint(uint256 usdcIn, uint256 minSharesOut) external returns (uint256 shares);
+    /// @notice Requests a deposit of `usdcIn` {USDC}, pulled now; it settles at the navPerToken of
+    /// the next accepted report: shares = floor(usdcIn * 1e18 * usdcScale / navPerToken), claimed
+    /// with `claim`. Reverts when paused, during a delta-limit pause, or below `minRequestUsd`.
+    /// @return requestId The request's id (0-based, increasing).
+    function requestDeposit(uint256 usdcIn) external returns (uint256 requestId);
 
-    /// @notice Mints exactly `shares` {1e18 USSI}, pulling the USDC they cost at the current navPerToken.
-    /// @dev usdcIn = ceil(shares * navPerToken / (1e18 * usdcScale)) (amount in, rounded up, against
-    /// the minter). Same blocks as `mint`.
-    /// @param maxUsdcIn {USDC} the most the caller agrees to pay.
-    /// @return usdcIn {USDC} pulled.
-    function mintShares(uint256 shares, uint256 maxUsdcIn) external returns (uint256 usdcIn);
+    /// @notice Requests a deposit of `indexIn` {1e18 MAG7.ssi}, pulled now; it settles at the next
+    /// accepted report, MAG7.ssi valued then at `navPerShare()` less `indexHaircutBps`: shares =
+    /// floor(indexIn * navPerShare * (1e4 - h) / (navPerToken * 1e4)). If MAG7.ssi cannot be valued at
+    /// settlement, `claim` returns the MAG7.ssi. Same blocks as `requestDeposit`; the minimum is
+    /// checked at today's `navPerShare()`.
+    function requestDepositIndex(uint256 indexIn) external returns (uint256 requestId);
 
-    /// @notice Mints USSI for `indexIn` {1e18 MAG7.ssi shares}, valued at `navPerShare()` less the
-    /// `indexHaircutBps` haircut. The shares minted (with any still locked) may leave the account
-    /// only through `requestRedeem` for `indexLockPeriod`: no transfer and no instant `redeem`.
-    /// @dev shares = floor(indexIn * navPerShare * (1e4 - indexHaircutBps) / (navPerToken * 1e4)) (one
-    /// rounding, against the minter); the event's valueUsd is the value credited,
-    /// floor(indexIn * navPerShare * (1e4 - indexHaircutBps) / (1e18 * 1e4)). Same blocks as `mint`.
-    /// Emits `Minted` and `IndexSharesLocked`.
-    function mintWithIndex(uint256 indexIn, uint256 minSharesOut) external returns (uint256 shares);
-
-    // == Redemption ==
-
-    /// @notice Burns `shares` and pays floor(shares * navPerToken / 1e18) {USD} in USDC, rounded down,
-    /// from the liquid buffer. Works while paused; reverts `InsufficientBuffer` when the buffer
-    /// cannot pay (queue with `requestRedeem` instead), `NavStale` when the NAV is stale, and
-    /// `IndexSharesLockedUntil` when it would take locked index-minted shares (queue those).
-    function redeem(uint256 shares, uint256 minAssetsOut) external returns (uint256 assets);
-
-    /// @notice Escrows `shares` in the vault and queues a redemption, priced at fulfilment. Works while
-    /// paused. Takes the caller's locked index-minted shares first (releasing them from the lock).
-    /// @return requestId The request's position in the FIFO queue (0-based, increasing).
+    /// @notice Escrows `shares` in the vault and requests their redemption at the next accepted
+    /// report: assets = floor(shares * navPerToken / (1e18 * usdcScale)), claimable once funded.
+    /// Works while paused. At least `minRequestUsd` at the last NAV, unless it is the whole balance.
     function requestRedeem(uint256 shares) external returns (uint256 requestId);
 
-    /// @notice STRATEGY_ROLE: fulfils the next `count` queued requests, in FIFO order, at the current
-    /// navPerToken, pulling the USDC owed from the caller. Each request's assets are rounded down.
-    /// Works while paused; needs a fresh NAV.
-    /// @param maxAssetsIn {USDC} the most the caller agrees to deposit.
-    /// @return assetsIn {USDC} deposited and reserved for the owners.
-    function fulfil(uint256 count, uint256 maxAssetsIn) external returns (uint256 assetsIn);
+    /// @notice Pays a settled request to its owner, exactly once: USSI for a deposit, USDC for a
+    /// funded redemption (MAG7.ssi back for a deposit that could not be valued). Works while
+    /// paused and with a stale NAV (the price was fixed at settlement).
+    /// @return amount Paid, in the unit of the payout.
+    function claim(uint256 requestId) external returns (uint256 amount);
 
-    /// @notice Pays a fulfilled request to its owner, exactly once. Works while paused.
-    function claim(uint256 requestId) external returns (uint256 assets);
+    /// @notice Funds settled redemptions in epoch order: first from the vault's liquid USDC, then
+    /// pulls up to `maxAssetsIn` {USDC} from the caller for the rest. Anyone may call (the strategy
+    /// normally does); works while paused and with a stale NAV.
+    /// @return assetsIn {USDC} pulled from the caller.
+    function fulfil(uint256 maxAssetsIn) external returns (uint256 assetsIn);
+
+    /// @notice Instant redemption from the liquid buffer: burns `shares` and pays
+    /// floor(shares * navPerToken * (1e4 - maxNavChangeBps) / (1e18 * usdcScale * 1e4)) {USDC}, so
+    /// that no next report can make it pay more than waiting would. Needs a fresh NAV; reverts
+    /// `InsufficientBuffer` or `InstantCapReached` (use `requestRedeem`). Works while paused.
+    function redeem(uint256 shares, uint256 minAssetsOut) external returns (uint256 assets);
 
     // == NAV ==
 
-    /// @notice Verifies a quorum-signed report (signatures in ascending signer order). Anyone may relay.
-    /// @dev Reverts on a bad quorum, a stale, future-dated or out-of-order report. A report with
-    /// netDeltaBps above the limit is then recorded (its round and timestamp are consumed) but not
-    /// accepted as NAV, and pauses minting until a compliant report is accepted; returns false.
-    /// Otherwise reverts when a declared book asset is no longer allowed, navPerToken is zero or
-    /// moved by more than the bound, or nav < spotValue + perpPnl + fundingAccrued; else accepts it.
-    /// @return accepted Whether the report became the NAV.
-    function submitNavReport(NavReport calldata report, bytes[] calldata signatures) external returns (bool accepted);
+    /// @notice Verifies a quorum-signed report (signatures in ascending signer order, NAV-report
+    /// domain), accepts it as the NAV and settles the open epoch at its navPerToken. Anyone may relay.
+    /// @dev Reverts on a bad quorum, a stale, future-dated or out-of-order report, navPerToken zero
+    /// or moved by more than `maxNavChangeBps`, or nav < spotValue + perpPnl + fundingAccrued. Does
+    /// not depend on the allowed list or the pause. A report with netDeltaBps above the limit is
+    /// accepted too, and pauses deposit requests until a compliant report is accepted.
+    /// @return settledEpoch The epoch the report settled.
+    function submitNavReport(NavReport calldata report, bytes[] calldata signatures) external returns (uint64 settledEpoch);
 
     // == Strategy ==
 
     /// @notice STRATEGY_ROLE: declares the assets (spot and perp underlyings) the book holds; every
-    /// one must be allowed and appear once. While a declared asset is not allowed, reports and
-    /// withdrawals are rejected.
+    /// one must be allowed and appear once. While a declared asset is not allowed, `withdrawToVenue`
+    /// (new allocation) is refused; reports, redemptions and claims are not affected.
     function declareBook(address[] calldata assets) external;
 
-    /// @notice STRATEGY_ROLE: sends `amount` {USDC} to a whitelisted `venue`, leaving at least the
-    /// buffer target (plus USDC reserved for claims) in the vault. Blocked when paused or the NAV is stale.
+    /// @notice STRATEGY_ROLE: sends `amount` {USDC} to a whitelisted `venue`, leaving the buffer
+    /// target, USDC owed to settled redemptions and pending deposits in the vault. Blocked when
+    /// paused, the NAV is stale or a declared book asset is not allowed.
     function withdrawToVenue(address venue, uint256 amount) external;
 
-    /// @notice STRATEGY_ROLE: sends `amount` {1e18 MAG7.ssi} received by `mintWithIndex` to a
-    /// whitelisted `venue`, to hedge or sell it. Blocked when paused or a declared book asset is not allowed.
+    /// @notice STRATEGY_ROLE: sends `amount` {1e18 MAG7.ssi} of settled deposits to a whitelisted
+    /// `venue` to hedge or sell it (pending deposits and refunds owed stay). Not blocked by pause or
+    /// the allowed list: selling it is how redemptions get funded.
     function withdrawIndexToVenue(address venue, uint256 amount) external;
 
     // == Risk ==
 
-    /// @notice RISK_ROLE: replaces the limits.
+    /// @notice RISK_ROLE: replaces the limits (each within its bounds).
     function setLimits(Limits calldata limits) external;
 
     /// @notice RISK_ROLE: adds or removes an asset on the allowed large-cap list.
     function setAllowedAsset(address asset, bool allowed) external;
 
-    /// @notice RISK_ROLE: stops minting and withdrawals to venues (never redemptions, fulfilments or claims).
+    /// @notice RISK_ROLE: stops deposit requests and `withdrawToVenue` (never redemptions,
+    /// reports, fulfilment or claims).
     function pause() external;
 
     /// @notice RISK_ROLE: lifts `pause`.
@@ -278,10 +330,25 @@ interface IUssiVault {
 
     // == Views ==
 
+    /// @notice The EIP-712 domain NAV reports are signed under (EIP-5267 layout): name "USSI Vault",
+    /// version "1", this chain, this contract. `eip712Domain()` is the permit domain (the token's name).
+    function navReportDomain()
+        external
+        view
+        returns (
+            bytes1 fields,
+            string memory name,
+            string memory version,
+            uint256 chainId,
+            address verifyingContract,
+            bytes32 salt,
+            uint256[] memory extensions
+        );
+
     /// @notice The USDC token redemptions pay in.
     function usdc() external view returns (address);
 
-    /// @notice The MAG7.ssi share token accepted by `mintWithIndex`.
+    /// @notice The MAG7.ssi share token accepted by `requestDepositIndex`.
     function indexToken() external view returns (address);
 
     /// @notice Where MAG7.ssi shares are valued (usually the index vault itself).
@@ -290,10 +357,7 @@ interface IUssiVault {
     /// @notice The last accepted report (navPerToken 1e18 and timestamp 0 before the first).
     function lastAcceptedReport() external view returns (NavReport memory);
 
-    /// @notice The last verified round and timestamp (accepted or delta-breaching).
-    function lastVerified() external view returns (uint64 round, uint64 timestamp);
-
-    /// @notice The round whose delta breach pauses minting, or 0 when minting is not delta-paused.
+    /// @notice The round whose delta breach pauses deposit requests, or 0.
     function deltaBreachRound() external view returns (uint64);
 
     /// @notice Whether the accepted NAV is within `maxNavAge`.
@@ -302,20 +366,34 @@ interface IUssiVault {
     /// @notice The current limits.
     function limits() external view returns (Limits memory);
 
-    /// @notice {USDC} in the vault that is not reserved for fulfilled, unclaimed requests.
+    /// @notice The open epoch: requests made now settle at the next accepted report.
+    function currentEpoch() external view returns (uint64);
+
+    /// @notice An epoch's totals and settlement price; `epochInfo(currentEpoch())` holds the pending
+    /// deposits (USDC and MAG7.ssi in the vault that are not yet holders' assets).
+    function epochInfo(uint64 epoch) external view returns (Epoch memory);
+
+    /// @notice A request by id.
+    function request(uint256 requestId) external view returns (Request memory);
+
+    /// @notice The number of requests ever made (ids 0..requestCount-1).
+    function requestCount() external view returns (uint256);
+
+    /// @notice {USDC} in the vault that belongs to holders: held less reserved for claims, less
+    /// pending deposits.
     function liquidAssets() external view returns (uint256);
 
-    /// @notice {USDC} reserved for fulfilled, unclaimed requests.
+    /// @notice {USDC} reserved for funded, unclaimed redemptions.
     function reservedAssets() external view returns (uint256);
+
+    /// @notice Cumulative {USDC} owed to settled redemptions and cumulative {USDC} funded (owed - funded is outstanding).
+    function redemptionFunding() external view returns (uint256 owed, uint256 funded);
 
     /// @notice {USDC} the strategy must leave: ceil(totalSupply * navPerToken / 1e18 * bufferTargetBps / 1e4).
     function bufferTarget() external view returns (uint256);
 
-    /// @notice A queued request by id.
-    function redeemRequest(uint256 requestId) external view returns (RedeemRequest memory);
-
-    /// @notice The queue: the next id to fulfil, and the number of requests ever made (ids 0..requestCount-1).
-    function queue() external view returns (uint256 nextToFulfil, uint256 requestCount);
+    /// @notice {USDC} instant redemptions may still pay in the open epoch (cap and buffer applied).
+    function instantCapacity() external view returns (uint256);
 
     /// @notice Whether `asset` is on the allowed large-cap list.
     function isAllowedAsset(address asset) external view returns (bool);
@@ -326,20 +404,6 @@ interface IUssiVault {
     /// @notice Whether `venue` is a whitelisted withdrawal destination.
     function isVenue(address venue) external view returns (bool);
 
-    /// @notice The index-minted shares {1e18 USSI} of `account` still locked and when the lock ends
-    /// {unix s}; (0, 0) when nothing is locked.
-    function indexLock(address account) external view returns (uint256 shares, uint64 unlockAt);
-
-    /// @notice Shares {1e18 USSI} `mint(usdcIn, 0)` would give now (ignores pause and staleness).
-    function previewMint(uint256 usdcIn) external view returns (uint256 shares);
-
-    /// @notice USDC {USDC} `mintShares(shares, max)` would pull now, rounded up (ignores pause and staleness).
-    function previewMintShares(uint256 shares) external view returns (uint256 usdcIn);
-
-    /// @notice Shares {1e18 USSI} `mintWithIndex(indexIn, 0)` would give now, haircut included (ignores
-    /// pause and staleness).
-    function previewMintWithIndex(uint256 indexIn) external view returns (uint256 shares);
-
-    /// @notice USDC {USDC} `redeem(shares, 0)` would pay now, rounded down (ignores buffer and staleness).
+    /// @notice USDC {USDC} `redeem(shares, 0)` would pay now, rounded down (ignores buffer, cap and staleness).
     function previewRedeem(uint256 shares) external view returns (uint256 assets);
 }

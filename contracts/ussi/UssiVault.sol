@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -9,21 +10,22 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
-import {QuorumVerifier} from "../oracles/QuorumVerifier.sol";
 import {IIndexValuation} from "../interfaces/IIndexValuation.sol";
 import {IUssiVault} from "../interfaces/IUssiVault.sol";
+import {UssiNavQuorum} from "./UssiNavQuorum.sol";
+import {UssiNavLib} from "./UssiNavLib.sol";
 
 /// @title UssiVault
-/// @notice The USSI token and its vault: mints against USDC or MAG7.ssi at the signed NAV, pays
-/// redemptions from a liquid USDC buffer or through a FIFO queue, and verifies NAV reports itself.
-/// @dev The vault inherits QuorumVerifier rather than reading a separate NAV oracle: the report
-/// checks depend on vault state (the last accepted navPerToken for the bound, the declared book for
-/// the asset list) and on the same risk limits, and the delta-limit pause acts on minting here.
-/// One contract keeps one role set, one admin timelock and no cross-contract trust.
-contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGuardTransient {
+/// @notice The USSI token (ERC-20 with EIP-2612 permit) and its vault: deposits (USDC or MAG7.ssi)
+/// and redemptions are requests settled at the next signed NAV, redemptions are funded from the
+/// liquid buffer or by the strategy, and a capped, discounted instant redemption serves small exits.
+/// @dev Two EIP-712 domains: the permit domain (the token's name, version "1") is the one
+/// `eip712Domain()` (EIP-5267) describes, so wallets build permits a holder can use; NAV reports are
+/// signed under their own domain ("USSI Vault", "1"), published by `navReportDomain()`.
+contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using Math for uint256;
+    using SafeCast for uint256;
 
     /// @notice Constructor arguments (a struct, to keep the constructor's stack small).
     /// @param usdc The USD stablecoin (at most 18 decimals), valued at 1 USD per whole token.
@@ -48,22 +50,27 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
     // == Constants ==
     bytes32 public constant STRATEGY_ROLE = keccak256("STRATEGY_ROLE");
     bytes32 public constant RISK_ROLE = keccak256("RISK_ROLE");
-    bytes32 public constant NAV_REPORT_TYPEHASH = keccak256(
-        "NavReport(uint64 round,uint256 nav,uint256 navPerToken,uint256 spotValue,int256 perpPnl,int256 fundingAccrued,uint256 netDeltaBps,uint64 timestamp)"
-    );
     /// @notice {s} the shortest delay the admin timelock may have.
     uint256 public constant MIN_ADMIN_DELAY = 1 days;
+    /// @notice The EIP-712 type of NAV reports (NAV-report domain).
+    bytes32 public constant NAV_REPORT_TYPEHASH = UssiNavLib.NAV_REPORT_TYPEHASH;
+    // The bounds below are internal (their values are in `IUssiVault.Limits`): getters for each
+    // would cost bytecode the EIP-170 margin needs.
     /// @notice {s} how far in the future a report's timestamp may be (signer clock skew).
-    uint256 public constant MAX_FUTURE_SKEW = 5 minutes;
-    /// @notice Bound on the declared book, which every report and withdrawal loops over.
-    uint256 public constant MAX_BOOK_ASSETS = 32;
-    /// @notice {s} the largest maxNavAge RISK_ROLE may set.
-    uint256 public constant MAX_NAV_AGE_LIMIT = 30 days;
-    /// @notice {bps} the largest indexHaircutBps RISK_ROLE may set: a haircut is a price concession
-    /// the minter accepts, not a way to confiscate deposits.
-    uint256 public constant MAX_INDEX_HAIRCUT_BPS = 1_000;
-    /// @notice {s} the longest indexLockPeriod RISK_ROLE may set.
-    uint256 public constant MAX_INDEX_LOCK_PERIOD = 7 days;
+    uint256 internal constant MAX_FUTURE_SKEW = UssiNavLib.MAX_FUTURE_SKEW;
+    /// @notice Bound on the declared book, which `withdrawToVenue` loops over.
+    uint256 internal constant MAX_BOOK_ASSETS = 32;
+    /// @notice {s} bounds of maxNavAge (1 hour, 30 days): below the floor reports could not be
+    /// relayed in time and settlement, hence every queued exit, would stop.
+    uint256 internal constant MIN_NAV_AGE = UssiNavLib.MIN_NAV_AGE;
+    uint256 internal constant MAX_NAV_AGE_LIMIT = UssiNavLib.MAX_NAV_AGE_LIMIT;
+    /// @notice {bps} bounds of maxNavChangeBps (10, 500).
+    uint256 internal constant MIN_NAV_CHANGE_BPS = UssiNavLib.MIN_NAV_CHANGE_BPS;
+    uint256 internal constant MAX_NAV_CHANGE_BPS = UssiNavLib.MAX_NAV_CHANGE_BPS;
+    /// @notice {bps} the largest indexHaircutBps RISK_ROLE may set.
+    uint256 internal constant MAX_INDEX_HAIRCUT_BPS = UssiNavLib.MAX_INDEX_HAIRCUT_BPS;
+    /// @notice {1e18 USD} the largest minRequestUsd RISK_ROLE may set.
+    uint256 internal constant MAX_MIN_REQUEST_USD = UssiNavLib.MAX_MIN_REQUEST_USD;
     uint256 private constant BPS = 10_000;
     uint256 private constant WAD = 1e18;
 
@@ -76,32 +83,28 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
 
     // == Storage ==
     /// @dev The last accepted report; navPerToken starts at 1e18 (so the first report is bounded
-    /// against 1 USD) and timestamp at 0 (stale: nothing mints before the first report).
+    /// against 1 USD) and timestamp at 0 (stale).
     NavReport private _nav;
-    uint64 private _lastRound; // last verified round, accepted or delta-breaching (rounds start at 1)
-    uint64 private _lastTimestamp; // {unix s} of that report
-    uint64 private _deltaBreachRound; // 0 = no delta pause
     Limits private _limits;
-    uint256 private _reserved; // {USDC} owed to fulfilled, unclaimed requests
-    uint256 private _nextToFulfil; // head of the FIFO queue
-    RedeemRequest[] private _requests;
+    uint64 private _epoch; // the open epoch; epoch e ends when the (e+1)-th report is accepted
+    uint64 private _deltaBreachRound; // 0 = no delta pause
+    uint64 private _instantEpoch; // the epoch `_instantPaid` counts
+    uint128 private _instantPaid; // {USDC} paid by instant redemptions in `_instantEpoch`
+    uint256 private _owed; // {USDC} cumulative owed to settled redemptions
+    uint256 private _funded; // {USDC} cumulative funded (<= _owed)
+    uint256 private _reserved; // {USDC} funded and not yet claimed
+    uint256 private _indexRefunds; // {1e18 MAG7.ssi} owed back to deposits that could not be valued
+    mapping(uint256 epoch => Epoch) private _epochs;
+    Request[] private _requests;
     mapping(address asset => bool) private _allowedAssets;
     mapping(address venue => bool) private _venues;
     address[] private _book;
-    /// @dev Shares minted by `mintWithIndex` that may leave the account only through the queue
-    /// until `unlockAt` (see `_update`). One slot: a later index mint adds to the amount and
-    /// restarts the period for the whole amount.
-    mapping(address account => IndexLock) private _indexLocks;
-
-    struct IndexLock {
-        uint192 shares; // {1e18 USSI}
-        uint64 unlockAt; // {unix s}; the lock holds while block.timestamp < unlockAt
-    }
 
     // == Constructor ==
     constructor(Config memory config)
         ERC20("USSI Hedged MAG7", "USSI")
-        QuorumVerifier("USSI Vault", "1", config.admin, config.signers, config.quorum)
+        ERC20Permit("USSI Hedged MAG7")
+        UssiNavQuorum(config.admin, config.signers, config.quorum)
     {
         if (
             address(config.usdc) == address(0) || address(config.indexToken) == address(0)
@@ -119,147 +122,116 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
         _grantRole(RISK_ROLE, config.risk);
     }
 
-    // == Minting ==
+    // == Requests ==
 
     /// @inheritdoc IUssiVault
-    function mint(uint256 usdcIn, uint256 minSharesOut) external nonReentrant whenNotPaused returns (uint256 shares) {
+    function requestDeposit(uint256 usdcIn) external nonReentrant returns (uint256 requestId) {
         // == Checks & Effects ==
-        uint256 navPerToken = _requireMintable();
-        uint256 valueUsd = usdcIn * _usdcScale; // {1e18 USD} = {USDC} * {1e18 USD / USDC}, exact
-        // {1e18 USSI} = {1e18 USD} * 1e18 / {1e18 USD per 1e18 USSI}; down, against the minter
-        shares = valueUsd.mulDiv(WAD, navPerToken, Math.Rounding.Floor);
-        _checkSharesOut(shares, minSharesOut);
-        _mint(msg.sender, shares);
-        emit Minted(msg.sender, address(_usdc), usdcIn, valueUsd, shares, navPerToken);
+        _requireDepositsOpen();
+        _requireSize(usdcIn * _usdcScale); // {1e18 USD} = {USDC} * {1e18 USD / USDC}, exact
+        Epoch storage ep = _epochs[_epoch];
+        ep.depositUsdc = (ep.depositUsdc + usdcIn).toUint128();
+        requestId = _pushRequest(RequestKind.DepositUsdc, usdcIn);
         // == Interactions ==
         _usdc.safeTransferFrom(msg.sender, address(this), usdcIn);
     }
 
     /// @inheritdoc IUssiVault
-    function mintShares(uint256 shares, uint256 maxUsdcIn) external nonReentrant whenNotPaused returns (uint256 usdcIn) {
+    function requestDepositIndex(uint256 indexIn) external nonReentrant returns (uint256 requestId) {
         // == Checks & Effects ==
-        uint256 navPerToken = _requireMintable();
-        if (shares == 0) revert ZeroAmount();
-        usdcIn = _toAssetsUp(shares, navPerToken); // amount in, rounded up against the minter
-        if (usdcIn > maxUsdcIn) revert AssetsAboveMaximum(usdcIn, maxUsdcIn);
-        _mint(msg.sender, shares);
-        emit Minted(msg.sender, address(_usdc), usdcIn, usdcIn * _usdcScale, shares, navPerToken);
-        // == Interactions ==
-        _usdc.safeTransferFrom(msg.sender, address(this), usdcIn);
-    }
-
-    /// @inheritdoc IUssiVault
-    function mintWithIndex(uint256 indexIn, uint256 minSharesOut)
-        external
-        nonReentrant
-        whenNotPaused
-        returns (uint256 shares)
-    {
-        // == Checks & Effects ==
-        uint256 navPerToken = _requireMintable();
+        _requireDepositsOpen();
         uint256 navPerShare = _indexValuation.navPerShare(); // {1e18 USD} per 1e18 index shares
         if (navPerShare == 0) revert ZeroIndexValue();
-        uint256 netPerShare = _netPerShare(navPerShare); // {1e18 USD * bps} per 1e18 index shares, exact
-        // {1e18 USD}, down: only reported in the event (the value credited, haircut included)
-        uint256 valueUsd = indexIn.mulDiv(netPerShare, WAD * BPS, Math.Rounding.Floor);
-        // {1e18 USSI} = {1e18 idx} * {USD*bps/idx} / ({USD/USSI} * bps); one rounding, down, against the minter
-        shares = indexIn.mulDiv(netPerShare, navPerToken * BPS, Math.Rounding.Floor);
-        _checkSharesOut(shares, minSharesOut);
-        // The new shares (and any still locked) may leave only through the queue until the lock
-        // ends: no mint-then-instant-redeem loop at a lagging oracle price, no flash-loan scale,
-        // and the strategy has the period to hedge or sell the MAG7.ssi before USDC leaves.
-        IndexLock storage lock = _indexLocks[msg.sender];
-        uint256 locked = block.timestamp < lock.unlockAt ? lock.shares : 0;
-        uint64 unlockAt = SafeCast.toUint64(block.timestamp + _limits.indexLockPeriod);
-        lock.shares = SafeCast.toUint192(locked + shares);
-        lock.unlockAt = unlockAt;
-        _mint(msg.sender, shares);
-        emit Minted(msg.sender, address(_indexToken), indexIn, valueUsd, shares, navPerToken);
-        emit IndexSharesLocked(msg.sender, locked + shares, unlockAt);
+        _requireSize(indexIn.mulDiv(navPerShare, WAD)); // {1e18 USD}, down: only sizes the request
+        Epoch storage ep = _epochs[_epoch];
+        ep.depositIndex = (ep.depositIndex + indexIn).toUint128();
+        requestId = _pushRequest(RequestKind.DepositIndex, indexIn);
         // == Interactions ==
         _indexToken.safeTransferFrom(msg.sender, address(this), indexIn);
     }
 
-    // == Redemption ==
+    /// @inheritdoc IUssiVault
+    function requestRedeem(uint256 shares) external returns (uint256 requestId) {
+        // == Checks & Effects == (no external call: no reentrancy guard needed)
+        // Not gated by pause, staleness or the allowed list: the queue is the exit nobody can close.
+        if (shares != balanceOf(msg.sender)) _requireSize(shares.mulDiv(_nav.navPerToken, WAD)); // {1e18 USD}, down
+        if (shares == 0) revert ZeroAmount();
+        Epoch storage ep = _epochs[_epoch];
+        ep.redeemShares = (ep.redeemShares + shares).toUint128();
+        requestId = _pushRequest(RequestKind.Redeem, shares);
+        // Escrowed, not burned: the shares stay in totalSupply, so the signed navPerToken (NAV over
+        // supply) keeps counting them until settlement prices and burns them.
+        _transfer(msg.sender, address(this), shares);
+    }
+
+    /// @inheritdoc IUssiVault
+    function claim(uint256 requestId) external nonReentrant returns (uint256 amount) {
+        // == Checks ==
+        // Not gated by pause, staleness or the allowed list: the price was fixed at settlement.
+        if (requestId >= _requests.length) revert UnknownRequest(requestId);
+        Request storage r = _requests[requestId];
+        if (msg.sender != r.owner) revert NotRequestOwner(requestId, msg.sender, r.owner);
+        if (r.claimed) revert AlreadyClaimed(requestId);
+        Epoch storage ep = _epochs[r.epoch];
+        uint256 navPerToken = ep.navPerToken;
+        if (navPerToken == 0) revert RequestNotSettled(requestId, r.epoch);
+        RequestKind kind = r.kind;
+        if (kind == RequestKind.Redeem && _funded < ep.owedEnd) {
+            revert RequestNotFunded(requestId, ep.owedEnd - _funded);
+        }
+        // == Effects ==
+        r.claimed = true;
+        uint256 indexNet = ep.indexNetPerShare;
+        amount = _claimAmount(r, navPerToken, indexNet);
+        emit Claimed(requestId, msg.sender, r.epoch, navPerToken, amount);
+        if (kind == RequestKind.Redeem) {
+            _reserved -= amount; // <= this epoch's share of the funded total (see _claimAmount)
+            // == Interactions ==
+            _usdc.safeTransfer(msg.sender, amount);
+        } else if (kind == RequestKind.DepositIndex && indexNet == 0) {
+            _indexRefunds -= amount;
+            // == Interactions ==
+            _indexToken.safeTransfer(msg.sender, amount);
+        } else {
+            // Shares minted to the vault at settlement; the floors here sum to at most that mint.
+            _transfer(address(this), msg.sender, amount);
+        }
+    }
+
+    /// @inheritdoc IUssiVault
+    function fulfil(uint256 maxAssetsIn) external nonReentrant returns (uint256 assetsIn) {
+        // == Checks & Effects ==
+        // Not gated by pause or staleness: the amounts owed were priced at settlement.
+        uint256 outstanding = _owed - _funded;
+        if (outstanding == 0) revert NothingToFulfil();
+        uint256 fromBuffer = _fundFromBuffer(outstanding);
+        assetsIn = Math.min(outstanding - fromBuffer, maxAssetsIn);
+        _funded += assetsIn;
+        _reserved += assetsIn;
+        emit Fulfilled(msg.sender, fromBuffer, assetsIn, _funded, _owed);
+        // == Interactions ==
+        if (assetsIn != 0) _usdc.safeTransferFrom(msg.sender, address(this), assetsIn);
+    }
 
     /// @inheritdoc IUssiVault
     function redeem(uint256 shares, uint256 minAssetsOut) external nonReentrant returns (uint256 assets) {
         // == Checks & Effects ==
-        // Not gated by pause: redemptions never are. Gated by staleness: a stale price could be gamed.
+        // Not gated by pause. Gated by staleness: the discount bounds one report's move, not many.
         uint256 navPerToken = _requireFreshNav();
-        assets = _toAssetsDown(shares, navPerToken);
+        assets = _instantAssets(shares, navPerToken);
         if (assets == 0) revert ZeroAmount();
         if (assets < minAssetsOut) revert AssetsBelowMinimum(assets, minAssetsOut);
-        uint256 liquid = _liquid();
-        if (assets > liquid) revert InsufficientBuffer(assets, liquid);
+        (uint256 capLeft, uint256 buffer) = _instantRoom(navPerToken);
+        if (assets > buffer) revert InsufficientBuffer(assets, buffer);
+        if (assets > capLeft) revert InstantCapReached(assets, capLeft);
+        uint64 epoch = _epoch;
+        if (_instantEpoch != epoch) {
+            _instantEpoch = epoch;
+            _instantPaid = 0;
+        }
+        _instantPaid += assets.toUint128();
         _burn(msg.sender, shares);
-        emit Redeemed(msg.sender, shares, assets, navPerToken);
-        // == Interactions ==
-        _usdc.safeTransfer(msg.sender, assets);
-    }
-
-    /// @inheritdoc IUssiVault
-    function requestRedeem(uint256 shares) external nonReentrant returns (uint256 requestId) {
-        // == Checks & Effects ==
-        if (shares == 0) revert ZeroAmount();
-        // The queue is the way out for index-minted shares: it releases locked shares first.
-        IndexLock storage lock = _indexLocks[msg.sender];
-        if (block.timestamp < lock.unlockAt && lock.shares != 0) {
-            uint256 locked = lock.shares;
-            lock.shares = uint192(locked - Math.min(locked, shares)); // <= locked: fits
-        }
-        requestId = _requests.length;
-        _requests.push(RedeemRequest({owner: msg.sender, claimed: false, shares: shares, assets: 0}));
-        // Escrowed, not burned: the shares stay in totalSupply, so the signed navPerToken (NAV over
-        // supply) keeps counting them until fulfilment prices and burns them.
-        _transfer(msg.sender, address(this), shares);
-        emit RedeemRequested(requestId, msg.sender, shares);
-    }
-
-    /// @inheritdoc IUssiVault
-    function fulfil(uint256 count, uint256 maxAssetsIn)
-        external
-        nonReentrant
-        onlyRole(STRATEGY_ROLE)
-        returns (uint256 assetsIn)
-    {
-        // == Checks & Effects ==
-        uint256 head = _nextToFulfil;
-        uint256 pending = _requests.length - head;
-        if (count == 0 || count > pending) revert InvalidFulfilCount(count, pending);
-        uint256 navPerToken = _requireFreshNav();
-        uint256 sharesBurned;
-        uint256 end = head + count;
-        for (uint256 id = head; id < end; ++id) {
-            RedeemRequest storage request = _requests[id];
-            uint256 shares = request.shares;
-            uint256 assets = _toAssetsDown(shares, navPerToken); // down, against the redeemer
-            request.assets = assets;
-            sharesBurned += shares;
-            assetsIn += assets;
-            emit RedeemFulfilled(id, request.owner, shares, assets, navPerToken);
-        }
-        if (assetsIn > maxAssetsIn) revert AssetsAboveMaximum(assetsIn, maxAssetsIn);
-        _nextToFulfil = end;
-        _reserved += assetsIn;
-        _burn(address(this), sharesBurned);
-        // == Interactions ==
-        _usdc.safeTransferFrom(msg.sender, address(this), assetsIn);
-    }
-
-    /// @inheritdoc IUssiVault
-    function claim(uint256 requestId) external nonReentrant returns (uint256 assets) {
-        // == Checks & Effects ==
-        // Not gated by pause or staleness: the price was fixed and the USDC reserved at fulfilment.
-        if (requestId >= _requests.length) revert UnknownRequest(requestId);
-        RedeemRequest storage request = _requests[requestId];
-        if (msg.sender != request.owner) revert NotRequestOwner(requestId, msg.sender, request.owner);
-        if (requestId >= _nextToFulfil) revert RequestNotFulfilled(requestId);
-        if (request.claimed) revert AlreadyClaimed(requestId);
-        request.claimed = true;
-        assets = request.assets;
-        _reserved -= assets;
-        emit Claimed(requestId, msg.sender, assets);
+        emit Redeemed(msg.sender, epoch, shares, assets, navPerToken);
         // == Interactions ==
         _usdc.safeTransfer(msg.sender, assets);
     }
@@ -267,93 +239,58 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
     // == NAV ==
 
     /// @inheritdoc IUssiVault
-    function submitNavReport(NavReport calldata report, bytes[] calldata signatures) external returns (bool accepted) {
+    function submitNavReport(NavReport calldata report, bytes[] calldata signatures) external returns (uint64 settledEpoch) {
+        // No reentrancy guard needed: its one external call, `navPerShare()` at settlement, is a
+        // view (STATICCALL), so it cannot change any state; the rest is this contract's own.
         // == Checks ==
-        // abi.encode of a static struct lays its fields out as EIP-712 encodeData does.
-        _verifyQuorum(keccak256(abi.encode(NAV_REPORT_TYPEHASH, report)), signatures);
         Limits memory limits_ = _limits;
-        uint256 timestamp = report.timestamp;
-        if (timestamp > block.timestamp + MAX_FUTURE_SKEW) revert FutureReport(report.timestamp, block.timestamp);
-        if (timestamp + limits_.maxNavAge < block.timestamp) {
-            revert StaleReport(report.timestamp, block.timestamp, limits_.maxNavAge);
-        }
-        if (report.round <= _lastRound) revert RoundNotIncreasing(report.round, _lastRound);
-        if (report.timestamp <= _lastTimestamp) revert TimestampNotIncreasing(report.timestamp, _lastTimestamp);
+        UssiNavLib.accept(report, signatures, _signerSet(), quorum(), _nav, limits_.maxNavAge, limits_.maxNavChangeBps);
+        uint256 navPerToken = report.navPerToken;
 
-        // == Effects ==
-        // A verified report consumes its round and time even when it is not accepted as NAV.
-        _lastRound = report.round;
-        _lastTimestamp = report.timestamp;
+        // == Effects == (`accept` stored the report as `_nav` and emitted NavReported)
         if (report.netDeltaBps > limits_.maxNetDeltaBps) {
-            // Recorded, not reverted: a reverted breach would leave no trace and no pause. Checked
-            // before the NAV checks so that a quorum reporting a breach always stops minting.
+            // Accepted all the same (the NAV is what it is, and exits must settle); new deposits wait.
             _deltaBreachRound = report.round;
             emit DeltaLimitBreached(report.round, report.netDeltaBps, limits_.maxNetDeltaBps);
-            return false;
+        } else {
+            uint64 breachRound = _deltaBreachRound;
+            if (breachRound != 0) {
+                _deltaBreachRound = 0;
+                emit DeltaLimitCleared(report.round, breachRound);
+            }
         }
-        // == Checks of a compliant report == (a revert here also undoes the round/time update above)
-        _requireBookAllowed();
-        _checkNavValues(report, limits_.maxNavChangeBps);
-        // == Effects ==
-        _nav = report;
-        uint64 breachRound = _deltaBreachRound;
-        if (breachRound != 0) {
-            _deltaBreachRound = 0;
-            emit DeltaLimitCleared(report.round, breachRound);
-        }
-        emit NavReported(report.round, report);
-        return true;
+        settledEpoch = _epoch;
+        _epoch = settledEpoch + 1;
+        _settle(settledEpoch, report.round, navPerToken, limits_.indexHaircutBps);
     }
 
     // == Strategy ==
 
     /// @inheritdoc IUssiVault
     function declareBook(address[] calldata assets) external onlyRole(STRATEGY_ROLE) {
-        uint256 n = assets.length;
-        if (n > MAX_BOOK_ASSETS) revert BookTooLarge(n, MAX_BOOK_ASSETS);
-        for (uint256 i = 0; i < n; ++i) {
-            address asset = assets[i];
-            if (!_allowedAssets[asset]) revert AssetNotAllowed(asset);
-            for (uint256 j = 0; j < i; ++j) {
-                if (assets[j] == asset) revert DuplicateBookAsset(asset);
-            }
-        }
-        _book = assets;
+        UssiNavLib.declareBook(_book, assets, _allowedAssets, MAX_BOOK_ASSETS);
         emit BookDeclared(assets);
     }
 
     /// @inheritdoc IUssiVault
     function withdrawToVenue(address venue, uint256 amount) external nonReentrant whenNotPaused onlyRole(STRATEGY_ROLE) {
-        // == Checks & Effects ==
+        // == Checks, Effects, Interactions (in UssiNavLib.sendToVenue) ==
         if (!_venues[venue]) revert VenueNotAllowed(venue);
         if (amount == 0) revert ZeroAmount();
         _requireFreshNav();
-        _requireBookAllowed();
-        uint256 liquid = _liquid();
-        uint256 target = bufferTarget();
-        uint256 available = liquid > target ? liquid - target : 0;
-        if (amount > available) revert WithdrawalAboveBuffer(amount, available);
-        emit WithdrawnToVenue(venue, amount, liquid - amount);
-        // == Interactions ==
-        _usdc.safeTransfer(venue, amount);
+        UssiNavLib.requireBookAllowed(_book, _allowedAssets);
+        // Keep the buffer target and what settled redemptions are still owed.
+        UssiNavLib.sendToVenue(_usdc, venue, amount, _liquid(), bufferTarget() + (_owed - _funded), false);
     }
 
     /// @inheritdoc IUssiVault
-    function withdrawIndexToVenue(address venue, uint256 amount)
-        external
-        nonReentrant
-        whenNotPaused
-        onlyRole(STRATEGY_ROLE)
-    {
-        // == Checks & Effects ==
+    function withdrawIndexToVenue(address venue, uint256 amount) external nonReentrant onlyRole(STRATEGY_ROLE) {
+        // == Checks, Effects, Interactions (in UssiNavLib.sendToVenue) ==
         if (!_venues[venue]) revert VenueNotAllowed(venue);
         if (amount == 0) revert ZeroAmount();
-        _requireBookAllowed();
+        // Keep pending deposits and refunds owed.
         uint256 held = _indexToken.balanceOf(address(this));
-        if (amount > held) revert IndexWithdrawalAboveHeld(amount, held);
-        emit IndexWithdrawnToVenue(venue, amount, held - amount);
-        // == Interactions ==
-        _indexToken.safeTransfer(venue, amount);
+        UssiNavLib.sendToVenue(_indexToken, venue, amount, held, _epochs[_epoch].depositIndex + _indexRefunds, true);
     }
 
     // == Risk ==
@@ -392,6 +329,15 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
     // == Views ==
 
     /// @inheritdoc IUssiVault
+    function navReportDomain()
+        external
+        view
+        returns (bytes1, string memory, string memory, uint256, address, bytes32, uint256[] memory)
+    {
+        return UssiNavLib.navReportDomain();
+    }
+
+    /// @inheritdoc IUssiVault
     function usdc() external view returns (address) {
         return address(_usdc);
     }
@@ -412,11 +358,6 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
     }
 
     /// @inheritdoc IUssiVault
-    function lastVerified() external view returns (uint64 round, uint64 timestamp) {
-        return (_lastRound, _lastTimestamp);
-    }
-
-    /// @inheritdoc IUssiVault
     function deltaBreachRound() external view returns (uint64) {
         return _deltaBreachRound;
     }
@@ -433,6 +374,27 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
     }
 
     /// @inheritdoc IUssiVault
+    function currentEpoch() external view returns (uint64) {
+        return _epoch;
+    }
+
+    /// @inheritdoc IUssiVault
+    function epochInfo(uint64 epoch) external view returns (Epoch memory) {
+        return _epochs[epoch];
+    }
+
+    /// @inheritdoc IUssiVault
+    function request(uint256 requestId) external view returns (Request memory) {
+        if (requestId >= _requests.length) revert UnknownRequest(requestId);
+        return _requests[requestId];
+    }
+
+    /// @inheritdoc IUssiVault
+    function requestCount() external view returns (uint256) {
+        return _requests.length;
+    }
+
+    /// @inheritdoc IUssiVault
     function liquidAssets() external view returns (uint256) {
         return _liquid();
     }
@@ -440,6 +402,11 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
     /// @inheritdoc IUssiVault
     function reservedAssets() external view returns (uint256) {
         return _reserved;
+    }
+
+    /// @inheritdoc IUssiVault
+    function redemptionFunding() external view returns (uint256 owed, uint256 funded) {
+        return (_owed, _funded);
     }
 
     /// @inheritdoc IUssiVault
@@ -451,14 +418,9 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
     }
 
     /// @inheritdoc IUssiVault
-    function redeemRequest(uint256 requestId) external view returns (RedeemRequest memory) {
-        if (requestId >= _requests.length) revert UnknownRequest(requestId);
-        return _requests[requestId];
-    }
-
-    /// @inheritdoc IUssiVault
-    function queue() external view returns (uint256 nextToFulfil, uint256 requestCount) {
-        return (_nextToFulfil, _requests.length);
+    function instantCapacity() external view returns (uint256) {
+        (uint256 capLeft, uint256 buffer) = _instantRoom(_nav.navPerToken);
+        return Math.min(capLeft, buffer);
     }
 
     /// @inheritdoc IUssiVault
@@ -477,38 +439,17 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
     }
 
     /// @inheritdoc IUssiVault
-    function indexLock(address account) public view returns (uint256 shares, uint64 unlockAt) {
-        IndexLock memory lock = _indexLocks[account];
-        if (block.timestamp >= lock.unlockAt) return (0, 0);
-        return (lock.shares, lock.unlockAt);
-    }
-
-    /// @inheritdoc IUssiVault
-    function previewMint(uint256 usdcIn) external view returns (uint256 shares) {
-        return (usdcIn * _usdcScale).mulDiv(WAD, _nav.navPerToken, Math.Rounding.Floor);
-    }
-
-    /// @inheritdoc IUssiVault
-    function previewMintShares(uint256 shares) external view returns (uint256 usdcIn) {
-        return _toAssetsUp(shares, _nav.navPerToken);
-    }
-
-    /// @inheritdoc IUssiVault
-    function previewMintWithIndex(uint256 indexIn) external view returns (uint256 shares) {
-        return indexIn.mulDiv(_netPerShare(_indexValuation.navPerShare()), _nav.navPerToken * BPS, Math.Rounding.Floor);
-    }
-
-    /// @inheritdoc IUssiVault
-    function previewRedeem(uint256 shares) external view returns (uint256 assets) {
-        return _toAssetsDown(shares, _nav.navPerToken);
+    function previewRedeem(uint256 shares) external view returns (uint256) {
+        return _instantAssets(shares, _nav.navPerToken);
     }
 
     // == Internal ==
 
-    /// @dev Enforces the admin timelock and keeps STRATEGY_ROLE and RISK_ROLE on different accounts.
+    /// @dev Enforces the admin timelock and keeps STRATEGY_ROLE and RISK_ROLE on different accounts,
+    /// whichever is granted first.
     function _grantRole(bytes32 role, address account) internal override returns (bool) {
         if (role == DEFAULT_ADMIN_ROLE) {
-            _requireTimelock(account);
+            UssiNavLib.requireTimelock(account, MIN_ADMIN_DELAY);
         } else if (role == STRATEGY_ROLE && hasRole(RISK_ROLE, account)) {
             revert RoleConflict(account, role);
         } else if (role == RISK_ROLE && hasRole(STRATEGY_ROLE, account)) {
@@ -517,52 +458,63 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
         return super._grantRole(role, account);
     }
 
-    /// @dev Every balance decrease (transfer, transferFrom, burn by `redeem`) must leave at least the
-    /// account's locked index-minted shares; `requestRedeem` releases them before its transfer.
-    /// Mints (from == 0) and the vault's own escrow (never locked) pass.
-    function _update(address from, address to, uint256 value) internal override {
-        super._update(from, to, value);
-        if (from != address(0)) {
-            (uint256 locked, uint64 unlockAt) = indexLock(from);
-            uint256 balance = balanceOf(from);
-            if (balance < locked) revert IndexSharesLockedUntil(from, balance, locked, unlockAt);
-        }
-    }
-
-    function _requireTimelock(address account) private view {
-        if (account.code.length == 0) revert AdminNotTimelock(account);
-        try TimelockController(payable(account)).getMinDelay() returns (uint256 delay) {
-            if (delay < MIN_ADMIN_DELAY) revert AdminDelayTooShort(account, delay, MIN_ADMIN_DELAY);
-        } catch {
-            revert AdminNotTimelock(account);
-        }
-    }
-
     function _setLimits(Limits memory limits_) private {
-        if (limits_.maxNavAge == 0 || limits_.maxNavAge > MAX_NAV_AGE_LIMIT) {
-            revert InvalidLimit("maxNavAge", limits_.maxNavAge);
-        }
-        if (limits_.maxNavChangeBps == 0 || limits_.maxNavChangeBps > BPS) {
-            revert InvalidLimit("maxNavChangeBps", limits_.maxNavChangeBps);
-        }
-        if (limits_.maxNetDeltaBps > BPS) revert InvalidLimit("maxNetDeltaBps", limits_.maxNetDeltaBps);
-        if (limits_.bufferTargetBps > BPS) revert InvalidLimit("bufferTargetBps", limits_.bufferTargetBps);
-        if (limits_.indexHaircutBps > MAX_INDEX_HAIRCUT_BPS) {
-            revert InvalidLimit("indexHaircutBps", limits_.indexHaircutBps);
-        }
-        // At least 1 s: timestamps increase between blocks, so no same-block mint-then-redeem.
-        if (limits_.indexLockPeriod == 0 || limits_.indexLockPeriod > MAX_INDEX_LOCK_PERIOD) {
-            revert InvalidLimit("indexLockPeriod", limits_.indexLockPeriod);
-        }
-        _limits = limits_;
-        emit LimitsUpdated(limits_);
+        UssiNavLib.setLimits(_limits, limits_); // checks every bound, stores, emits LimitsUpdated
     }
 
-    /// @dev The navPerToken mints may use: fresh and not under a delta-limit pause.
-    function _requireMintable() private view returns (uint256 navPerToken) {
+    /// @dev Settles epoch `e` at `navPerToken`, O(1): mints its deposits' shares to the vault (held
+    /// for their claims), burns its escrowed redemption shares, adds what they are owed, and funds
+    /// that from the liquid buffer as far as it goes.
+    function _settle(uint64 e, uint64 round, uint256 navPerToken, uint256 haircutBps) private {
+        Epoch storage ep = _epochs[e];
+        (uint256 minted, uint256 burned, uint256 owed, uint256 indexNet) =
+            UssiNavLib.settleEpoch(ep, navPerToken, haircutBps, _indexValuation, _usdcScale);
+        if (ep.depositIndex != 0 && indexNet == 0) _indexRefunds += ep.depositIndex;
+        uint256 owedEnd = _owed + owed;
+        _owed = owedEnd;
+        ep.owedEnd = owedEnd.toUint128();
+        if (minted != 0) _mint(address(this), minted);
+        if (burned != 0) _burn(address(this), burned);
+        emit EpochSettled(e, round, navPerToken, indexNet, minted, burned, owed);
+        uint256 outstanding = owedEnd - _funded;
+        if (outstanding != 0) _fundFromBuffer(outstanding);
+    }
+
+    /// @dev Moves up to `outstanding` {USDC} of liquid USDC to the reserve of settled redemptions.
+    function _fundFromBuffer(uint256 outstanding) private returns (uint256 fromBuffer) {
+        fromBuffer = Math.min(_liquid(), outstanding);
+        _funded += fromBuffer;
+        _reserved += fromBuffer;
+    }
+
+    /// @dev What a claim pays (unit of its payout). Each is floored, so an epoch's claims sum to at
+    /// most the epoch's total minted (deposits) or owed (redemptions), which used one floor.
+    function _claimAmount(Request storage r, uint256 navPerToken, uint256 indexNet) private view returns (uint256) {
+        uint256 amount = r.amount;
+        RequestKind kind = r.kind;
+        if (kind == RequestKind.Redeem) return amount.mulDiv(navPerToken, WAD * _usdcScale); // {USDC}, down
+        if (kind == RequestKind.DepositUsdc) return (amount * _usdcScale).mulDiv(WAD, navPerToken); // {1e18 USSI}, down
+        if (indexNet == 0) return amount; // {1e18 MAG7.ssi} returned in kind
+        return amount.mulDiv(indexNet, navPerToken * BPS); // {1e18 USSI}, down
+    }
+
+    function _pushRequest(RequestKind kind, uint256 amount) private returns (uint256 requestId) {
+        if (amount == 0) revert ZeroAmount();
+        uint64 epoch = _epoch;
+        requestId = _requests.length;
+        _requests.push(Request({owner: msg.sender, epoch: epoch, kind: kind, claimed: false, amount: amount}));
+        emit Requested(requestId, msg.sender, epoch, kind, amount);
+    }
+
+    function _requireDepositsOpen() private view {
+        _requireNotPaused();
         uint64 breachRound = _deltaBreachRound;
         if (breachRound != 0) revert DeltaLimitActive(breachRound);
-        return _requireFreshNav();
+    }
+
+    function _requireSize(uint256 valueUsd) private view {
+        uint256 minimum = _limits.minRequestUsd;
+        if (valueUsd < minimum) revert RequestTooSmall(valueUsd, minimum);
     }
 
     function _requireFreshNav() private view returns (uint256 navPerToken) {
@@ -570,58 +522,27 @@ contract UssiVault is IUssiVault, ERC20, QuorumVerifier, Pausable, ReentrancyGua
         return _nav.navPerToken;
     }
 
-    /// @dev The value checks of a compliant report: non-zero navPerToken, within the per-report
-    /// bound of the last accepted one, and nav >= spotValue + perpPnl + fundingAccrued.
-    function _checkNavValues(NavReport calldata report, uint256 maxNavChangeBps) private view {
-        uint256 navPerToken = report.navPerToken;
-        if (navPerToken == 0) revert ZeroNavPerToken();
-        uint256 previous = _nav.navPerToken;
-        uint256 change = navPerToken > previous ? navPerToken - previous : previous - navPerToken;
-        // change / previous <= maxNavChangeBps / 1e4, cross-multiplied (no rounding)
-        if (change * BPS > previous * maxNavChangeBps) {
-            revert NavChangeTooLarge(previous, navPerToken, maxNavChangeBps);
-        }
-        // NAV = spot + perpPnl + funding + cash (METHODOLOGY 6) with cash >= 0. Cash is not reported,
-        // so the check is that the implied cash is not negative.
-        int256 impliedCash = SafeCast.toInt256(report.nav) - SafeCast.toInt256(report.spotValue) - report.perpPnl
-            - report.fundingAccrued;
-        if (impliedCash < 0) {
-            revert InconsistentNav(report.nav, report.spotValue, report.perpPnl, report.fundingAccrued);
-        }
+    /// @dev {USDC} an instant redemption pays: shares at navPerToken less the largest move one report
+    /// may make, down: floor(shares * navPerToken * (1e4 - maxNavChangeBps) / (1e18 * usdcScale * 1e4)).
+    function _instantAssets(uint256 shares, uint256 navPerToken) private view returns (uint256) {
+        return shares.mulDiv(navPerToken * (BPS - _limits.maxNavChangeBps), WAD * _usdcScale * BPS);
     }
 
-    function _requireBookAllowed() private view {
-        uint256 n = _book.length;
-        for (uint256 i = 0; i < n; ++i) {
-            address asset = _book[i];
-            if (!_allowedAssets[asset]) revert AssetNotAllowed(asset);
-        }
+    /// @dev {USDC} left under this epoch's instant cap (floor(totalSupply * navPerToken * instantCapBps)),
+    /// and the liquid USDC not owed to settled redemptions.
+    function _instantRoom(uint256 navPerToken) private view returns (uint256 capLeft, uint256 buffer) {
+        uint256 cap = totalSupply().mulDiv(navPerToken * _limits.instantCapBps, WAD * _usdcScale * BPS); // down
+        uint256 paid = _instantEpoch == _epoch ? _instantPaid : 0;
+        capLeft = cap > paid ? cap - paid : 0;
+        uint256 liquid = _liquid();
+        uint256 outstanding = _owed - _funded;
+        buffer = liquid > outstanding ? liquid - outstanding : 0;
     }
 
-    /// @dev The haircut value of 1e18 index shares in {1e18 USD * bps}: navPerShare * (1e4 - indexHaircutBps),
-    /// exact (no division here, so mints round once). Overflows (reverts) only above ~1e72 USD per share.
-    function _netPerShare(uint256 navPerShare) private view returns (uint256) {
-        return navPerShare * (BPS - _limits.indexHaircutBps);
-    }
-
-    function _checkSharesOut(uint256 shares, uint256 minSharesOut) private pure {
-        if (shares == 0) revert ZeroAmount();
-        if (shares < minSharesOut) revert SharesBelowMinimum(shares, minSharesOut);
-    }
-
-    /// @dev {USDC} = {1e18 USSI} * {1e18 USD per 1e18 USSI} / (1e18 * {1e18 USD per USDC}); down.
-    function _toAssetsDown(uint256 shares, uint256 navPerToken) private view returns (uint256) {
-        return shares.mulDiv(navPerToken, WAD * _usdcScale, Math.Rounding.Floor);
-    }
-
-    /// @dev As `_toAssetsDown`, rounded up: for USDC coming in.
-    function _toAssetsUp(uint256 shares, uint256 navPerToken) private view returns (uint256) {
-        return shares.mulDiv(navPerToken, WAD * _usdcScale, Math.Rounding.Ceil);
-    }
-
-    /// @dev {USDC} held and not reserved for fulfilled requests. Never negative: reserved USDC only
-    /// leaves through `claim`, which lowers `_reserved` by the same amount.
+    /// @dev {USDC} held that belongs to holders: not reserved for funded claims, not a pending
+    /// deposit. Never negative: reserved USDC leaves only through `claim` (which lowers `_reserved`
+    /// by as much), pending deposit USDC only becomes liquid at settlement.
     function _liquid() private view returns (uint256) {
-        return _usdc.balanceOf(address(this)) - _reserved;
+        return _usdc.balanceOf(address(this)) - _reserved - _epochs[_epoch].depositUsdc;
     }
 }

@@ -10,9 +10,13 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
  * - `minDelay` {s} of the admin timelock (the vault refuses < 1 day), `proposers`, `executors`.
  * - `strategy` (STRATEGY_ROLE), `risk` (RISK_ROLE): two different accounts.
  * - `signers`, `quorum`: the NAV report signer set (m-of-n).
- * - `maxNavAge` {s}, `maxNavChangeBps`, `maxNetDeltaBps`, `bufferTargetBps`, `indexHaircutBps` {bps},
- *   `indexLockPeriod` {s}: the risk limits (haircut on MAG7.ssi in mintWithIndex, default 100 bps;
- *   lock of index-minted shares to the queue, default 1 day; see contracts/ussi/README.md).
+ * - `maxNavAge` {s} (>= 1 hour), `maxNavChangeBps` (10..500, default 50: a delta-neutral book moves
+ *   tens of bps between reports), `maxNetDeltaBps`, `bufferTargetBps`, `indexHaircutBps` {bps} (on
+ *   MAG7.ssi deposits at settlement, default 100), `instantCapBps` {bps of NAV per epoch, default 100},
+ *   `minRequestUsd` {1e18 USD, default 10 USD}: the risk limits (see contracts/ussi/README.md).
+ *
+ * The vault links the external library `UssiNavLib` (report checks, limits, settlement arithmetic),
+ * deployed here first: it keeps the vault under EIP-170 with room to spare.
  *
  * Every role is granted in the constructors: the vault's DEFAULT_ADMIN_ROLE to the timelock,
  * STRATEGY_ROLE and RISK_ROLE to their accounts; the timelock administers itself (no admin account),
@@ -31,6 +35,7 @@ export default buildModule("Ussi", (m) => {
     ],
     { id: "UssiTimelock" }
   );
+  const navLib = m.library("UssiNavLib");
   const vault = m.contract(
     "UssiVault",
     [
@@ -45,15 +50,16 @@ export default buildModule("Ussi", (m) => {
         quorum: m.getParameter<bigint>("quorum"),
         limits: {
           maxNavAge: m.getParameter<bigint>("maxNavAge", 86_400n),
-          maxNavChangeBps: m.getParameter<bigint>("maxNavChangeBps", 500n),
+          maxNavChangeBps: m.getParameter<bigint>("maxNavChangeBps", 50n),
           maxNetDeltaBps: m.getParameter<bigint>("maxNetDeltaBps", 200n),
           bufferTargetBps: m.getParameter<bigint>("bufferTargetBps", 500n),
           indexHaircutBps: m.getParameter<bigint>("indexHaircutBps", 100n),
-          indexLockPeriod: m.getParameter<bigint>("indexLockPeriod", 86_400n),
+          instantCapBps: m.getParameter<bigint>("instantCapBps", 100n),
+          minRequestUsd: m.getParameter<bigint>("minRequestUsd", 10n * 10n ** 18n),
         },
       },
     ],
-    { id: "UssiVault" }
+    { id: "UssiVault", libraries: { UssiNavLib: navLib } }
   );
   return { timelock, vault };
 });

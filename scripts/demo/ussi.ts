@@ -1,9 +1,11 @@
 /**
  * Demo section: USSI, the delta-neutral hedged MAG7 token (METHODOLOGY 6, issue 5), on the
  * in-process network after the SSI section. Same code paths as the tasks (tasks/lib/ussi-chain.ts):
- * ussi:deploy, ussi:nav (--inception, then from a book), ussi:push-nav, ussi:mint (USDC and
- * MAG7.ssi), ussi:redeem (instant, then queued), ussi:fulfil, ussi:claim, ussi:status; then the
- * funding-rate backtest (ussi:backtest). No time travel: every role is granted at deployment.
+ * ussi:deploy, ussi:mint (deposit requests in USDC and MAG7.ssi), ussi:nav --inception and
+ * ussi:push-nav (the report that settles them), ussi:claim, ussi:nav from a book with funding,
+ * ussi:redeem (instant at the discounted NAV, then a request settled at the next report),
+ * ussi:fulfil, ussi:claim, ussi:status; then the funding-rate backtest (ussi:backtest). No time
+ * travel: every role is granted at deployment.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -27,11 +29,11 @@ import {
 import { executeMint, planMint, vaultOf } from "../../tasks/lib/ssi-chain";
 import {
   deployUssi,
-  executeUssiMint,
+  executeUssiDeposit,
   formatNavPerToken,
   formatUnitsExact,
   formatUsd,
-  planUssiMint,
+  planUssiDeposit,
   readUssiStatus,
   relayNavReport,
   signNavReport,
@@ -48,8 +50,8 @@ const USDC_UNIT = 10n ** 6n;
 /** What Alice brings: USDC and MAG7.ssi (she mints the MAG7.ssi in kind if the SSI section left her less). */
 const MINT_USDC = 10_000n;
 const MINT_MAG7 = 150n;
-/** Instant redemption, then one larger than the liquid buffer. */
-const REDEEM_INSTANT = 1_000n;
+/** Instant redemption (within the 1%-of-NAV cap per epoch), then a request settled at the next NAV. */
+const REDEEM_INSTANT = 100n;
 const REDEEM_QUEUED = 12_000n;
 /** Funding accrued over the first week of the SAMPLE funding data. */
 const FUNDING_DAYS = 7;
@@ -65,7 +67,7 @@ function backtestFundingDir(): { dir: string; sample: boolean } {
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
 export const ussiSection: DemoSection = {
-  name: "USSI hedged MAG7 (USDC and MAG7.ssi in, signed NAV with funding, instant and queued redemption)",
+  name: "USSI hedged MAG7 (deposits and redemptions settled at the next signed NAV, funding, capped instant redemption)",
   async run(ctx: DemoContext) {
     const { hre, print, signers } = ctx;
     const { alice, bob, deployer } = signers;
@@ -87,7 +89,7 @@ export const ussiSection: DemoSection = {
         ["NAV signers", `${part.quorum} of ${part.signers.length}`],
         [
           "limits",
-          `NAV age ${part.limits.maxNavAge} s, NAV move ${part.limits.maxNavChangeBps} bps/report, net delta ${part.limits.maxNetDeltaBps} bps, buffer ${part.limits.bufferTargetBps} bps`,
+          `NAV age ${part.limits.maxNavAge} s, NAV move ${part.limits.maxNavChangeBps} bps/report, net delta ${part.limits.maxNetDeltaBps} bps, buffer ${part.limits.bufferTargetBps} bps, instant cap ${part.limits.instantCapBps} bps/epoch`,
         ],
       ]
     );
@@ -105,17 +107,8 @@ export const ussiSection: DemoSection = {
     await (await vault.connect(strategy).declareBook(symbols.map((s) => tokenOf(s).address))).wait();
     print.line(`risk role allowed ${symbols.length} large caps (${symbols.join(", ")}); the strategy declared them as its book`);
 
-    print.heading("USSI 2. First NAV report: inception at $1.00 per USSI (ussi:nav --inception, ussi:push-nav)");
     const now = async () => BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
-    const inception = await signNavReport(hre, part, inceptionReport(1n, await now()));
-    const first = await relayNavReport(hre, part, inception, bob);
-    print.line(
-      `round 1 ${first.outcome} (signed ${inception.signatures.length}-of-${
-        part.signers.length
-      }, relayed by Bob): minting opens at ${formatNavPerToken(first.report.navPerToken)}`
-    );
-
-    print.heading("USSI 3. Alice mints USSI with USDC and with MAG7.ssi (ussi:mint)");
+    print.heading("USSI 2. Alice requests deposits with USDC and with MAG7.ssi (ussi:mint): they settle at the next NAV");
     const usdc = MockERC20__factory.connect(part.usdc, deployer);
     await (await usdc.mint(alice.address, 50_000n * USDC_UNIT)).wait();
     await (await usdc.mint(strategy.address, 50_000n * USDC_UNIT)).wait();
@@ -128,30 +121,35 @@ export const ussiSection: DemoSection = {
         `Alice held ${formatUnitsExact(mag7Have, 18)} MAG7.ssi from the SSI section and minted ${formatUnitsExact(need, 18)} more in kind`
       );
     }
-    const byUsdc = await planUssiMint(part, alice, "USDC", MINT_USDC * USDC_UNIT);
-    print.line(
-      `quote: ${MINT_USDC.toLocaleString("en-US")} USDC -> ${formatUnitsExact(byUsdc.expectedShares, 18)} USSI at ${formatNavPerToken(
-        byUsdc.navPerToken
-      )}`
-    );
-    const mintedUsdc = await executeUssiMint(part, alice, byUsdc);
-    const navPerShare = await mag7Vault.navPerShare();
-    const byMag7 = await planUssiMint(part, alice, "MAG7", MINT_MAG7 * WAD);
-    print.line(
-      `quote: ${MINT_MAG7} MAG7.ssi (${formatUsd(navPerShare)} each through its basket and feeds, less the ${
-        part.limits.indexHaircutBps
-      } bps haircut) -> ${formatUnitsExact(byMag7.expectedShares, 18)} USSI (minimum ${formatUnitsExact(
-        byMag7.minShares,
-        18
-      )}); these shares leave only through the queue for ${part.limits.indexLockPeriod} s`
-    );
-    const mintedMag7 = await executeUssiMint(part, alice, byMag7);
+    const byUsdc = await executeUssiDeposit(part, alice, await planUssiDeposit(part, alice, "USDC", MINT_USDC * USDC_UNIT));
+    const byMag7 = await executeUssiDeposit(part, alice, await planUssiDeposit(part, alice, "MAG7", MINT_MAG7 * WAD));
     print.table(
-      ["paid", "USSI minted", "tx"],
+      ["request", "deposited", "epoch", "price"],
       [
-        [`${MINT_USDC.toLocaleString("en-US")} USDC`, formatUnitsExact(mintedUsdc.shares, 18), mintedUsdc.hash.slice(0, 12) + "…"],
-        [`${MINT_MAG7} MAG7.ssi`, formatUnitsExact(mintedMag7.shares, 18), mintedMag7.hash.slice(0, 12) + "…"],
+        [byUsdc.requestId.toString(), `${MINT_USDC.toLocaleString("en-US")} USDC`, byUsdc.epoch.toString(), "NAV per USSI of the next report"],
+        [
+          byMag7.requestId.toString(),
+          `${MINT_MAG7} MAG7.ssi (valued at settlement less ${part.limits.indexHaircutBps} bps)`,
+          byMag7.epoch.toString(),
+          "NAV per USSI of the next report",
+        ],
       ]
+    );
+
+    print.heading("USSI 3. First NAV report: inception at $1.00 per USSI (ussi:nav --inception, ussi:push-nav) settles the deposits; Alice claims");
+    const inception = await signNavReport(hre, part, inceptionReport(1n, await now()));
+    const first = await relayNavReport(hre, part, inception, bob);
+    print.line(
+      `round 1 ${first.outcome} (signed ${inception.signatures.length}-of-${part.signers.length}, relayed by Bob): epoch ${
+        first.settledEpoch
+      } settled at ${formatNavPerToken(first.report.navPerToken)}, ${formatUnitsExact(first.settled.sharesMinted, 18)} USSI minted for its deposits`
+    );
+    const claimedDeposits = await ussiClaim(part, alice);
+    const mintedUsdc = { shares: claimedDeposits.find((c) => c.id === byUsdc.requestId)!.amount };
+    const mintedMag7 = { shares: claimedDeposits.find((c) => c.id === byMag7.requestId)!.amount };
+    print.table(
+      ["claimed (ussi:claim)", "USSI", "settled at"],
+      claimedDeposits.map((c) => [`request ${c.id}: ${c.kind}`, formatUnitsExact(c.amount, 18), formatNavPerToken(c.navPerToken)])
     );
 
     print.heading(
@@ -199,7 +197,7 @@ export const ussiSection: DemoSection = {
         .replace("T", " ")} UTC`
     );
     print.table(["asset", "spot (USD)", "perp (coins)", "settlements", "funding earned"], fundingRows);
-    const [lastRound] = await ussiVault(part, hre.ethers.provider).lastVerified();
+    const { round: lastRound } = await ussiVault(part, hre.ethers.provider).lastAcceptedReport();
     const report = navReport({
       book,
       prices,
@@ -222,34 +220,46 @@ export const ussiSection: DemoSection = {
       ]
     );
 
-    print.heading("USSI 5. Redemptions: instant from the buffer, then a larger one queued, fulfilled and claimed");
-    const instant = await ussiRedeem(part, alice, REDEEM_INSTANT * WAD);
+    print.heading("USSI 5. Redemptions: a small instant one at the discounted NAV, then a request settled at the next report, funded and claimed");
+    const instant = await ussiRedeem(part, alice, REDEEM_INSTANT * WAD, true);
     print.line(
-      `ussi:redeem --shares ${REDEEM_INSTANT}: ${instant.route}, ${formatUnitsExact(
-        instant.assets,
-        part.usdcDecimals
-      )} USDC paid from a liquid buffer of ${formatUnitsExact(instant.liquid, part.usdcDecimals)} USDC`
+      `ussi:redeem --instant --shares ${REDEEM_INSTANT}: ${formatUnitsExact(instant.assets, part.usdcDecimals)} USDC at once, at the last NAV less ${
+        instant.discountBps
+      } bps (the largest move one report may make), within the per-epoch cap`
     );
     const queued = await ussiRedeem(part, alice, REDEEM_QUEUED * WAD);
     print.line(
-      `ussi:redeem --shares ${REDEEM_QUEUED.toLocaleString("en-US")}: ${queued.route} as request ${queued.requestId} (${queued.reason})`
+      `ussi:redeem --shares ${REDEEM_QUEUED.toLocaleString("en-US")}: request ${queued.requestId} in epoch ${queued.epoch}, settles at the next report's NAV`
     );
-    const waiting = await readUssiStatus(hre, part);
+    // The book paid the instant redemption out of its cash (the USDC buffer).
+    const bookAfter: Book = { ...book, cash: book.cash - instant.assets * 10n ** BigInt(18 - part.usdcDecimals) };
+    const nextReport = navReport({
+      book: bookAfter,
+      prices,
+      supply: await ussiVault(part, hre.ethers.provider).totalSupply(),
+      round: report.round + 1n,
+      timestamp: await now(),
+    });
+    const second = await relayNavReport(hre, part, await signNavReport(hre, part, nextReport), bob);
     print.line(
-      `queue: head ${waiting.queue.head}, ${waiting.queue.length - waiting.queue.head} pending; ${formatUnitsExact(
-        queued.shares,
+      `round ${nextReport.round} accepted: epoch ${second.settledEpoch} settled at ${formatNavPerToken(nextReport.navPerToken)}: ${formatUnitsExact(
+        second.settled.sharesBurned,
         18
-      )} USSI escrowed in the vault`
+      )} USSI redeemed for ${formatUnitsExact(second.settled.assetsOwed, part.usdcDecimals)} USDC owed`
     );
     const fulfilled = await ussiFulfil(hre, part, undefined, strategy);
     print.line(
-      `ussi:fulfil (strategy): request ${queued.requestId} priced at ${formatNavPerToken(fulfilled.navPerToken)}, ${formatUnitsExact(
+      `ussi:fulfil (strategy): ${formatUnitsExact(fulfilled.fromBuffer, part.usdcDecimals)} USDC from the liquid buffer + ${formatUnitsExact(
         fulfilled.assetsIn,
         part.usdcDecimals
-      )} USDC deposited`
+      )} USDC deposited by the strategy`
     );
-    const claimed = await ussiClaim(part, alice, queued.requestId!);
-    print.line(`ussi:claim --id ${queued.requestId}: ${formatUnitsExact(claimed.assets, part.usdcDecimals)} USDC paid to Alice`);
+    const [claimed] = await ussiClaim(part, alice, queued.requestId!);
+    print.line(
+      `ussi:claim --id ${queued.requestId}: ${formatUnitsExact(claimed!.amount, part.usdcDecimals)} USDC paid to Alice (settled at ${formatNavPerToken(
+        claimed!.navPerToken
+      )})`
+    );
 
     print.heading("USSI 6. Status (ussi:status)");
     const s = await readUssiStatus(hre, part);
@@ -258,10 +268,10 @@ export const ussiSection: DemoSection = {
       ["USSI", "value"],
       [
         ["NAV round / age", `${s.nav.round} / ${s.nav.age} s (${s.nav.fresh ? "fresh" : "stale"})`],
-        ["NAV per USSI", formatNavPerToken(s.nav.navPerToken)],
+        ["NAV per USSI (as of the last report)", formatNavPerToken(s.nav.navPerToken)],
         ["supply", formatUnitsExact(s.totalSupply, 18)],
         ["buffer target / liquid", `${u(s.buffer.target)} / ${u(s.buffer.liquid)}`],
-        ["queue head / length", `${s.queue.head} / ${s.queue.length}`],
+        ["open epoch / redemptions owed, funded", `${s.epoch.current} / ${u(s.funding.owed)}, ${u(s.funding.funded)}`],
         ["paused / delta breach", `${s.paused ? "yes" : "no"} / ${s.deltaBreachRound === 0n ? "none" : `round ${s.deltaBreachRound}`}`],
       ]
     );
@@ -297,10 +307,9 @@ export const ussiSection: DemoSection = {
     ctx.summary.push({
       section: this.name,
       lines: [
-        `minted ${formatUnitsExact(mintedUsdc.shares, 18)} USSI with ${MINT_USDC.toLocaleString("en-US")} USDC and ${formatUnitsExact(
-          mintedMag7.shares,
-          18
-        )} with ${MINT_MAG7} MAG7.ssi`,
+        `deposits requested, settled by the inception report and claimed: ${formatUnitsExact(mintedUsdc.shares, 18)} USSI for ${MINT_USDC.toLocaleString(
+          "en-US"
+        )} USDC and ${formatUnitsExact(mintedMag7.shares, 18)} for ${MINT_MAG7} MAG7.ssi`,
         `NAV round ${report.round} ${pushed.outcome}: NAV ${formatUsd(report.nav)}, ${formatNavPerToken(
           report.navPerToken
         )} per USSI, funding accrued ${formatUsd(report.fundingAccrued)} over ${FUNDING_DAYS} days (SAMPLE), net delta ${
@@ -309,9 +318,9 @@ export const ussiSection: DemoSection = {
         `redeemed ${REDEEM_INSTANT} USSI instantly for ${formatUnitsExact(
           instant.assets,
           part.usdcDecimals
-        )} USDC; ${REDEEM_QUEUED.toLocaleString("en-US")} USSI queued (request ${queued.requestId}), fulfilled at ${formatNavPerToken(
-          fulfilled.navPerToken
-        )} and claimed for ${formatUnitsExact(claimed.assets, part.usdcDecimals)} USDC`,
+        )} USDC; ${REDEEM_QUEUED.toLocaleString("en-US")} USSI requested (request ${queued.requestId}), settled at ${formatNavPerToken(
+          claimed!.navPerToken
+        )} by round ${nextReport.round} and claimed for ${formatUnitsExact(claimed!.amount, part.usdcDecimals)} USDC`,
         `backtest (${bt.sample ? "SAMPLE " : ""}${path.relative(ROOT, bt.dir) || bt.dir}, ${result.years.toFixed(2)} y): yield ${pct(
           result.annualisedYield
         )}/yr, volatility ${pct(result.annualisedVolatility)}, max drawdown ${pct(result.maxDrawdown)}, ${

@@ -20,7 +20,7 @@ import { InputError } from "../../src/lib/errors";
 import { NAV_REPORT_DOMAIN, NAV_REPORT_TYPES, type NavReport } from "../../src/ussi/navReport";
 import { signQuorum } from "./quorum";
 import { fail, firstSigner } from "./args";
-import { formatUnitsExact } from "./format";
+import { formatUnitsExact, formatUsd } from "./format";
 import { signerKeysFromEnv } from "./ssi-chain";
 
 export type Log = (line: string) => void;
@@ -57,7 +57,9 @@ export interface UssiPart {
     maxNetDeltaBps: number;
     bufferTargetBps: number;
     indexHaircutBps: number;
-    indexLockPeriod: number;
+    instantCapBps: number;
+    /** {1e18 USD}, as a decimal string (JSON has no bigint). */
+    minRequestUsd: string;
   };
   /** Block of the deployment. */
   block: number;
@@ -303,11 +305,12 @@ export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeplo
     quorum: BigInt((params["quorum"] as bigint | number | undefined) ?? 0n),
     limits: {
       maxNavAge: BigInt((params["maxNavAge"] as bigint | number | undefined) ?? 86_400n),
-      maxNavChangeBps: BigInt((params["maxNavChangeBps"] as bigint | number | undefined) ?? 500n),
+      maxNavChangeBps: BigInt((params["maxNavChangeBps"] as bigint | number | undefined) ?? 50n),
       maxNetDeltaBps: BigInt((params["maxNetDeltaBps"] as bigint | number | undefined) ?? 200n),
       bufferTargetBps: BigInt((params["bufferTargetBps"] as bigint | number | undefined) ?? 500n),
       indexHaircutBps: BigInt((params["indexHaircutBps"] as bigint | number | undefined) ?? 100n),
-      indexLockPeriod: BigInt((params["indexLockPeriod"] as bigint | number | undefined) ?? 86_400n),
+      instantCapBps: BigInt((params["instantCapBps"] as bigint | number | undefined) ?? 100n),
+      minRequestUsd: BigInt((params["minRequestUsd"] as bigint | number | undefined) ?? 10n * WAD),
     },
   };
   if (want.minDelay < 86_400n) fail(`Ussi.minDelay ${want.minDelay} s is below the vault's minimum admin delay of 86400 s (1 day)`);
@@ -365,7 +368,7 @@ export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeplo
     problems.push(`UssiVault: ${await vault.signerCount()} signers, expected ${want.signers.length}`);
   if ((await vault.quorum()) !== want.quorum) problems.push(`UssiVault: quorum ${await vault.quorum()}, expected ${want.quorum}`);
   const limits = await vault.limits();
-  for (const k of ["maxNavAge", "maxNavChangeBps", "maxNetDeltaBps", "bufferTargetBps", "indexHaircutBps", "indexLockPeriod"] as const) {
+  for (const k of ["maxNavAge", "maxNavChangeBps", "maxNetDeltaBps", "bufferTargetBps", "indexHaircutBps", "instantCapBps", "minRequestUsd"] as const) {
     if (limits[k] !== want.limits[k]) problems.push(`UssiVault: limit ${k} ${limits[k]}, expected ${want.limits[k]}`);
   }
   if (problems.length > 0) fail(`USSI deployment verification FAILED on chain:\n  - ${problems.join("\n  - ")}`);
@@ -393,7 +396,8 @@ export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeplo
       maxNetDeltaBps: Number(limits.maxNetDeltaBps),
       bufferTargetBps: Number(limits.bufferTargetBps),
       indexHaircutBps: Number(limits.indexHaircutBps),
-      indexLockPeriod: Number(limits.indexLockPeriod),
+      instantCapBps: Number(limits.instantCapBps),
+      minRequestUsd: limits.minRequestUsd.toString(),
     },
     block: await hre.ethers.provider.getBlockNumber(),
   };
@@ -467,8 +471,9 @@ export function parseSignedReport(value: unknown, where: string): SignedNavRepor
   };
 }
 
+/** The NAV-report EIP-712 domain, read from `navReportDomain()` (`eip712Domain()` is the token's permit domain). */
 export async function navDomain(vault: UssiVault): Promise<TypedDataDomain> {
-  const [, name, version, chainId, verifyingContract] = await vault.eip712Domain();
+  const [, name, version, chainId, verifyingContract] = await vault.navReportDomain();
   if (name !== NAV_REPORT_DOMAIN.name || version !== NAV_REPORT_DOMAIN.version)
     fail(`the vault's EIP-712 domain is "${name}" v${version}, not "${NAV_REPORT_DOMAIN.name}" v${NAV_REPORT_DOMAIN.version}`);
   return { name, version, chainId, verifyingContract };
@@ -479,12 +484,12 @@ export async function navDomain(vault: UssiVault): Promise<TypedDataDomain> {
  * signing: a report the vault would refuse for those reasons is not signed. Returns nothing or fails.
  */
 export async function precheckReport(hre: HardhatRuntimeEnvironment, vault: UssiVault, report: NavReport): Promise<void> {
-  const [lastRound, lastTimestamp] = await vault.lastVerified();
+  const { round: lastRound, timestamp: lastTimestamp } = await vault.lastAcceptedReport();
   const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
   const { maxNavAge } = await vault.limits();
   if (report.round <= lastRound)
-    fail(`round ${report.round} is not above the vault's last verified round ${lastRound}: use round ${lastRound + 1n}`);
-  if (report.timestamp <= lastTimestamp) fail(`timestamp ${report.timestamp} is not after the last verified report's ${lastTimestamp}`);
+    fail(`round ${report.round} is not above the vault's last accepted round ${lastRound}: use round ${lastRound + 1n}`);
+  if (report.timestamp <= lastTimestamp) fail(`timestamp ${report.timestamp} is not after the last accepted report's ${lastTimestamp}`);
   if (report.timestamp > now + 300n) fail(`timestamp ${report.timestamp} is more than 5 minutes after the chain's time ${now}`);
   if (report.timestamp + maxNavAge < now)
     fail(`timestamp ${report.timestamp} is older than the vault's maxNavAge (${maxNavAge} s) at chain time ${now}`);
@@ -501,14 +506,22 @@ export async function signNavReport(hre: HardhatRuntimeEnvironment, part: UssiPa
   return { chainId: BigInt(domain.chainId!), vault: part.vault, report, signatures, signers: addresses };
 }
 
-export type PushOutcome =
-  | { outcome: "accepted"; hash: string; report: NavReport }
-  | { outcome: "delta-breach recorded"; hash: string; report: NavReport; netDeltaBps: bigint; maxNetDeltaBps: bigint };
+export interface PushOutcome {
+  outcome: "accepted";
+  hash: string;
+  report: NavReport;
+  /** The epoch the report settled (its requests' price is the report's navPerToken). */
+  settledEpoch: bigint;
+  /** Requests settled: deposits (USDC, MAG7.ssi) and redemptions, with what they get. */
+  settled: { sharesMinted: bigint; sharesBurned: bigint; assetsOwed: bigint; indexNetPerShare: bigint };
+  /** Set when the report's |net delta| is above the limit: accepted, deposit requests paused. */
+  deltaBreach?: { netDeltaBps: bigint; maxNetDeltaBps: bigint };
+}
 
 /**
- * Relays a signed report: checks the chain, vault, signatures and quorum off chain, simulates (a
- * refusal fails naming the contract error; nothing is sent), sends, and reads the outcome back from
- * the receipt and the vault's state.
+ * Relays a signed report: checks the chain, vault, signatures and quorum off chain, checks it was
+ * not already relayed, simulates (a refusal fails naming the contract error; nothing is sent), sends,
+ * and reads the settlement back from the receipt.
  */
 export async function relayNavReport(
   hre: HardhatRuntimeEnvironment,
@@ -524,6 +537,11 @@ export async function relayNavReport(
       `the report was signed for vault ${signed.vault} on chain ${signed.chainId}, not this deployment's vault ${part.vault} on chain ${domain.chainId}: refused, nothing was sent`
     );
   }
+  const last = await vault.lastAcceptedReport();
+  if (signed.report.round === last.round && signed.report.timestamp === last.timestamp)
+    fail(`round ${signed.report.round} was already relayed and accepted (it is the vault's current NAV): nothing to do, nothing was sent`);
+  if (signed.report.round < last.round)
+    fail(`round ${signed.report.round} is older than the vault's NAV (round ${last.round}): a newer report was accepted; nothing was sent`);
   const recovered = signed.signatures.map((s, i) => {
     try {
       return verifyTypedData(domain, NAV_REPORT_TYPES, { ...signed.report }, s);
@@ -539,268 +557,317 @@ export async function relayNavReport(
   if (BigInt(new Set(recovered).size) < quorum)
     fail(`the report carries ${new Set(recovered).size} distinct signer(s), the quorum is ${quorum}: refused, nothing was sent`);
 
-  let willAccept: boolean;
+  let settledEpoch: bigint;
   try {
-    willAccept = await vault.submitNavReport.staticCall(signed.report, signed.signatures);
+    settledEpoch = await vault.submitNavReport.staticCall(signed.report, signed.signatures);
   } catch (e) {
     fail(`refused: ${describeRevert(vault, e)}; nothing was sent`);
   }
   const tx = await vault.submitNavReport(signed.report, signed.signatures);
   const receipt = (await tx.wait())!;
-  const [round] = await vault.lastVerified();
-  if (round !== signed.report.round)
-    fail(`sent (tx ${tx.hash}), but the vault's last verified round is ${round}, not ${signed.report.round}`);
+  const accepted = await vault.lastAcceptedReport();
+  if (accepted.round !== signed.report.round)
+    fail(`sent (tx ${tx.hash}), but the vault's NAV is round ${accepted.round}, not ${signed.report.round}`);
+  let settled: PushOutcome["settled"] | undefined;
+  let deltaBreach: PushOutcome["deltaBreach"];
   for (const log of receipt.logs) {
     const parsed = vault.interface.parseLog(log);
-    if (parsed?.name === "DeltaLimitBreached") {
-      return {
-        outcome: "delta-breach recorded",
-        hash: tx.hash,
-        report: signed.report,
-        netDeltaBps: parsed.args[1] as bigint,
-        maxNetDeltaBps: parsed.args[2] as bigint,
+    if (parsed?.name === "EpochSettled")
+      settled = {
+        indexNetPerShare: parsed.args[3] as bigint,
+        sharesMinted: parsed.args[4] as bigint,
+        sharesBurned: parsed.args[5] as bigint,
+        assetsOwed: parsed.args[6] as bigint,
       };
-    }
+    if (parsed?.name === "DeltaLimitBreached")
+      deltaBreach = { netDeltaBps: parsed.args[1] as bigint, maxNetDeltaBps: parsed.args[2] as bigint };
   }
-  const accepted = await vault.lastAcceptedReport();
-  if (!willAccept || accepted.round !== signed.report.round)
-    fail(`sent (tx ${tx.hash}), but round ${signed.report.round} is neither the accepted NAV nor a recorded delta breach`);
-  return { outcome: "accepted", hash: tx.hash, report: signed.report };
+  if (settled === undefined) fail(`sent (tx ${tx.hash}), but the receipt has no EpochSettled event`);
+  return { outcome: "accepted", hash: tx.hash, report: signed.report, settledEpoch, settled, ...(deltaBreach ? { deltaBreach } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Mint, redeem, fulfil, claim
+// Deposit and redemption requests, fulfilment, claims
 // ---------------------------------------------------------------------------------------------
 
-/** Fails (nothing sent) unless minting is possible now: not paused, NAV fresh, no delta-limit pause. */
-async function requireMintable(vault: UssiVault): Promise<void> {
-  if (await vault.paused()) fail(`minting is paused by the risk role (redemptions stay open)`);
+/** What a request settles at, in words: the next accepted report's navPerToken (unknown until then). */
+export function settlementWords(epoch: bigint): string {
+  return `it settles at the NAV per USSI of the next accepted NAV report (the one that ends epoch ${epoch}), which nobody knows yet`;
+}
+
+/** Fails (nothing sent) unless deposit requests are open now: not paused, no delta-limit pause. */
+async function requireDepositsOpen(vault: UssiVault): Promise<void> {
+  if (await vault.paused()) fail(`deposits are paused by the risk role (redemption requests, settlement and claims stay open)`);
   const breach = await vault.deltaBreachRound();
   if (breach !== 0n)
     fail(
-      `minting is paused: report round ${breach} breached the net delta limit; it resumes when a compliant NAV report is accepted (ussi:push-nav)`
+      `deposits are paused: report round ${breach} breached the net delta limit; they reopen when a compliant NAV report is accepted (ussi:push-nav)`
     );
-  if (!(await vault.isNavFresh())) {
-    const r = await vault.lastAcceptedReport();
-    fail(
-      r.timestamp === 0n
-        ? `the vault has no NAV yet: push a NAV report first (ussi:nav, ussi:push-nav)`
-        : `the NAV (round ${r.round}, time ${r.timestamp}) is older than maxNavAge: push a fresh NAV report first (ussi:push-nav)`
-    );
-  }
 }
 
-export interface MintPlan {
+export interface DepositPlan {
   asset: "USDC" | "MAG7";
   token: string;
   amount: bigint;
   decimals: number;
-  expectedShares: bigint;
-  minShares: bigint;
-  navPerToken: bigint;
+  epoch: bigint;
+  /** The last accepted report's navPerToken, as of its valuation time: an indication, not the price. */
+  lastNavPerToken: bigint;
+  lastNavTime: bigint;
+  /** USSI the deposit would get at the last NAV (indicative; MAG7.ssi at today's navPerShare less the haircut). */
+  indicativeShares: bigint;
 }
 
-/** MAG7.ssi's navPerShare moves with its feeds and fee between the preview and the block: the default minimum leaves 0.5%. */
-export const MAG7_DEFAULT_SLIPPAGE_BPS = 50n;
-
-/** What a mint gives now, with the caller's balance checked. Sends nothing. */
-export async function planUssiMint(
-  part: UssiPart,
-  who: Signer,
-  asset: "USDC" | "MAG7",
-  amount: bigint,
-  minShares?: bigint
-): Promise<MintPlan> {
+/** Checks a deposit request (open, minimum size, balance) and what it would get at the last NAV. Sends nothing. */
+export async function planUssiDeposit(part: UssiPart, who: Signer, asset: "USDC" | "MAG7", amount: bigint): Promise<DepositPlan> {
   const vault = ussiVault(part, who);
-  await requireMintable(vault);
+  await requireDepositsOpen(vault);
   const token = asset === "USDC" ? part.usdc : part.mag7;
   const erc = IERC20Metadata__factory.connect(token, who);
   const decimals = Number(await erc.decimals());
   const me = await who.getAddress();
+  const name = asset === "USDC" ? "USDC" : "MAG7.ssi";
   const balance = await erc.balanceOf(me);
   if (balance < amount)
-    fail(
-      `${me} holds ${formatUnitsExact(balance, decimals)} ${asset === "USDC" ? "USDC" : "MAG7.ssi"}, cannot pay ${formatUnitsExact(
-        amount,
-        decimals
-      )}`
-    );
-  let expectedShares: bigint;
-  try {
-    expectedShares = asset === "USDC" ? await vault.previewMint(amount) : await vault.previewMintWithIndex(amount);
-  } catch (e) {
-    fail(`cannot value the mint: ${describeRevert(vault, e)} (MAG7.ssi prices its basket through the Chainlink feeds)`);
+    fail(`${me} holds ${formatUnitsExact(balance, decimals)} ${name}, cannot deposit ${formatUnitsExact(amount, decimals)}`);
+  const { minRequestUsd, indexHaircutBps } = await vault.limits();
+  let valueUsd: bigint; // {1e18 USD}
+  let netUsd: bigint;
+  if (asset === "USDC") {
+    valueUsd = amount * 10n ** BigInt(18 - decimals);
+    netUsd = valueUsd;
+  } else {
+    let navPerShare: bigint;
+    try {
+      navPerShare = await IIndexValuation__factory.connect(part.mag7, who).navPerShare();
+    } catch (e) {
+      fail(`cannot value MAG7.ssi now: ${describeRevert(vault, e)} (it prices its basket through the Chainlink feeds)`);
+    }
+    valueUsd = (amount * navPerShare) / WAD;
+    netUsd = (valueUsd * (10_000n - indexHaircutBps)) / 10_000n;
   }
-  if (expectedShares === 0n) fail(`${formatUnitsExact(amount, decimals)} rounds to zero USSI at the current NAV: mint more`);
-  const min = minShares ?? (asset === "USDC" ? expectedShares : (expectedShares * (10_000n - MAG7_DEFAULT_SLIPPAGE_BPS)) / 10_000n);
-  if (min > expectedShares)
-    fail(`--min-shares ${formatUnitsExact(min, 18)} is above the ${formatUnitsExact(expectedShares, 18)} USSI this mint gives now`);
-  return { asset, token, amount, decimals, expectedShares, minShares: min, navPerToken: (await vault.lastAcceptedReport()).navPerToken };
+  if (valueUsd < minRequestUsd)
+    fail(`${formatUnitsExact(amount, decimals)} ${name} is worth ${formatUsd(valueUsd)}, below the minimum request of ${formatUsd(minRequestUsd)}`);
+  const last = await vault.lastAcceptedReport();
+  return {
+    asset,
+    token,
+    amount,
+    decimals,
+    epoch: await vault.currentEpoch(),
+    lastNavPerToken: last.navPerToken,
+    lastNavTime: last.timestamp,
+    indicativeShares: (netUsd * WAD) / last.navPerToken,
+  };
 }
 
-/** Approves exactly the amount (unless the allowance already equals it), mints, and returns the shares minted (from the event). */
-export async function executeUssiMint(part: UssiPart, who: Signer, plan: MintPlan): Promise<{ hash: string; shares: bigint }> {
+/** Approves exactly the amount (unless the allowance already equals it) and requests the deposit. */
+export async function executeUssiDeposit(
+  part: UssiPart,
+  who: Signer,
+  plan: DepositPlan
+): Promise<{ hash: string; requestId: bigint; epoch: bigint }> {
   const vault = ussiVault(part, who);
   const erc = IERC20Metadata__factory.connect(plan.token, who);
   const me = await who.getAddress();
   if ((await erc.allowance(me, part.vault)) !== plan.amount) await (await erc.approve(part.vault, plan.amount)).wait();
-  const before = await vault.balanceOf(me);
-  const { hash } =
+  const { result, hash } =
     plan.asset === "USDC"
       ? await simulateThenSend(
           vault,
-          "UssiVault.mint",
-          () => vault.mint.staticCall(plan.amount, plan.minShares),
-          () => vault.mint(plan.amount, plan.minShares)
+          "UssiVault.requestDeposit",
+          () => vault.requestDeposit.staticCall(plan.amount),
+          () => vault.requestDeposit(plan.amount)
         )
       : await simulateThenSend(
           vault,
-          "UssiVault.mintWithIndex",
-          () => vault.mintWithIndex.staticCall(plan.amount, plan.minShares),
-          () => vault.mintWithIndex(plan.amount, plan.minShares)
+          "UssiVault.requestDepositIndex",
+          () => vault.requestDepositIndex.staticCall(plan.amount),
+          () => vault.requestDepositIndex(plan.amount)
         );
-  const shares = (await vault.balanceOf(me)) - before;
-  if (shares < plan.minShares) fail(`minted (tx ${hash}), but the balance grew by ${shares}, below the minimum ${plan.minShares}`);
-  return { hash, shares };
+  const r = await vault.request(result);
+  if (r.owner !== me || r.amount !== plan.amount) fail(`requested (tx ${hash}), but request ${result} on chain is not ${me}'s deposit`);
+  return { hash, requestId: result, epoch: r.epoch };
 }
 
 export interface RedeemResult {
   route: "instant" | "queued";
-  /** Why it queued (instant only when the NAV is fresh and the buffer covers the whole amount). */
-  reason?: string;
   hash: string;
   shares: bigint;
-  /** Instant: USDC paid. Queued: the USDC the request is worth now (priced at fulfilment). */
+  /** Instant: USDC paid. Queued: the USDC the shares are worth at the last NAV (indicative only). */
   assets: bigint;
+  /** Queued: the request and its epoch. */
   requestId?: bigint;
-  liquid: bigint;
+  epoch?: bigint;
+  /** Instant: the discount from the last NAV {bps} (the largest move one report may make). */
+  discountBps?: bigint;
 }
 
 /**
- * Redeems instantly when the NAV is fresh, the liquid buffer covers the whole amount and the shares
- * are not locked (shares minted with MAG7.ssi leave only through the queue for `indexLockPeriod`);
- * otherwise queues.
+ * Redeems `shares`: by default a request settled at the next NAV (claim it after, once funded);
+ * with `instant`, at once from the liquid buffer at the last NAV less maxNavChangeBps, within the
+ * per-epoch cap (fails, naming the limit, when it does not fit).
  */
-export async function ussiRedeem(part: UssiPart, who: Signer, shares: bigint): Promise<RedeemResult> {
+export async function ussiRedeem(part: UssiPart, who: Signer, shares: bigint, instant = false): Promise<RedeemResult> {
   const vault = ussiVault(part, who);
   const me = await who.getAddress();
   const balance = await vault.balanceOf(me);
   if (balance < shares) fail(`${me} holds ${formatUnitsExact(balance, 18)} USSI, cannot redeem ${formatUnitsExact(shares, 18)}`);
-  const assets = await vault.previewRedeem(shares);
-  const liquid = await vault.liquidAssets();
-  const fresh = await vault.isNavFresh();
-  const [locked, unlockAt] = await vault.indexLock(me);
-  let reason: string | undefined;
-  if (!fresh) reason = "the NAV is stale (instant redemption needs a fresh NAV)";
-  else if (assets === 0n) reason = "the shares are worth less than 1 USDC unit now";
-  else if (assets > liquid)
-    reason = `the liquid buffer (${formatUnitsExact(liquid, part.usdcDecimals)} USDC) does not cover ${formatUnitsExact(
-      assets,
-      part.usdcDecimals
-    )} USDC`;
-  else if (balance - shares < locked)
-    reason = `${formatUnitsExact(locked, 18)} USSI minted with MAG7.ssi are locked until ${new Date(
-      Number(unlockAt) * 1000
-    ).toISOString()} and leave only through the queue until then`;
-  if (reason === undefined) {
+  const last = await vault.lastAcceptedReport();
+  if (instant) {
+    const assets = await vault.previewRedeem(shares);
+    const room = await vault.instantCapacity();
+    const { maxNavChangeBps } = await vault.limits();
+    if (!(await vault.isNavFresh()))
+      fail(`instant redemption needs a fresh NAV and the last one (round ${last.round}) is stale: request a redemption instead (drop --instant)`);
+    if (assets === 0n) fail(`${formatUnitsExact(shares, 18)} USSI round to 0 USDC at the instant price: redeem more`);
+    if (assets > room)
+      fail(
+        `instant redemption of ${formatUnitsExact(assets, part.usdcDecimals)} USDC does not fit: ${formatUnitsExact(
+          room,
+          part.usdcDecimals
+        )} USDC left this epoch (per-epoch cap and liquid buffer); request a redemption instead (drop --instant)`
+      );
     const { hash } = await simulateThenSend(
       vault,
       "UssiVault.redeem",
       () => vault.redeem.staticCall(shares, assets),
       () => vault.redeem(shares, assets)
     );
-    return { route: "instant", hash, shares, assets, liquid };
+    return { route: "instant", hash, shares, assets, discountBps: maxNavChangeBps };
   }
+  const { minRequestUsd } = await vault.limits();
+  const valueUsd = (shares * last.navPerToken) / WAD;
+  if (shares !== balance && valueUsd < minRequestUsd)
+    fail(
+      `${formatUnitsExact(shares, 18)} USSI are worth ${formatUsd(valueUsd)} at the last NAV, below the minimum request of ${formatUsd(
+        minRequestUsd
+      )} (redeeming the whole balance is always allowed)`
+    );
   const { result, hash } = await simulateThenSend(
     vault,
     "UssiVault.requestRedeem",
     () => vault.requestRedeem.staticCall(shares),
     () => vault.requestRedeem(shares)
   );
-  const request = await vault.redeemRequest(result);
-  if (request.owner !== me || request.shares !== shares)
-    fail(`queued (tx ${hash}), but request ${result} on chain is not ${me}'s ${shares} shares`);
-  return { route: "queued", reason, hash, shares, assets, requestId: result, liquid };
+  const r = await vault.request(result);
+  if (r.owner !== me || r.amount !== shares) fail(`requested (tx ${hash}), but request ${result} on chain is not ${me}'s ${shares} USSI`);
+  const assets = (shares * last.navPerToken) / (WAD * 10n ** BigInt(18 - part.usdcDecimals));
+  return { route: "queued", hash, shares, assets, requestId: result, epoch: r.epoch };
 }
 
 export interface FulfilResult {
   hash: string;
-  strategy: string;
-  navPerToken: bigint;
+  caller: string;
+  /** {USDC} moved from the vault's liquid buffer. */
+  fromBuffer: bigint;
+  /** {USDC} deposited by the caller. */
   assetsIn: bigint;
-  requests: { id: bigint; owner: string; shares: bigint; assets: bigint }[];
+  owed: bigint;
+  funded: bigint;
 }
 
-/** STRATEGY_ROLE: fulfils the next `count` (default all pending) requests at the current NAV, depositing exactly the USDC owed. */
+/**
+ * Funds settled redemptions (anyone may; the strategy normally does): first from the vault's liquid
+ * buffer, then the rest (up to `max`) from the caller. When the caller cannot pay, fails saying how
+ * much is missing and how to fund the strategy.
+ */
 export async function ussiFulfil(
   hre: HardhatRuntimeEnvironment,
   part: UssiPart,
-  count?: bigint,
+  max?: bigint,
   strategySigner?: Signer
 ): Promise<FulfilResult> {
   const reader = ussiVault(part, hre.ethers.provider);
-  const [head, length] = await reader.queue();
-  const pending = length - head;
-  if (pending === 0n) fail(`the redemption queue is empty: nothing to fulfil`);
-  const n = count ?? pending;
-  if (n > pending) fail(`--count ${n} is more than the ${pending} pending request(s)`);
-  if (!(await reader.isNavFresh()))
-    fail(`the NAV is stale: fulfilment prices requests at the current NAV, push a fresh NAV report first (ussi:push-nav)`);
+  const [owed, funded] = await reader.redemptionFunding();
+  const outstanding = owed - funded;
+  if (outstanding === 0n) fail(`every settled redemption is already funded: nothing to fulfil (requests settle at the next NAV report)`);
   const who = strategySigner ?? (await localRoleHolder(hre, reader, USSI_ROLES.STRATEGY, "STRATEGY_ROLE"));
-  const strategy = await who.getAddress();
-  if (!(await reader.hasRole(USSI_ROLES.STRATEGY, strategy))) fail(`${strategy} does not hold STRATEGY_ROLE on the USSI vault`);
-  const navPerToken = (await reader.lastAcceptedReport()).navPerToken;
-  const requests = [];
-  let owed = 0n;
-  for (let id = head; id < head + n; id++) {
-    const r = await reader.redeemRequest(id);
-    const assets = await reader.previewRedeem(r.shares); // floor(shares * navPerToken / 1e18) in USDC units, as fulfil prices it
-    requests.push({ id, owner: r.owner, shares: r.shares, assets });
-    owed += assets;
-  }
+  const caller = await who.getAddress();
+  const liquid = await reader.liquidAssets();
+  const fromBuffer = liquid < outstanding ? liquid : outstanding;
+  const rest = outstanding - fromBuffer;
+  const want = max === undefined || max > rest ? rest : max;
   const usdc = IERC20Metadata__factory.connect(part.usdc, who);
-  const balance = await usdc.balanceOf(strategy);
-  if (balance < owed)
+  const balance = await usdc.balanceOf(caller);
+  const fmt = (x: bigint) => `${formatUnitsExact(x, part.usdcDecimals)} USDC`;
+  if (balance < want)
     fail(
-      `the strategy ${strategy} holds ${formatUnitsExact(
-        balance,
-        part.usdcDecimals
-      )} USDC, fulfilling ${n} request(s) needs ${formatUnitsExact(owed, part.usdcDecimals)}`
+      `settled redemptions are owed ${fmt(outstanding)}; the vault's liquid buffer covers ${fmt(fromBuffer)} and ${caller} holds ${fmt(
+        balance
+      )} of the ${fmt(want)} needed. Fund the strategy first: close or reduce hedge positions on the venue and withdraw ` +
+        `${fmt(want - balance)} (or more) of USDC to ${caller}, then run ussi:fulfil again; or fund part now with --max ${formatUnitsExact(
+          balance,
+          part.usdcDecimals
+        )}. Nothing was sent.`
     );
-  if (owed > 0n && (await usdc.allowance(strategy, part.vault)) !== owed) await (await usdc.approve(part.vault, owed)).wait();
+  if (want > 0n && (await usdc.allowance(caller, part.vault)) < want) await (await usdc.approve(part.vault, want)).wait();
   const vault = reader.connect(who);
   const { result, hash } = await simulateThenSend(
     vault,
     "UssiVault.fulfil",
-    () => vault.fulfil.staticCall(n, owed),
-    () => vault.fulfil(n, owed)
+    () => vault.fulfil.staticCall(want),
+    () => vault.fulfil(want)
   );
-  if (result !== owed) fail(`fulfilled (tx ${hash}) for ${result} USDC units, expected ${owed}`);
-  return { hash, strategy, navPerToken, assetsIn: result, requests };
+  const [owedAfter, fundedAfter] = await reader.redemptionFunding();
+  return { hash, caller, fromBuffer, assetsIn: result, owed: owedAfter, funded: fundedAfter };
 }
 
-/** Pays a fulfilled request to its owner (the caller). */
-export async function ussiClaim(part: UssiPart, who: Signer, requestId: bigint): Promise<{ hash: string; assets: bigint }> {
+export interface ClaimResult {
+  id: bigint;
+  kind: "deposit (USDC)" | "deposit (MAG7.ssi)" | "redemption";
+  hash: string;
+  /** Paid: USSI for a deposit, USDC for a redemption (MAG7.ssi for a deposit returned unvalued). */
+  amount: bigint;
+  unit: "USSI" | "USDC" | "MAG7.ssi";
+  navPerToken: bigint;
+  epoch: bigint;
+}
+
+const KINDS = ["deposit (USDC)", "deposit (MAG7.ssi)", "redemption"] as const;
+
+/** Why request `id` of `me` cannot be claimed now, in words, or undefined when it can. */
+async function claimBlocker(vault: UssiVault, id: bigint, me: string): Promise<string | undefined> {
+  const r = await vault.request(id);
+  if (r.owner !== me) return `request ${id} belongs to ${r.owner}, not ${me}: only its owner may claim it`;
+  if (r.claimed) return `request ${id} was already claimed`;
+  const ep = await vault.epochInfo(r.epoch);
+  if (ep.navPerToken === 0n)
+    return `request ${id} waits for settlement: ${settlementWords(r.epoch)}; relay the next report (ussi:push-nav), then claim`;
+  if (Number(r.kind) === 2) {
+    const [, funded] = await vault.redemptionFunding();
+    if (funded < ep.owedEnd)
+      return `request ${id} is priced but not funded yet (${ep.owedEnd - funded} USDC units short): the strategy funds it with ussi:fulfil, then claim`;
+  }
+  return undefined;
+}
+
+/** Claims request `id`, or every claimable request of the caller when `id` is undefined. */
+export async function ussiClaim(part: UssiPart, who: Signer, id?: bigint): Promise<ClaimResult[]> {
   const vault = ussiVault(part, who);
   const me = await who.getAddress();
-  const [head, length] = await vault.queue();
-  if (requestId >= length) fail(`there is no request ${requestId} (requests 0..${length - 1n} exist)`.replace("0..-1", "none"));
-  const r = await vault.redeemRequest(requestId);
-  if (r.owner !== me) fail(`request ${requestId} belongs to ${r.owner}, not ${me}: only its owner may claim it`);
-  if (requestId >= head)
-    fail(`request ${requestId} is still queued (${requestId - head + 1n} in line): the strategy fulfils it first (ussi:fulfil)`);
-  if (r.claimed) fail(`request ${requestId} was already claimed`);
-  const usdc = IERC20Metadata__factory.connect(part.usdc, who);
-  const before = await usdc.balanceOf(me);
-  const { hash } = await simulateThenSend(
-    vault,
-    "UssiVault.claim",
-    () => vault.claim.staticCall(requestId),
-    () => vault.claim(requestId)
-  );
-  const paid = (await usdc.balanceOf(me)) - before;
-  if (paid !== r.assets) fail(`claimed (tx ${hash}), but ${paid} USDC units arrived, expected ${r.assets}`);
-  return { hash, assets: paid };
+  const count = await vault.requestCount();
+  let ids: bigint[];
+  if (id !== undefined) {
+    if (id >= count) fail(count === 0n ? `there is no request ${id} (no request was ever made)` : `there is no request ${id} (requests 0..${count - 1n} exist)`);
+    const why = await claimBlocker(vault, id, me);
+    if (why !== undefined) fail(why);
+    ids = [id];
+  } else {
+    ids = [];
+    for (let i = 0n; i < count; i++) if ((await claimBlocker(vault, i, me)) === undefined) ids.push(i);
+    if (ids.length === 0) fail(`${me} has no request ready to claim (see ussi:status for pending ones)`);
+  }
+  const out: ClaimResult[] = [];
+  for (const i of ids) {
+    const r = await vault.request(i);
+    const ep = await vault.epochInfo(r.epoch);
+    const kind = KINDS[Number(r.kind)]!;
+    const unit = kind === "redemption" ? "USDC" : kind === "deposit (MAG7.ssi)" && ep.indexNetPerShare === 0n ? "MAG7.ssi" : "USSI";
+    const { result, hash } = await simulateThenSend(vault, "UssiVault.claim", () => vault.claim.staticCall(i), () => vault.claim(i));
+    out.push({ id: i, kind, hash, amount: result, unit, navPerToken: ep.navPerToken, epoch: r.epoch });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -811,6 +878,7 @@ export interface UssiStatus {
   vault: string;
   timelock: string;
   totalSupply: bigint;
+  /** The last accepted report, as of its valuation time (not a current price). */
   nav: {
     round: bigint;
     timestamp: bigint;
@@ -826,39 +894,59 @@ export interface UssiStatus {
     cash: bigint;
     netDeltaBps: bigint;
   };
-  lastVerified: { round: bigint; timestamp: bigint };
-  buffer: { target: bigint; liquid: bigint; reserved: bigint; usdcHeld: bigint; mag7Held: bigint };
-  queue: { head: bigint; length: bigint; pending: { id: bigint; owner: string; shares: bigint }[] };
+  /** The open epoch: its requests settle at the next accepted report's navPerToken. */
+  epoch: { current: bigint; depositUsdc: bigint; depositIndex: bigint; redeemShares: bigint };
+  buffer: { target: bigint; liquid: bigint; reserved: bigint; usdcHeld: bigint; mag7Held: bigint; instantCapacity: bigint };
+  funding: { owed: bigint; funded: bigint; outstanding: bigint };
+  /** Requests not yet claimed (at most STATUS_MAX_REQUESTS, newest first). */
+  requests: {
+    id: bigint;
+    owner: string;
+    kind: string;
+    amount: bigint;
+    epoch: bigint;
+    /** "pending (next NAV)", "settled", "settled, awaiting funding". */
+    state: string;
+    /** The settlement price, or undefined while pending (it will be the next accepted report's). */
+    navPerToken: bigint | undefined;
+  }[];
   limits: {
     maxNavAge: bigint;
     maxNavChangeBps: bigint;
     maxNetDeltaBps: bigint;
     bufferTargetBps: bigint;
     indexHaircutBps: bigint;
-    indexLockPeriod: bigint;
+    instantCapBps: bigint;
+    minRequestUsd: bigint;
   };
   paused: boolean;
   deltaBreachRound: bigint;
-  mintingOpen: boolean;
+  depositsOpen: boolean;
   usdcDecimals: number;
 }
 
-/** At most this many pending requests are listed. */
-export const STATUS_MAX_PENDING = 50n;
+/** At most this many unclaimed requests are listed. */
+export const STATUS_MAX_REQUESTS = 50n;
 
 export async function readUssiStatus(hre: HardhatRuntimeEnvironment, part: UssiPart): Promise<UssiStatus> {
   const vault = ussiVault(part, hre.ethers.provider);
   const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
   const r = await vault.lastAcceptedReport();
-  const [vRound, vTimestamp] = await vault.lastVerified();
-  const [head, length] = await vault.queue();
-  const pending = [];
-  for (let i = head; i < length && i < head + STATUS_MAX_PENDING; i++) {
-    const q = await vault.redeemRequest(i);
-    pending.push({ id: i, owner: q.owner, shares: q.shares });
+  const current = await vault.currentEpoch();
+  const open = await vault.epochInfo(current);
+  const [owed, funded] = await vault.redemptionFunding();
+  const requests: UssiStatus["requests"] = [];
+  const count = await vault.requestCount();
+  for (let i = count - 1n; i >= 0n && BigInt(requests.length) < STATUS_MAX_REQUESTS; i--) {
+    const q = await vault.request(i);
+    if (q.claimed) continue;
+    const ep = await vault.epochInfo(q.epoch);
+    const kind = KINDS[Number(q.kind)]!;
+    const state =
+      ep.navPerToken === 0n ? "pending (next NAV)" : kind === "redemption" && funded < ep.owedEnd ? "settled, awaiting funding" : "settled, claimable";
+    requests.push({ id: i, owner: q.owner, kind, amount: q.amount, epoch: q.epoch, state, navPerToken: ep.navPerToken === 0n ? undefined : ep.navPerToken });
   }
   const l = await vault.limits();
-  const fresh = await vault.isNavFresh();
   const paused = await vault.paused();
   const deltaBreachRound = await vault.deltaBreachRound();
   return {
@@ -869,7 +957,7 @@ export async function readUssiStatus(hre: HardhatRuntimeEnvironment, part: UssiP
       round: r.round,
       timestamp: r.timestamp,
       age: r.timestamp === 0n ? undefined : now - r.timestamp,
-      fresh,
+      fresh: await vault.isNavFresh(),
       nav: r.nav,
       navPerToken: r.navPerToken,
       spotValue: r.spotValue,
@@ -878,26 +966,29 @@ export async function readUssiStatus(hre: HardhatRuntimeEnvironment, part: UssiP
       cash: r.nav - r.spotValue - r.perpPnl - r.fundingAccrued,
       netDeltaBps: r.netDeltaBps,
     },
-    lastVerified: { round: vRound, timestamp: vTimestamp },
+    epoch: { current, depositUsdc: open.depositUsdc, depositIndex: open.depositIndex, redeemShares: open.redeemShares },
     buffer: {
       target: await vault.bufferTarget(),
       liquid: await vault.liquidAssets(),
       reserved: await vault.reservedAssets(),
       usdcHeld: await IERC20Metadata__factory.connect(part.usdc, hre.ethers.provider).balanceOf(part.vault),
       mag7Held: await IERC20Metadata__factory.connect(part.mag7, hre.ethers.provider).balanceOf(part.vault),
+      instantCapacity: await vault.instantCapacity(),
     },
-    queue: { head, length, pending },
+    funding: { owed, funded, outstanding: owed - funded },
+    requests,
     limits: {
       maxNavAge: l.maxNavAge,
       maxNavChangeBps: l.maxNavChangeBps,
       maxNetDeltaBps: l.maxNetDeltaBps,
       bufferTargetBps: l.bufferTargetBps,
       indexHaircutBps: l.indexHaircutBps,
-      indexLockPeriod: l.indexLockPeriod,
+      instantCapBps: l.instantCapBps,
+      minRequestUsd: l.minRequestUsd,
     },
     paused,
     deltaBreachRound,
-    mintingOpen: fresh && !paused && deltaBreachRound === 0n,
+    depositsOpen: !paused && deltaBreachRound === 0n,
     usdcDecimals: part.usdcDecimals,
   };
 }

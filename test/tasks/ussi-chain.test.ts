@@ -153,11 +153,13 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       for (const s of params.signers) expect(await vault.isSigner(s)).to.equal(true);
       expect(await vault.quorum()).to.equal(big(params.quorum));
       const l = await vault.limits();
-      expect([l.maxNavAge, l.maxNavChangeBps, l.maxNetDeltaBps, l.bufferTargetBps, l.indexHaircutBps, l.indexLockPeriod]).to.deep.equal(
-        [params.maxNavAge, params.maxNavChangeBps, params.maxNetDeltaBps, params.bufferTargetBps, params.indexHaircutBps, params.indexLockPeriod].map(big)
+      expect([l.maxNavAge, l.maxNavChangeBps, l.maxNetDeltaBps, l.bufferTargetBps, l.indexHaircutBps]).to.deep.equal(
+        [params.maxNavAge, params.maxNavChangeBps, params.maxNetDeltaBps, params.bufferTargetBps, params.indexHaircutBps].map(big)
       );
+      // Not in the parameters file: the module's defaults (1% of NAV per epoch, 10 USD).
+      expect([l.instantCapBps, l.minRequestUsd]).to.deep.equal([100n, 10n * WAD]);
       expect(part.limits.indexHaircutBps).to.equal(Number(big(params.indexHaircutBps)));
-      expect(part.limits.indexLockPeriod).to.equal(Number(big(params.indexLockPeriod)));
+      expect(part.limits.minRequestUsd).to.equal((10n * WAD).toString());
     });
 
     it("refuses, deploying nothing, when the record names no MAG7.ssi vault or an address is malformed", async () => {
@@ -194,127 +196,118 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
     });
   });
 
-  describe("the whole flow", () => {
+  /** Relays the inception report (NAV 0 at 1.00, the next round, chain time). */
+  async function pushInception(): Promise<string> {
+    const report = tmpFile("inception.json");
+    await runTask("ussi:nav", { inception: true, out: report, json: false });
+    return runTask("ussi:push-nav", { report, json: false });
+  }
+
+  describe("the whole flow (requests settle at the next NAV, then claims)", () => {
     before(() => deployed.restore());
 
-    it("mints nothing before the first NAV, then the inception report opens minting at 1.00", async () => {
-      await expectRefusal("ussi:mint", { usdc: "10", json: false }, /no NAV yet/);
-      const report = tmpFile("inception.json");
-      await runTask("ussi:nav", { inception: true, out: report, json: false });
-      const out = await runTask("ussi:push-nav", { report, json: false });
-      expect(out).to.match(/^accepted: round 1 /);
-      const r = await vault.lastAcceptedReport();
-      expect([r.round, r.nav, r.navPerToken]).to.deep.equal([1n, 0n, WAD]);
-      expect(await vault.isNavFresh()).to.equal(true);
-    });
-
-    it("ussi:mint --usdc shows the expected USSI, approves exactly the amount, mints it", async () => {
+    it("ussi:mint requests a deposit that settles at the next NAV and says how to claim; claiming early is refused", async () => {
+      expect(await pushInception()).to.match(/^accepted: round 1 /);
       const out = await runTask("ussi:mint", { usdc: "1000", json: false });
       expect(out)
-        .to.match(/expect 1000 USSI/)
-        .and.to.match(/minted 1000 USSI for 1000 USDC/);
-      expect(await vault.balanceOf(me.address)).to.equal(1000n * WAD);
+        .to.match(/deposit requested: request 0, 1000 USDC/)
+        .and.to.match(/settles at the NAV per USSI of the next accepted NAV report \(the one that ends epoch 1\)/)
+        .and.to.match(/ussi:claim --id 0/);
+      expect(await vault.balanceOf(me.address)).to.equal(0n);
       expect(await usdc.balanceOf(part.vault)).to.equal(1000n * USDC);
       expect(await usdc.allowance(me.address, part.vault)).to.equal(0n);
+      await expectRefusal("ussi:claim", { id: "0", json: false }, /request 0 waits for settlement/);
+      const mag7Out = JSON.parse(await runTask("ussi:mint", { mag7: "2", json: true }));
+      expect([mag7Out.requestId, mag7Out.epoch]).to.deep.equal(["1", "1"]);
+      expect(await mag7.balanceOf(part.vault)).to.equal(2n * WAD);
     });
 
-    it("ussi:mint --mag7 values MAG7.ssi at navPerShare less the haircut: 2 x 100 USD x (1 - 1%) at 1.00 = 198 USSI, locked", async () => {
-      expect(big(params.indexHaircutBps)).to.equal(100n);
-      const out = JSON.parse(await runTask("ussi:mint", { mag7: "2", json: true }));
-      expect(out.expectedShares).to.equal((198n * WAD).toString());
-      expect(out.shares).to.equal((198n * WAD).toString());
+    it("ussi:status shows the open epoch, its pending requests and the price they will get; the NAV as of its report time", async () => {
+      const s = JSON.parse(await runTask("ussi:status", { json: true }));
+      expect(s.epoch).to.deep.include({ current: "1", depositUsdc: (1000n * USDC).toString(), depositIndex: (2n * WAD).toString() });
+      expect(s.requests.map((r: { id: string; state: string }) => [r.id, r.state])).to.deep.equal([
+        ["1", "pending (next NAV)"],
+        ["0", "pending (next NAV)"],
+      ]);
+      const table = await runTask("ussi:status", { json: false });
+      expect(table)
+        .to.match(/NAV per USSI as of \d{4}-\d\d-\d\d/)
+        .and.to.match(/open epoch 1/)
+        .and.to.match(/the next accepted report's/);
+    });
+
+    it("the next report settles the epoch at its price; ussi:claim delivers the USSI (MAG7.ssi valued at settlement less the haircut)", async () => {
+      const out = await pushInception(); // NAV 0 at 1.00: nothing was invested yet
+      expect(out).to.match(/settled epoch 1 at \$1\.000000 per USSI: 1198 USSI minted/);
+      const claimed = await runTask("ussi:claim", { json: false });
+      expect(claimed)
+        .to.match(/claimed request 0 \(deposit \(USDC\), epoch 1, settled at \$1\.000000 per USSI\): 1000 USSI/)
+        .and.to.match(/claimed request 1 \(deposit \(MAG7\.ssi\), epoch 1.*\): 198 USSI/); // 2 x 100 USD x (1 - 1%)
       expect(await vault.balanceOf(me.address)).to.equal(1198n * WAD);
-      expect((await vault.indexLock(me.address))[0]).to.equal(198n * WAD);
-      expect(await mag7.balanceOf(part.vault)).to.equal(2n * WAD);
-      expect(await mag7.allowance(me.address, part.vault)).to.equal(0n);
+      await expectRefusal("ussi:claim", { id: "0", json: false }, /request 0 was already claimed/);
     });
 
     it("ussi:nav signs the report the pure engine computes; ussi:push-nav accepts it (funding accrued shows in the NAV)", async () => {
       // 1,138.98 USD hedged BTC + 59 cash + 12 funding = 1,209.98 USD over 1,198 USSI = 1.01
-      const positions = await positionsFile(2, 113_898n * 10n ** 16n, 59n, 12n);
+      const positions = await positionsFile(3, 113_898n * 10n ** 16n, 59n, 12n);
       const out = tmpFile("signed.json");
       const printed = JSON.parse(await runTask("ussi:nav", { positions, out, json: true }));
       const want = navReport(parsePositions(JSON.parse(readFileSync(positions, "utf8")), positions));
       expect(printed.report).to.deep.equal(Object.fromEntries(Object.entries(want).map(([k, v]) => [k, String(v)])));
-      expect(printed.signed).to.equal(true);
       expect(printed.signatures).to.have.length(2);
-      expect(JSON.parse(readFileSync(out, "utf8")).report).to.deep.equal(printed.report);
       const pushed = await runTask("ussi:push-nav", { report: out, json: false });
       expect(pushed)
-        .to.match(/^accepted: round 2 /)
+        .to.match(/^accepted: round 3 /)
         .and.to.match(/funding accrued \$12\.00/);
-      const r = await vault.lastAcceptedReport();
-      expect(r.navPerToken).to.equal(want.navPerToken);
-      expect(r.fundingAccrued).to.equal(12n * WAD);
-      expect(want.navPerToken).to.equal((101n * WAD) / 100n);
+      expect((await vault.lastAcceptedReport()).navPerToken).to.equal((101n * WAD) / 100n);
+      // Relaying it again: words, not a raw VM exception.
+      await expectRefusal("ussi:push-nav", { report: out, json: false }, /round 3 was already relayed and accepted/);
     });
 
-    it("ussi:redeem pays at once when the buffer covers it: floor(shares * navPerToken) in USDC", async () => {
+    it("ussi:redeem --instant pays at once at the last NAV less maxNavChangeBps, within the per-epoch cap", async () => {
       const nav = (await vault.lastAcceptedReport()).navPerToken;
+      const bps = big(params.maxNavChangeBps);
       const before = await usdc.balanceOf(me.address);
-      const out = await runTask("ussi:redeem", { shares: "100", json: false });
-      expect(out).to.match(/^instant: /);
-      const paid = (100n * WAD * nav) / (WAD * 10n ** 12n);
+      const out = await runTask("ussi:redeem", { shares: "10", instant: true, json: false });
+      expect(out).to.match(new RegExp(`^instant: .* at the last NAV less ${bps} bps`));
+      const paid = (10n * WAD * nav * (10_000n - bps)) / (WAD * 10n ** 12n * 10_000n);
       expect((await usdc.balanceOf(me.address)) - before).to.equal(paid);
-      expect(await vault.balanceOf(me.address)).to.equal(1098n * WAD);
+      await expectRefusal("ussi:redeem", { shares: "100", instant: true, json: false }, /does not fit: .* left this epoch .*drop --instant/);
     });
 
-    it("ussi:redeem queues what the buffer cannot cover, and says so; claim before fulfilment is refused", async () => {
+    it("ussi:redeem requests a redemption at the next NAV; the report settles it; ussi:fulfil funds it; ussi:claim pays once", async () => {
       const out = JSON.parse(await runTask("ussi:redeem", { shares: "1000", json: true }));
-      expect(out.route).to.equal("queued");
-      expect(out.reason).to.match(/liquid buffer .* does not cover/);
-      expect(out.requestId).to.equal("0");
+      expect([out.route, out.requestId, out.epoch]).to.deep.equal(["queued", "2", "3"]);
       expect(await vault.balanceOf(part.vault)).to.equal(1000n * WAD); // escrowed
-      await expectRefusal("ussi:claim", { id: "0", json: false }, /still queued/);
-      const s = JSON.parse(await runTask("ussi:status", { json: true }));
-      expect(s.queue).to.deep.include({ head: "0", length: "1" });
-      expect(s.queue.pending).to.deep.equal([{ id: "0", owner: me.address, shares: (1000n * WAD).toString() }]);
-    });
-
-    it("ussi:fulfil (strategy) deposits exactly what the queue is owed; ussi:claim pays the owner once", async () => {
-      const nav = (await vault.lastAcceptedReport()).navPerToken;
-      const owed = (1000n * WAD * nav) / (WAD * 10n ** 12n);
+      const words = await runTask("ussi:redeem", { shares: "20", json: false });
+      expect(words).to.match(/settles at the NAV per USSI of the next accepted NAV report/).and.to.match(/ussi:claim --id 3/);
+      // 1,138.98 BTC + 49 cash + 12 funding over 1,188 USSI
+      const pushed = await runTask("ussi:push-nav", { report: await signedReport(4, 113_898n * 10n ** 16n, 49n, 12n), json: false });
+      expect(pushed).to.match(/settled epoch 3 at .*: 0 USSI minted for its deposits, 1020 USSI redeemed for /);
+      const price = (await vault.lastAcceptedReport()).navPerToken;
+      const owed = (1000n * WAD * price) / (WAD * 10n ** 12n);
+      const [totalOwed, funded] = await vault.redemptionFunding();
+      expect(totalOwed - funded).to.be.greaterThan(0n); // the buffer did not cover it all
+      await expectRefusal("ussi:claim", { id: "2", json: false }, /request 2 is priced but not funded yet .* ussi:fulfil/);
       const stratBefore = await usdc.balanceOf(strategy.address);
-      const out = JSON.parse(await runTask("ussi:fulfil", { json: true }));
-      expect(out.strategy).to.equal(strategy.address);
-      expect(out.assetsIn).to.equal(owed.toString());
-      expect(stratBefore - (await usdc.balanceOf(strategy.address))).to.equal(owed);
-      expect(await usdc.allowance(strategy.address, part.vault)).to.equal(0n);
+      const f = JSON.parse(await runTask("ussi:fulfil", { json: true }));
+      expect(f.caller).to.equal(strategy.address);
+      expect(stratBefore - (await usdc.balanceOf(strategy.address))).to.equal(totalOwed - funded);
       const before = await usdc.balanceOf(me.address);
-      const claimed = await runTask("ussi:claim", { id: "0", json: false });
-      expect(claimed).to.match(/claimed request 0/);
+      expect(await runTask("ussi:claim", { id: "2", json: false })).to.match(/claimed request 2 \(redemption, epoch 3/);
       expect((await usdc.balanceOf(me.address)) - before).to.equal(owed);
-      await expectRefusal("ussi:claim", { id: "0", json: false }, /already claimed/);
-      await expectRefusal("ussi:fulfil", { json: false }, /queue is empty/);
-    });
-
-    it("ussi:status shows the NAV breakdown, age, buffer, queue, limits and pause state", async () => {
-      const s = JSON.parse(await runTask("ussi:status", { json: true }));
-      expect(s.nav.round).to.equal("2");
-      expect(s.nav.fundingAccrued).to.equal((12n * WAD).toString());
-      expect(BigInt(s.nav.cash)).to.equal(59n * WAD);
-      expect(s.nav.fresh).to.equal(true);
-      expect(Number(s.nav.age)).to.be.within(0, 3600);
-      expect(s.buffer.liquid).to.equal((await vault.liquidAssets()).toString());
-      expect(s.buffer.target).to.equal((await vault.bufferTarget()).toString());
-      expect(s.queue).to.deep.include({ head: "1", length: "1", pending: [] });
-      expect(s.limits.maxNetDeltaBps).to.equal(big(params.maxNetDeltaBps).toString());
-      expect([s.paused, s.deltaBreachRound, s.mintingOpen]).to.deep.equal([false, "0", true]);
-      const table = await runTask("ussi:status", { json: false });
-      expect(table)
-        .to.match(/NAV per USSI/)
-        .and.to.match(/funding accrued/)
-        .and.to.match(/queue head \/ length/);
+      await expectRefusal("ussi:claim", { id: "2", json: false }, /already claimed/);
+      await expectRefusal("ussi:fulfil", { json: false }, /already funded: nothing to fulfil/);
     });
   });
 
   describe("refusals", () => {
     before(async () => {
       await deployed.restore();
-      const report = tmpFile("inception.json");
-      await runTask("ussi:nav", { inception: true, out: report, json: false });
-      await runTask("ussi:push-nav", { report, json: false });
+      await pushInception();
       await runTask("ussi:mint", { usdc: "1000", json: false });
+      await pushInception();
+      await runTask("ussi:claim", { json: false });
     });
 
     it("argument errors send nothing", async () => {
@@ -323,28 +316,30 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       await expectRefusal("ussi:mint", { usdc: "abc", json: false }, /--usdc "abc" is not a positive decimal number/);
       await expectRefusal("ussi:mint", { usdc: "0", json: false }, /--usdc must be greater than zero/);
       await expectRefusal("ussi:mint", { usdc: "1.0000001", json: false }, /more than 6 decimal places/);
-      await expectRefusal("ussi:mint", { usdc: "10", minShares: "11", json: false }, /--min-shares 11 is above the 10 USSI/);
-      await expectRefusal("ussi:mint", { usdc: "1000000", json: false }, /holds 99000 USDC, cannot pay 1000000/);
+      await expectRefusal("ussi:mint", { usdc: "5", json: false }, /5 USDC is worth \$5\.00, below the minimum request of \$10\.00/);
+      await expectRefusal("ussi:mint", { usdc: "1000000", json: false }, /holds 99000 USDC, cannot deposit 1000000/);
       await expectRefusal("ussi:redeem", { json: false }, /--shares AMOUNT is required/);
       await expectRefusal("ussi:redeem", { shares: "5000", json: false }, /holds 1000 USSI, cannot redeem 5000/);
+      await expectRefusal("ussi:redeem", { shares: "1", json: false }, /below the minimum request .* whole balance is always allowed/);
       await expectRefusal("ussi:claim", { id: "x", json: false }, /--id "x" is not a non-negative whole number/);
       await expectRefusal("ussi:claim", { id: "3", json: false }, /no request 3/);
-      await expectRefusal("ussi:fulfil", { count: "0", json: false }, /--count "0" is not a positive whole number/);
+      await expectRefusal("ussi:fulfil", { max: "0", json: false }, /--max must be greater than zero/);
       await expectRefusal("ussi:push-nav", { json: false }, /--report FILE\.json is required/);
       await expectRefusal("ussi:nav", { json: false }, /--positions FILE\.json is required/);
       await expectRefusal("ussi:nav", { inception: true, unsigned: true, json: false }, /drop --unsigned/);
       await expectRefusal("ussi:nav", { positions: "x.json", unsigned: true, out: "y.json", json: false }, /--out writes a signed report/);
     });
 
-    it("ussi:nav signs with ORACLE_SIGNER_KEYS when set, and refuses a key outside the signer set", async () => {
+    it("ussi:nav signs under navReportDomain() with ORACLE_SIGNER_KEYS when set, and refuses a key outside the signer set", async () => {
       const key = (i: number) =>
         HDNodeWallet.fromPhrase("test test test test test test test test test test test junk", undefined, `m/44'/60'/0'/0/${i}`).privateKey;
       const previous = process.env.ORACLE_SIGNER_KEYS;
       try {
         process.env.ORACLE_SIGNER_KEYS = `${key(5)},${key(6)}`;
-        const signed = JSON.parse(await runTask("ussi:nav", { positions: await positionsFile(2, 900n * WAD, 100n, 0n), json: true }));
+        const signed = JSON.parse(await runTask("ussi:nav", { positions: await positionsFile(3, 900n * WAD, 100n, 0n), json: true }));
         expect(signed.signers).to.have.members([params.signers[1], params.signers[2]]);
-        const [, name, version, chainId, verifyingContract] = await vault.eip712Domain();
+        const [, name, version, chainId, verifyingContract] = await vault.navReportDomain();
+        expect(name).to.equal("USSI Vault");
         const value = Object.fromEntries(Object.entries(signed.report).map(([k, v]) => [k, BigInt(v as string)]));
         const recovered = signed.signatures.map((sig: string) =>
           verifyTypedData({ name, version, chainId, verifyingContract }, NAV_REPORT_TYPES, value, sig)
@@ -353,7 +348,7 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
         process.env.ORACLE_SIGNER_KEYS = `${key(5)},${key(11)}`;
         await expectRefusal(
           "ussi:nav",
-          { positions: await positionsFile(2, 900n * WAD, 100n, 0n), json: false },
+          { positions: await positionsFile(3, 900n * WAD, 100n, 0n), json: false },
           /ORACLE_SIGNER_KEYS holds 0x\w+, which is not a NAV signer/
         );
       } finally {
@@ -362,88 +357,73 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       }
     });
 
-    it("ussi:nav refuses to sign a round the vault has already verified", async () => {
+    it("ussi:nav refuses to sign a round the vault has already accepted", async () => {
       await expectRefusal(
         "ussi:nav",
-        { positions: await positionsFile(1, 900n * WAD, 100n, 0n), json: false },
-        /round 1 is not above the vault's last verified round 1: use round 2/
+        { positions: await positionsFile(2, 900n * WAD, 100n, 0n), json: false },
+        /round 2 is not above the vault's last accepted round 2: use round 3/
       );
     });
 
     it("ussi:push-nav refuses a NAV move beyond the bound with the contract's reason, and a report from non-signers", async () => {
-      // 1,100 USD over 1,000 USSI = 1.10: +10% > the 5% bound
-      const report = await signedReport(2, 960n * WAD, 140n, 0n);
-      await expectRefusal(
-        "ussi:push-nav",
-        { report, json: false },
-        /refused: NavChangeTooLarge\(1000000000000000000, 1100000000000000000, 500\); nothing was sent/
-      );
+      // 1,100 USD over 1,000 USSI = 1.10: +10% > the bound
+      const report = await signedReport(3, 960n * WAD, 140n, 0n);
+      await expectRefusal("ussi:push-nav", { report, json: false }, /refused: NavChangeTooLarge\(1000000000000000000, 1100000000000000000, \d+\); nothing was sent/);
       const forged = JSON.parse(readFileSync(report, "utf8"));
       const signers = await hre.ethers.getSigners();
-      const [, name, version, chainId, verifyingContract] = await vault.eip712Domain();
+      const [, name, version, chainId, verifyingContract] = await vault.navReportDomain();
       const r = Object.fromEntries(Object.entries(forged.report).map(([k, v]) => [k, BigInt(v as string)])) as unknown as NavReport;
       forged.signatures = await signQuorum([signers[11]!, signers[12]!], { name, version, chainId, verifyingContract }, NAV_REPORT_TYPES, {
         ...r,
       });
       const forgedFile = tmpFile("forged.json");
       writeFileSync(forgedFile, JSON.stringify(forged));
-      await expectRefusal(
-        "ussi:push-nav",
-        { report: forgedFile, json: false },
-        /not in the vault's NAV signer set: refused, nothing was sent/
-      );
+      await expectRefusal("ussi:push-nav", { report: forgedFile, json: false }, /not in the vault's NAV signer set: refused, nothing was sent/);
     });
 
-    it("ussi:push-nav records a delta breach, which closes minting until a compliant report", async () => {
+    it("ussi:push-nav accepts a delta-breaching report (it settles) and deposits close until a compliant one", async () => {
       // Short only half the BTC: 450 USD of net delta on 1,000 USD NAV = 4,500 bps > 200
-      const report = await signedReport(2, 900n * WAD, 100n, 0n, "-0.0075");
-      const out = await runTask("ussi:push-nav", { report, json: false });
-      expect(out).to.match(/^delta-breach recorded: round 2 reports \|net delta\| 4500 bps > limit 200 bps/);
-      expect(await vault.deltaBreachRound()).to.equal(2n);
-      await expectRefusal("ussi:mint", { usdc: "10", json: false }, /report round 2 breached the net delta limit/);
+      const out = await runTask("ussi:push-nav", { report: await signedReport(3, 900n * WAD, 100n, 0n, "-0.0075"), json: false });
+      expect(out).to.match(/^accepted: round 3 /).and.to.match(/delta breach: \|net delta\| 4500 bps > limit 200 bps/);
+      expect(await vault.deltaBreachRound()).to.equal(3n);
+      await expectRefusal("ussi:mint", { usdc: "10", json: false }, /report round 3 breached the net delta limit/);
       const s = JSON.parse(await runTask("ussi:status", { json: true }));
-      expect([s.deltaBreachRound, s.mintingOpen]).to.deep.equal(["2", false]);
-      // Redemption stays open during the delta pause
-      expect(await runTask("ussi:redeem", { shares: "10", json: false })).to.match(/^instant: /);
-      const compliant = await signedReport(3, 891n * WAD, 99n, 0n);
-      expect(await runTask("ussi:push-nav", { report: compliant, json: false })).to.match(/^accepted: round 3 /);
+      expect([s.deltaBreachRound, s.depositsOpen]).to.deep.equal(["3", false]);
+      expect(await runTask("ussi:redeem", { shares: "10", json: false })).to.match(/redemption requested/);
+      const compliant = await signedReport(4, 891n * WAD, 99n, 0n);
+      expect(await runTask("ussi:push-nav", { report: compliant, json: false })).to.match(/^accepted: round 4 /);
       expect(await vault.deltaBreachRound()).to.equal(0n);
-      expect(await runTask("ussi:mint", { usdc: "10", json: false })).to.match(/minted/);
+      expect(await runTask("ussi:mint", { usdc: "10", json: false })).to.match(/deposit requested/);
     });
 
-    it("a stale NAV closes minting, instant redemption and fulfilment, but ussi:redeem still queues (and says why)", async () => {
+    it("ussi:fulfil says how to fund the strategy when it cannot pay", async () => {
+      // The strategy invests the buffer at a venue (whitelisted through the timelock), so the next
+      // redemption is owed more than the vault holds.
+      const signers = await hre.ethers.getSigners();
+      const venue = signers[12]!;
+      const timelock = TimelockController__factory.connect(part.timelock, me);
+      const data = vault.interface.encodeFunctionData("setVenue", [venue.address, true]);
+      await timelock.schedule(part.vault, 0, data, hre.ethers.ZeroHash, hre.ethers.ZeroHash, part.minDelay);
+      await time.increase(part.minDelay);
+      await timelock.execute(part.vault, 0, data, hre.ethers.ZeroHash, hre.ethers.ZeroHash);
+      await runTask("ussi:push-nav", { report: await signedReport(5, 891n * WAD, 99n, 0n), json: false });
+      await vault.connect(strategy).withdrawToVenue(venue.address, (await vault.liquidAssets()) - (await vault.bufferTarget()));
+      await runTask("ussi:redeem", { shares: "900", json: false });
+      await runTask("ussi:push-nav", { report: await signedReport(6, 891n * WAD, 99n, 0n), json: false });
+      const held = await usdc.balanceOf(strategy.address);
+      await usdc.connect(strategy).transfer(me.address, held);
+      try {
+        await expectRefusal("ussi:fulfil", { json: false }, /Fund the strategy first: close or reduce hedge positions on the venue and withdraw .* USDC to 0x\w+, then run ussi:fulfil again/);
+      } finally {
+        await usdc.connect(me).transfer(strategy.address, held);
+      }
+    });
+
+    it("a stale NAV refuses instant redemption in words, while redemption requests still go through", async () => {
       await time.increase(big(params.maxNavAge) + 1n);
-      await expectRefusal("ussi:mint", { usdc: "10", json: false }, /older than maxNavAge: push a fresh NAV report first/);
-      const out = JSON.parse(await runTask("ussi:redeem", { shares: "5", json: true }));
-      expect(out.route).to.equal("queued");
-      expect(out.reason).to.match(/NAV is stale/);
-      await expectRefusal("ussi:fulfil", { json: false }, /the NAV is stale/);
-      const s = JSON.parse(await runTask("ussi:status", { json: true }));
-      expect([s.nav.fresh, s.mintingOpen]).to.deep.equal([false, false]);
+      await expectRefusal("ussi:redeem", { shares: "5", instant: true, json: false }, /needs a fresh NAV .*drop --instant/);
+      expect(JSON.parse(await runTask("ussi:redeem", { shares: "50", json: true })).route).to.equal("queued");
       expect(await runTask("ussi:status", { json: false })).to.match(/STALE/);
-    });
-  });
-
-  describe("shares minted with MAG7.ssi", () => {
-    before(async () => {
-      await deployed.restore();
-      const report = tmpFile("inception.json");
-      await runTask("ussi:nav", { inception: true, out: report, json: false });
-      await runTask("ussi:push-nav", { report, json: false });
-      // The strategy adds 1,000 USDC of buffer, so the buffer is not why a redemption queues below.
-      await usdc.connect(strategy).approve(part.vault, 1000n * USDC);
-      await vault.connect(strategy).mint(1000n * USDC, 0);
-      await runTask("ussi:mint", { usdc: "1000", json: false });
-      await runTask("ussi:mint", { mag7: "2", json: false }); // 198 USSI, locked
-    });
-
-    it("ussi:redeem queues (and says why) when the buffer covers it but locked index-minted shares would be taken", async () => {
-      expect(await vault.liquidAssets()).to.equal(2000n * USDC);
-      const out = JSON.parse(await runTask("ussi:redeem", { shares: "1100", json: true }));
-      expect(out.route).to.equal("queued");
-      expect(out.reason).to.match(/^198 USSI minted with MAG7\.ssi are locked until .* leave only through the queue/);
-      expect((await vault.indexLock(me.address))[0]).to.equal(0n); // the queue took the 198 locked first
-      expect(await runTask("ussi:redeem", { shares: "98", json: false })).to.match(/^instant: /);
     });
   });
 });

@@ -10,15 +10,24 @@ export const USDC = 10n ** 6n; // one whole USDC in base units
 export const ADMIN_DELAY = 2n * 24n * 3600n; // {s} the timelock's delay in the fixture
 export const MAX_NAV_AGE = 3600n; // {s}
 export const INDEX_HAIRCUT_BPS = 100n;
-export const INDEX_LOCK_PERIOD = 86_400n; // {s}
+export const MAX_NAV_CHANGE_BPS = 50n; // a delta-neutral book: tens of bps per report
+export const INSTANT_CAP_BPS = 100n; // 1% of NAV per epoch
+export const MIN_REQUEST_USD = 10n * WAD;
 export const LIMITS = {
   maxNavAge: MAX_NAV_AGE,
-  maxNavChangeBps: 500n,
+  maxNavChangeBps: MAX_NAV_CHANGE_BPS,
   maxNetDeltaBps: 200n,
   bufferTargetBps: 500n,
   indexHaircutBps: INDEX_HAIRCUT_BPS,
-  indexLockPeriod: INDEX_LOCK_PERIOD,
+  instantCapBps: INSTANT_CAP_BPS,
+  minRequestUsd: MIN_REQUEST_USD,
 };
+
+/** The UssiVault factory with its external library (UssiNavLib) deployed and linked. */
+export async function vaultFactory() {
+  const lib = await ethers.deployContract("UssiNavLib");
+  return ethers.getContractFactory("UssiVault", { libraries: { UssiNavLib: await lib.getAddress() } });
+}
 
 export interface Fixture {
   vault: UssiVault;
@@ -68,7 +77,8 @@ export async function deployVault(): Promise<Fixture> {
   const index = await ethers.deployContract("UssiMockIndex", [2n * WAD]);
   const timelock = await ethers.deployContract("TimelockController", [ADMIN_DELAY, [gov!.address], [gov!.address], ethers.ZeroAddress]);
   const oracleSigners = [s1!, s2!, s3!];
-  const vault = await ethers.deployContract("UssiVault", [await vaultConfig({ usdc, index, timelock, strategy: strategy!, risk: risk!, oracleSigners })]);
+  const factory = await vaultFactory();
+  const vault = (await factory.deploy(await vaultConfig({ usdc, index, timelock, strategy: strategy!, risk: risk!, oracleSigners }))) as unknown as UssiVault;
   for (const user of [alice!, bob!, carol!, strategy!]) {
     await usdc.mint(user.address, 10_000_000n * USDC);
     await usdc.connect(user).approve(await vault.getAddress(), ethers.MaxUint256);
@@ -126,8 +136,9 @@ export function reportTuple(r: NavReport): bigint[] {
   return [r.round, r.nav, r.navPerToken, r.spotValue, r.perpPnl, r.fundingAccrued, r.netDeltaBps, r.timestamp];
 }
 
+/** Signs under the NAV-report domain (`navReportDomain()`), not the permit domain. */
 export async function signReport(f: Fixture, report: NavReport, signers = f.oracleSigners.slice(0, 2)): Promise<string[]> {
-  return signQuorum(signers, await quorumDomain(f.vault), NAV_REPORT_TYPES, { ...report });
+  return signQuorum(signers, await quorumDomain({ eip712Domain: () => f.vault.navReportDomain() }), NAV_REPORT_TYPES, { ...report });
 }
 
 /** Signs (2 of 3) and submits a report built by `makeReport`; returns the submitted report. */
@@ -135,6 +146,41 @@ export async function pushReport(f: Fixture, overrides: Partial<NavReport> & { r
   const report = await makeReport(overrides);
   await f.vault.connect(f.outsider).submitNavReport(report, await signReport(f, report));
   return report;
+}
+
+/** Requests a USDC deposit for `user`; returns the request id. */
+export async function requestDeposit(f: Fixture, user: HardhatEthersSigner, usdcIn: bigint): Promise<bigint> {
+  const id = await f.vault.requestCount();
+  await f.vault.connect(user).requestDeposit(usdcIn);
+  return id;
+}
+
+/** Requests a redemption of `shares` for `user`; returns the request id. */
+export async function requestRedeem(f: Fixture, user: HardhatEthersSigner, shares: bigint): Promise<bigint> {
+  const id = await f.vault.requestCount();
+  await f.vault.connect(user).requestRedeem(shares);
+  return id;
+}
+
+/** The next round to report. */
+export async function nextRound(f: Fixture): Promise<bigint> {
+  return (await f.vault.lastAcceptedReport()).round + 1n;
+}
+
+/** Pushes the next round at `navPerToken` (settling the open epoch). */
+export async function settleAt(f: Fixture, navPerToken: bigint): Promise<NavReport> {
+  await time.increase(60);
+  return pushReport(f, { round: await nextRound(f), navPerToken });
+}
+
+/** `deployVaultWithNav` plus Alice, Bob and Carol holding 1,000 USSI each (deposited and claimed at 1.00). */
+export async function deployVaultWithHolders(): Promise<Fixture> {
+  const f = await deployVaultWithNav();
+  const ids = [];
+  for (const u of [f.alice, f.bob, f.carol]) ids.push(await requestDeposit(f, u, 1_000n * USDC));
+  await settleAt(f, WAD);
+  for (const [i, u] of [f.alice, f.bob, f.carol].entries()) await f.vault.connect(u).claim(ids[i]!);
+  return f;
 }
 
 let salt = 0n;

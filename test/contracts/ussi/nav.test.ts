@@ -18,16 +18,17 @@ describe("UssiVault NAV reports", function () {
   describe("#submitNavReport", function () {
     it("accepts a 2-of-3 signed report relayed by anyone and stores every field, funding included", async function () {
       const f = await loadFixture(deployVault);
-      const report = await makeReport({ round: 1n, navPerToken: WAD + WAD / 100n, fundingAccrued: 4_321n * WAD });
+      const report = await makeReport({ round: 1n, navPerToken: WAD + WAD / 1000n, fundingAccrued: 4_321n * WAD });
       const sigs = await signReport(f, report);
-      expect(await f.vault.connect(f.outsider).submitNavReport.staticCall(report, sigs)).to.equal(true);
+      expect(await f.vault.connect(f.outsider).submitNavReport.staticCall(report, sigs)).to.equal(0n); // settles epoch 0
       await expect(f.vault.connect(f.outsider).submitNavReport(report, sigs))
         .to.emit(f.vault, "NavReported")
         .withArgs(1n, reportTuple(report));
       const stored = await f.vault.lastAcceptedReport();
       expect(stored.fundingAccrued).to.equal(4_321n * WAD);
-      expect(stored.navPerToken).to.equal(WAD + WAD / 100n);
-      expect(await f.vault.lastVerified()).to.deep.equal([1n, report.timestamp]);
+      expect(stored.navPerToken).to.equal(WAD + WAD / 1000n);
+      expect([stored.round, stored.timestamp]).to.deep.equal([1n, report.timestamp]);
+      expect(await f.vault.currentEpoch()).to.equal(1n);
       expect(await f.vault.isNavFresh()).to.equal(true);
     });
 
@@ -55,7 +56,7 @@ describe("UssiVault NAV reports", function () {
       it("rejects a report from the future beyond the 5-minute skew, accepts one at the skew", async function () {
         const f = await loadFixture(deployVault);
         const now = BigInt(await time.latest()) + 10n;
-        const skew = await f.vault.MAX_FUTURE_SKEW();
+        const skew = 300n; // MAX_FUTURE_SKEW, 5 minutes
         const future = await makeReport({ round: 1n, timestamp: now + skew + 1n });
         await time.setNextBlockTimestamp(now);
         await expect(f.vault.submitNavReport(future, await signReport(f, future)))
@@ -96,13 +97,13 @@ describe("UssiVault NAV reports", function () {
       });
     });
 
-    describe("NAV manipulation bound (5% per report)", function () {
-      // Against the last accepted navPerToken, here 1.00 USD: the bound is [0.95, 1.05] inclusive.
+    describe("NAV manipulation bound (50 bps per report, a delta-neutral book)", function () {
+      // Against the last accepted navPerToken, here 1.00 USD: the bound is [0.995, 1.005] inclusive.
       const cases: { name: string; navPerToken: bigint; ok: boolean }[] = [
-        { name: "+5% exactly", navPerToken: (WAD * 105n) / 100n, ok: true },
-        { name: "+5% and 1 wei", navPerToken: (WAD * 105n) / 100n + 1n, ok: false },
-        { name: "-5% exactly", navPerToken: (WAD * 95n) / 100n, ok: true },
-        { name: "-5% and 1 wei", navPerToken: (WAD * 95n) / 100n - 1n, ok: false },
+        { name: "+0.5% exactly", navPerToken: (WAD * 1005n) / 1000n, ok: true },
+        { name: "+0.5% and 1 wei", navPerToken: (WAD * 1005n) / 1000n + 1n, ok: false },
+        { name: "-0.5% exactly", navPerToken: (WAD * 995n) / 1000n, ok: true },
+        { name: "-0.5% and 1 wei", navPerToken: (WAD * 995n) / 1000n - 1n, ok: false },
         { name: "doubled", navPerToken: 2n * WAD, ok: false },
       ];
       for (const c of cases) {
@@ -114,7 +115,7 @@ describe("UssiVault NAV reports", function () {
             await expect(tx).to.emit(f.vault, "NavReported");
             expect((await f.vault.lastAcceptedReport()).navPerToken).to.equal(c.navPerToken);
           } else {
-            await expect(tx).to.be.revertedWithCustomError(f.vault, "NavChangeTooLarge").withArgs(WAD, c.navPerToken, 500n);
+            await expect(tx).to.be.revertedWithCustomError(f.vault, "NavChangeTooLarge").withArgs(WAD, c.navPerToken, 50n);
             expect((await f.vault.lastAcceptedReport()).navPerToken).to.equal(WAD);
           }
         });
@@ -125,18 +126,18 @@ describe("UssiVault NAV reports", function () {
         const report = await makeReport({ round: 1n, navPerToken: 2n * WAD });
         await expect(f.vault.submitNavReport(report, await signReport(f, report)))
           .to.be.revertedWithCustomError(f.vault, "NavChangeTooLarge")
-          .withArgs(WAD, 2n * WAD, 500n);
+          .withArgs(WAD, 2n * WAD, 50n);
       });
 
       it("reaches a NAV beyond the bound only through several reports", async function () {
         const f = await loadFixture(deployVaultWithNav);
         let nav = WAD;
         for (let round = 3n; round < 8n; round++) {
-          nav = (nav * 105n) / 100n;
+          nav = (nav * 1005n) / 1000n;
           await pushReport(f, { round, navPerToken: nav });
         }
         expect((await f.vault.lastAcceptedReport()).navPerToken).to.equal(nav);
-        expect(nav).to.be.greaterThan((WAD * 127n) / 100n);
+        expect(nav).to.be.greaterThan((WAD * 1025n) / 1000n);
       });
     });
 
@@ -154,7 +155,6 @@ describe("UssiVault NAV reports", function () {
 
       it("reverts ZeroNavPerToken", async function () {
         const f = await loadFixture(deployVault);
-        await f.vault.connect(f.risk).setLimits({ ...LIMITS, maxNavChangeBps: 10_000n });
         const report = await makeReport({ round: 1n, navPerToken: 0n });
         await expect(f.vault.submitNavReport(report, await signReport(f, report))).to.be.revertedWithCustomError(
           f.vault,
@@ -164,101 +164,4 @@ describe("UssiVault NAV reports", function () {
     });
   });
 
-  describe("delta limit (200 bps)", function () {
-    it("records a breaching report without accepting it, and pauses minting until a compliant report", async function () {
-      const f = await loadFixture(deployVaultWithNav);
-      await f.vault.connect(f.alice).mint(1_000n * USDC, 0);
-      const breach = await makeReport({ round: 3n, navPerToken: (WAD * 101n) / 100n, netDeltaBps: 201n });
-      const sigs = await signReport(f, breach);
-      expect(await f.vault.submitNavReport.staticCall(breach, sigs)).to.equal(false);
-      await expect(f.vault.submitNavReport(breach, sigs))
-        .to.emit(f.vault, "DeltaLimitBreached")
-        .withArgs(3n, 201n, 200n)
-        .and.not.to.emit(f.vault, "NavReported");
-      // Not accepted as NAV, but its round and time are consumed.
-      expect((await f.vault.lastAcceptedReport()).navPerToken).to.equal(WAD);
-      expect(await f.vault.lastVerified()).to.deep.equal([3n, breach.timestamp]);
-      expect(await f.vault.deltaBreachRound()).to.equal(3n);
-      await expect(f.vault.submitNavReport(breach, sigs)).to.be.revertedWithCustomError(f.vault, "RoundNotIncreasing");
-
-      // Minting is refused although the accepted NAV is still fresh; redemption is not.
-      expect(await f.vault.isNavFresh()).to.equal(true);
-      await expect(f.vault.connect(f.bob).mint(1_000n * USDC, 0))
-        .to.be.revertedWithCustomError(f.vault, "DeltaLimitActive")
-        .withArgs(3n);
-      await expect(f.vault.connect(f.bob).mintWithIndex(WAD, 0))
-        .to.be.revertedWithCustomError(f.vault, "DeltaLimitActive")
-        .withArgs(3n);
-      await expect(f.vault.connect(f.bob).mintShares(WAD, 2n * USDC))
-        .to.be.revertedWithCustomError(f.vault, "DeltaLimitActive")
-        .withArgs(3n);
-      await expect(f.vault.connect(f.alice).redeem(10n * WAD, 0)).to.emit(f.vault, "Redeemed");
-
-      // A second breach keeps the pause and moves it to the new round.
-      await time.increase(10);
-      await pushReport(f, { round: 4n, netDeltaBps: 5_000n });
-      expect(await f.vault.deltaBreachRound()).to.equal(4n);
-
-      // A compliant report (at the limit) clears it.
-      await time.increase(10);
-      const ok = await makeReport({ round: 5n, netDeltaBps: 200n });
-      await expect(f.vault.submitNavReport(ok, await signReport(f, ok)))
-        .to.emit(f.vault, "DeltaLimitCleared")
-        .withArgs(5n, 4n);
-      expect(await f.vault.deltaBreachRound()).to.equal(0n);
-      await expect(f.vault.connect(f.bob).mint(1_000n * USDC, 0)).to.emit(f.vault, "Minted");
-    });
-
-    it("keeps minting paused when the report after a breach is itself rejected", async function () {
-      const f = await loadFixture(deployVaultWithNav);
-      await pushReport(f, { round: 3n, netDeltaBps: 300n });
-      await time.increase(10);
-      const jump = await makeReport({ round: 4n, navPerToken: 2n * WAD });
-      await expect(f.vault.submitNavReport(jump, await signReport(f, jump))).to.be.revertedWithCustomError(
-        f.vault,
-        "NavChangeTooLarge",
-      );
-      expect(await f.vault.deltaBreachRound()).to.equal(3n);
-      await expect(f.vault.connect(f.bob).mint(USDC, 0)).to.be.revertedWithCustomError(f.vault, "DeltaLimitActive");
-    });
-  });
-
-  describe("allowed large-cap assets", function () {
-    async function withBook() {
-      const f = await deployVaultWithNav();
-      const [btc, eth, doge] = [ethers.Wallet.createRandom().address, ethers.Wallet.createRandom().address, ethers.Wallet.createRandom().address];
-      await f.vault.connect(f.risk).setAllowedAsset(btc, true);
-      await f.vault.connect(f.risk).setAllowedAsset(eth, true);
-      return { ...f, btc, eth, doge };
-    }
-
-    it("refuses a book naming an asset that is not allowed, or one asset twice", async function () {
-      const f = await loadFixture(withBook);
-      await expect(f.vault.connect(f.strategy).declareBook([f.btc, f.doge]))
-        .to.be.revertedWithCustomError(f.vault, "AssetNotAllowed")
-        .withArgs(f.doge);
-      await expect(f.vault.connect(f.strategy).declareBook([f.btc, f.eth, f.btc]))
-        .to.be.revertedWithCustomError(f.vault, "DuplicateBookAsset")
-        .withArgs(f.btc);
-      await expect(f.vault.connect(f.strategy).declareBook([f.btc, f.eth])).to.emit(f.vault, "BookDeclared");
-      expect(await f.vault.book()).to.deep.equal([f.btc, f.eth]);
-    });
-
-    it("rejects reports and withdrawals while a declared asset is delisted, until the book drops it", async function () {
-      const f = await loadFixture(withBook);
-      await f.vault.connect(f.strategy).declareBook([f.btc, f.eth]);
-      await f.vault.connect(f.alice).mint(1_000n * USDC, 0);
-      await f.vault.connect(f.risk).setAllowedAsset(f.eth, false);
-      const report = await makeReport({ round: 3n });
-      await expect(f.vault.submitNavReport(report, await signReport(f, report)))
-        .to.be.revertedWithCustomError(f.vault, "AssetNotAllowed")
-        .withArgs(f.eth);
-      await expect(f.vault.connect(f.strategy).withdrawToVenue(f.venue.address, USDC))
-        .to.be.revertedWithCustomError(f.vault, "AssetNotAllowed")
-        .withArgs(f.eth);
-      await f.vault.connect(f.strategy).declareBook([f.btc]);
-      await expect(f.vault.submitNavReport(report, await signReport(f, report))).to.emit(f.vault, "NavReported");
-      await expect(f.vault.connect(f.strategy).withdrawToVenue(f.venue.address, USDC)).to.emit(f.vault, "WithdrawnToVenue");
-    });
-  });
 });

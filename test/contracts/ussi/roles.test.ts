@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { ADMIN_DELAY, LIMITS, USDC, WAD, deployVaultWithNav, vaultConfig, viaTimelock, type Fixture } from "./fixture";
+import { ADMIN_DELAY, LIMITS, USDC, WAD, deployVaultWithHolders, vaultConfig, vaultFactory, viaTimelock, type Fixture } from "./fixture";
 import type { UssiVault } from "../../../typechain-types";
 
 type Call = { name: string; role: "STRATEGY" | "RISK" | "ADMIN"; send: (v: UssiVault, f: Fixture) => Promise<unknown> };
@@ -14,7 +14,6 @@ const CALLS: Call[] = [
   { name: "unpause", role: "RISK", send: (v) => v.unpause() },
   { name: "withdrawToVenue", role: "STRATEGY", send: (v, f) => v.withdrawToVenue(f.venue.address, USDC) },
   { name: "withdrawIndexToVenue", role: "STRATEGY", send: (v, f) => v.withdrawIndexToVenue(f.venue.address, WAD) },
-  { name: "fulfil", role: "STRATEGY", send: (v) => v.fulfil(1, 10n ** 30n) },
   { name: "declareBook", role: "STRATEGY", send: (v) => v.declareBook([]) },
   { name: "setVenue", role: "ADMIN", send: (v, f) => v.setVenue(f.bob.address, true) },
   { name: "grantRole", role: "ADMIN", send: async (v, f) => v.grantRole(await v.STRATEGY_ROLE(), f.bob.address) },
@@ -28,9 +27,9 @@ async function roleId(v: UssiVault, role: Call["role"]): Promise<string> {
 
 /** The fixture with a queued request, pausable state and funds, so that each call would pass its own checks. */
 async function busy(): Promise<Fixture> {
-  const f = await deployVaultWithNav();
-  await f.vault.connect(f.alice).mint(1_000n * USDC, 0);
-  await f.vault.connect(f.alice).requestRedeem(WAD);
+  const f = await deployVaultWithHolders();
+  await f.vault.connect(f.alice).requestRedeem(10n * WAD);
+  await f.vault.connect(f.alice).requestDepositIndex(10n * WAD);
   return f;
 }
 
@@ -60,7 +59,9 @@ describe("UssiVault roles", function () {
     await expect(f.vault.connect(f.risk).setLimits({ ...LIMITS, bufferTargetBps: 1_000n })).to.emit(f.vault, "LimitsUpdated");
     await expect(f.vault.connect(f.risk).pause()).to.emit(f.vault, "Paused");
     await expect(f.vault.connect(f.risk).unpause()).to.emit(f.vault, "Unpaused");
-    await expect(f.vault.connect(f.strategy).fulfil(1, USDC)).to.emit(f.vault, "RedeemFulfilled");
+    await expect(f.vault.connect(f.strategy).withdrawIndexToVenue(f.venue.address, WAD))
+      .to.be.revertedWithCustomError(f.vault, "IndexWithdrawalAboveHeld")
+      .withArgs(WAD, 0n); // only pending deposit MAG7.ssi in the vault: it stays
     await expect(f.vault.connect(f.strategy).withdrawToVenue(f.venue.address, USDC)).to.emit(f.vault, "WithdrawnToVenue");
   });
 
@@ -121,7 +122,7 @@ describe("UssiVault roles", function () {
 
     it("refuses an admin that is not a timelock, or whose delay is under a day", async function () {
       const f = await loadFixture(busy);
-      const factory = await ethers.getContractFactory("UssiVault");
+      const factory = await vaultFactory();
       await expect(factory.deploy(await config(f, { admin: f.gov.address })))
         .to.be.revertedWithCustomError(factory, "AdminNotTimelock")
         .withArgs(f.gov.address);
@@ -136,7 +137,7 @@ describe("UssiVault roles", function () {
 
     it("refuses one account as both strategy and risk", async function () {
       const f = await loadFixture(busy);
-      const factory = await ethers.getContractFactory("UssiVault");
+      const factory = await vaultFactory();
       await expect(factory.deploy(await config(f, { risk: f.strategy.address }))).to.be.revertedWithCustomError(
         factory,
         "RoleConflict",
@@ -147,14 +148,15 @@ describe("UssiVault roles", function () {
   describe("#setLimits", function () {
     const bad: [string, Partial<typeof LIMITS>, bigint][] = [
       ["maxNavAge", { maxNavAge: 0n }, 0n],
+      ["maxNavAge", { maxNavAge: 3_599n }, 3_599n], // floor 1 hour: reports must be relayable
       ["maxNavAge", { maxNavAge: 30n * 86_400n + 1n }, 30n * 86_400n + 1n],
-      ["maxNavChangeBps", { maxNavChangeBps: 0n }, 0n],
-      ["maxNavChangeBps", { maxNavChangeBps: 10_001n }, 10_001n],
+      ["maxNavChangeBps", { maxNavChangeBps: 9n }, 9n], // floor 10 bps: honest reports must land
+      ["maxNavChangeBps", { maxNavChangeBps: 501n }, 501n], // ceiling 5%
       ["maxNetDeltaBps", { maxNetDeltaBps: 10_001n }, 10_001n],
       ["bufferTargetBps", { bufferTargetBps: 10_001n }, 10_001n],
       ["indexHaircutBps", { indexHaircutBps: 1_001n }, 1_001n], // cap MAX_INDEX_HAIRCUT_BPS = 1000
-      ["indexLockPeriod", { indexLockPeriod: 0n }, 0n], // at least 1 s: no same-block exit
-      ["indexLockPeriod", { indexLockPeriod: 7n * 86_400n + 1n }, 7n * 86_400n + 1n], // cap 7 days
+      ["instantCapBps", { instantCapBps: 10_001n }, 10_001n],
+      ["minRequestUsd", { minRequestUsd: 1_000n * WAD + 1n }, 1_000n * WAD + 1n], // ceiling 1,000 USD
     ];
     for (const [name, patch, value] of bad) {
       it(`reverts InvalidLimit for ${name} = ${value}`, async function () {
