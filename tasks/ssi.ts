@@ -77,11 +77,12 @@ task("ssi:deploy", "Deploys the SSI protocol (PriceRegistry, WeightOracle, MAG7/
   .addFlag("sampleMarket", "first deploy sample constituent tokens (open-mint faucet tokens) with feeds: mock feeds, or real Chainlink testnet feeds where they exist")
   .addFlag("reset", "local networks only: start a new Ignition deployment (after restarting `hardhat node`)")
   .addOptionalParam("market", "market addresses file to deploy over (default deployments/<network>.json; e.g. deployments/base-mainnet.json on a fork of Base); not with --sample-market")
-  .setAction(async (args: { sampleMarket: boolean; reset: boolean; market?: string }, hre) =>
+  .addFlag("allowEoaAdmin", "testnets only: accept a plain key or the deployer as timelock proposer/executor, guardian, keeper or fee recipient (warned loudly and recorded)")
+  .setAction(async (args: { sampleMarket: boolean; reset: boolean; market?: string; allowEoaAdmin: boolean }, hre) =>
     userErrors(async () => {
       if (args.market !== undefined && args.sampleMarket) fail(`give either --sample-market (deploy sample tokens) or --market FILE (use an existing market), not both`);
       if (args.market !== undefined && !existsSync(args.market)) fail(`--market ${args.market}: no such file`);
-      const record = await (await chain()).deploySsi(hre, { sampleMarket: args.sampleMarket, reset: args.reset, ...(args.market !== undefined ? { marketFile: args.market } : {}), log: (l) => console.error(l) });
+      const record = await (await chain()).deploySsi(hre, { sampleMarket: args.sampleMarket, reset: args.reset, allowEoaAdmin: args.allowEoaAdmin, ...(args.market !== undefined ? { marketFile: args.market } : {}), log: (l) => console.error(l) });
       const table = new Table({ head: ["contract", "address"], style: { compact: true } });
       table.push(["PriceRegistry", record.protocol.priceRegistry], ["WeightOracle", record.protocol.weightOracle]);
       if (record.protocol.tradeAdapter !== undefined) table.push(["UniswapV3Adapter", record.protocol.tradeAdapter]);
@@ -91,6 +92,11 @@ task("ssi:deploy", "Deploys the SSI protocol (PriceRegistry, WeightOracle, MAG7/
       }
       console.log(`SSI protocol on ${record.network} (chain ${record.chainId}); ${Object.keys(record.tokens).length} market tokens${record.sampleMarket ? " (sample, faucet: index:faucet)" : ""}`);
       console.log(table.toString());
+      for (const w of record.protocol.warnings ?? []) console.log(`!!! ${w}`);
+      if (record.protocol.timelock !== undefined) {
+        const t = record.protocol.timelock;
+        console.log(`admin: TimelockController ${t.address}, delay ${t.minDelay} s; proposers ${t.proposers.join(", ")}; executors ${t.executors.join(", ")}; cancellers ${t.cancellers.join(", ")}`);
+      }
       console.log(`admin ${record.protocol.admin} · guardian ${record.protocol.guardian} · keeper ${record.protocol.keeper} · oracle ${record.protocol.quorum}-of-${record.protocol.signers.length}`);
     }),
   );

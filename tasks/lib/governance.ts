@@ -107,3 +107,162 @@ export async function deployTimelock(signer: import("ethers").Signer, proposers:
   await t.waitForDeployment();
   return t;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Deployment: the wiring batches Ignition scheduled, the bootstrap roles, and who holds what
+// ---------------------------------------------------------------------------------------------
+
+/** Every batch scheduled on `timelock` since `fromBlock` that is still pending (neither executed nor cancelled). */
+export async function pendingBatches(timelock: TimelockController, fromBlock = 0): Promise<ScheduledBatch[]> {
+  const scheduled = await timelock.queryFilter(timelock.filters.CallScheduled(), fromBlock);
+  const salts = await timelock.queryFilter(timelock.filters.CallSalt(), fromBlock);
+  const byId = new Map<string, { calls: { index: bigint; call: GovCall }[]; predecessor: string }>();
+  for (const e of scheduled) {
+    const { id: opId, index, target, data, predecessor } = e.args;
+    const entry = byId.get(opId) ?? { calls: [], predecessor };
+    entry.calls.push({ index, call: { target, data } });
+    byId.set(opId, entry);
+  }
+  const out: ScheduledBatch[] = [];
+  for (const [opId, entry] of byId) {
+    if (!(await timelock.isOperationPending(opId))) continue;
+    const salt = salts.find((s) => s.args.id === opId)?.args.salt ?? ZeroHash;
+    const calls = entry.calls.sort((a, b) => Number(a.index - b.index)).map((c) => c.call);
+    out.push({ calls, salt, predecessor: entry.predecessor, id: opId, readyAt: await timelock.getTimestamp(opId) });
+  }
+  return out;
+}
+
+/**
+ * Executes every pending batch once ready. On a local chain (`local`) it first advances time to the
+ * latest ready time and runs `beforeExecute` (re-stamp mock feeds); on a real network it executes only
+ * those already ready and returns the rest, with their ready times, for a later run.
+ */
+export async function executePending(
+  timelock: TimelockController,
+  batches: readonly ScheduledBatch[],
+  opts: { local: boolean; beforeExecute?: () => Promise<void> },
+): Promise<{ executed: ScheduledBatch[]; waiting: ScheduledBatch[] }> {
+  if (batches.length === 0) return { executed: [], waiting: [] };
+  const provider = timelock.runner!.provider as Provider & { send(method: string, params: unknown[]): Promise<unknown> };
+  if (opts.local) {
+    const last = batches.reduce((a, b) => (b.readyAt > a ? b.readyAt : a), 0n);
+    await advanceTo(provider, last);
+    if (opts.beforeExecute !== undefined) await opts.beforeExecute();
+  }
+  const now = BigInt((await provider.getBlock("latest"))!.timestamp);
+  const executed: ScheduledBatch[] = [];
+  const waiting: ScheduledBatch[] = [];
+  for (const b of batches) {
+    // The next block's timestamp is at least now + 1.
+    if (b.readyAt > now + 1n) {
+      waiting.push(b);
+      continue;
+    }
+    await (await executeBatch(timelock, b)).wait();
+    executed.push(b);
+  }
+  return { executed, waiting };
+}
+
+/** What the deployer may keep on the timelock: the roles the parameters themselves give it. */
+export interface TimelockParams {
+  minDelay: bigint;
+  proposers: string[];
+  executors: string[];
+  guardian: string;
+}
+
+/**
+ * Ends the bootstrap: the deployer renounces, on `timelock`, its constructor admin role and every
+ * PROPOSER / EXECUTOR / CANCELLER role the parameters do not give it.
+ */
+export async function renounceBootstrap(timelock: TimelockController, deployer: string, params: TimelockParams): Promise<string[]> {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const keep = {
+    [TIMELOCK_ROLE.PROPOSER]: params.proposers.some((p) => same(p, deployer)),
+    [TIMELOCK_ROLE.EXECUTOR]: params.executors.some((p) => same(p, deployer)),
+    [TIMELOCK_ROLE.CANCELLER]: params.proposers.some((p) => same(p, deployer)) || same(params.guardian, deployer),
+    [ZeroHash]: false,
+  };
+  const renounced: string[] = [];
+  for (const [role, kept] of Object.entries(keep)) {
+    if (kept || !(await timelock.hasRole(role, deployer))) continue;
+    await (await timelock.renounceRole(role, deployer)).wait();
+    renounced.push(roleName(role));
+  }
+  return renounced;
+}
+
+const ROLE_NAMES: Record<string, string> = {
+  [ZeroHash]: "DEFAULT_ADMIN_ROLE",
+  [TIMELOCK_ROLE.PROPOSER]: "PROPOSER_ROLE",
+  [TIMELOCK_ROLE.EXECUTOR]: "EXECUTOR_ROLE",
+  [TIMELOCK_ROLE.CANCELLER]: "CANCELLER_ROLE",
+  [id("ORACLE_ROLE")]: "ORACLE_ROLE",
+  [id("GUARDIAN_ROLE")]: "GUARDIAN_ROLE",
+  [id("REBALANCER_ROLE")]: "REBALANCER_ROLE",
+  [id("KEEPER_ROLE")]: "KEEPER_ROLE",
+  [id("SIGNAL_SOURCE_ROLE")]: "SIGNAL_SOURCE_ROLE",
+  [id("STRATEGY_ROLE")]: "STRATEGY_ROLE",
+  [id("RISK_ROLE")]: "RISK_ROLE",
+};
+
+/** A role id's name (the SSI, SANX, USSI and TimelockController roles), or the id itself. */
+export function roleName(role: string): string {
+  return ROLE_NAMES[role] ?? role;
+}
+
+/** An AccessControl contract as far as role holders go. */
+export interface AccessControlled {
+  getAddress(): Promise<string>;
+  hasRole(role: string, account: string): Promise<boolean>;
+  queryFilter: BaseContract["queryFilter"];
+  filters: BaseContract["filters"];
+}
+
+/** Role name -> current holders, from every RoleGranted since `fromBlock`, each checked with `hasRole` now. */
+export async function roleHolders(contract: AccessControlled, fromBlock = 0): Promise<Record<string, string[]>> {
+  const events = await contract.queryFilter(contract.filters.RoleGranted!(), fromBlock);
+  const seen = new Map<string, Set<string>>();
+  for (const e of events) {
+    const [role, account] = (e as unknown as { args: [string, string] }).args;
+    const set = seen.get(role) ?? new Set<string>();
+    set.add(account);
+    seen.set(role, set);
+  }
+  const out: Record<string, string[]> = {};
+  for (const [role, accounts] of seen) {
+    const now: string[] = [];
+    for (const a of accounts) if (await contract.hasRole(role, a)) now.push(a);
+    if (now.length > 0) out[roleName(role)] = now.sort();
+  }
+  return out;
+}
+
+/**
+ * The on-chain check of issue 13 over a deployment's role table: every contract's DEFAULT_ADMIN_ROLE is
+ * held by its expected timelock alone (a timelock by itself alone), and the deployer holds no role
+ * except those in `deployerMayHold` (roles the parameters themselves give it on a local network).
+ * Returns the problems in words (empty when all is well).
+ */
+export function checkRoleTable(
+  table: Record<string, { address: string; admin: string; roles: Record<string, string[]> }>,
+  deployer: string,
+  deployerMayHold: ReadonlySet<string> = new Set(),
+): string[] {
+  const problems: string[] = [];
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  for (const [name, c] of Object.entries(table)) {
+    const admins = c.roles.DEFAULT_ADMIN_ROLE ?? [];
+    if (admins.length !== 1 || !same(admins[0]!, c.admin)) {
+      problems.push(`${name}: DEFAULT_ADMIN_ROLE is held by ${admins.join(", ") || "nobody"}, expected the timelock ${c.admin} alone`);
+    }
+    for (const [role, holders] of Object.entries(c.roles)) {
+      if (holders.some((h) => same(h, deployer)) && !deployerMayHold.has(`${name}:${role}`)) {
+        problems.push(`${name}: the deployer ${deployer} still holds ${role}`);
+      }
+    }
+  }
+  return problems;
+}

@@ -39,13 +39,31 @@ import {
   type MarketPart,
   type RecordToken,
 } from "./deployment";
+import {
+  DEFAULT_MIN_DELAY,
+} from "../../ignition/modules/Governance";
+import {
+  MIN_ADMIN_DELAY,
+  TIMELOCK_ROLE,
+  TimelockController__factory,
+  checkRoleTable,
+  executePending,
+  govCall,
+  pendingBatches,
+  renounceBootstrap,
+  roleHolders,
+  scheduleBatch,
+  type AccessControlled,
+  type TimelockController,
+  type TimelockParams,
+} from "./governance";
 import { recoverReportSigner, signReport, type SignedReport, type WeightReport } from "./reports";
 import { TESTNET_FEEDS } from "./testnet-feeds";
 import { formatUnitsExact } from "./format";
 
 export { formatUnitsExact, formatUsd } from "./format";
 import { deploySampleMarket } from "./market";
-import { refreshFeeds } from "../../scripts/lib/market";
+import { adapterHubs, refreshFeeds } from "../../scripts/lib/market";
 
 export { SSI_PRODUCTS, type SsiProduct };
 export type Log = (line: string) => void;
@@ -153,6 +171,10 @@ export interface DeployOptions {
   parametersFile?: string;
   /** Local networks: wipe the Ignition journal of this chain first (after restarting `hardhat node`). */
   reset?: boolean;
+  /** Testnets: accept a plain key (or the deployer) as timelock proposer/executor, guardian, keeper or fee recipient, with loud warnings in the output and the record. */
+  allowEoaAdmin?: boolean;
+  /** The block the deployment started at (a resumed run reads the timelock's events from there). */
+  fromBlock?: number;
   /**
    * Use this market addresses file (deployments/README.md format, e.g. deployments/base-mainnet.json
    * on a fork of Base, or a local node's market) instead of `deployments/<network>.json`.
@@ -209,14 +231,34 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     adapterParams.router = getAddress(router);
   }
   adapterParams.routerKind ??= market.uniswap?.routerKind === "SwapRouter02" ? 1 : 0;
+  // The only tokens a trade may route through (issue 13): the market's hubs (USDC, WETH).
+  if (adapterParams.hub0 === undefined || adapterParams.hub1 === undefined) {
+    const hubs = Array.isArray(market.hubs) ? (market.hubs as string[]) : [];
+    const [hub0, hub1] = adapterHubs({ hubs, tokens: market.tokens as never });
+    adapterParams.hub0 ??= hub0;
+    adapterParams.hub1 ??= hub1;
+  }
 
-  // == The protocol (Ignition) ==
+  // == Who will hold power: refused before anything is sent (issue 13) ==
+  const gp = governanceParams(params, "Governance", deployer.address);
+  const global = params.$global ?? {};
+  const addr = (v: unknown) => (typeof v === "string" ? getAddress(v) : deployer.address);
+  const roles = {
+    guardian: addr(global.guardian),
+    keeper: addr(global.keeper),
+    feeRecipient: addr(global.feeRecipient),
+  };
+  const warnings = await checkPowerBeforeDeploy(hre, { gp, roles, deployer: deployer.address, allowEoaAdmin: opts.allowEoaAdmin === true, what: "ssi:deploy" });
+  for (const w of warnings) log(w);
+
+  // == The protocol (Ignition): contracts, their admin timelock, and the wiring scheduled on it ==
   const t0 = Date.now();
   const journal = path.join(process.cwd(), "ignition", "deployments", `chain-${id}`);
   if (opts.reset === true) {
     if (!LOCAL_NETWORKS.has(network)) fail(`--reset only wipes the Ignition journal of a local network, not of ${network}`);
     rmSync(journal, { recursive: true, force: true });
   }
+  const startBlock = await hre.ethers.provider.getBlockNumber();
   let deployed;
   try {
     deployed = await hre.ignition.deploy(SsiProtocolModule, { parameters: params as never, displayUi: false });
@@ -224,6 +266,7 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     const hint = network === "localhost" && existsSync(journal) ? ` (after restarting the local node, pass --reset to start a new Ignition deployment)` : "";
     fail(`Ignition deployment of SsiProtocol failed: ${(e as Error).message}${hint}`);
   }
+  const timelock = TimelockController__factory.connect(await deployed.timelock.getAddress(), deployer);
   const registry = PriceRegistry__factory.connect(await deployed.priceRegistry.getAddress(), deployer);
   const oracle = WeightOracle__factory.connect(await deployed.weightOracle.getAddress(), deployer);
   const vaults: Record<SsiProduct, IndexVault> = {
@@ -237,45 +280,49 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     DEFI: Rebalancer__factory.connect(await deployed.DEFIRebalancer.getAddress(), deployer),
   };
   const adapter = await deployed.adapter.getAddress();
-  log(`protocol deployed through Ignition (SsiProtocol) in ${Date.now() - t0} ms`);
+  log(`protocol deployed through Ignition (SsiProtocol) in ${Date.now() - t0} ms; admin: TimelockController ${timelock.target} (delay ${await timelock.getMinDelay()} s)`);
 
-  // == Feeds ==
-  const pending = [];
+  // == Feeds: scheduled through the timelock like every other admin change ==
+  const feedCalls = [];
   for (const [sym, t] of Object.entries(market.tokens)) {
     const [feed, heartbeat] = await registry.feedOf(t.address);
     if (feed.toLowerCase() === t.feed.toLowerCase() && Number(heartbeat) === t.heartbeat) continue;
-    await registry.setFeed.staticCall(t.address, t.feed, t.heartbeat).catch((e) => fail(`setFeed(${sym}) would revert: ${describeRevert(registry, e)}`));
-    pending.push(await registry.setFeed(t.address, t.feed, t.heartbeat));
+    feedCalls.push(await govCall(registry, "setFeed", [t.address, t.feed, t.heartbeat], `PriceRegistry.setFeed(${sym})`));
   }
-  await Promise.all(pending.map((tx) => tx.wait()));
-  log(`${pending.length} price feeds registered`);
+  const recordFrom = opts.fromBlock ?? startBlock;
+  const pendingBefore = await pendingBatches(timelock, recordFrom);
+  const feedsQueued = pendingBefore.some((b) => b.calls.some((c) => c.target.toLowerCase() === String(registry.target).toLowerCase()));
+  if (feedCalls.length > 0 && !feedsQueued) {
+    await scheduleBatch(timelock, feedCalls);
+    log(`${feedCalls.length} price feeds scheduled through the timelock`);
+  }
 
-  // == Hand over admin ==
-  const global = params.$global ?? {};
-  const addr = (v: unknown) => (typeof v === "string" ? getAddress(v) : deployer.address);
-  const roles = {
-    admin: addr(global.admin),
-    guardian: addr(global.guardian),
-    keeper: addr(global.keeper),
-    feeRecipient: addr(global.feeRecipient),
-  };
-  if (roles.admin !== deployer.address) {
-    const adminOf: BaseContract[] = [registry, oracle, ...Object.values(vaults), ...Object.values(rebalancers)];
-    for (const c of adminOf) {
-      await (await (c as unknown as { renounceRole(r: string, a: string): Promise<{ wait(): Promise<unknown> }> }).renounceRole(ROLE.DEFAULT_ADMIN, deployer.address)).wait();
-    }
-    log(`admin handed over to ${roles.admin}; the deployer renounced its admin roles`);
+  // == Execute the wiring once the delay has passed (local networks: time travel) ==
+  const local = LOCAL_NETWORKS.has(network);
+  const { executed, waiting } = await executePending(timelock, await pendingBatches(timelock, recordFrom), {
+    local,
+    beforeExecute: async () => {
+      if (local) await refreshLocalFeeds(deployer, market);
+    },
+  });
+  log(`${executed.length} governance batch(es) executed through the timelock`);
+  if (waiting.length > 0) {
+    const at = waiting.reduce((a, b) => (b.readyAt > a ? b.readyAt : a), 0n);
+    fail(
+      `the deployment's wiring is queued on the timelock ${timelock.target} until ${new Date(Number(at) * 1000).toISOString()} ` +
+        `(${waiting.length} batch(es)); run ssi:deploy again after that time to execute it, renounce the deployer's bootstrap roles and verify`,
+    );
   }
+  const renounced = await renounceBootstrap(timelock, deployer.address, gp);
+  if (renounced.length > 0) log(`the deployer renounced its bootstrap roles on the timelock: ${renounced.join(", ")}`);
 
   // == Verify on chain ==
   const problems: string[] = [];
   const expectRole = async (c: { hasRole(r: string, a: string): Promise<boolean> }, what: string, role: string, roleName: string, who: string, want = true) => {
     if ((await c.hasRole(role, who)) !== want) problems.push(`${what}: ${who} ${want ? "lacks" : "still holds"} ${roleName}`);
   };
-  await expectRole(registry, "PriceRegistry", ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", roles.admin);
-  await expectRole(oracle, "WeightOracle", ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", roles.admin);
+  const admin = await timelock.getAddress();
   for (const [name, v] of Object.entries(vaults)) {
-    await expectRole(v, name, ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", roles.admin);
     await expectRole(v, name, ROLE.ORACLE, "ORACLE_ROLE", await oracle.getAddress());
     await expectRole(v, name, ROLE.GUARDIAN, "GUARDIAN_ROLE", roles.guardian);
     if ((await v.priceRegistry()) !== (await registry.getAddress())) problems.push(`${name}: priceRegistry is not the deployed PriceRegistry`);
@@ -285,7 +332,6 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     const r = rebalancers[name as SsiProduct];
     const rName = `${name} Rebalancer`;
     await expectRole(v, name, ROLE.REBALANCER, "REBALANCER_ROLE", await r.getAddress());
-    await expectRole(r, rName, ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", roles.admin);
     await expectRole(r, rName, ROLE.KEEPER, "KEEPER_ROLE", roles.keeper);
     if ((await r.vault()) !== (await v.getAddress())) problems.push(`${rName}: trades for ${await r.vault()}, not the ${name} vault`);
     if (!(await r.isAdapter(adapter))) problems.push(`${rName}: the UniswapV3Adapter ${adapter} is not whitelisted`);
@@ -295,11 +341,7 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
       if (BigInt(lim[k]) !== BigInt(want[k] as bigint)) problems.push(`${rName}: limit ${k} is ${lim[k]}, the parameters say ${String(want[k])}`);
     }
   }
-  if (roles.admin !== deployer.address) {
-    for (const [name, c] of [["PriceRegistry", registry], ["WeightOracle", oracle], ...Object.entries(vaults), ...Object.entries(rebalancers).map(([n, r]) => [`${n} Rebalancer`, r] as const)] as const) {
-      await expectRole(c, name, ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", deployer.address, false);
-    }
-  }
+  problems.push(...(await verifyTimelock(timelock, gp)));
   const signers = (oracleParams.signers as string[]).map((s) => getAddress(s));
   for (const s of signers) if (!(await oracle.isSigner(s))) problems.push(`WeightOracle: ${s} is not a signer`);
   const quorum = Number(await oracle.quorum());
@@ -308,8 +350,20 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     const [feed] = await registry.feedOf(t.address);
     if (feed.toLowerCase() !== t.feed.toLowerCase()) problems.push(`PriceRegistry: ${sym} feed ${feed}, expected ${t.feed}`);
   }
+  // Who holds what, everywhere: the timelock alone is admin; the deployer keeps nothing the parameters do not give it.
+  const controlled: Record<string, AccessControlled & { address?: string }> = {
+    TimelockController: timelock as unknown as AccessControlled,
+    PriceRegistry: registry as unknown as AccessControlled,
+    WeightOracle: oracle as unknown as AccessControlled,
+  };
+  for (const n of SSI_PRODUCTS) {
+    controlled[n] = vaults[n] as unknown as AccessControlled;
+    controlled[`${n} Rebalancer`] = rebalancers[n] as unknown as AccessControlled;
+  }
+  const roleTable = await buildRoleTable(controlled, admin, recordFrom);
+  problems.push(...checkRoleTable(roleTable, deployer.address, deployerMayHold(gp, roles, deployer.address, Object.keys(controlled))));
   if (problems.length > 0) fail(`deployment verification FAILED on chain:\n  - ${problems.join("\n  - ")}`);
-  log(`roles and wiring verified on chain (${Object.keys(vaults).length} vaults with their Rebalancers, oracle ${quorum}-of-${signers.length}, ${Object.keys(market.tokens).length} feeds)`);
+  log(`roles and wiring verified on chain (${Object.keys(vaults).length} vaults with their Rebalancers, oracle ${quorum}-of-${signers.length}, ${Object.keys(market.tokens).length} feeds; DEFAULT_ADMIN held by the timelock alone)`);
 
   const products: DeploymentRecord["products"] = {};
   for (const [name, v] of Object.entries(vaults)) {
@@ -325,11 +379,16 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
       priceRegistry: await registry.getAddress(),
       weightOracle: await oracle.getAddress(),
       deployer: deployer.address,
+      admin,
       ...roles,
+      timelock: { address: admin, minDelay: Number(await timelock.getMinDelay()), proposers: gp.proposers, executors: gp.executors, cancellers: cancellersOf(gp) },
+      roleHolders: Object.fromEntries(Object.entries(roleTable).map(([n, c]) => [n, { address: c.address, ...c.roles }])),
+      ...(warnings.length > 0 ? { warnings } : {}),
       signers,
       quorum,
       maxValidity: Number(await oracle.maxValidity()),
       tradeAdapter: adapter,
+      fromBlock: recordFrom,
       block: await hre.ethers.provider.getBlockNumber(),
     },
     products,
@@ -337,6 +396,109 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
   const file = saveDeployment(record);
   log(`deployment record written: ${path.relative(process.cwd(), file)}`);
   return record;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Governance at deployment (issue 13), shared by ssi:deploy and sanx:deploy
+// ---------------------------------------------------------------------------------------------
+
+/** The timelock parameters of `module` (its own section, else `$global`); proposers/executors required. */
+export function governanceParams(params: Record<string, Record<string, unknown>>, module: string, deployer: string): TimelockParams {
+  const own = params[module] ?? {};
+  const global = params.$global ?? {};
+  const pick = (k: string) => own[k] ?? global[k];
+  const list = (k: string): string[] => {
+    const v = pick(k);
+    if (!Array.isArray(v) || v.length === 0) fail(`the Ignition parameters name no ${k} for the admin timelock (${module}.${k} or $global.${k}): set your multisig`);
+    return v.map((a, i) => {
+      try {
+        return getAddress(String(a));
+      } catch {
+        fail(`${module}.${k}[${i}] "${String(a)}" is not an address`);
+      }
+    });
+  };
+  const delay = pick("minDelay");
+  const minDelay = delay === undefined ? DEFAULT_MIN_DELAY : BigInt(delay as bigint);
+  if (minDelay < MIN_ADMIN_DELAY) fail(`minDelay ${minDelay} s is below the contracts' floor of ${MIN_ADMIN_DELAY} s (1 day): the constructors would refuse the timelock`);
+  const guardian = pick("guardian");
+  return { minDelay, proposers: list("proposers"), executors: list("executors"), guardian: typeof guardian === "string" ? getAddress(guardian) : deployer };
+}
+
+function cancellersOf(gp: TimelockParams): string[] {
+  return [...new Set([...gp.proposers, gp.guardian])];
+}
+
+/**
+ * Refuses, on a non-local network, a timelock proposer or executor that is the deployer or has no code
+ * (a plain key), and a guardian, keeper or fee recipient that is the deployer; with `allowEoaAdmin`
+ * (testnets) it returns loud warnings instead, which the caller prints and records.
+ */
+export async function checkPowerBeforeDeploy(
+  hre: HardhatRuntimeEnvironment,
+  o: { gp: TimelockParams; roles: Record<string, string>; deployer: string; allowEoaAdmin: boolean; what: string },
+): Promise<string[]> {
+  if (LOCAL_NETWORKS.has(hre.network.name)) return [];
+  const problems: string[] = [];
+  const same = (a: string) => a.toLowerCase() === o.deployer.toLowerCase();
+  for (const [k, list] of [["proposer", o.gp.proposers], ["executor", o.gp.executors]] as const) {
+    for (const a of list) {
+      if (same(a)) problems.push(`the timelock ${k} ${a} is the deployer`);
+      else if ((await hre.ethers.provider.getCode(a)) === "0x") problems.push(`the timelock ${k} ${a} has no code (a plain key, not a multisig)`);
+    }
+  }
+  for (const [k, a] of Object.entries(o.roles)) if (same(a)) problems.push(`${k} ${a} is the deployer`);
+  if (problems.length === 0) return [];
+  if (!o.allowEoaAdmin) {
+    fail(`${o.what} on ${hre.network.name} refuses to leave power with a single key:\n  - ${problems.join("\n  - ")}\nset them in ignition/parameters/${hre.network.name}.json (a multisig for proposers/executors), or pass --allow-eoa-admin on a testnet`);
+  }
+  return problems.map((p) => `WARNING (--allow-eoa-admin): ${p}; a single key controls this deployment, holders are protected by the timelock delay only`);
+}
+
+/** What the deployer may hold after a deployment: the timelock roles the parameters give it (local networks). */
+function deployerMayHold(gp: TimelockParams, roles: Record<string, string>, deployer: string, contracts: string[]): Set<string> {
+  const same = (a: string) => a.toLowerCase() === deployer.toLowerCase();
+  const out = new Set<string>();
+  if (gp.proposers.some(same)) out.add("TimelockController:PROPOSER_ROLE").add("TimelockController:CANCELLER_ROLE");
+  if (gp.executors.some(same)) out.add("TimelockController:EXECUTOR_ROLE");
+  if (same(gp.guardian)) out.add("TimelockController:CANCELLER_ROLE");
+  const roleOf: Record<string, string> = { guardian: "GUARDIAN_ROLE", keeper: "KEEPER_ROLE" };
+  for (const [k, a] of Object.entries(roles)) if (same(a) && roleOf[k] !== undefined) for (const c of contracts) out.add(`${c}:${roleOf[k]}`);
+  return out;
+}
+
+/** The timelock's delay and role holders against the parameters. */
+export async function verifyTimelock(timelock: TimelockController, gp: TimelockParams): Promise<string[]> {
+  const problems: string[] = [];
+  const delay = await timelock.getMinDelay();
+  if (delay !== gp.minDelay) problems.push(`TimelockController: minDelay ${delay} s, the parameters say ${gp.minDelay}`);
+  for (const p of gp.proposers) if (!(await timelock.hasRole(TIMELOCK_ROLE.PROPOSER, p))) problems.push(`TimelockController: ${p} lacks PROPOSER_ROLE`);
+  for (const e of gp.executors) if (!(await timelock.hasRole(TIMELOCK_ROLE.EXECUTOR, e))) problems.push(`TimelockController: ${e} lacks EXECUTOR_ROLE`);
+  if (!(await timelock.hasRole(TIMELOCK_ROLE.CANCELLER, gp.guardian))) problems.push(`TimelockController: the guardian ${gp.guardian} lacks CANCELLER_ROLE`);
+  return problems;
+}
+
+/** Role holders of every contract (the timelock's expected admin is itself). */
+export async function buildRoleTable(contracts: Record<string, AccessControlled>, timelock: string, fromBlock: number) {
+  const table: Record<string, { address: string; admin: string; roles: Record<string, string[]> }> = {};
+  for (const [name, c] of Object.entries(contracts)) {
+    const address = await c.getAddress();
+    table[name] = { address, admin: name === "TimelockController" ? address : timelock, roles: await roleHolders(c, fromBlock) };
+  }
+  return table;
+}
+
+/** Re-stamps a local market's mock feeds (after the governance delay's time travel); real feeds are left alone. */
+async function refreshLocalFeeds(signer: Signer, market: MarketPart): Promise<void> {
+  for (const t of Object.values(market.tokens)) {
+    if ((t as RecordToken).feedKind === "chainlink") continue;
+    const feed = MockAggregator__factory.connect(t.feed, signer);
+    try {
+      await (await feed.updateAnswer(await feed.latestAnswer())).wait();
+    } catch {
+      // not a mock (e.g. a real feed on a fork): left as it is
+    }
+  }
 }
 
 function defaultPriceUniverse(): Universe {
