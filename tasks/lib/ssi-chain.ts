@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { Wallet, getAddress, type BaseContract, type Signer } from "ethers";
+import { TypedDataEncoder, Wallet, getAddress, type BaseContract, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import SsiProtocolModule from "../../ignition/modules/SsiProtocol";
 import { SSI_PRODUCTS, type SsiProduct } from "../../ignition/modules/IndexVault";
@@ -24,7 +24,7 @@ import {
 } from "../../typechain-types";
 import { useEnv } from "../../src/env";
 import { InputError } from "../../src/lib/errors";
-import { computeIndex, PRODUCTS, type IndexComposition, type Universe } from "../../src/methodology";
+import { computeIndex, formatWadPercent, PRODUCTS, type IndexComposition, type Universe } from "../../src/methodology";
 import { projectRedeemAmounts } from "../../src/vault/fees";
 import { fail, firstSigner } from "./args";
 import {
@@ -57,6 +57,17 @@ import {
   type TimelockController,
   type TimelockParams,
 } from "./governance";
+import {
+  DomainMismatchError,
+  checkedDomain,
+  describeDomain,
+  mergeSignatureFiles,
+  signToFile,
+  signerKeyFor,
+  type CheckedDomain,
+  type SignatureFile,
+} from "./quorum";
+import { parseSignedReport, WEIGHT_REPORT_TYPES } from "./reports";
 import { recoverReportSigner, signReport, type SignedReport, type WeightReport } from "./reports";
 import { TESTNET_FEEDS } from "./testnet-feeds";
 import { formatUnitsExact } from "./format";
@@ -544,11 +555,14 @@ export async function reportSigners(hre: HardhatRuntimeEnvironment, oracle: Weig
   const quorum = Number(await oracle.quorum());
   const keys = signerKeysFromEnv();
   if (keys !== undefined) {
+    if (!LOCAL_NETWORKS.has(hre.network.name) && keys.length > 1) {
+      fail(`ORACLE_SIGNER_KEYS holds ${keys.length} keys: on ${hre.network.name} no process holds several signers' keys; each signer runs ssi:sign-report with its own key (WEIGHTS_SIGNER_KEY or ORACLE_SIGNER_KEY) and the relay runs ssi:push-weights --signatures DIR`);
+    }
     for (const k of keys) if (!(await oracle.isSigner(k.address))) fail(`ORACLE_SIGNER_KEYS holds ${k.address}, which is not a signer of the WeightOracle`);
     if (keys.length < quorum) fail(`ORACLE_SIGNER_KEYS holds ${keys.length} key(s), the oracle needs ${quorum}`);
     return keys;
   }
-  if (!LOCAL_NETWORKS.has(hre.network.name)) fail(`set ORACLE_SIGNER_KEYS (comma-separated private keys of ${quorum} oracle signers) to sign on ${hre.network.name}, or relay a signed report with --report FILE`);
+  if (!LOCAL_NETWORKS.has(hre.network.name)) fail(`on ${hre.network.name} each signer signs on its own machine with its own key (ssi:sign-report), and the relay merges the files (ssi:push-weights --signatures DIR)`);
   const mine: Signer[] = [];
   for (const s of await hre.ethers.getSigners()) {
     if (mine.length === quorum) break;
@@ -560,6 +574,42 @@ export async function reportSigners(hre: HardhatRuntimeEnvironment, oracle: Weig
 
 /** Computes the composition, maps it to tokens and signs a report for the next round. Sends nothing. */
 export async function buildSignedReport(
+  hre: HardhatRuntimeEnvironment,
+  record: DeploymentRecord,
+  product: SsiProduct,
+  universe: Universe,
+  opts: { incumbents?: string[]; validFor: bigint },
+): Promise<ReportPlan> {
+  const plan = await proposeReport(hre, record, product, universe, opts);
+  const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, hre.ethers.provider);
+  const signatures = await signReport(await reportSigners(hre, oracle), plan.signed.domain, plan.signed.report);
+  return { ...plan, signed: { ...plan.signed, signatures } };
+}
+
+/** The weight oracle's EIP-712 domain, checked against the connected chain, the record and the constants. */
+export async function weightDomain(hre: HardhatRuntimeEnvironment, record: DeploymentRecord): Promise<CheckedDomain> {
+  const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, hre.ethers.provider);
+  try {
+    return await checkedDomain(oracle, { kind: "weights", chainId: BigInt(await chainId(hre)), verifyingContract: record.protocol.weightOracle });
+  } catch (e) {
+    if (e instanceof DomainMismatchError) fail(`${e.message}; nothing was signed`);
+    throw e;
+  }
+}
+
+/** What a signer reads before signing: the domain and the report (index, round, validity, weights in percent). */
+export function describeWeightReport(record: DeploymentRecord, product: string, report: WeightReport, domain: CheckedDomain): string[] {
+  const index = tokenIndex(record);
+  const fmt = (t: number | bigint) => new Date(Number(t) * 1000).toISOString();
+  return [
+    describeDomain(domain),
+    `report: ${product} (index ${report.index}), round ${report.round}, valid ${fmt(report.validAfter)} .. ${fmt(report.expiresAt)}`,
+    `weights: ${report.constituents.map((c, i) => `${index.get(c.toLowerCase())?.asset ?? c} ${formatWadPercent(report.weights[i]!, 2)}`).join(", ")}`,
+  ];
+}
+
+/** Computes the composition and the unsigned report of the next round under the checked domain. Sends and signs nothing. */
+export async function proposeReport(
   hre: HardhatRuntimeEnvironment,
   record: DeploymentRecord,
   product: SsiProduct,
@@ -585,10 +635,71 @@ export async function buildSignedReport(
     constituents,
     weights: composition.constituents.map((c) => c.weight),
   };
-  const [, name, version, cid, verifyingContract] = await oracle.eip712Domain();
-  const domain = { name, version, chainId: cid, verifyingContract };
-  const signatures = await signReport(await reportSigners(hre, oracle), domain, report);
-  return { signed: { report, signatures, domain, symbols }, composition, incumbents };
+  const domain = await weightDomain(hre, record);
+  return { signed: { report, signatures: [], domain, symbols }, composition, incumbents };
+}
+
+/**
+ * `ssi:sign-report`: ONE signer signs a weight report on its own machine. Checks the domain against
+ * the chain and the record and the report against the deployment (its vault, the next round, a
+ * validity the oracle accepts), shows both, then signs. Returns the signature file's content.
+ */
+export async function signWeightReport(
+  hre: HardhatRuntimeEnvironment,
+  record: DeploymentRecord,
+  product: SsiProduct,
+  report: WeightReport,
+  signer: Signer,
+  log: Log = quiet,
+): Promise<SignatureFile> {
+  const provider = hre.ethers.provider;
+  const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, provider);
+  const domain = await weightDomain(hre, record);
+  const vault = await vaultOf(record, product, provider).getAddress();
+  if (getAddress(report.index) !== vault) fail(`the report is for index ${report.index}, not the ${product} vault ${vault}: nothing was signed`);
+  const next = (await oracle.lastRound(vault)) + 1n;
+  if (report.round !== next) fail(`the report's round ${report.round} is not the next round ${next} of ${product}: nothing was signed`);
+  const now = BigInt((await provider.getBlock("latest"))!.timestamp);
+  if (report.expiresAt <= now) fail(`the report expired at ${report.expiresAt} (now ${now}): nothing was signed`);
+  const me = getAddress(await signer.getAddress());
+  if (!(await oracle.isSigner(me))) fail(`${me} is not a signer of the WeightOracle: nothing was signed`);
+  for (const line of describeWeightReport(record, product, report, domain)) log(line);
+  log(`signing as ${me}`);
+  return signToFile(signer, "weights", domain, WEIGHT_REPORT_TYPES, { ...report });
+}
+
+/**
+ * The relay's half: merges signature files for one report (each checked: same domain, same digest, the
+ * signature recovers to its signer), requires a quorum of distinct members of the signer set, then
+ * submits through `submitReport`. Refuses (sending nothing) while fewer than m are there.
+ */
+export async function relayWithSignatures(
+  hre: HardhatRuntimeEnvironment,
+  record: DeploymentRecord,
+  product: SsiProduct,
+  files: readonly { source: string; file: SignatureFile }[],
+  relayer?: Signer,
+): Promise<{ signed: SignedReport; hash: string; signers: string[] }> {
+  const domain = await weightDomain(hre, record);
+  const first = files[0]!;
+  const parsed = parseSignedReport({ report: first.file.report, domain: first.file.domain, signatures: [] }, first.source);
+  const report = parsed.report;
+  const digest = TypedDataEncoder.hash(domain, WEIGHT_REPORT_TYPES, { ...report });
+  let merged: { signers: string[]; signatures: string[] };
+  try {
+    merged = mergeSignatureFiles(files, { kind: "weights", domain, digest });
+  } catch (e) {
+    fail(`${(e as Error).message}: nothing was sent`);
+  }
+  const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, hre.ethers.provider);
+  const strangers: string[] = [];
+  for (const s of merged.signers) if (!(await oracle.isSigner(s))) strangers.push(s);
+  if (strangers.length > 0) fail(`signature files from ${strangers.join(", ")}, not in the oracle's signer set: refused, nothing was sent`);
+  const quorum = await oracle.quorum();
+  if (BigInt(merged.signers.length) < quorum) fail(`${merged.signers.length} of the ${quorum} signatures the oracle needs are there (${merged.signers.join(", ") || "none"}): wait for the other signers' files, nothing was sent`);
+  const signed: SignedReport = { report, signatures: merged.signatures, domain };
+  const hash = await submitReport(hre, record, product, signed, relayer);
+  return { signed, hash, signers: merged.signers };
 }
 
 /**
@@ -826,4 +937,31 @@ export async function faucet(hre: HardhatRuntimeEnvironment, record: DeploymentR
 /** True for the in-process and localhost networks (local accounts may sign weight reports). */
 export function isLocal(network: string): boolean {
   return LOCAL_NETWORKS.has(network);
+}
+
+/**
+ * The ONE key a signer signs `kind` reports with: `<KIND>_SIGNER_KEY`, else `ORACLE_SIGNER_KEY`; on a
+ * local network, without either, the local account `account` (it must be given).
+ */
+export async function oneSigner(hre: HardhatRuntimeEnvironment, kind: "weights" | "signals" | "nav", account?: string): Promise<Signer> {
+  const found = signerKeyFor(kind, (n) => useEnv(n));
+  if (found !== undefined) {
+    if (found.key.includes(",")) fail(`${found.from} holds more than one key: it is one signer's own key`);
+    try {
+      return new Wallet(found.key, hre.ethers.provider);
+    } catch {
+      fail(`${found.from} is not a private key (0x followed by 64 hex digits)`);
+    }
+  }
+  if (!LOCAL_NETWORKS.has(hre.network.name)) fail(`set ${kind.toUpperCase()}_SIGNER_KEY (or ORACLE_SIGNER_KEY) to this signer's own private key`);
+  if (account === undefined) fail(`on ${hre.network.name} without ${kind.toUpperCase()}_SIGNER_KEY, name the local account that signs: --account ADDRESS`);
+  let who: string;
+  try {
+    who = getAddress(account);
+  } catch {
+    fail(`--account "${account}" is not an address`);
+  }
+  const local = (await hre.ethers.getSigners()).find((s) => s.address === who);
+  if (local === undefined) fail(`--account ${who} is not one of this network's local accounts`);
+  return local;
 }
