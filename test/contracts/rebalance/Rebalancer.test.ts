@@ -83,6 +83,15 @@ function btcToUni(fx: Fx, usd = 5_000n) {
 }
 
 describe("Rebalancer", function () {
+  // Review point 1 (issue 13): a plain admin key could whitelist its own adapter and drain the vault at once.
+  it("refuses, in the constructor, an admin that is not a TimelockController with at least a 1-day delay", async function () {
+    const fx = await loadFixture(rebalanceFixture);
+    const factory = await ethers.getContractFactory("Rebalancer");
+    await expect(factory.deploy(fx.vault, fx.admin.address, LIMITS)).to.be.revertedWithCustomError(factory, "AdminNotTimelock").withArgs(fx.admin.address);
+    expect(await fx.rebalancer.hasRole(ethers.ZeroHash, fx.gov.address)).to.equal(true);
+    await expect(fx.rebalancer.connect(fx.admin).setAdapter(fx.admin.address, true)).to.be.revertedWithCustomError(fx.rebalancer, "AccessControlUnauthorizedAccount");
+  });
+
   describe("full rebalance on the local Uniswap V3 market", function () {
     it("takes the vault from round 1 to round 2 (sell LINK to zero, buy UNI, re-weight) within tolerance", async function () {
       const fx = await openRound2();
