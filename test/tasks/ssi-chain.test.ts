@@ -12,7 +12,7 @@ import { deploymentFile, loadDeployment, type DeploymentRecord } from "../../tas
 import { signReport, signedReportToJson, type WeightReport } from "../../tasks/lib/reports";
 import { ROLE } from "../../ignition/modules/roles";
 import { checkPowerBeforeDeploy, deploySsi } from "../../tasks/lib/ssi-chain";
-import { checkRoleTable } from "../../tasks/lib/governance";
+import { TimelockController__factory, checkRoleTable } from "../../tasks/lib/governance";
 import { projectRedeemAmounts } from "../../src/vault/fees";
 import { expectUserError, runTask } from "./fixtures";
 
@@ -385,6 +385,25 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
       expect(warned.join("\n")).to.match(/WARNING \(--allow-eoa-admin\).*is the deployer/);
       // A local network leaves the choice to its parameters (hardhat accounts are plain keys).
       expect(await checkPowerBeforeDeploy(hre, { gp: gp([deployer]), roles, deployer, allowEoaAdmin: false, what: "ssi:deploy" })).to.deep.equal([]);
+    });
+
+    it("queues every admin change on the timelock for its delay; the guardian can cancel it and do nothing else there", async () => {
+      const [proposer, guardian, , , , , , , , attacker] = await hre.ethers.getSigners();
+      const timelock = TimelockController__factory.connect(record.protocol.admin, proposer!);
+      const mag7 = vault("MAG7");
+      const data = mag7.interface.encodeFunctionData("grantRole", [ROLE.ORACLE, attacker!.address]);
+      const salt = hre.ethers.id("steal");
+      const delay = await timelock.getMinDelay();
+      expect(delay).to.equal(BigInt(params.$global.minDelay.slice(0, -1)));
+      await timelock.schedule(mag7, 0, data, hre.ethers.ZeroHash, salt, delay);
+      const opId = await timelock.hashOperation(mag7, 0, data, hre.ethers.ZeroHash, salt);
+      await expect(timelock.execute(mag7, 0, data, hre.ethers.ZeroHash, salt)).to.be.revertedWithCustomError(timelock, "TimelockUnexpectedOperationState");
+      // The guardian holds CANCELLER_ROLE: it stops the change; it can neither propose nor execute.
+      await expect(timelock.connect(guardian!).schedule(mag7, 0, data, hre.ethers.ZeroHash, hre.ethers.id("g"), delay)).to.be.revertedWithCustomError(timelock, "AccessControlUnauthorizedAccount");
+      await timelock.connect(guardian!).cancel(opId);
+      await time.increase(delay);
+      await expect(timelock.execute(mag7, 0, data, hre.ethers.ZeroHash, salt)).to.be.revertedWithCustomError(timelock, "TimelockUnexpectedOperationState");
+      expect(await mag7.hasRole(ROLE.ORACLE, attacker!.address)).to.equal(false);
     });
 
     it("fails the deployment check when any account but the timelock holds DEFAULT_ADMIN, or the deployer kept a role", () => {
