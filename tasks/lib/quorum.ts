@@ -190,3 +190,23 @@ export function readSignatureFiles(paths: readonly string[]): { source: string; 
   if (out.length === 0) throw new InputError(`no signature file in ${paths.join(", ")}`);
   return out;
 }
+
+/**
+ * `checkedDomain` for a contract handle built from the deployment record: the expected verifying
+ * contract is the handle's (recorded) address, the expected chain id its provider's connected chain.
+ * A mismatch throws an InputError naming it (the tasks print it; nothing is signed).
+ */
+export async function recordedDomain(
+  contract: { eip712Domain(): Promise<[string, string, string, bigint, string, string, bigint[]]>; getAddress(): Promise<string>; runner: { provider?: { getNetwork(): Promise<{ chainId: bigint }> } | null } | null },
+  kind: ReportKind,
+): Promise<CheckedDomain> {
+  const provider = contract.runner?.provider;
+  if (provider === undefined || provider === null) throw new Error("recordedDomain: the contract handle has no provider");
+  const chainId = (await provider.getNetwork()).chainId;
+  try {
+    return await checkedDomain(contract, { kind, chainId, verifyingContract: await contract.getAddress() });
+  } catch (e) {
+    if (e instanceof DomainMismatchError) throw new InputError(e.message);
+    throw e;
+  }
+}

@@ -18,7 +18,7 @@ import {
 } from "../../typechain-types";
 import { InputError } from "../../src/lib/errors";
 import { NAV_REPORT_DOMAIN, NAV_REPORT_TYPES, type NavReport } from "../../src/ussi/navReport";
-import { signQuorum } from "./quorum";
+import { recordedDomain, signQuorum } from "./quorum";
 import { fail, firstSigner } from "./args";
 import { formatUnitsExact } from "./format";
 import { checkPowerBeforeDeploy, signerKeysFromEnv } from "./ssi-chain";
@@ -487,11 +487,13 @@ export function parseSignedReport(value: unknown, where: string): SignedNavRepor
   };
 }
 
+/** The vault's EIP-712 domain, checked against the connected chain, the recorded address and the constants (issue 13). */
 export async function navDomain(vault: UssiVault): Promise<TypedDataDomain> {
-  const [, name, version, chainId, verifyingContract] = await vault.eip712Domain();
-  if (name !== NAV_REPORT_DOMAIN.name || version !== NAV_REPORT_DOMAIN.version)
-    fail(`the vault's EIP-712 domain is "${name}" v${version}, not "${NAV_REPORT_DOMAIN.name}" v${NAV_REPORT_DOMAIN.version}`);
-  return { name, version, chainId, verifyingContract };
+  try {
+    return await recordedDomain(vault, "nav");
+  } catch (e) {
+    fail(`${(e as Error).message}; nothing was signed`);
+  }
 }
 
 /**
