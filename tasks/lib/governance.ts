@@ -7,6 +7,8 @@
  * whole cycle on a local chain (schedule, advance time past the delay, execute); on a real network a
  * proposer schedules and an executor executes after the delay (`scheduleBatch` / `executeBatch`).
  */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { ZeroHash, hexlify, id, randomBytes, type BaseContract, type ContractTransactionResponse, type Provider } from "ethers";
 import { TimelockController__factory, type TimelockController } from "../../typechain-types";
 
@@ -265,4 +267,35 @@ export function checkRoleTable(
     }
   }
   return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A deployment that waits for its timelock (non-local networks): where to look for its batches next time
+// ---------------------------------------------------------------------------------------------
+
+function pendingFile(network: string, what: string, root: string): string {
+  return path.join(root, "deployments", `${network}.${what}.pending.json`);
+}
+
+/** Remembers the block a deployment's wiring was scheduled from, for the run after the delay. */
+export function rememberPending(network: string, what: string, timelock: string, fromBlock: number, root = process.cwd()): void {
+  mkdirSync(path.join(root, "deployments"), { recursive: true });
+  writeFileSync(pendingFile(network, what, root), JSON.stringify({ timelock, fromBlock }, null, 2) + "\n");
+}
+
+/** The block to read `timelock`'s scheduled batches from: the remembered one when a previous run waited, else `fallback`. */
+export function pendingFrom(network: string, what: string, timelock: string, fallback: number, root = process.cwd()): number {
+  const file = pendingFile(network, what, root);
+  if (!existsSync(file)) return fallback;
+  try {
+    const p = JSON.parse(readFileSync(file, "utf8")) as { timelock?: string; fromBlock?: number };
+    return p.timelock?.toLowerCase() === timelock.toLowerCase() && typeof p.fromBlock === "number" ? Math.min(p.fromBlock, fallback) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Forgets the remembered block once the wiring has executed. */
+export function forgetPending(network: string, what: string, root = process.cwd()): void {
+  rmSync(pendingFile(network, what, root), { force: true });
 }

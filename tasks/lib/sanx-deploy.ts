@@ -15,7 +15,7 @@ import { defiSymbols } from "../../src/sanx/data";
 import { fail } from "./args";
 import { saveDeployment, tokensForSymbols, type DeploymentRecord, type TimelockRecord } from "./deployment";
 import { buildRoleTable, checkPowerBeforeDeploy, governanceParams, loadIgnitionParameters, loadRecord, verifyTimelock } from "./ssi-chain";
-import { TimelockController__factory, checkRoleTable, executePending, pendingBatches, renounceBootstrap, type AccessControlled } from "./governance";
+import { TimelockController__factory, checkRoleTable, executePending, forgetPending, pendingBatches, pendingFrom, rememberPending, renounceBootstrap, type AccessControlled } from "./governance";
 import { MockAggregator__factory } from "../../typechain-types";
 import type { Log } from "./sanx-chain";
 
@@ -103,11 +103,12 @@ export async function deploySanx(hre: HardhatRuntimeEnvironment, opts: SanxDeplo
   };
   const timelock = TimelockController__factory.connect(await deployed.timelock.getAddress(), deployer);
   const admin = await timelock.getAddress();
+  const fromBlock = pendingFrom(hre.network.name, "sanx", admin, startBlock);
   log(`SANX deployed through Ignition (Sanx): SignalOracle ${addr.signalOracle}, SanxController ${addr.controller}, SanxBasket ${addr.basket}, vault ${addr.vault}, Rebalancer ${addr.rebalancer}; admin: TimelockController ${admin}`);
 
   // == Execute the wiring Ignition scheduled on the timelock, once the delay has passed ==
   const local = hre.network.name === "hardhat" || hre.network.name === "localhost";
-  const { executed, waiting } = await executePending(timelock, await pendingBatches(timelock, startBlock), {
+  const { executed, waiting } = await executePending(timelock, await pendingBatches(timelock, fromBlock), {
     local,
     beforeExecute: async () => {
       if (local) await refreshMockFeeds(deployer!, record);
@@ -116,8 +117,10 @@ export async function deploySanx(hre: HardhatRuntimeEnvironment, opts: SanxDeplo
   log(`${executed.length} governance batch(es) executed through the SANX timelock`);
   if (waiting.length > 0) {
     const at = waiting.reduce((a, b) => (b.readyAt > a ? b.readyAt : a), 0n);
+    rememberPending(hre.network.name, "sanx", admin, fromBlock);
     fail(`the SANX wiring is queued on the timelock ${admin} until ${new Date(Number(at) * 1000).toISOString()}: run sanx:deploy again after that time`);
   }
+  forgetPending(hre.network.name, "sanx");
   const renounced = await renounceBootstrap(timelock, deployer!.address, gp);
   if (renounced.length > 0) log(`the deployer renounced its bootstrap roles on the SANX timelock: ${renounced.join(", ")}`);
   const controller = SanxController__factory.connect(addr.controller, deployer);
@@ -152,7 +155,7 @@ export async function deploySanx(hre: HardhatRuntimeEnvironment, opts: SanxDeplo
       "SANX Rebalancer": rebalancer as unknown as AccessControlled,
     },
     admin,
-    startBlock,
+    fromBlock,
   );
   const same = (a: string) => a.toLowerCase() === deployer!.address.toLowerCase();
   const mayHold = new Set<string>();

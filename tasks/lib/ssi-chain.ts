@@ -48,7 +48,10 @@ import {
   TimelockController__factory,
   checkRoleTable,
   executePending,
+  forgetPending,
   govCall,
+  pendingFrom,
+  rememberPending,
   pendingBatches,
   renounceBootstrap,
   roleHolders,
@@ -300,7 +303,7 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     if (feed.toLowerCase() === t.feed.toLowerCase() && Number(heartbeat) === t.heartbeat) continue;
     feedCalls.push(await govCall(registry, "setFeed", [t.address, t.feed, t.heartbeat], `PriceRegistry.setFeed(${sym})`));
   }
-  const recordFrom = opts.fromBlock ?? startBlock;
+  const recordFrom = opts.fromBlock ?? pendingFrom(network, "ssi", String(timelock.target), startBlock);
   const pendingBefore = await pendingBatches(timelock, recordFrom);
   const feedsQueued = pendingBefore.some((b) => b.calls.some((c) => c.target.toLowerCase() === String(registry.target).toLowerCase()));
   if (feedCalls.length > 0 && !feedsQueued) {
@@ -319,11 +322,13 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
   log(`${executed.length} governance batch(es) executed through the timelock`);
   if (waiting.length > 0) {
     const at = waiting.reduce((a, b) => (b.readyAt > a ? b.readyAt : a), 0n);
+    rememberPending(network, "ssi", String(timelock.target), recordFrom);
     fail(
       `the deployment's wiring is queued on the timelock ${timelock.target} until ${new Date(Number(at) * 1000).toISOString()} ` +
         `(${waiting.length} batch(es)); run ssi:deploy again after that time to execute it, renounce the deployer's bootstrap roles and verify`,
     );
   }
+  forgetPending(network, "ssi");
   const renounced = await renounceBootstrap(timelock, deployer.address, gp);
   if (renounced.length > 0) log(`the deployer renounced its bootstrap roles on the timelock: ${renounced.join(", ")}`);
 
