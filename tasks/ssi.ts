@@ -115,10 +115,12 @@ task("ssi:push-weights", "Computes an index's weights from a universe file, sign
   .addOptionalParam("out", "write the signed report to this file and send nothing")
   .addOptionalParam("validFor", "seconds the report stays valid (<= the oracle's max validity)", "3600")
   .addOptionalParam("signatures", "relay: signature files written by ssi:sign-report, comma-separated files and/or directories; submits once the quorum is there")
+  .addFlag("sign", "with --signatures: the relay (keeper) adds its own signature with its one key (WEIGHTS_SIGNER_KEY / ORACLE_SIGNER_KEY, or --account on a local network)")
+  .addOptionalParam("account", "with --sign on a local network: the local account that signs")
   .addFlag("json", "print only JSON on stdout")
   .setAction(
     async (
-      args: { index: string; universe?: string; incumbents?: string; report?: string; out?: string; validFor: string; signatures?: string; json: boolean },
+      args: { index: string; universe?: string; incumbents?: string; report?: string; out?: string; validFor: string; signatures?: string; sign: boolean; account?: string; json: boolean },
       hre,
     ) =>
       userErrors(async () => {
@@ -126,10 +128,17 @@ task("ssi:push-weights", "Computes an index's weights from a universe file, sign
         const validFor = parseSeconds(args.validFor, "valid-for");
         if (args.signatures !== undefined) {
           if (args.universe !== undefined || args.report !== undefined || args.out !== undefined) fail(`--signatures relays signature files: give no --universe, --report or --out with it`);
-          const { loadRecord, relayWithSignatures } = await chain();
+          const { loadRecord, oneSigner, relayWithSignatures, signWeightReport } = await chain();
           const { readSignatureFiles } = await import("./lib/quorum");
           const record = await loadRecord(hre);
           const files = readSignatureFiles(args.signatures.split(",").map((x) => x.trim()).filter((x) => x.length > 0));
+          if (args.sign) {
+            // The keeper's own signature, over the report the files carry, added to the merge.
+            const first = files[0]!;
+            const report = parseSignedReport({ report: first.file.report, domain: first.file.domain, signatures: [] }, first.source).report;
+            const own = await signWeightReport(hre, record, product, report, await oneSigner(hre, "weights", args.account), (l) => (args.json ? console.error(l) : console.log(l)));
+            files.push({ source: "the relay's own signature", file: own });
+          }
           const r = await relayWithSignatures(hre, record, product, files);
           if (!args.json) console.log(`merged ${files.length} signature file(s): ${r.signers.length} distinct signer(s) ${r.signers.join(", ")}`);
           return printPushed(product, r.signed, r.hash, args.json);

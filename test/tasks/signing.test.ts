@@ -70,6 +70,14 @@ describe("signing weight reports (ssi:sign-report, ssi:push-weights --signatures
     expect((await IndexVault__factory.connect(record.products.DEFI!.vault, hre.ethers.provider).targets())[0]).to.equal(1n);
   });
 
+  it("the keeper adds its own signature with its one key to the files others wrote (--sign)", async () => {
+    const dir = mkdtempSync(path.join(tmp, "keeper-"));
+    await runTask(hre, "ssi:sign-report", { index: "MEME", universe: sample, validFor: "600", account: s1, out: path.join(dir, "a.json") });
+    const text = await runTask(hre, "ssi:push-weights", { index: "MEME", validFor: "3600", signatures: dir, sign: true, account: s3, json: false });
+    expect(text).to.match(/merged 2 signature file\(s\): 2 distinct signer\(s\)/);
+    expect((await IndexVault__factory.connect(record.products.MEME!.vault, hre.ethers.provider).targets())[0]).to.equal(1n);
+  });
+
   it("refuses a signature file over another report, and a second key in one signer variable", async () => {
     const dir = mkdtempSync(path.join(tmp, "mixed-"));
     await runTask(hre, "ssi:sign-report", { index: "MAG7", universe: sample, validFor: "600", account: s1, out: path.join(dir, "a.json") });
