@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {TimelockCheck} from "./governance/TimelockCheck.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
@@ -112,6 +113,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
             basketVersion: 0,
             pendingFees: 0
         });
+        TimelockCheck.requireTimelock(c.admin);
         _grantRole(DEFAULT_ADMIN_ROLE, c.admin);
     }
 

@@ -68,14 +68,16 @@ export async function benchGas(hre: HardhatRuntimeEnvironment, sizes: readonly n
   const shareBound = await ethers.deployContract("BenchERC20", [], admin);
   await (await shareBound.mint(user.address, 100n * WAD)).wait();
 
+  const { deployTimelock, govCall, govern } = await import("./lib/governance");
   for (const n of sizes) {
-    const registry = await ethers.deployContract("PriceRegistry", [admin.address], admin);
+    // The admin is a timelock (the contracts refuse anything else); the setup waits out its delay once.
+    const timelock = await deployTimelock(admin, [admin.address], [admin.address]);
+    const registry = await ethers.deployContract("PriceRegistry", [timelock.target], admin);
     const tokens = [];
+    const feeds: import("../typechain-types").MockAggregator[] = [];
     for (let i = 0; i < n; i++) {
-      const token = await ethers.deployContract("MockERC20", [`Bench ${i}`, `B${i}`, 18], admin);
-      const feed = await ethers.deployContract("MockAggregator", [8, BigInt(i + 1) * 10n ** 8n], admin);
-      await (await registry.setFeed(token, feed, 86_400)).wait();
-      tokens.push(token);
+      tokens.push(await ethers.deployContract("MockERC20", [`Bench ${i}`, `B${i}`, 18], admin));
+      feeds.push(await ethers.deployContract("MockAggregator", [8, BigInt(i + 1) * 10n ** 8n], admin));
     }
     const vault = await ethers.deployContract(
       "IndexVault",
@@ -83,7 +85,7 @@ export async function benchGas(hre: HardhatRuntimeEnvironment, sizes: readonly n
         {
           name: `Bench ${n}`,
           symbol: `BENCH${n}`,
-          admin: admin.address,
+          admin: timelock.target,
           priceRegistry: await registry.getAddress(),
           initialNavPerShare: 100n * WAD,
           maxFeeRate: WAD / 10n,
@@ -95,7 +97,12 @@ export async function benchGas(hre: HardhatRuntimeEnvironment, sizes: readonly n
     );
     const vaultAddress = await vault.getAddress();
     // The admin EOA acts as the oracle here: the benchmark measures mint/redeem, not report relaying.
-    await (await vault.grantRole(await vault.ORACLE_ROLE(), admin.address)).wait();
+    const setup = await Promise.all([
+      ...tokens.map((t, i) => govCall(registry, "setFeed", [t.target, feeds[i]!.target, 86_400])),
+      govCall(vault, "grantRole", [await vault.ORACLE_ROLE(), admin.address]),
+    ]);
+    const restamp = async () => { for (const f of feeds) await (await f.updateAnswer(await f.latestAnswer())).wait(); };
+    await (await govern(timelock, setup, { beforeExecute: restamp })).wait();
     const weights = Array.from({ length: n }, () => WAD / BigInt(n));
     weights[0]! += WAD - weights.reduce((a, b) => a + b, 0n);
     await (await vault.setTargets(1, tokens, weights)).wait();
@@ -143,20 +150,27 @@ export async function benchTrade(hre: HardhatRuntimeEnvironment): Promise<TradeG
   const WAD = 10n ** 18n;
   const market = await deployMarket(admin, { symbols: ["BTC", "LINK", "UNI"] });
   const addr = (s: string) => market.tokens[s]!.address;
-  const registry = await ethers.deployContract("PriceRegistry", [admin.address], admin);
-  for (const t of Object.values(market.tokens)) await (await registry.setFeed(t.address, t.feed, t.heartbeat)).wait();
+  const { deployTimelock, govCall, govern } = await import("./lib/governance");
+  const { refreshFeeds } = await import("../scripts/lib/market");
+  const timelock = await deployTimelock(admin, [admin.address], [admin.address]);
+  const restamp = () => refreshFeeds(admin, market);
+  const registry = await ethers.deployContract("PriceRegistry", [timelock.target], admin);
   const vault = await ethers.deployContract(
     "IndexVault",
-    [{ name: "Bench trade", symbol: "BTRADE", admin: admin.address, priceRegistry: await registry.getAddress(), initialNavPerShare: 100n * WAD, maxFeeRate: WAD / 10n, feeRate: FEE_RATE, feeRecipient: admin.address }],
+    [{ name: "Bench trade", symbol: "BTRADE", admin: timelock.target, priceRegistry: await registry.getAddress(), initialNavPerShare: 100n * WAD, maxFeeRate: WAD / 10n, feeRate: FEE_RATE, feeRecipient: admin.address }],
     admin,
   );
   const limits = { maxSlippageBps: 0, toleranceBps: 50, cooldown: 3600, maxWindow: 7 * 86_400, feeAccrualInterval: 86_400, maxTradeUsd: 50_000n * WAD };
-  const rebalancer = await ethers.deployContract("Rebalancer", [vault, admin.address, limits], admin);
-  await (await vault.grantRole(await vault.REBALANCER_ROLE(), rebalancer)).wait();
-  await (await vault.grantRole(await vault.ORACLE_ROLE(), admin.address)).wait();
-  await (await rebalancer.grantRole(await rebalancer.KEEPER_ROLE(), keeper.address)).wait();
+  const rebalancer = await ethers.deployContract("Rebalancer", [vault, timelock.target, limits], admin);
   const adapter = await deployUniswapV3Adapter(admin, market);
-  await (await rebalancer.setAdapter(adapter, true)).wait();
+  const setup = await Promise.all([
+    ...Object.values(market.tokens).map((t) => govCall(registry, "setFeed", [t.address, t.feed, t.heartbeat])),
+    govCall(vault, "grantRole", [await vault.REBALANCER_ROLE(), rebalancer.target]),
+    govCall(vault, "grantRole", [await vault.ORACLE_ROLE(), admin.address]),
+    govCall(rebalancer, "grantRole", [await rebalancer.KEEPER_ROLE(), keeper.address]),
+    govCall(rebalancer, "setAdapter", [adapter.target, true]),
+  ]);
+  await (await govern(timelock, setup, { beforeExecute: restamp })).wait();
   // Round 1 (cbBTC, WETH, LINK) minted for $100k; round 2 brings UNI in.
   await (await vault.setTargets(1, [addr("cbBTC"), addr("WETH"), addr("LINK")], [WAD * 4n / 10n, WAD * 4n / 10n, WAD / 5n])).wait();
   for (const s of Object.keys(market.tokens)) {
@@ -184,8 +198,8 @@ export async function benchTrade(hre: HardhatRuntimeEnvironment): Promise<TradeG
   const snap = await hre.network.provider.send("evm_snapshot", []);
   const gas = await gasOf(trade());
   // The close after that trade, bounds opened wide (LINK is still held outside the targets).
-  await (await rebalancer.setLimits({ ...limits, toleranceBps: 10_000 })).wait();
-  await (await rebalancer.setMaxDustUsd(ethers.MaxUint256)).wait();
+  const wide = [await govCall(rebalancer, "setLimits", [{ ...limits, toleranceBps: 10_000 }]), await govCall(rebalancer, "setMaxDustUsd", [ethers.MaxUint256])];
+  await (await govern(timelock, wide, { beforeExecute: restamp })).wait();
   const closeGas = await gasOf(rebalancer.connect(keeper).closeRebalance());
   const [tokens] = await vault.basket();
   await hre.network.provider.send("evm_revert", [snap]);

@@ -1,17 +1,17 @@
 /**
  * Guardian and governance tasks: `guardian:pause`, `guardian:red-button` (the guardian's emergency
  * stops) and `gov:unpause`, `gov:lift-red-button`, `gov:cancel` (governance: DEFAULT_ADMIN_ROLE).
- * Thin: parse, describe the calls (tasks/lib/governance.ts), send or print them.
+ * Thin: parse, describe the calls (tasks/lib/role-calls.ts), send or print them.
  */
 import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
 import { fail, firstSigner, parseAddressArg, parseChoice, userErrors } from "./lib/args";
 import { SSI_PRODUCTS } from "../ignition/modules/IndexVault";
-import type { RoleCall } from "./lib/governance";
+import type { RoleCall } from "./lib/role-calls";
 
 const INDEXES = [...SSI_PRODUCTS, "SANX"] as const;
-const lib = () => import("./lib/governance");
+const lib = () => import("./lib/role-calls");
 
 interface Common {
   from?: string;

@@ -313,14 +313,17 @@ interface DeployTaskArgs {
 
 task("sanx:deploy", "Deploys SANX (SignalOracle, SanxController, SanxBasket gate, SANX IndexVault and its Rebalancer) over the SSI deployment; adds `sanx` to deployments/<network>.json")
   .addOptionalParam("reserve", "Symbol of the reserve asset the empty basket holds (a token of the market)", "USDC")
-  .setAction(async (args: DeployTaskArgs, hre) =>
+  .addFlag("allowEoaAdmin", "testnets only: accept a plain key or the deployer as timelock proposer/executor, guardian, keeper or fee recipient (warned loudly and recorded)")
+  .setAction(async (args: DeployTaskArgs & { allowEoaAdmin?: boolean }, hre) =>
     userErrors(async () => {
       if (!/^[A-Za-z0-9.]{1,16}$/.test(args.reserve)) fail(`--reserve "${args.reserve}" is not a token symbol`);
       const { deploySanx } = await deployer();
-      const record = await deploySanx(hre, { reserve: args.reserve, log: (l) => console.log(l) });
+      const record = await deploySanx(hre, { reserve: args.reserve, allowEoaAdmin: args.allowEoaAdmin === true, log: (l) => console.log(l) });
       const t = new Table({ head: ["SANX contract", "address"] });
       t.push(["SignalOracle", record.sanx.signalOracle], ["SanxController", record.sanx.controller], ["SanxBasket (gate)", record.sanx.basket], ["SANX IndexVault", record.sanx.vault], ["SANX Rebalancer", record.sanx.rebalancer]);
       console.log(t.toString());
+      for (const w of record.sanx.warnings ?? []) console.log(`!!! ${w}`);
+      if (record.sanx.timelock !== undefined) console.log(`admin: TimelockController ${record.sanx.timelock.address}, delay ${record.sanx.timelock.minDelay} s; proposers ${record.sanx.timelock.proposers.join(", ")}; cancellers ${record.sanx.timelock.cancellers.join(", ")}`);
       console.log(`next: npx hardhat sanx:execute --network ${hre.network.name} --data sample   (pushes the reserve target), then sanx:signals / sanx:push-signals`);
     }),
   );

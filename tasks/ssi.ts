@@ -78,11 +78,12 @@ task("ssi:deploy", "Deploys the SSI protocol (PriceRegistry, WeightOracle, MAG7/
   .addFlag("sampleMarket", "first deploy sample constituent tokens (open-mint faucet tokens) with feeds: mock feeds, or real Chainlink testnet feeds where they exist")
   .addFlag("reset", "local networks only: start a new Ignition deployment (after restarting `hardhat node`)")
   .addOptionalParam("market", "market addresses file to deploy over (default deployments/<network>.json; e.g. deployments/base-mainnet.json on a fork of Base); not with --sample-market")
-  .setAction(async (args: { sampleMarket: boolean; reset: boolean; market?: string }, hre) =>
+  .addFlag("allowEoaAdmin", "testnets only: accept a plain key or the deployer as timelock proposer/executor, guardian, keeper or fee recipient (warned loudly and recorded)")
+  .setAction(async (args: { sampleMarket: boolean; reset: boolean; market?: string; allowEoaAdmin: boolean }, hre) =>
     userErrors(async () => {
       if (args.market !== undefined && args.sampleMarket) fail(`give either --sample-market (deploy sample tokens) or --market FILE (use an existing market), not both`);
       if (args.market !== undefined && !existsSync(args.market)) fail(`--market ${args.market}: no such file`);
-      const record = await (await chain()).deploySsi(hre, { sampleMarket: args.sampleMarket, reset: args.reset, ...(args.market !== undefined ? { marketFile: args.market } : {}), log: (l) => console.error(l) });
+      const record = await (await chain()).deploySsi(hre, { sampleMarket: args.sampleMarket, reset: args.reset, allowEoaAdmin: args.allowEoaAdmin, ...(args.market !== undefined ? { marketFile: args.market } : {}), log: (l) => console.error(l) });
       const table = new Table({ head: ["contract", "address"], style: { compact: true } });
       table.push(["PriceRegistry", record.protocol.priceRegistry], ["WeightOracle", record.protocol.weightOracle]);
       if (record.protocol.tradeAdapter !== undefined) table.push(["UniswapV3Adapter", record.protocol.tradeAdapter]);
@@ -92,6 +93,11 @@ task("ssi:deploy", "Deploys the SSI protocol (PriceRegistry, WeightOracle, MAG7/
       }
       console.log(`SSI protocol on ${record.network} (chain ${record.chainId}); ${Object.keys(record.tokens).length} market tokens${record.sampleMarket ? " (sample, faucet: index:faucet)" : ""}`);
       console.log(table.toString());
+      for (const w of record.protocol.warnings ?? []) console.log(`!!! ${w}`);
+      if (record.protocol.timelock !== undefined) {
+        const t = record.protocol.timelock;
+        console.log(`admin: TimelockController ${t.address}, delay ${t.minDelay} s; proposers ${t.proposers.join(", ")}; executors ${t.executors.join(", ")}; cancellers ${t.cancellers.join(", ")}`);
+      }
       console.log(`admin ${record.protocol.admin} · guardian ${record.protocol.guardian} · keeper ${record.protocol.keeper} · oracle ${record.protocol.quorum}-of-${record.protocol.signers.length}`);
     }),
   );
@@ -109,15 +115,35 @@ task("ssi:push-weights", "Computes an index's weights from a universe file, sign
   .addOptionalParam("report", "relay this signed report file (written by --out) instead of computing one")
   .addOptionalParam("out", "write the signed report to this file and send nothing")
   .addOptionalParam("validFor", "seconds the report stays valid (<= the oracle's max validity)", "3600")
+  .addOptionalParam("signatures", "relay: signature files written by ssi:sign-report, comma-separated files and/or directories; submits once the quorum is there")
+  .addFlag("sign", "with --signatures: the relay (keeper) adds its own signature with its one key (WEIGHTS_SIGNER_KEY / ORACLE_SIGNER_KEY, or --account on a local network)")
+  .addOptionalParam("account", "with --sign on a local network: the local account that signs")
   .addFlag("json", "print only JSON on stdout")
   .setAction(
     async (
-      args: { index: string; universe?: string; incumbents?: string; report?: string; out?: string; validFor: string; json: boolean },
+      args: { index: string; universe?: string; incumbents?: string; report?: string; out?: string; validFor: string; signatures?: string; sign: boolean; account?: string; json: boolean },
       hre,
     ) =>
       userErrors(async () => {
         const product = parseChoice(args.index, "index", SSI_PRODUCTS);
         const validFor = parseSeconds(args.validFor, "valid-for");
+        if (args.signatures !== undefined) {
+          if (args.universe !== undefined || args.report !== undefined || args.out !== undefined) fail(`--signatures relays signature files: give no --universe, --report or --out with it`);
+          const { loadRecord, oneSigner, relayWithSignatures, signWeightReport } = await chain();
+          const { readSignatureFiles } = await import("./lib/quorum");
+          const record = await loadRecord(hre);
+          const files = readSignatureFiles(args.signatures.split(",").map((x) => x.trim()).filter((x) => x.length > 0));
+          if (args.sign) {
+            // The keeper's own signature, over the report the files carry, added to the merge.
+            const first = files[0]!;
+            const report = parseSignedReport({ report: first.file.report, domain: first.file.domain, signatures: [] }, first.source).report;
+            const own = await signWeightReport(hre, record, product, report, await oneSigner(hre, "weights", args.account), (l) => (args.json ? console.error(l) : console.log(l)));
+            files.push({ source: "the relay's own signature", file: own });
+          }
+          const r = await relayWithSignatures(hre, record, product, files);
+          if (!args.json) console.log(`merged ${files.length} signature file(s): ${r.signers.length} distinct signer(s) ${r.signers.join(", ")}`);
+          return printPushed(product, r.signed, r.hash, args.json);
+        }
         if (args.report !== undefined && args.universe !== undefined) fail(`give either --universe (compute and sign) or --report (relay), not both`);
         if (args.report !== undefined && args.out !== undefined) fail(`--out writes a report this task signs; with --report the report is already signed`);
         if (args.report === undefined && args.universe === undefined) fail(`--universe FILE is required (or --report FILE to relay a signed report)`);
@@ -151,6 +177,36 @@ task("ssi:push-weights", "Computes an index's weights from a universe file, sign
         const hash = await submitReport(hre, record, product, signed);
         printPushed(product, signed, hash, args.json);
       }),
+  );
+
+task("ssi:sign-report", "ONE signer signs a weight report on its own machine and writes a signature file (the relay merges them: ssi:push-weights --signatures)")
+  .addParam("index", `the product: ${SSI_PRODUCTS.join(" | ")}`)
+  .addOptionalParam("universe", "compute the next round's report from this universe file (the proposer); not with --report")
+  .addOptionalParam("report", "sign this report: another signer's signature file or a --out report file; not with --universe")
+  .addOptionalParam("incumbents", "with --universe: current constituents, comma-separated (default: the vault's targets on chain)")
+  .addOptionalParam("validFor", "with --universe: seconds the report stays valid (<= the oracle's max validity)", "3600")
+  .addOptionalParam("account", "local networks without WEIGHTS_SIGNER_KEY/ORACLE_SIGNER_KEY: the local account that signs")
+  .addParam("out", "the signature file to write")
+  .setAction(async (args: { index: string; universe?: string; report?: string; incumbents?: string; validFor: string; account?: string; out: string }, hre) =>
+    userErrors(async () => {
+      const product = parseChoice(args.index, "index", SSI_PRODUCTS);
+      if ((args.universe === undefined) === (args.report === undefined)) fail(`give exactly one of --universe FILE (propose and sign the next report) or --report FILE (sign a proposed one)`);
+      const c = await chain();
+      const record = await c.loadRecord(hre);
+      const signer = await c.oneSigner(hre, "weights", args.account);
+      let report;
+      if (args.universe !== undefined) {
+        const universe = parseUniverse(readJsonArg(args.universe, "universe"), args.universe);
+        const incumbents = args.incumbents === undefined ? undefined : parseIncumbents(args.incumbents, universe);
+        report = (await c.proposeReport(hre, record, product, universe, { ...(incumbents ? { incumbents } : {}), validFor: parseSeconds(args.validFor, "valid-for") })).signed.report;
+      } else {
+        const raw = readJsonArg(args.report, "report") as Record<string, unknown>;
+        report = parseSignedReport({ report: raw.report, domain: raw.domain, signatures: [] }, args.report!).report;
+      }
+      const file = await c.signWeightReport(hre, record, product, report, signer, (l) => console.log(l));
+      writeOutputFile(args.out, JSON.stringify({ _comment: `one signer's signature of a ${product} weight report: relay with ssi:push-weights --index ${product} --signatures DIR`, ...file }, null, 2) + "\n");
+      console.log(`signature of ${file.signer} written to ${args.out}; other signers: ssi:sign-report --index ${product} --report ${args.out} --out FILE; the relay: ssi:push-weights --index ${product} --signatures FILES|DIR`);
+    }),
   );
 
 function printComposition(product: string, date: string, incumbents: string[], signed: SignedReport, composition: IndexComposition): void {

@@ -317,7 +317,8 @@ task(
 )
   .addOptionalParam("usdc", "USDC address (default: tokens.USDC of deployments/<network>.json)")
   .addOptionalParam("mag7", "MAG7.ssi vault address (default: products.MAG7 of deployments/<network>.json)")
-  .setAction(async (args: { usdc?: string; mag7?: string }, hre) =>
+  .addFlag("allowEoaAdmin", "testnets only: accept a plain key or the deployer as the timelock's proposer/executor (warned loudly and recorded)")
+  .setAction(async (args: { usdc?: string; mag7?: string; allowEoaAdmin?: boolean }, hre) =>
     userErrors(async () => {
       const c = await chain();
       const usdcArg = args.usdc === undefined ? undefined : parseAddressArg(args.usdc, "usdc");
@@ -325,8 +326,10 @@ task(
       const part = await c.deployUssi(hre, {
         ...(usdcArg ? { usdc: usdcArg } : {}),
         ...(mag7Arg ? { mag7: mag7Arg } : {}),
+        allowEoaAdmin: args.allowEoaAdmin === true,
         log: (l) => console.error(l),
       });
+      for (const w of part.warnings ?? []) console.log(`!!! ${w}`);
       const table = new Table({ head: ["USSI on " + hre.network.name, "value"], style: { compact: true } });
       table.push(
         ["UssiVault (USSI)", part.vault],

@@ -22,11 +22,12 @@ interface IV3SwapRouterExactInput {
 /// @title UniswapV3Adapter
 /// @notice ITradeAdapter over a Uniswap V3 router's `exactInput`. `routeData` is the Uniswap V3 encoded
 /// path (`tokenIn | fee | token | fee | ... | tokenOut`, 20 + 23k bytes), so a trade may go direct or
-/// through hub tokens (USDC, WETH).
+/// through the hub tokens fixed at deployment (USDC, WETH), and through nothing else: a keeper cannot
+/// route a trade through tokens and pools of its own choosing (issue 13).
 /// @dev Stateless: tokens pass through within one call. The router gets an unlimited allowance per
 /// token the first time it is needed (the adapter holds nothing between calls, so the allowance
-/// exposes nothing); this saves an approve on every later trade. The router's own minimum is left at 0
-/// and the floor is checked here, so a short output reverts with `InsufficientOutput`.
+/// exposes nothing); this saves an approve on every later trade. The caller's floor is passed to the
+/// router as its `amountOutMinimum` and checked again here, so a short output reverts.
 contract UniswapV3Adapter is ITradeAdapter {
     using SafeERC20 for IERC20;
 
@@ -38,6 +39,8 @@ contract UniswapV3Adapter is ITradeAdapter {
 
     /// @notice The router address is zero.
     error ZeroRouter();
+    /// @notice `token` sits inside the route but is not one of the two hub tokens.
+    error IntermediateNotAllowed(address token);
 
     /// @dev One encoded hop: fee (3 bytes) + next token (20 bytes).
     uint256 private constant _HOP = 23;
@@ -47,11 +50,17 @@ contract UniswapV3Adapter is ITradeAdapter {
     address public immutable router;
     /// @notice The router's ABI flavour.
     RouterKind public immutable routerKind;
+    /// @notice The tokens a route may pass through between `tokenIn` and `tokenOut` (USDC, WETH).
+    address public immutable hub0;
+    address public immutable hub1;
 
-    constructor(address router_, RouterKind routerKind_) {
+    /// @param hub0_ First hub token (e.g. USDC); hub1_ second (e.g. WETH). A zero hub allows nothing.
+    constructor(address router_, RouterKind routerKind_, address hub0_, address hub1_) {
         if (router_ == address(0)) revert ZeroRouter();
         router = router_;
         routerKind = routerKind_;
+        hub0 = hub0_;
+        hub1 = hub1_;
     }
 
     /// @inheritdoc ITradeAdapter
@@ -72,6 +81,11 @@ contract UniswapV3Adapter is ITradeAdapter {
         address routeIn = address(bytes20(routeData[:_ADDR]));
         address routeOut = address(bytes20(routeData[len - _ADDR:]));
         if (routeIn != tokenIn || routeOut != tokenOut) revert RouteMismatch(tokenIn, tokenOut, routeIn, routeOut);
+        // Every token strictly inside the path (at byte 23k, 0 < k < hops) must be a hub.
+        for (uint256 at = _HOP; at < len - _ADDR; at += _HOP) {
+            address mid = address(bytes20(routeData[at:at + _ADDR]));
+            if (mid == address(0) || (mid != hub0 && mid != hub1)) revert IntermediateNotAllowed(mid);
+        }
 
         // == Interactions == (no state of its own to update)
         IERC20(tokenIn).safeTransferFrom(msg.sender, address(this), amountIn);
@@ -85,13 +99,13 @@ contract UniswapV3Adapter is ITradeAdapter {
                     recipient: recipient,
                     deadline: block.timestamp,
                     amountIn: amountIn,
-                    amountOutMinimum: 0
+                    amountOutMinimum: minAmountOut
                 })
             );
         } else {
             amountOut = IV3SwapRouterExactInput(router).exactInput(
                 IV3SwapRouterExactInput.ExactInputParams({
-                    path: routeData, recipient: recipient, amountIn: amountIn, amountOutMinimum: 0
+                    path: routeData, recipient: recipient, amountIn: amountIn, amountOutMinimum: minAmountOut
                 })
             );
         }

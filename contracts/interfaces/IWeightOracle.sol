@@ -7,11 +7,12 @@ pragma solidity 0.8.28;
 ///
 /// EIP-712 type (domain: name "SSI Weight Oracle", version "1", this chain id, this contract):
 ///   WeightReport(address index,uint64 round,uint64 validAfter,uint64 expiresAt,address[] constituents,uint256[] weights)
-/// Replay protection: rounds strictly increase per index; the domain binds chain and contract.
+/// Replay protection: each index's rounds advance by exactly one (round = lastRound + 1), so no report
+/// can exhaust the round space; the domain binds chain and contract.
 interface IWeightOracle {
     /// @notice A signed weight report.
     /// @param index The IndexVault the report is for.
-    /// @param round Strictly greater than the last accepted round for `index`.
+    /// @param round Exactly `lastRound(index) + 1`.
     /// @param validAfter Unix seconds; the report is rejected before this time.
     /// @param expiresAt Unix seconds; the report is rejected after this time, and it may be at most
     /// `maxValidity` seconds after the block that relays it.
@@ -26,8 +27,8 @@ interface IWeightOracle {
         uint256[] weights;
     }
 
-    /// @notice `round` is not strictly greater than `lastRound` for this index.
-    error RoundNotIncreasing(address index, uint64 round, uint64 lastRound);
+    /// @notice `round` is not the next round of this index (`lastRound(index) + 1`).
+    error RoundNotNext(address index, uint64 round, uint256 expected);
     /// @notice Relayed before `validAfter`.
     error ReportNotYetValid(uint64 validAfter, uint256 nowTs);
     /// @notice Relayed after `expiresAt`.
@@ -36,7 +37,7 @@ interface IWeightOracle {
     error ExpiryTooFar(uint64 expiresAt, uint256 nowTs, uint256 maxValidity);
     /// @notice The zero address as index.
     error ZeroIndex();
-    /// @notice A zero max validity.
+    /// @notice A zero max validity, or one above MAX_VALIDITY (7 days) {s}.
     error InvalidMaxValidity(uint256 maxValidity);
 
     /// @notice A report was verified and forwarded to its vault.
@@ -48,7 +49,8 @@ interface IWeightOracle {
     /// signatures are given in ascending signer order) and calls `report.index.setTargets`.
     function submit(WeightReport calldata report, bytes[] calldata signatures) external;
 
-    /// @notice Sets the largest allowed `expiresAt - now` (seconds); admin only.
+    /// @notice Sets the largest allowed `expiresAt - now` {s}, 0 < maxValidity <= 7 days; admin only
+    /// (the admin is a TimelockController: the change waits out its delay).
     function setMaxValidity(uint256 maxValidity) external;
 
     /// @notice The last accepted round for `index` (0 before any).

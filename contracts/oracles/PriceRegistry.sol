@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {TimelockCheck} from "../governance/TimelockCheck.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
@@ -23,6 +24,7 @@ contract PriceRegistry is IPriceRegistry, AccessControl {
 
     // == Constructor ==
     constructor(address admin) {
+        TimelockCheck.requireTimelock(admin);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 

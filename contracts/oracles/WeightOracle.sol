@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {TimelockCheck} from "../governance/TimelockCheck.sol";
 import {IIndexVault} from "../interfaces/IIndexVault.sol";
 import {IPriceRegistry} from "../interfaces/IPriceRegistry.sol";
 import {IWeightOracle} from "../interfaces/IWeightOracle.sol";
@@ -14,6 +15,8 @@ contract WeightOracle is IWeightOracle, QuorumVerifier {
         "WeightReport(address index,uint64 round,uint64 validAfter,uint64 expiresAt,address[] constituents,uint256[] weights)"
     );
     uint256 public constant DEFAULT_MAX_VALIDITY = 1 days;
+    /// @notice {s} The largest `maxValidity` the admin may set (the same cap as SignalOracle).
+    uint256 public constant MAX_VALIDITY = 7 days;
 
     // == Immutables ==
     IPriceRegistry private immutable _registry;
@@ -26,6 +29,7 @@ contract WeightOracle is IWeightOracle, QuorumVerifier {
     constructor(address admin, address registry, address[] memory signers, uint256 quorum_)
         QuorumVerifier("SSI Weight Oracle", "1", admin, signers, quorum_)
     {
+        TimelockCheck.requireTimelock(admin);
         _registry = IPriceRegistry(registry);
         _maxValidity = DEFAULT_MAX_VALIDITY;
         emit MaxValidityUpdated(DEFAULT_MAX_VALIDITY);
@@ -37,8 +41,10 @@ contract WeightOracle is IWeightOracle, QuorumVerifier {
         // == Checks ==
         address index = report.index;
         if (index == address(0)) revert ZeroIndex();
-        uint64 last = _lastRound[index];
-        if (report.round <= last) revert RoundNotIncreasing(index, report.round, last);
+        // Rounds advance by exactly one: no report, however signed, can jump to the end of the space.
+        // `last` < 2^64 - 1 here in practice (one round per report); the sum is computed in 256 bits.
+        uint256 expected = uint256(_lastRound[index]) + 1;
+        if (report.round != expected) revert RoundNotNext(index, report.round, expected);
         if (report.validAfter > block.timestamp) revert ReportNotYetValid(report.validAfter, block.timestamp);
         if (report.expiresAt < block.timestamp) revert ReportExpired(report.expiresAt, block.timestamp);
         // expiresAt >= now here, so the subtraction cannot underflow.
@@ -59,7 +65,7 @@ contract WeightOracle is IWeightOracle, QuorumVerifier {
 
     /// @inheritdoc IWeightOracle
     function setMaxValidity(uint256 maxValidity_) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (maxValidity_ == 0) revert InvalidMaxValidity(maxValidity_);
+        if (maxValidity_ == 0 || maxValidity_ > MAX_VALIDITY) revert InvalidMaxValidity(maxValidity_);
         _maxValidity = maxValidity_;
         emit MaxValidityUpdated(maxValidity_);
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {TimelockCheck} from "../governance/TimelockCheck.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -105,6 +106,7 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     constructor(address vault_, address admin, Limits memory limits_) {
         if (vault_ == address(0)) revert ZeroAddress("vault");
         if (admin == address(0)) revert ZeroAddress("admin");
+        TimelockCheck.requireTimelock(admin);
         _vault = IIndexVault(vault_);
         _registry = IPriceRegistry(IIndexVault(vault_).priceRegistry());
         limits_.maxSlippageBps = DEFAULT_MAX_SLIPPAGE_BPS;

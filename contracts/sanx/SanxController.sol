@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {TimelockCheck} from "../governance/TimelockCheck.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
@@ -57,6 +58,7 @@ contract SanxController is ISanxController, AccessControl, Pausable {
     /// @param guardian Holder of the red button (may be the zero address to grant later).
     constructor(address admin, address guardian) {
         if (admin == address(0)) revert ZeroAddress();
+        TimelockCheck.requireTimelock(admin);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         if (guardian != address(0)) _grantRole(GUARDIAN_ROLE, guardian);
         _delayDays = DEFAULT_DELAY_DAYS;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {TimelockCheck} from "../governance/TimelockCheck.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {QuorumVerifier} from "../oracles/QuorumVerifier.sol";
 import {ISignalOracle} from "../interfaces/ISignalOracle.sol";
@@ -50,6 +51,7 @@ contract SignalOracle is ISignalOracle, QuorumVerifier {
         uint64 maxFutureSkew_,
         uint64 maxValidity_
     ) QuorumVerifier("SANX SignalOracle", "1", admin, signers, quorum_) {
+        TimelockCheck.requireTimelock(admin);
         if (address(controller_) == address(0)) revert ZeroAddress();
         _controller = controller_;
         _setTimeBounds(maxFutureSkew_, maxValidity_);

@@ -1,5 +1,6 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { ContractRef, ModuleBuilder } from "./builder";
+import { scheduleWiring, type WiringCall } from "./Governance";
 import { ROLE } from "./roles";
 import WeightOracleModule from "./WeightOracle";
 
@@ -11,18 +12,19 @@ export type SsiProduct = (typeof SSI_PRODUCTS)[number];
  * An IndexVault and its role grants, in the calling module: the one place they are written, used by
  * every SSI product's `IndexVault_<PRODUCT>` and by SANX's `IndexVault_SANX` (`./Sanx.ts`).
  *
- * Parameters (the calling module's, or `$global`): `name` and `symbol` (defaults `label`), `admin`,
+ * Parameters (the calling module's, or `$global`): `name` and `symbol` (defaults `label`),
  * `guardian`, `feeRecipient`, `feeRate` and `maxFeeRate` (WAD per year), `initialNavPerShare`
  * (1e18 USD per token).
- * Roles: ORACLE_ROLE to `oracleHolder` (the WeightOracle for an SSI product; none here for SANX, whose
- * SanxBasket gate is built over the vault and gets the role in `Sanx`), GUARDIAN_ROLE to `guardian`,
- * DEFAULT_ADMIN_ROLE to `admin`. The deployer is the constructor admin so it can grant them; the deploy
- * task renounces it when `admin` is another account and verifies every role on chain. The vault's
- * trading role (REBALANCER_ROLE) goes to its Rebalancer (`rebalancerFuture` in `./Rebalance.ts`).
+ * Roles: DEFAULT_ADMIN_ROLE to `timelock` in the constructor (the only admin: there is no `admin`
+ * parameter); ORACLE_ROLE to `oracleHolder` (the WeightOracle for an SSI product; none here for SANX,
+ * whose SanxBasket gate is built over the vault and gets the role in `Sanx`) and GUARDIAN_ROLE to
+ * `guardian`, both scheduled through the timelock (salt `salt`) and executed by the deploy task once
+ * the delay has passed. The vault's trading role (REBALANCER_ROLE) goes to its Rebalancer
+ * (`rebalancerFuture` in `./Rebalance.ts`).
  */
 export function indexVaultFuture(
   m: ModuleBuilder,
-  opts: { label: { name: string; symbol: string }; priceRegistry: ContractRef; oracleHolder?: ContractRef },
+  opts: { label: { name: string; symbol: string }; priceRegistry: ContractRef; timelock: ContractRef; salt: string; oracleHolder?: ContractRef },
 ) {
   const deployer = m.getAccount(0);
   const vault = m.contract(
@@ -31,7 +33,7 @@ export function indexVaultFuture(
       {
         name: m.getParameter("name", opts.label.name),
         symbol: m.getParameter("symbol", opts.label.symbol),
-        admin: deployer,
+        admin: opts.timelock,
         priceRegistry: opts.priceRegistry,
         initialNavPerShare: m.getParameter<bigint>("initialNavPerShare"),
         maxFeeRate: m.getParameter<bigint>("maxFeeRate"),
@@ -41,9 +43,9 @@ export function indexVaultFuture(
     ],
     { id: "IndexVault" },
   );
-  if (opts.oracleHolder !== undefined) m.call(vault, "grantRole", [ROLE.ORACLE, opts.oracleHolder], { id: "grantOracle" });
-  m.call(vault, "grantRole", [ROLE.GUARDIAN, m.getParameter("guardian", deployer)], { id: "grantGuardian" });
-  m.call(vault, "grantRole", [ROLE.DEFAULT_ADMIN, m.getParameter("admin", deployer)], { id: "grantAdmin" });
+  const calls: WiringCall[] = [[vault, "grantRole", [ROLE.GUARDIAN, m.getParameter("guardian", deployer)]]];
+  if (opts.oracleHolder !== undefined) calls.push([vault, "grantRole", [ROLE.ORACLE, opts.oracleHolder]]);
+  scheduleWiring(m, opts.timelock, calls, opts.salt);
   return vault;
 }
 
@@ -54,9 +56,9 @@ export function indexVaultFuture(
  */
 export function indexVaultModule(product: SsiProduct) {
   return buildModule(`IndexVault_${product}`, (m) => {
-    const { priceRegistry, weightOracle } = m.useModule(WeightOracleModule);
-    const vault = indexVaultFuture(m, { label: { name: `${product}.ssi Index`, symbol: `${product}.ssi` }, priceRegistry, oracleHolder: weightOracle });
-    return { priceRegistry, weightOracle, vault };
+    const { timelock, priceRegistry, weightOracle } = m.useModule(WeightOracleModule);
+    const vault = indexVaultFuture(m, { label: { name: `${product}.ssi Index`, symbol: `${product}.ssi` }, priceRegistry, timelock, salt: `IndexVault_${product}`, oracleHolder: weightOracle });
+    return { timelock, priceRegistry, weightOracle, vault };
   });
 }
 

@@ -1,15 +1,13 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { ROLE } from "./roles";
+import GovernanceModule from "./Governance";
 
 /**
- * The token -> Chainlink feed registry. The deployer is its first admin (it registers the feeds
- * in `ssi:deploy`); `admin` (default: the deployer) is granted DEFAULT_ADMIN_ROLE here, and the task
- * hands over (the deployer renounces) when `admin` is another account.
+ * The token -> Chainlink feed registry, administered by the protocol's timelock (`Governance`): every
+ * feed change waits out its delay. `ssi:deploy` schedules the market's feeds through the timelock and
+ * executes them once ready.
  */
 export default buildModule("PriceRegistry", (m) => {
-  const deployer = m.getAccount(0);
-  const admin = m.getParameter("admin", deployer);
-  const priceRegistry = m.contract("PriceRegistry", [deployer]);
-  m.call(priceRegistry, "grantRole", [ROLE.DEFAULT_ADMIN, admin], { id: "grantAdmin" });
-  return { priceRegistry };
+  const { timelock } = m.useModule(GovernanceModule);
+  const priceRegistry = m.contract("PriceRegistry", [timelock]);
+  return { timelock, priceRegistry };
 });

@@ -3,6 +3,14 @@ import { id } from "ethers";
 import { ROLE } from "./roles";
 import { indexVaultFuture } from "./IndexVault";
 import { rebalancerFuture } from "./Rebalance";
+import { scheduleWiring, timelockFuture } from "./Governance";
+
+/**
+ * SANX's admin TimelockController (module `SanxGovernance`, future id `SanxTimelock`): the same rules as
+ * the SSI protocol's (`./Governance.ts`); parameters `minDelay`, `proposers`, `executors`, `guardian`
+ * (module `SanxGovernance` or `$global`).
+ */
+export const SanxGovernanceModule = buildModule("SanxGovernance", (m) => ({ timelock: timelockFuture(m, "SanxTimelock") }));
 
 /** Role of the SanxController that may relay signals (the SignalOracle). */
 export const SIGNAL_SOURCE_ROLE = id("SIGNAL_SOURCE_ROLE");
@@ -15,13 +23,15 @@ export const SIGNAL_SOURCE_ROLE = id("SIGNAL_SOURCE_ROLE");
  * WeightOracle never does.
  *
  * Parameters: `priceRegistry`, `weightOracle` (addresses), `name`, `symbol`, and the `$global` ones
- * of the SSI vaults: `admin`, `guardian`, `feeRecipient`, `feeRate`, `maxFeeRate`, `initialNavPerShare`.
+ * of the SSI vaults: `guardian`, `feeRecipient`, `feeRate`, `maxFeeRate`, `initialNavPerShare`. Its admin
+ * is SANX's timelock (`SanxGovernance`).
  */
 export const SanxVaultModule = buildModule("IndexVault_SANX", (m) => {
+  const { timelock } = m.useModule(SanxGovernanceModule);
   const priceRegistry = m.contractAt("PriceRegistry", m.getParameter<string>("priceRegistry"));
   const weightOracle = m.contractAt("WeightOracle", m.getParameter<string>("weightOracle"));
-  const vault = indexVaultFuture(m, { label: { name: "SANX MVRV DeFi Basket", symbol: "SANX" }, priceRegistry });
-  return { priceRegistry, weightOracle, vault };
+  const vault = indexVaultFuture(m, { label: { name: "SANX MVRV DeFi Basket", symbol: "SANX" }, priceRegistry, timelock, salt: "IndexVault_SANX" });
+  return { timelock, priceRegistry, weightOracle, vault };
 });
 
 /**
@@ -31,12 +41,12 @@ export const SanxVaultModule = buildModule("IndexVault_SANX", (m) => {
  *
  * Parameters: `adapter` (address; `sanx:deploy` fills it from the record's `protocol.tradeAdapter`),
  * the limits (`maxSlippageBps`, `toleranceBps`, `cooldown`, `maxWindow`, `feeAccrualInterval`,
- * `maxTradeUsd`) and `admin`, `keeper` (or `$global`).
+ * `maxTradeUsd`) and `keeper` (or `$global`).
  */
 export const SanxRebalanceModule = buildModule("Rebalance_SANX", (m) => {
-  const { vault } = m.useModule(SanxVaultModule);
+  const { vault, timelock } = m.useModule(SanxVaultModule);
   const adapter = m.contractAt("UniswapV3Adapter", m.getParameter<string>("adapter"), { id: "UniswapV3Adapter" });
-  const rebalancer = rebalancerFuture(m, vault, adapter);
+  const rebalancer = rebalancerFuture(m, vault, adapter, timelock, "Rebalance_SANX");
   return { vault, rebalancer, adapter };
 });
 
@@ -45,23 +55,22 @@ export const SanxRebalanceModule = buildModule("Rebalance_SANX", (m) => {
  *
  * Parameters (module `Sanx`): `signers` and `quorum` of the SignalOracle, `maxFutureSkew` and
  * `maxValidity` (s), `delayDays`, `reserveAsset` (token address, e.g. USDC) and `universe` (token
- * addresses of the SANX universe); `admin` and `guardian` default to the deployer.
+ * addresses of the SANX universe); `guardian` defaults to the deployer.
  * Wiring: the controller accepts signals from the oracle and notifies the gate; the gate holds the
  * vault's ORACLE_ROLE (the WeightOracle does not), so SANX weight reports must go through the gate
  * (`report.index` = the gate). The vault trades only through its Rebalancer (`Rebalance_SANX`), which
- * holds its REBALANCER_ROLE. The deployer is the first admin of everything so it can wire; it
- * grants DEFAULT_ADMIN_ROLE to `admin`, and `sanx:deploy` renounces its own when `admin` differs.
+ * holds its REBALANCER_ROLE. Every contract's admin is SANX's timelock (constructor); the wiring is
+ * scheduled through it and executed by `sanx:deploy` once the delay has passed.
  */
 export default buildModule("Sanx", (m) => {
-  const { priceRegistry, weightOracle, vault } = m.useModule(SanxVaultModule);
+  const { timelock, priceRegistry, weightOracle, vault } = m.useModule(SanxVaultModule);
   const { rebalancer } = m.useModule(SanxRebalanceModule);
   const deployer = m.getAccount(0);
-  const admin = m.getParameter("admin", deployer);
   const guardian = m.getParameter("guardian", deployer);
 
-  const controller = m.contract("SanxController", [deployer, guardian]);
+  const controller = m.contract("SanxController", [timelock, guardian]);
   const signalOracle = m.contract("SignalOracle", [
-    deployer,
+    timelock,
     m.getParameter<string[]>("signers"),
     m.getParameter<number>("quorum"),
     controller,
@@ -70,13 +79,18 @@ export default buildModule("Sanx", (m) => {
   ]);
   const basket = m.contract("SanxBasket", [controller, vault, weightOracle, m.getParameter<string>("reserveAsset")]);
 
-  m.call(controller, "grantRole", [SIGNAL_SOURCE_ROLE, signalOracle], { id: "grantSignalSource" });
-  m.call(controller, "setBasket", [basket]);
-  m.call(controller, "setDelayDays", [m.getParameter<number>("delayDays", 3)]);
-  m.call(signalOracle, "updateUniverse", [m.getParameter<string[]>("universe"), []]);
-  m.call(vault, "grantRole", [ROLE.ORACLE, basket], { id: "grantGate" });
-  m.call(controller, "grantRole", [ROLE.DEFAULT_ADMIN, admin], { id: "grantControllerAdmin" });
-  m.call(signalOracle, "grantRole", [ROLE.DEFAULT_ADMIN, admin], { id: "grantSignalOracleAdmin" });
+  scheduleWiring(
+    m,
+    timelock,
+    [
+      [controller, "grantRole", [SIGNAL_SOURCE_ROLE, signalOracle]],
+      [controller, "setBasket", [basket]],
+      [controller, "setDelayDays", [m.getParameter<number>("delayDays", 3)]],
+      [signalOracle, "updateUniverse", [m.getParameter<string[]>("universe"), []]],
+      [vault, "grantRole", [ROLE.ORACLE, basket]],
+    ],
+    "Sanx",
+  );
 
-  return { priceRegistry, weightOracle, vault, controller, signalOracle, basket, rebalancer };
+  return { timelock, priceRegistry, weightOracle, vault, controller, signalOracle, basket, rebalancer };
 });

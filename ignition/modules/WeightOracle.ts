@@ -1,20 +1,18 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { ROLE } from "./roles";
 import PriceRegistryModule from "./PriceRegistry";
+import { scheduleWiring } from "./Governance";
 
 /**
- * The m-of-n signed weight-report oracle over the shared PriceRegistry.
- * Parameters: `signers` (addresses), `quorum`, `maxValidity` (s), `admin` (default: the deployer).
+ * The m-of-n signed weight-report oracle over the shared PriceRegistry, administered by the protocol's
+ * timelock: signer-set, quorum and validity changes wait out its delay.
+ * Parameters: `signers` (addresses), `quorum`, `maxValidity` (s, <= 7 days; scheduled through the timelock).
  */
 export default buildModule("WeightOracle", (m) => {
-  const { priceRegistry } = m.useModule(PriceRegistryModule);
-  const deployer = m.getAccount(0);
-  const admin = m.getParameter("admin", deployer);
+  const { timelock, priceRegistry } = m.useModule(PriceRegistryModule);
   const signers = m.getParameter<string[]>("signers");
   const quorum = m.getParameter<number>("quorum");
   const maxValidity = m.getParameter<number>("maxValidity", 86_400);
-  const weightOracle = m.contract("WeightOracle", [deployer, priceRegistry, signers, quorum]);
-  m.call(weightOracle, "setMaxValidity", [maxValidity]);
-  m.call(weightOracle, "grantRole", [ROLE.DEFAULT_ADMIN, admin], { id: "grantAdmin" });
-  return { priceRegistry, weightOracle };
+  const weightOracle = m.contract("WeightOracle", [timelock, priceRegistry, signers, quorum]);
+  scheduleWiring(m, timelock, [[weightOracle, "setMaxValidity", [maxValidity]]], "WeightOracle");
+  return { timelock, priceRegistry, weightOracle };
 });

@@ -20,6 +20,8 @@
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { IERC20__factory, MockAggregator__factory, Rebalancer__factory } from "../../typechain-types";
+import { TimelockController__factory, govCall, govern } from "../../tasks/lib/governance";
+import { refreshFeeds } from "../lib/market";
 import { formatDay, parseDay } from "../../src/lib/csv";
 import { formatWadPercent } from "../../src/methodology";
 import { computeSignals } from "../../src/mvrv/engine";
@@ -274,8 +276,11 @@ export const sanxSection: DemoSection = {
     summary.push(`red button: ${last.kind} ${last.symbol} due but neither executed nor traded while paused; mint refused; Alice redeemed ${REDEEM} SANX`);
 
     print.heading(`SANX 5. Governance lifts the red button; the waiting ${last.kind} ${last.symbol} executes and trades`);
-    await (await c.controller.connect(deployer).unpause()).wait();
-    await (await c.vault.connect(deployer).unpause()).wait();
+    // Through SANX's admin timelock: queued, visible for its delay, then executed (one batch).
+    const timelock = TimelockController__factory.connect(record.sanx.admin!, deployer);
+    const lift = [await govCall(c.controller, "unpause", []), await govCall(c.vault, "unpause", [])];
+    await (await govern(timelock, lift, { beforeExecute: () => refreshFeeds(deployer, record as never) })).wait();
+    print.line(`the unpause was queued on SANX's timelock ${record.sanx.admin} and executed after its ${(await timelock.getMinDelay()) / 3600n} h delay`);
     const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
     await executeAndRebalance(new Date(Number(now) * 1000).toISOString().replace(".000Z", "Z"));
     summary.push(`${actions} actions executed and traded; supply now ${formatUnitsExact(await c.vault.totalSupply(), 18)} SANX`);

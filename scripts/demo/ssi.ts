@@ -22,6 +22,8 @@ import {
   vaultOf,
 } from "../../tasks/lib/ssi-chain";
 import type { DemoContext, DemoSection } from "./context";
+import { TimelockController__factory, govCall, govern } from "../../tasks/lib/governance";
+import { refreshFeeds } from "../lib/market";
 
 const WAD = 10n ** 18n;
 const UNIVERSE = path.join(__dirname, "..", "..", "sample", "universe.json");
@@ -108,8 +110,12 @@ export const ssiSection: DemoSection = {
     const legs = await planRedeem(record, vaultOf(record, "MEME", alice), alice, WAD, "MEME.ssi");
     await executeRedeem(vaultOf(record, "MEME", alice), alice, WAD, alice.address, legs);
     print.line(`while paused, Alice redeems 1 MEME.ssi: received ${legs.length} constituents`);
-    await (await vaultOf(record, "MEME", signers.deployer).unpause()).wait();
-    print.line("the admin lifts the pause");
+    // Unpausing is an admin action: it is queued on the admin timelock, visible for the whole delay, then executed.
+    const timelock = TimelockController__factory.connect(record.protocol.admin, signers.deployer);
+    const delay = await timelock.getMinDelay();
+    const lift = [await govCall(vaultOf(record, "MEME", signers.deployer), "unpause", [])];
+    await (await govern(timelock, lift, { beforeExecute: () => refreshFeeds(signers.deployer, record as never) })).wait();
+    print.line(`governance lifts the pause: queued on the admin timelock, visible to holders for ${delay / 3600n} h, then executed`);
     summary.push(`pause: mint refused while paused, redeem of 1 MEME.ssi went through (MEME.ssi supply ${formatUnitsExact(await meme.totalSupply(), 18)})`);
     ctx.summary.push({ section: this.name, lines: summary });
   },

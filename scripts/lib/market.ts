@@ -479,9 +479,21 @@ export async function detectRouterKind(provider: Provider, router: string): Prom
  * Deploys a UniswapV3Adapter over the market's router, for `kind`, else the file's `routerKind`
  * (absent = SwapRouter, as deployments/README.md says).
  */
-export async function deployUniswapV3Adapter(signer: Signer, market: Pick<MarketAddresses, "uniswap">, kind?: RouterKind): Promise<UniswapV3Adapter> {
+export async function deployUniswapV3Adapter(signer: Signer, market: Pick<MarketAddresses, "uniswap" | "hubs" | "tokens">, kind?: RouterKind): Promise<UniswapV3Adapter> {
   const k = kind ?? (market.uniswap.routerKind === "SwapRouter02" ? RouterKind.SwapRouter02 : RouterKind.SwapRouter);
-  const adapter = await new UniswapV3Adapter__factory(signer).deploy(market.uniswap.router, k);
+  const [hub0, hub1] = adapterHubs(market);
+  const adapter = await new UniswapV3Adapter__factory(signer).deploy(market.uniswap.router, k, hub0, hub1);
   await adapter.waitForDeployment();
   return adapter;
+}
+
+/**
+ * The two hub tokens the UniswapV3Adapter lets a route pass through (the market's `hubs`, USDC and
+ * WETH), as addresses; the zero address for a missing one (it allows nothing).
+ */
+export function adapterHubs(market: Pick<MarketAddresses, "hubs" | "tokens">): [string, string] {
+  const ZERO = "0x0000000000000000000000000000000000000000";
+  const hubs = market.hubs.map((h) => market.tokens[h]?.address).filter((a): a is string => a !== undefined);
+  if (hubs.length > 2) throw new Error(`the UniswapV3Adapter takes at most two hub tokens, the market names ${market.hubs.join(", ")}`);
+  return [hubs[0] ?? ZERO, hubs[1] ?? ZERO];
 }

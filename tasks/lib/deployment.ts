@@ -33,6 +33,7 @@ export interface ProtocolPart {
   priceRegistry: string;
   weightOracle: string;
   deployer: string;
+  /** The admin of every SSI contract: the TimelockController's address. */
   admin: string;
   guardian: string;
   keeper: string;
@@ -44,6 +45,23 @@ export interface ProtocolPart {
   tradeAdapter?: string;
   /** Block of the last protocol transaction of `ssi:deploy`. */
   block: number;
+  /** Block the deployment started at (role holders are read from the events since then). */
+  fromBlock?: number;
+  /** The admin TimelockController of every contract (`admin` is its address). */
+  timelock?: TimelockRecord;
+  /** Contract name -> its address and, per role, every account holding it after the deployment. */
+  roleHolders?: Record<string, Record<string, string[] | string>>;
+  /** Present when the deployment was allowed to leave power with a plain key (--allow-eoa-admin). */
+  warnings?: string[];
+}
+
+/** An admin timelock as deployed: its delay {s} and who proposes, executes and cancels. */
+export interface TimelockRecord {
+  address: string;
+  minDelay: number;
+  proposers: string[];
+  executors: string[];
+  cancellers: string[];
 }
 
 export interface ProductPart {

@@ -1,160 +1,301 @@
 /**
- * Guardian and governance calls: pause and unpause a vault, the SANX red button and its lifting,
- * cancelling a pending SANX action.
+ * Governance through the admin TimelockController (issue 13): every SSI contract's DEFAULT_ADMIN_ROLE
+ * is a TimelockController with a minimum delay of at least 1 day (the contracts refuse anything else in
+ * their constructors), so every admin call is scheduled, visible on chain for the delay, then executed.
  *
- * Every call is described first as a `RoleCall` (target, calldata, the role it needs, in words), then
- * submitted by `submitRoleCall`: today the sender must hold the role itself and sends directly. When
- * the role is held by a contract (a TimelockController or a multisig), the error prints the target and
- * calldata to propose there; a timelock schedule/execute path belongs in `submitRoleCall` and nothing
- * else has to change. `--calldata` prints the same without sending.
+ * These functions take the timelock (connected to a proposer/executor signer) first. `govern` is the
+ * whole cycle on a local chain (schedule, advance time past the delay, execute); on a real network a
+ * proposer schedules and an executor executes after the delay (`scheduleBatch` / `executeBatch`).
  */
-import { getAddress, ZeroHash, id, type Signer } from "ethers";
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { IndexVault__factory, SanxController__factory } from "../../typechain-types";
-import type { DeploymentRecord } from "./deployment";
-import { fail } from "./args";
-import { describeRevert } from "./revert";
-import { vaultEntry, type IndexName } from "./ssi-chain";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { ZeroHash, hexlify, id, randomBytes, type BaseContract, type ContractTransactionResponse, type Provider } from "ethers";
+import { TimelockController__factory, type TimelockController } from "../../typechain-types";
 
-export const ROLES = { GUARDIAN: id("GUARDIAN_ROLE"), ADMIN: ZeroHash } as const;
-export type RoleName = keyof typeof ROLES;
+/** The floor on an admin timelock's minimum delay {s}; TimelockCheck.MIN_ADMIN_DELAY in the contracts. */
+export const MIN_ADMIN_DELAY = 86_400n;
 
-const ROLE_WORDS: Record<RoleName, string> = {
-  GUARDIAN: "GUARDIAN_ROLE (the guardian)",
-  ADMIN: "DEFAULT_ADMIN_ROLE (governance: the admin, a timelock or multisig in production)",
-};
+/** TimelockController role ids. */
+export const TIMELOCK_ROLE = {
+  PROPOSER: id("PROPOSER_ROLE"),
+  EXECUTOR: id("EXECUTOR_ROLE"),
+  CANCELLER: id("CANCELLER_ROLE"),
+} as const;
 
-/** One call that needs a role: what it does, on which contract, with which calldata. */
-export interface RoleCall {
-  what: string;
-  contractName: string;
+/** One call the timelock makes: target address and calldata (value is always 0 here). */
+export interface GovCall {
   target: string;
   data: string;
-  role: RoleName;
-  /** Reads whether `account` holds the role on the target. */
-  hasRole(account: string): Promise<boolean>;
-  /** Static call as `from`: throws the contract's revert. */
-  simulate(from: string): Promise<unknown>;
+  /** What it does, for logs (e.g. "MAG7.grantRole(ORACLE_ROLE, WeightOracle)"). */
+  label?: string;
 }
 
-/** The record's holder of `role` (for messages), from ssi:deploy's parameters. */
-function recordedHolder(record: DeploymentRecord, role: RoleName): string {
-  return role === "ADMIN" ? record.protocol.admin : record.protocol.guardian;
+/** A call of `fn(args)` on `contract`, encoded for the timelock. */
+export async function govCall(contract: BaseContract, fn: string, args: readonly unknown[], label?: string): Promise<GovCall> {
+  const call: GovCall = { target: await contract.getAddress(), data: contract.interface.encodeFunctionData(fn, args as unknown[]) };
+  if (label !== undefined) call.label = label;
+  return call;
 }
 
-/** `call` as text a multisig or timelock proposal needs. */
-export function proposal(call: RoleCall): { target: string; value: string; data: string; role: string; what: string } {
-  return { target: call.target, value: "0", data: call.data, role: ROLE_WORDS[call.role], what: call.what };
+/** A batch as the timelock sees it, and its operation id. */
+export interface ScheduledBatch {
+  calls: GovCall[];
+  salt: string;
+  predecessor: string;
+  /** keccak256 of (targets, values, payloads, predecessor, salt): `TimelockController.hashOperationBatch`. */
+  id: string;
+  /** {unix s} when it can be executed. */
+  readyAt: bigint;
+}
+
+function parts(calls: readonly GovCall[]) {
+  return { targets: calls.map((c) => c.target), values: calls.map(() => 0n), payloads: calls.map((c) => c.data) };
+}
+
+/** A fresh random 32-byte salt, so two identical batches are two operations. */
+export function newSalt(): string {
+  return hexlify(randomBytes(32));
+}
+
+/** Schedules `calls` as one batch (the signer must be a proposer); returns its id and ready time. */
+export async function scheduleBatch(timelock: TimelockController, calls: readonly GovCall[], opts: { salt?: string; delay?: bigint } = {}): Promise<ScheduledBatch> {
+  const salt = opts.salt ?? newSalt();
+  const delay = opts.delay ?? (await timelock.getMinDelay());
+  const { targets, values, payloads } = parts(calls);
+  await (await timelock.scheduleBatch(targets, values, payloads, ZeroHash, salt, delay)).wait();
+  const id = await timelock.hashOperationBatch(targets, values, payloads, ZeroHash, salt);
+  return { calls: [...calls], salt, predecessor: ZeroHash, id, readyAt: await timelock.getTimestamp(id) };
+}
+
+/** Executes a scheduled batch once ready (the signer must be an executor); the revert of any call bubbles up. */
+export async function executeBatch(timelock: TimelockController, batch: Pick<ScheduledBatch, "calls" | "salt" | "predecessor">): Promise<ContractTransactionResponse> {
+  const { targets, values, payloads } = parts(batch.calls);
+  return timelock.executeBatch(targets, values, payloads, batch.predecessor, batch.salt);
+}
+
+/** Local chains only: moves the next block's time to `at` (if it is later) and mines it. */
+export async function advanceTo(provider: Provider & { send(method: string, params: unknown[]): Promise<unknown> }, at: bigint): Promise<void> {
+  const now = BigInt((await provider.getBlock("latest"))!.timestamp);
+  if (at > now) await provider.send("evm_setNextBlockTimestamp", [Number(at)]);
+  await provider.send("evm_mine", []);
 }
 
 /**
- * Sends `call` from `sender` after checking the role and simulating; nothing is sent on any failure.
- * @returns the transaction hash
+ * The whole cycle on a LOCAL chain: schedule `calls` as one batch, advance time to when it is ready,
+ * run `beforeExecute` (e.g. re-stamp mock feeds the time travel made stale), execute. Returns the
+ * execution transaction (a failing call's revert bubbles up through `executeBatch`).
  */
-export async function submitRoleCall(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, call: RoleCall, sender: Signer): Promise<string> {
-  const from = await sender.getAddress();
-  if (!(await call.hasRole(from))) {
-    const holder = recordedHolder(record, call.role);
-    const holderIsContract = (await hre.ethers.provider.getCode(holder)) !== "0x";
-    const how = holderIsContract
-      ? `the record's holder ${holder} is a contract (a timelock or multisig): propose there the call to ${call.target} with calldata ${call.data} (or run with --calldata)`
-      : `send from the account that holds it (the record names ${holder}${hre.network.name === "hardhat" || hre.network.name === "localhost" ? `: --from ${holder}` : ": its key as DEPLOYER_KEY"})`;
-    fail(`${call.what} needs ${ROLE_WORDS[call.role]} on the ${call.contractName} ${call.target}; ${from} does not hold it: ${how}. Nothing was sent`);
+export async function govern(
+  timelock: TimelockController,
+  calls: readonly GovCall[],
+  opts: { beforeExecute?: () => Promise<void>; salt?: string } = {},
+): Promise<ContractTransactionResponse> {
+  const batch = await scheduleBatch(timelock, calls, opts.salt === undefined ? {} : { salt: opts.salt });
+  const provider = timelock.runner!.provider as Provider & { send(method: string, params: unknown[]): Promise<unknown> };
+  await advanceTo(provider, batch.readyAt);
+  if (opts.beforeExecute !== undefined) await opts.beforeExecute();
+  return executeBatch(timelock, batch);
+}
+
+export { TimelockController__factory, type TimelockController };
+
+/**
+ * Deploys a TimelockController with `minDelay` (default the floor) and `proposers`/`executors`, no admin
+ * account (it administers itself). For local setups (benchmarks, the demo's sample market); deployments
+ * go through the `Governance` Ignition module.
+ */
+export async function deployTimelock(signer: import("ethers").Signer, proposers: string[], executors: string[], minDelay: bigint = MIN_ADMIN_DELAY): Promise<TimelockController> {
+  const t = await new TimelockController__factory(signer).deploy(minDelay, proposers, executors, "0x0000000000000000000000000000000000000000");
+  await t.waitForDeployment();
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deployment: the wiring batches Ignition scheduled, the bootstrap roles, and who holds what
+// ---------------------------------------------------------------------------------------------
+
+/** Every batch scheduled on `timelock` since `fromBlock` that is still pending (neither executed nor cancelled). */
+export async function pendingBatches(timelock: TimelockController, fromBlock = 0): Promise<ScheduledBatch[]> {
+  const scheduled = await timelock.queryFilter(timelock.filters.CallScheduled(), fromBlock);
+  const salts = await timelock.queryFilter(timelock.filters.CallSalt(), fromBlock);
+  const byId = new Map<string, { calls: { index: bigint; call: GovCall }[]; predecessor: string }>();
+  for (const e of scheduled) {
+    const { id: opId, index, target, data, predecessor } = e.args;
+    const entry = byId.get(opId) ?? { calls: [], predecessor };
+    entry.calls.push({ index, call: { target, data } });
+    byId.set(opId, entry);
   }
+  const out: ScheduledBatch[] = [];
+  for (const [opId, entry] of byId) {
+    if (!(await timelock.isOperationPending(opId))) continue;
+    const salt = salts.find((s) => s.args.id === opId)?.args.salt ?? ZeroHash;
+    const calls = entry.calls.sort((a, b) => Number(a.index - b.index)).map((c) => c.call);
+    out.push({ calls, salt, predecessor: entry.predecessor, id: opId, readyAt: await timelock.getTimestamp(opId) });
+  }
+  return out;
+}
+
+/**
+ * Executes every pending batch once ready. On a local chain (`local`) it first advances time to the
+ * latest ready time and runs `beforeExecute` (re-stamp mock feeds); on a real network it executes only
+ * those already ready and returns the rest, with their ready times, for a later run.
+ */
+export async function executePending(
+  timelock: TimelockController,
+  batches: readonly ScheduledBatch[],
+  opts: { local: boolean; beforeExecute?: () => Promise<void> },
+): Promise<{ executed: ScheduledBatch[]; waiting: ScheduledBatch[] }> {
+  if (batches.length === 0) return { executed: [], waiting: [] };
+  const provider = timelock.runner!.provider as Provider & { send(method: string, params: unknown[]): Promise<unknown> };
+  if (opts.local) {
+    const last = batches.reduce((a, b) => (b.readyAt > a ? b.readyAt : a), 0n);
+    await advanceTo(provider, last);
+    if (opts.beforeExecute !== undefined) await opts.beforeExecute();
+  }
+  const now = BigInt((await provider.getBlock("latest"))!.timestamp);
+  const executed: ScheduledBatch[] = [];
+  const waiting: ScheduledBatch[] = [];
+  for (const b of batches) {
+    // The next block's timestamp is at least now + 1.
+    if (b.readyAt > now + 1n) {
+      waiting.push(b);
+      continue;
+    }
+    await (await executeBatch(timelock, b)).wait();
+    executed.push(b);
+  }
+  return { executed, waiting };
+}
+
+/** What the deployer may keep on the timelock: the roles the parameters themselves give it. */
+export interface TimelockParams {
+  minDelay: bigint;
+  proposers: string[];
+  executors: string[];
+  guardian: string;
+}
+
+/**
+ * Ends the bootstrap: the deployer renounces, on `timelock`, its constructor admin role and every
+ * PROPOSER / EXECUTOR / CANCELLER role the parameters do not give it.
+ */
+export async function renounceBootstrap(timelock: TimelockController, deployer: string, params: TimelockParams): Promise<string[]> {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const keep = {
+    [TIMELOCK_ROLE.PROPOSER]: params.proposers.some((p) => same(p, deployer)),
+    [TIMELOCK_ROLE.EXECUTOR]: params.executors.some((p) => same(p, deployer)),
+    [TIMELOCK_ROLE.CANCELLER]: params.proposers.some((p) => same(p, deployer)) || same(params.guardian, deployer),
+    [ZeroHash]: false,
+  };
+  const renounced: string[] = [];
+  for (const [role, kept] of Object.entries(keep)) {
+    if (kept || !(await timelock.hasRole(role, deployer))) continue;
+    await (await timelock.renounceRole(role, deployer)).wait();
+    renounced.push(roleName(role));
+  }
+  return renounced;
+}
+
+const ROLE_NAMES: Record<string, string> = {
+  [ZeroHash]: "DEFAULT_ADMIN_ROLE",
+  [TIMELOCK_ROLE.PROPOSER]: "PROPOSER_ROLE",
+  [TIMELOCK_ROLE.EXECUTOR]: "EXECUTOR_ROLE",
+  [TIMELOCK_ROLE.CANCELLER]: "CANCELLER_ROLE",
+  [id("ORACLE_ROLE")]: "ORACLE_ROLE",
+  [id("GUARDIAN_ROLE")]: "GUARDIAN_ROLE",
+  [id("REBALANCER_ROLE")]: "REBALANCER_ROLE",
+  [id("KEEPER_ROLE")]: "KEEPER_ROLE",
+  [id("SIGNAL_SOURCE_ROLE")]: "SIGNAL_SOURCE_ROLE",
+  [id("STRATEGY_ROLE")]: "STRATEGY_ROLE",
+  [id("RISK_ROLE")]: "RISK_ROLE",
+};
+
+/** A role id's name (the SSI, SANX, USSI and TimelockController roles), or the id itself. */
+export function roleName(role: string): string {
+  return ROLE_NAMES[role] ?? role;
+}
+
+/** An AccessControl contract as far as role holders go. */
+export interface AccessControlled {
+  getAddress(): Promise<string>;
+  hasRole(role: string, account: string): Promise<boolean>;
+  queryFilter: BaseContract["queryFilter"];
+  filters: BaseContract["filters"];
+}
+
+/** Role name -> current holders, from every RoleGranted since `fromBlock`, each checked with `hasRole` now. */
+export async function roleHolders(contract: AccessControlled, fromBlock = 0): Promise<Record<string, string[]>> {
+  const events = await contract.queryFilter(contract.filters.RoleGranted!(), fromBlock);
+  const seen = new Map<string, Set<string>>();
+  for (const e of events) {
+    const [role, account] = (e as unknown as { args: [string, string] }).args;
+    const set = seen.get(role) ?? new Set<string>();
+    set.add(account);
+    seen.set(role, set);
+  }
+  const out: Record<string, string[]> = {};
+  for (const [role, accounts] of seen) {
+    const now: string[] = [];
+    for (const a of accounts) if (await contract.hasRole(role, a)) now.push(a);
+    if (now.length > 0) out[roleName(role)] = now.sort();
+  }
+  return out;
+}
+
+/**
+ * The on-chain check of issue 13 over a deployment's role table: every contract's DEFAULT_ADMIN_ROLE is
+ * held by its expected timelock alone (a timelock by itself alone), and the deployer holds no role
+ * except those in `deployerMayHold` (roles the parameters themselves give it on a local network).
+ * Returns the problems in words (empty when all is well).
+ */
+export function checkRoleTable(
+  table: Record<string, { address: string; admin: string; roles: Record<string, string[]> }>,
+  deployer: string,
+  deployerMayHold: ReadonlySet<string> = new Set(),
+): string[] {
+  const problems: string[] = [];
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  for (const [name, c] of Object.entries(table)) {
+    const admins = c.roles.DEFAULT_ADMIN_ROLE ?? [];
+    if (admins.length !== 1 || !same(admins[0]!, c.admin)) {
+      problems.push(`${name}: DEFAULT_ADMIN_ROLE is held by ${admins.join(", ") || "nobody"}, expected the timelock ${c.admin} alone`);
+    }
+    for (const [role, holders] of Object.entries(c.roles)) {
+      if (holders.some((h) => same(h, deployer)) && !deployerMayHold.has(`${name}:${role}`)) {
+        problems.push(`${name}: the deployer ${deployer} still holds ${role}`);
+      }
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A deployment that waits for its timelock (non-local networks): where to look for its batches next time
+// ---------------------------------------------------------------------------------------------
+
+function pendingFile(network: string, what: string, root: string): string {
+  return path.join(root, "deployments", `${network}.${what}.pending.json`);
+}
+
+/** Remembers the block a deployment's wiring was scheduled from, for the run after the delay. */
+export function rememberPending(network: string, what: string, timelock: string, fromBlock: number, root = process.cwd()): void {
+  mkdirSync(path.join(root, "deployments"), { recursive: true });
+  writeFileSync(pendingFile(network, what, root), JSON.stringify({ timelock, fromBlock }, null, 2) + "\n");
+}
+
+/** The block to read `timelock`'s scheduled batches from: the remembered one when a previous run waited, else `fallback`. */
+export function pendingFrom(network: string, what: string, timelock: string, fallback: number, root = process.cwd()): number {
+  const file = pendingFile(network, what, root);
+  if (!existsSync(file)) return fallback;
   try {
-    await call.simulate(from);
-  } catch (e) {
-    fail(`${call.what} would revert: ${describeRevert(e) ?? (e as Error).message}; nothing was sent`);
+    const p = JSON.parse(readFileSync(file, "utf8")) as { timelock?: string; fromBlock?: number };
+    return p.timelock?.toLowerCase() === timelock.toLowerCase() && typeof p.fromBlock === "number" ? Math.min(p.fromBlock, fallback) : fallback;
+  } catch {
+    return fallback;
   }
-  const tx = await sender.sendTransaction({ to: call.target, data: call.data });
-  await tx.wait();
-  return tx.hash;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The calls
-// ---------------------------------------------------------------------------------------------
-
-function vaultCall(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, index: IndexName, method: "pause" | "unpause"): RoleCall {
-  const { vault: target, symbol } = vaultEntry(record, index);
-  const vault = IndexVault__factory.connect(target, hre.ethers.provider);
-  const role: RoleName = method === "pause" ? "GUARDIAN" : "ADMIN";
-  return {
-    what: method === "pause" ? `pausing ${symbol} (mint and trading stop; redemption stays open)` : `unpausing ${symbol}`,
-    contractName: `${symbol} vault`,
-    target,
-    data: vault.interface.encodeFunctionData(method as "pause"),
-    role,
-    hasRole: (a) => vault.hasRole(ROLES[role], a),
-    simulate: (from) => vault[method].staticCall({ from }),
-  };
-}
-
-function controllerOf(hre: HardhatRuntimeEnvironment, record: DeploymentRecord) {
-  const sanx = (record as DeploymentRecord & { sanx?: { controller?: string } }).sanx;
-  if (sanx?.controller === undefined) fail(`deployments/${record.network}.json has no SANX deployment: run sanx:deploy first`);
-  return SanxController__factory.connect(sanx.controller, hre.ethers.provider);
-}
-
-function controllerCall(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, method: "pause" | "unpause"): RoleCall {
-  const controller = controllerOf(hre, record);
-  const role: RoleName = method === "pause" ? "GUARDIAN" : "ADMIN";
-  return {
-    what: method === "pause" ? "pressing the red button on the SanxController (no new actions, no executions)" : "lifting the red button on the SanxController",
-    contractName: "SanxController",
-    target: controller.target as string,
-    data: controller.interface.encodeFunctionData(method as "pause"),
-    role,
-    hasRole: (a) => controller.hasRole(ROLES[role], a),
-    simulate: (from) => controller[method].staticCall({ from }),
-  };
-}
-
-/** Pause (guardian) or unpause (governance) one index vault. */
-export async function vaultPauseCalls(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, index: IndexName, pause: boolean): Promise<{ calls: RoleCall[]; already: string[] }> {
-  const { vault, symbol } = vaultEntry(record, index);
-  const paused = await IndexVault__factory.connect(vault, hre.ethers.provider).paused();
-  if (paused === pause) return { calls: [], already: [`${symbol} is already ${pause ? "paused" : "unpaused"}`] };
-  return { calls: [vaultCall(hre, record, index, pause ? "pause" : "unpause")], already: [] };
-}
-
-/**
- * The SANX red button (guardian): the SanxController's pause (no new actions, no executions) and the
- * SANX vault's pause (no mint, no trading; redemption stays open). Lifting it (governance) unpauses
- * both. A part already in the wanted state is skipped and reported.
- */
-export async function redButtonCalls(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, press: boolean): Promise<{ calls: RoleCall[]; already: string[] }> {
-  const controller = controllerOf(hre, record);
-  const calls: RoleCall[] = [];
-  const already: string[] = [];
-  if ((await controller.paused()) === press) already.push(`the SanxController is already ${press ? "paused" : "live"}`);
-  else calls.push(controllerCall(hre, record, press ? "pause" : "unpause"));
-  const vault = await vaultPauseCalls(hre, record, "SANX", press);
-  return { calls: [...calls, ...vault.calls], already: [...already, ...vault.already] };
-}
-
-/** Governance cancels the SANX action pending for `asset` (a token address). */
-export async function cancelActionCall(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, asset: string, label: string): Promise<RoleCall> {
-  const controller = controllerOf(hre, record);
-  const [kind, dueAt] = await controller.pending(asset);
-  if (kind === 0n) fail(`${label} has no pending SANX action: nothing to cancel (sanx:status lists the pending ones)`);
-  const action = kind === 1n ? "ADD" : "REMOVE";
-  return {
-    what: `cancelling the pending ${action} ${label} (due ${new Date(Number(dueAt) * 1000).toISOString()})`,
-    contractName: "SanxController",
-    target: controller.target as string,
-    data: controller.interface.encodeFunctionData("cancel", [asset]),
-    role: "ADMIN",
-    hasRole: (a) => controller.hasRole(ROLES.ADMIN, a),
-    simulate: (from) => controller.cancel.staticCall(asset, { from }),
-  };
-}
-
-/** The token address of a SANX asset given as a symbol of the record or as an address. */
-export function sanxAsset(record: DeploymentRecord, value: string): { address: string; label: string } {
-  const key = record.assets[value.toUpperCase()];
-  if (key !== undefined && record.tokens[key] !== undefined) return { address: getAddress(record.tokens[key]!.address), label: value.toUpperCase() };
-  const byAddress = Object.entries(record.tokens).find(([, t]) => t.address.toLowerCase() === value.toLowerCase());
-  if (byAddress !== undefined) return { address: getAddress(byAddress[1].address), label: byAddress[0] };
-  fail(`--asset "${value}" is neither a symbol nor a token address of deployments/${record.network}.json`);
+/** Forgets the remembered block once the wiring has executed. */
+export function forgetPending(network: string, what: string, root = process.cwd()): void {
+  rmSync(pendingFile(network, what, root), { force: true });
 }

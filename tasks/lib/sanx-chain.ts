@@ -35,7 +35,7 @@ import { SIGNAL_EIP712_TYPES } from "../../src/sanx/signalReport";
 import type { SignalFile, SignedSignal } from "../../src/sanx/signalFile";
 import { latestMarketCaps, nextTargets, valueWeights, type MarketCaps, type NextTargets, type Weighted } from "../../src/sanx/targets";
 import { fail, firstSigner } from "./args";
-import { signQuorum, quorumDomain } from "./quorum";
+import { recordedDomain, signQuorum } from "./quorum";
 import { runKeeper, type KeeperRun } from "./rebalance";
 import { loadRecord } from "./ssi-chain";
 import { WEIGHT_REPORT_TYPES } from "./reports";
@@ -275,7 +275,7 @@ export async function signEvents(hre: HardhatRuntimeEnvironment, c: SanxContract
     return { symbol: e.symbol, date, zone: event.zone, signal: toSignalStruct({ symbol: e.symbol, event }, e.asset, expiresAt) };
   });
   chosen.sort((a, b) => (a.signal.day !== b.signal.day ? (a.signal.day < b.signal.day ? -1 : 1) : a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-  const domain = await quorumDomain(c.signalOracle);
+  const domain = await recordedDomain(c.signalOracle, "signals");
   const signers = chosen.length > 0 ? await quorumSigners(hre, c.signalOracle, "SignalOracle") : [];
   const signals: SignedSignal[] = [];
   for (const x of chosen) signals.push({ ...x, signatures: await signQuorum(signers, domain, SIGNAL_EIP712_TYPES, { ...x.signal }) });
@@ -320,7 +320,7 @@ const REFUSAL_HINTS: Record<string, string> = {
 export async function pushSignals(hre: HardhatRuntimeEnvironment, c: SanxContracts, file: SignalFile, relayer?: Signer): Promise<PushResult[]> {
   const sender = relayer ?? (await firstSigner(hre));
   const oracle = c.signalOracle.connect(sender);
-  const domain = await quorumDomain(c.signalOracle);
+  const domain = await recordedDomain(c.signalOracle, "signals");
   if (getAddress(file.domain.verifyingContract) !== getAddress(String(domain.verifyingContract)) || file.domain.chainId !== BigInt(domain.chainId!)) {
     fail(
       `the signals were signed for SignalOracle ${file.domain.verifyingContract} on chain ${file.domain.chainId}, ` +
@@ -573,7 +573,7 @@ export async function executeDue(
     constituents: targets.map((t) => t.address),
     weights: targets.map((t) => t.weight),
   };
-  const signatures = await signQuorum(signers, await quorumDomain(c.weightOracle), WEIGHT_REPORT_TYPES, { ...report });
+  const signatures = await signQuorum(signers, await recordedDomain(c.weightOracle, "weights"), WEIGHT_REPORT_TYPES, { ...report });
   const oracle = c.weightOracle.connect(sender);
   const tx = await simulateThenSend(
     [c.weightOracle, c.basket, c.vault],

@@ -5,7 +5,7 @@
  * (`$global`, optional `Sanx`, `IndexVault_SANX` and `Rebalance_SANX`), completed from the record
  * (the SANX Rebalancer whitelists the record's `protocol.tradeAdapter`).
  */
-import { getAddress } from "ethers";
+import { getAddress, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import SanxModule, { SIGNAL_SOURCE_ROLE } from "../../ignition/modules/Sanx";
 import { REBALANCE_LIMIT_DEFAULTS } from "../../ignition/modules/Rebalance";
@@ -13,8 +13,10 @@ import { ROLE } from "../../ignition/modules/roles";
 import { IndexVault__factory, Rebalancer__factory, SanxBasket__factory, SanxController__factory, SignalOracle__factory } from "../../typechain-types";
 import { defiSymbols } from "../../src/sanx/data";
 import { fail } from "./args";
-import { saveDeployment, tokensForSymbols, type DeploymentRecord } from "./deployment";
-import { loadIgnitionParameters, loadRecord } from "./ssi-chain";
+import { saveDeployment, tokensForSymbols, type DeploymentRecord, type TimelockRecord } from "./deployment";
+import { buildRoleTable, checkPowerBeforeDeploy, governanceParams, loadIgnitionParameters, loadRecord, verifyTimelock } from "./ssi-chain";
+import { TimelockController__factory, checkRoleTable, executePending, forgetPending, pendingBatches, pendingFrom, rememberPending, renounceBootstrap, type AccessControlled } from "./governance";
+import { MockAggregator__factory } from "../../typechain-types";
 import type { Log } from "./sanx-chain";
 
 /** What sanx:deploy adds to the deployment record. */
@@ -33,6 +35,12 @@ export interface SanxPart {
   quorum: number;
   delayDays: number;
   block: number;
+  /** SANX's admin TimelockController (its address; absent in records written before issue 13). */
+  admin?: string;
+  timelock?: TimelockRecord;
+  /** Contract name -> address and every role's holders after the deployment. */
+  roleHolders?: Record<string, Record<string, string[] | string>>;
+  warnings?: string[];
 }
 
 export type SanxRecord = DeploymentRecord & { sanx: SanxPart };
@@ -40,6 +48,8 @@ export type SanxRecord = DeploymentRecord & { sanx: SanxPart };
 export interface SanxDeployOptions {
   /** Reserve asset symbol; default USDC. */
   reserve?: string;
+  /** Testnets: accept a plain key or the deployer in a position of power, with loud warnings (see ssi:deploy). */
+  allowEoaAdmin?: boolean;
   log?: Log;
 }
 
@@ -59,11 +69,17 @@ export async function deploySanx(hre: HardhatRuntimeEnvironment, opts: SanxDeplo
   const delayDays = Number(given.delayDays ?? 3);
   const [deployer] = await hre.ethers.getSigners();
   const global = (params.$global ?? {}) as Record<string, unknown>;
-  const admin = getAddress(typeof global.admin === "string" ? global.admin : deployer!.address);
   const guardian = getAddress(typeof global.guardian === "string" ? global.guardian : deployer!.address);
   const keeper = getAddress(typeof global.keeper === "string" ? global.keeper : deployer!.address);
   const adapter = record.protocol.tradeAdapter;
   if (adapter === undefined) fail(`deployments/${record.network}.json names no trade adapter (protocol.tradeAdapter): run ssi:deploy again, then sanx:deploy`);
+  const feeRecipient = getAddress(typeof global.feeRecipient === "string" ? global.feeRecipient : deployer!.address);
+  // Who will hold power: SANX's own timelock (module SanxGovernance), refused on a non-local network
+  // when a plain key would control it (issue 13).
+  const gp = governanceParams(params, "SanxGovernance", deployer!.address);
+  const warnings = await checkPowerBeforeDeploy(hre, { gp, roles: { guardian, keeper, feeRecipient }, deployer: deployer!.address, allowEoaAdmin: opts.allowEoaAdmin === true, what: "sanx:deploy" });
+  for (const w of warnings) log(w);
+  const startBlock = await hre.ethers.provider.getBlockNumber();
   const limitParams = { ...REBALANCE_LIMIT_DEFAULTS, ...((params.$global ?? {}) as object), ...((params.Rebalance_SANX ?? {}) as object) } as Record<string, unknown>;
 
   const parameters = {
@@ -85,18 +101,33 @@ export async function deploySanx(hre: HardhatRuntimeEnvironment, opts: SanxDeplo
     vault: await deployed.vault.getAddress(),
     rebalancer: await deployed.rebalancer.getAddress(),
   };
-  log(`SANX deployed through Ignition (Sanx): SignalOracle ${addr.signalOracle}, SanxController ${addr.controller}, SanxBasket ${addr.basket}, vault ${addr.vault}, Rebalancer ${addr.rebalancer}`);
+  const timelock = TimelockController__factory.connect(await deployed.timelock.getAddress(), deployer);
+  const admin = await timelock.getAddress();
+  const fromBlock = pendingFrom(hre.network.name, "sanx", admin, startBlock);
+  log(`SANX deployed through Ignition (Sanx): SignalOracle ${addr.signalOracle}, SanxController ${addr.controller}, SanxBasket ${addr.basket}, vault ${addr.vault}, Rebalancer ${addr.rebalancer}; admin: TimelockController ${admin}`);
 
-  // == Hand over admin ==
+  // == Execute the wiring Ignition scheduled on the timelock, once the delay has passed ==
+  const local = hre.network.name === "hardhat" || hre.network.name === "localhost";
+  const { executed, waiting } = await executePending(timelock, await pendingBatches(timelock, fromBlock), {
+    local,
+    beforeExecute: async () => {
+      if (local) await refreshMockFeeds(deployer!, record);
+    },
+  });
+  log(`${executed.length} governance batch(es) executed through the SANX timelock`);
+  if (waiting.length > 0) {
+    const at = waiting.reduce((a, b) => (b.readyAt > a ? b.readyAt : a), 0n);
+    rememberPending(hre.network.name, "sanx", admin, fromBlock);
+    fail(`the SANX wiring is queued on the timelock ${admin} until ${new Date(Number(at) * 1000).toISOString()}: run sanx:deploy again after that time`);
+  }
+  forgetPending(hre.network.name, "sanx");
+  const renounced = await renounceBootstrap(timelock, deployer!.address, gp);
+  if (renounced.length > 0) log(`the deployer renounced its bootstrap roles on the SANX timelock: ${renounced.join(", ")}`);
   const controller = SanxController__factory.connect(addr.controller, deployer);
   const signalOracle = SignalOracle__factory.connect(addr.signalOracle, deployer);
   const vault = IndexVault__factory.connect(addr.vault, deployer);
   const basket = SanxBasket__factory.connect(addr.basket, deployer);
   const rebalancer = Rebalancer__factory.connect(addr.rebalancer, deployer);
-  if (admin !== deployer!.address) {
-    for (const c of [controller, signalOracle, vault, rebalancer]) await (await c.renounceRole(ROLE.DEFAULT_ADMIN, deployer!.address)).wait();
-    log(`admin handed over to ${admin}; the deployer renounced its SANX admin roles`);
-  }
 
   // == Verify on chain ==
   const problems: string[] = [];
@@ -114,11 +145,25 @@ export async function deploySanx(hre: HardhatRuntimeEnvironment, opts: SanxDeplo
   await role(vault, "SANX vault", ROLE.REBALANCER, "REBALANCER_ROLE", addr.rebalancer);
   await role(rebalancer, "SANX Rebalancer", ROLE.KEEPER, "KEEPER_ROLE", keeper);
   await role(rebalancer, "SANX Rebalancer", ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", admin);
-  if (admin !== deployer!.address) {
-    for (const [name, c] of [["SanxController", controller], ["SignalOracle", signalOracle], ["SANX vault", vault], ["SANX Rebalancer", rebalancer]] as const) {
-      await role(c, name, ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", deployer!.address, false);
-    }
-  }
+  problems.push(...(await verifyTimelock(timelock, gp)));
+  const roleTable = await buildRoleTable(
+    {
+      TimelockController: timelock as unknown as AccessControlled,
+      SanxController: controller as unknown as AccessControlled,
+      SignalOracle: signalOracle as unknown as AccessControlled,
+      "SANX vault": vault as unknown as AccessControlled,
+      "SANX Rebalancer": rebalancer as unknown as AccessControlled,
+    },
+    admin,
+    fromBlock,
+  );
+  const same = (a: string) => a.toLowerCase() === deployer!.address.toLowerCase();
+  const mayHold = new Set<string>();
+  if (gp.proposers.some(same)) mayHold.add("TimelockController:PROPOSER_ROLE").add("TimelockController:CANCELLER_ROLE");
+  if (gp.executors.some(same)) mayHold.add("TimelockController:EXECUTOR_ROLE");
+  if (same(guardian)) for (const c of ["TimelockController:CANCELLER_ROLE", "SanxController:GUARDIAN_ROLE", "SANX vault:GUARDIAN_ROLE"]) mayHold.add(c);
+  if (same(keeper)) mayHold.add("SANX Rebalancer:KEEPER_ROLE");
+  problems.push(...checkRoleTable(roleTable, deployer!.address, mayHold));
   if ((await rebalancer.vault()) !== addr.vault) problems.push(`SANX Rebalancer: trades for ${await rebalancer.vault()}, not the SANX vault`);
   if (!(await rebalancer.isAdapter(adapter))) problems.push(`SANX Rebalancer: the trade adapter ${adapter} is not whitelisted`);
   const lim = await rebalancer.limits();
@@ -140,9 +185,34 @@ export async function deploySanx(hre: HardhatRuntimeEnvironment, opts: SanxDeplo
 
   const out: SanxRecord = {
     ...record,
-    sanx: { ...addr, reserve: reserveSymbol, universe, signers, quorum, delayDays, block: await hre.ethers.provider.getBlockNumber() },
+    sanx: {
+      ...addr,
+      admin,
+      timelock: { address: admin, minDelay: Number(await timelock.getMinDelay()), proposers: gp.proposers, executors: gp.executors, cancellers: [...new Set([...gp.proposers, gp.guardian])] },
+      roleHolders: Object.fromEntries(Object.entries(roleTable).map(([n, c]) => [n, { address: c.address, ...c.roles }])),
+      ...(warnings.length > 0 ? { warnings } : {}),
+      reserve: reserveSymbol,
+      universe,
+      signers,
+      quorum,
+      delayDays,
+      block: await hre.ethers.provider.getBlockNumber(),
+    },
   };
   saveDeployment(out);
   log(`deployment record updated: deployments/${record.network}.json (sanx)`);
   return out;
+}
+
+/** Re-stamps the record's mock feeds after a local time travel (real Chainlink feeds are left alone). */
+async function refreshMockFeeds(signer: Signer, record: DeploymentRecord): Promise<void> {
+  for (const t of Object.values(record.tokens)) {
+    if (t.feedKind === "chainlink") continue;
+    try {
+      const feed = MockAggregator__factory.connect(t.feed, signer);
+      await (await feed.updateAnswer(await feed.latestAnswer())).wait();
+    } catch {
+      // not a mock: left as it is
+    }
+  }
 }

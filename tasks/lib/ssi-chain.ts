@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { Wallet, getAddress, type BaseContract, type Signer } from "ethers";
+import { TypedDataEncoder, Wallet, getAddress, type BaseContract, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import SsiProtocolModule from "../../ignition/modules/SsiProtocol";
 import { SSI_PRODUCTS, type SsiProduct } from "../../ignition/modules/IndexVault";
@@ -24,7 +24,7 @@ import {
 } from "../../typechain-types";
 import { useEnv } from "../../src/env";
 import { InputError } from "../../src/lib/errors";
-import { computeIndex, PRODUCTS, type IndexComposition, type Universe } from "../../src/methodology";
+import { computeIndex, formatWadPercent, PRODUCTS, type IndexComposition, type Universe } from "../../src/methodology";
 import { projectRedeemAmounts } from "../../src/vault/fees";
 import { fail, firstSigner } from "./args";
 import { describeRevert as describeRevertInWords } from "./revert";
@@ -40,13 +40,45 @@ import {
   type MarketPart,
   type RecordToken,
 } from "./deployment";
+import {
+  DEFAULT_MIN_DELAY,
+} from "../../ignition/modules/Governance";
+import {
+  MIN_ADMIN_DELAY,
+  TIMELOCK_ROLE,
+  TimelockController__factory,
+  checkRoleTable,
+  executePending,
+  forgetPending,
+  govCall,
+  pendingFrom,
+  rememberPending,
+  pendingBatches,
+  renounceBootstrap,
+  roleHolders,
+  scheduleBatch,
+  type AccessControlled,
+  type TimelockController,
+  type TimelockParams,
+} from "./governance";
+import {
+  DomainMismatchError,
+  checkedDomain,
+  describeDomain,
+  mergeSignatureFiles,
+  signToFile,
+  signerKeyFor,
+  type CheckedDomain,
+  type SignatureFile,
+} from "./quorum";
+import { parseSignedReport, WEIGHT_REPORT_TYPES } from "./reports";
 import { recoverReportSigner, signReport, type SignedReport, type WeightReport } from "./reports";
 import { TESTNET_FEEDS } from "./testnet-feeds";
 import { formatTokenAmount, formatUnitsExact } from "./format";
 
 export { formatUnitsExact, formatUsd } from "./format";
 import { deploySampleMarket } from "./market";
-import { refreshFeeds } from "../../scripts/lib/market";
+import { adapterHubs, refreshFeeds } from "../../scripts/lib/market";
 
 export { SSI_PRODUCTS, type SsiProduct };
 export type Log = (line: string) => void;
@@ -171,6 +203,10 @@ export interface DeployOptions {
   parametersFile?: string;
   /** Local networks: wipe the Ignition journal of this chain first (after restarting `hardhat node`). */
   reset?: boolean;
+  /** Testnets: accept a plain key (or the deployer) as timelock proposer/executor, guardian, keeper or fee recipient, with loud warnings in the output and the record. */
+  allowEoaAdmin?: boolean;
+  /** The block the deployment started at (a resumed run reads the timelock's events from there). */
+  fromBlock?: number;
   /**
    * Use this market addresses file (deployments/README.md format, e.g. deployments/base-mainnet.json
    * on a fork of Base, or a local node's market) instead of `deployments/<network>.json`.
@@ -227,14 +263,34 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     adapterParams.router = getAddress(router);
   }
   adapterParams.routerKind ??= market.uniswap?.routerKind === "SwapRouter02" ? 1 : 0;
+  // The only tokens a trade may route through (issue 13): the market's hubs (USDC, WETH).
+  if (adapterParams.hub0 === undefined || adapterParams.hub1 === undefined) {
+    const hubs = Array.isArray(market.hubs) ? (market.hubs as string[]) : [];
+    const [hub0, hub1] = adapterHubs({ hubs, tokens: market.tokens as never });
+    adapterParams.hub0 ??= hub0;
+    adapterParams.hub1 ??= hub1;
+  }
 
-  // == The protocol (Ignition) ==
+  // == Who will hold power: refused before anything is sent (issue 13) ==
+  const gp = governanceParams(params, "Governance", deployer.address);
+  const global = params.$global ?? {};
+  const addr = (v: unknown) => (typeof v === "string" ? getAddress(v) : deployer.address);
+  const roles = {
+    guardian: addr(global.guardian),
+    keeper: addr(global.keeper),
+    feeRecipient: addr(global.feeRecipient),
+  };
+  const warnings = await checkPowerBeforeDeploy(hre, { gp, roles, deployer: deployer.address, allowEoaAdmin: opts.allowEoaAdmin === true, what: "ssi:deploy" });
+  for (const w of warnings) log(w);
+
+  // == The protocol (Ignition): contracts, their admin timelock, and the wiring scheduled on it ==
   const t0 = Date.now();
   const journal = path.join(process.cwd(), "ignition", "deployments", `chain-${id}`);
   if (opts.reset === true) {
     if (!LOCAL_NETWORKS.has(network)) fail(`--reset only wipes the Ignition journal of a local network, not of ${network}`);
     rmSync(journal, { recursive: true, force: true });
   }
+  const startBlock = await hre.ethers.provider.getBlockNumber();
   let deployed;
   try {
     deployed = await hre.ignition.deploy(SsiProtocolModule, { parameters: params as never, displayUi: false });
@@ -242,6 +298,7 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     const hint = network === "localhost" && existsSync(journal) ? ` (after restarting the local node, pass --reset to start a new Ignition deployment)` : "";
     fail(`Ignition deployment of SsiProtocol failed: ${(e as Error).message}${hint}`);
   }
+  const timelock = TimelockController__factory.connect(await deployed.timelock.getAddress(), deployer);
   const registry = PriceRegistry__factory.connect(await deployed.priceRegistry.getAddress(), deployer);
   const oracle = WeightOracle__factory.connect(await deployed.weightOracle.getAddress(), deployer);
   const vaults: Record<SsiProduct, IndexVault> = {
@@ -255,45 +312,51 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     DEFI: Rebalancer__factory.connect(await deployed.DEFIRebalancer.getAddress(), deployer),
   };
   const adapter = await deployed.adapter.getAddress();
-  log(`protocol deployed through Ignition (SsiProtocol) in ${Date.now() - t0} ms`);
+  log(`protocol deployed through Ignition (SsiProtocol) in ${Date.now() - t0} ms; admin: TimelockController ${timelock.target} (delay ${await timelock.getMinDelay()} s)`);
 
-  // == Feeds ==
-  const pending = [];
+  // == Feeds: scheduled through the timelock like every other admin change ==
+  const feedCalls = [];
   for (const [sym, t] of Object.entries(market.tokens)) {
     const [feed, heartbeat] = await registry.feedOf(t.address);
     if (feed.toLowerCase() === t.feed.toLowerCase() && Number(heartbeat) === t.heartbeat) continue;
-    await registry.setFeed.staticCall(t.address, t.feed, t.heartbeat).catch((e) => fail(`setFeed(${sym}) would revert: ${describeRevert(registry, e)}`));
-    pending.push(await registry.setFeed(t.address, t.feed, t.heartbeat));
+    feedCalls.push(await govCall(registry, "setFeed", [t.address, t.feed, t.heartbeat], `PriceRegistry.setFeed(${sym})`));
   }
-  await Promise.all(pending.map((tx) => tx.wait()));
-  log(`${pending.length} price feeds registered`);
+  const recordFrom = opts.fromBlock ?? pendingFrom(network, "ssi", String(timelock.target), startBlock);
+  const pendingBefore = await pendingBatches(timelock, recordFrom);
+  const feedsQueued = pendingBefore.some((b) => b.calls.some((c) => c.target.toLowerCase() === String(registry.target).toLowerCase()));
+  if (feedCalls.length > 0 && !feedsQueued) {
+    await scheduleBatch(timelock, feedCalls);
+    log(`${feedCalls.length} price feeds scheduled through the timelock`);
+  }
 
-  // == Hand over admin ==
-  const global = params.$global ?? {};
-  const addr = (v: unknown) => (typeof v === "string" ? getAddress(v) : deployer.address);
-  const roles = {
-    admin: addr(global.admin),
-    guardian: addr(global.guardian),
-    keeper: addr(global.keeper),
-    feeRecipient: addr(global.feeRecipient),
-  };
-  if (roles.admin !== deployer.address) {
-    const adminOf: BaseContract[] = [registry, oracle, ...Object.values(vaults), ...Object.values(rebalancers)];
-    for (const c of adminOf) {
-      await (await (c as unknown as { renounceRole(r: string, a: string): Promise<{ wait(): Promise<unknown> }> }).renounceRole(ROLE.DEFAULT_ADMIN, deployer.address)).wait();
-    }
-    log(`admin handed over to ${roles.admin}; the deployer renounced its admin roles`);
+  // == Execute the wiring once the delay has passed (local networks: time travel) ==
+  const local = LOCAL_NETWORKS.has(network);
+  const { executed, waiting } = await executePending(timelock, await pendingBatches(timelock, recordFrom), {
+    local,
+    beforeExecute: async () => {
+      if (local) await refreshLocalFeeds(deployer, market);
+    },
+  });
+  log(`${executed.length} governance batch(es) executed through the timelock`);
+  if (waiting.length > 0) {
+    const at = waiting.reduce((a, b) => (b.readyAt > a ? b.readyAt : a), 0n);
+    rememberPending(network, "ssi", String(timelock.target), recordFrom);
+    fail(
+      `the deployment's wiring is queued on the timelock ${timelock.target} until ${new Date(Number(at) * 1000).toISOString()} ` +
+        `(${waiting.length} batch(es)); run ssi:deploy again after that time to execute it, renounce the deployer's bootstrap roles and verify`,
+    );
   }
+  forgetPending(network, "ssi");
+  const renounced = await renounceBootstrap(timelock, deployer.address, gp);
+  if (renounced.length > 0) log(`the deployer renounced its bootstrap roles on the timelock: ${renounced.join(", ")}`);
 
   // == Verify on chain ==
   const problems: string[] = [];
   const expectRole = async (c: { hasRole(r: string, a: string): Promise<boolean> }, what: string, role: string, roleName: string, who: string, want = true) => {
     if ((await c.hasRole(role, who)) !== want) problems.push(`${what}: ${who} ${want ? "lacks" : "still holds"} ${roleName}`);
   };
-  await expectRole(registry, "PriceRegistry", ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", roles.admin);
-  await expectRole(oracle, "WeightOracle", ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", roles.admin);
+  const admin = await timelock.getAddress();
   for (const [name, v] of Object.entries(vaults)) {
-    await expectRole(v, name, ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", roles.admin);
     await expectRole(v, name, ROLE.ORACLE, "ORACLE_ROLE", await oracle.getAddress());
     await expectRole(v, name, ROLE.GUARDIAN, "GUARDIAN_ROLE", roles.guardian);
     if ((await v.priceRegistry()) !== (await registry.getAddress())) problems.push(`${name}: priceRegistry is not the deployed PriceRegistry`);
@@ -303,7 +366,6 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     const r = rebalancers[name as SsiProduct];
     const rName = `${name} Rebalancer`;
     await expectRole(v, name, ROLE.REBALANCER, "REBALANCER_ROLE", await r.getAddress());
-    await expectRole(r, rName, ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", roles.admin);
     await expectRole(r, rName, ROLE.KEEPER, "KEEPER_ROLE", roles.keeper);
     if ((await r.vault()) !== (await v.getAddress())) problems.push(`${rName}: trades for ${await r.vault()}, not the ${name} vault`);
     if (!(await r.isAdapter(adapter))) problems.push(`${rName}: the UniswapV3Adapter ${adapter} is not whitelisted`);
@@ -313,11 +375,7 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
       if (BigInt(lim[k]) !== BigInt(want[k] as bigint)) problems.push(`${rName}: limit ${k} is ${lim[k]}, the parameters say ${String(want[k])}`);
     }
   }
-  if (roles.admin !== deployer.address) {
-    for (const [name, c] of [["PriceRegistry", registry], ["WeightOracle", oracle], ...Object.entries(vaults), ...Object.entries(rebalancers).map(([n, r]) => [`${n} Rebalancer`, r] as const)] as const) {
-      await expectRole(c, name, ROLE.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", deployer.address, false);
-    }
-  }
+  problems.push(...(await verifyTimelock(timelock, gp)));
   const signers = (oracleParams.signers as string[]).map((s) => getAddress(s));
   for (const s of signers) if (!(await oracle.isSigner(s))) problems.push(`WeightOracle: ${s} is not a signer`);
   const quorum = Number(await oracle.quorum());
@@ -326,8 +384,20 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
     const [feed] = await registry.feedOf(t.address);
     if (feed.toLowerCase() !== t.feed.toLowerCase()) problems.push(`PriceRegistry: ${sym} feed ${feed}, expected ${t.feed}`);
   }
+  // Who holds what, everywhere: the timelock alone is admin; the deployer keeps nothing the parameters do not give it.
+  const controlled: Record<string, AccessControlled & { address?: string }> = {
+    TimelockController: timelock as unknown as AccessControlled,
+    PriceRegistry: registry as unknown as AccessControlled,
+    WeightOracle: oracle as unknown as AccessControlled,
+  };
+  for (const n of SSI_PRODUCTS) {
+    controlled[n] = vaults[n] as unknown as AccessControlled;
+    controlled[`${n} Rebalancer`] = rebalancers[n] as unknown as AccessControlled;
+  }
+  const roleTable = await buildRoleTable(controlled, admin, recordFrom);
+  problems.push(...checkRoleTable(roleTable, deployer.address, deployerMayHold(gp, roles, deployer.address, Object.keys(controlled))));
   if (problems.length > 0) fail(`deployment verification FAILED on chain:\n  - ${problems.join("\n  - ")}`);
-  log(`roles and wiring verified on chain (${Object.keys(vaults).length} vaults with their Rebalancers, oracle ${quorum}-of-${signers.length}, ${Object.keys(market.tokens).length} feeds)`);
+  log(`roles and wiring verified on chain (${Object.keys(vaults).length} vaults with their Rebalancers, oracle ${quorum}-of-${signers.length}, ${Object.keys(market.tokens).length} feeds; DEFAULT_ADMIN held by the timelock alone)`);
 
   const products: DeploymentRecord["products"] = {};
   for (const [name, v] of Object.entries(vaults)) {
@@ -343,11 +413,16 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
       priceRegistry: await registry.getAddress(),
       weightOracle: await oracle.getAddress(),
       deployer: deployer.address,
+      admin,
       ...roles,
+      timelock: { address: admin, minDelay: Number(await timelock.getMinDelay()), proposers: gp.proposers, executors: gp.executors, cancellers: cancellersOf(gp) },
+      roleHolders: Object.fromEntries(Object.entries(roleTable).map(([n, c]) => [n, { address: c.address, ...c.roles }])),
+      ...(warnings.length > 0 ? { warnings } : {}),
       signers,
       quorum,
       maxValidity: Number(await oracle.maxValidity()),
       tradeAdapter: adapter,
+      fromBlock: recordFrom,
       block: await hre.ethers.provider.getBlockNumber(),
     },
     products,
@@ -355,6 +430,109 @@ export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOpti
   const file = saveDeployment(record);
   log(`deployment record written: ${path.relative(process.cwd(), file)}`);
   return record;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Governance at deployment (issue 13), shared by ssi:deploy and sanx:deploy
+// ---------------------------------------------------------------------------------------------
+
+/** The timelock parameters of `module` (its own section, else `$global`); proposers/executors required. */
+export function governanceParams(params: Record<string, Record<string, unknown>>, module: string, deployer: string): TimelockParams {
+  const own = params[module] ?? {};
+  const global = params.$global ?? {};
+  const pick = (k: string) => own[k] ?? global[k];
+  const list = (k: string): string[] => {
+    const v = pick(k);
+    if (!Array.isArray(v) || v.length === 0) fail(`the Ignition parameters name no ${k} for the admin timelock (${module}.${k} or $global.${k}): set your multisig`);
+    return v.map((a, i) => {
+      try {
+        return getAddress(String(a));
+      } catch {
+        fail(`${module}.${k}[${i}] "${String(a)}" is not an address`);
+      }
+    });
+  };
+  const delay = pick("minDelay");
+  const minDelay = delay === undefined ? DEFAULT_MIN_DELAY : BigInt(delay as bigint);
+  if (minDelay < MIN_ADMIN_DELAY) fail(`minDelay ${minDelay} s is below the contracts' floor of ${MIN_ADMIN_DELAY} s (1 day): the constructors would refuse the timelock`);
+  const guardian = pick("guardian");
+  return { minDelay, proposers: list("proposers"), executors: list("executors"), guardian: typeof guardian === "string" ? getAddress(guardian) : deployer };
+}
+
+function cancellersOf(gp: TimelockParams): string[] {
+  return [...new Set([...gp.proposers, gp.guardian])];
+}
+
+/**
+ * Refuses, on a non-local network, a timelock proposer or executor that is the deployer or has no code
+ * (a plain key), and a guardian, keeper or fee recipient that is the deployer; with `allowEoaAdmin`
+ * (testnets) it returns loud warnings instead, which the caller prints and records.
+ */
+export async function checkPowerBeforeDeploy(
+  hre: HardhatRuntimeEnvironment,
+  o: { gp: TimelockParams; roles: Record<string, string>; deployer: string; allowEoaAdmin: boolean; what: string },
+): Promise<string[]> {
+  if (LOCAL_NETWORKS.has(hre.network.name)) return [];
+  const problems: string[] = [];
+  const same = (a: string) => a.toLowerCase() === o.deployer.toLowerCase();
+  for (const [k, list] of [["proposer", o.gp.proposers], ["executor", o.gp.executors]] as const) {
+    for (const a of list) {
+      if (same(a)) problems.push(`the timelock ${k} ${a} is the deployer`);
+      else if ((await hre.ethers.provider.getCode(a)) === "0x") problems.push(`the timelock ${k} ${a} has no code (a plain key, not a multisig)`);
+    }
+  }
+  for (const [k, a] of Object.entries(o.roles)) if (same(a)) problems.push(`${k} ${a} is the deployer`);
+  if (problems.length === 0) return [];
+  if (!o.allowEoaAdmin) {
+    fail(`${o.what} on ${hre.network.name} refuses to leave power with a single key:\n  - ${problems.join("\n  - ")}\nset them in ignition/parameters/${hre.network.name}.json (a multisig for proposers/executors), or pass --allow-eoa-admin on a testnet`);
+  }
+  return problems.map((p) => `WARNING (--allow-eoa-admin): ${p}; a single key controls this deployment, holders are protected by the timelock delay only`);
+}
+
+/** What the deployer may hold after a deployment: the timelock roles the parameters give it (local networks). */
+function deployerMayHold(gp: TimelockParams, roles: Record<string, string>, deployer: string, contracts: string[]): Set<string> {
+  const same = (a: string) => a.toLowerCase() === deployer.toLowerCase();
+  const out = new Set<string>();
+  if (gp.proposers.some(same)) out.add("TimelockController:PROPOSER_ROLE").add("TimelockController:CANCELLER_ROLE");
+  if (gp.executors.some(same)) out.add("TimelockController:EXECUTOR_ROLE");
+  if (same(gp.guardian)) out.add("TimelockController:CANCELLER_ROLE");
+  const roleOf: Record<string, string> = { guardian: "GUARDIAN_ROLE", keeper: "KEEPER_ROLE" };
+  for (const [k, a] of Object.entries(roles)) if (same(a) && roleOf[k] !== undefined) for (const c of contracts) out.add(`${c}:${roleOf[k]}`);
+  return out;
+}
+
+/** The timelock's delay and role holders against the parameters. */
+export async function verifyTimelock(timelock: TimelockController, gp: TimelockParams): Promise<string[]> {
+  const problems: string[] = [];
+  const delay = await timelock.getMinDelay();
+  if (delay !== gp.minDelay) problems.push(`TimelockController: minDelay ${delay} s, the parameters say ${gp.minDelay}`);
+  for (const p of gp.proposers) if (!(await timelock.hasRole(TIMELOCK_ROLE.PROPOSER, p))) problems.push(`TimelockController: ${p} lacks PROPOSER_ROLE`);
+  for (const e of gp.executors) if (!(await timelock.hasRole(TIMELOCK_ROLE.EXECUTOR, e))) problems.push(`TimelockController: ${e} lacks EXECUTOR_ROLE`);
+  if (!(await timelock.hasRole(TIMELOCK_ROLE.CANCELLER, gp.guardian))) problems.push(`TimelockController: the guardian ${gp.guardian} lacks CANCELLER_ROLE`);
+  return problems;
+}
+
+/** Role holders of every contract (the timelock's expected admin is itself). */
+export async function buildRoleTable(contracts: Record<string, AccessControlled>, timelock: string, fromBlock: number) {
+  const table: Record<string, { address: string; admin: string; roles: Record<string, string[]> }> = {};
+  for (const [name, c] of Object.entries(contracts)) {
+    const address = await c.getAddress();
+    table[name] = { address, admin: name === "TimelockController" ? address : timelock, roles: await roleHolders(c, fromBlock) };
+  }
+  return table;
+}
+
+/** Re-stamps a local market's mock feeds (after the governance delay's time travel); real feeds are left alone. */
+async function refreshLocalFeeds(signer: Signer, market: MarketPart): Promise<void> {
+  for (const t of Object.values(market.tokens)) {
+    if ((t as RecordToken).feedKind === "chainlink") continue;
+    const feed = MockAggregator__factory.connect(t.feed, signer);
+    try {
+      await (await feed.updateAnswer(await feed.latestAnswer())).wait();
+    } catch {
+      // not a mock (e.g. a real feed on a fork): left as it is
+    }
+  }
 }
 
 function defaultPriceUniverse(): Universe {
@@ -400,11 +578,14 @@ export async function reportSigners(hre: HardhatRuntimeEnvironment, oracle: Weig
   const quorum = Number(await oracle.quorum());
   const keys = signerKeysFromEnv();
   if (keys !== undefined) {
+    if (!LOCAL_NETWORKS.has(hre.network.name) && keys.length > 1) {
+      fail(`ORACLE_SIGNER_KEYS holds ${keys.length} keys: on ${hre.network.name} no process holds several signers' keys; each signer runs ssi:sign-report with its own key (WEIGHTS_SIGNER_KEY or ORACLE_SIGNER_KEY) and the relay runs ssi:push-weights --signatures DIR`);
+    }
     for (const k of keys) if (!(await oracle.isSigner(k.address))) fail(`ORACLE_SIGNER_KEYS holds ${k.address}, which is not a signer of the WeightOracle`);
     if (keys.length < quorum) fail(`ORACLE_SIGNER_KEYS holds ${keys.length} key(s), the oracle needs ${quorum}`);
     return keys;
   }
-  if (!LOCAL_NETWORKS.has(hre.network.name)) fail(`set ORACLE_SIGNER_KEYS (comma-separated private keys of ${quorum} oracle signers) to sign on ${hre.network.name}, or relay a signed report with --report FILE`);
+  if (!LOCAL_NETWORKS.has(hre.network.name)) fail(`on ${hre.network.name} each signer signs on its own machine with its own key (ssi:sign-report), and the relay merges the files (ssi:push-weights --signatures DIR)`);
   const mine: Signer[] = [];
   for (const s of await hre.ethers.getSigners()) {
     if (mine.length === quorum) break;
@@ -416,6 +597,42 @@ export async function reportSigners(hre: HardhatRuntimeEnvironment, oracle: Weig
 
 /** Computes the composition, maps it to tokens and signs a report for the next round. Sends nothing. */
 export async function buildSignedReport(
+  hre: HardhatRuntimeEnvironment,
+  record: DeploymentRecord,
+  product: SsiProduct,
+  universe: Universe,
+  opts: { incumbents?: string[]; validFor: bigint },
+): Promise<ReportPlan> {
+  const plan = await proposeReport(hre, record, product, universe, opts);
+  const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, hre.ethers.provider);
+  const signatures = await signReport(await reportSigners(hre, oracle), plan.signed.domain, plan.signed.report);
+  return { ...plan, signed: { ...plan.signed, signatures } };
+}
+
+/** The weight oracle's EIP-712 domain, checked against the connected chain, the record and the constants. */
+export async function weightDomain(hre: HardhatRuntimeEnvironment, record: DeploymentRecord): Promise<CheckedDomain> {
+  const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, hre.ethers.provider);
+  try {
+    return await checkedDomain(oracle, { kind: "weights", chainId: BigInt(await chainId(hre)), verifyingContract: record.protocol.weightOracle });
+  } catch (e) {
+    if (e instanceof DomainMismatchError) fail(`${e.message}; nothing was signed`);
+    throw e;
+  }
+}
+
+/** What a signer reads before signing: the domain and the report (index, round, validity, weights in percent). */
+export function describeWeightReport(record: DeploymentRecord, product: string, report: WeightReport, domain: CheckedDomain): string[] {
+  const index = tokenIndex(record);
+  const fmt = (t: number | bigint) => new Date(Number(t) * 1000).toISOString();
+  return [
+    describeDomain(domain),
+    `report: ${product} (index ${report.index}), round ${report.round}, valid ${fmt(report.validAfter)} .. ${fmt(report.expiresAt)}`,
+    `weights: ${report.constituents.map((c, i) => `${index.get(c.toLowerCase())?.asset ?? c} ${formatWadPercent(report.weights[i]!, 2)}`).join(", ")}`,
+  ];
+}
+
+/** Computes the composition and the unsigned report of the next round under the checked domain. Sends and signs nothing. */
+export async function proposeReport(
   hre: HardhatRuntimeEnvironment,
   record: DeploymentRecord,
   product: SsiProduct,
@@ -441,10 +658,71 @@ export async function buildSignedReport(
     constituents,
     weights: composition.constituents.map((c) => c.weight),
   };
-  const [, name, version, cid, verifyingContract] = await oracle.eip712Domain();
-  const domain = { name, version, chainId: cid, verifyingContract };
-  const signatures = await signReport(await reportSigners(hre, oracle), domain, report);
-  return { signed: { report, signatures, domain, symbols }, composition, incumbents };
+  const domain = await weightDomain(hre, record);
+  return { signed: { report, signatures: [], domain, symbols }, composition, incumbents };
+}
+
+/**
+ * `ssi:sign-report`: ONE signer signs a weight report on its own machine. Checks the domain against
+ * the chain and the record and the report against the deployment (its vault, the next round, a
+ * validity the oracle accepts), shows both, then signs. Returns the signature file's content.
+ */
+export async function signWeightReport(
+  hre: HardhatRuntimeEnvironment,
+  record: DeploymentRecord,
+  product: SsiProduct,
+  report: WeightReport,
+  signer: Signer,
+  log: Log = quiet,
+): Promise<SignatureFile> {
+  const provider = hre.ethers.provider;
+  const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, provider);
+  const domain = await weightDomain(hre, record);
+  const vault = await vaultOf(record, product, provider).getAddress();
+  if (getAddress(report.index) !== vault) fail(`the report is for index ${report.index}, not the ${product} vault ${vault}: nothing was signed`);
+  const next = (await oracle.lastRound(vault)) + 1n;
+  if (report.round !== next) fail(`the report's round ${report.round} is not the next round ${next} of ${product}: nothing was signed`);
+  const now = BigInt((await provider.getBlock("latest"))!.timestamp);
+  if (report.expiresAt <= now) fail(`the report expired at ${report.expiresAt} (now ${now}): nothing was signed`);
+  const me = getAddress(await signer.getAddress());
+  if (!(await oracle.isSigner(me))) fail(`${me} is not a signer of the WeightOracle: nothing was signed`);
+  for (const line of describeWeightReport(record, product, report, domain)) log(line);
+  log(`signing as ${me}`);
+  return signToFile(signer, "weights", domain, WEIGHT_REPORT_TYPES, { ...report });
+}
+
+/**
+ * The relay's half: merges signature files for one report (each checked: same domain, same digest, the
+ * signature recovers to its signer), requires a quorum of distinct members of the signer set, then
+ * submits through `submitReport`. Refuses (sending nothing) while fewer than m are there.
+ */
+export async function relayWithSignatures(
+  hre: HardhatRuntimeEnvironment,
+  record: DeploymentRecord,
+  product: SsiProduct,
+  files: readonly { source: string; file: SignatureFile }[],
+  relayer?: Signer,
+): Promise<{ signed: SignedReport; hash: string; signers: string[] }> {
+  const domain = await weightDomain(hre, record);
+  const first = files[0]!;
+  const parsed = parseSignedReport({ report: first.file.report, domain: first.file.domain, signatures: [] }, first.source);
+  const report = parsed.report;
+  const digest = TypedDataEncoder.hash(domain, WEIGHT_REPORT_TYPES, { ...report });
+  let merged: { signers: string[]; signatures: string[] };
+  try {
+    merged = mergeSignatureFiles(files, { kind: "weights", domain, digest });
+  } catch (e) {
+    fail(`${(e as Error).message}: nothing was sent`);
+  }
+  const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, hre.ethers.provider);
+  const strangers: string[] = [];
+  for (const s of merged.signers) if (!(await oracle.isSigner(s))) strangers.push(s);
+  if (strangers.length > 0) fail(`signature files from ${strangers.join(", ")}, not in the oracle's signer set: refused, nothing was sent`);
+  const quorum = await oracle.quorum();
+  if (BigInt(merged.signers.length) < quorum) fail(`${merged.signers.length} of the ${quorum} signatures the oracle needs are there (${merged.signers.join(", ") || "none"}): wait for the other signers' files, nothing was sent`);
+  const signed: SignedReport = { report, signatures: merged.signatures, domain };
+  const hash = await submitReport(hre, record, product, signed, relayer);
+  return { signed, hash, signers: merged.signers };
 }
 
 /**
@@ -695,4 +973,31 @@ export async function faucet(hre: HardhatRuntimeEnvironment, record: DeploymentR
 /** True for the in-process and localhost networks (local accounts may sign weight reports). */
 export function isLocal(network: string): boolean {
   return LOCAL_NETWORKS.has(network);
+}
+
+/**
+ * The ONE key a signer signs `kind` reports with: `<KIND>_SIGNER_KEY`, else `ORACLE_SIGNER_KEY`; on a
+ * local network, without either, the local account `account` (it must be given).
+ */
+export async function oneSigner(hre: HardhatRuntimeEnvironment, kind: "weights" | "signals" | "nav", account?: string): Promise<Signer> {
+  const found = signerKeyFor(kind, (n) => useEnv(n));
+  if (found !== undefined) {
+    if (found.key.includes(",")) fail(`${found.from} holds more than one key: it is one signer's own key`);
+    try {
+      return new Wallet(found.key, hre.ethers.provider);
+    } catch {
+      fail(`${found.from} is not a private key (0x followed by 64 hex digits)`);
+    }
+  }
+  if (!LOCAL_NETWORKS.has(hre.network.name)) fail(`set ${kind.toUpperCase()}_SIGNER_KEY (or ORACLE_SIGNER_KEY) to this signer's own private key`);
+  if (account === undefined) fail(`on ${hre.network.name} without ${kind.toUpperCase()}_SIGNER_KEY, name the local account that signs: --account ADDRESS`);
+  let who: string;
+  try {
+    who = getAddress(account);
+  } catch {
+    fail(`--account "${account}" is not an address`);
+  }
+  const local = (await hre.ethers.getSigners()).find((s) => s.address === who);
+  if (local === undefined) fail(`--account ${who} is not one of this network's local accounts`);
+  return local;
 }

@@ -9,7 +9,7 @@ export interface TestnetFeed {
   address: string;
   /** Pair as Chainlink names it. */
   pair: string;
-  /** Staleness bound to register (s). Testnet heartbeats are not published reliably: 1 day assumed. */
+  /** Staleness bound to register (s). ASSUMED, not documented: Chainlink publishes no reliable testnet heartbeat, so 1 day for every feed (the README says so). */
   heartbeat: number;
   /** false: found only in public code, not on an official Chainlink page (see the README). */
   confirmed: boolean;

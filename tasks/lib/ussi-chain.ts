@@ -18,10 +18,10 @@ import {
 } from "../../typechain-types";
 import { InputError } from "../../src/lib/errors";
 import { NAV_REPORT_DOMAIN, NAV_REPORT_TYPES, type NavReport } from "../../src/ussi/navReport";
-import { signQuorum } from "./quorum";
+import { recordedDomain, signQuorum } from "./quorum";
 import { fail, firstSigner } from "./args";
 import { formatUnitsExact, formatUsd } from "./format";
-import { signerKeysFromEnv } from "./ssi-chain";
+import { checkPowerBeforeDeploy, signerKeysFromEnv } from "./ssi-chain";
 
 export type Log = (line: string) => void;
 const quiet: Log = () => undefined;
@@ -47,6 +47,8 @@ export interface UssiPart {
   minDelay: number;
   proposers: string[];
   executors: string[];
+  /** Present when --allow-eoa-admin let a plain key or the deployer run the timelock. */
+  warnings?: string[];
   strategy: string;
   risk: string;
   signers: string[];
@@ -184,7 +186,10 @@ export function loadUssiParameters(network: string, root = process.cwd()): Recor
   }
   const section = raw["Ussi"];
   if (typeof section !== "object" || section === null) fail(`${rel} has no "Ussi" section (see ignition/parameters/hardhat.json)`);
-  return Object.fromEntries(Object.entries(section as Record<string, unknown>).filter(([k]) => !k.startsWith("_")));
+  // The admin timelock's parameters, as Ignition resolves them: the module's own, else `$global`.
+  const global = (raw["$global"] ?? {}) as Record<string, unknown>;
+  const inherited = Object.fromEntries(["minDelay", "proposers", "executors"].filter((k) => global[k] !== undefined).map((k) => [k, global[k]]));
+  return Object.fromEntries(Object.entries({ ...inherited, ...(section as Record<string, unknown>) }).filter(([k]) => !k.startsWith("_")));
 }
 
 
@@ -228,6 +233,8 @@ export interface UssiDeployOptions {
   usdc?: string;
   /** Overrides the record's products.MAG7.vault. */
   mag7?: string;
+  /** Testnets: accept a plain key or the deployer as the timelock's proposer/executor (warned loudly and recorded). */
+  allowEoaAdmin?: boolean;
   log?: Log;
 }
 
@@ -297,8 +304,9 @@ export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeplo
   };
   const want = {
     minDelay: BigInt((params["minDelay"] as bigint | number | undefined) ?? 86_400n),
-    proposers: addressList(params["proposers"] ?? [deployer.address], "proposers", network),
-    executors: addressList(params["executors"] ?? [deployer.address], "executors", network),
+    // No default: the deployer is never made the timelock's proposer or executor behind the user's back.
+    proposers: addressList(params["proposers"] ?? fail(`ignition/parameters/${network}.json names no proposers for the USSI timelock (Ussi.proposers or $global.proposers): set your multisig`), "proposers", network),
+    executors: addressList(params["executors"] ?? fail(`ignition/parameters/${network}.json names no executors for the USSI timelock (Ussi.executors or $global.executors): set your multisig`), "executors", network),
     strategy: addr(params["strategy"], "strategy"),
     risk: addr(params["risk"], "risk"),
     signers: addressList(signers, "signers", network),
@@ -320,6 +328,14 @@ export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeplo
     fail(`Ussi.quorum ${want.quorum} must be between 1 and the ${want.signers.length} signers`);
   if (want.proposers.length === 0 || want.executors.length === 0)
     fail(`Ussi.proposers and Ussi.executors must each name at least one account (nobody could run the timelock)`);
+  const warnings = await checkPowerBeforeDeploy(hre, {
+    gp: { minDelay: want.minDelay, proposers: want.proposers, executors: want.executors, guardian: want.risk },
+    roles: { strategy: want.strategy, risk: want.risk },
+    deployer: deployer.address,
+    allowEoaAdmin: opts.allowEoaAdmin === true,
+    what: "ussi:deploy",
+  });
+  for (const w of warnings) log(w);
 
   // == Deploy ==
   const t0 = Date.now();
@@ -357,6 +373,9 @@ export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeplo
   await role(timelock, "TimelockController", USSI_ROLES.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", timelockAddress);
   for (const p of want.proposers) await role(timelock, "TimelockController", TIMELOCK_ROLES.PROPOSER, "PROPOSER_ROLE", p);
   for (const e of want.executors) await role(timelock, "TimelockController", TIMELOCK_ROLES.EXECUTOR, "EXECUTOR_ROLE", e);
+  const named = (list: string[]) => list.some((a) => a.toLowerCase() === deployer.address.toLowerCase());
+  if (!named(want.proposers)) await role(timelock, "TimelockController", TIMELOCK_ROLES.PROPOSER, "PROPOSER_ROLE", deployer.address, false);
+  if (!named(want.executors)) await role(timelock, "TimelockController", TIMELOCK_ROLES.EXECUTOR, "EXECUTOR_ROLE", deployer.address, false);
   const minDelay = await timelock.getMinDelay();
   if (minDelay !== want.minDelay) problems.push(`TimelockController: min delay ${minDelay} s, expected ${want.minDelay} s`);
   if ((await vault.usdc()) !== getAddress(usdc)) problems.push(`UssiVault: usdc ${await vault.usdc()}, expected ${usdc}`);
@@ -386,6 +405,7 @@ export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeplo
     minDelay: Number(minDelay),
     proposers: want.proposers,
     executors: want.executors,
+    ...(warnings.length > 0 ? { warnings } : {}),
     strategy: want.strategy,
     risk: want.risk,
     signers: want.signers,
@@ -471,12 +491,17 @@ export function parseSignedReport(value: unknown, where: string): SignedNavRepor
   };
 }
 
-/** The NAV-report EIP-712 domain, read from `navReportDomain()` (`eip712Domain()` is the token's permit domain). */
+/**
+ * The NAV-report EIP-712 domain, read from `navReportDomain()` (`eip712Domain()` is the token's permit
+ * domain) and checked against the connected chain, the recorded address and the constants (issue 13).
+ */
 export async function navDomain(vault: UssiVault): Promise<TypedDataDomain> {
-  const [, name, version, chainId, verifyingContract] = await vault.navReportDomain();
-  if (name !== NAV_REPORT_DOMAIN.name || version !== NAV_REPORT_DOMAIN.version)
-    fail(`the vault's EIP-712 domain is "${name}" v${version}, not "${NAV_REPORT_DOMAIN.name}" v${NAV_REPORT_DOMAIN.version}`);
-  return { name, version, chainId, verifyingContract };
+  const navReport = { eip712Domain: () => vault.navReportDomain(), getAddress: () => vault.getAddress(), runner: vault.runner };
+  try {
+    return await recordedDomain(navReport, "nav");
+  } catch (e) {
+    fail(`${(e as Error).message}; nothing was signed`);
+  }
 }
 
 /**

@@ -83,7 +83,7 @@ describe("IndexVault (property)", () => {
           } else if (op.kind === "claim") {
             await f.vault.claimFees();
           } else {
-            await f.vault.connect(f.admin).setFeeRate(op.rate);
+            await f.gov.exec(f.vault, "setFeeRate", [op.rate]);
           }
           await expectCollateralised(f.vault);
           const [, , , pending] = await f.vault.feeState({ blockTag: "latest" });

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { id } from "ethers";
-import { WAD, ROLES, ceilDiv, deployTokensAndFeeds, deployVault, expectCollateralised, fundAndApprove, SAMPLE_SPECS } from "../fixtures/contracts";
+import { WAD, ROLES, ceilDiv, deployGovernance, deployTokensAndFeeds, deployVault, expectCollateralised, fundAndApprove, SAMPLE_SPECS } from "../fixtures/contracts";
 import type { IndexVault, MockERC20 } from "../../typechain-types";
 
 const REBALANCER = id("REBALANCER_ROLE");
@@ -18,17 +18,20 @@ const REBALANCER = id("REBALANCER_ROLE");
 describe("IndexVault rebalance hooks (beginRebalance / executeTrades / endRebalance)", () => {
   async function fixture() {
     const [admin, alice, feeRecipient, guardian, outsider] = await ethers.getSigners();
-    const market = await deployTokensAndFeeds(ethers, admin!, [...SAMPLE_SPECS, { symbol: "sNEW", decimals: 18, priceUsd: "2" }]);
-    const vault = await deployVault(ethers, admin!, market.registry, { feeRate: 2n * 10n ** 16n, feeRecipient: feeRecipient!.address });
-    await vault.grantRole(ROLES.ORACLE, admin!.address);
-    await vault.grantRole(ROLES.GUARDIAN, guardian!.address);
-    await vault.grantRole(REBALANCER, admin!.address);
+    const gov = await deployGovernance(ethers, admin!);
+    const market = await deployTokensAndFeeds(ethers, gov, [...SAMPLE_SPECS, { symbol: "sNEW", decimals: 18, priceUsd: "2" }]);
+    const vault = await deployVault(ethers, gov, market.registry, { feeRate: 2n * 10n ** 16n, feeRecipient: feeRecipient!.address });
+    await gov.batch([
+      [vault, "grantRole", [ROLES.ORACLE, admin!.address]],
+      [vault, "grantRole", [ROLES.GUARDIAN, guardian!.address]],
+      [vault, "grantRole", [REBALANCER, admin!.address]],
+    ]);
     const addresses = await Promise.all(market.tokens.map((t) => t.getAddress()));
     await vault.setTargets(1, addresses.slice(0, 3), [WAD / 2n, (WAD * 3n) / 10n, WAD / 5n]);
     await fundAndApprove(market.tokens, alice!, await vault.getAddress(), 10n ** 40n);
     const [, amounts] = await vault.previewMint(10n * WAD);
     await vault.connect(alice!).mint(10n * WAD, alice!.address, [...amounts]);
-    return { vault, market, addresses, admin: admin!, alice: alice!, guardian: guardian!, outsider: outsider! };
+    return { vault, market, gov, addresses, admin: admin!, alice: alice!, guardian: guardian!, outsider: outsider! };
   }
 
   async function balancesAt(vault: IndexVault, tokens: readonly MockERC20[], blockTag: number | "latest" = "latest") {
@@ -145,7 +148,7 @@ describe("IndexVault rebalance hooks (beginRebalance / executeTrades / endRebala
   });
 
   it("trades only in a window and not while paused; pause stops mint, never redeem or endRebalance", async () => {
-    const { vault, market, addresses, admin, alice, guardian } = await loadFixture(fixture);
+    const { vault, market, addresses, admin, alice, guardian, gov } = await loadFixture(fixture);
     const adapter = await ethers.deployContract("ReentrantAdapter");
     await market.tokens[3]!.mint(adapter, 10n ** 30n);
     const trade = { adapter: await adapter.getAddress(), tokenIn: addresses[0]!, tokenOut: addresses[3]!, amountIn: 10n ** 15n, minAmountOut: 0n, routeData: "0x" };
@@ -162,7 +165,7 @@ describe("IndexVault rebalance hooks (beginRebalance / executeTrades / endRebala
     expect(await vault.paused()).to.equal(true);
     await vault.endRebalance([addresses[0]!]);
     expect([await vault.paused(), await vault.rebalancing()]).to.deep.equal([true, false]);
-    await vault.unpause();
+    await gov.exec(vault, "unpause");
     expect([await vault.paused(), await vault.rebalancing()]).to.deep.equal([false, false]);
   });
 

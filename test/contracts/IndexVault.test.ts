@@ -8,6 +8,8 @@ import {
   FEED_DECIMALS,
   ceilDiv,
   coreFixture,
+  MIN_ADMIN_DELAY,
+  deployGovernance,
   deployVault,
   expectCollateralised,
   makeReport,
@@ -52,19 +54,30 @@ describe("IndexVault", () => {
     ];
     for (const [what, opts, error] of cases) {
       it(`reverts with ${error} for ${what}`, async () => {
-        const { admin, market } = await loadFixture(baseFixture);
+        const { gov, market } = await loadFixture(baseFixture);
         const factory = await ethers.getContractFactory("IndexVault");
-        await expect(deployVault(ethers, admin, market.registry, opts)).to.be.revertedWithCustomError(factory, error);
+        await expect(deployVault(ethers, gov, market.registry, opts)).to.be.revertedWithCustomError(factory, error);
       });
     }
 
+    // Review point 1 (issue 13): the vault accepted a plain key as its admin, which could then drain it at once.
+    it("reverts with AdminNotTimelock for an admin that is not a TimelockController, AdminDelayTooShort under 1 day", async () => {
+      const { admin, market } = await loadFixture(baseFixture);
+      const factory = await ethers.getContractFactory("IndexVault");
+      const cfg = (a: string) => ({ name: "X", symbol: "X", admin: a, priceRegistry: market.registry.target, initialNavPerShare: NAV0, maxFeeRate: WAD / 10n, feeRate: 0n, feeRecipient: admin.address });
+      await expect(factory.deploy(cfg(admin.address))).to.be.revertedWithCustomError(factory, "AdminNotTimelock").withArgs(admin.address);
+      const short = await deployGovernance(ethers, admin, MIN_ADMIN_DELAY - 1n);
+      await expect(factory.deploy(cfg(short.address))).to.be.revertedWithCustomError(factory, "AdminDelayTooShort").withArgs(short.address, MIN_ADMIN_DELAY - 1n, MIN_ADMIN_DELAY);
+    });
+
     it("stores its configuration and grants only DEFAULT_ADMIN to the admin", async () => {
-      const { vault, admin, market, feeRecipient } = await loadFixture(baseFixture);
+      const { vault, admin, gov, market, feeRecipient } = await loadFixture(baseFixture);
       expect(await vault.initialNavPerShare()).to.equal(NAV0);
       expect(await vault.priceRegistry()).to.equal(await market.registry.getAddress());
       const [rate, maxRate, recipient] = await vault.feeState();
       expect([rate, maxRate, recipient]).to.deep.equal([0n, WAD / 10n, feeRecipient.address]);
-      expect(await vault.hasRole(ROLES.ADMIN, admin.address)).to.equal(true);
+      expect(await vault.hasRole(ROLES.ADMIN, gov.address)).to.equal(true);
+      expect(await vault.hasRole(ROLES.ADMIN, admin.address)).to.equal(false);
       expect(await vault.hasRole(ROLES.GUARDIAN, admin.address)).to.equal(false);
       expect(await vault.hasRole(ROLES.ORACLE, admin.address)).to.equal(false);
       expect(await vault.decimals()).to.equal(18n);
@@ -88,8 +101,8 @@ describe("IndexVault", () => {
     });
 
     it("reverts with TargetRoundNotNext for any round but the current one plus one (issue 13: rounds cannot be exhausted)", async () => {
-      const { vault, admin, tokenAddresses, weights } = await loadFixture(baseFixture);
-      await vault.grantRole(ROLES.ORACLE, admin.address);
+      const { gov, vault, admin, tokenAddresses, weights } = await loadFixture(baseFixture);
+      await gov.exec(vault, "grantRole", [ROLES.ORACLE, admin.address]);
       await expect(vault.setTargets(1, tokenAddresses, weights)).to.be.revertedWithCustomError(vault, "TargetRoundNotNext").withArgs(1, 2);
       await expect(vault.setTargets(3, tokenAddresses, weights)).to.be.revertedWithCustomError(vault, "TargetRoundNotNext").withArgs(3, 2);
       await expect(vault.setTargets(2n ** 64n - 1n, tokenAddresses, weights)).to.be.revertedWithCustomError(vault, "TargetRoundNotNext");
@@ -97,16 +110,17 @@ describe("IndexVault", () => {
     });
 
     it("reverts with SelfAsConstituent when the vault lists its own share token", async () => {
-      const { vault, admin, market } = await loadFixture(baseFixture);
-      await vault.grantRole(ROLES.ORACLE, admin.address);
+      const { gov, vault, admin, market } = await loadFixture(baseFixture);
+      await gov.exec(vault, "grantRole", [ROLES.ORACLE, admin.address]);
       const feed = await ethers.deployContract("MockAggregator", [8, 10n ** 8n]);
-      await market.registry.setFeed(vault, feed, 3600);
+      gov.onWarp(async () => void (await feed.updateAnswer(10n ** 8n)));
+      await gov.exec(market.registry, "setFeed", [vault.target, feed.target, 3600]);
       await expect(vault.setTargets(2, [await vault.getAddress()], [WAD])).to.be.revertedWithCustomError(vault, "SelfAsConstituent");
     });
 
     it("reverts with the WeightsLib errors for an invalid basket (checked in the vault too)", async () => {
-      const { vault, admin, tokenAddresses } = await loadFixture(baseFixture);
-      await vault.grantRole(ROLES.ORACLE, admin.address);
+      const { gov, vault, admin, tokenAddresses } = await loadFixture(baseFixture);
+      await gov.exec(vault, "grantRole", [ROLES.ORACLE, admin.address]);
       const [a, b] = tokenAddresses;
       await expect(vault.setTargets(2, [a!, b!], [WAD / 2n, WAD / 2n - 1n])).to.be.revertedWithCustomError(vault, "WeightsSumNotOne").withArgs(WAD - 1n);
       await expect(vault.setTargets(2, [a!, a!], [WAD / 2n, WAD / 2n])).to.be.revertedWithCustomError(vault, "DuplicateConstituent").withArgs(a!);
@@ -139,8 +153,8 @@ describe("IndexVault", () => {
     });
 
     it("reverts with ZeroUnit when a weight is too small to give one base unit (METHODOLOGY 7)", async () => {
-      const { vault, admin, alice, tokenAddresses } = await loadFixture(baseFixture);
-      await vault.grantRole(ROLES.ORACLE, admin.address);
+      const { gov, vault, admin, alice, tokenAddresses } = await loadFixture(baseFixture);
+      await gov.exec(vault, "grantRole", [ROLES.ORACLE, admin.address]);
       // 1 wei of weight of an 8-decimal token at $60,000: 1 * 100e18 * 1e8 / (1e18 * 60000e18) = 0 sats.
       await vault.connect(admin).setTargets(2, tokenAddresses, [WAD / 2n, 1n, WAD / 2n - 1n]);
       await expect(vault.previewMint(WAD)).to.be.revertedWithCustomError(vault, "ZeroUnit").withArgs(tokenAddresses[1]!);
@@ -161,8 +175,8 @@ describe("IndexVault", () => {
     });
 
     it("reverts with NoTargets before any report", async () => {
-      const { admin, market, alice } = await loadFixture(baseFixture);
-      const fresh = await deployVault(ethers, admin, market.registry);
+      const { gov, admin, market, alice } = await loadFixture(baseFixture);
+      const fresh = await deployVault(ethers, gov, market.registry);
       await expect(fresh.previewMint(WAD)).to.be.revertedWithCustomError(fresh, "NoTargets");
       await expect(fresh.connect(alice).mint(WAD, alice.address, [1, 1, 1])).to.be.revertedWithCustomError(fresh, "NoTargets");
     });
@@ -177,8 +191,8 @@ describe("IndexVault", () => {
     });
 
     it("follows the latest targets again once the vault is empty", async () => {
-      const { vault, admin, alice, tokenAddresses } = await loadFixture(mintedFixture);
-      await vault.grantRole(ROLES.ORACLE, admin.address);
+      const { gov, vault, admin, alice, tokenAddresses } = await loadFixture(mintedFixture);
+      await gov.exec(vault, "grantRole", [ROLES.ORACLE, admin.address]);
       await vault.setTargets(2, [tokenAddresses[2]!, tokenAddresses[0]!], [WAD / 4n, (WAD * 3n) / 4n]);
       // Not empty: the held basket is unchanged by new targets (rebalancing is issue 3's).
       expect((await vault.basket())[0]).to.deep.equal(tokenAddresses);
@@ -237,12 +251,12 @@ describe("IndexVault", () => {
     });
 
     it("reverts with MintPaused while paused, and works again after the admin unpauses", async () => {
-      const { vault, guardian, admin, bob } = await loadFixture(mintedFixture);
+      const { gov, vault, guardian, admin, bob } = await loadFixture(mintedFixture);
       await expect(vault.connect(guardian).pause()).to.emit(vault, "Paused").withArgs(guardian.address);
       expect(await vault.paused()).to.equal(true);
       const [, amounts] = await vault.previewMint(WAD);
       await expect(vault.connect(bob).mint(WAD, bob.address, [...amounts])).to.be.revertedWithCustomError(vault, "MintPaused");
-      await expect(vault.connect(admin).unpause()).to.emit(vault, "Unpaused").withArgs(admin.address);
+      await expect(gov.exec(vault, "unpause")).to.emit(vault, "Unpaused").withArgs(gov.address);
       await vault.connect(bob).mint(WAD, bob.address, [...amounts]);
       await expectCollateralised(vault);
     });
@@ -343,11 +357,12 @@ describe("IndexVault", () => {
       const reent = await ethers.deployContract("ReentrantERC20");
       for (const t of [fot, reent]) {
         const feed = await ethers.deployContract("MockAggregator", [8, 10n ** 8n]);
-        await f.market.registry.setFeed(t, feed, 24 * 3600);
+        f.gov.onWarp(async () => void (await feed.updateAnswer(10n ** 8n)));
+        await f.gov.exec(f.market.registry, "setFeed", [t.target, feed.target, 24 * 3600]);
         await t.mint(f.alice.address, 10n ** 30n);
         await t.connect(f.alice).approve(f.vault, ethers.MaxUint256);
       }
-      await f.vault.grantRole(ROLES.ORACLE, f.admin.address);
+      await f.gov.exec(f.vault, "grantRole", [ROLES.ORACLE, f.admin.address]);
       return { ...f, fot, reent };
     }
 
@@ -394,9 +409,11 @@ describe("IndexVault", () => {
     }
 
     it("accepts a token whose transfer/transferFrom return nothing (USDT-style) for mint and redeem", async () => {
-      const { vault, alice, market, tokenAddresses } = await loadFixture(exoticFixture);
+      const { gov, vault, alice, market, tokenAddresses } = await loadFixture(exoticFixture);
       const usdt = await ethers.deployContract("NonStandardERC20");
-      await market.registry.setFeed(usdt, await ethers.deployContract("MockAggregator", [8, 10n ** 8n]), 24 * 3600);
+      const usdtFeed = await ethers.deployContract("MockAggregator", [8, 10n ** 8n]);
+      gov.onWarp(async () => void (await usdtFeed.updateAnswer(10n ** 8n)));
+      await gov.exec(market.registry, "setFeed", [usdt.target, usdtFeed.target, 24 * 3600]);
       await usdt.mint(alice.address, 10n ** 12n);
       await usdt.connect(alice).approve(vault, ethers.MaxUint256);
       await vault.setTargets(2, [tokenAddresses[0]!, await usdt.getAddress()], [WAD / 2n, WAD / 2n]);
@@ -410,9 +427,11 @@ describe("IndexVault", () => {
     });
 
     it("reverts with SafeERC20FailedOperation when a token returns false", async () => {
-      const { vault, alice, market, tokenAddresses } = await loadFixture(exoticFixture);
+      const { gov, vault, alice, market, tokenAddresses } = await loadFixture(exoticFixture);
       const bad = await ethers.deployContract("NonStandardERC20");
-      await market.registry.setFeed(bad, await ethers.deployContract("MockAggregator", [8, 10n ** 8n]), 24 * 3600);
+      const badFeed = await ethers.deployContract("MockAggregator", [8, 10n ** 8n]);
+      gov.onWarp(async () => void (await badFeed.updateAnswer(10n ** 8n)));
+      await gov.exec(market.registry, "setFeed", [bad.target, badFeed.target, 24 * 3600]);
       await bad.mint(alice.address, 10n ** 12n);
       await bad.connect(alice).approve(vault, ethers.MaxUint256);
       await vault.setTargets(2, [tokenAddresses[0]!, await bad.getAddress()], [WAD / 2n, WAD / 2n]);
@@ -499,13 +518,15 @@ describe("IndexVault", () => {
     });
 
     it("accrues at the old rate before a rate change, then applies the new one", async () => {
-      const { vault, admin } = await loadFixture(mintedFeeFixture);
+      const { vault, gov } = await loadFixture(mintedFeeFixture);
       const [, , , , last0] = await vault.feeState({ blockTag: "latest" });
-      await time.setNextBlockTimestamp(last0 + YEAR / 2n);
-      await expect(vault.connect(admin).setFeeRate(0)).to.emit(vault, "FeeRateUpdated").withArgs(0);
+      await time.increase(YEAR / 2n);
+      const tx = await gov.exec(vault, "setFeeRate", [0]);
+      await expect(tx).to.emit(vault, "FeeRateUpdated").withArgs(0);
+      const at = BigInt((await ethers.provider.getBlock((await tx.wait())!.blockNumber))!.timestamp);
       const [rate, , , pending, , scale] = await vault.feeState({ blockTag: "latest" });
       expect(rate).to.equal(0n);
-      const f = (FEE_2PCT / YEAR) * (YEAR / 2n);
+      const f = (FEE_2PCT / YEAR) * (at - last0);
       expect(scale).to.equal(WAD - f);
       expect(pending).to.equal((10n * WAD * f) / (WAD - f));
       await time.increase(YEAR);
@@ -525,9 +546,9 @@ describe("IndexVault", () => {
     });
 
     it("setFeeRecipient pays pending fees to the old recipient first", async () => {
-      const { vault, admin, feeRecipient, bob } = await loadFixture(mintedFeeFixture);
+      const { vault, gov, feeRecipient, bob } = await loadFixture(mintedFeeFixture);
       await time.increase(YEAR / 12n);
-      await expect(vault.connect(admin).setFeeRecipient(bob.address)).to.emit(vault, "FeeRecipientUpdated").withArgs(bob.address);
+      await expect(gov.exec(vault, "setFeeRecipient", [bob.address])).to.emit(vault, "FeeRecipientUpdated").withArgs(bob.address);
       expect(await vault.balanceOf(feeRecipient.address)).to.be.gt(0n);
       const [, , recipient, pending] = await vault.feeState({ blockTag: "latest" });
       expect(recipient).to.equal(bob.address);
@@ -535,9 +556,9 @@ describe("IndexVault", () => {
     });
 
     it("reverts with FeeRateAboveMax above the deployment cap and ZeroFeeRecipient for zero", async () => {
-      const { vault, admin } = await loadFixture(mintedFeeFixture);
-      await expect(vault.connect(admin).setFeeRate(WAD / 10n + 1n)).to.be.revertedWithCustomError(vault, "FeeRateAboveMax").withArgs(WAD / 10n + 1n, WAD / 10n);
-      await expect(vault.connect(admin).setFeeRecipient(ethers.ZeroAddress)).to.be.revertedWithCustomError(vault, "ZeroFeeRecipient");
+      const { vault, gov } = await loadFixture(mintedFeeFixture);
+      await expect(gov.exec(vault, "setFeeRate", [WAD / 10n + 1n])).to.be.revertedWithCustomError(vault, "FeeRateAboveMax").withArgs(WAD / 10n + 1n, WAD / 10n);
+      await expect(gov.exec(vault, "setFeeRecipient", [ethers.ZeroAddress])).to.be.revertedWithCustomError(vault, "ZeroFeeRecipient");
     });
 
     it("mints pending fee shares at once when they would outgrow their 88-bit slot", async () => {
@@ -571,19 +592,20 @@ describe("IndexVault", () => {
 
   describe("roles", () => {
     it("lets only the guardian pause and only the admin unpause", async () => {
-      const { vault, guardian, admin, outsider } = await loadFixture(baseFixture);
+      const { vault, guardian, admin, gov, outsider } = await loadFixture(baseFixture);
       await expect(vault.connect(outsider).pause()).to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount").withArgs(outsider.address, ROLES.GUARDIAN);
       await expect(vault.connect(admin).pause()).to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount").withArgs(admin.address, ROLES.GUARDIAN);
       await vault.connect(guardian).pause();
       await expect(vault.connect(guardian).pause()).to.be.revertedWithCustomError(vault, "PauseStateUnchanged").withArgs(true);
       await expect(vault.connect(guardian).unpause()).to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount").withArgs(guardian.address, ROLES.ADMIN);
-      await vault.connect(admin).unpause();
-      await expect(vault.connect(admin).unpause()).to.be.revertedWithCustomError(vault, "PauseStateUnchanged").withArgs(false);
+      await expect(vault.connect(admin).unpause()).to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount").withArgs(admin.address, ROLES.ADMIN);
+      await gov.exec(vault, "unpause");
+      await expect(gov.exec(vault, "unpause")).to.be.revertedWithCustomError(vault, "PauseStateUnchanged").withArgs(false);
     });
 
     it("restricts fee settings to the admin", async () => {
-      const { vault, guardian, keeper } = await loadFixture(baseFixture);
-      for (const who of [guardian, keeper]) {
+      const { vault, guardian, keeper, admin } = await loadFixture(baseFixture);
+      for (const who of [guardian, keeper, admin]) {
         await expect(vault.connect(who).setFeeRate(1)).to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount").withArgs(who.address, ROLES.ADMIN);
         await expect(vault.connect(who).setFeeRecipient(who.address)).to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount");
       }

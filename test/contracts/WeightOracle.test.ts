@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { TypedDataEncoder } from "ethers";
-import { WAD, DAY, ROLES, coreFixture, deployVault, makeReport, signReport, WEIGHT_REPORT_TYPES, type Report } from "../fixtures/contracts";
+import { WAD, DAY, ROLES, MIN_ADMIN_DELAY, coreFixture, deployGovernance, deployVault, makeReport, signReport, WEIGHT_REPORT_TYPES, type Report } from "../fixtures/contracts";
 import { quorumDomain } from "../../tasks/lib/quorum";
 
 async function fixture() {
@@ -37,25 +37,40 @@ describe("WeightOracle", () => {
       expect(await f.oracle.reportDigest(report)).to.equal(TypedDataEncoder.hash(await quorumDomain(f.oracle), WEIGHT_REPORT_TYPES, report));
     });
 
-    it("reverts with RoundNotIncreasing for a replayed or older round", async () => {
+    it("reverts with RoundNotNext for a replayed, older or skipped round", async () => {
       const f = await loadFixture(fixture);
       const report = await next(f, { round: 1n });
       await expect(f.oracle.submit(report, await signReport(f.oracle, f.signers, report)))
-        .to.be.revertedWithCustomError(f.oracle, "RoundNotIncreasing")
-        .withArgs(report.index, 1n, 1n);
-      // The vault takes only the next round (issue 8 / 13): 2 after 1.
+        .to.be.revertedWithCustomError(f.oracle, "RoundNotNext")
+        .withArgs(report.index, 1n, 2n);
+      const skip = await next(f, { round: 3n });
+      await expect(f.oracle.submit(skip, await signReport(f.oracle, f.signers, skip)))
+        .to.be.revertedWithCustomError(f.oracle, "RoundNotNext")
+        .withArgs(skip.index, 3n, 2n);
       const ok = await next(f, { round: 2n });
       const sigs = await signReport(f.oracle, f.signers, ok);
       await f.oracle.submit(ok, sigs);
-      await expect(f.oracle.submit(ok, sigs)).to.be.revertedWithCustomError(f.oracle, "RoundNotIncreasing").withArgs(ok.index, 2n, 2n);
-      const older = await next(f, { round: 1n });
-      await expect(f.oracle.submit(older, await signReport(f.oracle, f.signers, older))).to.be.revertedWithCustomError(f.oracle, "RoundNotIncreasing");
+      await expect(f.oracle.submit(ok, sigs)).to.be.revertedWithCustomError(f.oracle, "RoundNotNext").withArgs(ok.index, 2n, 3n);
+    });
+
+    // Review point 3 (issue 13): a report with the largest round, once accepted, froze the vault forever.
+    it("refuses a quorum-signed report with round 2^64-1, so the round space cannot be exhausted", async () => {
+      const f = await loadFixture(fixture);
+      const max = 2n ** 64n - 1n;
+      const report = await next(f, { round: max });
+      await expect(f.oracle.submit(report, await signReport(f.oracle, f.signers, report)))
+        .to.be.revertedWithCustomError(f.oracle, "RoundNotNext")
+        .withArgs(report.index, max, 2n);
+      expect(await f.oracle.lastRound(f.vault)).to.equal(1n);
+      const following = await next(f, { round: 2n });
+      await f.oracle.submit(following, await signReport(f.oracle, f.signers, following));
+      expect(await f.oracle.lastRound(f.vault)).to.equal(2n);
     });
 
     it("keeps rounds per index: round 1 of a second vault is accepted", async () => {
       const f = await loadFixture(fixture);
-      const other = await deployVault(ethers, f.admin, f.market.registry, { symbol: "OTHER.ssi" });
-      await other.grantRole(ROLES.ORACLE, f.oracle);
+      const other = await deployVault(ethers, f.gov, f.market.registry, { symbol: "OTHER.ssi" });
+      await f.gov.exec(other, "grantRole", [ROLES.ORACLE, f.oracle.target]);
       const report = await makeReport(ethers, other, 1n, f.tokenAddresses, f.weights);
       await f.oracle.submit(report, await signReport(f.oracle, f.signers, report));
       expect(await f.oracle.lastRound(other)).to.equal(1n);
@@ -88,14 +103,19 @@ describe("WeightOracle", () => {
       const sigs = await signReport(f.oracle, f.signers, report);
       await time.setNextBlockTimestamp(now + 1n);
       await expect(f.oracle.submit(report, sigs)).to.be.revertedWithCustomError(f.oracle, "ExpiryTooFar").withArgs(now + 2n * DAY, now + 1n, DAY);
-      await expect(f.oracle.setMaxValidity(3n * DAY)).to.emit(f.oracle, "MaxValidityUpdated").withArgs(3n * DAY);
-      await f.oracle.submit(report, sigs);
+      await expect(f.gov.exec(f.oracle, "setMaxValidity", [3n * DAY])).to.emit(f.oracle, "MaxValidityUpdated").withArgs(3n * DAY);
+      const far = await next(f, { expiresAt: BigInt(await time.latest()) + 2n * DAY });
+      await f.oracle.submit(far, await signReport(f.oracle, f.signers, far));
     });
 
-    it("lets only the admin set a non-zero max validity", async () => {
+    it("lets only the admin set a max validity, between 1 s and 7 days", async () => {
       const f = await loadFixture(fixture);
       await expect(f.oracle.connect(f.outsider).setMaxValidity(1)).to.be.revertedWithCustomError(f.oracle, "AccessControlUnauthorizedAccount");
-      await expect(f.oracle.setMaxValidity(0)).to.be.revertedWithCustomError(f.oracle, "InvalidMaxValidity").withArgs(0);
+      await expect(f.gov.exec(f.oracle, "setMaxValidity", [0])).to.be.revertedWithCustomError(f.oracle, "InvalidMaxValidity").withArgs(0);
+      expect(await f.oracle.MAX_VALIDITY()).to.equal(7n * DAY);
+      await expect(f.gov.exec(f.oracle, "setMaxValidity", [7n * DAY + 1n])).to.be.revertedWithCustomError(f.oracle, "InvalidMaxValidity").withArgs(7n * DAY + 1n);
+      await f.gov.exec(f.oracle, "setMaxValidity", [7n * DAY]);
+      expect(await f.oracle.maxValidity()).to.equal(7n * DAY);
     });
 
     const invalid: [string, (f: Awaited<ReturnType<typeof fixture>>) => Partial<Report>, string][] = [
@@ -139,7 +159,7 @@ describe("WeightOracle", () => {
 
     it("reverts with UnknownSigner for signatures made for another oracle deployment (replay across domains)", async () => {
       const f = await loadFixture(fixture);
-      const other = await ethers.deployContract("WeightOracle", [f.admin.address, f.market.registry, f.signers.map((s) => s.address), 2]);
+      const other = await ethers.deployContract("WeightOracle", [f.gov.address, f.market.registry, f.signers.map((s) => s.address), 2]);
       const report = await next(f);
       const sigs = await signReport(other, f.signers, report);
       await expect(f.oracle.submit(report, sigs)).to.be.revertedWithCustomError(f.oracle, "UnknownSigner");
@@ -147,11 +167,60 @@ describe("WeightOracle", () => {
 
     it("bubbles the vault's AccessControl error when the oracle lacks ORACLE_ROLE", async () => {
       const f = await loadFixture(fixture);
-      await f.vault.revokeRole(ROLES.ORACLE, f.oracle);
+      await f.gov.exec(f.vault, "revokeRole", [ROLES.ORACLE, f.oracle.target]);
       const report = await next(f);
       await expect(f.oracle.submit(report, await signReport(f.oracle, f.signers, report)))
         .to.be.revertedWithCustomError(f.vault, "AccessControlUnauthorizedAccount")
         .withArgs(await f.oracle.getAddress(), ROLES.ORACLE);
+    });
+  });
+  // Review points 1 and 2 (issue 13): one admin key could rewrite the signer set or the vault's roles at once.
+  describe("governance", () => {
+    it("refuses, in the constructor, an admin that is not a TimelockController with at least a 1-day delay", async () => {
+      const f = await loadFixture(fixture);
+      const factory = await ethers.getContractFactory("WeightOracle");
+      const signers = f.signers.map((s) => s.address);
+      await expect(factory.deploy(f.admin.address, f.market.registry, signers, 2))
+        .to.be.revertedWithCustomError(factory, "AdminNotTimelock")
+        .withArgs(f.admin.address);
+      await expect(factory.deploy(f.market.registry, f.market.registry, signers, 2)) // code, but no getMinDelay
+        .to.be.revertedWithCustomError(factory, "AdminNotTimelock");
+      const short = await deployGovernance(ethers, f.admin, MIN_ADMIN_DELAY - 1n);
+      await expect(factory.deploy(short.address, f.market.registry, signers, 2))
+        .to.be.revertedWithCustomError(factory, "AdminDelayTooShort")
+        .withArgs(short.address, MIN_ADMIN_DELAY - 1n, MIN_ADMIN_DELAY);
+    });
+
+    it("refuses updateSigners([self], [], 1) from the admin's key: the change must wait out the timelock's delay", async () => {
+      const f = await loadFixture(fixture);
+      const self = f.admin;
+      await expect(f.oracle.connect(self).updateSigners([self.address], [], 1))
+        .to.be.revertedWithCustomError(f.oracle, "AccessControlUnauthorizedAccount")
+        .withArgs(self.address, ROLES.ADMIN);
+      // Through the timelock the change is queued in public and cannot run before the delay.
+      const data = f.oracle.interface.encodeFunctionData("updateSigners", [[self.address], [], 1]);
+      const salt = ethers.id("1-of-1");
+      await expect(f.gov.timelock.schedule(f.oracle, 0, data, ethers.ZeroHash, salt, MIN_ADMIN_DELAY)).to.emit(f.gov.timelock, "CallScheduled");
+      await expect(f.gov.timelock.execute(f.oracle, 0, data, ethers.ZeroHash, salt)).to.be.revertedWithCustomError(f.gov.timelock, "TimelockUnexpectedOperationState");
+      const report = await next(f);
+      await expect(f.oracle.submit(report, await signReport(f.oracle, [self], report))).to.be.revertedWithCustomError(f.oracle, "UnknownSigner");
+      expect(await f.oracle.quorum()).to.equal(2n);
+      // Holders (and the canceller) had the whole delay to see it; only after it does it run.
+      await time.increase(MIN_ADMIN_DELAY);
+      await f.gov.timelock.execute(f.oracle, 0, data, ethers.ZeroHash, salt);
+      expect(await f.oracle.quorum()).to.equal(1n);
+    });
+
+    it("does not let the vault's admin key grant itself ORACLE_ROLE and set targets directly", async () => {
+      const f = await loadFixture(fixture);
+      await expect(f.vault.connect(f.admin).grantRole(ROLES.ORACLE, f.admin.address))
+        .to.be.revertedWithCustomError(f.vault, "AccessControlUnauthorizedAccount")
+        .withArgs(f.admin.address, ROLES.ADMIN);
+      await expect(f.vault.connect(f.admin).setTargets(2, f.tokenAddresses, f.weights))
+        .to.be.revertedWithCustomError(f.vault, "AccessControlUnauthorizedAccount")
+        .withArgs(f.admin.address, ROLES.ORACLE);
+      expect(await f.vault.hasRole(ROLES.ADMIN, f.admin.address)).to.equal(false);
+      expect(await f.vault.hasRole(ROLES.ADMIN, f.gov.address)).to.equal(true);
     });
   });
 });

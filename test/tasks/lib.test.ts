@@ -10,6 +10,8 @@ import { assetMap, loadDeployment, tokenIndex, tokensForSymbols, type Deployment
 import { parseSignedReport, recoverReportSigner, signedReportToJson, signReport, type SignedReport } from "../../tasks/lib/reports";
 import { MAG7VaultModule } from "../../ignition/modules/IndexVault";
 import { ROLE } from "../../ignition/modules/roles";
+import { TimelockController__factory } from "../../typechain-types";
+import { executePending, pendingBatches } from "../../tasks/lib/governance";
 
 const A = (n: number) => "0x" + n.toString(16).padStart(40, "0");
 
@@ -108,20 +110,31 @@ describe("tasks/lib", () => {
   describe("Ignition: IndexVault module", () => {
     it("deploys a product vault with the parameters' name, fee and roles, and the oracle as ORACLE_ROLE", async () => {
       const [deployer, guardian, keeper, fees, s1, s2] = await hre.ethers.getSigners();
-      const { vault, weightOracle } = await hre.ignition.deploy(MAG7VaultModule, {
+      const from = await hre.ethers.provider.getBlockNumber();
+      const { vault, weightOracle, timelock } = await hre.ignition.deploy(MAG7VaultModule, {
         displayUi: false,
         parameters: {
-          $global: { guardian: guardian!.address, keeper: keeper!.address, feeRecipient: fees!.address, feeRate: 10n ** 16n, maxFeeRate: 5n * 10n ** 16n, initialNavPerShare: 100n * WAD },
+          $global: { proposers: [deployer!.address], executors: [deployer!.address], guardian: guardian!.address, keeper: keeper!.address, feeRecipient: fees!.address, feeRate: 10n ** 16n, maxFeeRate: 5n * 10n ** 16n, initialNavPerShare: 100n * WAD },
           WeightOracle: { signers: [s1!.address, s2!.address], quorum: 2 },
           IndexVault_MAG7: { name: "Test MAG7", symbol: "tMAG7" },
         },
       });
+      // The wiring is queued on the admin timelock: nothing is granted before its delay.
+      expect(await vault.hasRole(ROLE.ORACLE, await weightOracle.getAddress())).to.equal(false);
+      const tl = TimelockController__factory.connect(await timelock.getAddress(), deployer!);
+      const queued = await pendingBatches(tl, from);
+      expect(queued.map((b) => b.calls.length).sort()).to.deep.equal([1, 2]); // setMaxValidity; guardian + oracle grants
+      // On a live network nothing runs before the delay: the batches come back as waiting.
+      const early = await executePending(tl, queued, { local: false });
+      expect([early.executed.length, early.waiting.length]).to.deep.equal([0, 2]);
+      await executePending(tl, queued, { local: true });
       expect(await vault.name()).to.equal("Test MAG7");
       expect(await vault.symbol()).to.equal("tMAG7");
       expect(await vault.hasRole(ROLE.ORACLE, await weightOracle.getAddress())).to.equal(true);
       expect(await vault.hasRole(ROLE.GUARDIAN, guardian!.address)).to.equal(true);
       expect(await vault.hasRole(ROLE.KEEPER, keeper!.address)).to.equal(false); // the vault has no keeper: its Rebalancer has
-      expect(await vault.hasRole(ROLE.DEFAULT_ADMIN, deployer!.address)).to.equal(true); // admin defaults to the deployer
+      expect(await vault.hasRole(ROLE.DEFAULT_ADMIN, deployer!.address)).to.equal(false); // the admin is the timelock, never the deployer
+      expect(await vault.hasRole(ROLE.DEFAULT_ADMIN, await timelock.getAddress())).to.equal(true);
       const fee = await vault.feeState();
       expect([fee.rate, fee.maxRate, fee.recipient]).to.deep.equal([10n ** 16n, 5n * 10n ** 16n, fees!.address]);
       expect(await weightOracle.maxValidity()).to.equal(86_400n);

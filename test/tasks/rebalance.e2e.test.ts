@@ -78,7 +78,8 @@ describe("ssi:rebalance end to end: two month-ends of sample data", function () 
       const r = rebalancer(p);
       expect(await vault(p).hasRole(ROLE.REBALANCER, r)).to.equal(true);
       expect(await r.hasRole(ROLE.KEEPER, params.$global.keeper)).to.equal(true);
-      expect(await r.hasRole(ROLE.DEFAULT_ADMIN, params.$global.admin)).to.equal(true);
+      expect(await r.hasRole(ROLE.DEFAULT_ADMIN, record.protocol.admin)).to.equal(true); // the timelock
+      expect(await r.hasRole(ROLE.DEFAULT_ADMIN, record.protocol.deployer)).to.equal(false);
       expect(await r.isAdapter(record.protocol.tradeAdapter!)).to.equal(true);
       const want = params[`Rebalance_${p}`];
       const lim = await r.limits();

@@ -55,6 +55,24 @@ describe("sanx:deploy", function () {
     expect(await oracle.quorum()).to.equal(BigInt(s.quorum));
   });
 
+  it("leaves DEFAULT_ADMIN with SANX's timelock alone, the guardian able to cancel, and the deployer with no role it was not given", async () => {
+    const s = record.sanx;
+    const [deployer] = await hre.ethers.getSigners();
+    expect(s.admin).to.equal(s.timelock!.address);
+    for (const [name, roles] of Object.entries(s.roleHolders!)) {
+      const { address, ...byRole } = roles;
+      expect(byRole.DEFAULT_ADMIN_ROLE, name).to.deep.equal([name === "TimelockController" ? address : s.admin]);
+    }
+    expect(s.roleHolders!.TimelockController!.CANCELLER_ROLE).to.include(params.$global.guardian);
+    // hardhat.json makes account 0 the timelock's proposer/executor on this local network; nothing else.
+    for (const [name, roles] of Object.entries(s.roleHolders!)) {
+      const { address: _address, ...byRole } = roles;
+      for (const [role, holders] of Object.entries(byRole)) {
+        if ((holders as string[]).includes(deployer!.address)) expect(`${name}:${role}`).to.be.oneOf(["TimelockController:PROPOSER_ROLE", "TimelockController:EXECUTOR_ROLE", "TimelockController:CANCELLER_ROLE"]);
+      }
+    }
+  });
+
   it("lets the other sanx tasks find the contracts in the record: status, then the reserve target", async () => {
     const before = JSON.parse(await runTask(hre, "sanx:status", { json: true }));
     expect([before.targets.round, before.members, before.paused]).to.deep.equal(["0", [], { controller: false, vault: false }]);

@@ -14,7 +14,9 @@ import path from "node:path";
 import hre from "hardhat";
 import { takeSnapshot, time, type SnapshotRestorer } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { IERC20__factory, IndexVault__factory, MockAggregator__factory, PriceRegistry__factory, Rebalancer__factory, type IndexVault } from "../../typechain-types";
+import { IERC20__factory, IndexVault__factory, MockAggregator__factory, PriceRegistry__factory, Rebalancer__factory, TimelockController__factory, type IndexVault } from "../../typechain-types";
+import { govCall, govern } from "../../tasks/lib/governance";
+import { refreshFeeds } from "../../scripts/lib/market";
 import { ROLE } from "../../ignition/modules/roles";
 import { loadUniverseFile } from "../../src/data/universe";
 import { loadSanxData } from "../../src/sanx/data";
@@ -131,7 +133,8 @@ describe("SANX trades: signal -> delay -> sanx:execute -> targets -> rebalance o
     expect(await r.vault()).to.equal(record.sanx.vault);
     expect(await vault.hasRole(ROLE.REBALANCER, r)).to.equal(true);
     expect(await r.hasRole(ROLE.KEEPER, params.$global.keeper)).to.equal(true);
-    expect(await r.hasRole(ROLE.DEFAULT_ADMIN, params.$global.admin)).to.equal(true);
+    expect(await r.hasRole(ROLE.DEFAULT_ADMIN, record.sanx.admin!)).to.equal(true); // SANX's timelock
+    expect(await r.hasRole(ROLE.DEFAULT_ADMIN, admin.address)).to.equal(false);
     expect(await r.isAdapter(record.protocol.tradeAdapter!)).to.equal(true);
     const want = params.Rebalance_SANX;
     const lim = await r.limits();
@@ -271,8 +274,10 @@ describe("SANX trades: signal -> delay -> sanx:execute -> targets -> rebalance o
     const share = (h0.balance.USDC * shares) / supply; // {tok} pro rata, rounded down
     expect(got).to.be.closeTo(share, share / 10_000n);
 
-    await (await c.controller.connect(admin).unpause()).wait();
-    await (await vault.connect(admin).unpause()).wait();
+    // Governance lifts it: one batch through SANX's timelock, executed after its delay.
+    const timelock = TimelockController__factory.connect(record.sanx.admin!, admin);
+    const lift = [await govCall(c.controller, "unpause", []), await govCall(vault, "unpause", [])];
+    await (await govern(timelock, lift, { beforeExecute: () => refreshFeeds(admin, record as never) })).wait();
     // The readable output this time: the execution, the new targets, then the keeper's run.
     const text = await runTask(hre, "sanx:execute", { data: SAMPLE, rebalance: true, json: false });
     expect(text).to.match(/executed ADD AAVE \(signal /);

@@ -11,7 +11,8 @@ import { computeIndex, MAG7, MEME, DEFI, targetUnits, WAD } from "../../src/meth
 import { deploymentFile, loadDeployment, type DeploymentRecord } from "../../tasks/lib/deployment";
 import { signReport, signedReportToJson, type WeightReport } from "../../tasks/lib/reports";
 import { ROLE } from "../../ignition/modules/roles";
-import { deploySsi, executeRedeem, planRedeem } from "../../tasks/lib/ssi-chain";
+import { checkPowerBeforeDeploy, deploySsi, executeRedeem, planRedeem } from "../../tasks/lib/ssi-chain";
+import { TimelockController__factory, checkRoleTable } from "../../tasks/lib/governance";
 import { projectRedeemAmounts } from "../../src/vault/fees";
 import { expectUserError, runTask } from "./fixtures";
 
@@ -58,8 +59,8 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
         expect(await v.hasRole(ROLE.ORACLE, oracle)).to.equal(true);
         expect(await v.hasRole(ROLE.GUARDIAN, g.guardian)).to.equal(true);
         expect(await v.hasRole(ROLE.KEEPER, g.keeper)).to.equal(false); // the keeper's role is on the vault's Rebalancer
-        expect(await v.hasRole(ROLE.DEFAULT_ADMIN, g.admin)).to.equal(true);
-        expect(await v.hasRole(ROLE.GUARDIAN, g.admin)).to.equal(false);
+        expect(await v.hasRole(ROLE.DEFAULT_ADMIN, record.protocol.timelock!.address)).to.equal(true);
+        expect(await v.hasRole(ROLE.DEFAULT_ADMIN, record.protocol.deployer)).to.equal(false);
         expect((await v.feeState()).recipient).to.equal(g.feeRecipient);
         expect(await v.initialNavPerShare()).to.equal(BigInt(g.initialNavPerShare.slice(0, -1)));
       }
@@ -365,27 +366,93 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
       }
     });
 
-    it("hands admin over when the parameters name another admin, and verifies it on chain", async () => {
+    // Review point 4 (issue 13): per-module `admin` parameters were half-applied, leaving the deployer
+    // DEFAULT_ADMIN on all eight contracts. Now the one admin is the timelock Ignition deploys, whatever
+    // a module's parameters say, and the task fails if anyone else holds DEFAULT_ADMIN anywhere.
+    it("leaves DEFAULT_ADMIN with the timelock alone and the deployer with no role, even with per-module admin parameters", async () => {
       const file = deploymentFile("hardhat");
       const saved = readFileSync(file, "utf8");
       const signers = await hre.ethers.getSigners();
+      const multisig = signers[9]!.address;
       const p = JSON.parse(readFileSync(path.join(root, "ignition/parameters/hardhat.json"), "utf8"));
-      p.$global.admin = signers[9]!.address;
+      for (const m of ["PriceRegistry", "WeightOracle", "IndexVault_MAG7", "IndexVault_MEME", "IndexVault_DEFI", "Rebalance_MAG7", "Rebalance_MEME", "Rebalance_DEFI"]) {
+        p[m] = { ...(p[m] ?? {}), admin: multisig };
+      }
+      p.Governance = { proposers: [multisig], executors: [multisig], minDelay: "172800n" };
       const pfile = path.join(tmp, "params-handover.json");
       writeFileSync(pfile, JSON.stringify(p));
       try {
         const rec = await deploySsi(hre, { sampleMarket: false, parametersFile: pfile });
-        expect(rec.protocol.admin).to.equal(signers[9]!.address);
         const deployer = signers[0]!.address;
-        for (const a of [rec.protocol.priceRegistry, rec.protocol.weightOracle, ...Object.values(rec.products).map((x) => x.vault)]) {
+        const timelock = rec.protocol.timelock!;
+        expect(rec.protocol.admin).to.equal(timelock.address);
+        expect([timelock.proposers, timelock.executors, timelock.minDelay]).to.deep.equal([[multisig], [multisig], 172_800]);
+        const contracts = [rec.protocol.priceRegistry, rec.protocol.weightOracle, ...Object.values(rec.products).flatMap((x) => [x.vault, x.rebalancer!])];
+        expect(contracts).to.have.length(8);
+        for (const a of contracts) {
           const c = IndexVault__factory.connect(a, hre.ethers.provider); // hasRole: same ABI on every AccessControl
-          expect(await c.hasRole(ROLE.DEFAULT_ADMIN, signers[9]!.address)).to.equal(true);
-          expect(await c.hasRole(ROLE.DEFAULT_ADMIN, deployer)).to.equal(false);
+          expect(await c.hasRole(ROLE.DEFAULT_ADMIN, timelock.address)).to.equal(true);
+          for (const who of [deployer, multisig]) expect(await c.hasRole(ROLE.DEFAULT_ADMIN, who)).to.equal(false);
         }
+        // The record lists every role holder; the deployer appears nowhere, the timelock is the only admin.
+        const holders = rec.protocol.roleHolders!;
+        expect(Object.keys(holders)).to.include.members(["TimelockController", "PriceRegistry", "WeightOracle", "MAG7", "MAG7 Rebalancer"]);
+        for (const [name, roles] of Object.entries(holders)) {
+          const { address, ...byRole } = roles;
+          expect(address, name).to.be.a("string");
+          for (const [role, accounts] of Object.entries(byRole)) expect(accounts, `${name} ${role}`).to.not.include(deployer);
+          expect(byRole.DEFAULT_ADMIN_ROLE, name).to.deep.equal([name === "TimelockController" ? address : timelock.address]);
+        }
+        expect(holders.TimelockController!.CANCELLER_ROLE).to.include(params.$global.guardian);
         expect(rec.products.MAG7!.vault).to.not.equal(record.products.MAG7!.vault);
       } finally {
         writeFileSync(file, saved);
       }
+    });
+
+    it("refuses, on a non-local network, a timelock proposer that is the deployer or a plain key; --allow-eoa-admin warns instead", async () => {
+      const signers = await hre.ethers.getSigners();
+      const deployer = signers[0]!.address;
+      const fake = { network: { name: "sepolia" }, ethers: hre.ethers } as unknown as typeof hre;
+      const registry = record.protocol.priceRegistry; // any contract stands in for a multisig here
+      const gp = (proposers: string[]) => ({ minDelay: 172_800n, proposers, executors: [registry], guardian: signers[1]!.address });
+      const roles = { guardian: signers[1]!.address, keeper: signers[2]!.address, feeRecipient: signers[3]!.address };
+      const check = (proposers: string[], allowEoaAdmin = false, r = roles) => checkPowerBeforeDeploy(fake, { gp: gp(proposers), roles: r, deployer, allowEoaAdmin, what: "ssi:deploy" });
+      await expect(check([deployer])).to.be.rejectedWith(/timelock proposer 0x[0-9a-fA-F]{40} is the deployer/);
+      await expect(check([signers[9]!.address])).to.be.rejectedWith(/has no code \(a plain key, not a multisig\)/);
+      await expect(check([registry], false, { ...roles, keeper: deployer })).to.be.rejectedWith(/keeper 0x[0-9a-fA-F]{40} is the deployer/);
+      expect(await check([registry])).to.deep.equal([]);
+      const warned = await check([deployer], true);
+      expect(warned.join("\n")).to.match(/WARNING \(--allow-eoa-admin\).*is the deployer/);
+      // A local network leaves the choice to its parameters (hardhat accounts are plain keys).
+      expect(await checkPowerBeforeDeploy(hre, { gp: gp([deployer]), roles, deployer, allowEoaAdmin: false, what: "ssi:deploy" })).to.deep.equal([]);
+    });
+
+    it("queues every admin change on the timelock for its delay; the guardian can cancel it and do nothing else there", async () => {
+      const [proposer, guardian, , , , , , , , attacker] = await hre.ethers.getSigners();
+      const timelock = TimelockController__factory.connect(record.protocol.admin, proposer!);
+      const mag7 = vault("MAG7");
+      const data = mag7.interface.encodeFunctionData("grantRole", [ROLE.ORACLE, attacker!.address]);
+      const salt = hre.ethers.id("steal");
+      const delay = await timelock.getMinDelay();
+      expect(delay).to.equal(BigInt(params.$global.minDelay.slice(0, -1)));
+      await timelock.schedule(mag7, 0, data, hre.ethers.ZeroHash, salt, delay);
+      const opId = await timelock.hashOperation(mag7, 0, data, hre.ethers.ZeroHash, salt);
+      await expect(timelock.execute(mag7, 0, data, hre.ethers.ZeroHash, salt)).to.be.revertedWithCustomError(timelock, "TimelockUnexpectedOperationState");
+      // The guardian holds CANCELLER_ROLE: it stops the change; it can neither propose nor execute.
+      await expect(timelock.connect(guardian!).schedule(mag7, 0, data, hre.ethers.ZeroHash, hre.ethers.id("g"), delay)).to.be.revertedWithCustomError(timelock, "AccessControlUnauthorizedAccount");
+      await timelock.connect(guardian!).cancel(opId);
+      await time.increase(delay);
+      await expect(timelock.execute(mag7, 0, data, hre.ethers.ZeroHash, salt)).to.be.revertedWithCustomError(timelock, "TimelockUnexpectedOperationState");
+      expect(await mag7.hasRole(ROLE.ORACLE, attacker!.address)).to.equal(false);
+    });
+
+    it("fails the deployment check when any account but the timelock holds DEFAULT_ADMIN, or the deployer kept a role", () => {
+      const [tl, deployer, other] = ["0x" + "11".repeat(20), "0x" + "22".repeat(20), "0x" + "33".repeat(20)];
+      const ok = { MAG7: { address: other, admin: tl, roles: { DEFAULT_ADMIN_ROLE: [tl], GUARDIAN_ROLE: [other] } } };
+      expect(checkRoleTable(ok, deployer)).to.deep.equal([]);
+      expect(checkRoleTable({ MAG7: { ...ok.MAG7, roles: { DEFAULT_ADMIN_ROLE: [tl, other] } } }, deployer)[0]).to.match(/DEFAULT_ADMIN_ROLE is held by .*expected the timelock/);
+      expect(checkRoleTable({ MAG7: { ...ok.MAG7, roles: { DEFAULT_ADMIN_ROLE: [tl], ORACLE_ROLE: [deployer] } } }, deployer)[0]).to.match(/the deployer .* still holds ORACLE_ROLE/);
     });
   });
 });

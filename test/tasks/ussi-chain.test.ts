@@ -22,7 +22,9 @@ import { navReport, parsePositions } from "../../src/ussi";
 import { USSI_ROLES, recordFile, type UssiPart } from "../../tasks/lib/ussi-chain";
 
 const root = path.resolve(__dirname, "../..");
-const params = JSON.parse(readFileSync(path.join(root, "ignition/parameters/hardhat.json"), "utf8")).Ussi;
+const allParams = JSON.parse(readFileSync(path.join(root, "ignition/parameters/hardhat.json"), "utf8"));
+/** The Ussi section, with the timelock parameters it inherits from `$global` (as Ignition resolves them). */
+const params = { minDelay: allParams.$global.minDelay, proposers: allParams.$global.proposers, executors: allParams.$global.executors, ...allParams.Ussi };
 const big = (s: string) => BigInt(s.replace(/n$/, ""));
 const WAD = 10n ** 18n;
 const USDC = 10n ** 6n;
@@ -178,9 +180,9 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
     it("refuses parameters the vault would reject (strategy = risk, admin delay under 1 day) before deploying anything", async () => {
       const paramsFile = path.join(root, "ignition/parameters/hardhat.json");
       const original = readFileSync(paramsFile, "utf8");
-      const edit = (change: (u: Record<string, unknown>) => void) => {
+      const edit = (change: (u: Record<string, unknown>, g: Record<string, unknown>) => void) => {
         const all = JSON.parse(original);
-        change(all.Ussi);
+        change(all.Ussi, all.$global);
         writeFileSync(paramsFile, JSON.stringify(all, null, 2) + "\n");
       };
       try {
@@ -190,6 +192,9 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
         await expectRefusal("ussi:deploy", {}, /Ussi\.minDelay 3600 s is below the vault's minimum admin delay of 86400 s/);
         edit((u) => delete u.strategy);
         await expectRefusal("ussi:deploy", {}, /Ussi\.strategy is required/);
+        // Issue 13: no parameters naming a proposer no longer means "the deployer".
+        edit((u, g) => (delete u.proposers, delete g.proposers));
+        await expectRefusal("ussi:deploy", {}, /names no proposers for the USSI timelock .*set your multisig/);
       } finally {
         writeFileSync(paramsFile, original);
       }

@@ -30,7 +30,12 @@ describe("UniswapV3Adapter", function () {
   describe("#constructor", function () {
     it("reverts ZeroRouter when the router is the zero address", async function () {
       const f = await ethers.getContractFactory("UniswapV3Adapter");
-      await expect(f.deploy(ethers.ZeroAddress, 0)).to.be.revertedWithCustomError(f, "ZeroRouter");
+      await expect(f.deploy(ethers.ZeroAddress, 0, ethers.ZeroAddress, ethers.ZeroAddress)).to.be.revertedWithCustomError(f, "ZeroRouter");
+    });
+
+    it("fixes the market's hubs (USDC, WETH) as the only tokens a route may pass through", async function () {
+      const { market, adapter } = await loadFixture(fixture);
+      expect([await adapter.hub0(), await adapter.hub1()]).to.deep.equal(market.hubs.map((h) => addr(market, h)));
     });
   });
 
@@ -67,7 +72,7 @@ describe("UniswapV3Adapter", function () {
       });
     }
 
-    it("reverts InsufficientOutput when the output is below minAmountOut, leaving balances unchanged", async function () {
+    it("reverts (in the router, which gets the floor) when the output is below minAmountOut, leaving balances unchanged", async function () {
       const { market, adapter, tok, quoter, vault, recipient } = await loadFixture(fixture);
       const tokens = [addr(market, "LINK"), addr(market, "USDC")];
       const path = encodePath(tokens, [F]);
@@ -75,8 +80,7 @@ describe("UniswapV3Adapter", function () {
       const [quoted] = await quoter.quoteExactInput.staticCall(path, amount);
       const before = await tok("LINK").balanceOf(vault.address);
       await expect(adapter.connect(vault).swap(tokens[0], tokens[1], amount, quoted + 1n, path, recipient.address))
-        .to.be.revertedWithCustomError(adapter, "InsufficientOutput")
-        .withArgs(quoted, quoted + 1n);
+        .to.be.revertedWith("Too little received");
       expect(await tok("LINK").balanceOf(vault.address)).to.equal(before);
     });
 
@@ -112,6 +116,32 @@ describe("UniswapV3Adapter", function () {
         .to.be.revertedWithCustomError(adapter, "SameToken").withArgs(link);
     });
 
+    // Review point 6 (issue 13): the adapter checked only a route's ends, so a keeper could route a vault's
+    // trade through a token and pools of its own choosing.
+    it("refuses a route through a token that is not a hub, before pulling anything", async function () {
+      const { market, adapter, tok, vault, recipient } = await loadFixture(fixture);
+      const [link, uni, usdc] = ["LINK", "UNI", "USDC"].map((s) => addr(market, s));
+      const evil = await ethers.deployContract("MockERC20", ["Keeper's own", "EVIL", 18]);
+      for (const mid of [uni, await evil.getAddress(), ethers.ZeroAddress]) {
+        await expect(adapter.connect(vault).swap(link, usdc, 10n ** 18n, 0n, encodePath([link, mid, usdc], [F, F]), recipient.address))
+          .to.be.revertedWithCustomError(adapter, "IntermediateNotAllowed").withArgs(mid);
+      }
+      const weth = addr(market, "WETH");
+      await expect(adapter.connect(vault).swap(link, usdc, 10n ** 18n, 0n, encodePath([link, weth, uni, usdc], [F, F, F]), recipient.address))
+        .to.be.revertedWithCustomError(adapter, "IntermediateNotAllowed").withArgs(uni);
+      expect(await tok("LINK").balanceOf(await adapter.getAddress())).to.equal(0n);
+    });
+
+    it("hands the caller's floor to the router as its amountOutMinimum", async function () {
+      const { market, adapter, quoter, vault, recipient } = await loadFixture(fixture);
+      const [link, usdc] = ["LINK", "USDC"].map((s) => addr(market, s));
+      const path = encodePath([link, usdc], [F]);
+      const amount = 10n ** 20n;
+      const [quoted] = await quoter.quoteExactInput.staticCall(path, amount);
+      // The router itself refuses (SwapRouter's "Too little received"), not only the adapter's own check.
+      await expect(adapter.connect(vault).swap(link, usdc, amount, quoted + 1n, path, recipient.address)).to.be.revertedWith("Too little received");
+    });
+
     it("reverts when the caller has not approved the adapter (nothing is pulled)", async function () {
       const { market, adapter, tok, recipient } = await loadFixture(fixture);
       const [link, usdc] = ["LINK", "USDC"].map((s) => addr(market, s));
@@ -123,7 +153,7 @@ describe("UniswapV3Adapter", function () {
     it("speaks the SwapRouter02 ABI (no deadline) when built with RouterKind.SwapRouter02", async function () {
       const { market, tok, quoter, deployer, vault, recipient } = await loadFixture(fixture);
       const r02 = await new MarketSwapRouter02__factory(deployer).deploy(market.uniswap.router);
-      const adapter = await deployUniswapV3Adapter(deployer, { uniswap: { ...market.uniswap, router: await r02.getAddress(), routerKind: "SwapRouter02" } });
+      const adapter = await deployUniswapV3Adapter(deployer, { ...market, uniswap: { ...market.uniswap, router: await r02.getAddress(), routerKind: "SwapRouter02" } });
       expect(await adapter.routerKind()).to.equal(RouterKind.SwapRouter02);
       // detectRouterKind tells the two apart on chain (SwapRouter02 answers factoryV2()).
       expect(await detectRouterKind(ethers.provider, await r02.getAddress())).to.equal(RouterKind.SwapRouter02);

@@ -83,6 +83,15 @@ function btcToUni(fx: Fx, usd = 5_000n) {
 }
 
 describe("Rebalancer", function () {
+  // Review point 1 (issue 13): a plain admin key could whitelist its own adapter and drain the vault at once.
+  it("refuses, in the constructor, an admin that is not a TimelockController with at least a 1-day delay", async function () {
+    const fx = await loadFixture(rebalanceFixture);
+    const factory = await ethers.getContractFactory("Rebalancer");
+    await expect(factory.deploy(fx.vault, fx.admin.address, LIMITS)).to.be.revertedWithCustomError(factory, "AdminNotTimelock").withArgs(fx.admin.address);
+    expect(await fx.rebalancer.hasRole(ethers.ZeroHash, fx.gov.address)).to.equal(true);
+    await expect(fx.rebalancer.connect(fx.admin).setAdapter(fx.admin.address, true)).to.be.revertedWithCustomError(fx.rebalancer, "AccessControlUnauthorizedAccount");
+  });
+
   describe("full rebalance on the local Uniswap V3 market", function () {
     it("takes the vault from round 1 to round 2 (sell LINK to zero, buy UNI, re-weight) within tolerance", async function () {
       const fx = await openRound2();
@@ -192,12 +201,11 @@ describe("Rebalancer", function () {
       await fx.rebalancer.connect(fx.keeper).executeTrades(trades);
       const [p, d] = await fx.registry.priceAndDecimals(link);
       const value = (keep * p) / 10n ** d;
-      await fx.rebalancer.setMaxDustUsd(value - 1n);
-      await expect(fx.rebalancer.setMaxDustUsd(value - 1n)).to.emit(fx.rebalancer, "MaxDustUsdUpdated").withArgs(value - 1n);
+      await expect(fx.gov.exec(fx.rebalancer, "setMaxDustUsd", [value - 1n])).to.emit(fx.rebalancer, "MaxDustUsdUpdated").withArgs(value - 1n);
       const before = await snapshotState(fx);
       await expect(fx.rebalancer.connect(fx.keeper).closeRebalance()).to.be.revertedWithCustomError(fx.rebalancer, "DustAboveBound").withArgs(link, value, value - 1n);
       expect(await snapshotState(fx)).to.equal(before);
-      await fx.rebalancer.setMaxDustUsd(value);
+      await fx.gov.exec(fx.rebalancer, "setMaxDustUsd", [value]);
       expect(await fx.rebalancer.maxDustUsd()).to.equal(value);
       await fx.rebalancer.connect(fx.keeper).closeRebalance();
       // endRebalance keeps exactly the targets (issue 8: a donated speck cannot keep a token in the basket).
@@ -210,8 +218,14 @@ describe("Rebalancer", function () {
   });
 
   describe("rejections (named errors, no state change)", function () {
+    /** `error` is a custom error of `contract`, or `reason:<text>` for a revert string (the Uniswap router's). */
     async function rejects(fx: Fx, call: () => Promise<unknown>, contract: { interface: unknown }, error: string, args?: unknown[]) {
       const before = await snapshotState(fx);
+      if (error.startsWith("reason:")) {
+        await expect(call()).to.be.revertedWith(error.slice("reason:".length));
+        expect(await snapshotState(fx)).to.equal(before);
+        return;
+      }
       const m = expect(call()).to.be.revertedWithCustomError(contract as never, error);
       if (args) await m.withArgs(...args);
       else await m;
@@ -230,18 +244,19 @@ describe("Rebalancer", function () {
       await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx)), fx.registry, "NonPositivePrice");
     });
 
-    it("InsufficientOutput when the keeper's minimum is above what the pool gives", async function () {
+    // The adapter hands the floor to the router as its amountOutMinimum (issue 13): the router refuses first.
+    it("the router's 'Too little received' when the keeper's minimum is above what the pool gives", async function () {
       const fx = await openRound2();
       const a = btcToUni(fx);
       const floor = await oracleMinByHand(fx, a[1], a[2], a[3]);
-      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(a[0], a[1], a[2], a[3], (floor * 11n) / 10n, a[5]), fx.adapter, "InsufficientOutput");
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(a[0], a[1], a[2], a[3], (floor * 11n) / 10n, a[5]), fx.adapter, "reason:Too little received");
     });
 
-    it("InsufficientOutput when the oracle says the output is worth less than the pool price (slippage above the bound)", async function () {
+    it("the router's 'Too little received' when the oracle says the output is worth less than the pool price (slippage above the bound)", async function () {
       const fx = await openRound2();
       // UNI's feed drops 5%: the oracle floor asks ~4% more UNI than the pool (still at $10) gives.
       await MockAggregator__factory.connect(fx.market.tokens.UNI!.feed, fx.admin).updateAnswer(950_000_000n);
-      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx)), fx.adapter, "InsufficientOutput");
+      await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx)), fx.adapter, "reason:Too little received");
     });
 
     it("TokenNotAllowed for a token neither held nor in the targets", async function () {
@@ -400,13 +415,13 @@ describe("Rebalancer", function () {
     it("SlippageAboveCap / InvalidLimit on setLimits; the default slippage is 1%", async function () {
       const fx = await loadFixture(rebalanceFixture);
       expect((await fx.rebalancer.limits()).maxSlippageBps).to.equal(100n);
-      await expect(fx.rebalancer.setLimits({ ...LIMITS, maxSlippageBps: 501 })).to.be.revertedWithCustomError(fx.rebalancer, "SlippageAboveCap").withArgs(501, 500);
-      await expect(fx.rebalancer.setLimits({ ...LIMITS, maxSlippageBps: 100, maxTradeUsd: 0 })).to.be.revertedWithCustomError(fx.rebalancer, "InvalidLimit");
+      await expect(fx.gov.exec(fx.rebalancer, "setLimits", [{ ...LIMITS, maxSlippageBps: 501 }])).to.be.revertedWithCustomError(fx.rebalancer, "SlippageAboveCap").withArgs(501, 500);
+      await expect(fx.gov.exec(fx.rebalancer, "setLimits", [{ ...LIMITS, maxSlippageBps: 100, maxTradeUsd: 0 }])).to.be.revertedWithCustomError(fx.rebalancer, "InvalidLimit");
       // The cap lives in 96 bits of the per-trade slot: 2^96 {1e18 USD} (~$7.9e10) and above are refused.
-      await expect(fx.rebalancer.setLimits({ ...LIMITS, maxSlippageBps: 100, maxTradeUsd: 2n ** 96n })).to.be.revertedWithCustomError(fx.rebalancer, "InvalidLimit").withArgs("maxTradeUsd");
-      await fx.rebalancer.setLimits({ ...LIMITS, maxSlippageBps: 100, maxTradeUsd: 2n ** 96n - 1n });
+      await expect(fx.gov.exec(fx.rebalancer, "setLimits", [{ ...LIMITS, maxSlippageBps: 100, maxTradeUsd: 2n ** 96n }])).to.be.revertedWithCustomError(fx.rebalancer, "InvalidLimit").withArgs("maxTradeUsd");
+      await fx.gov.exec(fx.rebalancer, "setLimits", [{ ...LIMITS, maxSlippageBps: 100, maxTradeUsd: 2n ** 96n - 1n }]);
       expect((await fx.rebalancer.limits()).maxTradeUsd).to.equal(2n ** 96n - 1n);
-      await expect(fx.rebalancer.setLimits({ ...LIMITS, maxSlippageBps: 500 })).to.emit(fx.rebalancer, "LimitsUpdated");
+      await expect(fx.gov.exec(fx.rebalancer, "setLimits", [{ ...LIMITS, maxSlippageBps: 500 }])).to.emit(fx.rebalancer, "LimitsUpdated");
       expect((await fx.rebalancer.limits()).maxSlippageBps).to.equal(500n);
     });
   });
@@ -613,7 +628,7 @@ describe("Rebalancer", function () {
     async function withReentrantAdapter() {
       const fx = await openRound2();
       const bad = await ethers.deployContract("ReentrantAdapter");
-      await fx.rebalancer.setAdapter(bad, true);
+      await fx.gov.exec(fx.rebalancer, "setAdapter", [bad.target, true]);
       await fx.token("UNI").mint(bad, 10n ** 30n);
       return { fx, bad };
     }
@@ -630,7 +645,7 @@ describe("Rebalancer", function () {
 
     it("an adapter holding the keeper role cannot re-enter the Rebalancer", async function () {
       const { fx, bad } = await withReentrantAdapter();
-      await fx.rebalancer.grantRole(KEEPER_ROLE, bad);
+      await fx.gov.exec(fx.rebalancer, "grantRole", [KEEPER_ROLE, bad.target]);
       const a = btcToUni(fx, 1_000n);
       await bad.setAttack(fx.rebalancer, fx.rebalancer.interface.encodeFunctionData("executeTrade", [...a]));
       await expect(fx.rebalancer.connect(fx.keeper).executeTrade(bad.target as string, a[1], a[2], a[3], 0n, "0x")).to.be.revertedWithCustomError(fx.rebalancer, "ReentrancyGuardReentrantCall");

@@ -8,9 +8,9 @@
 import { ethers } from "hardhat";
 import { expect } from "chai";
 import { id, type Signer } from "ethers";
-import { deployMarket, deployUniswapV3Adapter, listPools, type MarketAddresses } from "../../../scripts/lib/market";
+import { deployMarket, deployUniswapV3Adapter, listPools, refreshFeeds, type MarketAddresses } from "../../../scripts/lib/market";
 import { IERC20__factory, MockERC20__factory, type IndexVault, type Rebalancer } from "../../../typechain-types";
-import { ROLES, WAD, deployVault, expectCollateralised } from "../../fixtures/contracts";
+import { ROLES, WAD, deployGovernance, deployVault, expectCollateralised } from "../../fixtures/contracts";
 import { planTrades, encodeV3Path, type Holding, type Plan } from "../../../src/planner";
 
 export const REBALANCER_ROLE = id("REBALANCER_ROLE");
@@ -32,16 +32,23 @@ export const ROUND2 = { symbols: ["cbBTC", "WETH", "UNI"], weights: [(WAD * 3n) 
 export async function rebalanceFixture() {
   const [admin, keeper, guardian, alice, outsider] = await ethers.getSigners();
   const market = await deployMarket(admin!, { symbols: ["BTC", "LINK", "UNI"] });
-  const registry = await ethers.deployContract("PriceRegistry", [admin!.address], admin);
-  for (const t of Object.values(market.tokens)) await registry.setFeed(t.address, t.feed, t.heartbeat);
-  const vault = await deployVault(ethers, admin!, registry, { feeRate: WAD / 50n });
-  await vault.grantRole(ROLES.ORACLE, admin!.address); // the admin EOA relays targets here
-  await vault.grantRole(ROLES.GUARDIAN, guardian!.address);
-  const rebalancer = (await ethers.deployContract("Rebalancer", [vault, admin!.address, LIMITS], admin)) as unknown as Rebalancer;
-  await vault.grantRole(REBALANCER_ROLE, rebalancer);
-  await rebalancer.grantRole(KEEPER_ROLE, keeper!.address);
+  const gov = await deployGovernance(ethers, admin!);
+  gov.onWarp(() => refreshFeeds(admin!, market)); // the market's mock feeds stay fresh across governance delays
+  const registry = await ethers.deployContract("PriceRegistry", [gov.address], admin);
+  const vault = await deployVault(ethers, gov, registry, { feeRate: WAD / 50n });
+  const rebalancer = (await ethers.deployContract("Rebalancer", [vault, gov.address, LIMITS], admin)) as unknown as Rebalancer;
   const adapter = await deployUniswapV3Adapter(admin!, market);
-  await rebalancer.setAdapter(adapter, true);
+  await gov.batch([
+    ...Object.values(market.tokens).map((t) => [registry, "setFeed", [t.address, t.feed, t.heartbeat]] as const),
+    [vault, "grantRole", [ROLES.ORACLE, admin!.address]], // the admin EOA relays targets here
+    [vault, "grantRole", [ROLES.GUARDIAN, guardian!.address]],
+    [vault, "grantRole", [REBALANCER_ROLE, rebalancer.target]],
+    [rebalancer, "grantRole", [KEEPER_ROLE, keeper!.address]],
+    [rebalancer, "setAdapter", [adapter.target, true]],
+  ]);
+  // The governance delay passed a fee-accrual interval: accrue once so the fixture starts with no upkeep due.
+  const [due, upkeep] = await rebalancer.checkUpkeep("0x");
+  if (due) await rebalancer.performUpkeep(upkeep);
   const addr = (s: string) => market.tokens[s]!.address;
   const token = (s: string) => MockERC20__factory.connect(addr(s), admin!);
 
@@ -55,7 +62,7 @@ export async function rebalanceFixture() {
   await rebalancer.connect(keeper!).openRebalance();
   await rebalancer.connect(keeper!).closeRebalance(); // the seeded basket is round 1 to within rounding
   await vault.setTargets(2, ROUND2.symbols.map(addr), ROUND2.weights);
-  return { admin: admin!, keeper: keeper!, guardian: guardian!, alice: alice!, outsider: outsider!, market, registry, vault, rebalancer, adapter, addr, token };
+  return { admin: admin!, gov, keeper: keeper!, guardian: guardian!, alice: alice!, outsider: outsider!, market, registry, vault, rebalancer, adapter, addr, token };
 }
 
 export type Fx = Awaited<ReturnType<typeof rebalanceFixture>>;

@@ -218,7 +218,7 @@ describe("SanxBasket", function () {
       expect(await f.vault.balanceOf(f.alice.address)).to.equal(WAD);
 
       // Governance lifts the button; the REMOVE can then be executed.
-      await f.controller.connect(f.admin).unpause();
+      await f.controller.connect(await f.gov.asTimelock()).unpause();
       await expect(f.controller.execute(f.uni)).to.emit(f.basket, "TargetsDue").withArgs(f.uni, false, 2n, 0n);
     });
   });

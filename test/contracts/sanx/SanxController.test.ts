@@ -17,19 +17,26 @@ async function withMemberFixture() {
 describe("SanxController", function () {
   describe("#constructor", function () {
     it("starts empty, unpaused, with the methodology's delay of 3 days and the given roles", async function () {
-      const { controller, admin, guardian, assets } = await loadFixture(controllerFixture);
+      const { gov, controller, admin, guardian, assets } = await loadFixture(controllerFixture);
       expect(await controller.delayDays()).to.equal(3n);
       expect(await controller.DEFAULT_DELAY_DAYS()).to.equal(3n);
       expect(await controller.members()).to.deep.equal([]);
       expect(await controller.paused()).to.equal(false);
       expect(await controller.pending(assets[0]!)).to.deep.equal([Kind.None, 0n, 0n]);
-      expect(await controller.hasRole(await controller.DEFAULT_ADMIN_ROLE(), admin.address)).to.equal(true);
+      expect(await controller.hasRole(await controller.DEFAULT_ADMIN_ROLE(), gov.address)).to.equal(true);
+      expect(await controller.hasRole(await controller.DEFAULT_ADMIN_ROLE(), admin.address)).to.equal(false);
       expect(await controller.hasRole(await controller.GUARDIAN_ROLE(), guardian.address)).to.equal(true);
     });
 
     it("reverts on a zero admin", async function () {
       const factory = await ethers.getContractFactory("SanxController");
       await expect(factory.deploy(ethers.ZeroAddress, ethers.ZeroAddress)).to.be.revertedWithCustomError(factory, "ZeroAddress");
+    });
+
+    it("refuses an admin that is not a TimelockController with at least a 1-day delay (issue 13)", async function () {
+      const { admin, guardian } = await loadFixture(controllerFixture);
+      const factory = await ethers.getContractFactory("SanxController");
+      await expect(factory.deploy(admin.address, guardian.address)).to.be.revertedWithCustomError(factory, "AdminNotTimelock").withArgs(admin.address);
     });
   });
 
@@ -173,7 +180,7 @@ describe("SanxController", function () {
     });
 
     it("never lets one asset's signals touch another asset's pending action", async function () {
-      const { controller, source, assets } = await loadFixture(withMemberFixture);
+      const { gov, controller, source, assets } = await loadFixture(withMemberFixture);
       const day = await today();
       await controller.connect(source).onSignal(assets[0]!, DNG, day); // REMOVE a0
       await controller.connect(source).onSignal(assets[1]!, OPP, day); // ADD a1
@@ -182,7 +189,7 @@ describe("SanxController", function () {
       expect(await controller.pending(assets[0]!)).to.deep.equal([Kind.Remove, (day + 3n) * DAY, day]);
       expect(await controller.pending(assets[1]!)).to.deep.equal([Kind.None, 0n, 0n]);
       expect(await controller.pending(assets[2]!)).to.deep.equal([Kind.Add, (day + 4n) * DAY, day + 1n]);
-      await controller.cancel(assets[2]!);
+      await controller.connect(await gov.asTimelock()).cancel(assets[2]!);
       expect(await controller.pending(assets[0]!)).to.deep.equal([Kind.Remove, (day + 3n) * DAY, day]);
     });
   });
@@ -290,9 +297,9 @@ describe("SanxController", function () {
     });
 
     it("reverts when no basket is set", async function () {
-      const { admin, source, assets } = await loadFixture(controllerFixture);
-      const bare = await ethers.deployContract("SanxController", [admin.address, admin.address]);
-      await bare.grantRole(await bare.SIGNAL_SOURCE_ROLE(), source.address);
+      const { gov, admin, source, assets } = await loadFixture(controllerFixture);
+      const bare = await ethers.deployContract("SanxController", [gov.address, admin.address]);
+      await bare.connect(await gov.asTimelock()).grantRole(await bare.SIGNAL_SOURCE_ROLE(), source.address);
       const day = await today();
       await bare.connect(source).onSignal(assets[0]!, OPP, day);
       await time.increaseTo((day + 3n) * DAY);
@@ -302,33 +309,33 @@ describe("SanxController", function () {
 
   describe("#cancel", function () {
     it("lets governance cancel a pending ADD or REMOVE, and no one else", async function () {
-      const { controller, source, guardian, anyone, assets } = await loadFixture(withMemberFixture);
+      const { gov, controller, source, guardian, anyone, assets } = await loadFixture(withMemberFixture);
       const day = await today();
       await controller.connect(source).onSignal(assets[0]!, DNG, day);
       await controller.connect(source).onSignal(assets[1]!, OPP, day);
       for (const who of [guardian, anyone, source]) {
         await expect(controller.connect(who).cancel(assets[0]!)).to.be.revertedWithCustomError(controller, "AccessControlUnauthorizedAccount");
       }
-      await expect(controller.cancel(assets[0]!)).to.emit(controller, "ActionCancelled").withArgs(assets[0]!, Kind.Remove, day, Cancel.Governance);
-      await expect(controller.cancel(assets[1]!)).to.emit(controller, "ActionCancelled").withArgs(assets[1]!, Kind.Add, day, Cancel.Governance);
+      await expect(controller.connect(await gov.asTimelock()).cancel(assets[0]!)).to.emit(controller, "ActionCancelled").withArgs(assets[0]!, Kind.Remove, day, Cancel.Governance);
+      await expect(controller.connect(await gov.asTimelock()).cancel(assets[1]!)).to.emit(controller, "ActionCancelled").withArgs(assets[1]!, Kind.Add, day, Cancel.Governance);
       expect(await controller.members()).to.deep.equal([assets[0]!]);
-      await expect(controller.cancel(assets[1]!)).to.be.revertedWithCustomError(controller, "NoPendingAction").withArgs(assets[1]!);
+      await expect(controller.connect(await gov.asTimelock()).cancel(assets[1]!)).to.be.revertedWithCustomError(controller, "NoPendingAction").withArgs(assets[1]!);
     });
   });
 
   describe("#pause / #unpause", function () {
     it("lets only the guardian pause and only governance unpause", async function () {
-      const { controller, admin, guardian, anyone } = await loadFixture(controllerFixture);
+      const { gov, controller, admin, guardian, anyone } = await loadFixture(controllerFixture);
       await expect(controller.connect(anyone).pause()).to.be.revertedWithCustomError(controller, "AccessControlUnauthorizedAccount");
       await expect(controller.connect(admin).pause()).to.be.revertedWithCustomError(controller, "AccessControlUnauthorizedAccount");
       await expect(controller.connect(guardian).pause()).to.emit(controller, "Paused").withArgs(guardian.address);
       expect(await controller.paused()).to.equal(true);
       await expect(controller.connect(guardian).unpause()).to.be.revertedWithCustomError(controller, "AccessControlUnauthorizedAccount");
-      await expect(controller.connect(admin).unpause()).to.emit(controller, "Unpaused").withArgs(admin.address);
+      await expect(controller.connect(await gov.asTimelock()).unpause()).to.emit(controller, "Unpaused").withArgs(gov.address);
     });
 
     it("stops scheduling and execution while paused; unpausing resumes both", async function () {
-      const { controller, guardian, admin, source, assets } = await loadFixture(controllerFixture);
+      const { gov, controller, guardian, admin, source, assets } = await loadFixture(controllerFixture);
       const day = await today();
       await controller.connect(source).onSignal(assets[0]!, OPP, day);
       await controller.connect(guardian).pause();
@@ -340,7 +347,7 @@ describe("SanxController", function () {
       await expect(controller.execute(assets[0]!)).to.be.revertedWithCustomError(controller, "EnforcedPause");
       expect(await controller.isMember(assets[0]!)).to.equal(false);
 
-      await controller.connect(admin).unpause();
+      await controller.connect(await gov.asTimelock()).unpause();
       await expect(controller.execute(assets[0]!)).to.emit(controller, "ActionExecuted");
       expect(await controller.isMember(assets[0]!)).to.equal(true);
       const later = await today();
@@ -348,41 +355,41 @@ describe("SanxController", function () {
     });
 
     it("still lets an opposite signal and governance cancel while paused", async function () {
-      const { controller, guardian, source, assets } = await loadFixture(controllerFixture);
+      const { gov, controller, guardian, source, assets } = await loadFixture(controllerFixture);
       const day = await today();
       await controller.connect(source).onSignal(assets[0]!, OPP, day);
       await controller.connect(source).onSignal(assets[1]!, OPP, day);
       await controller.connect(guardian).pause();
       await expect(controller.connect(source).onSignal(assets[0]!, DNG, day + 1n))
         .to.emit(controller, "ActionCancelled").withArgs(assets[0]!, Kind.Add, day, Cancel.OppositeSignal);
-      await expect(controller.cancel(assets[1]!)).to.emit(controller, "ActionCancelled").withArgs(assets[1]!, Kind.Add, day, Cancel.Governance);
+      await expect(controller.connect(await gov.asTimelock()).cancel(assets[1]!)).to.emit(controller, "ActionCancelled").withArgs(assets[1]!, Kind.Add, day, Cancel.Governance);
     });
   });
 
   describe("#setDelayDays / #setBasket", function () {
     it("applies a new delay to actions scheduled afterwards only; bounds and role enforced", async function () {
-      const { controller, source, anyone, assets } = await loadFixture(controllerFixture);
+      const { gov, controller, source, anyone, assets } = await loadFixture(controllerFixture);
       const day = await today();
       await controller.connect(source).onSignal(assets[0]!, OPP, day);
-      await expect(controller.setDelayDays(5)).to.emit(controller, "DelayUpdated").withArgs(3n, 5n);
+      await expect(controller.connect(await gov.asTimelock()).setDelayDays(5)).to.emit(controller, "DelayUpdated").withArgs(3n, 5n);
       await controller.connect(source).onSignal(assets[1]!, OPP, day);
       expect((await controller.pending(assets[0]!))[1]).to.equal((day + 3n) * DAY);
       expect((await controller.pending(assets[1]!))[1]).to.equal((day + 5n) * DAY);
       const max = await controller.MAX_DELAY_DAYS();
       for (const bad of [0n, max + 1n]) {
-        await expect(controller.setDelayDays(bad)).to.be.revertedWithCustomError(controller, "InvalidDelay").withArgs(bad, max);
+        await expect(controller.connect(await gov.asTimelock()).setDelayDays(bad)).to.be.revertedWithCustomError(controller, "InvalidDelay").withArgs(bad, max);
       }
-      await expect(controller.setDelayDays(max)).to.emit(controller, "DelayUpdated");
+      await expect(controller.connect(await gov.asTimelock()).setDelayDays(max)).to.emit(controller, "DelayUpdated");
       await expect(controller.connect(anyone).setDelayDays(4)).to.be.revertedWithCustomError(controller, "AccessControlUnauthorizedAccount");
     });
 
     it("sets the basket, refusing zero and non-governance callers", async function () {
-      const { controller, basket, anyone } = await loadFixture(controllerFixture);
+      const { gov, controller, basket, anyone } = await loadFixture(controllerFixture);
       const next = await ethers.deployContract("SanxBasketMock");
-      await expect(controller.setBasket(await next.getAddress()))
+      await expect(controller.connect(await gov.asTimelock()).setBasket(await next.getAddress()))
         .to.emit(controller, "BasketUpdated").withArgs(await basket.getAddress(), await next.getAddress());
       expect(await controller.basket()).to.equal(await next.getAddress());
-      await expect(controller.setBasket(ethers.ZeroAddress)).to.be.revertedWithCustomError(controller, "ZeroAddress");
+      await expect(controller.connect(await gov.asTimelock()).setBasket(ethers.ZeroAddress)).to.be.revertedWithCustomError(controller, "ZeroAddress");
       await expect(controller.connect(anyone).setBasket(await next.getAddress())).to.be.revertedWithCustomError(controller, "AccessControlUnauthorizedAccount");
     });
   });

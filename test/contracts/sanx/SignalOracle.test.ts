@@ -36,37 +36,45 @@ describe("SignalOracle", function () {
 
   describe("#constructor / admin", function () {
     it("reverts on a zero controller", async function () {
-      const [admin, s] = await ethers.getSigners();
+      const { gov, signers } = await loadFixture(oracleFixture);
       const factory = await ethers.getContractFactory("SignalOracle");
       await expect(
-        factory.deploy(admin!.address, [s!.address], 1, ethers.ZeroAddress, MAX_FUTURE_SKEW, MAX_VALIDITY),
+        factory.deploy(gov.address, [signers[0]!.address], 1, ethers.ZeroAddress, MAX_FUTURE_SKEW, MAX_VALIDITY),
       ).to.be.revertedWithCustomError(factory, "ZeroAddress");
     });
 
+    it("refuses an admin that is not a TimelockController with at least a 1-day delay (issue 13)", async function () {
+      const { admin, controller, signers } = await loadFixture(oracleFixture);
+      const factory = await ethers.getContractFactory("SignalOracle");
+      await expect(
+        factory.deploy(admin.address, [signers[0]!.address], 1, controller, MAX_FUTURE_SKEW, MAX_VALIDITY),
+      ).to.be.revertedWithCustomError(factory, "AdminNotTimelock").withArgs(admin.address);
+    });
+
     it("validates and sets the time bounds, admin only", async function () {
-      const { oracle, anyone } = await loadFixture(oracleFixture);
+      const { oracle, anyone, gov } = await loadFixture(oracleFixture);
       expect(await oracle.maxFutureSkew()).to.equal(MAX_FUTURE_SKEW);
       expect(await oracle.maxValidity()).to.equal(MAX_VALIDITY);
       const maxSkew = await oracle.MAX_FUTURE_SKEW();
       const maxValidity = await oracle.MAX_VALIDITY();
       for (const [skew, validity] of [[maxSkew + 1n, DAY], [0n, 0n], [0n, maxValidity + 1n]] as const) {
-        await expect(oracle.setTimeBounds(skew, validity))
+        await expect(gov.exec(oracle, "setTimeBounds", [skew, validity]))
           .to.be.revertedWithCustomError(oracle, "InvalidTimeBounds").withArgs(skew, validity);
       }
-      await expect(oracle.setTimeBounds(maxSkew, maxValidity)).to.emit(oracle, "TimeBoundsUpdated").withArgs(maxSkew, maxValidity);
+      await expect(gov.exec(oracle, "setTimeBounds", [maxSkew, maxValidity])).to.emit(oracle, "TimeBoundsUpdated").withArgs(maxSkew, maxValidity);
       await expect(oracle.connect(anyone).setTimeBounds(0n, DAY)).to.be.revertedWithCustomError(oracle, "AccessControlUnauthorizedAccount");
     });
 
     it("adds and removes universe assets, refusing zero, duplicates and absent removals; admin only", async function () {
-      const { oracle, assets, anyone } = await loadFixture(oracleFixture);
+      const { oracle, assets, anyone, gov } = await loadFixture(oracleFixture);
       expect(await oracle.isInUniverse(assets[2]!)).to.equal(false);
-      await expect(oracle.updateUniverse([assets[2]!], [assets[0]!]))
+      await expect(gov.exec(oracle, "updateUniverse", [[assets[2]!], [assets[0]!]]))
         .to.emit(oracle, "UniverseUpdated").withArgs(assets[2]!, true)
         .and.to.emit(oracle, "UniverseUpdated").withArgs(assets[0]!, false);
       expect([...(await oracle.universe())].sort()).to.deep.equal([assets[1]!, assets[2]!].sort());
-      await expect(oracle.updateUniverse([assets[1]!], [])).to.be.revertedWithCustomError(oracle, "InvalidUniverseUpdate").withArgs(assets[1]!);
-      await expect(oracle.updateUniverse([ethers.ZeroAddress], [])).to.be.revertedWithCustomError(oracle, "InvalidUniverseUpdate");
-      await expect(oracle.updateUniverse([], [assets[0]!])).to.be.revertedWithCustomError(oracle, "InvalidUniverseUpdate").withArgs(assets[0]!);
+      await expect(gov.exec(oracle, "updateUniverse", [[assets[1]!], []])).to.be.revertedWithCustomError(oracle, "InvalidUniverseUpdate").withArgs(assets[1]!);
+      await expect(gov.exec(oracle, "updateUniverse", [[ethers.ZeroAddress], []])).to.be.revertedWithCustomError(oracle, "InvalidUniverseUpdate");
+      await expect(gov.exec(oracle, "updateUniverse", [[], [assets[0]!]])).to.be.revertedWithCustomError(oracle, "InvalidUniverseUpdate").withArgs(assets[0]!);
       await expect(oracle.connect(anyone).updateUniverse([assets[0]!], [])).to.be.revertedWithCustomError(oracle, "AccessControlUnauthorizedAccount");
     });
   });
@@ -133,9 +141,9 @@ describe("SignalOracle", function () {
     });
 
     it("reverts on signatures made for another deployment's domain", async function () {
-      const { oracle, controller, admin, signers, assets } = await loadFixture(oracleFixture);
+      const { oracle, controller, gov, signers, assets } = await loadFixture(oracleFixture);
       const twin = await ethers.deployContract("SignalOracle", [
-        admin.address, signers.map((x) => x.address), 3, await controller.getAddress(), MAX_FUTURE_SKEW, MAX_VALIDITY,
+        gov.address, signers.map((x) => x.address), 3, await controller.getAddress(), MAX_FUTURE_SKEW, MAX_VALIDITY,
       ]);
       const s = await makeSignal(assets[0]!, OPP);
       const sigs = await sign(signers.slice(0, 3), await quorumDomain(twin), s);
@@ -281,11 +289,11 @@ describe("SignalOracle", function () {
     });
 
     it("refuses an asset outside the universe, including one removed from it", async function () {
-      const { oracle, signers, domain, assets } = await loadFixture(oracleFixture);
+      const { oracle, signers, domain, assets, gov } = await loadFixture(oracleFixture);
       const c = await makeSignal(assets[2]!, OPP);
       await expect(oracle.submitSignal(c, await sign(signers.slice(0, 3), domain, c)))
         .to.be.revertedWithCustomError(oracle, "AssetNotInUniverse").withArgs(assets[2]!);
-      await oracle.updateUniverse([], [assets[0]!]);
+      await gov.exec(oracle, "updateUniverse", [[], [assets[0]!]]);
       const a = await makeSignal(assets[0]!, OPP);
       await expect(oracle.submitSignal(a, await sign(signers.slice(0, 3), domain, a)))
         .to.be.revertedWithCustomError(oracle, "AssetNotInUniverse").withArgs(assets[0]!);
@@ -316,8 +324,8 @@ describe("SignalOracle", function () {
     });
 
     it("reverts as a whole ((asset, day) not used up) when the controller refuses the signal", async function () {
-      const { oracle, controller, signers, domain, assets } = await loadFixture(oracleFixture);
-      await controller.revokeRole(await controller.SIGNAL_SOURCE_ROLE(), await oracle.getAddress());
+      const { oracle, controller, signers, domain, assets, gov } = await loadFixture(oracleFixture);
+      await gov.exec(controller, "revokeRole", [await controller.SIGNAL_SOURCE_ROLE(), await oracle.getAddress()]);
       const s = await makeSignal(assets[0]!, OPP);
       await expect(oracle.submitSignal(s, await sign(signers.slice(0, 3), domain, s)))
         .to.be.revertedWithCustomError(controller, "AccessControlUnauthorizedAccount")

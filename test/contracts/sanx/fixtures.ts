@@ -3,7 +3,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Signer } from "ethers";
 import { signQuorum, quorumDomain } from "../../../tasks/lib/quorum";
 import { SIGNAL_EIP712_TYPES, ZONE_CODE, type SignalStruct } from "../../../src/sanx/signalReport";
-import { deployTokensAndFeeds, deployOracle, deployVault, makeReport, ROLES, signReport } from "../../fixtures/contracts";
+import { deployGovernance, deployTokensAndFeeds, deployOracle, deployVault, makeReport, ROLES, signReport } from "../../fixtures/contracts";
 
 export const DAY = 86_400n;
 export const WAD = 10n ** 18n;
@@ -30,15 +30,18 @@ export async function today(): Promise<bigint> {
  */
 export async function controllerFixture() {
   const [admin, guardian, source, anyone, other] = await ethers.getSigners();
-  const controller = await ethers.deployContract("SanxController", [admin!.address, guardian!.address]);
+  const gov = await deployGovernance(ethers, admin!);
+  const controller = await ethers.deployContract("SanxController", [gov.address, guardian!.address]);
   const basket = await ethers.deployContract("SanxBasketMock");
-  await controller.setBasket(await basket.getAddress());
-  await controller.grantRole(await controller.SIGNAL_SOURCE_ROLE(), source!.address);
+  await gov.batch([
+    [controller, "setBasket", [await basket.getAddress()]],
+    [controller, "grantRole", [await controller.SIGNAL_SOURCE_ROLE(), source!.address]],
+  ]);
   const tokens = await Promise.all(
     ["AAVE", "UNI", "MKR"].map((s) => ethers.deployContract("MockERC20", [s, s, 18])),
   );
   const assets = await Promise.all(tokens.map((t) => t.getAddress()));
-  return { controller, basket, admin: admin!, guardian: guardian!, source: source!, anyone: anyone!, other: other!, assets };
+  return { controller, basket, gov, admin: admin!, guardian: guardian!, source: source!, anyone: anyone!, other: other!, assets };
 }
 
 /** Oracle (3-of-4 signers) wired to a controller and basket; universe = the first two assets. */
@@ -49,15 +52,17 @@ export async function oracleFixture() {
   const outsider = all[14]!;
   const relayer = all[15]!;
   const oracle = await ethers.deployContract("SignalOracle", [
-    base.admin.address,
+    base.gov.address,
     signers.map((s) => s.address),
     3,
     await base.controller.getAddress(),
     MAX_FUTURE_SKEW,
     MAX_VALIDITY,
   ]);
-  await base.controller.grantRole(await base.controller.SIGNAL_SOURCE_ROLE(), await oracle.getAddress());
-  await oracle.updateUniverse([base.assets[0]!, base.assets[1]!], []);
+  await base.gov.batch([
+    [base.controller, "grantRole", [await base.controller.SIGNAL_SOURCE_ROLE(), await oracle.getAddress()]],
+    [oracle, "updateUniverse", [[base.assets[0]!, base.assets[1]!], []]],
+  ]);
   const domain = await quorumDomain(oracle);
   return { ...base, oracle, signers, outsider, relayer, domain };
 }
@@ -92,26 +97,29 @@ export async function sanxStackFixture() {
   const [admin, guardian, alice, outsider] = all as [typeof all[0], typeof all[0], typeof all[0], typeof all[0]];
   const weightSigners = all.slice(10, 13);
   const signalSigners = all.slice(13, 16);
-  const market = await deployTokensAndFeeds(ethers, admin, SANX_SPECS);
+  const gov = await deployGovernance(ethers, admin);
+  const market = await deployTokensAndFeeds(ethers, gov, SANX_SPECS);
   const [uni, aave, comp, usdc] = (await Promise.all(market.tokens.map((t) => t.getAddress()))) as [string, string, string, string];
-  const weightOracle = await deployOracle(ethers, admin, market.registry, weightSigners, 2);
-  const vault = await deployVault(ethers, admin, market.registry, { name: "SANX", symbol: "SANX" });
-  await vault.grantRole(ROLES.GUARDIAN, guardian.address);
-  const controller = await ethers.deployContract("SanxController", [admin.address, guardian.address]);
+  const weightOracle = await deployOracle(ethers, gov, market.registry, weightSigners, 2);
+  const vault = await deployVault(ethers, gov, market.registry, { name: "SANX", symbol: "SANX" });
+  const controller = await ethers.deployContract("SanxController", [gov.address, guardian.address]);
   const signalOracle = await ethers.deployContract("SignalOracle", [
-    admin.address,
+    gov.address,
     signalSigners.map((s) => s.address),
     2,
     await controller.getAddress(),
     MAX_FUTURE_SKEW,
     MAX_VALIDITY,
   ]);
-  await controller.grantRole(await controller.SIGNAL_SOURCE_ROLE(), await signalOracle.getAddress());
-  await signalOracle.updateUniverse([uni, aave, comp], []);
   const basket = await ethers.deployContract("SanxBasket", [controller, vault, weightOracle, usdc]);
   const gate = await basket.getAddress();
-  await controller.setBasket(gate);
-  await vault.grantRole(ROLES.ORACLE, gate);
+  await gov.batch([
+    [vault, "grantRole", [ROLES.GUARDIAN, guardian.address]],
+    [controller, "grantRole", [await controller.SIGNAL_SOURCE_ROLE(), await signalOracle.getAddress()]],
+    [signalOracle, "updateUniverse", [[uni, aave, comp], []]],
+    [controller, "setBasket", [gate]],
+    [vault, "grantRole", [ROLES.ORACLE, gate]],
+  ]);
   const signalDomain = await quorumDomain(signalOracle);
 
   /** Signs a weight report (next round) for the gate with 2 of the 3 weight signers and relays it. */
@@ -125,7 +133,7 @@ export async function sanxStackFixture() {
     return signalOracle.connect(outsider).submitSignal(s, await sign(signalSigners.slice(1, 3), signalDomain, s));
   };
   await pushWeights([usdc], [WAD]);
-  return { admin, guardian, alice, outsider, market, uni, aave, comp, usdc, weightOracle, vault, controller, signalOracle, basket, gate, pushWeights, relaySignal, weightSigners, signalSigners };
+  return { admin, gov, guardian, alice, outsider, market, uni, aave, comp, usdc, weightOracle, vault, controller, signalOracle, basket, gate, pushWeights, relaySignal, weightSigners, signalSigners };
 }
 
 
