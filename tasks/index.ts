@@ -6,3 +6,4 @@ import "./mvrv";
 import "./sanx";
 import "./ussi";
 import "./bench";
+import "./report";
