@@ -79,7 +79,7 @@ task("report", "Writes the transparency page (static HTML, inline SVG charts) of
       const sample = path.resolve(dataDir) === SAMPLE_DIR;
       const started = Date.now();
       const inProcess = hre.network.name === "hardhat";
-      const p = progress((inProcess ? 4 : 0) + 5 + 3 + 5);
+      const p = progress((inProcess ? 4 : 0) + 5 + 4 + 5);
       try {
         if (inProcess) await runSampleScenario(hre, p);
         const { chainSource, loadReportRecord, readSanx, readSsiProduct, readUssi } = await chain();

@@ -12,6 +12,8 @@ import { loadSanxData } from "../sanx/data";
 import { backtestByYear, runBacktest as runUssiBacktest, type BacktestResult as UssiBacktest, type YearResult } from "../ussi/backtest";
 import { formatIsoSecond, loadFundingDir } from "../ussi/funding";
 import { SAMPLE_WEIGHTS } from "../ussi/weights";
+import { PRODUCTS } from "../methodology";
+import { loadMarketFolder, runSsiBacktest, type SsiBacktest } from "./ssi-backtest";
 import type { Source } from "./types";
 
 export type Part<T> = { ok: true; value: T; source: Source } | { ok: false; reason: string };
@@ -28,8 +30,8 @@ export interface OffChainData {
   mvrv: Part<MvrvAsset[]>;
   sanxBacktest: Part<{ result: SanxBacktest; skipped: { symbol: string; reason: string }[] }>;
   ussiBacktest: Part<{ result: UssiBacktest; years: YearResult[] }>;
-  /** Why the SSI methodology's NAV backtest is not drawn (the data this project reads has no monthly universes). */
-  ssiBacktest: { ok: false; reason: string };
+  /** The SSI methodology over the folder's market-cap files, per product (src/report/ssi-backtest.ts). */
+  ssiBacktest: Record<string, Part<SsiBacktest>>;
 }
 
 const fail = (e: unknown): { ok: false; reason: string } => ({ ok: false, reason: (e as Error).message });
@@ -72,13 +74,25 @@ export function readOffChain(dataDir: string, sample: boolean, step: (label: str
     mvrv,
     sanxBacktest,
     ussiBacktest,
-    ssiBacktest: {
-      ok: false,
-      reason:
-        "not drawn: the methodology selects each month from the whole market's ranking (every candidate's market cap at each month-end, sections 1-3), " +
-        `and ${rel(dataDir)} holds daily files for a handful of assets only, not month-end universes; a backtest over them would not be the methodology's.`,
-    },
+    ssiBacktest: ssiBacktests(dataDir, sample, rel, step),
   };
+}
+
+function ssiBacktests(dataDir: string, sample: boolean, rel: (p: string) => string, step: (label: string) => void): Record<string, Part<SsiBacktest>> {
+  step("SSI backtests");
+  const dir = path.join(dataDir, "marketcap");
+  let market: ReturnType<typeof loadMarketFolder>;
+  try {
+    market = loadMarketFolder(dir);
+  } catch (e) {
+    return Object.fromEntries(["MAG7", "MEME", "DEFI"].map((p) => [p, fail(e)]));
+  }
+  const out: Record<string, Part<SsiBacktest>> = {};
+  for (const product of ["MAG7", "MEME", "DEFI"] as const) {
+    const r = runSsiBacktest(PRODUCTS[product], market);
+    out[product] = r.ok ? { ok: true, value: r.value, source: { kind: "data", file: rel(dir), asOf: r.value.to, sample } } : { ok: false, reason: `${rel(dir)}: ${r.reason}` };
+  }
+  return out;
 }
 
 function maxDate(sources: readonly Source[]): string {

@@ -12,6 +12,7 @@ import { dailySeries } from "../ussi/backtest";
 import { formatIsoSecond } from "../ussi/funding";
 import { wadToNumber } from "../ussi/fixed";
 import { ussiNavChartSpec } from "../ussi/plot";
+import { ssiBacktestChartSpec, ssiBacktestWeightsSpec } from "./charts";
 import type { OffChainData } from "./data";
 import { amount, escapeHtml as h, num, pct, usd, usd4, utc } from "./format";
 import { STYLE } from "./style";
@@ -34,10 +35,11 @@ export interface ReportInput {
 export type RenderSvg = (spec: VegaLiteSpec) => Promise<string>;
 
 /**
- * Okabe-Ito colours (distinguishable with the common colour-vision deficiencies), applied to every chart on
- * the page as a Vega-Lite `config`, on top of the shared spec.
+ * Okabe-Ito's eight colours (distinguishable with the common colour-vision deficiencies), then four of Paul
+ * Tol's for baskets of up to 12 constituents, applied to every chart on the page as a Vega-Lite `config`, on
+ * top of the shared spec. The light yellow comes last: it is the weakest on white.
  */
-export const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"];
+export const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#882255", "#44AA99", "#999933", "#AA4499", "#F0E442"];
 const PAGE_CONFIG = { range: { category: OKABE_ITO }, font: "system-ui, -apple-system, 'Segoe UI', sans-serif", background: "#ffffff" };
 
 export function sourceText(s: Source): string {
@@ -178,7 +180,20 @@ async function ssiSection(p: SsiProductData, off: OffChainData, render: RenderSv
       );
     }
   }
-  out.push(`<h3>NAV backtest of the methodology</h3><p class="note">${h(off.ssiBacktest.reason)}</p>`);
+  out.push(`<h3>NAV backtest of the methodology</h3>`);
+  const bt = off.ssiBacktest[p.product];
+  if (bt === undefined || !bt.ok) out.push(`<p class="note">Not available: ${h(bt?.reason ?? "no data")}.</p>`);
+  else {
+    const b = bt.value;
+    const last = b.nav[b.nav.length - 1]!;
+    out.push(
+      `<p class="note">The methodology (sections 1-3, rank buffer) at every month-end close over the assets of ${h(sourceText(bt.source).split(",")[0]!)} only, not the whole market: ` +
+        `${h(b.universe.join(", "))} were selected at some point. Rebalanced at the month-end close without cost, against the same universe's market-cap buy-and-hold from the first month-end. ` +
+        `${b.from} to ${b.to} (ends: ${h(b.endReason)}): index ${num((last.index - 1) * 100)}%, buy-and-hold ${num((last.buyHold - 1) * 100)}%.</p>`,
+      await chart(render, `${p.product}-backtest`, ssiBacktestChartSpec(b), bt.source, `${p.symbol} methodology NAV against buy-and-hold, ${b.from} to ${b.to}`),
+      await chart(render, `${p.product}-backtest-weights`, ssiBacktestWeightsSpec(b), bt.source, `${p.symbol} weights chosen at each month-end of the backtest`),
+    );
+  }
   out.push(`</section>`);
   return out.join("\n");
 }
@@ -335,6 +350,7 @@ function sources(input: ReportInput): Source[] {
   if (o.mvrv.ok) all.push(...o.mvrv.value.map((a) => a.source));
   if (o.sanxBacktest.ok) all.push(o.sanxBacktest.source);
   if (o.ussiBacktest.ok) all.push(o.ussiBacktest.source);
+  for (const b of Object.values(o.ssiBacktest)) if (b.ok) all.push(b.source);
   const seen = new Set<string>();
   return all.filter((s) => {
     const k = sourceText(s);
