@@ -81,7 +81,12 @@ task("report", "Writes the transparency page (static HTML, inline SVG charts) of
       const inProcess = hre.network.name === "hardhat";
       const p = progress((inProcess ? 4 : 0) + 5 + 4 + 5);
       try {
-        if (inProcess) await runSampleScenario(hre, p);
+        const lap: [string, number][] = [];
+        const mark = (name: string) => lap.push([name, Date.now()]);
+        if (inProcess) {
+          await runSampleScenario(hre, p);
+          mark("sample chain");
+        }
         const { chainSource, loadReportRecord, readSanx, readSsiProduct, readUssi } = await chain();
         const provider = hre.ethers.provider;
         const chainId = Number((await provider.getNetwork()).chainId);
@@ -99,8 +104,10 @@ task("report", "Writes the transparency page (static HTML, inline SVG charts) of
         const ussiData = ussi === undefined ? undefined : await readUssi(provider, record, ussi, source);
         if (ussi === undefined) notes.push(`deployments/${hre.network.name}.json has no USSI deployment (ussi:deploy).`);
         p.step("chain: USSI");
+        mark("chain reads");
         const { readOffChain } = await import("../src/report/data");
         const offChain = readOffChain(dataDir, sample, (l) => p.step(l));
+        mark("data");
         const { renderReport } = await import("../src/report/page");
         const { renderSvg } = await import("../src/lib/chart");
         const html = await renderReport(
@@ -111,8 +118,10 @@ task("report", "Writes the transparency page (static HTML, inline SVG charts) of
         mkdirSync(args.out, { recursive: true });
         const file = path.join(args.out, "index.html");
         writeFileSync(file, html);
+        mark("page and charts");
         p.stop();
-        console.log(`report written to ${file} (${(html.length / 1024).toFixed(0)} KiB) in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
+        const parts = lap.map(([name, t], i) => `${name} ${((t - (i === 0 ? started : lap[i - 1]![1])) / 1000).toFixed(1)} s`).join(", ");
+        console.log(`report written to ${file} (${(html.length / 1024).toFixed(0)} KiB) in ${((Date.now() - started) / 1000).toFixed(1)} s (${parts}): ` +
           `chain ${source.chainId} (${source.network}) at block ${source.block}${record.sampleMarket ? ", SAMPLE market" : ""}; data ${path.relative(process.cwd(), dataDir) || dataDir}${sample ? " (SAMPLE)" : ""}`);
       } finally {
         p.stop();

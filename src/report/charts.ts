@@ -16,7 +16,7 @@ export function ssiBacktestChartSpec(b: SsiBacktest): VegaLiteSpec {
     mark: { type: "line", strokeWidth: 1.3 },
     encoding: {
       x: { field: "date", type: "temporal", title: "date (UTC)", axis: DATE_AXIS },
-      y: { field: "nav", type: "quantitative", title: "NAV (start = 1, log scale)", scale: { type: "log" } },
+      y: { field: "nav", type: "quantitative", title: "NAV (start = 1, log scale)", scale: { type: "log", nice: false } },
       color: { field: "basket", type: "nominal" },
     },
   };

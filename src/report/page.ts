@@ -40,7 +40,7 @@ export type RenderSvg = (spec: VegaLiteSpec) => Promise<string>;
  * top of the shared spec. The light yellow comes last: it is the weakest on white.
  */
 export const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#882255", "#44AA99", "#999933", "#AA4499", "#F0E442"];
-const PAGE_CONFIG = { range: { category: OKABE_ITO }, font: "system-ui, -apple-system, 'Segoe UI', sans-serif", background: "#ffffff" };
+const PAGE_CONFIG = { range: { category: OKABE_ITO }, legend: { labelLimit: 300 }, font: "system-ui, -apple-system, 'Segoe UI', sans-serif", background: "#ffffff" };
 
 export function sourceText(s: Source): string {
   return s.kind === "chain"
