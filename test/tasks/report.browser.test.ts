@@ -8,7 +8,7 @@
  * CI needs `apt-get install -y chromium`; without /usr/bin/chromium this file says so and skips.
  */
 import { expect } from "chai";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -17,6 +17,7 @@ import { runTask } from "./fixtures";
 const ROOT = path.join(__dirname, "..", "..");
 const OUT = path.join(ROOT, "out", "test-artefacts", "report");
 const CHROMIUM = "/usr/bin/chromium";
+const RECORD = path.join(ROOT, "deployments", "hardhat.json");
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
 
 /** "$1,234.56" or "-$1.20" -> cents. */
@@ -33,6 +34,7 @@ describe("report (browser)", function () {
   const consoleErrors: string[] = [];
   const failedRequests: string[] = [];
   let snapshot: string;
+  let record: string | undefined; // deployments/hardhat.json as the suite had it
   let stdout = "";
 
   before(async function () {
@@ -42,6 +44,7 @@ describe("report (browser)", function () {
     }
     // The sample scenario moves the chain's clock by a year: give the suite its chain back afterwards.
     snapshot = (await hre.network.provider.send("evm_snapshot", [])) as string;
+    record = existsSync(RECORD) ? readFileSync(RECORD, "utf8") : undefined;
     mkdirSync(OUT, { recursive: true });
     stdout = await runTask(hre, "report", { out: OUT });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -59,7 +62,11 @@ describe("report (browser)", function () {
 
   after(async () => {
     await browser?.close();
-    if (snapshot !== undefined) await hre.network.provider.send("evm_revert", [snapshot]);
+    if (snapshot !== undefined) {
+      await hre.network.provider.send("evm_revert", [snapshot]);
+      if (record !== undefined) writeFileSync(RECORD, record);
+      else rmSync(RECORD, { force: true });
+    }
   });
 
   it("writes one self-contained page and says where it is", () => {
