@@ -7,6 +7,7 @@ import "./sanx";
 import "./ussi";
 import "./bench";
 import "./guardian";
+import "./report";
 import { compileBeforeChainTasks, hideStacksOfKnownErrors, noColourWhenPiped } from "./lib/cli";
 
 // After every task is registered: chain tasks compile first; user errors print no stack trace;

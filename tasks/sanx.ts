@@ -7,7 +7,8 @@ import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { formatUnits } from "ethers";
 import Table from "cli-table3";
-import { DATE_AXIS, renderSvg, type VegaLiteSpec } from "../src/lib/chart";
+import { renderSvg } from "../src/lib/chart";
+import { sanxNavChartSpec } from "../src/sanx/plot";
 import { parseDay } from "../src/lib/csv";
 import { runBacktest, type BacktestResult, type Metrics } from "../src/sanx/backtest";
 import { loadSanxData } from "../src/sanx/data";
@@ -41,43 +42,6 @@ export function metricsTable(r: BacktestResult): string {
   return t.toString();
 }
 
-function navChartSpec(r: BacktestResult): VegaLiteSpec {
-  const lines = r.nav.flatMap((n) => [
-    { date: n.date, basket: "SANX", nav: n.sanx },
-    { date: n.date, basket: "buy-and-hold", nav: n.buyHold },
-  ]);
-  const navOn = new Map(r.nav.map((n) => [n.date, n.sanx]));
-  const marks = r.actions.map((a) => ({ ...a, nav: navOn.get(a.date), label: `${a.action} ${a.asset}` }));
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: `SANX backtest ${r.from}..${r.to} (delay ${r.delay} days) vs market-cap buy-and-hold`,
-    width: 900,
-    height: 360,
-    layer: [
-      {
-        data: { values: lines },
-        mark: { type: "line", strokeWidth: 1.3 },
-        encoding: {
-          x: { field: "date", type: "temporal", title: "date (UTC)", axis: DATE_AXIS },
-          y: { field: "nav", type: "quantitative", title: "NAV (start = 1)" },
-          color: { field: "basket", type: "nominal" },
-        },
-      },
-      {
-        data: { values: marks },
-        mark: { type: "point", filled: true, size: 60 },
-        encoding: {
-          x: { field: "date", type: "temporal", axis: DATE_AXIS },
-          y: { field: "nav", type: "quantitative" },
-          shape: { field: "action", type: "nominal", scale: { domain: ["ADD", "REMOVE"], range: ["triangle-up", "triangle-down"] } },
-          fill: { value: "#000000" },
-          tooltip: [{ field: "label" }, { field: "signalDate" }],
-        },
-      },
-    ],
-  };
-}
-
 interface BacktestArgs {
   data?: string;
   from?: string;
@@ -103,7 +67,7 @@ task("sanx:backtest", "Replays SANX membership (METHODOLOGY.md section 5) over D
       if (from !== undefined && to !== undefined && from > to) fail(`--from ${args.from} is after --to ${args.to}`);
       const data = loadSanxData(args.data);
       const r = runBacktest(data.assets, { from, to, delay: Number(args.delay) });
-      if (args.plot) writePlotFile(args.plot, await renderSvg(navChartSpec(r)));
+      if (args.plot) writePlotFile(args.plot, await renderSvg(sanxNavChartSpec(r)));
       if (args.json) {
         process.stdout.write(JSON.stringify({ ...r, skipped: data.skipped }) + "\n");
         return;

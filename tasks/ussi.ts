@@ -2,7 +2,8 @@ import { parsePlotPath, writeOutputFile, writePlotFile } from "./lib/output";
 import { task } from "hardhat/config";
 import Table from "cli-table3";
 import { parseDay } from "../src/lib/csv";
-import { DATE_AXIS, renderSvg } from "../src/lib/chart";
+import { renderSvg } from "../src/lib/chart";
+import { ussiNavChartSpec } from "../src/ussi/plot";
 import {
   SAMPLE_WEIGHTS,
   backtestByYear,
@@ -123,18 +124,7 @@ task("ussi:backtest", "Backtests the USSI hedged book over funding-rate history 
 
       if (args.plot !== undefined) {
         const values = dailySeries(result.series).map((p) => ({ time: formatIsoSecond(p.time), nav: wadToNumber(p.nav) }));
-        const svg = await renderSvg({
-          $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-          title: `USSI backtest NAV (${args.funding})`,
-          width: 720,
-          height: 320,
-          data: { values },
-          mark: "line",
-          encoding: {
-            x: { field: "time", type: "temporal", title: "date (UTC)", axis: DATE_AXIS },
-            y: { field: "nav", type: "quantitative", title: "NAV (USD)", scale: { zero: false } },
-          },
-        });
+        const svg = await renderSvg(ussiNavChartSpec(values, `USSI backtest NAV (${args.funding})`));
         writePlotFile(args.plot, svg);
       }
 
