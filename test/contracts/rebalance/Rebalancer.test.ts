@@ -301,7 +301,7 @@ describe("Rebalancer", function () {
 
     it("TradeAboveCap above the per-trade USD cap", async function () {
       const fx = await openRound2();
-      await fx.rebalancer.setLimits({ ...LIMITS, maxSlippageBps: 100, maxTradeUsd: 4_000n * USD });
+      await fx.gov.exec(fx.rebalancer, "setLimits", [{ ...LIMITS, maxSlippageBps: 100, maxTradeUsd: 4_000n * USD }]);
       const a = btcToUni(fx, 5_000n); // within cbBTC's sell budget (~$10k), above the $4k cap
       const [p] = await fx.registry.priceAndDecimals(a[1]);
       await rejects(fx, () => fx.rebalancer.connect(fx.keeper).executeTrade(...a), fx.rebalancer, "TradeAboveCap", [(a[3] * p) / 10n ** 8n, 4_000n * USD]);
@@ -537,9 +537,9 @@ describe("Rebalancer", function () {
     it("lets the admin set the turnover margin within 0..10% (default 1%) for rounds first opened afterwards", async function () {
       const fx = await loadFixture(rebalanceFixture);
       expect(await fx.rebalancer.turnoverMarginBps()).to.equal(MARGIN);
-      await expect(fx.rebalancer.setTurnoverMarginBps(1001)).to.be.revertedWithCustomError(fx.rebalancer, "InvalidLimit").withArgs("turnoverMarginBps");
+      await expect(fx.gov.exec(fx.rebalancer, "setTurnoverMarginBps", [1001])).to.be.revertedWithCustomError(fx.rebalancer, "InvalidLimit").withArgs("turnoverMarginBps");
       await expect(fx.rebalancer.connect(fx.keeper).setTurnoverMarginBps(0)).to.be.revertedWithCustomError(fx.rebalancer, "AccessControlUnauthorizedAccount");
-      await expect(fx.rebalancer.setTurnoverMarginBps(0)).to.emit(fx.rebalancer, "TurnoverMarginUpdated").withArgs(0n);
+      await expect(fx.gov.exec(fx.rebalancer, "setTurnoverMarginBps", [0])).to.emit(fx.rebalancer, "TurnoverMarginUpdated").withArgs(0n);
       const exact = await budgetByHand(fx, "WETH", 0n);
       await fx.rebalancer.connect(fx.keeper).openRebalance();
       expect(await fx.rebalancer.sellBudget(fx.addr("WETH"))).to.equal(exact);
