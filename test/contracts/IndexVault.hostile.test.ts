@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { id } from "ethers";
-import { WAD, YEAR, ROLES, deployTokensAndFeeds, deployVault, expectCollateralised, fundAndApprove, SAMPLE_SPECS } from "../fixtures/contracts";
+import { WAD, YEAR, ROLES, ceilDiv, deployTokensAndFeeds, deployVault, expectCollateralised, fundAndApprove, SAMPLE_SPECS } from "../fixtures/contracts";
 
 const REBALANCER = id("REBALANCER_ROLE");
 
@@ -98,20 +98,40 @@ describe("IndexVault under hostile tokens and dust (issue 8)", () => {
   });
 
   describe("point 2: redeem checks what left the vault", () => {
-    it("reverts with TransferOutExcess when a constituent starts charging the sender, unless the holder skips it", async () => {
+    it("reverts with CollateralShortfall when a constituent starts charging the sender, unless the holder skips it", async () => {
       const f = await withToken("hostile");
       await f.hostile.setSenderFeeBps(100); // 1% on top, taken from the vault
       const tokenAddress = await f.hostile.getAddress();
       const [, preview] = await f.vault.previewRedeem(4n * WAD);
       const fee = (preview[1]! * 100n + 9999n) / 10000n;
+      // What the 11 shares left after the redeem need of X (METHODOLOGY section 7): ceil(S' * unit / 1e18),
+      // and what the vault would hold of it if the transfer went through: less.
+      const [, stored, scale] = await f.vault.rawBasket();
+      const rest = (await f.vault.effectiveSupply()) - 4n * WAD;
+      const required = ceilDiv(rest * stored[1]! * scale, WAD * WAD);
+      const after = (await f.hostile.balanceOf(f.vault)) - preview[1]! - fee;
+      expect(after).to.be.lessThan(required);
       await expect(f.vault.connect(f.alice).redeem(4n * WAD, f.alice.address, [0, 0]))
-        .to.be.revertedWithCustomError(f.vault, "TransferOutExcess")
-        .withArgs(tokenAddress, preview[1], preview[1]! + fee);
+        .to.be.revertedWithCustomError(f.vault, "CollateralShortfall")
+        .withArgs(tokenAddress, after, required);
+      await expectCollateralised(f.vault);
       await f.vault.connect(f.alice).redeemSkipping(4n * WAD, f.alice.address, [0, 0], [tokenAddress]);
       await expectCollateralised(f.vault);
       // The admin may retire it: a 1-unit transfer to itself moves the vault's balance.
       await f.vault.retireConstituent(tokenAddress);
       await expectCollateralised(f.vault);
+    });
+
+    it("checks the backing of the remaining shares, not the delta: a sender fee the vault's surplus covers goes through", async () => {
+      const f = await withToken("hostile");
+      await f.hostile.setSenderFeeBps(100);
+      const [, preview] = await f.vault.previewRedeem(4n * WAD);
+      const fee = (preview[1]! * 100n + 9999n) / 10000n;
+      await f.hostile.mint(f.vault, fee); // a donation: surplus the remaining shares do not need
+      const before = await f.hostile.balanceOf(f.vault);
+      await f.vault.connect(f.alice).redeem(4n * WAD, f.alice.address, [...preview]);
+      expect(await f.hostile.balanceOf(f.vault)).to.equal(before - preview[1]! - fee);
+      await expectCollateralised(f.vault); // the fee came out of the surplus: every remaining share is backed
     });
   });
 
