@@ -387,14 +387,16 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         for (uint256 i = 0; i < tokens.length; ++i) {
             address token = tokens[i];
             // Targets are non-zero (WeightsLib), so target 0 = a held token outside the targets.
+            bool dust;
             if (targetsOf[i] == 0) {
                 try _registry.priceAndDecimals(token) returns (uint256 price, uint8 decimals) {
                     // {1e18 USD} = floor({tok} * {1e18 USD / whole tok} / 10^dec), as `_values`
-                    uint256 value = Math.mulDiv(IERC20(token).balanceOf(vaultAddress), price, 10 ** decimals);
-                    if (value <= maxDust) continue; // dust: leaves the basket, as at close
-                } catch {} // no usable price now: kept
+                    dust = Math.mulDiv(IERC20(token).balanceOf(vaultAddress), price, 10 ** decimals) <= maxDust;
+                } catch {
+                    dust = false; // no usable price now: kept
+                }
             }
-            tokens[n++] = token;
+            if (!dust) tokens[n++] = token; // dust leaves the basket, as at close
         }
         assembly ("memory-safe") {
             mstore(tokens, n) // shrink to the tokens kept
