@@ -122,6 +122,26 @@ describe("IndexVault under hostile tokens and dust (issue 8)", () => {
       await expectCollateralised(f.vault);
     });
 
+    it("reverts with CollateralShortfall inside a rebalance window too, where units follow balances", async () => {
+      const f = await withToken("hostile");
+      await f.vault.beginRebalance([f.addresses[0]!, await f.hostile.getAddress()]);
+      await f.hostile.setSenderFeeBps(100);
+      const tokenAddress = await f.hostile.getAddress();
+      const supply = await f.vault.effectiveSupply(); // no fee: 15 shares
+      const bal = await f.hostile.balanceOf(f.vault);
+      const amount = (4n * WAD * bal) / supply; // floor(shares * balance / S)
+      const fee = (amount * 100n + 9999n) / 10000n;
+      const required = ceilDiv((supply - 4n * WAD) * bal, supply); // ceil(S' * balance / S)
+      const after = bal - amount - fee;
+      expect(after).to.be.lessThan(required);
+      await expect(f.vault.connect(f.alice).redeem(4n * WAD, f.alice.address, [0, 0]))
+        .to.be.revertedWithCustomError(f.vault, "CollateralShortfall")
+        .withArgs(tokenAddress, after, required);
+      await f.hostile.setSenderFeeBps(0);
+      await f.vault.connect(f.alice).redeem(4n * WAD, f.alice.address, [0, amount]); // a clean token pays exactly
+      expect(await f.hostile.balanceOf(f.vault)).to.equal(bal - amount);
+    });
+
     it("checks the backing of the remaining shares, not the delta: a sender fee the vault's surplus covers goes through", async () => {
       const f = await withToken("hostile");
       await f.hostile.setSenderFeeBps(100);
