@@ -33,9 +33,9 @@ import {SeedLib} from "./libraries/SeedLib.sol";
 /// Rebalancer's own KEEPER_ROLE. SANX (issue 4) reuses this vault, with its controller holding ORACLE_ROLE.
 ///
 /// Exits (issue 8): no constituent can freeze a redemption (`redeemSkipping`, `retireConstituent`), redeem
-/// checks the balance delta of every transfer as mint does, amounts that round to zero are not moved, and
-/// every view of basket, supply or value reverts mid-call. Size: compiled with 500 optimizer runs (see
-/// hardhat.config.ts) to stay 1.5 KiB under EIP-170; the hot loops are assembly.
+/// checks after every transfer that the vault still backs the remaining shares, amounts that round to zero
+/// are not moved, and every view of basket, supply or value reverts mid-call. Size: compiled with 200
+/// optimizer runs (see hardhat.config.ts) to stay 1.5 KiB under EIP-170; the hot loops are assembly.
 contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardTransient {
     /// @notice Deployment parameters.
     struct Config {
@@ -76,6 +76,8 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     /// @dev `Hot.mode` bits.
     uint8 private constant PAUSED = 1;
     uint8 private constant REBALANCING = 2;
+    /// @dev `_amounts`'s `rest` for a mint (round up, no backing to report); a redeem's rest is below it.
+    uint256 private constant MINT = type(uint256).max;
 
     // == Immutables ==
     IPriceRegistry private immutable _registry;
@@ -141,7 +143,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         uint256 n = tokens.length;
         if (maxAmountsIn.length != n) revert AmountsLengthMismatch(maxAmountsIn.length, n);
         // {tok} = ceil({shares} * q * m / (d * 1e18)): inbound rounds up; each <= max.
-        _amounts(tokens, amountsIn, shares, m, d * WAD, maxAmountsIn, true);
+        _amounts(tokens, amountsIn, shares, m, d * WAD, maxAmountsIn, MINT);
         _mint(receiver, shares); // the share Transfer event (from 0) is the mint's record
 
         // == Interactions ==
@@ -164,8 +166,10 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     }
 
     /// @dev `redeem` and `redeemSkipping`: amounts floor(shares * q * m / (d * 1e18)) (zero where that rounds
-    /// to zero), checked against the bounds, then those of `skip` set to zero (they stay in the vault, recorded
-    /// by `RedeemSkipped`), the shares burnt, and every non-zero amount sent with its balance delta checked.
+    /// to zero), checked against the bounds, with the backing the remaining shares need of each token,
+    /// ceil((S - shares) * q * m / (d * 1e18)); then those of `skip` set aside (they stay in the vault,
+    /// recorded by `RedeemSkipped`), the shares burnt, and every non-zero amount sent, the vault's balance
+    /// after each transfer checked against that backing (METHODOLOGY section 7's invariant).
     function _redeem(uint256 shares, address receiver, uint256[] calldata minAmountsOut, address[] memory skip) private {
         // == Checks & Effects ==
         if (shares == 0) revert ZeroShares();
@@ -175,12 +179,8 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         // No basket means no shares were ever minted: the caller holds none.
         if (h.basketVersion == 0) revert ERC20InsufficientBalance(msg.sender, 0, shares);
 
-        // amountsOut holds q (stored units, or balances in a window) until `_amounts` overwrites them.
-        (address[] memory tokens, uint256[] memory amountsOut, uint256 m, uint256 d) = _basketOf(h, 0);
-        uint256 n = tokens.length;
-        if (minAmountsOut.length != n) revert AmountsLengthMismatch(minAmountsOut.length, n);
-        // {tok} = floor({shares} * q * m / (d * 1e18)): outbound rounds down; each >= min.
-        _amounts(tokens, amountsOut, shares, m, d * WAD, minAmountsOut, false);
+        (address[] memory tokens, uint256[] memory amountsOut, uint256[] memory required) =
+            _redeemAmounts(h, shares, minAmountsOut);
         if (skip.length != 0) {
             // {tok} forgone per skipped token: its share stays in the vault for the remaining holders.
             uint256[] memory forgone = new uint256[](skip.length);
@@ -193,18 +193,40 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
                     continue;
                 }
                 tokens[kept] = tokens[i];
+                required[kept] = required[i];
                 amountsOut[kept++] = amountsOut[i];
             }
             assembly ("memory-safe") {
                 mstore(tokens, kept)
                 mstore(amountsOut, kept)
+                mstore(required, kept)
             }
             emit RedeemSkipped(msg.sender, receiver, shares, skip, forgone);
         }
         _burn(msg.sender, shares); // the share Transfer event (to 0) is the redemption's record
 
         // == Interactions ==
-        _pushAll(tokens, receiver, amountsOut);
+        _pushAll(tokens, receiver, amountsOut, required);
+    }
+
+    /// @dev The basket (after `_sync(h)`) and, per token, the amount {tok} = floor({shares} * q * m / (d * 1e18))
+    /// (outbound rounds down; each >= min; zeros left out, see `_amounts`) and `required` {tok}, what the
+    /// effective supply left after the burn needs of it, rounded up.
+    function _redeemAmounts(Hot memory h, uint256 shares, uint256[] calldata minAmountsOut)
+        private
+        view
+        returns (address[] memory tokens, uint256[] memory amountsOut, uint256[] memory required)
+    {
+        // {shares} effective supply after the burn. Saturating: more shares than the supply are more than
+        // the caller holds, and the burn reverts with ERC20InsufficientBalance.
+        uint256 rest = totalSupply() + h.pendingFees;
+        rest = rest > shares ? rest - shares : 0;
+        // amountsOut holds q (stored units, or balances in a window) until `_amounts` overwrites them.
+        uint256 m;
+        uint256 d;
+        (tokens, amountsOut, m, d) = _basketOf(h, 0);
+        if (minAmountsOut.length != tokens.length) revert AmountsLengthMismatch(minAmountsOut.length, tokens.length);
+        required = _amounts(tokens, amountsOut, shares, m, d * WAD, minAmountsOut, rest);
     }
 
     /// @inheritdoc IIndexVault
@@ -681,11 +703,14 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     }
 
     /// @dev Overwrites `units` (q of `_basketOf`, basket order) with the amounts for `shares`:
-    /// shares * q * scale / dd (dd = d * 1e18), rounded up for mint (`up`) and down for redeem, and checks each
-    /// is within its bound (mint: <= bounds[i]; redeem: >= bounds[i]). An amount of zero is allowed (mint: a
-    /// record token not held in a window; redeem: dust that rounds down to zero, paid as nothing, so dust never
-    /// blocks an exit) and is left out of `tokens` and `units` (shortened in place); only all amounts zero
-    /// reverts (`ZeroAmounts`). The caller checked `bounds.length == units.length`.
+    /// shares * q * scale / dd (dd = d * 1e18), rounded up for mint and down for redeem, and checks each
+    /// is within its bound (mint: <= bounds[i]; redeem: >= bounds[i]). Mint passes `rest` = MINT (that is
+    /// what selects rounding up) and gets no `required`; redeem passes the effective supply left after the
+    /// burn and gets, beside each amount, the backing those `rest` shares need:
+    /// required[i] = ceil(rest * q * scale / dd) {tok}, rounded up (the invariant's side). An amount of zero is allowed
+    /// (mint: a record token not held in a window; redeem: dust that rounds down to zero, paid as nothing,
+    /// so dust never blocks an exit) and is left out of `tokens`, `units` and `required` (shortened in
+    /// place); only all amounts zero reverts (`ZeroAmounts`). The caller checked `bounds.length == units.length`.
     /// Fast path in assembly (this loop is most of mint's own gas). It stops at the first anomaly (a zero
     /// or out-of-bound amount, or a product above 256 bits); the Solidity loop then takes over from that
     /// entry and reverts with the named error or, for a mere 256-bit overflow, computes with Math.mulDiv.
@@ -696,9 +721,11 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         uint256 scale,
         uint256 dd,
         uint256[] calldata bounds,
-        bool up
-    ) private pure {
-        uint256 done; // entries converted by the fast path, each non-zero
+        uint256 rest
+    ) private pure returns (uint256[] memory required) {
+        bool up = rest == MINT;
+        if (!up) required = new uint256[](units.length);
+        uint256 kept; // entries converted (the fast path's, each non-zero), then the non-zero amounts so far
         assembly ("memory-safe") {
             let n := mload(units)
             let a := add(units, 0x20)
@@ -706,8 +733,8 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
             // Two copies of the loop, so the rounding and bound direction are not re-tested per entry.
             switch up
             case 1 {
-                for {} lt(done, n) {
-                    done := add(done, 1)
+                for {} lt(kept, n) {
+                    kept := add(kept, 1)
                     a := add(a, 0x20)
                     b := add(b, 0x20)
                 } {
@@ -724,30 +751,34 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
                 }
             }
             default {
-                for {} lt(done, n) {
-                    done := add(done, 1)
+                for { let r := add(required, 0x20) } lt(kept, n) {
+                    kept := add(kept, 1)
                     a := add(a, 0x20)
                     b := add(b, 0x20)
+                    r := add(r, 0x20)
                 } {
                     let u := mul(mload(a), scale)
                     let p := mul(shares, u)
                     if iszero(eq(div(p, u), shares)) { break }
                     let amount := div(p, dd) // floor
                     if or(iszero(amount), lt(amount, calldataload(b))) { break }
+                    // Required backing: ceil(rest * u / dd); exact iff the product did not wrap (u != 0 here).
+                    let s := mul(rest, u)
+                    if iszero(eq(div(s, u), rest)) { break }
+                    let x := div(s, dd)
+                    mstore(r, add(x, lt(mul(x, dd), s)))
                     mstore(a, amount)
                 }
             }
         }
-        uint256 n = units.length;
-        if (done == n) return;
-        // Slow path: entries `done` onwards, then the zero amounts left out of both arrays (nothing moves).
-        uint256 kept = done; // entries [0, kept) are the non-zero amounts so far
-        for (uint256 i = done; i < n; ++i) {
-            uint256 amount =
-                Math.mulDiv(shares, units[i] * scale, dd, up ? Math.Rounding.Ceil : Math.Rounding.Floor);
+        if (kept == units.length) return required;
+        // Slow path: entries `kept` onwards, then the zero amounts left out of the arrays (nothing moves).
+        for (uint256 i = kept; i < units.length; ++i) {
+            uint256 amount = Math.mulDiv(shares, units[i] * scale, dd, up ? Math.Rounding.Ceil : Math.Rounding.Floor);
             if (up && amount > bounds[i]) revert AmountInAboveMax(tokens[i], amount, bounds[i]);
             if (!up && amount < bounds[i]) revert AmountOutBelowMin(tokens[i], amount, bounds[i]);
             if (amount == 0) continue;
+            if (!up) required[kept] = Math.mulDiv(rest, units[i] * scale, dd, Math.Rounding.Ceil);
             tokens[kept] = tokens[i];
             units[kept++] = amount;
         }
@@ -755,6 +786,11 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         assembly ("memory-safe") {
             mstore(tokens, kept)
             mstore(units, kept)
+        }
+        if (!up) {
+            assembly ("memory-safe") {
+                mstore(required, kept)
+            }
         }
     }
 
@@ -829,16 +865,22 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         if (failure == 3) revert TransferShortfall(failedToken, expected, received);
     }
 
-    /// @dev For each constituent (non-zero amounts only, see `_amounts`): balanceOf(this), transfer(to, amount) with SafeERC20
-    /// semantics (no return value accepted: the token has code, since balanceOf answered; false or a revert
-    /// fails, the revert reason bubbling up), balanceOf(this) again; the balance must have fallen by at most
-    /// `amount` (a token charging the sender would leave the vault short of the remaining shares' backing).
-    /// Assembly as in `_pullAll`.
-    function _pushAll(address[] memory tokens, address to, uint256[] memory amounts) private {
-        uint256 failure; // 0 ok, 1 balanceOf failed, 2 transfer returned false, 3 balance fell by more
+    /// @dev For each constituent (non-zero amounts only, see `_amounts`): transfer(to, amount) with SafeERC20
+    /// semantics (no return value accepted from a token without code: `balanceOf` must answer; false or a
+    /// revert fails, the revert reason bubbling up), then balanceOf(this), which must still be at least
+    /// `required[i]`, the backing the remaining shares need (METHODOLOGY section 7: balance >=
+    /// ceil(effectiveSupply * unit / 1e18) after every operation). One read per token: a token charging the
+    /// sender, or any token whose balance falls short, cannot leave the vault under-collateralised
+    /// (`CollateralShortfall`). A vault already short of a token (a balance that fell outside any vault
+    /// call) cannot pay it out until a rebalance re-derives its unit from the balance; holders skip it
+    /// meanwhile (`redeemSkipping`). Assembly as in `_pullAll`.
+    function _pushAll(address[] memory tokens, address to, uint256[] memory amounts, uint256[] memory required)
+        private
+    {
+        uint256 failure; // 0 ok, 1 balanceOf failed, 2 transfer returned false, 3 balance below the backing
         address failedToken;
-        uint256 expected;
-        uint256 left;
+        uint256 held;
+        uint256 needed;
         assembly ("memory-safe") {
             let m := mload(0x40)
             mstore(m, 0xa9059cbb) // transfer(address,uint256); loop-invariant, as is `to`
@@ -846,21 +888,15 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
             mstore(0x20, address())
             let t := add(tokens, 0x20)
             let a := add(amounts, 0x20)
+            let r := add(required, 0x20)
             let end := add(t, shl(5, mload(tokens)))
             for {} lt(t, end) {
                 t := add(t, 0x20)
                 a := add(a, 0x20)
+                r := add(r, 0x20)
             } {
                 let token := mload(t)
-                let amount := mload(a)
-                mstore(0x00, 0x70a08231)
-                if iszero(and(gt(returndatasize(), 0x1f), staticcall(gas(), token, 0x1c, 0x24, 0x00, 0x20))) {
-                    failure := 1
-                    failedToken := token
-                    break
-                }
-                let balBefore := mload(0x00)
-                mstore(add(m, 0x40), amount)
+                mstore(add(m, 0x40), mload(a))
                 let ok := call(gas(), token, 0, add(m, 0x1c), 0x44, 0x00, 0x20)
                 if iszero(ok) {
                     if returndatasize() {
@@ -873,26 +909,27 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
                     failedToken := token
                     break
                 }
+                // balanceOf(this): an account without code cannot answer with 32 bytes, so this also rejects
+                // a "transfer" that succeeded only because `token` has no code.
                 mstore(0x00, 0x70a08231)
                 if iszero(and(gt(returndatasize(), 0x1f), staticcall(gas(), token, 0x1c, 0x24, 0x00, 0x20))) {
                     failure := 1
                     failedToken := token
                     break
                 }
-                let balAfter := mload(0x00)
-                // {tok} that left the vault; more than `amount` is a shortfall for the remaining holders.
-                if and(lt(balAfter, balBefore), gt(sub(balBefore, balAfter), amount)) {
+                let bal := mload(0x00)
+                if lt(bal, mload(r)) {
                     failure := 3
                     failedToken := token
-                    expected := amount
-                    left := sub(balBefore, balAfter)
+                    held := bal
+                    needed := mload(r)
                     break
                 }
             }
         }
         if (failure == 1) revert BalanceQueryFailed(failedToken);
         if (failure == 2) revert SafeERC20.SafeERC20FailedOperation(failedToken);
-        if (failure == 3) revert TransferOutExcess(failedToken, expected, left);
+        if (failure == 3) revert CollateralShortfall(failedToken, held, needed);
     }
 
     /// @dev Whether `token` moves one base unit from the vault to itself cleanly: the call succeeds, returns

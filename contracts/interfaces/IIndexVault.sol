@@ -52,8 +52,10 @@ interface IIndexVault {
     error AmountOutBelowMin(address token, uint256 amount, uint256 min);
     /// @notice `token` delivered less than was transferred (fee-on-transfer or rebasing down).
     error TransferShortfall(address token, uint256 expected, uint256 received);
-    /// @notice Sending `amount` of `token` took `left` (more) from the vault's balance (a fee on the sender).
-    error TransferOutExcess(address token, uint256 amount, uint256 left);
+    /// @notice After a redeem's transfer the vault holds `balance` of `token`, less than the `required`
+    /// ceil(effectiveSupply * unit / 1e18) the remaining shares need (a fee on the sender, or a balance that
+    /// fell): the redeem would leave the vault under-collateralised. {tok}
+    error CollateralShortfall(address token, uint256 balance, uint256 required);
     /// @notice `token` is not in the held basket.
     error NotAConstituent(address token);
     /// @notice `retireConstituent` for a token that still transfers cleanly (only a failing token may leave so).
@@ -138,8 +140,10 @@ interface IIndexVault {
     /// @notice Burns `shares` of the caller and sends `receiver` floor(shares * units_i / 1e18) of every
     /// constituent. Never paused; needs no price feed. A constituent whose amount rounds down to zero is
     /// not sent (it stays as backing for the remaining shares), so dust never blocks an exit; only a redeem
-    /// whose amounts ALL round to zero reverts (`ZeroAmounts`). Checks what left: a token that takes more
-    /// than the amount from the vault's balance reverts the redeem (`TransferOutExcess`).
+    /// whose amounts ALL round to zero reverts (`ZeroAmounts`). Checks what left: after each transfer the
+    /// vault's balance must still be at least ceil((effectiveSupply - shares) * units_i / 1e18), the backing
+    /// of the remaining shares, or the redeem reverts (`CollateralShortfall`: a token charging the sender, or
+    /// a balance that fell outside the vault's control; the holder may skip such a token).
     /// @param minAmountsOut Per constituent, in basket order, the least the caller accepts (base units).
     /// In a rebalance window the basket is the window's whole record (see `basket`), so a donation cannot
     /// change its length.

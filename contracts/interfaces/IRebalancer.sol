@@ -138,7 +138,8 @@ interface IRebalancer {
     event RebalanceOpened(uint64 indexed round);
     /// @notice The window closed within tolerance; `round` is complete. `nav` {1e18 USD} at close.
     event RebalanceClosed(uint64 indexed round, uint256 nav);
-    /// @notice The window for `round` ran past maxWindow and was ended by automation, not completed.
+    /// @notice The window for `round` ran past maxWindow and was ended by automation, not completed. The
+    /// basket keeps the targets and every held token but those priced at most `maxDustUsd` (see `closeRebalance`).
     event RebalanceExpired(uint64 indexed round);
     /// @notice The limits changed.
     event LimitsUpdated(Limits limits);
@@ -183,7 +184,9 @@ interface IRebalancer {
     /// outside the targets worth more than `maxDustUsd`; then marks the round complete and calls the vault's
     /// `endRebalance(targets)` (one basket write: the targets, then any other redeemable token, units from
     /// balances rounded down; `EmptyBasket` if none). KEEPER_ROLE; window open; vault not paused.
-    /// Automation's expiry also calls `endRebalance`, without the tolerance and dust checks.
+    /// Automation's expiry also calls `endRebalance`, without the tolerance and dust checks, with the targets
+    /// plus every held token outside them except one priced now (fresh feed) at most `maxDustUsd`: a token
+    /// the keeper did not sell, or whose price is stale, stays in the basket and redeemable.
     function closeRebalance() external;
 
     // == Admin ==

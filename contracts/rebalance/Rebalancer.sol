@@ -25,7 +25,8 @@ import {IRebalancer} from "../interfaces/IRebalancer.sol";
 /// Automation decisions (documented choice for "max window duration elapsed"): automation CLOSES a
 /// window only when every weight is within tolerance. When a window has been open longer than
 /// `maxWindow`, automation EXPIRES it: trading stops, the round stays incomplete (the vault still writes the
-/// basket from balances, keeping every redeemable token) and automation does not open that round again;
+/// basket from balances: the targets and every held token other than dust, see `_expiryTokens`, so no
+/// holder loses a token the keeper did not sell) and automation does not open that round again;
 /// only the keeper may re-open it, after looking at why the trades did not reach the targets. Trades stop at
 /// `openedAt + maxWindow` whether or not automation has expired the window yet.
 ///
@@ -169,7 +170,8 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     /// a hint and is ignored) and does it; reverts `UpkeepNotNeeded` when nothing does. Permissionless:
     /// every action is forced by state (close only within tolerance, expire only after maxWindow, open
     /// only for a new round with every price fresh (the sides are priced at open), accrual only after the
-    /// interval), so the caller chooses nothing. Expiry keeps the round's sides and budgets for a re-open.
+    /// interval), so the caller chooses nothing. Expiry keeps the round's sides and budgets for a re-open,
+    /// and the basket keeps the targets and every held token outside them but dust (`_expiryTokens`).
     function performUpkeep(bytes calldata) external nonReentrant {
         UpkeepAction action = _nextAction();
         if (action == UpkeepAction.None) revert UpkeepNotNeeded();
@@ -180,8 +182,8 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
             _window.openRound = 0;
             _hot.epoch = 0;
             emit RebalanceExpired(round);
-            (, address[] memory targetTokens,) = _vault.targets();
-            _vault.endRebalance(targetTokens); // units from balances; every redeemable token is kept
+            // The vault keeps exactly the tokens it is given: the targets and every held token not proven dust.
+            _vault.endRebalance(_expiryTokens());
         } else if (action == UpkeepAction.Open) {
             Window memory w = _window;
             _open(w, _checkOpen(w));
@@ -372,6 +374,37 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         }
     }
 
+    /// @dev The final basket of an expiring window (the vault keeps exactly these): the targets, then every
+    /// held token outside them except one proven dust, i.e. priced now (fresh, safe feed) at a value
+    /// floor(balance * price / 10^dec) {1e18 USD} of at most `maxDustUsd`, the bound a close applies. A token
+    /// whose price cannot be read now (stale, unsafe, no feed) is kept: expiry comes after `maxWindow`, when
+    /// feeds may well be stale, and dropping a token unpriced would take it from the holders unvalued. The
+    /// vault then leaves out any token whose unit rounds to zero.
+    function _expiryTokens() private view returns (address[] memory tokens) {
+        uint256[] memory targetsOf;
+        (tokens, targetsOf) = _closeCandidates();
+        uint256 maxDust = _maxDustUsd;
+        address vaultAddress = address(_vault);
+        uint256 n;
+        for (uint256 i = 0; i < tokens.length; ++i) {
+            address token = tokens[i];
+            // Targets are non-zero (WeightsLib), so target 0 = a held token outside the targets.
+            bool dust;
+            if (targetsOf[i] == 0) {
+                try _registry.priceAndDecimals(token) returns (uint256 price, uint8 decimals) {
+                    // {1e18 USD} = floor({tok} * {1e18 USD / whole tok} / 10^dec), as `_values`
+                    dust = Math.mulDiv(IERC20(token).balanceOf(vaultAddress), price, 10 ** decimals) <= maxDust;
+                } catch {
+                    dust = false; // no usable price now: kept
+                }
+            }
+            if (!dust) tokens[n++] = token; // dust leaves the basket, as at close
+        }
+        assembly ("memory-safe") {
+            mstore(tokens, n) // shrink to the tokens kept
+        }
+    }
+
     /// @dev Each token's vault balance at its feed price {1e18 USD}, rounded DOWN, their sum, and the
     /// balances {tok}.
     function _values(address[] memory tokens)
@@ -532,7 +565,8 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         _window = w;
         _hot.epoch = 0;
         emit RebalanceClosed(round, nav);
-        // == Interactions == (final basket: targets, then any other redeemable token; units from balances, DOWN)
+        // == Interactions == (final basket: the targets, units from balances, DOWN; the vault keeps exactly
+        // these, and `_closeCheck` just proved every other held token worth at most the dust bound)
         _vault.endRebalance(targetTokens);
     }
 

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { id } from "ethers";
-import { WAD, YEAR, ROLES, deployGovernance, deployTokensAndFeeds, deployVault, expectCollateralised, fundAndApprove, SAMPLE_SPECS } from "../fixtures/contracts";
+import { WAD, YEAR, ROLES, ceilDiv, deployGovernance, deployTokensAndFeeds, deployVault, expectCollateralised, fundAndApprove, SAMPLE_SPECS } from "../fixtures/contracts";
 
 const REBALANCER = id("REBALANCER_ROLE");
 
@@ -104,20 +104,60 @@ describe("IndexVault under hostile tokens and dust (issue 8)", () => {
   });
 
   describe("point 2: redeem checks what left the vault", () => {
-    it("reverts with TransferOutExcess when a constituent starts charging the sender, unless the holder skips it", async () => {
+    it("reverts with CollateralShortfall when a constituent starts charging the sender, unless the holder skips it", async () => {
       const f = await withToken("hostile");
       await f.hostile.setSenderFeeBps(100); // 1% on top, taken from the vault
       const tokenAddress = await f.hostile.getAddress();
       const [, preview] = await f.vault.previewRedeem(4n * WAD);
       const fee = (preview[1]! * 100n + 9999n) / 10000n;
+      // What the 11 shares left after the redeem need of X (METHODOLOGY section 7): ceil(S' * unit / 1e18),
+      // and what the vault would hold of it if the transfer went through: less.
+      const [, stored, scale] = await f.vault.rawBasket();
+      const rest = (await f.vault.effectiveSupply()) - 4n * WAD;
+      const required = ceilDiv(rest * stored[1]! * scale, WAD * WAD);
+      const after = (await f.hostile.balanceOf(f.vault)) - preview[1]! - fee;
+      expect(after).to.be.lessThan(required);
       await expect(f.vault.connect(f.alice).redeem(4n * WAD, f.alice.address, [0, 0]))
-        .to.be.revertedWithCustomError(f.vault, "TransferOutExcess")
-        .withArgs(tokenAddress, preview[1], preview[1]! + fee);
+        .to.be.revertedWithCustomError(f.vault, "CollateralShortfall")
+        .withArgs(tokenAddress, after, required);
+      await expectCollateralised(f.vault);
       await f.vault.connect(f.alice).redeemSkipping(4n * WAD, f.alice.address, [0, 0], [tokenAddress]);
       await expectCollateralised(f.vault);
       // The admin may retire it: a 1-unit transfer to itself moves the vault's balance.
       await f.gov.exec(f.vault, "retireConstituent", [tokenAddress]);
       await expectCollateralised(f.vault);
+    });
+
+    it("reverts with CollateralShortfall inside a rebalance window too, where units follow balances", async () => {
+      const f = await withToken("hostile");
+      await f.vault.beginRebalance([f.addresses[0]!, await f.hostile.getAddress()]);
+      await f.hostile.setSenderFeeBps(100);
+      const tokenAddress = await f.hostile.getAddress();
+      const supply = await f.vault.effectiveSupply(); // no fee: 15 shares
+      const bal = await f.hostile.balanceOf(f.vault);
+      const amount = (4n * WAD * bal) / supply; // floor(shares * balance / S)
+      const fee = (amount * 100n + 9999n) / 10000n;
+      const required = ceilDiv((supply - 4n * WAD) * bal, supply); // ceil(S' * balance / S)
+      const after = bal - amount - fee;
+      expect(after).to.be.lessThan(required);
+      await expect(f.vault.connect(f.alice).redeem(4n * WAD, f.alice.address, [0, 0]))
+        .to.be.revertedWithCustomError(f.vault, "CollateralShortfall")
+        .withArgs(tokenAddress, after, required);
+      await f.hostile.setSenderFeeBps(0);
+      await f.vault.connect(f.alice).redeem(4n * WAD, f.alice.address, [0, amount]); // a clean token pays exactly
+      expect(await f.hostile.balanceOf(f.vault)).to.equal(bal - amount);
+    });
+
+    it("checks the backing of the remaining shares, not the delta: a sender fee the vault's surplus covers goes through", async () => {
+      const f = await withToken("hostile");
+      await f.hostile.setSenderFeeBps(100);
+      const [, preview] = await f.vault.previewRedeem(4n * WAD);
+      const fee = (preview[1]! * 100n + 9999n) / 10000n;
+      await f.hostile.mint(f.vault, fee); // a donation: surplus the remaining shares do not need
+      const before = await f.hostile.balanceOf(f.vault);
+      await f.vault.connect(f.alice).redeem(4n * WAD, f.alice.address, [...preview]);
+      expect(await f.hostile.balanceOf(f.vault)).to.equal(before - preview[1]! - fee);
+      await expectCollateralised(f.vault); // the fee came out of the surplus: every remaining share is backed
     });
   });
 

@@ -579,18 +579,48 @@ describe("Rebalancer", function () {
       await expect(fx.rebalancer.performUpkeep(data)).to.emit(fx.rebalancer, "RebalanceExpired").withArgs(2n);
       const [completed, open] = await fx.rebalancer.window();
       expect([completed, open]).to.deep.equal([1n, 0n]);
-      // The vault's window ended too: units written from balances for the tokens endRebalance was given.
-      // NOTE (issue 8): the vault now keeps exactly the tokens it is given, so on expiry the Rebalancer must
-      // pass the held basket with the targets (rebal branch); until then LINK (held, not a target) leaves.
+      // The vault's window ended too: units written from balances. The vault keeps exactly the tokens it is
+      // given; LINK (held, not a target, unsold, its feed stale) stays in the basket with its whole balance,
+      // UNI (a target never bought) has a zero unit and is left out.
       expect(await fx.vault.rebalancing()).to.equal(false);
-      const [tokens] = await fx.vault.basket();
-      expect(tokens.map((t) => t.toLowerCase())).to.deep.equal(["cbBTC", "WETH"].map((s) => fx.addr(s).toLowerCase()));
+      const [tokens, units] = await fx.vault.basket();
+      expect(tokens.map((t) => t.toLowerCase())).to.deep.equal(["cbBTC", "WETH", "LINK"].map((s) => fx.addr(s).toLowerCase()));
+      expect(units[2]).to.be.greaterThan(0n);
       await expectUnitsFromBalances(fx.vault, fx.admin);
+      // Holders still redeem their LINK (no price needed to redeem); the 2%/year fee accrues one more second.
+      const [, preview] = await fx.vault.previewRedeem(10n * WAD);
+      const minOut = preview.map((a) => (a * 999n) / 1000n);
+      const linkBefore = await fx.token("LINK").balanceOf(fx.alice.address);
+      await fx.vault.connect(fx.alice).redeem(10n * WAD, fx.alice.address, minOut);
+      const linkOut = (await fx.token("LINK").balanceOf(fx.alice.address)) - linkBefore;
+      expect(linkOut).to.be.at.least(minOut[2]!).and.at.most(preview[2]!);
+      expect(minOut[2]).to.be.greaterThan(0n);
+      await expectCollateralised(fx.vault);
       const [, next] = await fx.rebalancer.checkUpkeep("0x");
       expect(action(next)).to.equal(ACCRUE); // not OPEN: round 2 was opened once already
       await refreshFeeds(fx.admin, fx.market); // opening prices every token (the sides)
       await fx.rebalancer.connect(fx.keeper).openRebalance(); // the keeper may re-open it
     });
+
+    for (const [leftUsd, kept] of [[5n, false], [50n, true]] as const) {
+      it(`on expiry with fresh prices, ${kept ? "keeps" : "drops"} a held non-target the keeper left at $${leftUsd} (dust bound $10)`, async function () {
+        const fx = await openRound2();
+        // The keeper sells LINK into UNI but leaves $leftUsd of it, then lets the window expire.
+        const [p, d] = await fx.registry.priceAndDecimals(fx.addr("LINK"));
+        const left = (leftUsd * USD * 10n ** d) / p; // {tok} worth leftUsd (rounded down)
+        const sell = (await fx.token("LINK").balanceOf(fx.vault)) - left;
+        await fx.rebalancer.connect(fx.keeper).executeTrade(fx.adapter.target as string, fx.addr("LINK"), fx.addr("UNI"), sell, 0n, viaUsdc(fx, "LINK", "UNI"));
+        await time.increase(LIMITS.maxWindow);
+        await refreshFeeds(fx.admin, fx.market); // prices fresh: LINK's value can be read
+        const [, data] = await fx.rebalancer.checkUpkeep("0x");
+        expect(action(data)).to.equal(EXPIRE); // cbBTC and WETH are still far from 30%
+        await expect(fx.rebalancer.performUpkeep(data)).to.emit(fx.rebalancer, "RebalanceExpired").withArgs(2n);
+        const [tokens] = await fx.vault.basket();
+        const want = kept ? ["cbBTC", "WETH", "UNI", "LINK"] : ["cbBTC", "WETH", "UNI"];
+        expect(tokens.map((t) => t.toLowerCase())).to.deep.equal(want.map((s) => fx.addr(s).toLowerCase()));
+        await expectUnitsFromBalances(fx.vault, fx.admin);
+      });
+    }
 
     it("accrues fees after the interval and re-checks on chain (a stale hint does nothing)", async function () {
       const fx = await openRound2();
