@@ -7,8 +7,17 @@ import { Contract, type Provider, type Signer } from "ethers";
 import FactoryArtifact from "@uniswap/v3-core/artifacts/contracts/UniswapV3Factory.sol/UniswapV3Factory.json";
 import QuoterV2Artifact from "@uniswap/v3-periphery/artifacts/contracts/lens/QuoterV2.sol/QuoterV2.json";
 import { IERC20Metadata__factory, IndexVault__factory, IndexZap__factory, PriceRegistry__factory, type IndexZap } from "../../typechain-types";
-import { candidateRoutes, checkAgainstNav, navOfShares, quoteZap, quoterPath, type ZapQuote, type ZapSide } from "../../src/zap";
+import { candidateRoutes, checkAgainstNav, DEFAULT_MAX_NAV_DEVIATION_BPS, navOfShares, quoteZap, quoterPath, type ZapQuote, type ZapSide } from "../../src/zap";
 import type { Pool } from "../../src/planner";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Table from "cli-table3";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { fail, firstSigner, parseAddressArg } from "./args";
+import { InputError } from "../../src/lib/errors";
+import type { SsiProduct } from "../../ignition/modules/IndexVault";
+import { formatUnitsExact, formatUsd } from "./format";
+import type { DeploymentRecord } from "./deployment";
 
 export const NATIVE = "0x0000000000000000000000000000000000000000";
 const FEE_TIERS = [100, 500, 3000, 10000] as const;
@@ -168,4 +177,122 @@ export async function sendZapRedeem(zap: IndexZap, who: Signer, vault: string, q
 
 export function zapAt(address: string, runner: Signer | Provider): IndexZap {
   return IndexZap__factory.connect(address, runner);
+}
+
+// ---------------------------------------------------------------------------------------------
+// index:mint --pay / index:redeem --receive
+// ---------------------------------------------------------------------------------------------
+
+
+export interface ZapTaskArgs {
+  side: ZapSide;
+  /** The product's vault and its symbol. */
+  vault: string;
+  symbol: string;
+  shares: bigint;
+  /** "USDC", "ETH", a token symbol of the record, or an address. */
+  token: string;
+  maxSlippageBps: number;
+  maxNavDeviationBps?: number;
+  /** The IndexZap address; default: Ignition's deployed_addresses.json for this chain ("IndexZap#IndexZap"). */
+  zap?: string;
+  receiver?: string;
+}
+
+/** The zap address: given, else the one Ignition recorded for this chain. */
+export function resolveZap(chainId: number, given?: string, root = process.cwd()): string {
+  if (given !== undefined) return given;
+  const file = path.join(root, "ignition", "deployments", `chain-${chainId}`, "deployed_addresses.json");
+  const found = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>)["IndexZap#IndexZap"] : undefined;
+  if (found === undefined) {
+    fail(`no IndexZap deployed on chain ${chainId}: pass --zap ADDRESS, or deploy it with \`npx hardhat ignition deploy ignition/modules/Zap.ts --network <name>\` (parameters router, routerKind, weth)`);
+  }
+  return found;
+}
+
+function zapMarketOf(record: DeploymentRecord): ZapMarket {
+  const u = record.uniswap ?? {};
+  if (u.factory === undefined || u.quoter === undefined) fail(`deployments/${record.network}.json has no uniswap.factory/quoter: the zap needs Uniswap V3 to quote`);
+  const hubs = (Array.isArray(record.hubs) ? (record.hubs as string[]) : []).map((h) => record.tokens[h]?.address).filter((a): a is string => a !== undefined);
+  return { factory: u.factory, quoter: u.quoter, hubs };
+}
+
+/** Shows the quote, the bound and the NAV comparison, refuses a quote too far from NAV, sends, reports the actual amount. */
+export async function runZapTask(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, who: Signer, a: ZapTaskArgs): Promise<ZapResult> {
+  const provider = hre.ethers.provider;
+  const zap = zapAt(resolveZap(record.chainId, a.zap), who);
+  const native = a.token.toUpperCase() === "ETH";
+  let payToken: string;
+  if (native) payToken = await zap.weth();
+  else if (/^0x[0-9a-fA-F]{40}$/.test(a.token)) payToken = a.token;
+  else {
+    const key = Object.keys(record.tokens).find((k) => k.toUpperCase() === a.token.toUpperCase());
+    if (key === undefined) fail(`unknown token ${a.token}: use USDC, ETH, a token of deployments/${record.network}.json (${Object.keys(record.tokens).join(", ")}) or an address`);
+    payToken = record.tokens[key]!.address;
+  }
+  const me = await who.getAddress();
+  if (a.side === "mint" && (await IndexVault__factory.connect(a.vault, provider).paused())) fail(`minting ${a.symbol} is paused by the guardian (redeeming, also to one token, stays open)`);
+  if (a.side === "redeem") {
+    const bal = await IndexVault__factory.connect(a.vault, provider).balanceOf(me);
+    if (bal < a.shares) fail(`${me} holds ${formatUnitsExact(bal, 18)} ${a.symbol}, cannot redeem ${formatUnitsExact(a.shares, 18)}`);
+  }
+  const symbols: Record<string, string> = {};
+  for (const [s, t] of Object.entries(record.tokens)) symbols[t.address.toLowerCase()] = s;
+  const q = await quoteZapOnChain(provider, zapMarketOf(record), { side: a.side, vault: a.vault, shares: a.shares, payToken, native, maxSlippageBps: a.maxSlippageBps, symbols });
+  const pay = q.payToken;
+  const table = new Table({ head: ["constituent", a.side === "mint" ? "amount bought" : "amount sold", `${pay.symbol} (quote)`, "route"], style: { compact: true } });
+  for (const l of q.legs) {
+    const dec = Number(await IERC20Metadata__factory.connect(l.token, provider).decimals());
+    const route = l.route === undefined ? "(in kind)" : l.route.tokens.map((t, i) => (symbols[t.toLowerCase()] ?? t) + (i < l.route!.fees.length ? ` -${l.route!.fees[i]! / 10_000}%-> ` : "")).join("");
+    table.push([l.symbol, formatUnitsExact(l.amount, dec), formatUnitsExact(l.payAmount, pay.decimals), route]);
+  }
+  const verb = a.side === "mint" ? "minting" : "redeeming";
+  console.log(`${verb} ${formatUnitsExact(a.shares, 18)} ${a.symbol} ${a.side === "mint" ? "paying" : "into"} ${pay.symbol} through IndexZap ${await zap.getAddress()}:`);
+  console.log(table.toString());
+  const costPct = (q.costBps / 100).toFixed(2);
+  console.log(
+    `quote: ${formatUnitsExact(q.amount, pay.decimals)} ${pay.symbol} (${formatUsd(q.quoteUsd)} at the oracle price) against a Chainlink NAV of ${formatUsd(q.navUsd)}: ` +
+      `${q.costBps >= 0 ? `${costPct}% worse than NAV` : `${(-q.costBps / 100).toFixed(2)}% better than NAV`}`,
+  );
+  console.log(`bound sent: ${a.side === "mint" ? "maxAmountIn" : "minAmountOut"} = ${formatUnitsExact(q.bound, pay.decimals)} ${pay.symbol} (quote ${a.side === "mint" ? "+" : "-"} ${q.maxSlippageBps} bps)`);
+  const limit = a.maxNavDeviationBps ?? DEFAULT_MAX_NAV_DEVIATION_BPS;
+  const opts = { native, receiver: a.receiver, maxNavDeviationBps: limit };
+  let res: ZapResult;
+  try {
+    res = a.side === "mint" ? await sendZapMint(zap, who, a.vault, q, opts) : await sendZapRedeem(zap, who, a.vault, q, opts);
+  } catch (e) {
+    if (e instanceof Error && e.name === "SsiError") throw e;
+    const { describeRevert } = await import("./ssi-chain");
+    fail(`IndexZap.${a.side} would revert: ${describeRevert(zap, e)}; nothing was sent (approvals for the zap may have been set)`);
+  }
+  console.log(
+    `${a.side === "mint" ? "minted" : "redeemed"} (tx ${res.hash}, ${res.gasUsed} gas); actually ${a.side === "mint" ? "paid" : "received"} ${formatUnitsExact(res.actual, pay.decimals)} ${pay.symbol}` +
+      `${a.side === "mint" ? ` (refunded ${formatUnitsExact(q.bound - res.actual, pay.decimals)} of the bound)` : ""}`,
+  );
+  return res;
+}
+
+/** The one-token options of index:mint / index:redeem (issue 11). */
+export interface ZapArgs {
+  pay?: string;
+  receive?: string;
+  maxSlippageBps: string;
+  maxNavDeviationBps: string;
+  zap?: string;
+}
+
+/** The zap code path (tasks/lib/zap.ts): the in-kind paths below are unchanged. */
+export async function zapTask(hre: HardhatRuntimeEnvironment, side: "mint" | "redeem", product: SsiProduct, shares: bigint, token: string, args: ZapArgs, to?: string): Promise<void> {
+  const bps = (v: string, name: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n >= 10_000) throw new InputError(`--${name} must be an integer number of bps in [0, 10000), got ${v}`);
+    return n;
+  };
+  const opts = { maxSlippageBps: bps(args.maxSlippageBps, "max-slippage-bps"), maxNavDeviationBps: bps(args.maxNavDeviationBps, "max-nav-deviation-bps") };
+  const zap = args.zap === undefined ? undefined : parseAddressArg(args.zap, "zap");
+  const { loadRecord, vaultOf } = await import("./ssi-chain");
+  const record = await loadRecord(hre);
+  const sender = await firstSigner(hre);
+  const vault = await vaultOf(record, product, sender).getAddress();
+  await runZapTask(hre, record, sender, { side, vault, symbol: record.products[product]!.symbol, shares, token, ...opts, zap, receiver: to });
 }
