@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { encodePath, FEE_TOKEN_HUB, uniswapContracts } from "../../../scripts/lib/market";
+import { amountForUsd, encodePath, sqrtPriceX96, FEE_TOKEN_HUB, uniswapContracts } from "../../../scripts/lib/market";
 import { WAD } from "../../fixtures/contracts";
 import { IERC20__factory } from "../../../typechain-types";
 import { checkAgainstNav } from "../../../src/zap";
@@ -245,6 +245,41 @@ describe("IndexZap", function () {
       await expect(zap.connect(attacker).mint({ ...p, receiver: attacker.address })).to.be.revertedWithCustomError(token("USDC"), "ERC20InsufficientAllowance");
       expect(await token("USDC").balanceOf(bob)).to.equal(bobBefore);
       await expect(attacker.sendTransaction({ to: await zap.getAddress(), value: 1n })).to.be.revertedWithCustomError(zap, "UnexpectedEth").withArgs(attacker.address);
+    });
+  });
+
+  describe("reentrancy", function () {
+    it("a token with a transfer hook on the route cannot re-enter the zap mid-mint (ReentrancyGuardReentrantCall)", async function () {
+      const fx = await loadFixture(zapFixture);
+      const { admin, alice, zap, addr, market } = fx;
+      // REENT ($1, 18 decimals) sits between USDC and cbBTC: pools USDC/REENT and REENT/cbBTC, $1M a side.
+      const reent = await ethers.deployContract("ReentrantERC20", [], admin);
+      const r = await reent.getAddress();
+      const { positionManager } = uniswapContracts(market, admin);
+      await reent.mint(admin.address, 10n ** 30n);
+      await reent.approve(positionManager, ethers.MaxUint256);
+      for (const [other, answer, dec] of [[addr("USDC"), 10n ** 8n, 6], [addr("cbBTC"), 95_000n * 10n ** 8n, 8]] as const) {
+        const rFirst = BigInt(r) < BigInt(other);
+        const [t0, t1] = rFirst ? [r, other] : [other, r];
+        const [a0, a1] = rFirst ? [amountForUsd(1_000_000n, 10n ** 8n, 18), amountForUsd(1_000_000n, answer, dec)] : [amountForUsd(1_000_000n, answer, dec), amountForUsd(1_000_000n, 10n ** 8n, 18)];
+        const sqrtP = rFirst ? sqrtPriceX96(10n ** 8n, 18, answer, dec) : sqrtPriceX96(answer, dec, 10n ** 8n, 18);
+        await positionManager.createAndInitializePoolIfNecessary(t0, t1, 3000, sqrtP);
+        await positionManager.mint({ token0: t0, token1: t1, fee: 3000, tickLower: -887220, tickUpper: 887220, amount0Desired: a0, amount1Desired: a1, amount0Min: 0n, amount1Min: 0n, recipient: admin.address, deadline: 2n ** 48n });
+      }
+      const { q, p } = await mintParams(fx, addr("USDC"));
+      const [tokens] = await fx.vault.previewMint(SHARES);
+      const iBtc = tokens.findIndex((t) => t === addr("cbBTC"));
+      const routes = [...p.routes];
+      routes[iBtc] = encodePath([addr("cbBTC"), r, addr("USDC")], [3000, 3000]);
+      const params = { ...p, routes, maxAmountIn: q.bound * 2n };
+      // The hook re-enters with alice's own call data (the zap is its msg.sender's only source of funds).
+      await reent.arm(await zap.getAddress(), zap.interface.encodeFunctionData("mint", [params]));
+      await zap.connect(alice).mint(params);
+      expect(await reent.lastCallOk()).to.equal(false);
+      expect((await reent.lastRevertData()).slice(0, 10)).to.equal(zap.interface.getError("ReentrancyGuardReentrantCall")!.selector);
+      expect(await fx.vault.balanceOf(alice)).to.equal(SHARES);
+      expect(await reent.balanceOf(await zap.getAddress())).to.equal(0n);
+      await expectZapEmpty(fx);
     });
   });
 
