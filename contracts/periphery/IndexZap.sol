@@ -6,7 +6,6 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
-import {IIndexVault} from "../interfaces/IIndexVault.sol";
 import {IIndexZap} from "../interfaces/IIndexZap.sol";
 
 /// @notice WETH9's wrap and unwrap.
@@ -262,8 +261,9 @@ contract IndexZap is IIndexZap, ReentrancyGuardTransient {
     /// @dev EIP-2612 permit of the caller for this zap. A failing permit (e.g. one a watcher front-ran with
     /// the same signature) is ignored when the allowance already covers it; otherwise the pull reverts.
     function _permit(address token, Permit calldata permit) private {
-        try IERC20Permit(token).permit(msg.sender, address(this), permit.value, permit.deadline, permit.v, permit.r, permit.s) {}
-        catch {
+        try IERC20Permit(token).permit(msg.sender, address(this), permit.value, permit.deadline, permit.v, permit.r, permit.s) {
+            return;
+        } catch {
             if (IERC20(token).allowance(msg.sender, address(this)) < permit.value) {
                 // Re-run to surface the token's own reason.
                 IERC20Permit(token).permit(msg.sender, address(this), permit.value, permit.deadline, permit.v, permit.r, permit.s);

@@ -7,6 +7,8 @@ import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20P
 /// @notice Test-only WETH9 (deposit/withdraw of native ETH) with EIP-2612 permit, so the zap's ETH and
 /// input-permit paths run against one real token. Mainnet WETH9 has no permit.
 contract MockWETH9 is ERC20, ERC20Permit {
+    error EthTransferFailed(address to, uint256 amount);
+
     constructor() ERC20("Wrapped Ether (test)", "WETH9") ERC20Permit("Wrapped Ether (test)") {}
 
     function deposit() external payable {
@@ -16,7 +18,7 @@ contract MockWETH9 is ERC20, ERC20Permit {
     function withdraw(uint256 amount) external {
         _burn(msg.sender, amount);
         (bool ok,) = msg.sender.call{value: amount}("");
-        require(ok, "MockWETH9: ETH transfer failed");
+        if (!ok) revert EthTransferFailed(msg.sender, amount);
     }
 
     receive() external payable {
