@@ -248,6 +248,30 @@ describe("IndexZap", function () {
     });
   });
 
+  describe("SwapRouter02 (routerKind 1, as on Base)", function () {
+    it("mints and redeems through SwapRouter02's deadline-free exactOutput/exactInput", async function () {
+      const fx = await loadFixture(zapFixture);
+      const { admin, alice, addr, token, vault, market } = fx;
+      const r02 = await ethers.deployContract("ZapSwapRouter02Mock", [market.uniswap.router], admin);
+      const zap02 = await ethers.deployContract("IndexZap", [r02, 1, fx.w9], admin);
+      expect(await zap02.routerKind()).to.equal(1n);
+      await token("USDC").connect(alice).approve(zap02, ethers.MaxUint256);
+      const { q, p } = await mintParams(fx, addr("USDC"));
+      const before = await token("USDC").balanceOf(alice);
+      await zap02.connect(alice).mint(p);
+      expect(await vault.balanceOf(alice)).to.equal(SHARES);
+      expect(before - (await token("USDC").balanceOf(alice))).to.equal(q.amount);
+      await vault.connect(alice).approve(zap02, SHARES);
+      const r = await redeemParams(fx, addr("USDC"));
+      const mid = await token("USDC").balanceOf(alice);
+      await zap02.connect(alice).redeem(r.p);
+      expect((await token("USDC").balanceOf(alice)) - mid).to.equal(r.q.amount);
+      for (const t of [...Object.values(market.tokens).map((t) => t.address), fx.vaultAddress]) {
+        expect(await IERC20__factory.connect(t, admin).balanceOf(zap02), `zap holds ${t}`).to.equal(0n);
+      }
+    });
+  });
+
   describe("reentrancy", function () {
     it("a token with a transfer hook on the route cannot re-enter the zap mid-mint (ReentrancyGuardReentrantCall)", async function () {
       const fx = await loadFixture(zapFixture);
