@@ -51,6 +51,9 @@ interface IIndexZap {
     error WrongValue(uint256 value, uint256 expected);
     /// @notice The swaps and the in-kind part need `needed` base units of the input; at most `max` allowed.
     error AmountInAboveMax(address token, uint256 needed, uint256 max);
+    /// @notice Buying constituent `index` needs more of `tokenIn` than the `budget` left of maxAmountIn (the
+    /// router's "Too much requested"): the pools moved against the caller beyond the bound.
+    error SwapAboveBudget(uint256 index, address tokenIn, uint256 budget);
     /// @notice The redemption sold for `amount` base units of the output; the caller asked for at least `min`.
     error AmountOutBelowMin(address token, uint256 amount, uint256 min);
     /// @notice `token` delivered less than was transferred to the zap (fee-on-transfer or rebasing input).

@@ -53,6 +53,8 @@ contract IndexZap is IIndexZap, ReentrancyGuardTransient {
     /// @dev One encoded hop: fee (3 bytes) + next token (20 bytes).
     uint256 private constant _HOP = 23;
     uint256 private constant _ADDR = 20;
+    /// @dev keccak256 of the router's revert data when an exactOutput needs more than amountInMaximum.
+    bytes32 private constant _TOO_MUCH_REQUESTED = keccak256(abi.encodeWithSignature("Error(string)", "Too much requested"));
 
     /// @inheritdoc IIndexZap
     address public immutable router;
@@ -115,9 +117,9 @@ contract IndexZap is IIndexZap, ReentrancyGuardTransient {
             if (tokens[i] == tokenIn) {
                 spent += amount;
             } else {
-                // The router stops at the remaining budget ("Too much requested" beyond it). Cannot
+                // The router stops at the remaining budget (`SwapAboveBudget` beyond it). Cannot
                 // underflow: `spent <= maxAmountIn` is checked after every step.
-                spent += _buy(p.routes[i], amount, p.maxAmountIn - spent, tokenIn);
+                spent += _buy(i, p.routes[i], amount, p.maxAmountIn - spent, tokenIn);
             }
             if (spent > p.maxAmountIn) revert AmountInAboveMax(tokenIn, spent, p.maxAmountIn);
             IERC20(tokens[i]).forceApprove(vault, amount);
@@ -142,19 +144,28 @@ contract IndexZap is IIndexZap, ReentrancyGuardTransient {
     }
 
     /// @dev Buys exactly `amountOut` of the route's first token with at most `maxIn` of `tokenIn`, to this zap.
-    function _buy(bytes calldata route, uint256 amountOut, uint256 maxIn, address tokenIn) private returns (uint256 amountIn) {
+    /// The router's "Too much requested" (the remaining budget is not enough) becomes `SwapAboveBudget`;
+    /// any other revert is passed on unchanged.
+    function _buy(uint256 i, bytes calldata route, uint256 amountOut, uint256 maxIn, address tokenIn) private returns (uint256 amountIn) {
         _approveRouter(tokenIn, maxIn);
-        if (routerKind == RouterKind.SwapRouter) {
-            amountIn = ISwapRouter(router).exactOutput(
-                ISwapRouter.ExactOutputParams({
-                    path: route, recipient: address(this), deadline: block.timestamp, amountOut: amountOut, amountInMaximum: maxIn
-                })
+        bytes memory call = routerKind == RouterKind.SwapRouter
+            ? abi.encodeCall(
+                ISwapRouter.exactOutput,
+                (ISwapRouter.ExactOutputParams({path: route, recipient: address(this), deadline: block.timestamp, amountOut: amountOut, amountInMaximum: maxIn}))
+            )
+            : abi.encodeCall(
+                IV3SwapRouter02.exactOutput,
+                (IV3SwapRouter02.ExactOutputParams({path: route, recipient: address(this), amountOut: amountOut, amountInMaximum: maxIn}))
             );
-        } else {
-            amountIn = IV3SwapRouter02(router).exactOutput(
-                IV3SwapRouter02.ExactOutputParams({path: route, recipient: address(this), amountOut: amountOut, amountInMaximum: maxIn})
-            );
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, bytes memory ret) = router.call(call);
+        if (!ok) {
+            if (keccak256(ret) == _TOO_MUCH_REQUESTED) revert SwapAboveBudget(i, tokenIn, maxIn);
+            assembly ("memory-safe") {
+                revert(add(ret, 32), mload(ret))
+            }
         }
+        amountIn = abi.decode(ret, (uint256));
     }
 
     // == Redeem ==
