@@ -9,9 +9,11 @@ import { ssiSection } from "./demo/ssi";
 import { rebalanceSection } from "./demo/rebalance";
 import { sanxSection } from "./demo/sanx";
 import { ussiSection } from "./demo/ussi";
+import { zapSection } from "./demo/zap";
 
 const SECTIONS: DemoSection[] = [
   ssiSection,
+  zapSection,
   rebalanceSection,
   sanxSection,
   ussiSection,

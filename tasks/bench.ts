@@ -3,6 +3,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import Table from "cli-table3";
 import { fail, userErrors } from "./lib/args";
 import { checkOutputPath, writeOutputFile } from "./lib/output";
+import type { ZapBench } from "./lib/zap-bench";
 
 /**
  * `bench:gas`: in-kind mint and redeem gas of IndexVault for baskets of N constituents, beside a bound
@@ -48,6 +49,8 @@ export interface GasReport {
   mint: GasRow[];
   redeem: GasRow[];
   trade?: TradeGas;
+  /** One-token mint/redeem through IndexZap against in-kind + direct SwapRouter swaps (issue 11). */
+  zap?: ZapBench;
 }
 
 async function gasOf(tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>): Promise<bigint> {
@@ -220,6 +223,12 @@ export function gasTable(report: GasReport): string {
     table.push(["trade (bound = direct SwapRouter swap)", t.basketSize, t.gas, t.directSwapGas, (t.gas / t.directSwapGas).toFixed(3)]);
     table.push([{ colSpan: 5, content: `trade overhead ${t.overhead} gas (no basket write per trade); per rebalance (N = ${t.basketSize}): open ${t.openGas}, close ${t.closeGas}` }]);
   }
+  if (report.zap) {
+    const z = report.zap;
+    for (const op of ["mint", "redeem"] as const) table.push([`zap ${op} (bound = in-kind + direct swaps)`, z[op].n, z[op].gas, z[op].directGas, (z[op].gas / z[op].directGas).toFixed(3)]);
+    const rt = z.roundTrip;
+    table.push([{ colSpan: 5, content: `zap round trip $${rt.navUsd.toFixed(0)}: paid ${rt.paidUsdc} USDC, got ${rt.receivedUsdc} USDC back: ${rt.costBps} bps of NAV (pool fee tiers on the routes: ${rt.feeTierBps} bps)` }]);
+  }
   return table.toString();
 }
 
@@ -233,6 +242,7 @@ task("bench:gas", "Gas of in-kind mint/redeem for N = 1, 7, 10, 20 against the t
       await hre.run("compile", { quiet: true });
       const report = await benchGas(hre);
       report.trade = await benchTrade(hre);
+      report.zap = await (await import("./lib/zap-bench")).benchZap(hre);
       const json = JSON.stringify(report, null, 2);
       if (args.out) writeOutputFile(args.out, json + "\n");
       if (args.json) console.log(json);

@@ -8,6 +8,7 @@ import { firstSigner, parseAddressArg, parseChoice, parsePositiveAmount, userErr
 import type { Leg, VaultStatus } from "./lib/ssi-chain";
 import { formatUnitsExact, formatUsd, jsonify } from "./lib/format";
 import { SSI_PRODUCTS } from "../ignition/modules/IndexVault";
+import type { ZapArgs } from "./lib/zap";
 
 /** The vaults these tasks serve: the SSI products and SANX (the same list as `INDEX_VAULTS` of the lib, which loads TypeChain). */
 export const INDEXES = [...SSI_PRODUCTS, "SANX"] as const;
@@ -33,11 +34,16 @@ task("index:mint", "Mints index tokens in kind: shows the constituent amounts, a
   .addParam("index", `the index: ${INDEXES.join(" | ")}`)
   .addParam("shares", "index tokens to mint (whole tokens, decimals allowed, e.g. 2.5)")
   .addOptionalParam("to", "receiver of the index tokens (default: the sender)")
-  .setAction(async (args: { index: string; shares: string; to?: string }, hre) =>
+  .addOptionalParam("pay", "zap: pay with one token instead of in kind: USDC | ETH | <token symbol or address> (IndexZap, Uniswap V3)")
+  .addOptionalParam("maxSlippageBps", "zap: bound above the quote, in bps", "50")
+  .addOptionalParam("maxNavDeviationBps", "zap: refuse a quote worse than the Chainlink NAV by more than this, in bps", "200")
+  .addOptionalParam("zap", "zap: the IndexZap address (default: Ignition's deployment of ignition/modules/Zap.ts)")
+  .setAction(async (args: { index: string; shares: string; to?: string } & ZapArgs, hre) =>
     userErrors(async () => {
       const product = parseChoice(args.index, "index", INDEXES);
       const shares = parsePositiveAmount(args.shares, "shares", 18);
       const to = args.to === undefined ? undefined : parseAddressArg(args.to, "to");
+      if (args.pay !== undefined) return (await import("./lib/zap")).zapTask(hre, "mint", product, shares, args.pay, args, to);
       const { executeMint, loadRecord, planMint, vaultEntry, vaultOf } = await chain();
       const record = await loadRecord(hre);
       const sender = await firstSigner(hre);
@@ -56,11 +62,16 @@ task("index:redeem", "Redeems index tokens in kind for the constituents (minAmou
   .addParam("index", `the index: ${INDEXES.join(" | ")}`)
   .addParam("shares", "index tokens to redeem (whole tokens, decimals allowed)")
   .addOptionalParam("to", "receiver of the constituents (default: the sender)")
-  .setAction(async (args: { index: string; shares: string; to?: string }, hre) =>
+  .addOptionalParam("receive", "zap: receive one token instead of in kind: USDC | ETH | <token symbol or address> (IndexZap, Uniswap V3)")
+  .addOptionalParam("maxSlippageBps", "zap: bound below the quote, in bps", "50")
+  .addOptionalParam("maxNavDeviationBps", "zap: refuse a quote worse than the Chainlink NAV by more than this, in bps", "200")
+  .addOptionalParam("zap", "zap: the IndexZap address (default: Ignition's deployment of ignition/modules/Zap.ts)")
+  .setAction(async (args: { index: string; shares: string; to?: string } & ZapArgs, hre) =>
     userErrors(async () => {
       const product = parseChoice(args.index, "index", INDEXES);
       const shares = parsePositiveAmount(args.shares, "shares", 18);
       const to = args.to === undefined ? undefined : parseAddressArg(args.to, "to");
+      if (args.receive !== undefined) return (await import("./lib/zap")).zapTask(hre, "redeem", product, shares, args.receive, args, to);
       const { executeRedeem, loadRecord, planRedeem, REDEEM_WINDOW, vaultEntry, vaultOf } = await chain();
       const record = await loadRecord(hre);
       const sender = await firstSigner(hre);

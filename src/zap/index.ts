@@ -1,0 +1,2 @@
+/** One-token mint and redeem (issue 11): the pure quote. */
+export * from "./quote";
