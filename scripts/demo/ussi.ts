@@ -162,9 +162,11 @@ export const ussiSection: DemoSection = {
       prices[sym] = answer * 10n ** BigInt(18 - t.feedDecimals); // {1e18 USD / coin}
     }
     const status0 = await readUssiStatus(hre, part);
-    // NAV before funding {1e18 USD}: the USDC and the MAG7.ssi the vault holds, valued as the vault values them.
-    const nav0 =
-      status0.buffer.usdcHeld * 10n ** BigInt(18 - part.usdcDecimals) + (status0.buffer.mag7Held * (await mag7Vault.navPerShare())) / WAD;
+    // NAV before funding {1e18 USD}: what the deposits were settled at (the last NAV per USSI times the supply,
+    // MAG7.ssi at its haircut value), so the report below moves NAV per USSI by the funding alone. Valuing the
+    // MAG7.ssi at the full feed value would put the 1% haircut into this one report, above the per-report
+    // bound (maxNavChangeBps, 50 bps): the vault would refuse it.
+    const nav0 = (status0.nav.navPerToken * status0.totalSupply) / WAD;
     const target = targetPositions(SAMPLE_WEIGHTS, nav0, prices, BUFFER_WAD);
     const perp: Record<string, PerpPosition> = {};
     for (const sym of symbols) perp[sym] = { size: target.perp[sym]!, entryPrice: prices[sym]! };

@@ -224,7 +224,18 @@ async function sanxSection(s: SanxChainData | undefined, off: OffChainData, rend
       s.actions.length === 0
         ? `<p class="note">No action yet.</p>`
         : table(["block", "asset", "action", "event", "signal day", "due", "note"], s.actions.map((a) => [String(a.block), h(a.symbol), a.kind, a.event, a.signalDay, a.dueAt === undefined ? "-" : utc(a.dueAt), h(a.detail)])),
-      `<p class="note">${s.signalsAccepted.length} signals accepted by the SignalOracle. On a chain fed with SAMPLE data, signal days are the sample dates replayed as recent days.</p>`,
+      `<h3>Signals accepted</h3>`,
+      s.signalsAccepted.length === 0
+        ? `<p class="note">No signal accepted yet.</p>`
+        : table(
+            ["signal day", "asset", "zone", "MVRV", "threshold", "relayed"],
+            s.signalsAccepted
+              .slice(-12)
+              .reverse()
+              .map((g) => [g.day, h(g.symbol), g.zone, num(wadToNumber(g.mvrv), 4), `${g.zone === "OPPORTUNITY" ? "L" : "U"} ${num(wadToNumber(g.threshold), 4)}`, `block ${g.block}, ${utc(g.time)}`]),
+          ),
+      `<p class="note">SignalAccepted events of the SignalOracle: one signal per asset and day, the oracle's replay key; ${s.signalsAccepted.length} in all${s.signalsAccepted.length > 12 ? ", the last 12 shown" : ""}. ` +
+        `On a chain fed with SAMPLE data, signal days are the sample dates replayed as recent days.</p>`,
     );
   } else out.push(`<p class="note">No SANX deployment on this chain.</p>`);
 
@@ -263,6 +274,50 @@ async function sanxSection(s: SanxChainData | undefined, off: OffChainData, rend
   return out.join("\n");
 }
 
+/** The epochs table: what each epoch's requests were, the one price they settled at, and what was claimed. */
+function epochsTable(u: UssiChainData, usdc: (x: bigint) => string): string {
+  const funded = u.redemptions.funded;
+  const rows = [...u.epochs].reverse().map((e) => {
+    const deposits = e.requests.depositUsdc + e.requests.depositIndex;
+    const total = deposits + e.requests.redeem;
+    const s = e.settled;
+    const depositText =
+      deposits === 0
+        ? "-"
+        : `${deposits}: ${[e.depositUsdc > 0n ? usdc(e.depositUsdc) : "", e.depositIndex > 0n ? `${amount(e.depositIndex, 18)} MAG7.ssi` : ""].filter((x) => x !== "").join(" + ")}`;
+    const settledParts: string[] = [];
+    if (s !== undefined) {
+      if (s.sharesMinted > 0n) settledParts.push(`${amount(s.sharesMinted, 18)} USSI minted`);
+      if (s.sharesBurned > 0n) settledParts.push(`${amount(s.sharesBurned, 18)} USSI burned for ${usdc(s.assetsOwed)}`);
+      if (e.depositIndex > 0n && s.indexNetPerShare === 0n) settledParts.push("MAG7.ssi not valued: returned in kind");
+    }
+    const claimedParts = [
+      e.claimed.ussi > 0n ? `${amount(e.claimed.ussi, 18)} USSI` : "",
+      e.claimed.usdc > 0n ? usdc(e.claimed.usdc) : "",
+      e.claimed.mag7Returned > 0n ? `${amount(e.claimed.mag7Returned, 18)} MAG7.ssi returned` : "",
+    ].filter((x) => x !== "");
+    let funding = "-";
+    if (s !== undefined && e.redeemShares > 0n) funding = funded >= e.owedEnd ? '<span class="state ok">funded</span>' : `<span class="state bad">awaiting ${usdc(e.owedEnd - funded)}</span>`;
+    return [
+      `${e.epoch}${s === undefined ? " (open)" : ""}`,
+      s === undefined ? "next report" : `round ${s.round}, ${utc(s.time)} (block ${s.block})`,
+      s === undefined ? "not known yet" : usd4(s.navPerToken),
+      depositText,
+      e.requests.redeem === 0 ? "-" : `${e.requests.redeem}: ${amount(e.redeemShares, 18)} USSI`,
+      s === undefined ? (total === 0 ? "-" : "waiting for the next report") : settledParts.length > 0 ? settledParts.join("; ") : "-",
+      total === 0 ? "-" : `${e.claimed.count} of ${total}${claimedParts.length > 0 ? `: ${claimedParts.join(", ")}` : ""}`,
+      funding,
+      e.instant.count === 0 ? "-" : `${e.instant.count}: ${amount(e.instant.shares, 18)} USSI for ${usdc(e.instant.assets)}`,
+    ];
+  });
+  return table(
+    ["epoch", "settled by", "price (NAV / USSI)", "deposits requested", "redemptions requested", "settlement", "claimed", "redemptions funded", "instant redemptions"],
+    rows,
+    "epochs",
+    ` data-epochs="${u.epochs.length}"`,
+  );
+}
+
 async function ussiSection(u: UssiChainData | undefined, off: OffChainData, render: RenderSvg): Promise<string> {
   const out: string[] = [`<section id="USSI"><h2>USSI <small>delta-neutral MAG7, hedged with short perpetuals</small></h2>`];
   // {USDC base units} shown to the cent: scaled to 18 decimals and formatted like USD, without the sign
@@ -277,17 +332,26 @@ async function ussiSection(u: UssiChainData | undefined, off: OffChainData, rend
       const years = (last.timestamp - first.timestamp) / (365 * 86_400);
       fundingYield = `${num((Math.log(wadToNumber(last.navPerToken) / wadToNumber(first.navPerToken)) / years) * 100)}% / year (NAV per token, ln, rounds ${first.round} to ${last.round})`;
     }
+    const open = u.epochs.find((e) => e.epoch === u.currentEpoch);
+    const openRequests = open === undefined ? 0 : open.requests.depositUsdc + open.requests.depositIndex + open.requests.redeem;
+    const outstanding = u.redemptions.owed - u.redemptions.funded;
+    const { maxNavChangeBps, instantCapBps, bufferTargetBps } = u.limits;
     out.push(
       cards([
-        ["NAV per token", last === undefined ? "no report yet" : usd4(last.navPerToken)],
+        ["NAV per token", last === undefined ? "no report yet" : `${usd4(last.navPerToken)} <small>(round ${last.round}, valued ${h(utc(last.timestamp))})</small>`],
         ["NAV", last === undefined ? "-" : usd(last.nav)],
         ["supply", `${amount(u.totalSupply, 18)} USSI`],
         ["yield", fundingYield],
-        ["NAV report", u.navFresh ? '<span class="state ok">fresh</span>' : '<span class="state bad">stale: minting stops</span>'],
-        ["state", u.paused ? '<span class="state bad">paused</span>' : u.deltaBreachRound > 0 ? `<span class="state bad">delta breach (round ${u.deltaBreachRound})</span>` : '<span class="state ok">open</span>'],
-        ["liquid buffer", `${usdc(u.buffer.liquid)} of target ${usdc(u.buffer.target)}`],
+        ["NAV report", u.navFresh ? '<span class="state ok">fresh</span>' : '<span class="state bad">stale: instant redemption stops; requests settle at the next report</span>'],
+        [
+          "deposit requests",
+          u.paused ? '<span class="state bad">paused</span>' : u.deltaBreachRound > 0 ? `<span class="state bad">paused by a delta breach (round ${u.deltaBreachRound})</span>` : '<span class="state ok">open</span>',
+        ],
+        ["open epoch", `${u.currentEpoch}: ${openRequests} request${openRequests === 1 ? "" : "s"}, settling at the next report's NAV per token`],
+        ["liquid buffer", `${usdc(u.buffer.liquid)} of target ${usdc(u.buffer.target)} (${num(bufferTargetBps / 100)}% of NAV)`],
+        ["instant redemption", `${usdc(u.buffer.instantCapacity)} left this epoch (cap ${num(instantCapBps / 100)}% of NAV per epoch, at the last NAV less ${maxNavChangeBps} bps)`],
+        ["redemptions owed / funded", `${usdc(u.redemptions.owed)} / ${usdc(u.redemptions.funded)}${outstanding > 0n ? `, <span class="state bad">${usdc(outstanding)} outstanding</span>` : ", none outstanding"}`],
         ["held", `${usdc(u.buffer.usdcHeld)}, ${amount(u.buffer.mag7Held, 18)} MAG7.ssi; reserved for claims ${usdc(u.buffer.reserved)}`],
-        ["redemption queue", `${u.queue.length - u.queue.head} waiting (${u.queue.length} requests in all)`],
       ]),
       sourceLine(u.source),
     );
@@ -296,27 +360,52 @@ async function ussiSection(u: UssiChainData | undefined, off: OffChainData, rend
       const spec = ussiNavChartSpec(values, "USSI NAV per token (accepted NAV reports)", "NAV per token (USD)");
       const span = u.reports[u.reports.length - 1]!.timestamp - u.reports[0]!.timestamp;
       const enc = spec["encoding"] as { x: Record<string, unknown> };
-      // A short history (the sample chain's reports are minutes apart) needs day and time on the axis.
-      const x = span < 60 * 86_400 ? { ...enc.x, axis: { format: "%Y-%m-%d %H:%M", labelOverlap: true } } : enc.x;
-      out.push(await chart(render, "ussi-nav", { ...spec, mark: { type: "line", point: true }, encoding: { ...enc, x } }, u.source, `USSI NAV per token over ${u.reports.length} accepted reports`));
+      // A short history needs the time on the axis: the sample chain's reports are seconds apart.
+      const format = span < 86_400 ? "%H:%M:%S" : span < 60 * 86_400 ? "%Y-%m-%d %H:%M" : undefined;
+      const x = format === undefined ? enc.x : { ...enc.x, axis: { format, labelOverlap: true } };
+      out.push(await chart(render, "ussi-nav", { ...spec, mark: { type: "line", point: true }, encoding: { ...enc, x } }, u.source, `USSI NAV per token over ${u.reports.length} accepted reports, each the settlement price of its epoch`));
     }
+    const settledCount = u.reports.filter((r) => r.settledEpoch !== undefined).length;
     out.push(
+      `<h3>Epochs: requests settle at the next NAV</h3>`,
+      `<p class="note">A deposit or redemption requested in epoch <i>e</i> settles when the next report is accepted, at that report's NAV per token, one price for the whole epoch; the requester claims afterwards. ` +
+        `${u.requestCount} requests in all; ${settledCount} epochs settled (one per accepted report), those without a request or instant redemption are not listed. ` +
+        `From the vault's Requested, EpochSettled, Claimed and Redeemed events and <code>epochInfo</code> at the block named above; a redemption epoch is funded once the cumulative USDC funded reaches what it and the epochs before it are owed.</p>`,
+      epochsTable(u, usdc),
       `<h3>Last reports and their breakdown</h3>`,
       table(
-        ["round", "valuation time", "NAV", "NAV / token", "spot", "perp PnL", "funding", "cash", "net delta"],
+        ["round", "valuation time", "settled epoch", "NAV", "NAV / token", "spot", "perp PnL", "funding", "cash", "net delta"],
         u.reports
           .slice(-8)
           .reverse()
-          .map((r) => [String(r.round), utc(r.timestamp), usd(r.nav), usd4(r.navPerToken), usd(r.spotValue), usd(r.perpPnl), usd(r.fundingAccrued), usd(r.nav - r.spotValue - r.perpPnl - r.fundingAccrued), `${r.netDeltaBps} bps`]),
+          .map((r) => [
+            String(r.round),
+            utc(r.timestamp),
+            r.settledEpoch === undefined ? "-" : String(r.settledEpoch),
+            usd(r.nav),
+            usd4(r.navPerToken),
+            usd(r.spotValue),
+            usd(r.perpPnl),
+            usd(r.fundingAccrued),
+            usd(r.nav - r.spotValue - r.perpPnl - r.fundingAccrued),
+            `${r.netDeltaBps} bps`,
+          ]),
         "num",
       ),
-      `<h3>Hedge and queue events</h3>`,
-      `<p class="note">Mints ${u.flows.minted}, instant redemptions ${u.flows.redeemed}, queued requests ${u.flows.requested}, fulfilled ${u.flows.fulfilled}, claimed ${u.flows.claimed}. ` +
-        (u.deltaEvents.length === 0 ? "No net-delta limit breach reported: the hedge stayed within the limit at every report." : "") +
+      `<p class="note">NavReported events; cash = NAV - spot - perp PnL - funding (the report's own terms, METHODOLOGY 6). ${u.reports.length > 8 ? `The last 8 of ${u.reports.length}.` : ""}</p>`,
+      `<h3>Redemption funding and hedge events</h3>`,
+      u.fulfilments.length === 0
+        ? `<p class="note">No fulfilment yet (Fulfilled events).</p>`
+        : table(
+            ["block", "time", "from the buffer", "brought by the caller", "funded / owed (cumulative)"],
+            u.fulfilments.map((f) => [String(f.block), utc(f.time), usdc(f.fromBuffer), usdc(f.assetsIn), `${usdc(f.funded)} / ${usdc(f.owed)}`]),
+            "num",
+          ),
+      `<p class="note">Settlement funds what it can from the liquid buffer at once; <code>fulfil</code> funds the rest (Fulfilled events above). ` +
+        (u.deltaEvents.length === 0 ? "No net-delta limit breach reported: the hedge stayed within the limit at every report." : "Net-delta limit events:") +
         `</p>`,
     );
     if (u.deltaEvents.length > 0) out.push(table(["block", "round", "event", "detail"], u.deltaEvents.map((d) => [String(d.block), String(d.round), d.kind, h(d.detail)])));
-    if (u.queue.pending.length > 0) out.push(table(["request", "shares"], u.queue.pending.map((q) => [String(q.id), amount(q.shares, 18)]), "num"));
   } else out.push(`<p class="note">No USSI deployment on this chain.</p>`);
 
   out.push(`<h3>Funding backtest</h3>`);

@@ -91,6 +91,17 @@ export interface SanxActionRow {
   detail: string;
 }
 
+export interface SanxSignalRow {
+  block: number;
+  time: number; // unix s, when it was relayed
+  symbol: string;
+  zone: "OPPORTUNITY" | "DANGER";
+  /** The signal's UTC day (YYYY-MM-DD): with the asset, the key the oracle accepts once. */
+  day: string;
+  mvrv: bigint; // {1e18 = ratio 1}
+  threshold: bigint; // {1e18 = ratio 1}: L_t for OPPORTUNITY, U_t for DANGER
+}
+
 export interface SanxChainData {
   source: Source;
   vault: string;
@@ -102,7 +113,8 @@ export interface SanxChainData {
   targets: { round: number; weights: { symbol: string; weight: bigint }[] };
   pending: { symbol: string; kind: "ADD" | "REMOVE"; signalDay: string; dueAt: number; due: boolean }[];
   actions: SanxActionRow[];
-  signalsAccepted: { time: number; symbol: string; zone: string; day: string; round: number }[];
+  /** SignalAccepted events: one per (asset, day), the oracle's replay key. */
+  signalsAccepted: SanxSignalRow[];
   supply: bigint;
   nav: bigint;
   navPerShare: bigint;
@@ -120,6 +132,38 @@ export interface UssiReportRow {
   perpPnl: bigint;
   fundingAccrued: bigint;
   netDeltaBps: bigint;
+  /** The epoch this report settled at its navPerToken (EpochSettled), undefined if the event was not found. */
+  settledEpoch: number | undefined;
+}
+
+/** One NAV epoch: the requests made in it settle together at the navPerToken of the report that ends it. */
+export interface UssiEpochRow {
+  epoch: number;
+  /** Requested events of the epoch, counted by kind. */
+  requests: { depositUsdc: number; depositIndex: number; redeem: number };
+  /** The epoch's totals (epochInfo at the source block): {USDC base units}, {1e18 MAG7.ssi}, {1e18 USSI}. */
+  depositUsdc: bigint;
+  depositIndex: bigint;
+  redeemShares: bigint;
+  /** The EpochSettled event, undefined while the epoch is open. */
+  settled:
+    | {
+        round: number;
+        block: number;
+        time: number;
+        navPerToken: bigint; // {1e18 USD per 1e18 USSI}: the epoch's one price
+        indexNetPerShare: bigint; // {1e18 USD * bps per 1e18 MAG7.ssi}; 0: MAG7.ssi not valued, returned in kind
+        sharesMinted: bigint; // {1e18 USSI}
+        sharesBurned: bigint; // {1e18 USSI}
+        assetsOwed: bigint; // {USDC base units}
+      }
+    | undefined;
+  /** {USDC base units} cumulative owed up to this epoch (epochInfo.owedEnd): its redemptions are funded once funded >= owedEnd. */
+  owedEnd: bigint;
+  /** Claimed events of the epoch: how many, and what they paid by kind. */
+  claimed: { count: number; ussi: bigint; usdc: bigint; mag7Returned: bigint };
+  /** Redeemed events (instant redemptions) in the epoch. */
+  instant: { count: number; shares: bigint; assets: bigint };
 }
 
 export interface UssiChainData {
@@ -130,9 +174,21 @@ export interface UssiChainData {
   paused: boolean;
   navFresh: boolean;
   deltaBreachRound: number;
-  buffer: { target: bigint; liquid: bigint; reserved: bigint; usdcHeld: bigint; mag7Held: bigint }; // {USDC base units}, mag7 {1e18}
-  queue: { head: number; length: number; pending: { id: number; shares: bigint }[] };
+  /** The risk limits that shape the page's numbers (limits() at the source block). */
+  limits: { maxNavAge: number; maxNavChangeBps: number; maxNetDeltaBps: number; bufferTargetBps: number; indexHaircutBps: number; instantCapBps: number; minRequestUsd: bigint };
+  /** {USDC base units}, mag7Held {1e18 MAG7.ssi}; instantCapacity: what instant redemptions may still pay in the open epoch. */
+  buffer: { target: bigint; liquid: bigint; reserved: bigint; usdcHeld: bigint; mag7Held: bigint; instantCapacity: bigint };
+  /** redemptionFunding(): cumulative {USDC base units} owed to settled redemptions and funded. */
+  redemptions: { owed: bigint; funded: bigint };
+  currentEpoch: number;
+  requestCount: number;
+  /**
+   * The epochs with a request or an instant redemption, and the open one, ascending. Every accepted
+   * report settles one epoch (`UssiReportRow.settledEpoch`); those with no request are left out.
+   */
+  epochs: UssiEpochRow[];
+  /** Fulfilled events: settled redemptions funded from the buffer and by the caller ({USDC base units}). */
+  fulfilments: { block: number; time: number; caller: string; fromBuffer: bigint; assetsIn: bigint; funded: bigint; owed: bigint }[];
   reports: UssiReportRow[];
   deltaEvents: { block: number; time: number; round: number; kind: "breached" | "cleared"; detail: string }[];
-  flows: { minted: number; redeemed: number; requested: number; fulfilled: number; claimed: number };
 }

@@ -26,11 +26,13 @@ import type {
   RebalanceRound,
   SanxActionRow,
   SanxChainData,
+  SanxSignalRow,
   SsiProductData,
   Source,
   TargetsRound,
   TradeRow,
   UssiChainData,
+  UssiEpochRow,
   UssiReportRow,
 } from "../../src/report/types";
 import { InputError } from "../../src/lib/errors";
@@ -265,9 +267,17 @@ export async function readSanx(provider: Provider, record: DeploymentRecord, san
     actions.push({ time: await time(l.blockNumber), block: l.blockNumber, symbol: lookup(l.args.asset).symbol, kind: KIND(l.args.kind), event: "cancelled", signalDay: formatDay(Number(l.args.signalDay)), dueAt: undefined, detail: CANCEL_REASONS[Number(l.args.reason)] ?? `reason ${l.args.reason}` });
   }
   actions.sort((a, b) => a.block - b.block);
-  const signalsAccepted = [];
+  const signalsAccepted: SanxSignalRow[] = [];
   for (const l of accepted) {
-    signalsAccepted.push({ time: await time(l.blockNumber), symbol: lookup(l.args.asset).symbol, zone: Number(l.args.zone) === 1 ? "OPPORTUNITY" : "DANGER", day: formatDay(Number(l.args.day)), round: Number(l.args.round) });
+    signalsAccepted.push({
+      block: l.blockNumber,
+      time: await time(l.blockNumber),
+      symbol: lookup(l.args.asset).symbol,
+      zone: Number(l.args.zone) === 1 ? "OPPORTUNITY" : "DANGER",
+      day: formatDay(Number(l.args.day)),
+      mvrv: l.args.mvrv,
+      threshold: l.args.threshold,
+    });
   }
   return {
     source,
@@ -288,16 +298,30 @@ export async function readSanx(provider: Provider, record: DeploymentRecord, san
   };
 }
 
-/** USSI at `block`: the NAV reports, buffer, queue, delta-limit events and the flow counts. */
+/** UssiVault.RequestKind. */
+const DEPOSIT_USDC = 0n;
+const DEPOSIT_INDEX = 1n;
+
+/**
+ * USSI at `block`: the NAV reports and the epochs they settled (Requested, EpochSettled, Claimed,
+ * Redeemed, Fulfilled events; epochInfo for the epochs with requests), buffer, instant capacity,
+ * redemption funding and the delta-limit events.
+ */
 export async function readUssi(provider: Provider, record: DeploymentRecord, ussi: UssiPart, source: Source & { kind: "chain" }): Promise<UssiChainData> {
   const blockTag = source.block;
   const time = blockTimes(provider);
   const vault = UssiVault__factory.connect(ussi.vault, provider);
   const from = ussi.block;
-  const [head, length] = await vault.queue({ blockTag });
-  const pending = [];
-  for (let i = head; i < length && i < head + 50n; i++) pending.push({ id: Number(i), shares: (await vault.redeemRequest(i, { blockTag })).shares });
-  const reports: UssiReportRow[] = (await vault.queryFilter(vault.filters.NavReported(), from, blockTag)).map((l) => {
+  const [reported, settledLogs, requested, claimedLogs, redeemed, fulfilled] = await Promise.all([
+    vault.queryFilter(vault.filters.NavReported(), from, blockTag),
+    vault.queryFilter(vault.filters.EpochSettled(), from, blockTag),
+    vault.queryFilter(vault.filters.Requested(), from, blockTag),
+    vault.queryFilter(vault.filters.Claimed(), from, blockTag),
+    vault.queryFilter(vault.filters.Redeemed(), from, blockTag),
+    vault.queryFilter(vault.filters.Fulfilled(), from, blockTag),
+  ]);
+  const settledBy = new Map(settledLogs.map((l) => [Number(l.args.round), Number(l.args.epoch)]));
+  const reports: UssiReportRow[] = reported.map((l) => {
     const r = l.args.report;
     return {
       round: Number(r.round),
@@ -309,8 +333,67 @@ export async function readUssi(provider: Provider, record: DeploymentRecord, uss
       perpPnl: r.perpPnl,
       fundingAccrued: r.fundingAccrued,
       netDeltaBps: r.netDeltaBps,
+      settledEpoch: settledBy.get(Number(r.round)),
     };
   });
+
+  const currentEpoch = Number(await vault.currentEpoch({ blockTag }));
+  const active = new Set<number>([currentEpoch, ...requested.map((l) => Number(l.args.epoch)), ...redeemed.map((l) => Number(l.args.epoch))]);
+  const kindOf = new Map(requested.map((l) => [l.args.requestId, l.args.kind]));
+  const epochs: UssiEpochRow[] = [];
+  for (const e of [...active].sort((a, b) => a - b)) {
+    const info = await vault.epochInfo(e, { blockTag });
+    const mine = requested.filter((l) => Number(l.args.epoch) === e);
+    const settled = settledLogs.find((l) => Number(l.args.epoch) === e);
+    const claimed = { count: 0, ussi: 0n, usdc: 0n, mag7Returned: 0n };
+    for (const c of claimedLogs) {
+      if (Number(c.args.epoch) !== e) continue;
+      claimed.count++;
+      const kind = kindOf.get(c.args.requestId);
+      if (kind === DEPOSIT_USDC || (kind === DEPOSIT_INDEX && settled !== undefined && settled.args.indexNetPerShare !== 0n)) claimed.ussi += c.args.amount;
+      else if (kind === DEPOSIT_INDEX) claimed.mag7Returned += c.args.amount;
+      else claimed.usdc += c.args.amount;
+    }
+    const instant = { count: 0, shares: 0n, assets: 0n };
+    for (const r of redeemed) {
+      if (Number(r.args.epoch) !== e) continue;
+      instant.count++;
+      instant.shares += r.args.shares;
+      instant.assets += r.args.assets;
+    }
+    epochs.push({
+      epoch: e,
+      requests: {
+        depositUsdc: mine.filter((l) => l.args.kind === DEPOSIT_USDC).length,
+        depositIndex: mine.filter((l) => l.args.kind === DEPOSIT_INDEX).length,
+        redeem: mine.filter((l) => l.args.kind !== DEPOSIT_USDC && l.args.kind !== DEPOSIT_INDEX).length,
+      },
+      depositUsdc: info.depositUsdc,
+      depositIndex: info.depositIndex,
+      redeemShares: info.redeemShares,
+      settled:
+        settled === undefined
+          ? undefined
+          : {
+              round: Number(settled.args.round),
+              block: settled.blockNumber,
+              time: await time(settled.blockNumber),
+              navPerToken: settled.args.navPerToken,
+              indexNetPerShare: settled.args.indexNetPerShare,
+              sharesMinted: settled.args.sharesMinted,
+              sharesBurned: settled.args.sharesBurned,
+              assetsOwed: settled.args.assetsOwed,
+            },
+      owedEnd: info.owedEnd,
+      claimed,
+      instant,
+    });
+  }
+
+  const fulfilments: UssiChainData["fulfilments"] = [];
+  for (const l of fulfilled) {
+    fulfilments.push({ block: l.blockNumber, time: await time(l.blockNumber), caller: l.args.caller, fromBuffer: l.args.fromBuffer, assetsIn: l.args.assetsIn, funded: l.args.funded, owed: l.args.owed });
+  }
   const deltaEvents: UssiChainData["deltaEvents"] = [];
   for (const l of await vault.queryFilter(vault.filters.DeltaLimitBreached(), from, blockTag)) {
     deltaEvents.push({ block: l.blockNumber, time: await time(l.blockNumber), round: Number(l.args.round), kind: "breached", detail: `net delta ${l.args.netDeltaBps} bps > limit ${l.args.maxNetDeltaBps} bps` });
@@ -319,7 +402,8 @@ export async function readUssi(provider: Provider, record: DeploymentRecord, uss
     deltaEvents.push({ block: l.blockNumber, time: await time(l.blockNumber), round: Number(l.args.round), kind: "cleared", detail: `breach of round ${l.args.breachRound} cleared` });
   }
   deltaEvents.sort((a, b) => a.block - b.block);
-  const count = async (f: Parameters<typeof vault.queryFilter>[0]) => (await vault.queryFilter(f, from, blockTag)).length;
+  const l = await vault.limits({ blockTag });
+  const [owed, funded] = await vault.redemptionFunding({ blockTag });
   return {
     source,
     vault: ussi.vault,
@@ -328,22 +412,29 @@ export async function readUssi(provider: Provider, record: DeploymentRecord, uss
     paused: await vault.paused({ blockTag }),
     navFresh: await vault.isNavFresh({ blockTag }),
     deltaBreachRound: Number(await vault.deltaBreachRound({ blockTag })),
+    limits: {
+      maxNavAge: Number(l.maxNavAge),
+      maxNavChangeBps: Number(l.maxNavChangeBps),
+      maxNetDeltaBps: Number(l.maxNetDeltaBps),
+      bufferTargetBps: Number(l.bufferTargetBps),
+      indexHaircutBps: Number(l.indexHaircutBps),
+      instantCapBps: Number(l.instantCapBps),
+      minRequestUsd: l.minRequestUsd,
+    },
     buffer: {
       target: await vault.bufferTarget({ blockTag }),
       liquid: await vault.liquidAssets({ blockTag }),
       reserved: await vault.reservedAssets({ blockTag }),
       usdcHeld: await IERC20Metadata__factory.connect(ussi.usdc, provider).balanceOf(ussi.vault, { blockTag }),
       mag7Held: await IERC20Metadata__factory.connect(ussi.mag7, provider).balanceOf(ussi.vault, { blockTag }),
+      instantCapacity: await vault.instantCapacity({ blockTag }),
     },
-    queue: { head: Number(head), length: Number(length), pending },
+    redemptions: { owed, funded },
+    currentEpoch,
+    requestCount: Number(await vault.requestCount({ blockTag })),
+    epochs,
+    fulfilments,
     reports,
     deltaEvents,
-    flows: {
-      minted: await count(vault.filters.Minted()),
-      redeemed: await count(vault.filters.Redeemed()),
-      requested: await count(vault.filters.RedeemRequested()),
-      fulfilled: await count(vault.filters.RedeemFulfilled()),
-      claimed: await count(vault.filters.Claimed()),
-    },
   };
 }

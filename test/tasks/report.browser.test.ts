@@ -131,6 +131,46 @@ describe("report (browser)", function () {
     for (const a of aboveFloor) expect(Number(a.replace("%", "")), "every trade at or above its floor").to.be.at.least(0);
   });
 
+  it("shows USSI's epochs: deposits settled by the inception report and claimed, the redemption settled at its report's price, funded and claimed", async () => {
+    const rows = await page.locator("section#USSI table[data-epochs] tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? "")));
+    expect(rows.length).to.equal(3); // the open epoch, the redemption's, the deposits'
+    const [open, redemption, deposits] = rows as string[][];
+    expect(open![0]).to.match(/^\d+ \(open\)$/);
+    expect(open![2]).to.equal("not known yet");
+    expect(deposits![0]).to.equal("0");
+    expect(deposits![1]).to.match(/^round 1, /);
+    expect(deposits![3]).to.equal("2: 10,000.00 USDC + 150 MAG7.ssi");
+    expect(deposits![6]).to.match(/^2 of 2: [\d,.]+ USSI$/);
+    expect(redemption![4]).to.equal("1: 12,000 USSI");
+    expect(redemption![5]).to.match(/^12,000 USSI burned for [\d,.]+ USDC$/);
+    expect(redemption![6]).to.match(/^1 of 1: [\d,.]+ USDC$/);
+    expect(redemption![7]).to.equal("funded");
+    expect(redemption![8]).to.match(/^1: 100 USSI for [\d,.]+ USDC$/);
+    // the epoch's price is the navPerToken of the report that settled it, as the reports table shows it
+    const round = /^round (\d+),/.exec(redemption![1]!)![1]!;
+    const report = await page.locator("section#USSI table.num tbody tr", { has: page.locator(`th:text-is("${round}")`) }).first().evaluate((tr) => [...tr.children].map((c) => c.textContent ?? ""));
+    expect(report[2], "settled epoch").to.equal(redemption![0]);
+    expect(report[4], "NAV / token").to.equal(redemption![2]);
+    const text = (await page.locator("section#USSI dl.cards").textContent()) ?? "";
+    expect(text).to.match(/redemptions owed \/ funded([\d,.]+ USDC) \/ \1, none outstanding/);
+    expect(text).to.match(/instant redemption[\d,.]+ USDC left this epoch \(cap 1\.00% of NAV per epoch, at the last NAV less 50 bps\)/);
+  });
+
+  it("lists SANX's accepted signals once per asset and day", async () => {
+    const rows = await page.locator("section#SANX h3:text-is('Signals accepted') + .table-wrap tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? "")));
+    expect(rows.length).to.be.greaterThan(3);
+    const keys = rows.map((r) => `${r[1]} ${r[0]}`);
+    expect(new Set(keys).size).to.equal(keys.length);
+    for (const r of rows) {
+      expect(r[0]).to.match(/^\d{4}-\d\d-\d\d$/);
+      // the zone agrees with the numbers it claims: OPPORTUNITY below L, DANGER above U
+      const mvrv = Number(r[3]);
+      const threshold = Number(r[4]!.slice(2));
+      if (r[2] === "OPPORTUNITY") expect(r[4]!.startsWith("L") && mvrv < threshold, r.join(" ")).to.equal(true);
+      else expect(r[4]!.startsWith("U") && mvrv > threshold, r.join(" ")).to.equal(true);
+    }
+  });
+
   it("raises no console error and no failed request", () => {
     expect(consoleErrors).to.deep.equal([]);
     expect(failedRequests).to.deep.equal([]);

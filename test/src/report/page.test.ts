@@ -3,9 +3,10 @@ import path from "node:path";
 import { amount, escapeHtml, pct, usd, usd4 } from "../../../src/report/format";
 import { readOffChain } from "../../../src/report/data";
 import { renderReport, responsiveSvg, sourceText, type ReportInput } from "../../../src/report/page";
-import type { SsiProductData, Source } from "../../../src/report/types";
+import type { SanxChainData, SsiProductData, Source, UssiChainData } from "../../../src/report/types";
 
 const WAD = 10n ** 18n;
+const USDC = 10n ** 6n;
 const SAMPLE = path.join(__dirname, "..", "..", "..", "sample");
 
 describe("report page", function () {
@@ -86,6 +87,128 @@ describe("report page", function () {
       // every chart gets the page's colour-blind-safe palette on top of the shared spec
       expect(specs.length).to.be.greaterThan(3);
       for (const s of specs) expect((s["config"] as { range: { category: string[] } }).range.category[0]).to.equal("#0072B2");
+    });
+
+    /** Two settled epochs (deposits; a redemption still awaiting funding, with an instant one) and an open one with a deposit. */
+    function ussiData(): UssiChainData {
+      const report = (round: number, navPerToken: bigint, settledEpoch: number) => ({
+        round,
+        block: 10 + round,
+        timestamp: 1_700_000_000 + round * 3600,
+        nav: 20_000n * navPerToken,
+        navPerToken,
+        spotValue: 18_000n * WAD,
+        perpPnl: -(5n * WAD),
+        fundingAccrued: 12n * WAD,
+        netDeltaBps: 3n,
+        settledEpoch,
+      });
+      const none = { count: 0, shares: 0n, assets: 0n };
+      return {
+        source: { ...chain, sample: true },
+        vault: "0x0000000000000000000000000000000000000003",
+        totalSupply: 20_000n * WAD,
+        usdcDecimals: 6,
+        paused: false,
+        navFresh: true,
+        deltaBreachRound: 0,
+        limits: { maxNavAge: 86_400, maxNavChangeBps: 50, maxNetDeltaBps: 200, bufferTargetBps: 500, indexHaircutBps: 100, instantCapBps: 100, minRequestUsd: 10n * WAD },
+        buffer: { target: 1_000n * USDC, liquid: 1_500n * USDC, reserved: 0n, usdcHeld: 1_600n * USDC, mag7Held: 0n, instantCapacity: 123_450_000n },
+        redemptions: { owed: 3_002n * USDC, funded: 2_000n * USDC },
+        currentEpoch: 2,
+        requestCount: 4,
+        epochs: [
+          {
+            epoch: 0,
+            requests: { depositUsdc: 1, depositIndex: 1, redeem: 0 },
+            depositUsdc: 10_000n * USDC,
+            depositIndex: 150n * WAD,
+            redeemShares: 0n,
+            settled: { round: 1, block: 11, time: 1_700_003_600, navPerToken: WAD, indexNetPerShare: 1n, sharesMinted: 20_000n * WAD, sharesBurned: 0n, assetsOwed: 0n },
+            owedEnd: 0n,
+            claimed: { count: 2, ussi: 20_000n * WAD, usdc: 0n, mag7Returned: 0n },
+            instant: none,
+          },
+          {
+            epoch: 1,
+            requests: { depositUsdc: 0, depositIndex: 0, redeem: 1 },
+            depositUsdc: 0n,
+            depositIndex: 0n,
+            redeemShares: 3_000n * WAD,
+            settled: { round: 2, block: 12, time: 1_700_007_200, navPerToken: 10_007n * 10n ** 14n, indexNetPerShare: 0n, sharesMinted: 0n, sharesBurned: 3_000n * WAD, assetsOwed: 3_002n * USDC },
+            owedEnd: 3_002n * USDC,
+            claimed: { count: 0, ussi: 0n, usdc: 0n, mag7Returned: 0n },
+            instant: { count: 1, shares: 100n * WAD, assets: 99_500_000n },
+          },
+          {
+            epoch: 2,
+            requests: { depositUsdc: 1, depositIndex: 0, redeem: 0 },
+            depositUsdc: 500n * USDC,
+            depositIndex: 0n,
+            redeemShares: 0n,
+            settled: undefined,
+            owedEnd: 0n,
+            claimed: { count: 0, ussi: 0n, usdc: 0n, mag7Returned: 0n },
+            instant: none,
+          },
+        ],
+        fulfilments: [{ block: 12, time: 1_700_007_200, caller: "0x0000000000000000000000000000000000000004", fromBuffer: 2_000n * USDC, assetsIn: 0n, funded: 2_000n * USDC, owed: 3_002n * USDC }],
+        reports: [report(1, WAD, 0), report(2, 10_007n * 10n ** 14n, 1)],
+        deltaEvents: [],
+      };
+    }
+
+    it("shows USSI's epochs: each settled epoch's one price, what was requested, settled, claimed and funded, and the open epoch", async () => {
+      const u = ussiData();
+      const html = await renderReport({ title: "t", generatedAt: 0, ssi: [], sanx: undefined, ussi: u, offChain: readOffChain(path.join(SAMPLE, "funding"), false), notes: [] }, stub);
+      const section = html.slice(html.indexOf('<section id="USSI">'), html.indexOf("Funding backtest"));
+      // cards: last NAV as of its report, instant capacity with cap and discount, redemptions owed / funded
+      expect(section).to.contain("$1.0007 <small>(round 2, valued 2023-11-15 00:13 UTC)</small>");
+      expect(section).to.contain("123.45 USDC left this epoch (cap 1.00% of NAV per epoch, at the last NAV less 50 bps)");
+      expect(section).to.contain("3,002.00 USDC / 2,000.00 USDC, <span class=\"state bad\">1,002.00 USDC outstanding</span>");
+      expect(section).to.contain("1,500.00 USDC of target 1,000.00 USDC (5.00% of NAV)");
+      expect(section).to.contain("2: 1 request, settling at the next report's NAV per token");
+      // epochs, newest first
+      const epochs = section.slice(section.indexOf("data-epochs"));
+      const rows = [...epochs.slice(0, epochs.indexOf("</table>")).matchAll(/<tr><th scope="row">(.*?)<\/tr>/g)].map((m) => m[1]!);
+      expect(rows).to.have.length(3);
+      expect(rows[0]).to.contain("2 (open)").and.contain("not known yet").and.contain("1: 500.00 USDC").and.contain("waiting for the next report").and.contain("0 of 1");
+      expect(rows[1]).to.contain("round 2").and.contain("$1.0007").and.contain("1: 3,000 USSI").and.contain("3,000 USSI burned for 3,002.00 USDC");
+      expect(rows[1]).to.contain("awaiting 1,002.00 USDC").and.contain("1: 100 USSI for 99.50 USDC");
+      expect(rows[2]).to.contain("round 1").and.contain("$1.0000").and.contain("2: 10,000.00 USDC + 150 MAG7.ssi").and.contain("20,000 USSI minted").and.contain("2 of 2: 20,000 USSI");
+      // every report says which epoch it settled; the breakdown's cash is NAV less its terms
+      expect(section).to.match(/<th scope="row">2<\/th><td>2023-11-15 00:13 UTC<\/td><td>1<\/td><td>\$20,014.00<\/td>/);
+      expect(section).to.contain("<td>$2,007.00</td>"); // cash = 20,014 - 18,000 + 5 - 12
+      expect(section).to.contain("2,000.00 USDC / 3,002.00 USDC"); // the Fulfilled event
+      expect(section).to.contain("Source: chain 8453 (base), block 99").and.contain('<span class="sample">SAMPLE</span>');
+    });
+
+    it("shows SANX's accepted signals by asset and day, newest first, with the numbers they claim", async () => {
+      const sanx: SanxChainData = {
+        source: chain,
+        vault: "0x05",
+        controller: "0x06",
+        redButton: { controller: false, vault: false },
+        delayDays: 7,
+        reserve: "USDC",
+        members: ["UNI"],
+        targets: { round: 3, weights: [{ symbol: "UNI", weight: WAD }] },
+        pending: [],
+        actions: [],
+        signalsAccepted: [
+          { block: 40, time: 1_700_000_000, symbol: "UNI", zone: "OPPORTUNITY", day: "2023-11-13", mvrv: 8n * 10n ** 17n, threshold: 9n * 10n ** 17n },
+          { block: 41, time: 1_700_000_100, symbol: "AAVE<b>", zone: "DANGER", day: "2023-11-14", mvrv: 3n * WAD, threshold: 25n * 10n ** 17n },
+        ],
+        supply: WAD,
+        nav: 0n,
+        navPerShare: WAD,
+        holdings: [],
+      };
+      const html = await renderReport({ title: "t", generatedAt: 0, ssi: [], sanx, ussi: undefined, offChain: readOffChain(path.join(SAMPLE, "funding"), false), notes: [] }, stub);
+      const rows = [...html.slice(html.indexOf("Signals accepted")).matchAll(/<tr><th scope="row">(.*?)<\/tr>/g)].map((m) => m[1]!);
+      expect(rows[0]).to.equal("2023-11-14</th><td>AAVE&lt;b&gt;</td><td>DANGER</td><td>3.0000</td><td>U 2.5000</td><td>block 41, 2023-11-14 22:15 UTC</td>");
+      expect(rows[1]).to.contain("2023-11-13</th><td>UNI</td><td>OPPORTUNITY</td><td>0.8000</td><td>L 0.9000</td>");
+      expect(html).to.contain("one signal per asset and day, the oracle's replay key; 2 in all");
     });
 
     it("says plainly when the data folder cannot support a part, instead of drawing it", async () => {
