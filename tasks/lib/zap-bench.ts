@@ -46,14 +46,21 @@ export async function benchZap(hre: HardhatRuntimeEnvironment): Promise<ZapBench
   const send = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) => (await (await tx).wait())!.gasUsed;
   const market = await deployMarket(admin, { symbols: [...SYMBOLS] });
   const addr = (s: string) => market.tokens[s]!.address;
-  const registry = await ethers.deployContract("PriceRegistry", [admin.address], admin);
-  for (const t of Object.values(market.tokens)) await send(registry.setFeed(t.address, t.feed, t.heartbeat));
+  // The admin is a timelock (the contracts refuse anything else); the setup waits out its delay once.
+  const { deployTimelock, govCall, govern } = await import("./governance");
+  const { refreshFeeds } = await import("../../scripts/lib/market");
+  const timelock = await deployTimelock(admin, [admin.address], [admin.address]);
+  const registry = await ethers.deployContract("PriceRegistry", [timelock.target], admin);
   const vault = await ethers.deployContract(
     "IndexVault",
-    [{ name: "Bench zap", symbol: "BZAP", admin: admin.address, priceRegistry: await registry.getAddress(), initialNavPerShare: 100n * WAD, maxFeeRate: WAD / 10n, feeRate: 2n * 10n ** 16n, feeRecipient: admin.address }],
+    [{ name: "Bench zap", symbol: "BZAP", admin: timelock.target, priceRegistry: await registry.getAddress(), initialNavPerShare: 100n * WAD, maxFeeRate: WAD / 10n, feeRate: 2n * 10n ** 16n, feeRecipient: admin.address }],
     admin,
   );
-  await send(vault.grantRole(await vault.ORACLE_ROLE(), admin.address));
+  const setup = await Promise.all([
+    ...Object.values(market.tokens).map((t) => govCall(registry, "setFeed", [t.address, t.feed, t.heartbeat])),
+    govCall(vault, "grantRole", [await vault.ORACLE_ROLE(), admin.address]),
+  ]);
+  await (await govern(timelock, setup, { beforeExecute: () => refreshFeeds(admin, market) })).wait();
   const constituents = SYMBOLS.map((s) => addr(marketSymbol(s)));
   const n = constituents.length;
   const weights = constituents.map(() => WAD / BigInt(n));

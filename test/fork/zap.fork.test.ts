@@ -3,6 +3,8 @@ import { ethers } from "hardhat";
 import { withForkedMarket } from "./harness";
 import { MockERC20__factory, IERC20__factory } from "../../typechain-types";
 import { quoteZapOnChain, sendZapMint, sendZapRedeem, zapAt } from "../../tasks/lib/zap";
+import { deployTimelock, govCall, govern } from "../../tasks/lib/governance";
+import { refreshFeeds } from "../../scripts/lib/market";
 
 const WAD = 10n ** 18n;
 
@@ -13,10 +15,15 @@ describe("IndexZap on a fork of the local-node market", function () {
       const [admin, user] = await ethers.getSigners();
       const m = ctx.market;
       const addr = (s: string) => m.tokens[s]!.address;
-      const registry = await ethers.deployContract("PriceRegistry", [admin!.address], admin);
-      for (const t of Object.values(m.tokens)) await (await registry.setFeed(t.address, t.feed, t.heartbeat)).wait();
-      const vault = await ethers.deployContract("IndexVault", [{ name: "Fork zap", symbol: "FZAP", admin: admin!.address, priceRegistry: await registry.getAddress(), initialNavPerShare: 100n * WAD, maxFeeRate: WAD / 10n, feeRate: 0n, feeRecipient: admin!.address }], admin);
-      await (await vault.grantRole(await vault.ORACLE_ROLE(), admin!.address)).wait();
+      // Every admin is a timelock (the contracts refuse anything else): the setup waits out its delay once.
+      const timelock = await deployTimelock(admin!, [admin!.address], [admin!.address]);
+      const registry = await ethers.deployContract("PriceRegistry", [timelock.target], admin);
+      const vault = await ethers.deployContract("IndexVault", [{ name: "Fork zap", symbol: "FZAP", admin: timelock.target, priceRegistry: await registry.getAddress(), initialNavPerShare: 100n * WAD, maxFeeRate: WAD / 10n, feeRate: 0n, feeRecipient: admin!.address }], admin);
+      const setup = await Promise.all([
+        ...Object.values(m.tokens).map((t) => govCall(registry, "setFeed", [t.address, t.feed, t.heartbeat])),
+        govCall(vault, "grantRole", [await vault.ORACLE_ROLE(), admin!.address]),
+      ]);
+      await (await govern(timelock, setup, { beforeExecute: () => refreshFeeds(admin!, m) })).wait();
       const basket = ["cbBTC", "WETH", "SOL"].map(addr);
       await (await vault.setTargets(1, basket, [WAD / 2n, WAD / 4n, WAD / 4n])).wait();
       const zapContract = await ethers.deployContract("IndexZap", [m.uniswap.router, 0, addr("WETH")], admin);
