@@ -35,16 +35,26 @@ async function sender(hre: HardhatRuntimeEnvironment, from: string | undefined):
  * holder; scheduled on, or executed through, the admin timelock) and reports.
  */
 async function run(hre: HardhatRuntimeEnvironment, args: Common, done: { calls: RoleCall[]; already: string[] }): Promise<void> {
-  const { proposal, submitRoleCall, outcomeLine } = await lib();
+  const { proposal, submitRoleCall, outcomeLine, timelockProposal } = await lib();
   const out = (l: string) => (args.json ? console.error(l) : console.log(l));
   for (const a of done.already) out(`${a}: nothing to send`);
+  const record = await (await import("./lib/ssi-chain")).loadRecord(hre);
   if (args.calldata) {
-    const proposals = done.calls.map(proposal);
+    const proposals = [];
+    for (const call of done.calls) proposals.push({ ...proposal(call), ...((await timelockProposal(hre, record, call)) ?? {}) });
     if (args.json) console.log(JSON.stringify(proposals, null, 2));
-    else for (const p of proposals) console.log(`${p.what}: needs ${p.role}\n  to ${p.target}\n  value 0\n  data ${p.data}`);
+    else {
+      for (const p of proposals) {
+        console.log(`${p.what}: needs ${p.role}\n  to ${p.target}\n  value 0\n  data ${p.data}`);
+        if ("timelock" in p && p.schedule !== undefined && p.execute !== undefined) {
+          console.log(`  held by the TimelockController ${p.timelock} (minimum delay ${p.minDelay} s): a proposer sends`);
+          console.log(`    to ${p.schedule.to}\n    value 0\n    data ${p.schedule.data}`);
+          console.log(`  and after the delay an executor sends (or runs this task again)\n    to ${p.execute.to}\n    value 0\n    data ${p.execute.data}`);
+        }
+      }
+    }
     return;
   }
-  const record = await (await import("./lib/ssi-chain")).loadRecord(hre);
   const who = await sender(hre, args.from);
   const outcomes = [];
   for (const call of done.calls) {
@@ -58,7 +68,7 @@ async function run(hre: HardhatRuntimeEnvironment, args: Common, done: { calls: 
 const withCommon = (name: string, description: string) =>
   task(name, description)
     .addOptionalParam("from", "send from this account (local networks: any unlocked account, e.g. the guardian); default: the first account")
-    .addFlag("calldata", "print the target and calldata to propose through a multisig or timelock, and send nothing")
+    .addFlag("calldata", "print the target and calldata to propose through a multisig (and, for governance, the timelock's scheduleBatch/executeBatch calldata), and send nothing")
     .addFlag("json", "print only JSON on stdout")
     .addFlag("execute", "governance through the timelock: only execute the operation scheduled for this call (once ready), never schedule");
 

@@ -18,7 +18,7 @@ import type { DeploymentRecord } from "./deployment";
 import { fail } from "./args";
 import { describeRevert } from "./revert";
 import { vaultEntry, type IndexName } from "./ssi-chain";
-import { TIMELOCK_ROLE, executeOperation, findPending, scheduleBatch, type TimelockController } from "./governance";
+import { TIMELOCK_ROLE, executeOperation, findPending, newSalt, scheduleBatch, type TimelockController } from "./governance";
 
 export const ROLES = { GUARDIAN: id("GUARDIAN_ROLE"), ADMIN: ZeroHash } as const;
 export type RoleName = keyof typeof ROLES;
@@ -60,6 +60,34 @@ function recordedHolders(record: DeploymentRecord, role: RoleName): string[] {
 /** `call` as text a multisig or timelock proposal needs. */
 export function proposal(call: RoleCall): { target: string; value: string; data: string; role: string; what: string } {
   return { target: call.target, value: "0", data: call.data, role: ROLE_WORDS[call.role], what: call.what };
+}
+
+/** For a multisig that proposes on the timelock holding the role: the timelock's own calls, with a fresh salt. */
+export interface TimelockProposal {
+  timelock: string;
+  minDelay: string;
+  salt: string;
+  /** `scheduleBatch([target], [0], [data], 0x0, salt, minDelay)`: send it to the timelock from a proposer. */
+  schedule: { to: string; value: string; data: string };
+  /** `executeBatch([target], [0], [data], 0x0, salt)`: from an executor once the delay has passed (or run the task again). */
+  execute: { to: string; value: string; data: string };
+}
+
+/** The timelock proposal for `call` when a TimelockController of the record holds its role, else undefined. */
+export async function timelockProposal(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, call: RoleCall): Promise<TimelockProposal | undefined> {
+  const timelock = await timelockHolding(hre, call, recordedHolders(record, call.role));
+  if (timelock === undefined) return undefined;
+  const to = await timelock.getAddress();
+  const minDelay = await timelock.getMinDelay();
+  const salt = newSalt();
+  const batch: [string[], bigint[], string[], string, string] = [[call.target], [0n], [call.data], ZeroHash, salt];
+  return {
+    timelock: to,
+    minDelay: minDelay.toString(),
+    salt,
+    schedule: { to, value: "0", data: timelock.interface.encodeFunctionData("scheduleBatch", [...batch, minDelay]) },
+    execute: { to, value: "0", data: timelock.interface.encodeFunctionData("executeBatch", batch) },
+  };
 }
 
 const iso = (t: number | bigint) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");

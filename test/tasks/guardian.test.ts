@@ -8,6 +8,7 @@ import { expect } from "chai";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ZeroHash } from "ethers";
 import hre from "hardhat";
 import { takeSnapshot, time, type SnapshotRestorer } from "@nomicfoundation/hardhat-network-helpers";
 import { IndexVault__factory, SanxController__factory, TimelockController__factory } from "../../typechain-types";
@@ -129,6 +130,36 @@ describe("SANX in index:*, guardian and governance tasks", function () {
       expect(p.data).to.equal(IndexVault__factory.createInterface().encodeFunctionData("pause"));
       expect(p.role).to.match(/GUARDIAN_ROLE/);
       expect(await block()).to.equal(b0);
+    });
+  });
+
+  describe("a multisig proposer", () => {
+    it("--calldata adds the timelock's scheduleBatch/executeBatch; what a proposer schedules from it (or with schedule) the task executes after the delay", async () => {
+      await runTask(hre, "guardian:pause", { ...common, index: "MAG7", from: GUARDIAN });
+      await runTask(hre, "guardian:pause", { ...common, index: "SANX", from: GUARDIAN });
+      const b0 = await block();
+      const [p] = JSON.parse(await runTask(hre, "gov:unpause", { index: "MAG7", calldata: true, json: true }));
+      expect(await block()).to.equal(b0);
+      const tl = TimelockController__factory.connect(record.protocol.admin, hre.ethers.provider);
+      expect(p.timelock).to.equal(record.protocol.admin);
+      expect(p.minDelay).to.equal(String(DELAY));
+      const [targets, values, payloads, predecessor, salt, delay] = tl.interface.decodeFunctionData("scheduleBatch", p.schedule.data);
+      expect([[...targets], [...values], [...payloads], predecessor, salt, delay]).to.deep.equal([[record.products.MAG7!.vault], [0n], [p.data], ZeroHash, p.salt, BigInt(DELAY)]);
+      expect(p.data).to.equal(IndexVault__factory.createInterface().encodeFunctionData("unpause"));
+      // The proposer (here an unlocked account standing for the multisig) sends the printed transaction.
+      const proposer = await hre.ethers.getSigner(ADMIN);
+      await (await proposer.sendTransaction({ to: p.schedule.to, data: p.schedule.data })).wait();
+      // SANX's unpause scheduled as a single call (`schedule`), as a multisig UI may do.
+      const sanxTl = TimelockController__factory.connect(record.sanx.admin!, proposer);
+      const unpause = IndexVault__factory.createInterface().encodeFunctionData("unpause");
+      await (await sanxTl.schedule(record.sanx.vault, 0n, unpause, ZeroHash, ZeroHash, BigInt(DELAY))).wait();
+      expect(await runTask(hre, "gov:unpause", { ...common, index: "MAG7", from: ADMIN })).to.match(/already scheduled on the timelock .*, not yet: nothing sent/);
+      await time.increase(DELAY);
+      expect(await runTask(hre, "gov:unpause", { ...common, index: "MAG7", from: ADMIN, execute: true })).to.match(/unpausing MAG7\.ssi: executed through the timelock/);
+      expect(await runTask(hre, "gov:unpause", { ...common, index: "SANX", from: ADMIN, execute: true })).to.match(/unpausing SANX: executed through the timelock/);
+      expect(await IndexVault__factory.connect(record.products.MAG7!.vault, hre.ethers.provider).paused()).to.equal(false);
+      expect(await sanxVault().paused()).to.equal(false);
+      expect(await tl.isOperationDone(await tl.hashOperationBatch([record.products.MAG7!.vault], [0n], [p.data], ZeroHash, p.salt))).to.equal(true);
     });
   });
 
