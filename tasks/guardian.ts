@@ -1,7 +1,8 @@
 /**
  * Guardian and governance tasks: `guardian:pause`, `guardian:red-button` (the guardian's emergency
- * stops) and `gov:unpause`, `gov:lift-red-button`, `gov:cancel` (governance: DEFAULT_ADMIN_ROLE).
- * Thin: parse, describe the calls (tasks/lib/role-calls.ts), send or print them.
+ * stops, sent at once) and `gov:unpause`, `gov:lift-red-button`, `gov:cancel` (governance:
+ * DEFAULT_ADMIN_ROLE, held by the admin TimelockController: the first run schedules, the run after the
+ * delay executes). Thin: parse, describe the calls (tasks/lib/role-calls.ts), submit or print them.
  */
 import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
@@ -17,6 +18,7 @@ interface Common {
   from?: string;
   calldata: boolean;
   json: boolean;
+  execute?: boolean;
 }
 
 /** The sender: `--from ADDR` (an account this network's signers hold) or the first signer. */
@@ -28,33 +30,47 @@ async function sender(hre: HardhatRuntimeEnvironment, from: string | undefined):
   return held;
 }
 
-/** Prints the calls for a multisig or timelock proposal (--calldata), or sends each and reports. */
+/**
+ * Prints the calls for a multisig or timelock proposal (--calldata), or submits each (sent by a role
+ * holder; scheduled on, or executed through, the admin timelock) and reports.
+ */
 async function run(hre: HardhatRuntimeEnvironment, args: Common, done: { calls: RoleCall[]; already: string[] }): Promise<void> {
-  const { proposal, submitRoleCall } = await lib();
+  const { proposal, submitRoleCall, outcomeLine, timelockProposal } = await lib();
   const out = (l: string) => (args.json ? console.error(l) : console.log(l));
   for (const a of done.already) out(`${a}: nothing to send`);
+  const record = await (await import("./lib/ssi-chain")).loadRecord(hre);
   if (args.calldata) {
-    const proposals = done.calls.map(proposal);
+    const proposals = [];
+    for (const call of done.calls) proposals.push({ ...proposal(call), ...((await timelockProposal(hre, record, call)) ?? {}) });
     if (args.json) console.log(JSON.stringify(proposals, null, 2));
-    else for (const p of proposals) console.log(`${p.what}: needs ${p.role}\n  to ${p.target}\n  value 0\n  data ${p.data}`);
+    else {
+      for (const p of proposals) {
+        console.log(`${p.what}: needs ${p.role}\n  to ${p.target}\n  value 0\n  data ${p.data}`);
+        if ("timelock" in p && p.schedule !== undefined && p.execute !== undefined) {
+          console.log(`  held by the TimelockController ${p.timelock} (minimum delay ${p.minDelay} s): a proposer sends`);
+          console.log(`    to ${p.schedule.to}\n    value 0\n    data ${p.schedule.data}`);
+          console.log(`  and after the delay an executor sends (or runs this task again)\n    to ${p.execute.to}\n    value 0\n    data ${p.execute.data}`);
+        }
+      }
+    }
     return;
   }
-  const record = await (await import("./lib/ssi-chain")).loadRecord(hre);
   const who = await sender(hre, args.from);
-  const sent: { what: string; tx: string }[] = [];
+  const outcomes = [];
   for (const call of done.calls) {
-    const tx = await submitRoleCall(hre, record, call, who);
-    sent.push({ what: call.what, tx });
-    out(`${call.what}: done (tx ${tx})`);
+    const o = await submitRoleCall(hre, record, call, who, { execute: args.execute === true });
+    outcomes.push(o);
+    out(outcomeLine(o));
   }
-  if (args.json) console.log(JSON.stringify({ sent, already: done.already }, null, 2));
+  if (args.json) console.log(JSON.stringify({ outcomes, already: done.already }, null, 2));
 }
 
 const withCommon = (name: string, description: string) =>
   task(name, description)
     .addOptionalParam("from", "send from this account (local networks: any unlocked account, e.g. the guardian); default: the first account")
-    .addFlag("calldata", "print the target and calldata to propose through a multisig or timelock, and send nothing")
-    .addFlag("json", "print only JSON on stdout");
+    .addFlag("calldata", "print the target and calldata to propose through a multisig (and, for governance, the timelock's scheduleBatch/executeBatch calldata), and send nothing")
+    .addFlag("json", "print only JSON on stdout")
+    .addFlag("execute", "governance through the timelock: only execute the operation scheduled for this call (once ready), never schedule");
 
 withCommon("guardian:pause", "GUARDIAN_ROLE: pauses an index vault (mint and trading stop; redemption stays open)")
   .addParam("index", `the index: ${INDEXES.join(" | ")}`)

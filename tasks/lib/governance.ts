@@ -167,6 +167,25 @@ export async function executePending(
   return { executed, waiting };
 }
 
+/** The pending operations on `timelock` (since `fromBlock`) that make exactly `calls`, earliest ready first. */
+export async function findPending(timelock: TimelockController, calls: readonly GovCall[], fromBlock = 0): Promise<ScheduledBatch[]> {
+  const same = (a: GovCall, b: GovCall) => a.target.toLowerCase() === b.target.toLowerCase() && a.data.toLowerCase() === b.data.toLowerCase();
+  const all = await pendingBatches(timelock, fromBlock);
+  return all.filter((b) => b.calls.length === calls.length && b.calls.every((c, i) => same(c, calls[i]!))).sort((a, b) => (a.readyAt < b.readyAt ? -1 : a.readyAt > b.readyAt ? 1 : 0));
+}
+
+/**
+ * Executes an operation found by `pendingBatches`, whether it was scheduled as a batch (`scheduleBatch`,
+ * as these tools do) or as one call with `schedule` (as a multisig may have done from the printed calldata).
+ */
+export async function executeOperation(timelock: TimelockController, op: ScheduledBatch): Promise<ContractTransactionResponse> {
+  if (op.calls.length === 1) {
+    const [c] = op.calls;
+    if ((await timelock.hashOperation(c!.target, 0n, c!.data, op.predecessor, op.salt)) === op.id) return timelock.execute(c!.target, 0n, c!.data, op.predecessor, op.salt);
+  }
+  return executeBatch(timelock, op);
+}
+
 /** What the deployer may keep on the timelock: the roles the parameters themselves give it. */
 export interface TimelockParams {
   minDelay: bigint;

@@ -4,8 +4,8 @@
  * - `describeError(e)`: the whole story for any error a chain call throws: a custom error of any
  *   compiled contract in words, `Error(string)`, a panic, too little ETH for gas, a node that cannot
  *   be reached; undefined when it is none of these (a bug: keep its stack).
- * - `describeRevert(e)`: a revert in words (`RoundNotIncreasing(2, 2)` becomes "round 2 is not above
- *   the last accepted round 2: this report (or a later one) was already relayed").
+ * - `describeRevert(e)`: a revert in words (`RoundNotNext(index, 2, 3)` becomes "round 2 is not the
+ *   next round (expected 3): this report (or a later one) was already relayed").
  *
  * The custom errors come from the ABIs of every compiled contract (TypeChain's factories), so an
  * error added to a contract decodes without touching this file (as `Name(arg=value, ...)` until it
@@ -166,9 +166,13 @@ const time = (v: unknown) => {
  * are their parameter names). Return undefined to fall back to the generic `Name(arg=value)`.
  */
 const WORDS: Record<string, (a: Args, arity: number) => string | undefined> = {
+  RoundNotNext: (a) =>
+    `round ${s(a.round)} is not the next round (expected ${s(a.expected)}): ${
+      BigInt(s(a.round)) < BigInt(s(a.expected)) ? "this report (or a later one) was already relayed" : "an earlier round has not been relayed yet"
+    }`,
   RoundNotIncreasing: (a) => `round ${s(a.round)} is not above the last accepted round ${s(a.lastRound)}: this report (or a later one) was already relayed`,
-  StaleRound: (a) => `round ${s(a.round)} is not above the last accepted round ${s(a.lastRound)} for this asset: this signal (or a later one) was already relayed`,
-  StaleTargetRound: (a) => `target round ${s(a.round)} is older than the current round ${s(a.current)}`,
+  TargetRoundNotNext: (a) => `target round ${s(a.round)} is not the vault's next round (expected ${s(a.expected)})`,
+  SignalAlreadyRelayed: (a) => `a signal for ${s(a.asset)} on day ${s(a.day)} was already accepted: this signal (or another for that day) was already relayed`,
   TimestampNotIncreasing: (a) => `the report's time ${time(a.timestamp)} is not after the last accepted report's ${time(a.lastTimestamp)}`,
   QuorumNotMet: (a) => `only ${s(a.have)} valid signature(s), ${s(a.need)} needed`,
   UnknownSigner: (a) => `${s(a.signer)} is not one of the oracle's signers`,
@@ -188,10 +192,18 @@ const WORDS: Record<string, (a: Args, arity: number) => string | undefined> = {
   PendingActionDue: (a) => `${s(a.asset)} has an action due at ${time(a.dueAt)}: execute it first`,
   AmountInAboveMax: (a) => `the vault asks ${s(a.amount)} base units of ${s(a.token)}, more than the ${s(a.max)} allowed (the preview moved): run again`,
   AmountOutBelowMin: (a) => `the vault would pay ${s(a.amount)} base units of ${s(a.token)}, less than the ${s(a.min)} asked (the preview moved): run again`,
-  ZeroAmount: (a, n) => (n === 0 ? `an amount rounds to zero: use more shares` : `the amount of ${s(a.token)} for ${s(a.shares)} shares rounds to zero: use more shares`),
-  SharesBelowMinimum: (a) => `the mint gives ${s(a.shares)} shares, fewer than the minimum ${s(a.minShares)} asked`,
+  ZeroAmounts: (a) => `every amount for ${s(a.shares)} share base units rounds to zero: use more shares`,
+  ZeroAmount: () => `an amount, or the amount it rounds to, is zero`,
+  TransferShortfall: (a) => `${s(a.token)} delivered ${s(a.received)} base units, ${s(a.expected)} sent (a fee-on-transfer or rebasing token)`,
+  TransferOutExcess: (a) => `sending ${s(a.amount)} base units of ${s(a.token)} took ${s(a.left)} from the vault (a fee charged to the sender)`,
+  NotAConstituent: (a) => `${s(a.token)} is not in the vault's held basket`,
+  ConstituentTransfersWork: (a) => `${s(a.token)} still transfers cleanly: only a token whose transfers fail may be retired`,
   PairInCooldown: (a) => `the pair ${s(a.tokenA)}/${s(a.tokenB)} traded recently and cools off until ${time(a.until)}`,
   TradeAboveCap: (a) => `a trade of ${s(a.usdValue)} (1e18 USD) is above the Rebalancer's cap ${s(a.maxTradeUsd)}`,
+  SellAboveBudget: (a) => `selling ${s(a.amountIn)} base units of ${s(a.token)} is above what is left of its sell budget for this round, ${s(a.budget)} base units`,
+  RebalanceWindowExpired: (a) => `the rebalance window of round ${s(a.round)} expired at ${time(a.expiredAt)}`,
+  SlippageAboveCap: (a) => `a slippage of ${s(a.bps)} bps is above the cap of ${s(a.cap)} bps`,
+  IntermediateNotAllowed: (a) => `the route passes through ${s(a.token)}, which is not one of the adapter's hub tokens`,
   RebalanceAlreadyOpen: (a) => `a rebalance window is already open for round ${s(a.round)}`,
   RebalanceNotOpen: () => `no rebalance window is open`,
   NotRebalancing: () => `no rebalance window is open`,
@@ -205,9 +217,20 @@ const WORDS: Record<string, (a: Args, arity: number) => string | undefined> = {
   InsufficientBuffer: (a) => `the liquid buffer holds ${s(a.available)} base units, ${s(a.needed)} needed`,
   UnknownRequest: (a) => `there is no redemption request ${s(a.requestId)}`,
   NotRequestOwner: (a) => `request ${s(a.requestId)} belongs to ${s(a.owner)}, not ${s(a.caller)}`,
-  RequestNotFulfilled: (a) => `request ${s(a.requestId)} is not fulfilled yet`,
+  RequestNotSettled: (a) => `request ${s(a.requestId)} waits for epoch ${s(a.epoch)} to be settled by a NAV report`,
+  RequestNotFunded: (a) => `request ${s(a.requestId)} is priced but its epoch is not funded yet: ${s(a.shortfall)} base units of USDC must come in through fulfil first`,
+  RequestTooSmall: (a) => `the request is worth ${s(a.valueUsd)} (1e18 USD), below the minimum ${s(a.minRequestUsd)}`,
+  InstantCapReached: (a) => `an instant redemption of ${s(a.needed)} base units of USDC is above the ${s(a.remaining)} left of this epoch's instant cap: use requestRedeem`,
+  AssetsBelowMinimum: (a) => `it would pay ${s(a.assets)} base units of USDC, less than the minimum ${s(a.minAssets)} asked`,
+  DeltaLimitActive: (a) => `deposit requests are paused: report round ${s(a.round)} breached the net delta limit and no compliant report has been accepted since`,
+  WithdrawalAboveBuffer: (a) => `a withdrawal of ${s(a.amount)} base units of USDC is above the ${s(a.available)} available above the buffer target and what settled redemptions are owed`,
+  IndexWithdrawalAboveHeld: (a) => `a withdrawal of ${s(a.amount)} (1e18 MAG7.ssi) is above the ${s(a.available)} available`,
+  VenueNotAllowed: (a) => `${s(a.venue)} is not a whitelisted withdrawal venue`,
   AlreadyClaimed: (a) => `request ${s(a.requestId)} was already claimed`,
-  IndexSharesLockedUntil: (a) => `${s(a.account)}'s shares minted with the index token are locked until ${time(a.unlockAt)}`,
+  AdminNotTimelock: (a) => `the admin ${s(a.admin)} is not a TimelockController (no getMinDelay): every admin must be a timelock`,
+  AdminDelayTooShort: (a) => `the admin timelock ${s(a.admin)} has a minimum delay of ${s(a.delay)} s, below the ${s(a.minDelay)} s required`,
+  TimelockUnexpectedOperationState: (a) => `the timelock operation ${s(a.operationId)} is not in the state this call needs (not scheduled, not ready yet, or already done)`,
+  TimelockInsufficientDelay: (a) => `a delay of ${s(a.delay)} s is below the timelock's minimum delay ${s(a.minDelay)} s`,
   AccessControlUnauthorizedAccount: (a) => `${s(a.account)} lacks the role ${roleName(a.neededRole)} this call needs`,
   EnforcedPause: () => `the contract is paused`,
   ExpectedPause: () => `the contract is not paused`,

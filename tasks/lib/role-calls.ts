@@ -2,26 +2,30 @@
  * Guardian and governance calls: pause and unpause a vault, the SANX red button and its lifting,
  * cancelling a pending SANX action.
  *
- * Every call is described first as a `RoleCall` (target, calldata, the role it needs, in words), then
- * submitted by `submitRoleCall`: today the sender must hold the role itself and sends directly. When
- * the role is held by a contract (a TimelockController or a multisig), the error prints the target and
- * calldata to propose there; a timelock schedule/execute path belongs in `submitRoleCall` and nothing
- * else has to change. `--calldata` prints the same without sending.
+ * Every call is described first as a `RoleCall` (target, calldata, the role it needs, in words, the
+ * effect to check), then submitted by `submitRoleCall`:
+ * - the sender holds the role itself (the guardian's pause and red button): simulated, sent, checked;
+ * - the role is held by a TimelockController (governance, issue 13): the sender, a proposer there,
+ *   schedules the call (nothing else is sent) and is told the operation id, the delay and when it becomes
+ *   executable; the same command run again once it is ready executes it (the sender an executor, or the
+ *   executor role open) and checks the effect; before then it says when. `--execute` only executes.
+ * The timelock client is tasks/lib/governance.ts. `--calldata` prints the call for a multisig instead.
  */
-import { getAddress, ZeroHash, id, type Signer } from "ethers";
+import { getAddress, ZeroAddress, ZeroHash, id, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { IndexVault__factory, SanxController__factory } from "../../typechain-types";
+import { IndexVault__factory, SanxController__factory, TimelockController__factory } from "../../typechain-types";
 import type { DeploymentRecord } from "./deployment";
 import { fail } from "./args";
 import { describeRevert } from "./revert";
 import { vaultEntry, type IndexName } from "./ssi-chain";
+import { TIMELOCK_ROLE, executeOperation, findPending, newSalt, scheduleBatch, type TimelockController } from "./governance";
 
 export const ROLES = { GUARDIAN: id("GUARDIAN_ROLE"), ADMIN: ZeroHash } as const;
 export type RoleName = keyof typeof ROLES;
 
 const ROLE_WORDS: Record<RoleName, string> = {
   GUARDIAN: "GUARDIAN_ROLE (the guardian)",
-  ADMIN: "DEFAULT_ADMIN_ROLE (governance: the admin, a timelock or multisig in production)",
+  ADMIN: "DEFAULT_ADMIN_ROLE (governance: the admin TimelockController)",
 };
 
 /** One call that needs a role: what it does, on which contract, with which calldata. */
@@ -35,11 +39,22 @@ export interface RoleCall {
   hasRole(account: string): Promise<boolean>;
   /** Static call as `from`: throws the contract's revert. */
   simulate(from: string): Promise<unknown>;
+  /** After the call: undefined when its effect is on chain, else what is missing, in words. */
+  effect(): Promise<string | undefined>;
 }
 
-/** The record's holder of `role` (for messages), from ssi:deploy's parameters. */
-function recordedHolder(record: DeploymentRecord, role: RoleName): string {
-  return role === "ADMIN" ? record.protocol.admin : record.protocol.guardian;
+/** What `submitRoleCall` did. */
+export type RoleCallOutcome =
+  | { kind: "sent"; what: string; tx: string }
+  | { kind: "scheduled"; what: string; timelock: string; operationId: string; tx: string; delay: number; readyAt: number }
+  | { kind: "waiting"; what: string; timelock: string; operationId: string; readyAt: number }
+  | { kind: "executed"; what: string; timelock: string; operationId: string; tx: string };
+
+/** The accounts the record names as holders of `role` (for messages and to find the timelock). */
+function recordedHolders(record: DeploymentRecord, role: RoleName): string[] {
+  if (role === "GUARDIAN") return [record.protocol.guardian];
+  const sanx = (record as DeploymentRecord & { sanx?: { admin?: string } }).sanx;
+  return [...new Set([record.protocol.admin, record.protocol.timelock?.address, sanx?.admin].filter((a): a is string => typeof a === "string"))];
 }
 
 /** `call` as text a multisig or timelock proposal needs. */
@@ -47,28 +62,152 @@ export function proposal(call: RoleCall): { target: string; value: string; data:
   return { target: call.target, value: "0", data: call.data, role: ROLE_WORDS[call.role], what: call.what };
 }
 
+/** For a multisig that proposes on the timelock holding the role: the timelock's own calls, with a fresh salt. */
+export interface TimelockProposal {
+  timelock: string;
+  minDelay: string;
+  salt: string;
+  /** `scheduleBatch([target], [0], [data], 0x0, salt, minDelay)`: send it to the timelock from a proposer. */
+  schedule: { to: string; value: string; data: string };
+  /** `executeBatch([target], [0], [data], 0x0, salt)`: from an executor once the delay has passed (or run the task again). */
+  execute: { to: string; value: string; data: string };
+}
+
+/** The timelock proposal for `call` when a TimelockController of the record holds its role, else undefined. */
+export async function timelockProposal(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, call: RoleCall): Promise<TimelockProposal | undefined> {
+  const timelock = await timelockHolding(hre, call, recordedHolders(record, call.role));
+  if (timelock === undefined) return undefined;
+  const to = await timelock.getAddress();
+  const minDelay = await timelock.getMinDelay();
+  const salt = newSalt();
+  const batch: [string[], bigint[], string[], string, string] = [[call.target], [0n], [call.data], ZeroHash, salt];
+  return {
+    timelock: to,
+    minDelay: minDelay.toString(),
+    salt,
+    schedule: { to, value: "0", data: timelock.interface.encodeFunctionData("scheduleBatch", [...batch, minDelay]) },
+    execute: { to, value: "0", data: timelock.interface.encodeFunctionData("executeBatch", batch) },
+  };
+}
+
+const iso = (t: number | bigint) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
+/** A duration {s} in words: "1 day", "23 h 59 min", "45 s". */
+export function duration(seconds: number | bigint): string {
+  const n = Math.max(0, Number(seconds));
+  if (n % 86_400 === 0 && n > 0) return `${n / 86_400} day${n === 86_400 ? "" : "s"}`;
+  const h = Math.floor(n / 3600);
+  const m = Math.floor((n % 3600) / 60);
+  return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${n % 60} s` : `${n} s`;
+}
+
+/** The TimelockController among `accounts` that holds the call's role, if any. */
+async function timelockHolding(hre: HardhatRuntimeEnvironment, call: RoleCall, accounts: string[]): Promise<TimelockController | undefined> {
+  for (const a of accounts) {
+    if ((await hre.ethers.provider.getCode(a)) === "0x" || !(await call.hasRole(a))) continue;
+    const t = TimelockController__factory.connect(a, hre.ethers.provider);
+    try {
+      await t.getMinDelay();
+      await t.hasRole(TIMELOCK_ROLE.PROPOSER, ZeroAddress);
+      return t;
+    } catch {
+      // a contract holding the role that is not a TimelockController (a multisig): --calldata
+    }
+  }
+  return undefined;
+}
+
+async function checkEffect(call: RoleCall, tx: string): Promise<void> {
+  const missing = await call.effect();
+  if (missing !== undefined) fail(`${call.what}: the transaction ${tx} went through but ${missing}: look at it on a block explorer`);
+}
+
 /**
- * Sends `call` from `sender` after checking the role and simulating; nothing is sent on any failure.
- * @returns the transaction hash
+ * Submits `call` from `sender`; nothing is sent on any failure (roles checked and the call simulated first).
+ * The sender holds the role: sends it. A TimelockController holds it: schedules it there, or executes the
+ * operation already scheduled once it is ready (see the file's comment). `execute`: never schedule.
  */
-export async function submitRoleCall(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, call: RoleCall, sender: Signer): Promise<string> {
+export async function submitRoleCall(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, call: RoleCall, sender: Signer, opts: { execute?: boolean } = {}): Promise<RoleCallOutcome> {
   const from = await sender.getAddress();
-  if (!(await call.hasRole(from))) {
-    const holder = recordedHolder(record, call.role);
+  const needs = `${call.what} needs ${ROLE_WORDS[call.role]} on the ${call.contractName} ${call.target}`;
+  if (await call.hasRole(from)) {
+    if (opts.execute === true) fail(`${needs}, which ${from} holds itself: nothing goes through a timelock, run without --execute`);
+    try {
+      await call.simulate(from);
+    } catch (e) {
+      fail(`${call.what} would revert: ${describeRevert(e) ?? (e as Error).message}; nothing was sent`);
+    }
+    const tx = await sender.sendTransaction({ to: call.target, data: call.data });
+    await tx.wait();
+    await checkEffect(call, tx.hash);
+    return { kind: "sent", what: call.what, tx: tx.hash };
+  }
+  const holders = recordedHolders(record, call.role);
+  const timelock = await timelockHolding(hre, call, holders);
+  if (timelock === undefined) {
+    const local = hre.network.name === "hardhat" || hre.network.name === "localhost";
+    const holder = holders[0]!;
     const holderIsContract = (await hre.ethers.provider.getCode(holder)) !== "0x";
     const how = holderIsContract
-      ? `the record's holder ${holder} is a contract (a timelock or multisig): propose there the call to ${call.target} with calldata ${call.data} (or run with --calldata)`
-      : `send from the account that holds it (the record names ${holder}${hre.network.name === "hardhat" || hre.network.name === "localhost" ? `: --from ${holder}` : ": its key as DEPLOYER_KEY"})`;
-    fail(`${call.what} needs ${ROLE_WORDS[call.role]} on the ${call.contractName} ${call.target}; ${from} does not hold it: ${how}. Nothing was sent`);
+      ? `the record's holder ${holder} is a contract (a multisig): propose there the call to ${call.target} with calldata ${call.data} (or run with --calldata)`
+      : `send from the account that holds it (the record names ${holder}${local ? `: --from ${holder}` : ": its key as DEPLOYER_KEY"})`;
+    fail(`${needs}; ${from} does not hold it: ${how}. Nothing was sent`);
   }
-  try {
-    await call.simulate(from);
-  } catch (e) {
-    fail(`${call.what} would revert: ${describeRevert(e) ?? (e as Error).message}; nothing was sent`);
+  const tl = await timelock.getAddress();
+  const gov = { target: call.target, data: call.data };
+  // Does the timelock simulate the call? (It is what will make it.)
+  const simulate = async (when: string) => {
+    try {
+      await call.simulate(tl);
+    } catch (e) {
+      fail(`${call.what} would revert when the timelock ${tl} makes it: ${describeRevert(e) ?? (e as Error).message}; nothing was ${when}`);
+    }
+  };
+  const fromBlock = record.protocol.fromBlock ?? 0;
+  const [op] = await findPending(timelock, [gov], fromBlock);
+  const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+  if (op !== undefined) {
+    // The next block's timestamp is at least now + 1.
+    if (op.readyAt > now + 1n) {
+      return { kind: "waiting", what: call.what, timelock: tl, operationId: op.id, readyAt: Number(op.readyAt) };
+    }
+    const open = await timelock.hasRole(TIMELOCK_ROLE.EXECUTOR, ZeroAddress);
+    if (!open && !(await timelock.hasRole(TIMELOCK_ROLE.EXECUTOR, from))) {
+      fail(`${call.what} is scheduled on the timelock ${tl} as operation ${op.id} and ready, but ${from} does not hold EXECUTOR_ROLE there: execute it from an executor${record.protocol.timelock ? ` (the record names ${record.protocol.timelock.executors.join(", ")})` : ""}. Nothing was sent`);
+    }
+    await simulate("executed");
+    const tx = await executeOperation(timelock.connect(sender), op);
+    await tx.wait();
+    if (!(await timelock.isOperationDone(op.id))) fail(`${call.what}: the transaction ${tx.hash} went through but the timelock does not mark operation ${op.id} done`);
+    await checkEffect(call, tx.hash);
+    return { kind: "executed", what: call.what, timelock: tl, operationId: op.id, tx: tx.hash };
   }
-  const tx = await sender.sendTransaction({ to: call.target, data: call.data });
-  await tx.wait();
-  return tx.hash;
+  if (opts.execute === true) fail(`${call.what} is not scheduled on the timelock ${tl} (no pending operation makes this call): run without --execute to schedule it. Nothing was sent`);
+  if (!(await timelock.hasRole(TIMELOCK_ROLE.PROPOSER, from))) {
+    fail(
+      `${needs}, held by the TimelockController ${tl}; ${from} holds neither that role nor PROPOSER_ROLE on the timelock: schedule it from a proposer${
+        record.protocol.timelock ? ` (the record names ${record.protocol.timelock.proposers.join(", ")})` : ""
+      }, or run with --calldata to propose it through a multisig. Nothing was sent`,
+    );
+  }
+  await simulate("scheduled");
+  const delay = await timelock.getMinDelay();
+  const batch = await scheduleBatch(timelock.connect(sender), [gov], { delay });
+  const tx = (await timelock.queryFilter(timelock.filters.CallScheduled(batch.id)))[0]?.transactionHash ?? "";
+  return { kind: "scheduled", what: call.what, timelock: tl, operationId: batch.id, tx, delay: Number(delay), readyAt: Number(batch.readyAt) };
+}
+
+/** An outcome in one line for the terminal. */
+export function outcomeLine(o: RoleCallOutcome): string {
+  switch (o.kind) {
+    case "sent":
+      return `${o.what}: done (tx ${o.tx})`;
+    case "scheduled":
+      return `${o.what}: scheduled on the timelock ${o.timelock} as operation ${o.operationId} (tx ${o.tx}); delay ${o.delay} s (${duration(o.delay)}), executable from ${iso(o.readyAt)}: run the same command again then (or with --execute)`;
+    case "waiting":
+      return `${o.what}: already scheduled on the timelock ${o.timelock} as operation ${o.operationId}, executable from ${iso(o.readyAt)}, not yet: nothing sent, run again then`;
+    case "executed":
+      return `${o.what}: executed through the timelock ${o.timelock}, operation ${o.operationId}: done (tx ${o.tx})`;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -87,6 +226,7 @@ function vaultCall(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, ind
     role,
     hasRole: (a) => vault.hasRole(ROLES[role], a),
     simulate: (from) => vault[method].staticCall({ from }),
+    effect: async () => ((await vault.paused()) === (method === "pause") ? undefined : `${symbol} is still ${method === "pause" ? "unpaused" : "paused"}`),
   };
 }
 
@@ -107,6 +247,7 @@ function controllerCall(hre: HardhatRuntimeEnvironment, record: DeploymentRecord
     role,
     hasRole: (a) => controller.hasRole(ROLES[role], a),
     simulate: (from) => controller[method].staticCall({ from }),
+    effect: async () => ((await controller.paused()) === (method === "pause") ? undefined : `the SanxController is still ${method === "pause" ? "live" : "paused"}`),
   };
 }
 
@@ -147,6 +288,7 @@ export async function cancelActionCall(hre: HardhatRuntimeEnvironment, record: D
     role: "ADMIN",
     hasRole: (a) => controller.hasRole(ROLES.ADMIN, a),
     simulate: (from) => controller.cancel.staticCall(asset, { from }),
+    effect: async () => ((await controller.pending(asset))[0] === 0n ? undefined : `the ${action} ${label} is still pending`),
   };
 }
 

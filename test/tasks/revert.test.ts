@@ -45,11 +45,12 @@ describe("shared revert decoder", () => {
     for (const n of EXPLAINED_ERRORS) expect(names.has(n), `${n} has words but no contract defines it`).to.equal(true);
   });
 
-  it("puts a relayed-twice report into words", () => {
+  it("puts a relayed-twice report into words, and a report that skips a round", () => {
     const oracle = WeightOracle__factory.createInterface();
-    const frag = oracle.fragments.find((f) => f.type === "error" && (f as ErrorFragment).name === "RoundNotIncreasing") as ErrorFragment;
-    const data = oracle.encodeErrorResult(frag, frag.inputs.length === 3 ? [ZeroAddress, 2n, 2n] : [2n, 2n]);
-    expect(describeRevert({ data })).to.match(/^round 2 is not above the last accepted round 2: this report \(or a later one\) was already relayed/);
+    const twice = oracle.encodeErrorResult("RoundNotNext", [ZeroAddress, 2n, 3n]);
+    expect(describeRevert({ data: twice })).to.match(/^round 2 is not the next round \(expected 3\): this report \(or a later one\) was already relayed/);
+    const skips = oracle.encodeErrorResult("RoundNotNext", [ZeroAddress, 5n, 3n]);
+    expect(describeRevert({ data: skips })).to.match(/^round 5 is not the next round \(expected 3\): an earlier round has not been relayed yet/);
   });
 
   it("names a missing role", () => {

@@ -219,9 +219,9 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
       const [round, , weights] = await vault("MEME").targets();
       expect(round).to.equal(2n);
       expect(weights).to.deep.equal(expected.constituents.map((c) => c.weight));
-      // Relayed twice: the contract's RoundNotIncreasing in words, nothing sent.
+      // Relayed twice: the WeightOracle's RoundNotNext(index, 2, 3) in words, nothing sent.
       const b1 = await block();
-      await expectUserError(hre, "ssi:push-weights", { index: "MEME", report: file, validFor: "3600", json: false }, /round 2 is not above the last accepted round 2: this report \(or a later one\) was already relayed/);
+      await expectUserError(hre, "ssi:push-weights", { index: "MEME", report: file, validFor: "3600", json: false }, /round 2 is not the next round \(expected 3\): this report \(or a later one\) was already relayed/);
       expect(await block()).to.equal(b1);
     });
   });
