@@ -253,8 +253,9 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
     });
 
     it("ussi:nav signs the report the pure engine computes; ussi:push-nav accepts it (funding accrued shows in the NAV)", async () => {
-      // 1,138.98 USD hedged BTC + 59 cash + 12 funding = 1,209.98 USD over 1,198 USSI = 1.01
-      const positions = await positionsFile(3, 113_898n * 10n ** 16n, 59n, 12n);
+      // 1,138.99 USD hedged BTC + 59 cash + 6 funding = 1,203.99 USD over 1,198 USSI = 1.005 (+50 bps: the
+      // most one report may move the NAV with the in-process parameters, maxNavChangeBps = 50)
+      const positions = await positionsFile(3, 113_899n * 10n ** 16n, 59n, 6n);
       const out = tmpFile("signed.json");
       const printed = JSON.parse(await runTask("ussi:nav", { positions, out, json: true }));
       const want = navReport(parsePositions(JSON.parse(readFileSync(positions, "utf8")), positions));
@@ -263,8 +264,8 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       const pushed = await runTask("ussi:push-nav", { report: out, json: false });
       expect(pushed)
         .to.match(/^accepted: round 3 /)
-        .and.to.match(/funding accrued \$12\.00/);
-      expect((await vault.lastAcceptedReport()).navPerToken).to.equal((101n * WAD) / 100n);
+        .and.to.match(/funding accrued \$6\.00/);
+      expect((await vault.lastAcceptedReport()).navPerToken).to.equal(want.navPerToken); // ~1.005 (BTC quantity rounding)
       // Relaying it again: words, not a raw VM exception.
       await expectRefusal("ussi:push-nav", { report: out, json: false }, /round 3 was already relayed and accepted/);
     });
@@ -286,8 +287,8 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       expect(await vault.balanceOf(part.vault)).to.equal(1000n * WAD); // escrowed
       const words = await runTask("ussi:redeem", { shares: "20", json: false });
       expect(words).to.match(/settles at the NAV per USSI of the next accepted NAV report/).and.to.match(/ussi:claim --id 3/);
-      // 1,138.98 BTC + 49 cash + 12 funding over 1,188 USSI
-      const pushed = await runTask("ussi:push-nav", { report: await signedReport(4, 113_898n * 10n ** 16n, 49n, 12n), json: false });
+      // 1,138.99 BTC + 49 cash + 6 funding over 1,188 USSI (within 50 bps of the last NAV)
+      const pushed = await runTask("ussi:push-nav", { report: await signedReport(4, 113_899n * 10n ** 16n, 49n, 6n), json: false });
       expect(pushed).to.match(/settled epoch 3 at .*: 0 USSI minted for its deposits, 1020 USSI redeemed for /);
       const price = (await vault.lastAcceptedReport()).navPerToken;
       const owed = (1000n * WAD * price) / (WAD * 10n ** 12n);
@@ -395,7 +396,7 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       const s = JSON.parse(await runTask("ussi:status", { json: true }));
       expect([s.deltaBreachRound, s.depositsOpen]).to.deep.equal(["3", false]);
       expect(await runTask("ussi:redeem", { shares: "10", json: false })).to.match(/redemption requested/);
-      const compliant = await signedReport(4, 891n * WAD, 99n, 0n);
+      const compliant = await signedReport(4, 900n * WAD, 98n, 0n); // 0.998: within 50 bps of the last NAV
       expect(await runTask("ussi:push-nav", { report: compliant, json: false })).to.match(/^accepted: round 4 /);
       expect(await vault.deltaBreachRound()).to.equal(0n);
       expect(await runTask("ussi:mint", { usdc: "10", json: false })).to.match(/deposit requested/);
@@ -414,7 +415,8 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       await runTask("ussi:push-nav", { report: await signedReport(5, 891n * WAD, 99n, 0n), json: false });
       await vault.connect(strategy).withdrawToVenue(venue.address, (await vault.liquidAssets()) - (await vault.bufferTarget()));
       await runTask("ussi:redeem", { shares: "900", json: false });
-      await runTask("ussi:push-nav", { report: await signedReport(6, 891n * WAD, 99n, 0n), json: false });
+      // The book now also holds the 10 USDC deposited at round 5 (1,000 USSI): NAV per token stays 1.00.
+      await runTask("ussi:push-nav", { report: await signedReport(6, 891n * WAD, 109n, 0n), json: false });
       const held = await usdc.balanceOf(strategy.address);
       await usdc.connect(strategy).transfer(me.address, held);
       try {
