@@ -153,8 +153,9 @@ interface IUssiVault {
     error StaleReport(uint64 timestamp, uint256 nowTimestamp, uint256 maxNavAge);
     /// @notice The report's valuation time is beyond now + `MAX_FUTURE_SKEW`.
     error FutureReport(uint64 timestamp, uint256 nowTimestamp);
-    /// @notice The round is not above the last accepted round (a report relayed twice lands here).
-    error RoundNotIncreasing(uint64 round, uint64 lastRound);
+    /// @notice The round is not `expected`, the last accepted round + 1 (a report relayed twice
+    /// lands here; so does one that skips rounds, which could otherwise exhaust the round space).
+    error RoundNotNext(uint64 round, uint256 expected);
     /// @notice The timestamp is not after the last accepted report's timestamp.
     error TimestampNotIncreasing(uint64 timestamp, uint64 lastTimestamp);
     /// @notice navPerToken moved by more than `maxNavChangeBps` vs the last accepted report.

@@ -47,7 +47,7 @@ library UssiNavLib {
     /// @notice Reverts unless `report` carries at least `quorum` signatures, under the NAV-report
     /// domain of the calling vault, from distinct members of `isSigner` in strictly ascending
     /// order, and is acceptable after `last` under `limits`: not future-dated, not older than
-    /// `maxNavAge`, round and timestamp increasing, navPerToken non-zero and within
+    /// `maxNavAge`, round exactly `last.round + 1`, timestamp increasing, navPerToken non-zero and within
     /// `maxNavChangeBps` of the last one, nav >= spotValue + perpPnl + fundingAccrued. Then stores
     /// it as `last` and emits `NavReported`.
     function accept(
@@ -63,7 +63,10 @@ library UssiNavLib {
         uint256 timestamp = report.timestamp;
         if (timestamp > block.timestamp + MAX_FUTURE_SKEW) revert IUssiVault.FutureReport(report.timestamp, block.timestamp);
         if (timestamp + maxNavAge < block.timestamp) revert IUssiVault.StaleReport(report.timestamp, block.timestamp, maxNavAge);
-        if (report.round <= last.round) revert IUssiVault.RoundNotIncreasing(report.round, last.round);
+        // Exactly the next round: no report can skip ahead and exhaust the uint64 round space (a
+        // round of 2^64 - 1 would leave no acceptable successor). uint256: cannot overflow.
+        uint256 expected = uint256(last.round) + 1;
+        if (report.round != expected) revert IUssiVault.RoundNotNext(report.round, expected);
         if (report.timestamp <= last.timestamp) revert IUssiVault.TimestampNotIncreasing(report.timestamp, last.timestamp);
 
         _checkValues(report, last.navPerToken, maxNavChangeBps);

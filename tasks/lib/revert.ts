@@ -4,8 +4,8 @@
  * - `describeError(e)`: the whole story for any error a chain call throws: a custom error of any
  *   compiled contract in words, `Error(string)`, a panic, too little ETH for gas, a node that cannot
  *   be reached; undefined when it is none of these (a bug: keep its stack).
- * - `describeRevert(e)`: a revert in words (`RoundNotIncreasing(2, 2)` becomes "round 2 is not above
- *   the last accepted round 2: this report (or a later one) was already relayed").
+ * - `describeRevert(e)`: a revert in words (`RoundNotNext(2, 3)` becomes "round 2 is not the next
+ *   round 3: this report (or a later one) was already relayed").
  *
  * The custom errors come from the ABIs of every compiled contract (TypeChain's factories), so an
  * error added to a contract decodes without touching this file (as `Name(arg=value, ...)` until it
@@ -166,7 +166,10 @@ const time = (v: unknown) => {
  * are their parameter names). Return undefined to fall back to the generic `Name(arg=value)`.
  */
 const WORDS: Record<string, (a: Args, arity: number) => string | undefined> = {
-  RoundNotIncreasing: (a) => `round ${s(a.round)} is not above the last accepted round ${s(a.lastRound)}: this report (or a later one) was already relayed`,
+  RoundNotNext: (a) =>
+    a.round !== undefined && a.expected !== undefined && BigInt(String(a.round)) < BigInt(String(a.expected))
+      ? `round ${s(a.round)} is not the next round ${s(a.expected)}: this report (or a later one) was already relayed`
+      : `round ${s(a.round)} is not the next round ${s(a.expected)}: rounds advance by one, sign round ${s(a.expected)}`,
   StaleRound: (a) => `round ${s(a.round)} is not above the last accepted round ${s(a.lastRound)} for this asset: this signal (or a later one) was already relayed`,
   StaleTargetRound: (a) => `target round ${s(a.round)} is older than the current round ${s(a.current)}`,
   TimestampNotIncreasing: (a) => `the report's time ${time(a.timestamp)} is not after the last accepted report's ${time(a.lastTimestamp)}`,

@@ -512,8 +512,8 @@ export async function precheckReport(hre: HardhatRuntimeEnvironment, vault: Ussi
   const { round: lastRound, timestamp: lastTimestamp } = await vault.lastAcceptedReport();
   const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
   const { maxNavAge } = await vault.limits();
-  if (report.round <= lastRound)
-    fail(`round ${report.round} is not above the vault's last accepted round ${lastRound}: use round ${lastRound + 1n}`);
+  if (report.round !== lastRound + 1n)
+    fail(`round ${report.round} is not the vault's next round (its last accepted round is ${lastRound}; rounds advance by one): use round ${lastRound + 1n}`);
   if (report.timestamp <= lastTimestamp) fail(`timestamp ${report.timestamp} is not after the last accepted report's ${lastTimestamp}`);
   if (report.timestamp > now + 300n) fail(`timestamp ${report.timestamp} is more than 5 minutes after the chain's time ${now}`);
   if (report.timestamp + maxNavAge < now)
@@ -567,6 +567,8 @@ export async function relayNavReport(
     fail(`round ${signed.report.round} was already relayed and accepted (it is the vault's current NAV): nothing to do, nothing was sent`);
   if (signed.report.round < last.round)
     fail(`round ${signed.report.round} is older than the vault's NAV (round ${last.round}): a newer report was accepted; nothing was sent`);
+  if (signed.report.round > last.round + 1n)
+    fail(`round ${signed.report.round} skips rounds: the vault's last accepted round is ${last.round} and rounds advance by one (sign round ${last.round + 1n}); nothing was sent`);
   const recovered = signed.signatures.map((s, i) => {
     try {
       return verifyTypedData(domain, NAV_REPORT_TYPES, { ...signed.report }, s);

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { AbiCoder, Interface, ZeroAddress, id, type ErrorFragment, type ParamType } from "ethers";
 import * as typechain from "../../typechain-types";
 import { EXPLAINED_ERRORS, decodeRevertData, describeError, describeRevert } from "../../tasks/lib/revert";
-import { IndexVault__factory, WeightOracle__factory } from "../../typechain-types";
+import { IndexVault__factory, UssiVault__factory, WeightOracle__factory } from "../../typechain-types";
 
 /** Every custom error fragment of every compiled contract, by selector. */
 function allErrors(): Map<string, ErrorFragment> {
@@ -47,9 +47,12 @@ describe("shared revert decoder", () => {
 
   it("puts a relayed-twice report into words", () => {
     const oracle = WeightOracle__factory.createInterface();
-    const frag = oracle.fragments.find((f) => f.type === "error" && (f as ErrorFragment).name === "RoundNotIncreasing") as ErrorFragment;
-    const data = oracle.encodeErrorResult(frag, frag.inputs.length === 3 ? [ZeroAddress, 2n, 2n] : [2n, 2n]);
-    expect(describeRevert({ data })).to.match(/^round 2 is not above the last accepted round 2: this report \(or a later one\) was already relayed/);
+    const frag = oracle.fragments.find((f) => f.type === "error" && (f as ErrorFragment).name === "RoundNotNext") as ErrorFragment;
+    const data = oracle.encodeErrorResult(frag, [ZeroAddress, 2n, 3n]);
+    expect(describeRevert({ data })).to.match(/^round 2 is not the next round 3: this report \(or a later one\) was already relayed/);
+    const ussi = UssiVault__factory.createInterface();
+    const skip = ussi.encodeErrorResult("RoundNotNext", [5n, 3n]);
+    expect(describeRevert({ data: skip })).to.match(/^round 5 is not the next round 3: rounds advance by one, sign round 3/);
   });
 
   it("names a missing role", () => {

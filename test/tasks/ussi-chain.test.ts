@@ -362,11 +362,17 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       }
     });
 
-    it("ussi:nav refuses to sign a round the vault has already accepted", async () => {
+    it("ussi:nav refuses to sign a round the vault has already accepted, or one that skips rounds", async () => {
       await expectRefusal(
         "ussi:nav",
         { positions: await positionsFile(2, 900n * WAD, 100n, 0n), json: false },
-        /round 2 is not above the vault's last accepted round 2: use round 3/
+        /round 2 is not the vault's next round \(its last accepted round is 2; rounds advance by one\): use round 3/
+      );
+      // Nor one that skips ahead: rounds advance by one, so none can exhaust the round space.
+      await expectRefusal(
+        "ussi:nav",
+        { positions: await positionsFile(9, 900n * WAD, 100n, 0n), json: false },
+        /round 9 is not the vault's next round \(its last accepted round is 2; rounds advance by one\): use round 3/
       );
     });
 
