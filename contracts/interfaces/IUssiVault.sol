@@ -64,7 +64,8 @@ interface IUssiVault {
     /// @param bufferTargetBps {bps of NAV} USDC the strategy must leave in the vault. At most 10000.
     /// @param indexHaircutBps {bps} taken off the feed-based value of MAG7.ssi at settlement, to
     /// cover the Chainlink feeds' lag behind the market at the moment the report is relayed. At most
-    /// `MAX_INDEX_HAIRCUT_BPS` (1000).
+    /// `MAX_INDEX_HAIRCUT_BPS` (1000). A change applies from the next epoch that has no MAG7.ssi
+    /// deposit yet: each epoch keeps the haircut of its first MAG7.ssi deposit (`Epoch.indexHaircutBps`).
     /// @param instantCapBps {bps of NAV} the most instant redemptions may pay per epoch. At most 10000 (0: off).
     /// @param minRequestUsd {1e18 USD} the smallest request (a redemption of the caller's whole
     /// balance is always allowed). At most `MAX_MIN_REQUEST_USD` (1,000 USD).
@@ -108,6 +109,9 @@ interface IUssiVault {
     /// @param indexNetPerShare {1e18 USD * bps} per 1e18 MAG7.ssi at settlement, haircut included
     /// (navPerShare * (1e4 - indexHaircutBps)); 0 when MAG7.ssi could not be valued, in which case
     /// the epoch's MAG7.ssi deposits are returned in kind at claim.
+    /// @param indexHaircutBps {bps} the haircut of this epoch's MAG7.ssi deposits: `indexHaircutBps`
+    /// as it stood at the epoch's first MAG7.ssi deposit request, so a later `setLimits` cannot move
+    /// value from a pending depositor to holders (0 until that request).
     struct Epoch {
         uint128 depositUsdc;
         uint128 depositIndex;
@@ -115,6 +119,7 @@ interface IUssiVault {
         uint128 owedEnd;
         uint256 navPerToken;
         uint256 indexNetPerShare;
+        uint32 indexHaircutBps;
     }
 
     // == Errors ==
@@ -252,7 +257,9 @@ interface IUssiVault {
     function requestDeposit(uint256 usdcIn) external returns (uint256 requestId);
 
     /// @notice Requests a deposit of `indexIn` {1e18 MAG7.ssi}, pulled now; it settles at the next
-    /// accepted report, MAG7.ssi valued then at `navPerShare()` less `indexHaircutBps`: shares =
+    /// accepted report, MAG7.ssi valued then at `navPerShare()` less the epoch's haircut h (the
+    /// `indexHaircutBps` in force at the epoch's first MAG7.ssi deposit, `epochInfo(e).indexHaircutBps`,
+    /// fixed from then on, so the risk role cannot change it under this request): shares =
     /// floor(indexIn * navPerShare * (1e4 - h) / (navPerToken * 1e4)). If MAG7.ssi cannot be valued at
     /// settlement, `claim` returns the MAG7.ssi. Same blocks as `requestDeposit`; the minimum is
     /// checked at today's `navPerShare()`.

@@ -176,7 +176,8 @@ library UssiNavLib {
     }
 
     /// @notice Prices epoch `ep` at `navPerToken`, O(1): records the price and, when it has MAG7.ssi
-    /// deposits, their value from `valuation` less `haircutBps` (0 when the valuation reverts or
+    /// deposits, their value from `valuation` less the epoch's own haircut `ep.indexHaircutBps`
+    /// (fixed by its first MAG7.ssi deposit request) (0 when the valuation reverts or
     /// returns 0: those deposits are then returned in kind at claim, and settlement goes on).
     /// @return minted {1e18 USSI} for the epoch's deposits, down.
     /// @return burned {1e18 USSI} escrowed by its redemptions.
@@ -185,7 +186,6 @@ library UssiNavLib {
     function settleEpoch(
         IUssiVault.Epoch storage ep,
         uint256 navPerToken,
-        uint256 haircutBps,
         IIndexValuation valuation,
         uint256 usdcScale
     ) external returns (uint256 minted, uint256 burned, uint256 owed, uint256 indexNet) {
@@ -197,7 +197,7 @@ library UssiNavLib {
             // A valuation that reverts or returns 0 must not stop settlement (exits settle here too).
             try valuation.navPerShare() returns (uint256 navPerShare) {
                 // {1e18 USD * bps} per 1e18 idx, exact; overflows (reverts) only above ~1e72 USD per share
-                indexNet = navPerShare * (BPS - haircutBps);
+                indexNet = navPerShare * (BPS - ep.indexHaircutBps);
             } catch {} // solhint-disable-line no-empty-blocks
             // {1e18 USSI}, down, one rounding
             if (indexNet != 0) minted += indexIn.mulDiv(indexNet, navPerToken * BPS);

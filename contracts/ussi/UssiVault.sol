@@ -144,7 +144,11 @@ contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, Reentran
         if (navPerShare == 0) revert ZeroIndexValue();
         _requireSize(indexIn.mulDiv(navPerShare, WAD)); // {1e18 USD}, down: only sizes the request
         Epoch storage ep = _epochs[_epoch];
-        ep.depositIndex = (ep.depositIndex + indexIn).toUint128();
+        uint256 pending = ep.depositIndex;
+        // The epoch's first MAG7.ssi deposit fixes its haircut: a later setLimits cannot reprice a
+        // pending request (that would move value between the depositor and holders).
+        if (pending == 0) ep.indexHaircutBps = _limits.indexHaircutBps;
+        ep.depositIndex = (pending + indexIn).toUint128();
         requestId = _pushRequest(RequestKind.DepositIndex, indexIn);
         // == Interactions ==
         _indexToken.safeTransferFrom(msg.sender, address(this), indexIn);
@@ -261,7 +265,7 @@ contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, Reentran
         }
         settledEpoch = _epoch;
         _epoch = settledEpoch + 1;
-        _settle(settledEpoch, report.round, navPerToken, limits_.indexHaircutBps);
+        _settle(settledEpoch, report.round, navPerToken);
     }
 
     // == Strategy ==
@@ -465,10 +469,10 @@ contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, Reentran
     /// @dev Settles epoch `e` at `navPerToken`, O(1): mints its deposits' shares to the vault (held
     /// for their claims), burns its escrowed redemption shares, adds what they are owed, and funds
     /// that from the liquid buffer as far as it goes.
-    function _settle(uint64 e, uint64 round, uint256 navPerToken, uint256 haircutBps) private {
+    function _settle(uint64 e, uint64 round, uint256 navPerToken) private {
         Epoch storage ep = _epochs[e];
         (uint256 minted, uint256 burned, uint256 owed, uint256 indexNet) =
-            UssiNavLib.settleEpoch(ep, navPerToken, haircutBps, _indexValuation, _usdcScale);
+            UssiNavLib.settleEpoch(ep, navPerToken, _indexValuation, _usdcScale);
         if (ep.depositIndex != 0 && indexNet == 0) _indexRefunds += ep.depositIndex;
         uint256 owedEnd = _owed + owed;
         _owed = owedEnd;

@@ -657,7 +657,10 @@ export async function planUssiDeposit(part: UssiPart, who: Signer, asset: "USDC"
   const balance = await erc.balanceOf(me);
   if (balance < amount)
     fail(`${me} holds ${formatUnitsExact(balance, decimals)} ${name}, cannot deposit ${formatUnitsExact(amount, decimals)}`);
-  const { minRequestUsd, indexHaircutBps } = await vault.limits();
+  const { minRequestUsd, indexHaircutBps: limitHaircut } = await vault.limits();
+  // The open epoch keeps the haircut of its first MAG7.ssi deposit (a later change applies from the next epoch).
+  const open = await vault.epochInfo(await vault.currentEpoch());
+  const indexHaircutBps = open.depositIndex !== 0n ? open.indexHaircutBps : limitHaircut;
   let valueUsd: bigint; // {1e18 USD}
   let netUsd: bigint;
   if (asset === "USDC") {
