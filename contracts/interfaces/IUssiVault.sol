@@ -161,6 +161,9 @@ interface IUssiVault {
     /// @notice The round is not `expected`, the last accepted round + 1 (a report relayed twice
     /// lands here; so does one that skips rounds, which could otherwise exhaust the round space).
     error RoundNotNext(uint64 round, uint256 expected);
+    /// @notice The last accepted report (`round`) is an intermediate step of a NAV move larger than
+    /// `maxNavChangeBps`: instant redemptions wait for the final report (`requestRedeem` is open).
+    error NavMidStep(uint64 round);
     /// @notice The timestamp is not after the last accepted report's timestamp.
     error TimestampNotIncreasing(uint64 timestamp, uint64 lastTimestamp);
     /// @notice navPerToken moved by more than `maxNavChangeBps` vs the last accepted report.
@@ -230,6 +233,9 @@ interface IUssiVault {
 
     /// @notice Report `round` was verified and accepted as the NAV; `report` holds all its fields.
     event NavReported(uint64 indexed round, NavReport report);
+    /// @notice Report `round` was verified and accepted as an intermediate step (`submitNavStep`): it
+    /// is the NAV the next report is bounded against, and settles nothing.
+    event NavStepReported(uint64 indexed round, NavReport report);
     /// @notice An accepted report carried |net delta| above the limit: deposit requests are paused.
     event DeltaLimitBreached(uint64 indexed round, uint256 netDeltaBps, uint256 maxNetDeltaBps);
     /// @notice A compliant report ended the delta-limit pause that `breachRound` started.
@@ -292,12 +298,22 @@ interface IUssiVault {
 
     /// @notice Verifies a quorum-signed report (signatures in ascending signer order, NAV-report
     /// domain), accepts it as the NAV and settles the open epoch at its navPerToken. Anyone may relay.
+    /// A NAV move larger than `maxNavChangeBps` is reported as `submitNavStep`s, then this final report.
     /// @dev Reverts on a bad quorum, a stale, future-dated or out-of-order report, navPerToken zero
     /// or moved by more than `maxNavChangeBps`, or nav < spotValue + perpPnl + fundingAccrued. Does
     /// not depend on the allowed list or the pause. A report with netDeltaBps above the limit is
     /// accepted too, and pauses deposit requests until a compliant report is accepted.
     /// @return settledEpoch The epoch the report settled.
     function submitNavReport(NavReport calldata report, bytes[] calldata signatures) external returns (uint64 settledEpoch);
+
+    /// @notice Verifies and accepts an intermediate step of a NAV move larger than `maxNavChangeBps`
+    /// (the signers know the NAV is further away), signed as EIP-712 `NavStep` (the `NavReport`
+    /// fields under another type name, so a step's signatures never settle an epoch) under the
+    /// NAV-report domain. Same checks as `submitNavReport`; the step becomes the NAV the next report
+    /// is bounded against, but no epoch ends (requests settle at the final report, at the true NAV,
+    /// and the instant cap does not reset) and `redeem` reverts `NavMidStep` until the final report,
+    /// a `submitNavReport`, is accepted. Does not touch the delta-limit pause. Anyone may relay.
+    function submitNavStep(NavReport calldata report, bytes[] calldata signatures) external;
 
     // == Strategy ==
 

@@ -23,6 +23,11 @@ library UssiNavLib {
     bytes32 internal constant NAV_REPORT_TYPEHASH = keccak256(
         "NavReport(uint64 round,uint256 nav,uint256 navPerToken,uint256 spotValue,int256 perpPnl,int256 fundingAccrued,uint256 netDeltaBps,uint64 timestamp)"
     );
+    /// @notice The EIP-712 type an intermediate step of a large NAV move is signed as: the same
+    /// fields under another name, so a step's signatures never verify as a settling report.
+    bytes32 internal constant NAV_STEP_TYPEHASH = keccak256(
+        "NavStep(uint64 round,uint256 nav,uint256 navPerToken,uint256 spotValue,int256 perpPnl,int256 fundingAccrued,uint256 netDeltaBps,uint64 timestamp)"
+    );
     bytes32 private constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 private constant NAV_NAME_HASH = keccak256("USSI Vault");
@@ -44,12 +49,12 @@ library UssiNavLib {
     /// @dev {1e18 USD} the largest minimum request size.
     uint256 internal constant MAX_MIN_REQUEST_USD = 1_000e18;
 
-    /// @notice Reverts unless `report` carries at least `quorum` signatures, under the NAV-report
-    /// domain of the calling vault, from distinct members of `isSigner` in strictly ascending
+    /// @notice Reverts unless `report` carries at least `quorum` signatures of its EIP-712 type
+    /// (`NavStep` when `step`, else `NavReport`), under the NAV-report domain of the calling vault, from distinct members of `isSigner` in strictly ascending
     /// order, and is acceptable after `last` under `limits`: not future-dated, not older than
     /// `maxNavAge`, round exactly `last.round + 1`, timestamp increasing, navPerToken non-zero and within
     /// `maxNavChangeBps` of the last one, nav >= spotValue + perpPnl + fundingAccrued. Then stores
-    /// it as `last` and emits `NavReported`.
+    /// it as `last` and emits `NavStepReported` (a step) or `NavReported`.
     function accept(
         IUssiVault.NavReport calldata report,
         bytes[] calldata signatures,
@@ -57,9 +62,10 @@ library UssiNavLib {
         uint256 quorum,
         IUssiVault.NavReport storage last,
         uint256 maxNavAge,
-        uint256 maxNavChangeBps
+        uint256 maxNavChangeBps,
+        bool step
     ) external {
-        _verifySignatures(report, signatures, isSigner, quorum);
+        _verifySignatures(report, signatures, isSigner, quorum, step ? NAV_STEP_TYPEHASH : NAV_REPORT_TYPEHASH);
         uint256 timestamp = report.timestamp;
         if (timestamp > block.timestamp + MAX_FUTURE_SKEW) revert IUssiVault.FutureReport(report.timestamp, block.timestamp);
         if (timestamp + maxNavAge < block.timestamp) revert IUssiVault.StaleReport(report.timestamp, block.timestamp, maxNavAge);
@@ -79,7 +85,8 @@ library UssiNavLib {
         last.fundingAccrued = report.fundingAccrued;
         last.netDeltaBps = report.netDeltaBps;
         last.timestamp = report.timestamp;
-        emit IUssiVault.NavReported(report.round, report);
+        if (step) emit IUssiVault.NavStepReported(report.round, report);
+        else emit IUssiVault.NavReported(report.round, report);
     }
 
     /// @notice Stores `limits` in `target` and emits `LimitsUpdated`; reverts `InvalidLimit` unless
@@ -212,12 +219,13 @@ library UssiNavLib {
         IUssiVault.NavReport calldata report,
         bytes[] calldata signatures,
         mapping(address => bool) storage isSigner,
-        uint256 quorum
+        uint256 quorum,
+        bytes32 typehash
     ) private view {
         // address(this) is the vault: a library called by delegatecall runs in its context.
         bytes32 domain = keccak256(abi.encode(DOMAIN_TYPEHASH, NAV_NAME_HASH, NAV_VERSION_HASH, block.chainid, address(this)));
         // abi.encode of a static struct lays its fields out as EIP-712 encodeData does.
-        bytes32 digest = MessageHashUtils.toTypedDataHash(domain, keccak256(abi.encode(NAV_REPORT_TYPEHASH, report)));
+        bytes32 digest = MessageHashUtils.toTypedDataHash(domain, keccak256(abi.encode(typehash, report)));
         address previous = address(0);
         uint256 count = signatures.length;
         for (uint256 i = 0; i < count; ++i) {

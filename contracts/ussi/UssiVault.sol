@@ -89,6 +89,7 @@ contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, Reentran
     uint64 private _epoch; // the open epoch; epoch e ends when the (e+1)-th report is accepted
     uint64 private _deltaBreachRound; // 0 = no delta pause
     uint64 private _instantEpoch; // the epoch `_instantPaid` counts
+    bool private _navMidStep; // the last accepted report is an intermediate step: instant redemptions wait
     uint128 private _instantPaid; // {USDC} paid by instant redemptions in `_instantEpoch`
     uint256 private _owed; // {USDC} cumulative owed to settled redemptions
     uint256 private _funded; // {USDC} cumulative funded (<= _owed)
@@ -222,6 +223,8 @@ contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, Reentran
         // == Checks & Effects ==
         // Not gated by pause. Gated by staleness: the discount bounds one report's move, not many.
         uint256 navPerToken = _requireFreshNav();
+        // Mid-step the NAV is known to be further off than one report's move, which the discount covers.
+        if (_navMidStep) revert NavMidStep(_nav.round);
         assets = _instantAssets(shares, navPerToken);
         if (assets == 0) revert ZeroAmount();
         if (assets < minAssetsOut) revert AssetsBelowMinimum(assets, minAssetsOut);
@@ -247,15 +250,14 @@ contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, Reentran
         // No reentrancy guard needed: its one external call, `navPerShare()` at settlement, is a
         // view (STATICCALL), so it cannot change any state; the rest is this contract's own.
         // == Checks ==
-        Limits memory limits_ = _limits;
-        UssiNavLib.accept(report, signatures, _signerSet(), quorum(), _nav, limits_.maxNavAge, limits_.maxNavChangeBps);
-        uint256 navPerToken = report.navPerToken;
+        _accept(report, signatures, false);
+        uint256 maxNetDeltaBps = _limits.maxNetDeltaBps;
 
         // == Effects == (`accept` stored the report as `_nav` and emitted NavReported)
-        if (report.netDeltaBps > limits_.maxNetDeltaBps) {
+        if (report.netDeltaBps > maxNetDeltaBps) {
             // Accepted all the same (the NAV is what it is, and exits must settle); new deposits wait.
             _deltaBreachRound = report.round;
-            emit DeltaLimitBreached(report.round, report.netDeltaBps, limits_.maxNetDeltaBps);
+            emit DeltaLimitBreached(report.round, report.netDeltaBps, maxNetDeltaBps);
         } else {
             uint64 breachRound = _deltaBreachRound;
             if (breachRound != 0) {
@@ -265,7 +267,16 @@ contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, Reentran
         }
         settledEpoch = _epoch;
         _epoch = settledEpoch + 1;
-        _settle(settledEpoch, report.round, navPerToken);
+        _navMidStep = false;
+        _settle(settledEpoch, report.round, report.navPerToken);
+    }
+
+    /// @inheritdoc IUssiVault
+    function submitNavStep(NavReport calldata report, bytes[] calldata signatures) external {
+        // == Checks == (those of a report, under the NavStep type; `accept` stores it as `_nav`)
+        _accept(report, signatures, true);
+        // == Effects == no epoch ends; instant redemptions wait for the final report.
+        _navMidStep = true;
     }
 
     // == Strategy ==
@@ -460,6 +471,11 @@ contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, Reentran
             revert RoleConflict(account, role);
         }
         return super._grantRole(role, account);
+    }
+
+    /// @dev Verifies `report` (a `NavStep` when `step`) and stores it as `_nav` (UssiNavLib.accept).
+    function _accept(NavReport calldata report, bytes[] calldata signatures, bool step) private {
+        UssiNavLib.accept(report, signatures, _signerSet(), quorum(), _nav, _limits.maxNavAge, _limits.maxNavChangeBps, step);
     }
 
     function _setLimits(Limits memory limits_) private {

@@ -38,3 +38,10 @@ export const NAV_REPORT_TYPES = {
     { name: "timestamp", type: "uint64" },
   ],
 };
+
+/**
+ * The EIP-712 `types` object for `NavStep`: an intermediate step of a NAV move larger than the
+ * vault's maxNavChangeBps (`submitNavStep`). The `NavReport` fields under another type name, so a
+ * step's signatures never verify as a settling report.
+ */
+export const NAV_STEP_TYPES = { NavStep: NAV_REPORT_TYPES.NavReport };
