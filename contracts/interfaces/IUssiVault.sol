@@ -291,7 +291,8 @@ interface IUssiVault {
     /// @notice Instant redemption from the liquid buffer: burns `shares` and pays
     /// floor(shares * navPerToken * (1e4 - maxNavChangeBps) / (1e18 * usdcScale * 1e4)) {USDC}, so
     /// that no next report can make it pay more than waiting would. Needs a fresh NAV; reverts
-    /// `InsufficientBuffer` or `InstantCapReached` (use `requestRedeem`). Works while paused.
+    /// `InsufficientBuffer` or `InstantCapReached` (use `requestRedeem`), and `NavMidStep` while the
+    /// last accepted report is an intermediate step. Works while paused.
     function redeem(uint256 shares, uint256 minAssetsOut) external returns (uint256 assets);
 
     // == NAV ==
@@ -416,7 +417,8 @@ interface IUssiVault {
     /// @notice {USDC} the strategy must leave: ceil(totalSupply * navPerToken / 1e18 * bufferTargetBps / 1e4).
     function bufferTarget() external view returns (uint256);
 
-    /// @notice {USDC} instant redemptions may still pay in the open epoch (cap and buffer applied).
+    /// @notice {USDC} instant redemptions may still pay in the open epoch (cap and buffer applied);
+    /// 0 while the last accepted report is an intermediate step (`submitNavStep`).
     function instantCapacity() external view returns (uint256);
 
     /// @notice Whether `asset` is on the allowed large-cap list.

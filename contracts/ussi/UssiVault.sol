@@ -434,6 +434,7 @@ contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, Reentran
 
     /// @inheritdoc IUssiVault
     function instantCapacity() external view returns (uint256) {
+        if (_navMidStep) return 0; // closed until the final report
         (uint256 capLeft, uint256 buffer) = _instantRoom(_nav.navPerToken);
         return Math.min(capLeft, buffer);
     }

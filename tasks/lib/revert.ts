@@ -172,6 +172,8 @@ const WORDS: Record<string, (a: Args, arity: number) => string | undefined> = {
       : `round ${s(a.round)} is not the next round ${s(a.expected)}: rounds advance by one, sign round ${s(a.expected)}`,
   StaleRound: (a) => `round ${s(a.round)} is not above the last accepted round ${s(a.lastRound)} for this asset: this signal (or a later one) was already relayed`,
   StaleTargetRound: (a) => `target round ${s(a.round)} is older than the current round ${s(a.current)}`,
+  NavMidStep: (a) =>
+    `the last NAV report (round ${s(a.round)}) is an intermediate step of a move larger than one report may make: instant redemptions wait for the final report; request a redemption instead (drop --instant)`,
   TimestampNotIncreasing: (a) => `the report's time ${time(a.timestamp)} is not after the last accepted report's ${time(a.lastTimestamp)}`,
   QuorumNotMet: (a) => `only ${s(a.have)} valid signature(s), ${s(a.need)} needed`,
   UnknownSigner: (a) => `${s(a.signer)} is not one of the oracle's signers`,

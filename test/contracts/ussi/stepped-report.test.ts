@@ -88,6 +88,7 @@ describe("review U-1 (fixed): a NAV move larger than one report's bound settles 
     await expect(f.vault.connect(f.bob).redeem(10n * WAD, 0)).to.be.revertedWithCustomError(f.vault, "InstantCapReached");
     await stepAt(f, (WAD * 995n) / 1000n);
     const stepRound = (await f.vault.lastAcceptedReport()).round;
+    expect(await f.vault.instantCapacity()).to.equal(0n);
     await expect(f.vault.connect(f.bob).redeem(29n * WAD, 0))
       .to.be.revertedWithCustomError(f.vault, "NavMidStep")
       .withArgs(stepRound);
