@@ -379,7 +379,7 @@ interface IUssiVault {
     /// @notice Where MAG7.ssi shares are valued (usually the index vault itself).
     function indexValuation() external view returns (address);
 
-    /// @notice The last accepted report (navPerToken 1e18 and timestamp 0 before the first).
+    /// @notice The last accepted report or intermediate step (navPerToken 1e18 and timestamp 0 before the first).
     function lastAcceptedReport() external view returns (NavReport memory);
 
     /// @notice The round whose delta breach pauses deposit requests, or 0.

@@ -6,7 +6,7 @@
 
 /** A NAV report. USD values are {1e18 USD}; netDeltaBps is |net delta| in bps of NAV; timestamp is unix seconds. */
 export interface NavReport {
-  /** Strictly increasing, starting at 1 (uint64). */
+  /** Exactly the vault's last accepted round + 1, starting at 1 (uint64): the vault refuses any other. */
   round: bigint;
   /** NAV = spotValue + perpPnl + fundingAccrued + cash (cash >= 0). */
   nav: bigint;
