@@ -197,6 +197,7 @@ interface NavArgs {
   inception: boolean;
   out?: string;
   unsigned: boolean;
+  step: boolean;
   driftTolerance: string;
   buffer: string;
   json: boolean;
@@ -207,6 +208,10 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
   .addFlag("inception", "The first report of an empty vault: NAV 0 at 1.00 USD per token, next round, chain time")
   .addOptionalParam("out", "Write the signed report to this file (relay it with ussi:push-nav --report FILE); sends nothing")
   .addFlag("unsigned", "Only compute and print the report (no chain, no keys)")
+  .addFlag(
+    "step",
+    "Sign as an intermediate step (EIP-712 NavStep) of a NAV move larger than the vault's maxNavChangeBps: it settles no epoch and closes instant redemptions until the final report (signed without --step)"
+  )
   .addOptionalParam("driftTolerance", "Drift tolerance, fraction of NAV", "0.02")
   .addOptionalParam("buffer", "Liquid buffer, fraction of NAV", "0.05")
   .addFlag("json", "Print only JSON on stdout")
@@ -217,6 +222,7 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
         fail("--positions FILE.json is required (or --inception for the first report of an empty vault)");
       if (args.unsigned && args.out !== undefined) fail("--out writes a signed report; drop --unsigned (or --out)");
       if (args.unsigned && args.inception) fail("--inception reads the next round and the time from the chain and signs: drop --unsigned");
+      if (args.step && (args.unsigned || args.inception)) fail("--step signs an intermediate step of a large move from --positions: drop --unsigned / --inception");
       if (args.out !== undefined && !args.out.endsWith(".json")) fail(`--out ${args.out}: the file name must end in .json`);
       const tolerance = fraction(args.driftTolerance, "drift-tolerance");
       const bufferWad = fraction(args.buffer, "buffer");
@@ -259,7 +265,7 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
       if (!args.unsigned) {
         const c = await chain();
         const part = await c.loadUssi(hre);
-        signed = await c.signNavReport(hre, part, report);
+        signed = await c.signNavReport(hre, part, report, args.step);
         out = { ...out, ...c.signedReportToJson(signed) };
         if (args.out !== undefined) writeOutputFile(args.out, JSON.stringify(c.signedReportToJson(signed), null, 2) + "\n");
       } else {
@@ -270,7 +276,9 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
         return;
       }
       const title =
-        signed === undefined ? "NAV report (unsigned)" : `NAV report (signed ${signed.signatures.length} of the vault's signers)`;
+        signed === undefined
+          ? "NAV report (unsigned)"
+          : `NAV ${signed.step ? "step (intermediate: settles nothing)" : "report"} (signed ${signed.signatures.length} of the vault's signers)`;
       const table = new Table({ head: [title, "value"] });
       table.push(
         ["round", report.round.toString()],
@@ -348,12 +356,19 @@ task("ussi:push-nav", "Relays a signed USSI NAV report (from ussi:nav --out) to 
       if (!args.report) fail("--report FILE.json is required (write one with ussi:nav --positions FILE --out FILE.json)");
       const signed = c.parseSignedReport(readJsonArg(args.report, "report"), args.report);
       const part = await c.loadUssi(hre);
-      const result = await c.relayNavReport(hre, part, signed);
+      const result = await c.relaySignedNav(hre, part, signed);
       if (args.json) {
         process.stdout.write(JSON.stringify(jsonify(result)) + "\n");
         return;
       }
       const r = result.report;
+      if (result.outcome === "accepted-step") {
+        console.log(
+          `accepted step: round ${r.round} (tx ${result.hash}) moves the NAV to ${formatNavPerToken(r.navPerToken)} per USSI as an intermediate step: ` +
+            `no epoch settles and instant redemptions wait until the final report (signed without --step) is relayed`
+        );
+        return;
+      }
       const st = result.settled;
       console.log(
         `accepted: round ${r.round} is the NAV (tx ${result.hash}): NAV ${formatUsd(r.nav)}, ${formatNavPerToken(r.navPerToken)} per USSI, ` +

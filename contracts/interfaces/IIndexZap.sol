@@ -49,8 +49,8 @@ interface IIndexZap {
     /// @notice Native ETH sent where the payment token is an ERC-20, or `msg.value` different from
     /// `maxAmountIn` when paying in ETH ({wei}).
     error WrongValue(uint256 value, uint256 expected);
-    /// @notice The swaps and the in-kind part need `needed` base units of the input; at most `max` allowed.
-    error AmountInAboveMax(address token, uint256 needed, uint256 max);
+    /// @notice The swaps and the in-kind part need `amount` base units of the input; at most `max` allowed.
+    error AmountInAboveMax(address token, uint256 amount, uint256 max);
     /// @notice Buying constituent `index` needs more of `tokenIn` than the `budget` left of maxAmountIn (the
     /// router's "Too much requested"): the pools moved against the caller beyond the bound.
     error SwapAboveBudget(uint256 index, address tokenIn, uint256 budget);

@@ -64,7 +64,8 @@ interface IUssiVault {
     /// @param bufferTargetBps {bps of NAV} USDC the strategy must leave in the vault. At most 10000.
     /// @param indexHaircutBps {bps} taken off the feed-based value of MAG7.ssi at settlement, to
     /// cover the Chainlink feeds' lag behind the market at the moment the report is relayed. At most
-    /// `MAX_INDEX_HAIRCUT_BPS` (1000).
+    /// `MAX_INDEX_HAIRCUT_BPS` (1000). A change applies from the next epoch that has no MAG7.ssi
+    /// deposit yet: each epoch keeps the haircut of its first MAG7.ssi deposit (`Epoch.indexHaircutBps`).
     /// @param instantCapBps {bps of NAV} the most instant redemptions may pay per epoch. At most 10000 (0: off).
     /// @param minRequestUsd {1e18 USD} the smallest request (a redemption of the caller's whole
     /// balance is always allowed). At most `MAX_MIN_REQUEST_USD` (1,000 USD).
@@ -108,6 +109,9 @@ interface IUssiVault {
     /// @param indexNetPerShare {1e18 USD * bps} per 1e18 MAG7.ssi at settlement, haircut included
     /// (navPerShare * (1e4 - indexHaircutBps)); 0 when MAG7.ssi could not be valued, in which case
     /// the epoch's MAG7.ssi deposits are returned in kind at claim.
+    /// @param indexHaircutBps {bps} the haircut of this epoch's MAG7.ssi deposits: `indexHaircutBps`
+    /// as it stood at the epoch's first MAG7.ssi deposit request, so a later `setLimits` cannot move
+    /// value from a pending depositor to holders (0 until that request).
     struct Epoch {
         uint128 depositUsdc;
         uint128 depositIndex;
@@ -115,6 +119,7 @@ interface IUssiVault {
         uint128 owedEnd;
         uint256 navPerToken;
         uint256 indexNetPerShare;
+        uint32 indexHaircutBps;
     }
 
     // == Errors ==
@@ -153,8 +158,12 @@ interface IUssiVault {
     error StaleReport(uint64 timestamp, uint256 nowTimestamp, uint256 maxNavAge);
     /// @notice The report's valuation time is beyond now + `MAX_FUTURE_SKEW`.
     error FutureReport(uint64 timestamp, uint256 nowTimestamp);
-    /// @notice The round is not above the last accepted round (a report relayed twice lands here).
-    error RoundNotIncreasing(uint64 round, uint64 lastRound);
+    /// @notice The round is not `expected`, the last accepted round + 1 (a report relayed twice
+    /// lands here; so does one that skips rounds, which could otherwise exhaust the round space).
+    error RoundNotNext(uint64 round, uint256 expected);
+    /// @notice The last accepted report (`round`) is an intermediate step of a NAV move larger than
+    /// `maxNavChangeBps`: instant redemptions wait for the final report (`requestRedeem` is open).
+    error NavMidStep(uint64 round);
     /// @notice The timestamp is not after the last accepted report's timestamp.
     error TimestampNotIncreasing(uint64 timestamp, uint64 lastTimestamp);
     /// @notice navPerToken moved by more than `maxNavChangeBps` vs the last accepted report.
@@ -224,6 +233,9 @@ interface IUssiVault {
 
     /// @notice Report `round` was verified and accepted as the NAV; `report` holds all its fields.
     event NavReported(uint64 indexed round, NavReport report);
+    /// @notice Report `round` was verified and accepted as an intermediate step (`submitNavStep`): it
+    /// is the NAV the next report is bounded against, and settles nothing.
+    event NavStepReported(uint64 indexed round, NavReport report);
     /// @notice An accepted report carried |net delta| above the limit: deposit requests are paused.
     event DeltaLimitBreached(uint64 indexed round, uint256 netDeltaBps, uint256 maxNetDeltaBps);
     /// @notice A compliant report ended the delta-limit pause that `breachRound` started.
@@ -251,7 +263,9 @@ interface IUssiVault {
     function requestDeposit(uint256 usdcIn) external returns (uint256 requestId);
 
     /// @notice Requests a deposit of `indexIn` {1e18 MAG7.ssi}, pulled now; it settles at the next
-    /// accepted report, MAG7.ssi valued then at `navPerShare()` less `indexHaircutBps`: shares =
+    /// accepted report, MAG7.ssi valued then at `navPerShare()` less the epoch's haircut h (the
+    /// `indexHaircutBps` in force at the epoch's first MAG7.ssi deposit, `epochInfo(e).indexHaircutBps`,
+    /// fixed from then on, so the risk role cannot change it under this request): shares =
     /// floor(indexIn * navPerShare * (1e4 - h) / (navPerToken * 1e4)). If MAG7.ssi cannot be valued at
     /// settlement, `claim` returns the MAG7.ssi. Same blocks as `requestDeposit`; the minimum is
     /// checked at today's `navPerShare()`.
@@ -277,19 +291,30 @@ interface IUssiVault {
     /// @notice Instant redemption from the liquid buffer: burns `shares` and pays
     /// floor(shares * navPerToken * (1e4 - maxNavChangeBps) / (1e18 * usdcScale * 1e4)) {USDC}, so
     /// that no next report can make it pay more than waiting would. Needs a fresh NAV; reverts
-    /// `InsufficientBuffer` or `InstantCapReached` (use `requestRedeem`). Works while paused.
+    /// `InsufficientBuffer` or `InstantCapReached` (use `requestRedeem`), and `NavMidStep` while the
+    /// last accepted report is an intermediate step. Works while paused.
     function redeem(uint256 shares, uint256 minAssetsOut) external returns (uint256 assets);
 
     // == NAV ==
 
     /// @notice Verifies a quorum-signed report (signatures in ascending signer order, NAV-report
     /// domain), accepts it as the NAV and settles the open epoch at its navPerToken. Anyone may relay.
+    /// A NAV move larger than `maxNavChangeBps` is reported as `submitNavStep`s, then this final report.
     /// @dev Reverts on a bad quorum, a stale, future-dated or out-of-order report, navPerToken zero
     /// or moved by more than `maxNavChangeBps`, or nav < spotValue + perpPnl + fundingAccrued. Does
     /// not depend on the allowed list or the pause. A report with netDeltaBps above the limit is
     /// accepted too, and pauses deposit requests until a compliant report is accepted.
     /// @return settledEpoch The epoch the report settled.
     function submitNavReport(NavReport calldata report, bytes[] calldata signatures) external returns (uint64 settledEpoch);
+
+    /// @notice Verifies and accepts an intermediate step of a NAV move larger than `maxNavChangeBps`
+    /// (the signers know the NAV is further away), signed as EIP-712 `NavStep` (the `NavReport`
+    /// fields under another type name, so a step's signatures never settle an epoch) under the
+    /// NAV-report domain. Same checks as `submitNavReport`; the step becomes the NAV the next report
+    /// is bounded against, but no epoch ends (requests settle at the final report, at the true NAV,
+    /// and the instant cap does not reset) and `redeem` reverts `NavMidStep` until the final report,
+    /// a `submitNavReport`, is accepted. Does not touch the delta-limit pause. Anyone may relay.
+    function submitNavStep(NavReport calldata report, bytes[] calldata signatures) external;
 
     // == Strategy ==
 
@@ -354,7 +379,7 @@ interface IUssiVault {
     /// @notice Where MAG7.ssi shares are valued (usually the index vault itself).
     function indexValuation() external view returns (address);
 
-    /// @notice The last accepted report (navPerToken 1e18 and timestamp 0 before the first).
+    /// @notice The last accepted report or intermediate step (navPerToken 1e18 and timestamp 0 before the first).
     function lastAcceptedReport() external view returns (NavReport memory);
 
     /// @notice The round whose delta breach pauses deposit requests, or 0.
@@ -392,7 +417,8 @@ interface IUssiVault {
     /// @notice {USDC} the strategy must leave: ceil(totalSupply * navPerToken / 1e18 * bufferTargetBps / 1e4).
     function bufferTarget() external view returns (uint256);
 
-    /// @notice {USDC} instant redemptions may still pay in the open epoch (cap and buffer applied).
+    /// @notice {USDC} instant redemptions may still pay in the open epoch (cap and buffer applied);
+    /// 0 while the last accepted report is an intermediate step (`submitNavStep`).
     function instantCapacity() external view returns (uint256);
 
     /// @notice Whether `asset` is on the allowed large-cap list.

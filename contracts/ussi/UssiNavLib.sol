@@ -23,6 +23,11 @@ library UssiNavLib {
     bytes32 internal constant NAV_REPORT_TYPEHASH = keccak256(
         "NavReport(uint64 round,uint256 nav,uint256 navPerToken,uint256 spotValue,int256 perpPnl,int256 fundingAccrued,uint256 netDeltaBps,uint64 timestamp)"
     );
+    /// @notice The EIP-712 type an intermediate step of a large NAV move is signed as: the same
+    /// fields under another name, so a step's signatures never verify as a settling report.
+    bytes32 internal constant NAV_STEP_TYPEHASH = keccak256(
+        "NavStep(uint64 round,uint256 nav,uint256 navPerToken,uint256 spotValue,int256 perpPnl,int256 fundingAccrued,uint256 netDeltaBps,uint64 timestamp)"
+    );
     bytes32 private constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 private constant NAV_NAME_HASH = keccak256("USSI Vault");
@@ -44,12 +49,12 @@ library UssiNavLib {
     /// @dev {1e18 USD} the largest minimum request size.
     uint256 internal constant MAX_MIN_REQUEST_USD = 1_000e18;
 
-    /// @notice Reverts unless `report` carries at least `quorum` signatures, under the NAV-report
-    /// domain of the calling vault, from distinct members of `isSigner` in strictly ascending
+    /// @notice Reverts unless `report` carries at least `quorum` signatures of its EIP-712 type
+    /// (`NavStep` when `step`, else `NavReport`), under the NAV-report domain of the calling vault, from distinct members of `isSigner` in strictly ascending
     /// order, and is acceptable after `last` under `limits`: not future-dated, not older than
-    /// `maxNavAge`, round and timestamp increasing, navPerToken non-zero and within
+    /// `maxNavAge`, round exactly `last.round + 1`, timestamp increasing, navPerToken non-zero and within
     /// `maxNavChangeBps` of the last one, nav >= spotValue + perpPnl + fundingAccrued. Then stores
-    /// it as `last` and emits `NavReported`.
+    /// it as `last` and emits `NavStepReported` (a step) or `NavReported`.
     function accept(
         IUssiVault.NavReport calldata report,
         bytes[] calldata signatures,
@@ -57,13 +62,17 @@ library UssiNavLib {
         uint256 quorum,
         IUssiVault.NavReport storage last,
         uint256 maxNavAge,
-        uint256 maxNavChangeBps
+        uint256 maxNavChangeBps,
+        bool step
     ) external {
-        _verifySignatures(report, signatures, isSigner, quorum);
+        _verifySignatures(report, signatures, isSigner, quorum, step ? NAV_STEP_TYPEHASH : NAV_REPORT_TYPEHASH);
         uint256 timestamp = report.timestamp;
         if (timestamp > block.timestamp + MAX_FUTURE_SKEW) revert IUssiVault.FutureReport(report.timestamp, block.timestamp);
         if (timestamp + maxNavAge < block.timestamp) revert IUssiVault.StaleReport(report.timestamp, block.timestamp, maxNavAge);
-        if (report.round <= last.round) revert IUssiVault.RoundNotIncreasing(report.round, last.round);
+        // Exactly the next round: no report can skip ahead and exhaust the uint64 round space (a
+        // round of 2^64 - 1 would leave no acceptable successor). uint256: cannot overflow.
+        uint256 expected = uint256(last.round) + 1;
+        if (report.round != expected) revert IUssiVault.RoundNotNext(report.round, expected);
         if (report.timestamp <= last.timestamp) revert IUssiVault.TimestampNotIncreasing(report.timestamp, last.timestamp);
 
         _checkValues(report, last.navPerToken, maxNavChangeBps);
@@ -76,7 +85,8 @@ library UssiNavLib {
         last.fundingAccrued = report.fundingAccrued;
         last.netDeltaBps = report.netDeltaBps;
         last.timestamp = report.timestamp;
-        emit IUssiVault.NavReported(report.round, report);
+        if (step) emit IUssiVault.NavStepReported(report.round, report);
+        else emit IUssiVault.NavReported(report.round, report);
     }
 
     /// @notice Stores `limits` in `target` and emits `LimitsUpdated`; reverts `InvalidLimit` unless
@@ -173,7 +183,8 @@ library UssiNavLib {
     }
 
     /// @notice Prices epoch `ep` at `navPerToken`, O(1): records the price and, when it has MAG7.ssi
-    /// deposits, their value from `valuation` less `haircutBps` (0 when the valuation reverts or
+    /// deposits, their value from `valuation` less the epoch's own haircut `ep.indexHaircutBps`
+    /// (fixed by its first MAG7.ssi deposit request) (0 when the valuation reverts or
     /// returns 0: those deposits are then returned in kind at claim, and settlement goes on).
     /// @return minted {1e18 USSI} for the epoch's deposits, down.
     /// @return burned {1e18 USSI} escrowed by its redemptions.
@@ -182,7 +193,6 @@ library UssiNavLib {
     function settleEpoch(
         IUssiVault.Epoch storage ep,
         uint256 navPerToken,
-        uint256 haircutBps,
         IIndexValuation valuation,
         uint256 usdcScale
     ) external returns (uint256 minted, uint256 burned, uint256 owed, uint256 indexNet) {
@@ -194,7 +204,7 @@ library UssiNavLib {
             // A valuation that reverts or returns 0 must not stop settlement (exits settle here too).
             try valuation.navPerShare() returns (uint256 navPerShare) {
                 // {1e18 USD * bps} per 1e18 idx, exact; overflows (reverts) only above ~1e72 USD per share
-                indexNet = navPerShare * (BPS - haircutBps);
+                indexNet = navPerShare * (BPS - ep.indexHaircutBps);
             } catch {} // solhint-disable-line no-empty-blocks
             // {1e18 USSI}, down, one rounding
             if (indexNet != 0) minted += indexIn.mulDiv(indexNet, navPerToken * BPS);
@@ -209,12 +219,13 @@ library UssiNavLib {
         IUssiVault.NavReport calldata report,
         bytes[] calldata signatures,
         mapping(address => bool) storage isSigner,
-        uint256 quorum
+        uint256 quorum,
+        bytes32 typehash
     ) private view {
         // address(this) is the vault: a library called by delegatecall runs in its context.
         bytes32 domain = keccak256(abi.encode(DOMAIN_TYPEHASH, NAV_NAME_HASH, NAV_VERSION_HASH, block.chainid, address(this)));
         // abi.encode of a static struct lays its fields out as EIP-712 encodeData does.
-        bytes32 digest = MessageHashUtils.toTypedDataHash(domain, keccak256(abi.encode(NAV_REPORT_TYPEHASH, report)));
+        bytes32 digest = MessageHashUtils.toTypedDataHash(domain, keccak256(abi.encode(typehash, report)));
         address previous = address(0);
         uint256 count = signatures.length;
         for (uint256 i = 0; i < count; ++i) {

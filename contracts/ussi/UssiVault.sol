@@ -89,6 +89,7 @@ contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, Reentran
     uint64 private _epoch; // the open epoch; epoch e ends when the (e+1)-th report is accepted
     uint64 private _deltaBreachRound; // 0 = no delta pause
     uint64 private _instantEpoch; // the epoch `_instantPaid` counts
+    bool private _navMidStep; // the last accepted report is an intermediate step: instant redemptions wait
     uint128 private _instantPaid; // {USDC} paid by instant redemptions in `_instantEpoch`
     uint256 private _owed; // {USDC} cumulative owed to settled redemptions
     uint256 private _funded; // {USDC} cumulative funded (<= _owed)
@@ -144,7 +145,11 @@ contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, Reentran
         if (navPerShare == 0) revert ZeroIndexValue();
         _requireSize(indexIn.mulDiv(navPerShare, WAD)); // {1e18 USD}, down: only sizes the request
         Epoch storage ep = _epochs[_epoch];
-        ep.depositIndex = (ep.depositIndex + indexIn).toUint128();
+        uint256 pending = ep.depositIndex;
+        // The epoch's first MAG7.ssi deposit fixes its haircut: a later setLimits cannot reprice a
+        // pending request (that would move value between the depositor and holders).
+        if (pending == 0) ep.indexHaircutBps = _limits.indexHaircutBps;
+        ep.depositIndex = (pending + indexIn).toUint128();
         requestId = _pushRequest(RequestKind.DepositIndex, indexIn);
         // == Interactions ==
         _indexToken.safeTransferFrom(msg.sender, address(this), indexIn);
@@ -218,6 +223,8 @@ contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, Reentran
         // == Checks & Effects ==
         // Not gated by pause. Gated by staleness: the discount bounds one report's move, not many.
         uint256 navPerToken = _requireFreshNav();
+        // Mid-step the NAV is known to be further off than one report's move, which the discount covers.
+        if (_navMidStep) revert NavMidStep(_nav.round);
         assets = _instantAssets(shares, navPerToken);
         if (assets == 0) revert ZeroAmount();
         if (assets < minAssetsOut) revert AssetsBelowMinimum(assets, minAssetsOut);
@@ -243,15 +250,14 @@ contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, Reentran
         // No reentrancy guard needed: its one external call, `navPerShare()` at settlement, is a
         // view (STATICCALL), so it cannot change any state; the rest is this contract's own.
         // == Checks ==
-        Limits memory limits_ = _limits;
-        UssiNavLib.accept(report, signatures, _signerSet(), quorum(), _nav, limits_.maxNavAge, limits_.maxNavChangeBps);
-        uint256 navPerToken = report.navPerToken;
+        _accept(report, signatures, false);
+        uint256 maxNetDeltaBps = _limits.maxNetDeltaBps;
 
         // == Effects == (`accept` stored the report as `_nav` and emitted NavReported)
-        if (report.netDeltaBps > limits_.maxNetDeltaBps) {
+        if (report.netDeltaBps > maxNetDeltaBps) {
             // Accepted all the same (the NAV is what it is, and exits must settle); new deposits wait.
             _deltaBreachRound = report.round;
-            emit DeltaLimitBreached(report.round, report.netDeltaBps, limits_.maxNetDeltaBps);
+            emit DeltaLimitBreached(report.round, report.netDeltaBps, maxNetDeltaBps);
         } else {
             uint64 breachRound = _deltaBreachRound;
             if (breachRound != 0) {
@@ -261,7 +267,16 @@ contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, Reentran
         }
         settledEpoch = _epoch;
         _epoch = settledEpoch + 1;
-        _settle(settledEpoch, report.round, navPerToken, limits_.indexHaircutBps);
+        _navMidStep = false;
+        _settle(settledEpoch, report.round, report.navPerToken);
+    }
+
+    /// @inheritdoc IUssiVault
+    function submitNavStep(NavReport calldata report, bytes[] calldata signatures) external {
+        // == Checks == (those of a report, under the NavStep type; `accept` stores it as `_nav`)
+        _accept(report, signatures, true);
+        // == Effects == no epoch ends; instant redemptions wait for the final report.
+        _navMidStep = true;
     }
 
     // == Strategy ==
@@ -419,6 +434,7 @@ contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, Reentran
 
     /// @inheritdoc IUssiVault
     function instantCapacity() external view returns (uint256) {
+        if (_navMidStep) return 0; // closed until the final report
         (uint256 capLeft, uint256 buffer) = _instantRoom(_nav.navPerToken);
         return Math.min(capLeft, buffer);
     }
@@ -458,6 +474,11 @@ contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, Reentran
         return super._grantRole(role, account);
     }
 
+    /// @dev Verifies `report` (a `NavStep` when `step`) and stores it as `_nav` (UssiNavLib.accept).
+    function _accept(NavReport calldata report, bytes[] calldata signatures, bool step) private {
+        UssiNavLib.accept(report, signatures, _signerSet(), quorum(), _nav, _limits.maxNavAge, _limits.maxNavChangeBps, step);
+    }
+
     function _setLimits(Limits memory limits_) private {
         UssiNavLib.setLimits(_limits, limits_); // checks every bound, stores, emits LimitsUpdated
     }
@@ -465,10 +486,10 @@ contract UssiVault is IUssiVault, ERC20Permit, UssiNavQuorum, Pausable, Reentran
     /// @dev Settles epoch `e` at `navPerToken`, O(1): mints its deposits' shares to the vault (held
     /// for their claims), burns its escrowed redemption shares, adds what they are owed, and funds
     /// that from the liquid buffer as far as it goes.
-    function _settle(uint64 e, uint64 round, uint256 navPerToken, uint256 haircutBps) private {
+    function _settle(uint64 e, uint64 round, uint256 navPerToken) private {
         Epoch storage ep = _epochs[e];
         (uint256 minted, uint256 burned, uint256 owed, uint256 indexNet) =
-            UssiNavLib.settleEpoch(ep, navPerToken, haircutBps, _indexValuation, _usdcScale);
+            UssiNavLib.settleEpoch(ep, navPerToken, _indexValuation, _usdcScale);
         if (ep.depositIndex != 0 && indexNet == 0) _indexRefunds += ep.depositIndex;
         uint256 owedEnd = _owed + owed;
         _owed = owedEnd;

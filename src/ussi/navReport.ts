@@ -6,7 +6,7 @@
 
 /** A NAV report. USD values are {1e18 USD}; netDeltaBps is |net delta| in bps of NAV; timestamp is unix seconds. */
 export interface NavReport {
-  /** Strictly increasing, starting at 1 (uint64). */
+  /** Exactly the vault's last accepted round + 1, starting at 1 (uint64): the vault refuses any other. */
   round: bigint;
   /** NAV = spotValue + perpPnl + fundingAccrued + cash (cash >= 0). */
   nav: bigint;
@@ -38,3 +38,10 @@ export const NAV_REPORT_TYPES = {
     { name: "timestamp", type: "uint64" },
   ],
 };
+
+/**
+ * The EIP-712 `types` object for `NavStep`: an intermediate step of a NAV move larger than the
+ * vault's maxNavChangeBps (`submitNavStep`). The `NavReport` fields under another type name, so a
+ * step's signatures never verify as a settling report.
+ */
+export const NAV_STEP_TYPES = { NavStep: NAV_REPORT_TYPES.NavReport };

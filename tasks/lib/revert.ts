@@ -170,9 +170,10 @@ const WORDS: Record<string, (a: Args, arity: number) => string | undefined> = {
     `round ${s(a.round)} is not the next round (expected ${s(a.expected)}): ${
       BigInt(s(a.round)) < BigInt(s(a.expected)) ? "this report (or a later one) was already relayed" : "an earlier round has not been relayed yet"
     }`,
-  RoundNotIncreasing: (a) => `round ${s(a.round)} is not above the last accepted round ${s(a.lastRound)}: this report (or a later one) was already relayed`,
   TargetRoundNotNext: (a) => `target round ${s(a.round)} is not the vault's next round (expected ${s(a.expected)})`,
   SignalAlreadyRelayed: (a) => `a signal for ${s(a.asset)} on day ${s(a.day)} was already accepted: this signal (or another for that day) was already relayed`,
+  NavMidStep: (a) =>
+    `the last NAV report (round ${s(a.round)}) is an intermediate step of a move larger than one report may make: instant redemptions wait for the final report; request a redemption instead (drop --instant)`,
   TimestampNotIncreasing: (a) => `the report's time ${time(a.timestamp)} is not after the last accepted report's ${time(a.lastTimestamp)}`,
   QuorumNotMet: (a) => `only ${s(a.have)} valid signature(s), ${s(a.need)} needed`,
   UnknownSigner: (a) => `${s(a.signer)} is not one of the oracle's signers`,
@@ -195,7 +196,7 @@ const WORDS: Record<string, (a: Args, arity: number) => string | undefined> = {
   ZeroAmounts: (a) => `every amount for ${s(a.shares)} share base units rounds to zero: use more shares`,
   ZeroAmount: () => `an amount, or the amount it rounds to, is zero`,
   TransferShortfall: (a) => `${s(a.token)} delivered ${s(a.received)} base units, ${s(a.expected)} sent (a fee-on-transfer or rebasing token)`,
-  TransferOutExcess: (a) => `sending ${s(a.amount)} base units of ${s(a.token)} took ${s(a.left)} from the vault (a fee charged to the sender)`,
+  CollateralShortfall: (a) => `after paying out, the vault holds ${s(a.balance)} base units of ${s(a.token)}, less than the ${s(a.required)} the remaining shares need (the token charged the vault more than it sent): skip it with redeemSkipping`,
   NotAConstituent: (a) => `${s(a.token)} is not in the vault's held basket`,
   ConstituentTransfersWork: (a) => `${s(a.token)} still transfers cleanly: only a token whose transfers fail may be retired`,
   PairInCooldown: (a) => `the pair ${s(a.tokenA)}/${s(a.tokenB)} traded recently and cools off until ${time(a.until)}`,

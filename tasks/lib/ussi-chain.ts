@@ -17,7 +17,7 @@ import {
   type UssiVault,
 } from "../../typechain-types";
 import { InputError } from "../../src/lib/errors";
-import { NAV_REPORT_DOMAIN, NAV_REPORT_TYPES, type NavReport } from "../../src/ussi/navReport";
+import { NAV_REPORT_DOMAIN, NAV_REPORT_TYPES, NAV_STEP_TYPES, type NavReport } from "../../src/ussi/navReport";
 import { recordedDomain, signQuorum } from "./quorum";
 import { fail, firstSigner } from "./args";
 import { formatUnitsExact, formatUsd } from "./format";
@@ -437,6 +437,11 @@ export interface SignedNavReport {
   chainId: bigint;
   vault: string;
   report: NavReport;
+  /**
+   * An intermediate step of a NAV move larger than maxNavChangeBps: signed as EIP-712 `NavStep`,
+   * relayed with `submitNavStep`; it settles nothing and closes the instant path until the final report.
+   */
+  step: boolean;
   /** In ascending signer order, as the vault requires. */
   signatures: string[];
   signers: string[];
@@ -446,7 +451,7 @@ const REPORT_FIELDS = ["round", "nav", "navPerToken", "spotValue", "perpPnl", "f
 
 export function signedReportToJson(s: SignedNavReport): Record<string, unknown> {
   return {
-    kind: "ussi-nav-report",
+    kind: s.step ? "ussi-nav-step" : "ussi-nav-report",
     chainId: s.chainId.toString(),
     vault: s.vault,
     report: Object.fromEntries(REPORT_FIELDS.map((k) => [k, s.report[k].toString()])),
@@ -459,7 +464,7 @@ export function signedReportToJson(s: SignedNavReport): Record<string, unknown> 
 /** Validates a signed report file's shape (not its signatures: see `relayNavReport`). */
 export function parseSignedReport(value: unknown, where: string): SignedNavReport {
   const v = value as Record<string, unknown> | null;
-  if (typeof v !== "object" || v === null || v["kind"] !== "ussi-nav-report") {
+  if (typeof v !== "object" || v === null || (v["kind"] !== "ussi-nav-report" && v["kind"] !== "ussi-nav-step")) {
     throw new InputError(`${where}: not a signed USSI NAV report (written by ussi:nav --out FILE)`);
   }
   const int = (x: unknown, name: string, signed = false): bigint => {
@@ -486,6 +491,7 @@ export function parseSignedReport(value: unknown, where: string): SignedNavRepor
     chainId: int(v["chainId"], "chainId"),
     vault,
     report,
+    step: v["kind"] === "ussi-nav-step",
     signatures: sigs as string[],
     signers: (v["signers"] as string[] | undefined) ?? [],
   };
@@ -512,8 +518,8 @@ export async function precheckReport(hre: HardhatRuntimeEnvironment, vault: Ussi
   const { round: lastRound, timestamp: lastTimestamp } = await vault.lastAcceptedReport();
   const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
   const { maxNavAge } = await vault.limits();
-  if (report.round <= lastRound)
-    fail(`round ${report.round} is not above the vault's last accepted round ${lastRound}: use round ${lastRound + 1n}`);
+  if (report.round !== lastRound + 1n)
+    fail(`round ${report.round} is not the vault's next round (its last accepted round is ${lastRound}; rounds advance by one): use round ${lastRound + 1n}`);
   if (report.timestamp <= lastTimestamp) fail(`timestamp ${report.timestamp} is not after the last accepted report's ${lastTimestamp}`);
   if (report.timestamp > now + 300n) fail(`timestamp ${report.timestamp} is more than 5 minutes after the chain's time ${now}`);
   if (report.timestamp + maxNavAge < now)
@@ -521,14 +527,21 @@ export async function precheckReport(hre: HardhatRuntimeEnvironment, vault: Ussi
 }
 
 /** Signs `report` for the deployed vault with the NAV signers (see `navSigners`). Sends nothing. */
-export async function signNavReport(hre: HardhatRuntimeEnvironment, part: UssiPart, report: NavReport): Promise<SignedNavReport> {
+export async function signNavReport(hre: HardhatRuntimeEnvironment, part: UssiPart, report: NavReport, step = false): Promise<SignedNavReport> {
   const vault = ussiVault(part, hre.ethers.provider);
   await precheckReport(hre, vault, report);
   const signers = await navSigners(hre, vault);
   const domain = await navDomain(vault);
-  const signatures = await signQuorum(signers, domain, NAV_REPORT_TYPES, { ...report });
+  const signatures = await signQuorum(signers, domain, step ? NAV_STEP_TYPES : NAV_REPORT_TYPES, { ...report });
   const addresses = (await Promise.all(signers.map((s) => s.getAddress()))).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-  return { chainId: BigInt(domain.chainId!), vault: part.vault, report, signatures, signers: addresses };
+  return { chainId: BigInt(domain.chainId!), vault: part.vault, report, step, signatures, signers: addresses };
+}
+
+/** A relayed intermediate step: the NAV the next report is bounded against; no epoch settled. */
+export interface StepOutcome {
+  outcome: "accepted-step";
+  hash: string;
+  report: NavReport;
 }
 
 export interface PushOutcome {
@@ -554,6 +567,17 @@ export async function relayNavReport(
   signed: SignedNavReport,
   relayer?: Signer
 ): Promise<PushOutcome> {
+  if (signed.step) fail(`round ${signed.report.round} is signed as an intermediate step (NavStep), not a report: relay it with relaySignedNav; nothing was sent`);
+  return (await relaySignedNav(hre, part, signed, relayer)) as PushOutcome;
+}
+
+/** `relayNavReport` for a signed report or an intermediate step (`submitNavStep`: settles nothing). */
+export async function relaySignedNav(
+  hre: HardhatRuntimeEnvironment,
+  part: UssiPart,
+  signed: SignedNavReport,
+  relayer?: Signer
+): Promise<PushOutcome | StepOutcome> {
   const sender = relayer ?? (await firstSigner(hre));
   const vault = ussiVault(part, sender);
   const domain = await navDomain(vault);
@@ -567,9 +591,11 @@ export async function relayNavReport(
     fail(`round ${signed.report.round} was already relayed and accepted (it is the vault's current NAV): nothing to do, nothing was sent`);
   if (signed.report.round < last.round)
     fail(`round ${signed.report.round} is older than the vault's NAV (round ${last.round}): a newer report was accepted; nothing was sent`);
+  if (signed.report.round > last.round + 1n)
+    fail(`round ${signed.report.round} skips rounds: the vault's last accepted round is ${last.round} and rounds advance by one (sign round ${last.round + 1n}); nothing was sent`);
   const recovered = signed.signatures.map((s, i) => {
     try {
-      return verifyTypedData(domain, NAV_REPORT_TYPES, { ...signed.report }, s);
+      return verifyTypedData(domain, signed.step ? NAV_STEP_TYPES : NAV_REPORT_TYPES, { ...signed.report }, s);
     } catch {
       fail(`signature ${i + 1} of the report is malformed: refused, nothing was sent`);
     }
@@ -582,6 +608,19 @@ export async function relayNavReport(
   if (BigInt(new Set(recovered).size) < quorum)
     fail(`the report carries ${new Set(recovered).size} distinct signer(s), the quorum is ${quorum}: refused, nothing was sent`);
 
+  if (signed.step) {
+    try {
+      await vault.submitNavStep.staticCall(signed.report, signed.signatures);
+    } catch (e) {
+      fail(`refused: ${describeRevert(vault, e)}; nothing was sent`);
+    }
+    const sent = await vault.submitNavStep(signed.report, signed.signatures);
+    await sent.wait();
+    const now = await vault.lastAcceptedReport();
+    if (now.round !== signed.report.round)
+      fail(`sent (tx ${sent.hash}), but the vault's NAV is round ${now.round}, not ${signed.report.round}`);
+    return { outcome: "accepted-step", hash: sent.hash, report: signed.report };
+  }
   let settledEpoch: bigint;
   try {
     settledEpoch = await vault.submitNavReport.staticCall(signed.report, signed.signatures);
@@ -655,7 +694,10 @@ export async function planUssiDeposit(part: UssiPart, who: Signer, asset: "USDC"
   const balance = await erc.balanceOf(me);
   if (balance < amount)
     fail(`${me} holds ${formatUnitsExact(balance, decimals)} ${name}, cannot deposit ${formatUnitsExact(amount, decimals)}`);
-  const { minRequestUsd, indexHaircutBps } = await vault.limits();
+  const { minRequestUsd, indexHaircutBps: limitHaircut } = await vault.limits();
+  // The open epoch keeps the haircut of its first MAG7.ssi deposit (a later change applies from the next epoch).
+  const open = await vault.epochInfo(await vault.currentEpoch());
+  const indexHaircutBps = open.depositIndex !== 0n ? open.indexHaircutBps : limitHaircut;
   let valueUsd: bigint; // {1e18 USD}
   let netUsd: bigint;
   if (asset === "USDC") {
@@ -746,6 +788,19 @@ export async function ussiRedeem(part: UssiPart, who: Signer, shares: bigint, in
     if (!(await vault.isNavFresh()))
       fail(`instant redemption needs a fresh NAV and the last one (round ${last.round}) is stale: request a redemption instead (drop --instant)`);
     if (assets === 0n) fail(`${formatUnitsExact(shares, 18)} USSI round to 0 USDC at the instant price: redeem more`);
+    if (room === 0n) {
+      // Closed (mid-step after an intermediate NAV report) or used up: the vault's own error says which.
+      try {
+        await vault.redeem.staticCall(shares, assets);
+      } catch (e) {
+        const why = describeRevert(vault, e);
+        if (why.startsWith("NavMidStep"))
+          fail(
+            `instant redemption is closed: the last NAV report (round ${last.round}) is an intermediate step of a larger move, and it reopens at the final report; request a redemption instead (drop --instant)`
+          );
+        fail(`instant redemption refused: ${why}; request a redemption instead (drop --instant)`);
+      }
+    }
     if (assets > room)
       fail(
         `instant redemption of ${formatUnitsExact(assets, part.usdcDecimals)} USDC does not fit: ${formatUnitsExact(

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { AbiCoder, Interface, ZeroAddress, id, type ErrorFragment, type ParamType } from "ethers";
 import * as typechain from "../../typechain-types";
 import { EXPLAINED_ERRORS, decodeRevertData, describeError, describeRevert } from "../../tasks/lib/revert";
-import { IndexVault__factory, WeightOracle__factory } from "../../typechain-types";
+import { IndexVault__factory, UssiVault__factory, WeightOracle__factory } from "../../typechain-types";
 
 /** Every custom error fragment of every compiled contract, by selector. */
 function allErrors(): Map<string, ErrorFragment> {
@@ -51,6 +51,9 @@ describe("shared revert decoder", () => {
     expect(describeRevert({ data: twice })).to.match(/^round 2 is not the next round \(expected 3\): this report \(or a later one\) was already relayed/);
     const skips = oracle.encodeErrorResult("RoundNotNext", [ZeroAddress, 5n, 3n]);
     expect(describeRevert({ data: skips })).to.match(/^round 5 is not the next round \(expected 3\): an earlier round has not been relayed yet/);
+    const ussi = UssiVault__factory.createInterface(); // USSI's NAV rounds follow the same rule
+    const ussiSkip = ussi.encodeErrorResult("RoundNotNext", [5n, 3n]);
+    expect(describeRevert({ data: ussiSkip })).to.match(/^round 5 is not the next round \(expected 3\): an earlier round has not been relayed yet/);
   });
 
   it("names a missing role", () => {

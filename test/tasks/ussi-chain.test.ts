@@ -201,6 +201,24 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
     });
   });
 
+  /**
+   * RISK widens the per-report bound (100 bps by default): the flows below move the NAV by ~1% in one report
+   * (the deployed default is 50 bps; a larger move in steps is tested on its own below).
+   */
+  async function widenBound(bps = 100n) {
+    const risk = await hre.ethers.getSigner(params.risk);
+    const l = await vault.limits();
+    await vault.connect(risk).setLimits({
+      maxNavAge: l.maxNavAge,
+      maxNavChangeBps: bps,
+      maxNetDeltaBps: l.maxNetDeltaBps,
+      bufferTargetBps: l.bufferTargetBps,
+      indexHaircutBps: l.indexHaircutBps,
+      instantCapBps: l.instantCapBps,
+      minRequestUsd: l.minRequestUsd,
+    });
+  }
+
   /** Relays the inception report (NAV 0 at 1.00, the next round, chain time). */
   async function pushInception(): Promise<string> {
     const report = tmpFile("inception.json");
@@ -209,7 +227,10 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
   }
 
   describe("the whole flow (requests settle at the next NAV, then claims)", () => {
-    before(() => deployed.restore());
+    before(async () => {
+      await deployed.restore();
+      await widenBound();
+    });
 
     it("ussi:mint requests a deposit that settles at the next NAV and says how to claim; claiming early is refused", async () => {
       expect(await pushInception()).to.match(/^accepted: round 1 /);
@@ -272,7 +293,7 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
 
     it("ussi:redeem --instant pays at once at the last NAV less maxNavChangeBps, within the per-epoch cap", async () => {
       const nav = (await vault.lastAcceptedReport()).navPerToken;
-      const bps = big(params.maxNavChangeBps);
+      const bps = (await vault.limits()).maxNavChangeBps;
       const before = await usdc.balanceOf(me.address);
       const out = await runTask("ussi:redeem", { shares: "10", instant: true, json: false });
       expect(out).to.match(new RegExp(`^instant: .* at the last NAV less ${bps} bps`));
@@ -307,9 +328,37 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
     });
   });
 
+  describe("a NAV move larger than maxNavChangeBps (50 bps): ussi:nav --step, then the final report", () => {
+    before(async () => {
+      await deployed.restore();
+      await pushInception();
+      await runTask("ussi:mint", { usdc: "1000", json: false });
+      await pushInception();
+      await runTask("ussi:claim", { json: false });
+    });
+
+    it("relays the steps without settling, closes the instant path until the final report, which settles at the true NAV", async () => {
+      // The true NAV: 900 spot + 110 cash over 1,000 USSI = 1.01, 100 bps above the last report.
+      const id = JSON.parse(await runTask("ussi:redeem", { shares: "100", json: true })).requestId as string;
+      await expectRefusal("ussi:push-nav", { report: await signedReport(3, 900n * WAD, 110n, 0n), json: false }, /refused: NavChangeTooLarge/);
+      const step = tmpFile("step.json");
+      await runTask("ussi:nav", { positions: await positionsFile(3, 900n * WAD, 105n, 0n), out: step, step: true, json: false });
+      expect(JSON.parse(readFileSync(step, "utf8")).kind).to.equal("ussi-nav-step");
+      const epoch = await vault.currentEpoch();
+      expect(await runTask("ussi:push-nav", { report: step, json: false })).to.match(/^accepted step: round 3 .*\$1\.005000 per USSI .*no epoch settles/);
+      expect(await vault.currentEpoch()).to.equal(epoch);
+      await expectRefusal("ussi:claim", { id, json: false }, /waits for settlement/);
+      await expectRefusal("ussi:redeem", { shares: "10", instant: true, json: false }, /intermediate step .*drop --instant/);
+      const final = await runTask("ussi:push-nav", { report: await signedReport(4, 900n * WAD, 110n, 0n), json: false });
+      expect(final).to.match(/^accepted: round 4 /).and.to.match(new RegExp(`settled epoch ${epoch} at \\$1\\.010000 per USSI: 0 USSI minted for its deposits, 100 USSI redeemed for 101 USDC`));
+      await expectRefusal("ussi:nav", { positions: "x.json", unsigned: true, step: true, json: false }, /drop --unsigned/);
+    });
+  });
+
   describe("refusals", () => {
     before(async () => {
       await deployed.restore();
+      await widenBound(200n); // the fulfil flow moves 0.99 -> 1.00 (101 bps) in one report
       await pushInception();
       await runTask("ussi:mint", { usdc: "1000", json: false });
       await pushInception();
@@ -363,11 +412,17 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       }
     });
 
-    it("ussi:nav refuses to sign a round the vault has already accepted", async () => {
+    it("ussi:nav refuses to sign a round the vault has already accepted, or one that skips rounds", async () => {
       await expectRefusal(
         "ussi:nav",
         { positions: await positionsFile(2, 900n * WAD, 100n, 0n), json: false },
-        /round 2 is not above the vault's last accepted round 2: use round 3/
+        /round 2 is not the vault's next round \(its last accepted round is 2; rounds advance by one\): use round 3/
+      );
+      // Nor one that skips ahead: rounds advance by one, so none can exhaust the round space.
+      await expectRefusal(
+        "ussi:nav",
+        { positions: await positionsFile(9, 900n * WAD, 100n, 0n), json: false },
+        /round 9 is not the vault's next round \(its last accepted round is 2; rounds advance by one\): use round 3/
       );
     });
 

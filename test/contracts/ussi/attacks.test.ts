@@ -284,14 +284,14 @@ describe("USSI claims, request size, roles", function () {
       .withArgs(f.risk.address, strategy);
   });
 
-  it("refuses a report relayed twice with RoundNotIncreasing", async function () {
+  it("refuses a report relayed twice with RoundNotNext", async function () {
     const f = await loadFixture(deployVaultWithHolders);
     const report = await makeReport({ round: await nextRound(f), navPerToken: WAD });
     const sigs = await signReport(f, report);
     await f.vault.submitNavReport(report, sigs);
     await expect(f.vault.submitNavReport(report, sigs))
-      .to.be.revertedWithCustomError(f.vault, "RoundNotIncreasing")
-      .withArgs(report.round, report.round);
+      .to.be.revertedWithCustomError(f.vault, "RoundNotNext")
+      .withArgs(report.round, report.round + 1n);
     void pushReport;
   });
 });

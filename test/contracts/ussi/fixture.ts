@@ -2,7 +2,7 @@ import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { signQuorum, quorumDomain } from "../../../tasks/lib/quorum";
-import { NAV_REPORT_TYPES, type NavReport } from "../../../src/ussi/navReport";
+import { NAV_REPORT_TYPES, NAV_STEP_TYPES, type NavReport } from "../../../src/ussi/navReport";
 import type { MockERC20, TimelockController, UssiMockIndex, UssiVault } from "../../../typechain-types";
 
 export const WAD = 10n ** 18n;
@@ -139,6 +139,11 @@ export function reportTuple(r: NavReport): bigint[] {
 /** Signs under the NAV-report domain (`navReportDomain()`), not the permit domain. */
 export async function signReport(f: Fixture, report: NavReport, signers = f.oracleSigners.slice(0, 2)): Promise<string[]> {
   return signQuorum(signers, await quorumDomain({ eip712Domain: () => f.vault.navReportDomain() }), NAV_REPORT_TYPES, { ...report });
+}
+
+/** Signs `report` as an intermediate step (EIP-712 `NavStep`, NAV-report domain). */
+export async function signStep(f: Fixture, report: NavReport, signers = f.oracleSigners.slice(0, 2)): Promise<string[]> {
+  return signQuorum(signers, await quorumDomain({ eip712Domain: () => f.vault.navReportDomain() }), NAV_STEP_TYPES, { ...report });
 }
 
 /** Signs (2 of 3) and submits a report built by `makeReport`; returns the submitted report. */

@@ -80,20 +80,25 @@ describe("UssiVault NAV reports", function () {
         await expect(f.vault.submitNavReport(edge, await signReport(f, edge))).to.emit(f.vault, "NavReported");
       });
 
-      it("rejects a replayed or lower round, and a higher round that does not move time forward", async function () {
+      it("rejects a replayed, lower or skipped round, and a next round that does not move time forward", async function () {
         const f = await loadFixture(deployVault);
-        const first = await pushReport(f, { round: 5n });
+        await expect(f.vault.submitNavReport(...(await signed(f, { round: 2n })))).to.be.revertedWithCustomError(f.vault, "RoundNotNext").withArgs(2n, 1n);
+        const first = await pushReport(f, { round: 1n });
         const replay = f.vault.submitNavReport(first, await signReport(f, first));
-        await expect(replay).to.be.revertedWithCustomError(f.vault, "RoundNotIncreasing").withArgs(5n, 5n);
-        const lower = await makeReport({ round: 4n, timestamp: first.timestamp + 1n });
+        await expect(replay).to.be.revertedWithCustomError(f.vault, "RoundNotNext").withArgs(1n, 2n);
+        const lower = await makeReport({ round: 0n, timestamp: first.timestamp + 1n });
         await expect(f.vault.submitNavReport(lower, await signReport(f, lower)))
-          .to.be.revertedWithCustomError(f.vault, "RoundNotIncreasing")
-          .withArgs(4n, 5n);
-        const sameTime = await makeReport({ round: 6n, timestamp: first.timestamp });
+          .to.be.revertedWithCustomError(f.vault, "RoundNotNext")
+          .withArgs(0n, 2n);
+        const skip = await makeReport({ round: 3n, timestamp: first.timestamp + 1n });
+        await expect(f.vault.submitNavReport(skip, await signReport(f, skip)))
+          .to.be.revertedWithCustomError(f.vault, "RoundNotNext")
+          .withArgs(3n, 2n);
+        const sameTime = await makeReport({ round: 2n, timestamp: first.timestamp });
         await expect(f.vault.submitNavReport(sameTime, await signReport(f, sameTime)))
           .to.be.revertedWithCustomError(f.vault, "TimestampNotIncreasing")
           .withArgs(first.timestamp, first.timestamp);
-        await expect(pushReport(f, { round: 6n, timestamp: first.timestamp + 1n })).not.to.be.reverted;
+        await expect(pushReport(f, { round: 2n, timestamp: first.timestamp + 1n })).not.to.be.reverted;
       });
     });
 
@@ -165,3 +170,9 @@ describe("UssiVault NAV reports", function () {
   });
 
 });
+
+/** A report built by `makeReport` and its 2-of-3 signatures, as `submitNavReport` arguments. */
+async function signed(f: Awaited<ReturnType<typeof deployVault>>, overrides: Parameters<typeof makeReport>[0]) {
+  const report = await makeReport(overrides);
+  return [report, await signReport(f, report)] as const;
+}
