@@ -232,8 +232,9 @@ interface IRebalancer {
     function direction(address token) external view returns (Direction);
 
     /// @notice What is left {tok} of `token`'s sell budget in the snapshot of the last opened round
-    /// (`window().lastOpenedRound`), open or not; 0 for a token that is not a seller there; 2^222 - 1 for a
-    /// seller leaving the basket (target 0: it may be sold entirely).
+    /// (`window().lastOpenedRound`), open or not, at the vault's balance now: budgets are per share, so this
+    /// follows mints and redemptions (see the contract notes); 0 for a token that is not a seller there; the
+    /// vault's whole balance for a seller leaving the basket (target 0: it may be sold entirely).
     function sellBudget(address token) external view returns (uint256);
 
     /// @notice The sides `openRebalance` would use now: the vault's targets, then held tokens outside them,
