@@ -17,7 +17,9 @@ pragma solidity 0.8.28;
 ///
 /// Per targets round (METHODOLOGY section 5, security review issue 8): the round's FIRST open snapshots the
 /// tokens allowed in its trades (held basket and targets), each with its `Direction` and, for a seller, a sell
-/// budget {tok} = its excess over the target holding at that open, plus `turnoverMarginBps`. The snapshot
+/// budget {tok} = its excess over the target holding at that open, plus `turnoverMarginBps`, held per share
+/// (as the fraction of the seller's holding it may sell: mints and redemptions scale it, see `sellBudget`;
+/// review R-1: a flash mint around the permissionless open cannot inflate it). The snapshot
 /// belongs to the round, not to the window: when a window expires and the same round is opened again, the
 /// sides and what is left of the budgets stay as they were, so a keeper cannot flip a side by overselling,
 /// letting the window expire and re-opening. Total turnover per round is therefore at most what the targets
@@ -92,8 +94,8 @@ interface IRebalancer {
     /// first open.
     error WrongDirection(address token, Direction direction);
     /// @notice Selling `amountIn` {tok} of `token` would exceed what is left of its sell budget for this round,
-    /// `budget` {tok} (its excess over target at the round's first open plus the turnover margin, less what
-    /// was sold since, in every window of the round).
+    /// `budget` {tok} at the vault's balance now (its excess over target at the round's first open plus the
+    /// turnover margin, per share, less what was sold since, in every window of the round).
     error SellAboveBudget(address token, uint256 amountIn, uint256 budget);
     /// @notice A trade after the window for `round` passed `maxWindow` (at `expiredAt` {unix s}): trading
     /// stops; close (if within tolerance) or let automation expire it.
@@ -235,8 +237,9 @@ interface IRebalancer {
     function direction(address token) external view returns (Direction);
 
     /// @notice What is left {tok} of `token`'s sell budget in the snapshot of the last opened round
-    /// (`window().lastOpenedRound`), open or not; 0 for a token that is not a seller there; 2^222 - 1 for a
-    /// seller leaving the basket (target 0: it may be sold entirely).
+    /// (`window().lastOpenedRound`), open or not, at the vault's balance now: budgets are per share, so this
+    /// follows mints and redemptions (see the contract notes); 0 for a token that is not a seller there; the
+    /// vault's whole balance for a seller leaving the basket (target 0: it may be sold entirely).
     function sellBudget(address token) external view returns (uint256);
 
     /// @notice The sides `openRebalance` would use now: the vault's targets, then held tokens outside them,

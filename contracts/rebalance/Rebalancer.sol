@@ -37,12 +37,23 @@ import {IRebalancer} from "../interfaces/IRebalancer.sol";
 /// target at first open, in token units, plus `turnoverMarginBps`). So no token is both bought and sold in a
 /// round (no A->B->A or A->B->C->A cycle, even across windows), and the keeper's total turnover in a round is
 /// at most what the targets required at first open times (1 + margin): the keeper's loss per round is bounded
-/// by the slippage bound times that turnover. A round whose snapshot no longer fits the market (prices moved
-/// far, large mints mid-round) is completed by a new targets round, never by re-pricing the old one.
+/// by the slippage bound times that turnover.
+///
+/// Budgets are per share (review R-1): the open is permissionless, so a flash mint of K x the supply before it
+/// (and a redeem after) would scale absolute budgets by K + 1; large redemptions mid-round would leave them too
+/// large. So a seller's budget b {tok} is stored as the fraction of its holding it may sell, and what may be
+/// kept, keep = 1e18 - ceil(b * 1e18 / balance) {WAD}; every sale of `amountIn` at the vault's balance B then
+/// multiplies the fraction still held, held {WAD, 1e18 at open}, by (B - amountIn) / B, rounded down, and must
+/// leave held >= keep. In a window mint and redeem move every balance pro rata to the supply, so
+/// balance / supply changes only by the sales: held = (balance per share now) / (balance per share at open),
+/// and the sales per share over the round are at most the budget per share at first open, whatever mints and
+/// redemptions happen around the open or inside the window (a donation adds to the holders' balance, so
+/// it counts as theirs, as the vault's units do).
 ///
 /// Storage: everything a trade reads but the token marks sits in one slot (`_hot`: the open snapshot's
 /// epoch, the opening time and the per-trade limits); the budget is in the seller's mark, which the trade
-/// reads anyway, so the budget costs one warm SSTORE per sold token per trade.
+/// reads anyway, so the budget costs one warm SSTORE and one balance read (which the vault's own balance
+/// check then finds warm) per sold token per trade.
 contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, AutomationCompatibleInterface {
     /// @dev What every trade reads, one slot (32 + 40 + 16 + 32 + 32 + 96 = 248 bits).
     struct Hot {
@@ -77,11 +88,12 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     uint16 public constant DEFAULT_TURNOVER_MARGIN_BPS = 100;
     uint256 private constant BPS = 10_000;
     uint256 private constant WAD = 1e18;
-    /// @dev A mark is budget << 34 | epoch << 2 | Direction: the low 34 bits say "this side in that snapshot".
-    uint256 private constant _BUDGET_SHIFT = 34;
+    /// @dev A mark is keep << 98 | held << 34 | epoch << 2 | Direction: the low 34 bits say "this side in
+    /// that snapshot"; keep and held {WAD, <= 1e18 < 2^64} are a seller's budget (see the contract's notes).
+    uint256 private constant _KEEP_SHIFT = 98;
+    uint256 private constant _HELD_SHIFT = 34;
+    uint256 private constant _FRACTION_MASK = (1 << 64) - 1;
     uint256 private constant _SIDE_MASK = (1 << 34) - 1;
-    /// @dev The largest budget a mark holds {tok}: a larger excess is stored as this (saturated).
-    uint256 private constant _MAX_BUDGET = (1 << 222) - 1;
     /// @dev Sell (1) ^ 3 = Buy (2): a mark's side bits flipped, without an add.
     uint256 private constant _SELL_TO_BUY = 3;
 
@@ -97,8 +109,9 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     uint16 private _turnoverMarginBps; // {bps} over each seller's excess at first open
     uint256 private _maxDustUsd; // {1e18 USD} most a held token outside the targets may be worth at close
     mapping(address adapter => bool) private _adapters;
-    /// @dev budget {tok} << 34 | epoch << 2 | Direction, written at a round's first open: tradable on that side
-    /// while that snapshot is open; a seller's budget shrinks by every amount it sells (0 = never in a snapshot).
+    /// @dev keep {WAD} << 98 | held {WAD} << 34 | epoch << 2 | Direction, written at a round's first open:
+    /// tradable on that side while that snapshot is open; a seller's `held` shrinks with every sale (see the
+    /// contract's notes on budgets; 0 = never in a snapshot).
     mapping(address token => uint256 mark) private _mark;
     mapping(address tokenLo => mapping(address tokenHi => uint256 at)) private _lastTrade; // {unix s}
 
@@ -282,7 +295,8 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         uint256 mark = _mark[token];
         uint256 lastEpoch = _window.lastEpoch;
         bool seller = lastEpoch != 0 && mark & _SIDE_MASK == (lastEpoch << 2) | uint256(Direction.Sell);
-        return seller ? mark >> _BUDGET_SHIFT : 0;
+        if (!seller) return 0;
+        return _budgetLeft(mark, IERC20(token).balanceOf(address(_vault)));
     }
 
     /// @inheritdoc IRebalancer
@@ -431,13 +445,13 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
     function _freshSides()
         private
         view
-        returns (address[] memory tokens, Direction[] memory directions, uint256[] memory budgets)
+        returns (address[] memory tokens, Direction[] memory directions, uint256[] memory keeps)
     {
         uint256[] memory targetsOf;
         (tokens, targetsOf) = _closeCandidates();
         (uint256[] memory values, uint256 nav, uint256[] memory balances) = _values(tokens);
         directions = new Direction[](tokens.length);
-        budgets = new uint256[](tokens.length);
+        keeps = new uint256[](tokens.length);
         uint256 margin = _turnoverMarginBps;
         for (uint256 i = 0; i < tokens.length; ++i) {
             // Exact: value {1e18 USD} * 1e18 against NAV {1e18 USD} * target {WAD}; no rounding either way.
@@ -447,15 +461,17 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
                 directions[i] = Direction.Buy;
             } else if (have > want) {
                 directions[i] = Direction.Sell;
-                uint256 budget = _MAX_BUDGET; // leaving the basket: all of it
                 if (targetsOf[i] != 0) {
                     (uint256 price, uint8 decimals) = _registry.priceAndDecimals(tokens[i]);
                     // {tok} = floor(floor({1e18 USD} * {WAD} / 1e18) * 10^dec / {1e18 USD / whole tok}) <= balance
                     uint256 keep = Math.mulDiv(Math.mulDiv(nav, targetsOf[i], WAD), 10 ** decimals, price);
-                    budget = Math.mulDiv(balances[i] - keep, BPS + margin, BPS, Math.Rounding.Ceil);
-                    if (budget > _MAX_BUDGET) budget = _MAX_BUDGET;
-                }
-                budgets[i] = budget;
+                    uint256 budget = Math.mulDiv(balances[i] - keep, BPS + margin, BPS, Math.Rounding.Ceil);
+                    // {WAD} = 1e18 - ceil(budget * 1e18 / balance), 0 when the budget is the whole balance
+                    // (balance > 0: a seller's value is positive); rounded in the keeper's favour by at most
+                    // balance / 1e18 base units.
+                    uint256 sold = Math.mulDiv(budget, WAD, balances[i], Math.Rounding.Ceil);
+                    if (sold < WAD) keeps[i] = WAD - sold;
+                } // else leaving the basket: keep 0, all of it may be sold
             }
         }
     }
@@ -483,7 +499,12 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         uint256 sellMark = (uint256(h.epoch) << 2) | uint256(Direction.Sell);
         for (uint256 i = 0; i < trades.length; ++i) {
             Trade memory t = trades[i];
-            t.minAmountOut = _checkTrade(t, sellMark, h); // the effective floor, in place
+            // {tok} sold of tokenIn by the batch's earlier trades: not yet out of the vault's balance.
+            uint256 pending = 0;
+            for (uint256 j = 0; j < i; ++j) {
+                if (trades[j].tokenIn == t.tokenIn) pending += trades[j].amountIn;
+            }
+            t.minAmountOut = _checkTrade(t, sellMark, h, pending); // the effective floor, in place
         }
         // `Trade` and `IIndexVault.TradeCall` have the same fields in the same order, so the same memory
         // layout: hand the checked array to the vault as is, without a copy.
@@ -499,17 +520,34 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         }
     }
 
-    /// @dev Every per-trade check (reverting with a named error); takes `amountIn` off the seller's budget
-    /// and records the pair's trade time. `sellMark` = epoch << 2 | Sell; the buy mark is sellMark ^ _SELL_TO_BUY.
+    /// @dev Every per-trade check (reverting with a named error); takes the sale off the seller's budget (its
+    /// `held` fraction) and records the pair's trade time. `sellMark` = epoch << 2
+    /// | Sell; the buy mark is sellMark ^ _SELL_TO_BUY; `pending` {tok} = what the batch's earlier trades sell
+    /// of tokenIn (the balance the sale is measured against is the vault's less that).
     /// @return floorOut {tok of tokenOut} max(keeper's minAmountOut, oracleMinOut).
-    function _checkTrade(Trade memory t, uint256 sellMark, Hot memory h) private returns (uint256 floorOut) {
+    function _checkTrade(Trade memory t, uint256 sellMark, Hot memory h, uint256 pending)
+        private
+        returns (uint256 floorOut)
+    {
         if (!_adapters[t.adapter]) revert AdapterNotAllowed(t.adapter);
         uint256 markIn = _mark[t.tokenIn];
         if (markIn & _SIDE_MASK != sellMark) _sideError(t.tokenIn, markIn, sellMark);
         uint256 markOut = _mark[t.tokenOut];
         if (markOut & _SIDE_MASK != sellMark ^ _SELL_TO_BUY) _sideError(t.tokenOut, markOut, sellMark);
-        uint256 budget = markIn >> _BUDGET_SHIFT; // {tok of tokenIn} left to sell this round
-        if (t.amountIn > budget) revert SellAboveBudget(t.tokenIn, t.amountIn, budget);
+        uint256 keep = (markIn >> _KEEP_SHIFT) & _FRACTION_MASK; // {WAD}; 0 = it may all be sold
+        uint256 held = (markIn >> _HELD_SHIFT) & _FRACTION_MASK; // {WAD}
+        uint256 markAfter = markIn;
+        if (keep != 0) {
+            // {tok} B: the vault's balance (which its own delta check then reads warm) less the batch's pending sales
+            uint256 balance = _vaultBalance(t.tokenIn);
+            balance = balance > pending ? balance - pending : 0;
+            // {WAD} = floor(held * (B - amountIn) / B): the fraction of the open's holding per share left after
+            // this sale (rounded against the keeper); selling the whole balance leaves 0. Checked: held < 2^60,
+            // so the product overflows (and reverts) only for a balance above 2^196 base units.
+            uint256 heldAfter = t.amountIn >= balance ? 0 : held * (balance - t.amountIn) / balance;
+            if (heldAfter < keep) revert SellAboveBudget(t.tokenIn, t.amountIn, _budgetLeft(markIn, balance));
+            markAfter = markIn - ((held - heldAfter) << _HELD_SHIFT); // heldAfter <= held: only those bits change
+        }
         floorOut = _priceChecks(t, h);
         (address lo, address hi) = t.tokenIn < t.tokenOut ? (t.tokenIn, t.tokenOut) : (t.tokenOut, t.tokenIn);
         uint256 last = _lastTrade[lo][hi]; // {unix s}, a block.timestamp written below
@@ -521,12 +559,34 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
             if (block.timestamp < until) revert PairInCooldown(lo, hi, until);
         }
         // == Effects ==
-        unchecked {
-            // amountIn <= budget = markIn >> 34, so this takes amountIn off the budget bits only: no underflow,
-            // and the side bits stay.
-            _mark[t.tokenIn] = markIn - (t.amountIn << _BUDGET_SHIFT);
-        }
+        _mark[t.tokenIn] = markAfter;
         _lastTrade[lo][hi] = block.timestamp;
+    }
+
+    /// @dev {tok} The vault's balance of `token`, by a bare STATICCALL (cheaper than the high-level call's
+    /// checks; a token without code or with a short answer reverts `BalanceQueryFailed`, as in the vault).
+    function _vaultBalance(address token) private view returns (uint256 bal) {
+        address v = address(_vault);
+        bool ok;
+        assembly ("memory-safe") {
+            mstore(0x00, 0x70a08231) // balanceOf(address)
+            mstore(0x20, v)
+            ok := staticcall(gas(), token, 0x1c, 0x24, 0x00, 0x20)
+            ok := and(ok, gt(returndatasize(), 0x1f))
+            bal := mload(0x00)
+        }
+        if (!ok) revert IIndexVault.BalanceQueryFailed(token);
+    }
+
+    /// @dev {tok} What a seller with `mark` may still sell at the vault's balance `balance` {tok}: the largest a
+    /// with floor(held * (balance - a) / balance) >= keep, i.e. balance - ceil(keep * balance / held); the whole
+    /// balance when keep = 0.
+    function _budgetLeft(uint256 mark, uint256 balance) private pure returns (uint256) {
+        uint256 keep = (mark >> _KEEP_SHIFT) & _FRACTION_MASK;
+        if (keep == 0) return balance;
+        uint256 held = (mark >> _HELD_SHIFT) & _FRACTION_MASK; // >= keep > 0
+        uint256 kept = Math.mulDiv(keep, balance, held, Math.Rounding.Ceil); // {tok} <= balance
+        return balance - kept;
     }
 
     /// @dev Reverts for a token whose `mark` is not the side wanted: TokenNotAllowed when it is not in the
@@ -587,12 +647,15 @@ contract Rebalancer is IRebalancer, AccessControl, ReentrancyGuardTransient, Aut
         Hot memory h = _hot;
         if (round != w.lastOpenedRound) {
             uint32 epoch = w.lastEpoch + 1; // checked: one per targets round ever opened
-            (address[] memory tokens, Direction[] memory sides, uint256[] memory budgets) = _freshSides();
+            (address[] memory tokens, Direction[] memory sides, uint256[] memory keeps) = _freshSides();
             for (uint256 i = 0; i < tokens.length; ++i) {
-                _mark[tokens[i]] = (budgets[i] << _BUDGET_SHIFT) | (uint256(epoch) << 2) | uint256(sides[i]);
+                // keep < 2^64 (<= 1e18); held starts at 1e18: all of the open's holding
+                _mark[tokens[i]] =
+                    (keeps[i] << _KEEP_SHIFT) | (WAD << _HELD_SHIFT) | (uint256(epoch) << 2) | uint256(sides[i]);
             }
             w.lastEpoch = epoch;
             w.lastOpenedRound = round;
+
         }
         h.epoch = w.lastEpoch;
         h.openedAt = uint40(block.timestamp);
