@@ -3,13 +3,13 @@ pragma solidity 0.8.28;
 
 /// @notice Switches for behaviour the contracts on this branch do not have yet (issue 8). Each guards the
 /// part of the suite that needs it; flip it to true when the branch named below has merged, and the
-/// guarded handlers, invariants and regression tests run. Until then the suite says in its output
-/// (`invariant_todoFlagsOff`) that these parts are off.
+/// guarded handlers, invariants and regression tests run (each guarded regression test fails on this
+/// branch's contracts with its flag on: checked). README "Invariant suite" lists them.
 library Todo {
     /// @dev branch `vault`: `redeem` with skipped constituents (issue 8 point 1). Until then the exit
-    /// liveness invariant is not checked while a constituent is frozen (paused, blacklisting the vault,
-    /// reverting), and the handler freezes a constituent only in the run's last part... never: see
-    /// `MarketHandler.turnHostile`.
+    /// liveness invariant is not checked while the hostile constituent is frozen (paused, blacklisting
+    /// the vault, reverting); every other invariant is. With it, adapt `invariant_exitLiveness` to skip
+    /// the frozen token and `IndexVaultRegression._redeemSkipping` to the new signature.
     bool internal constant VAULT_REDEEM_SKIP = false;
     /// @dev branch `vault`: redeem checks what left the vault (point 2). Until then the handler never turns
     /// the hostile token into a sender-fee token (it would break solvency: `test_senderFeeRedeem...`).

@@ -121,8 +121,13 @@ contract RebalancerHandler is HandlerBase {
 
     /// @notice Chainlink Automation, called by anyone.
     function upkeep(uint256 callerSeed) external conserving("performUpkeep") {
-        vm.prank(_actor(callerSeed));
+        address caller = _actor(callerSeed);
+        uint256 required = _requiredTurnoverUsd();
+        (, uint64 openBefore,,) = rebalancer.window();
+        vm.prank(caller);
         rebalancer.performUpkeep("");
+        (, uint64 openAfter,,) = rebalancer.window();
+        if (openBefore == 0 && openAfter != 0) env.resetRound(required); // automation opened a round
     }
 
     // == Helpers ==
