@@ -1,7 +1,8 @@
 /**
  * The gas gate of CI (issue 8 "Coverage"): `bench:gas` measures, this compares. Two rules:
- * 1. the targets of issue 8: at N = 10, mint <= 1.25x and redeem <= 1.30x the transfer bound measured in the
- *    same run (a ratio, so it holds on any EVM gas schedule the bench runs on);
+ * 1. the targets: at N = 10, mint <= 1.25x and redeem <= 1.30x the transfer bound measured in the same run
+ *    (issue 8; a ratio, so it holds on any EVM gas schedule the bench runs on), and one rebalance trade at
+ *    most 100k gas over the direct SwapRouter swap of the same trade (issue 3);
  * 2. no regression: every figure of the committed snapshot (`snapshots/gas.json`), measured again, is at
  *    most `tolerance` (a fraction, default 2%) above it. A figure that got cheaper passes and is reported, so the
  *    snapshot can be refreshed (`npm run gas:snapshot`).
@@ -17,12 +18,14 @@ export interface GasRowLike {
 export interface GasReportLike {
   mint: GasRowLike[];
   redeem: GasRowLike[];
-  trade?: { gas: number; openGas: number; closeGas: number };
+  trade?: { gas: number; directSwapGas: number; overhead: number; openGas: number; closeGas: number };
 }
 
 /** Most mint and redeem may cost at N = 10, as a multiple of the bound measured in the same run. */
 export const RATIO_TARGETS = { mint: 1.25, redeem: 1.3 } as const;
 export const RATIO_TARGET_N = 10;
+/** Most one rebalance trade may cost over the direct SwapRouter swap of the same trade {gas}. */
+export const TRADE_OVERHEAD_MAX = 100_000;
 export const DEFAULT_TOLERANCE = 0.02;
 
 export interface GasFinding {
@@ -64,6 +67,16 @@ export function compareGas(measured: GasReportLike, snapshot: GasReportLike, tol
       reference: Math.floor(row.bound * RATIO_TARGETS[op]),
       ok: ratio <= RATIO_TARGETS[op],
       note: `${ratio.toFixed(3)}x the bound (target <= ${RATIO_TARGETS[op]}x)`,
+    });
+  }
+  if (measured.trade) {
+    const t = measured.trade;
+    findings.push({
+      figure: "trade overhead",
+      measured: t.overhead,
+      reference: TRADE_OVERHEAD_MAX,
+      ok: t.overhead === t.gas - t.directSwapGas && t.overhead <= TRADE_OVERHEAD_MAX,
+      note: `trade ${t.gas} - direct swap ${t.directSwapGas} (target <= ${TRADE_OVERHEAD_MAX})`,
     });
   }
   const now = gasFigures(measured);

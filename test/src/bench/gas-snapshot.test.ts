@@ -5,7 +5,7 @@ const row = (n: number, gas: number, bound: number) => ({ n, gas, bound });
 const snapshot: GasReportLike = {
   mint: [row(1, 100_000, 90_000), row(10, 500_000, 420_000)],
   redeem: [row(10, 400_000, 330_000)],
-  trade: { gas: 200_000, openGas: 450_000, closeGas: 300_000 },
+  trade: { gas: 200_000, directSwapGas: 120_000, overhead: 80_000, openGas: 450_000, closeGas: 300_000 },
 };
 const clone = (r: GasReportLike): GasReportLike => JSON.parse(JSON.stringify(r)) as GasReportLike;
 const failed = (r: GasReportLike, tol?: number) => compareGas(r, snapshot, tol).filter((f) => !f.ok).map((f) => f.figure);
@@ -40,6 +40,12 @@ describe("gas snapshot compare", () => {
     heavy.mint[1] = row(10, 530_000, 420_000); // 1.262x the bound
     const findings = compareGas(heavy, heavy);
     expect(findings.filter((f) => !f.ok).map((f) => f.figure)).to.deep.equal(["mint N=10 / bound"]);
+  });
+
+  it("fails a trade more than 100k gas over the direct swap", () => {
+    const heavy = clone(snapshot);
+    heavy.trade = { ...heavy.trade!, gas: 220_001, overhead: 100_001 };
+    expect(compareGas(heavy, heavy).filter((f) => !f.ok).map((f) => f.figure)).to.deep.equal(["trade overhead"]);
   });
 
   it("fails a snapshot figure that was not measured", () => {
