@@ -4,6 +4,10 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {HostileToken} from "./mocks/HostileToken.sol";
+import {IndexVaultHandler} from "./handlers/IndexVaultHandler.sol";
+import {MarketHandler} from "./handlers/MarketHandler.sol";
+import {RebalancerHandler} from "./handlers/RebalancerHandler.sol";
+import {WeightOracleHandler} from "./handlers/WeightOracleHandler.sol";
 import {IndexVaultSetup} from "./IndexVaultSetup.sol";
 import {Todo} from "./Config.sol";
 
@@ -61,7 +65,54 @@ contract IndexVaultRegression is IndexVaultSetup {
         _assertSolvent();
     }
 
+    // == Counterexamples of the long run (2026-12-04), shrunk by forge, replayed call by call ==
+    /// @notice `invariant_handlerChecks` failed: a $0.016 trade of T18 into T8 ($71,256, 8 decimals) lost
+    /// 2 base units of T8 ($0.0014, 8% of the trade) against a 1% bound. Not a contract bug: the oracle
+    /// floor rounds down twice by design (Rebalancer `_oracleMinOut`), so a fill may be up to 2 units of
+    /// tokenOut below fair less the bound; the handler allowed one. Kept: the loss stays within the bound
+    /// plus those 2 units.
+    function test_tinyTradeLosesAtMostTwoUnitsBeyondTheBound() public {
+        (, WeightOracleHandler oh, RebalancerHandler rh, MarketHandler mh) = _handlers();
+        oh.submitReport(9999, 22581);
+        mh.movePrice(25238049348622902685935762681520964246173797121408044148610657114456601, 29123923432822917128150164725374959);
+        rh.upkeep(96);
+        rh.trade(6486525198, 328198636152817701679669333141387581776712126467780436867106424, type(uint256).max - 1, 5281996625574568881136076492912825082216);
+        mh.warp(377383002378154195573775707979510002361911426145);
+        rh.trade(5714, 500e18, 100e18, 33540518);
+        vm.assertEq(env.violation(), "", "handler check");
+        vm.assertGe(env.keeperLossUsd(), 1, "the sequence still trades (it reproduces the loss)");
+    }
+
+    /// @notice `invariant_supplyConservation` reverted (arithmetic underflow in the ghost sum
+    /// minted - burned + fees): an actor made fee recipient redeems its fee shares, so burned exceeded
+    /// minted. A suite bug (ghost order), not a contract bug; kept to pin the corrected sum.
+    function test_feeRecipientRedeemingFeeSharesConservesSupply() public {
+        (IndexVaultHandler vh,,, MarketHandler mh) = _handlers();
+        vh.permitAndPull(48, 899651473392872607304381536064696330986314530216708706255751599, 155497309653411222386331381159909618553);
+        vh.setFeeRecipient(true);
+        vh.setFeeRate(21597912681278707102433971830370054535707886243);
+        mh.warp(10724966513073486766621616179081650647208317945566761118);
+        vh.redeem(3, type(uint256).max - 3, 136723189244890610717);
+        vh.setFeeRecipient(false);
+        vh.redeem(6e12, 20644, 144);
+        vh.redeem(0, 574080640239103724774763944163148983, 1332835322754608559975852491456757644123557694160158309035186195);
+        try vh.redeem(67600133182528087743807453861108708, 141952368753664210817834958259755967631, 24186362154614955008779004915152127568331433916809066612692) {} catch {}
+        vm.assertTrue(env.ghostBurned() > env.ghostMinted(), "the sequence burns fee shares (old ghost sum underflowed)");
+        vm.assertEq(vault.effectiveSupply(), env.ghostMinted() + env.ghostFeeShares() - env.ghostBurned(), "supply");
+        vm.assertEq(env.violation(), "", "handler check");
+    }
+
     // == Helpers ==
+    function _handlers()
+        internal
+        returns (IndexVaultHandler vh, WeightOracleHandler oh, RebalancerHandler rh, MarketHandler mh)
+    {
+        vh = new IndexVaultHandler(env);
+        oh = new WeightOracleHandler(env);
+        rh = new RebalancerHandler(env);
+        mh = new MarketHandler(env);
+    }
+
     function _redeemSkipping(address holder, uint256 shares, address skip) internal {
         (address[] memory t,) = vault.previewRedeem(shares);
         address[] memory skipped = new address[](1);

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { UssiVault__factory } from "../../../typechain-types";
 import { USDC, WAD, deployVaultWithNav, makeReport, signReport, type Fixture } from "./fixture";
 
 /*
@@ -47,7 +48,14 @@ async function funded(): Promise<Fixture> {
   return f;
 }
 
+// Decoded from the revert data, not from Hardhat's message: under `hardhat coverage` the instrumented
+// bytecode is not matched to an artifact and the message reads "unrecognized custom error".
+const vaultErrors = UssiVault__factory.createInterface();
+
 function revertName(e: unknown): string {
+  const data = (e as { data?: unknown }).data;
+  const parsed = typeof data === "string" ? vaultErrors.parseError(data) : null;
+  if (parsed) return parsed.name;
   const m = /reverted with custom error '(\w+)\(/.exec(String((e as Error).message));
   if (!m) throw e;
   return m[1]!;

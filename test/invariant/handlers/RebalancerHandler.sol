@@ -63,8 +63,12 @@ contract RebalancerHandler is HandlerBase {
         uint256 boughtUsd = _usd(tokenOut, out);
         uint256 lost = soldUsd > boughtUsd ? soldUsd - boughtUsd : 0;
         env.addTrade(soldUsd, lost);
-        // Rounding: both values are floored, and the fill is floored to one base unit of tokenOut.
-        uint256 allowed = soldUsd * bound / 10_000 + _usd(tokenOut, 1) + 1e9;
+        // Rounding: the oracle floor rounds down twice (the fair fill, then the slippage cut), so the
+        // fill may be up to 2 base units of tokenOut below fair less the bound; each USD value is floored
+        // too. loss <= sold * bound + 2 * ceil(value of one unit of tokenOut) + 2 wei (a $0.016 trade into
+        // a $71k 8-decimal token lost 2 units, 8% of it: found by the long run, kept as
+        // `IndexVaultRegression.test_tinyTradeLosesAtMostTwoUnitsBeyondTheBound`).
+        uint256 allowed = soldUsd * bound / 10_000 + 2 * (_usd(tokenOut, 1) + 1) + 2;
         if (lost > allowed) env.fail("keeper loss in one trade above the slippage bound");
     }
 
