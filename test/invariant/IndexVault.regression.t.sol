@@ -9,13 +9,11 @@ import {MarketHandler} from "./handlers/MarketHandler.sol";
 import {RebalancerHandler} from "./handlers/RebalancerHandler.sol";
 import {WeightOracleHandler} from "./handlers/WeightOracleHandler.sol";
 import {IndexVaultSetup} from "./IndexVaultSetup.sol";
-import {Todo} from "./Config.sol";
 
 /// @title Regression tests kept from the invariant suite
 /// @notice Each test replays a sequence the invariant suite (or the review it encodes) found breaking an
-/// invariant, and asserts the invariant. The ones guarded by a `Todo` flag fail on this branch's contracts
-/// (checked by flipping the flag) and are skipped until the branch that fixes them merges: flip the flag
-/// then, and they must pass.
+/// invariant, and asserts the invariant. The first three (issue 8 points 1-3) failed on the contracts
+/// before the `vault`/`vault2` merges and pass on them.
 contract IndexVaultRegression is IndexVaultSetup {
     uint256 private constant WAD = 1e18;
 
@@ -28,7 +26,6 @@ contract IndexVaultRegression is IndexVaultSetup {
     /// 110% of the redeemer's share out of the vault, and the remaining holders are under-collateralised.
     /// After the fix the redeem either reverts or leaves the vault solvent.
     function test_senderFeeTokenOnRedeemKeepsVaultSolvent() public {
-        vm.skip(!Todo.VAULT_REDEEM_DELTA_CHECK);
         address holder = env.actors(0);
         tokens[0].setMode(HostileToken.Mode.SenderFee, 1_000, address(0));
         (address[] memory t,) = vault.previewRedeem(500e18);
@@ -38,9 +35,8 @@ contract IndexVaultRegression is IndexVaultSetup {
     }
 
     /// @notice Issue 8 point 3 (dust): a holder whose redemption rounds one constituent to zero must still
-    /// be able to redeem (it receives nothing of that constituent). Today `redeem` reverts `ZeroAmount`.
+    /// be able to redeem (it receives nothing of that constituent; `ZeroAmounts` only if every amount is 0).
     function test_redeemRoundingOneConstituentToZeroSucceeds() public {
-        vm.skip(!Todo.VAULT_DUST_NEVER_BLOCKS);
         address small = env.actors(1);
         vm.prank(env.actors(0));
         vault.transfer(small, 1e10); // the 6-decimal unit is 25e6 per 1e18 shares: 1e10 shares -> 0.00025
@@ -52,11 +48,9 @@ contract IndexVaultRegression is IndexVaultSetup {
         _assertSolvent();
     }
 
-    /// @notice Issue 8 point 1: a paused constituent must not freeze the other constituents' exit. The
-    /// call below is a guess at the vault branch's skip API (Enzyme's `assetsToSkip`): adapt
-    /// `_redeemSkipping` when it lands.
+    /// @notice Issue 8 point 1: a paused constituent must not freeze the other constituents' exit: the
+    /// holder redeems with `redeemSkipping`, forgoing the paused token.
     function test_pausedConstituentDoesNotFreezeExit() public {
-        vm.skip(!Todo.VAULT_REDEEM_SKIP);
         address holder = env.actors(0);
         tokens[0].setMode(HostileToken.Mode.Paused, 0, address(0));
         uint256 before = tokens[1].balanceOf(holder);
@@ -120,7 +114,7 @@ contract IndexVaultRegression is IndexVaultSetup {
         vm.prank(holder);
         (bool ok, bytes memory err) = address(vault).call(
             abi.encodeWithSignature(
-                "redeem(uint256,address,uint256[],address[])", shares, holder, new uint256[](t.length), skipped
+                "redeemSkipping(uint256,address,uint256[],address[])", shares, holder, new uint256[](t.length), skipped
             )
         );
         if (!ok) {

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/shared/mocks/MockV3Aggregator.sol";
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IndexVault} from "../../contracts/IndexVault.sol";
 import {IRebalancer} from "../../contracts/interfaces/IRebalancer.sol";
 import {IWeightOracle} from "../../contracts/interfaces/IWeightOracle.sol";
@@ -17,7 +18,9 @@ import {InvariantBase} from "./utils/Vm.sol";
 /// 8, 18 and 24 decimals (the 6-decimal one can turn hostile), Chainlink mock feeds in a real
 /// PriceRegistry, the real WeightOracle (2 of 3 test signers), IndexVault, Rebalancer with an oracle-price
 /// mock venue, four actors with test keys, and a first report and mint so the vault is live.
-/// Adapting to a changed constructor or role model (e.g. a TimelockController admin) is an edit here.
+/// Every admin is one OpenZeppelin TimelockController with a 1-day minimum delay (the constructors refuse
+/// anything else). It is the only admin, so handlers act as it (`vm.prank(admin)`); the timelock's own
+/// schedule/delay/execute path is exercised once in setUp (`_viaTimelock`) and by the Hardhat tests.
 abstract contract IndexVaultSetup is InvariantBase {
     Env internal env;
     IndexVault internal vault;
@@ -26,7 +29,8 @@ abstract contract IndexVaultSetup is InvariantBase {
     PriceRegistry internal registry;
     OracleAdapter internal adapter;
     HostileToken[] internal tokens;
-    address internal admin = address(0xAD);
+    TimelockController internal timelock;
+    address internal admin; // == address(timelock)
     address internal guardian = address(0x6A);
     address internal keeper = address(0x6E);
     address internal feeRecipient = address(0xFEE);
@@ -34,14 +38,23 @@ abstract contract IndexVaultSetup is InvariantBase {
     uint256 internal constant NAV0 = 100e18; // {1e18 USD} per 1e18 shares
 
     function _deploy() internal {
-        vm.warp(1_750_000_000);
-        registry = new PriceRegistry(address(this));
+        vm.warp(1_750_000_000 - 1 days);
+        address[] memory proposers = new address[](1);
+        proposers[0] = address(this);
+        timelock = new TimelockController(1 days, proposers, proposers, address(0));
+        admin = address(timelock);
+        // The timelock's own path once (schedule, wait the delay, execute), before anything else exists
+        // (the warp would age the feeds and fee clock): it re-sets its own delay to 1 day.
+        _viaTimelock(admin, abi.encodeCall(TimelockController.updateDelay, (1 days)));
+        vm.assertEq(block.timestamp, 1_750_000_000, "setup: timelock delay warped");
+        registry = new PriceRegistry(admin);
         uint8[4] memory decimals = [uint8(6), 8, 18, 24];
         int256[4] memory prices = [int256(1e8), 60_000e8, 3_000e8, 1e3]; // $1, $60k, $3k, $0.00001
         MockV3Aggregator[] memory feeds = new MockV3Aggregator[](4);
         for (uint256 i = 0; i < 4; ++i) {
             tokens.push(new HostileToken(string.concat("T", vm.toString(decimals[i])), decimals[i]));
             feeds[i] = new MockV3Aggregator(8, prices[i]);
+            vm.prank(admin);
             registry.setFeed(address(tokens[i]), address(feeds[i]), 1 days);
         }
 
@@ -78,10 +91,14 @@ abstract contract IndexVaultSetup is InvariantBase {
                 cooldown: 60,
                 maxWindow: 1 days,
                 feeAccrualInterval: 7 days,
-                maxTradeUsd: type(uint128).max
+                maxTradeUsd: type(uint96).max
             })
         );
         adapter = new OracleAdapter(registry);
+        _assertEip170(address(vault), "IndexVault");
+        _assertEip170(address(rebalancer), "Rebalancer");
+        _assertEip170(address(oracle), "WeightOracle");
+        _assertEip170(address(registry), "PriceRegistry");
 
         vm.startPrank(admin);
         vault.grantRole(vault.ORACLE_ROLE(), address(oracle));
@@ -110,6 +127,14 @@ abstract contract IndexVaultSetup is InvariantBase {
         }
         _submitReport(1, c, w);
         _mintAs(env.actors(0), 1_000e18);
+    }
+
+    /// @dev Schedules `data` on `target` through the timelock, warps past its minimum delay, executes.
+    function _viaTimelock(address target, bytes memory data) internal {
+        uint256 delay = timelock.getMinDelay();
+        timelock.schedule(target, 0, data, bytes32(0), bytes32(0), delay);
+        vm.warp(block.timestamp + delay);
+        timelock.execute(target, 0, data, bytes32(0), bytes32(0));
     }
 
     function _submitReport(uint64 round, address[] memory c, uint256[] memory w) internal {

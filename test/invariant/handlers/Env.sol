@@ -46,6 +46,9 @@ contract Env is CheatBase {
     uint256 public keeperLossUsd; // {1e18 USD} oracle value lost in trades, this round
     uint256 public keeperTradedUsd; // {1e18 USD} oracle value sold, this round
     uint256 public requiredTurnoverUsd; // {1e18 USD} value the targets required to sell, at this round's open
+    uint64 public turnoverRound; // the targets round whose first open set `sellAllowed`
+    mapping(address token => uint256) public sellAllowed; // {tok} excess at first open x (1 + margin), +2 units
+    mapping(address token => uint256) public soldInRound; // {tok} sold by accepted trades since that open
 
     function init(
         IndexVault vault_,
@@ -135,6 +138,20 @@ contract Env is CheatBase {
         keeperTradedUsd = 0;
         keeperLossUsd = 0;
         requiredTurnoverUsd = requiredUsd;
+    }
+
+    /// @dev A targets round's first open: what each token may be sold in that round, from the suite's own
+    /// valuation (type(uint256).max for a token leaving the basket), and nothing sold yet.
+    function startTurnoverRound(uint64 round, address[] memory t, uint256[] memory allowed) external {
+        turnoverRound = round;
+        for (uint256 i = 0; i < t.length; ++i) {
+            sellAllowed[t[i]] = allowed[i];
+            soldInRound[t[i]] = 0;
+        }
+    }
+
+    function addSold(address token, uint256 amount) external {
+        soldInRound[token] += amount;
     }
 
     function fail(string memory what) external {

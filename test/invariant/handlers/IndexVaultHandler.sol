@@ -39,6 +39,17 @@ contract IndexVaultHandler is HandlerBase {
         _delta -= int256(shares);
     }
 
+    /// @dev `_redeem`, skipping the hostile constituent: nothing of it is sent, its share stays in the vault.
+    function _redeemSkipping(address actor, uint256 shares, address receiver) internal {
+        (address[] memory tokens,) = vault.previewRedeem(shares);
+        address[] memory skip = new address[](1);
+        skip[0] = address(env.tokens(env.HOSTILE()));
+        vm.prank(actor);
+        vault.redeemSkipping(shares, receiver, new uint256[](tokens.length), skip);
+        env.addBurned(shares);
+        _delta -= int256(shares);
+    }
+
     // == Fuzzed entry points ==
     function mint(uint256 actorSeed, uint256 sharesSeed) external conserving("mint") {
         address actor = _actor(actorSeed);
@@ -50,6 +61,18 @@ contract IndexVaultHandler is HandlerBase {
         uint256 bal = vault.balanceOf(actor);
         uint256 shares = _bound(bal * _bound(fractionBps, 1, 10_000) / 10_000, 1, bal);
         _redeem(actor, shares, _actor(receiverSeed));
+    }
+
+    /// @notice A holder forgoes the hostile constituent (frozen or not): the other constituents are paid,
+    /// the solvency invariant then checks the forgone share stayed for the remaining holders.
+    function redeemSkipping(uint256 actorSeed, uint256 fractionBps, uint256 receiverSeed)
+        external
+        conserving("redeemSkipping")
+    {
+        address actor = _actor(actorSeed);
+        uint256 bal = vault.balanceOf(actor);
+        uint256 shares = _bound(bal * _bound(fractionBps, 1, 10_000) / 10_000, 1, bal);
+        _redeemSkipping(actor, shares, _actor(receiverSeed));
     }
 
     /// @notice No free value: one actor's mint then redeem of the same shares, in one step, never returns
@@ -140,7 +163,7 @@ contract IndexVaultHandler is HandlerBase {
     }
 
     function selectors() external pure returns (bytes4[] memory s) {
-        s = new bytes4[](11);
+        s = new bytes4[](12);
         s[0] = this.mint.selector;
         s[1] = this.redeem.selector;
         s[2] = this.mintThenRedeem.selector;
@@ -152,5 +175,6 @@ contract IndexVaultHandler is HandlerBase {
         s[8] = this.setFeeRecipient.selector;
         s[9] = this.pause.selector;
         s[10] = this.unpause.selector;
+        s[11] = this.redeemSkipping.selector;
     }
 }

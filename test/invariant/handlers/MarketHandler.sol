@@ -5,7 +5,6 @@ import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/shared/mocks/MockV
 import {Env} from "./Env.sol";
 import {HandlerBase} from "./HandlerBase.sol";
 import {HostileToken} from "../mocks/HostileToken.sol";
-import {Todo} from "../Config.sol";
 
 /// @notice The world around the vault: time, Chainlink answers (moves and staleness), donations of dust
 /// and of large amounts, and the hostile constituent changing its behaviour mid-run.
@@ -73,13 +72,11 @@ contract MarketHandler is HandlerBase {
     }
 
     /// @notice The hostile constituent (6 decimals, like USDC) changes behaviour: normal, fee-on-transfer
-    /// taken from the recipient, paused, blacklisting the vault, reverting. The sender-fee mode (the
-    /// vault's balance falls by more than it sent) only once the vault checks what left
-    /// (`Todo.VAULT_REDEEM_DELTA_CHECK`).
+    /// taken from the recipient or from the sender (the vault's balance falls by more than it sent: its
+    /// one-read solvency check must refuse that), paused, blacklisting the vault, reverting.
     function turnHostile(uint256 modeSeed, uint256 feeSeed) external {
         HostileToken token = env.tokens(env.HOSTILE());
         HostileToken.Mode mode = HostileToken.Mode(modeSeed % 6);
-        if (mode == HostileToken.Mode.SenderFee && !Todo.VAULT_REDEEM_DELTA_CHECK) mode = HostileToken.Mode.Normal;
         // Hostile two calls in five, so most of the run still mints and trades it.
         if ((modeSeed >> 8) % 5 >= 2) mode = HostileToken.Mode.Normal;
         token.setMode(mode, _bound(feeSeed, 1, 1_000), address(vault));

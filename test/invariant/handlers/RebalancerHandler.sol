@@ -27,11 +27,49 @@ contract RebalancerHandler is HandlerBase {
         vm.prank(env.keeper());
         rebalancer.openRebalance();
         env.resetRound(required);
+        _snapshotIfFirstOpen();
+    }
+
+    /// @dev At a targets round's first open (the Rebalancer fixes sides and sell budgets then, and keeps
+    /// them across re-opens of the same round): records what each token may be sold in the round, from
+    /// the suite's own valuation at this instant: ceil(excess * (1e4 + margin) / 1e4) + 2 units, excess =
+    /// balance - floor(floor(nav * target / 1e18) * 10^dec / price) {tok}; unlimited for a token with no
+    /// target (it leaves the basket); 0 for a token at or under its target.
+    function _snapshotIfFirstOpen() internal {
+        (, uint64 openRound,,) = rebalancer.window();
+        if (openRound == 0 || openRound == env.turnoverRound()) return;
+        (, address[] memory tt, uint256[] memory tw) = vault.targets();
+        uint256 n = env.tokenCount();
+        address[] memory t = new address[](n);
+        uint256[] memory bal = new uint256[](n);
+        uint256 nav;
+        for (uint256 i = 0; i < n; ++i) {
+            t[i] = address(env.tokens(i));
+            bal[i] = IERC20(t[i]).balanceOf(address(vault));
+            nav += _usd(t[i], bal[i]);
+        }
+        uint256[] memory allowed = new uint256[](n);
+        uint256 margin = rebalancer.turnoverMarginBps();
+        for (uint256 i = 0; i < n; ++i) {
+            uint256 w;
+            for (uint256 j = 0; j < tt.length; ++j) {
+                if (tt[j] == t[i]) w = tw[j];
+            }
+            if (w == 0) {
+                allowed[i] = type(uint256).max;
+                continue;
+            }
+            (uint256 p, uint8 d) = env.registry().priceAndDecimals(t[i]);
+            uint256 keep = Math.mulDiv(Math.mulDiv(nav, w, 1e18), 10 ** d, p);
+            if (bal[i] > keep) allowed[i] = Math.mulDiv(bal[i] - keep, 10_000 + margin, 10_000, Math.Rounding.Ceil) + 2;
+        }
+        env.startTurnoverRound(openRound, t, allowed);
     }
 
     function _trade(address tokenIn, address tokenOut, uint256 amountIn) internal returns (uint256 out) {
         vm.prank(env.keeper());
         out = rebalancer.executeTrade(address(adapter), tokenIn, tokenOut, amountIn, 0, "");
+        env.addSold(tokenIn, amountIn);
     }
 
     function _close() internal {
@@ -131,7 +169,10 @@ contract RebalancerHandler is HandlerBase {
         vm.prank(caller);
         rebalancer.performUpkeep("");
         (, uint64 openAfter,,) = rebalancer.window();
-        if (openBefore == 0 && openAfter != 0) env.resetRound(required); // automation opened a round
+        if (openBefore == 0 && openAfter != 0) {
+            env.resetRound(required); // automation opened a round
+            _snapshotIfFirstOpen();
+        }
     }
 
     // == Helpers ==

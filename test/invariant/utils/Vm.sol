@@ -40,6 +40,12 @@ abstract contract CheatBase {
         if (span == type(uint256).max) return x;
         return lo + (x % (span + 1));
     }
+
+    /// @dev EIP-170: forge's test EVM deploys contracts of any size unless told otherwise, so each setUp
+    /// checks the production contracts it deployed are within mainnet's 24,576 bytes.
+    function _assertEip170(address deployed, string memory name) internal view {
+        vm.assertLe(deployed.code.length, 24_576, string.concat("EIP-170: deployed code above 24,576 bytes: ", name));
+    }
 }
 
 /// @notice What forge reads from an invariant test contract to choose its targets.
