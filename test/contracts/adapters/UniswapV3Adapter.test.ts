@@ -171,14 +171,16 @@ describe("UniswapV3Adapter", function () {
   });
 
   describe("gas", function () {
-    // The issue's budget: vault trade gas - direct SwapRouter swap gas <= 100k. This measures the
-    // adapter's share of that overhead on the same pool state (each case from a fresh snapshot).
+    // The issue's budget (vault trade gas - direct SwapRouter swap gas <= 100k) is checked by `npm run
+    // gas:check` on the bench:gas report, not here: coverage instruments the contracts and inflates gas,
+    // so the default suite asserts no gas figure. This prints the adapter's share of that overhead on the
+    // same pool state (each case from a fresh snapshot) and checks the fills are the router's.
     const cases = [
       { name: "direct pool LINK -> USDC", path: ["LINK", "USDC"], fees: [F], amount: 1_000n * 10n ** 18n },
       { name: "two hops LINK -> USDC -> UNI", path: ["LINK", "USDC", "UNI"], fees: [F, F], amount: 1_000n * 10n ** 18n },
     ];
     for (const c of cases) {
-      it(`adapter swap costs at most 60k gas more than the direct router swap: ${c.name}`, async function () {
+      it(`adapter swap fills exactly as the direct router swap (gas printed): ${c.name}`, async function () {
         const { market, adapter, vault, recipient } = await loadFixture(fixture);
         const tokens = c.path.map((s) => addr(market, s));
         const path = encodePath(tokens, c.fees);
@@ -203,8 +205,6 @@ describe("UniswapV3Adapter", function () {
           `      gas ${c.name}: direct ${d1.gasUsed} / ${d2.gasUsed}, adapter ${a1.gasUsed} / ${a2.gasUsed}, ` +
             `overhead first ${a1.gasUsed - d1.gasUsed}, steady ${a2.gasUsed - d2.gasUsed}`,
         );
-        expect(a1.gasUsed - d1.gasUsed).to.be.lte(60_000n);
-        expect(a2.gasUsed - d2.gasUsed).to.be.lte(60_000n);
       });
     }
   });
