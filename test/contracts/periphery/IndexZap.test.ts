@@ -255,7 +255,7 @@ describe("IndexZap", function () {
     it("mints and redeems through SwapRouter02's deadline-free exactOutput/exactInput", async function () {
       const fx = await loadFixture(zapFixture);
       const { admin, alice, addr, token, vault, market } = fx;
-      const r02 = await ethers.deployContract("ZapSwapRouter02Mock", [market.uniswap.router], admin);
+      const r02 = await ethers.deployContract("MarketSwapRouter02", [market.uniswap.router], admin);
       const zap02 = await ethers.deployContract("IndexZap", [r02, 1, fx.w9], admin);
       expect(await zap02.routerKind()).to.equal(1n);
       await token("USDC").connect(alice).approve(zap02, ethers.MaxUint256);
