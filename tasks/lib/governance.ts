@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import path from "node:path";
 import { ZeroHash, hexlify, id, randomBytes, type BaseContract, type ContractTransactionResponse, type Provider } from "ethers";
 import { TimelockController__factory, type TimelockController } from "../../typechain-types";
+import { bareRoleName } from "./revert";
 
 /** The floor on an admin timelock's minimum delay {s}; TimelockCheck.MIN_ADMIN_DELAY in the contracts. */
 export const MIN_ADMIN_DELAY = 86_400n;
@@ -215,24 +216,8 @@ export async function renounceBootstrap(timelock: TimelockController, deployer: 
   return renounced;
 }
 
-const ROLE_NAMES: Record<string, string> = {
-  [ZeroHash]: "DEFAULT_ADMIN_ROLE",
-  [TIMELOCK_ROLE.PROPOSER]: "PROPOSER_ROLE",
-  [TIMELOCK_ROLE.EXECUTOR]: "EXECUTOR_ROLE",
-  [TIMELOCK_ROLE.CANCELLER]: "CANCELLER_ROLE",
-  [id("ORACLE_ROLE")]: "ORACLE_ROLE",
-  [id("GUARDIAN_ROLE")]: "GUARDIAN_ROLE",
-  [id("REBALANCER_ROLE")]: "REBALANCER_ROLE",
-  [id("KEEPER_ROLE")]: "KEEPER_ROLE",
-  [id("SIGNAL_SOURCE_ROLE")]: "SIGNAL_SOURCE_ROLE",
-  [id("STRATEGY_ROLE")]: "STRATEGY_ROLE",
-  [id("RISK_ROLE")]: "RISK_ROLE",
-};
-
-/** A role id's name (the SSI, SANX, USSI and TimelockController roles), or the id itself. */
-export function roleName(role: string): string {
-  return ROLE_NAMES[role] ?? role;
-}
+/** A role id's bare name (the SSI, SANX, USSI and TimelockController roles), or the id itself. */
+export const roleName = bareRoleName;
 
 /** An AccessControl contract as far as role holders go. */
 export interface AccessControlled {

@@ -141,17 +141,23 @@ function messageOf(e: unknown): string {
   return `${err?.shortMessage ?? ""} ${err?.message ?? String(e)}`;
 }
 
-/** The roles of the project's contracts, by their bytes32 id. */
+/** The roles of the project's contracts (SSI, SANX, USSI) and of the TimelockController, by bytes32 id. */
 const ROLE_NAMES = new Map<string, string>([
-  [ZeroHash, "DEFAULT_ADMIN_ROLE (the admin: a timelock or multisig)"],
-  ...["GUARDIAN_ROLE", "KEEPER_ROLE", "ORACLE_ROLE", "STRATEGY_ROLE", "RISK_ROLE", "PAUSER_ROLE", "REBALANCER_ROLE", "GOVERNANCE_ROLE", "EXECUTOR_ROLE", "PROPOSER_ROLE", "CANCELLER_ROLE", "SIGNER_ROLE", "REPORTER_ROLE", "MANAGER_ROLE"].map(
+  [ZeroHash, "DEFAULT_ADMIN_ROLE"],
+  ...["GUARDIAN_ROLE", "KEEPER_ROLE", "ORACLE_ROLE", "STRATEGY_ROLE", "RISK_ROLE", "PAUSER_ROLE", "REBALANCER_ROLE", "SIGNAL_SOURCE_ROLE", "GOVERNANCE_ROLE", "EXECUTOR_ROLE", "PROPOSER_ROLE", "CANCELLER_ROLE", "SIGNER_ROLE", "REPORTER_ROLE", "MANAGER_ROLE"].map(
     (r): [string, string] => [id(r), r],
   ),
 ]);
 
-/** A role id as its name when it is one of the project's roles. */
-export function roleName(role: unknown): string {
+/** A role id as its bare name (e.g. "KEEPER_ROLE") when it is one of the known roles, else the id. */
+export function bareRoleName(role: unknown): string {
   return ROLE_NAMES.get(String(role).toLowerCase()) ?? String(role);
+}
+
+/** A role id as its name for a message: the admin role says what holds it. */
+export function roleName(role: unknown): string {
+  const name = bareRoleName(role);
+  return name === "DEFAULT_ADMIN_ROLE" ? "DEFAULT_ADMIN_ROLE (the admin: a timelock or multisig)" : name;
 }
 
 type Args = Record<string, unknown>;
