@@ -152,6 +152,7 @@ contract ZapHandler is ZapDeployment {
         _deploy(address(this));
         for (uint256 i = 0; i < 4; ++i) {
             actors.push(address(uint160(0xA11CE000 + i)));
+            _mintInKind(actors[i], 10e18); // something to redeem from the first call on
         }
     }
 
@@ -359,21 +360,22 @@ contract ZapHandler is ZapDeployment {
     }
 
     // == The world ==
-    function togglePause() external {
+    /// @dev Pauses one call in four (the zap must then refuse mints and still redeem); always unpauses.
+    function togglePause(uint256 seed) external {
         if (vault.paused()) {
             vm.prank(address(timelock));
             vault.unpause();
-        } else {
+        } else if (seed % 4 == 0) {
             vault.pause();
         }
     }
 
     /// @dev Opens a window on the targets (units follow balances), or closes it on the held basket.
-    function toggleWindow() external {
+    function toggleWindow(uint256 seed) external {
         if (vault.rebalancing()) {
             (address[] memory t,) = vault.basket();
             vault.endRebalance(t);
-        } else {
+        } else if (seed % 2 == 0) {
             vault.beginRebalance(tokens);
         }
     }
