@@ -479,7 +479,7 @@ contract IndexZapInvariantTest is ZapCheats {
     }
 
     /// @notice The zap's balance of every constituent, of WETH, of the index token and of ETH is zero
-    /// (beyond donations), and it leaves no allowance to the vault or the router beyond its max approval.
+    /// (beyond donations), and it leaves no allowance to the vault (its router approval is max by design).
     function invariant_zapHoldsNothing() public view {
         IndexZap zap = h.zap();
         for (uint256 i = 0; i < h.tokenCount(); ++i) {
