@@ -42,7 +42,7 @@ contract ZapDeployment is ZapCheats {
     TimelockController public timelock;
     PriceRegistry public registry;
     IndexVault public vault;
-    IndexZap public zap;
+    IndexZap[2] public zaps; // one per RouterKind: SwapRouter (with deadline), SwapRouter02 (without)
     OracleSwapRouter public router;
     ZapWETH public weth;
     ZapToken public usdc;
@@ -93,7 +93,8 @@ contract ZapDeployment is ZapCheats {
         vault.setTargets(1, tokens, w);
 
         router = new OracleSwapRouter(registry);
-        zap = new IndexZap(address(router), IIndexZap.RouterKind.SwapRouter, address(weth));
+        zaps[0] = new IndexZap(address(router), IIndexZap.RouterKind.SwapRouter, address(weth));
+        zaps[1] = new IndexZap(address(router), IIndexZap.RouterKind.SwapRouter02, address(weth));
         // Deep reserves: the router pays out of them, like pools far larger than any trade here.
         usdc.mint(address(router), 1e18);
         wbtc.mint(address(router), 1e16);
@@ -137,7 +138,7 @@ contract ZapHandler is ZapDeployment {
     address internal constant NATIVE = address(0);
     address[] public actors;
     string public violation;
-    mapping(address => uint256) public donated; // {tok} given to the zap, per token (NATIVE for ETH)
+    mapping(uint256 => mapping(address => uint256)) public donated; // {tok} given to zaps[k], per token (NATIVE for ETH)
     uint256 public mints;
     uint256 public mintsFailed;
     uint256 public redeems;
@@ -147,6 +148,7 @@ contract ZapHandler is ZapDeployment {
     uint256 public windowMints;
     uint256 public windowRedeems;
     uint256 public multiHop;
+    uint256 public router02Ok; // successful zap calls through the SwapRouter02-kind zap
 
     constructor() {
         _deploy(address(this));
@@ -161,6 +163,7 @@ contract ZapHandler is ZapDeployment {
     // == Zap calls ==
     /// @dev One zap call's context (a struct: the checks need more locals than the stack holds).
     struct Ctx {
+        IndexZap zap; // zaps[0] or zaps[1]
         address payer;
         address receiver;
         address token; // pay or receive token, NATIVE for ETH
@@ -179,6 +182,7 @@ contract ZapHandler is ZapDeployment {
         external
     {
         Ctx memory c;
+        c.zap = zaps[uint256(keccak256(abi.encode(hopSeed, sharesSeed))) % 2]; // fuzz seeds are often small: hash them
         c.payer = actors[actorSeed % actors.length];
         c.receiver = actors[receiverSeed % actors.length];
         c.token = _payToken(paySeed);
@@ -204,21 +208,21 @@ contract ZapHandler is ZapDeployment {
         } else {
             _fund(c.token, c.payer, c.bound);
             vm.prank(c.payer);
-            IERC20(c.token).approve(address(zap), c.bound);
+            IERC20(c.token).approve(address(c.zap), c.bound);
         }
         c.paused = vault.paused();
         c.window = vault.rebalancing();
         c.tokBefore = _balance(c.token, c.payer);
         c.sharesBefore = vault.balanceOf(c.receiver);
         vm.prank(c.payer);
-        try zap.mint{value: value}(p) returns (uint256 spent) {
+        try c.zap.mint{value: value}(p) returns (uint256 spent) {
             _afterMint(c, spent);
         } catch (bytes memory err) {
             _afterMintFailed(c, err);
         }
         if (c.token != NATIVE) {
             vm.prank(c.payer);
-            IERC20(c.token).approve(address(zap), 0);
+            IERC20(c.token).approve(address(c.zap), 0);
         }
         _checkZapEmpty();
     }
@@ -236,6 +240,7 @@ contract ZapHandler is ZapDeployment {
 
     function _afterMint(Ctx memory c, uint256 spent) private {
         mints++;
+        if (c.zap == zaps[1]) router02Ok++;
         if (c.window) windowMints++;
         if (c.paused) _fail("zap minted while the vault is paused");
         uint256 paid = c.tokBefore - _balance(c.token, c.payer);
@@ -262,6 +267,7 @@ contract ZapHandler is ZapDeployment {
         external
     {
         Ctx memory c;
+        c.zap = zaps[uint256(keccak256(abi.encode(hopSeed, sharesSeed))) % 2]; // fuzz seeds are often small: hash them
         c.payer = actors[actorSeed % actors.length];
         c.receiver = actors[receiverSeed % actors.length];
         uint256 held = vault.balanceOf(c.payer);
@@ -282,13 +288,13 @@ contract ZapHandler is ZapDeployment {
             routes: routes
         });
         vm.prank(c.payer);
-        vault.approve(address(zap), c.shares);
+        vault.approve(address(c.zap), c.shares);
         c.paused = vault.paused();
         c.window = vault.rebalancing();
         c.tokBefore = _balance(c.token, c.receiver);
         c.sharesBefore = vault.balanceOf(c.payer);
         vm.prank(c.payer);
-        try zap.redeem(p) returns (uint256 got) {
+        try c.zap.redeem(p) returns (uint256 got) {
             _afterRedeem(c, got);
         } catch (bytes memory err) {
             redeemsFailed++;
@@ -302,7 +308,7 @@ contract ZapHandler is ZapDeployment {
             if (vault.balanceOf(c.payer) != c.sharesBefore) _fail("failed redeem moved the payer's shares");
         }
         vm.prank(c.payer);
-        vault.approve(address(zap), 0);
+        vault.approve(address(c.zap), 0);
         _checkZapEmpty();
     }
 
@@ -321,6 +327,7 @@ contract ZapHandler is ZapDeployment {
 
     function _afterRedeem(Ctx memory c, uint256 got) private {
         redeems++;
+        if (c.zap == zaps[1]) router02Ok++;
         if (c.paused) pausedRedeems++;
         if (c.window) windowRedeems++;
         uint256 received = _balance(c.token, c.receiver) - c.tokBefore;
@@ -332,6 +339,7 @@ contract ZapHandler is ZapDeployment {
 
     // == Donations to the zap ==
     function donateToken(uint256 tokenSeed, uint256 amountSeed) external {
+        uint256 z = (tokenSeed >> 16) % 2;
         uint256 k = tokenSeed % 5;
         address token = k == 4 ? address(vault) : tokens[k];
         uint256 amount = _bound(amountSeed, 1, token == address(wbtc) ? 1e8 : token == address(usdc) ? 10_000e6 : 10e18);
@@ -340,21 +348,22 @@ contract ZapHandler is ZapDeployment {
             amount = _bound(amountSeed, 0, vault.balanceOf(from) / 100);
             if (amount == 0) return;
             vm.prank(from);
-            vault.transfer(address(zap), amount);
+            vault.transfer(address(zaps[z]), amount);
         } else {
-            _fund(token, address(zap), amount);
+            _fund(token, address(zaps[z]), amount);
         }
-        donated[token] += amount;
+        donated[z][token] += amount;
     }
 
     function donateEth(uint256 amountSeed, bool forced) external {
+        uint256 z = (amountSeed >> 128) % 2;
         uint256 amount = _bound(amountSeed, 1, 10 ether);
         vm.deal(address(this), address(this).balance + amount);
         if (forced) {
-            new ForceEth{value: amount}(payable(address(zap)));
-            donated[NATIVE] += amount;
+            new ForceEth{value: amount}(payable(address(zaps[z])));
+            donated[z][NATIVE] += amount;
         } else {
-            (bool ok,) = address(zap).call{value: amount}("");
+            (bool ok,) = address(zaps[z]).call{value: amount}("");
             if (ok) _fail("the zap accepted a plain ETH transfer from a non-WETH sender");
         }
     }
@@ -439,12 +448,15 @@ contract ZapHandler is ZapDeployment {
     }
 
     function _checkZapEmpty() private {
-        for (uint256 i = 0; i < tokens.length; ++i) {
-            if (IERC20(tokens[i]).balanceOf(address(zap)) != donated[tokens[i]]) _fail("zap kept a constituent after a call");
-            if (IERC20(tokens[i]).allowance(address(zap), address(vault)) != 0) _fail("zap left an allowance to the vault");
+        for (uint256 z = 0; z < 2; ++z) {
+            address zap = address(zaps[z]);
+            for (uint256 i = 0; i < tokens.length; ++i) {
+                if (IERC20(tokens[i]).balanceOf(zap) != donated[z][tokens[i]]) _fail("zap kept a constituent after a call");
+                if (IERC20(tokens[i]).allowance(zap, address(vault)) != 0) _fail("zap left an allowance to the vault");
+            }
+            if (vault.balanceOf(zap) != donated[z][address(vault)]) _fail("zap kept index shares after a call");
+            if (zap.balance != donated[z][NATIVE]) _fail("zap kept ETH after a call");
         }
-        if (vault.balanceOf(address(zap)) != donated[address(vault)]) _fail("zap kept index shares after a call");
-        if (address(zap).balance != donated[NATIVE]) _fail("zap kept ETH after a call");
     }
 
     function _fail(string memory why) private {
@@ -481,15 +493,17 @@ contract IndexZapInvariantTest is ZapCheats {
     /// @notice The zap's balance of every constituent, of WETH, of the index token and of ETH is zero
     /// (beyond donations), and it leaves no allowance to the vault (its router approval is max by design).
     function invariant_zapHoldsNothing() public view {
-        IndexZap zap = h.zap();
-        for (uint256 i = 0; i < h.tokenCount(); ++i) {
-            address t = h.tokens(i);
-            vm.assertEq(IERC20(t).balanceOf(address(zap)), h.donated(t), "zap holds a constituent");
-            vm.assertEq(IERC20(t).allowance(address(zap), address(h.vault())), 0, "zap allowance to the vault");
+        for (uint256 z = 0; z < 2; ++z) {
+            address zap = address(h.zaps(z));
+            for (uint256 i = 0; i < h.tokenCount(); ++i) {
+                address t = h.tokens(i);
+                vm.assertEq(IERC20(t).balanceOf(zap), h.donated(z, t), "zap holds a constituent");
+                vm.assertEq(IERC20(t).allowance(zap, address(h.vault())), 0, "zap allowance to the vault");
+            }
+            vm.assertEq(IERC20(address(h.weth())).balanceOf(zap), h.donated(z, address(h.weth())), "zap holds WETH");
+            vm.assertEq(h.vault().balanceOf(zap), h.donated(z, address(h.vault())), "zap holds index shares");
+            vm.assertEq(zap.balance, h.donated(z, address(0)), "zap holds ETH");
         }
-        vm.assertEq(IERC20(address(h.weth())).balanceOf(address(zap)), h.donated(address(h.weth())), "zap holds WETH");
-        vm.assertEq(h.vault().balanceOf(address(zap)), h.donated(address(h.vault())), "zap holds index shares");
-        vm.assertEq(address(zap).balance, h.donated(address(0)), "zap holds ETH");
     }
 
     /// @notice No zap call took more than its maxAmountIn, paid less than its minAmountOut, minted or burnt
@@ -522,5 +536,6 @@ contract IndexZapInvariantTest is ZapCheats {
         emit log_named_uint("  ok while paused", h.pausedRedeems());
         emit log_named_uint("  ok in a rebalance window", h.windowRedeems());
         emit log_named_uint("two-hop routes", h.multiHop());
+        emit log_named_uint("ok through the SwapRouter02 zap", h.router02Ok());
     }
 }

@@ -7,6 +7,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
 import {IPriceRegistry} from "../../../../contracts/interfaces/IPriceRegistry.sol";
+import {IV3SwapRouter02} from "../../../../contracts/periphery/IndexZap.sol";
 
 /// @notice A plain OpenZeppelin ERC-20 with chosen decimals and an open mint (test funding only).
 contract ZapToken is ERC20 {
@@ -49,7 +50,7 @@ contract ZapWETH is ERC20 {
     }
 }
 
-/// @notice v3-periphery SwapRouter's `exactInput`/`exactOutput` (same ABI, same path encoding, same
+/// @notice v3-periphery SwapRouter's and SwapRouter02's `exactInput`/`exactOutput` (same ABIs, same path encoding, same
 /// revert strings: "Transaction too old", "Too little received", "Too much requested") over constant-price
 /// pools: each hop trades at the Chainlink oracle price (PriceRegistry) less the hop's fee tier (hundredths
 /// of a bip, as in Uniswap V3), optionally moved against the trader by `skewBps` (a sandwich). Out amounts
@@ -94,6 +95,23 @@ contract OracleSwapRouter {
         address tokenIn = address(bytes20(path[path.length - _ADDR:]));
         IERC20(tokenIn).safeTransferFrom(msg.sender, address(this), amountIn);
         IERC20(tokenOut).safeTransfer(p.recipient, p.amountOut);
+    }
+
+    // == SwapRouter02 (swap-router-contracts: the same, without a deadline) ==
+    function exactInput(IV3SwapRouter02.ExactInputParams calldata p) external payable returns (uint256 amountOut) {
+        bytes calldata path = p.path;
+        amountOut = quoteExactInput(path, p.amountIn);
+        require(amountOut >= p.amountOutMinimum, "Too little received");
+        IERC20(address(bytes20(path[:_ADDR]))).safeTransferFrom(msg.sender, address(this), p.amountIn);
+        IERC20(address(bytes20(path[path.length - _ADDR:]))).safeTransfer(p.recipient, amountOut);
+    }
+
+    function exactOutput(IV3SwapRouter02.ExactOutputParams calldata p) external payable returns (uint256 amountIn) {
+        bytes calldata path = p.path;
+        amountIn = quoteExactOutput(path, p.amountOut);
+        require(amountIn <= p.amountInMaximum, "Too much requested");
+        IERC20(address(bytes20(path[path.length - _ADDR:]))).safeTransferFrom(msg.sender, address(this), amountIn);
+        IERC20(address(bytes20(path[:_ADDR]))).safeTransfer(p.recipient, p.amountOut);
     }
 
     // == Quotes (what QuoterV2 would say) ==
