@@ -151,7 +151,8 @@ contract IndexVaultInvariants is IndexVaultSetup {
     function invariant_turnoverWithinTargetsRound() public view {
         for (uint256 i = 0; i < tokens.length; ++i) {
             address t = address(tokens[i]);
-            vm.assertLe(env.soldInRound(t), env.sellAllowed(t), "turnover: sold above the round's excess x (1 + margin)");
+            // 1e9 {WAD}: the Rebalancer's own rounding of its fractions (1e-9 of a position) is tolerated.
+            vm.assertGe(env.heldFraction(t) + 1e9, env.keepFraction(t), "turnover: sold above the round's excess x (1 + margin)");
         }
     }
 

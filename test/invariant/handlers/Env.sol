@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IndexVault} from "../../../contracts/IndexVault.sol";
 import {Rebalancer} from "../../../contracts/rebalance/Rebalancer.sol";
 import {WeightOracle} from "../../../contracts/oracles/WeightOracle.sol";
@@ -46,9 +47,9 @@ contract Env is CheatBase {
     uint256 public keeperLossUsd; // {1e18 USD} oracle value lost in trades, this round
     uint256 public keeperTradedUsd; // {1e18 USD} oracle value sold, this round
     uint256 public requiredTurnoverUsd; // {1e18 USD} value the targets required to sell, at this round's open
-    uint64 public turnoverRound; // the targets round whose first open set `sellAllowed`
-    mapping(address token => uint256) public sellAllowed; // {tok} excess at first open x (1 + margin), +2 units
-    mapping(address token => uint256) public soldInRound; // {tok} sold by accepted trades since that open
+    uint64 public turnoverRound; // the targets round whose first open set `keepFraction`
+    mapping(address token => uint256) public keepFraction; // {WAD} of the position that must stay: 1 - excess x (1 + margin) / balance at first open
+    mapping(address token => uint256) public heldFraction; // {WAD} of the first open's position per share still held: x (B - sold) / B per sale
 
     function init(
         IndexVault vault_,
@@ -140,18 +141,22 @@ contract Env is CheatBase {
         requiredTurnoverUsd = requiredUsd;
     }
 
-    /// @dev A targets round's first open: what each token may be sold in that round, from the suite's own
-    /// valuation (type(uint256).max for a token leaving the basket), and nothing sold yet.
-    function startTurnoverRound(uint64 round, address[] memory t, uint256[] memory allowed) external {
+    /// @dev A targets round's first open: the fraction of each position that must stay, from the suite's own
+    /// valuation (0 for a token leaving the basket), and all of it still held.
+    function startTurnoverRound(uint64 round, address[] memory t, uint256[] memory keep) external {
         turnoverRound = round;
         for (uint256 i = 0; i < t.length; ++i) {
-            sellAllowed[t[i]] = allowed[i];
-            soldInRound[t[i]] = 0;
+            keepFraction[t[i]] = keep[i];
+            heldFraction[t[i]] = 1e18;
         }
     }
 
-    function addSold(address token, uint256 amount) external {
-        soldInRound[token] += amount;
+    /// @dev A sale of `amount` out of the vault's balance `balanceBefore` {tok}: the fraction held shrinks by
+    /// (B - amount) / B, rounded up (in the keeper's favour: the invariant must not fail on rounding).
+    function addSold(address token, uint256 amount, uint256 balanceBefore) external {
+        if (balanceBefore == 0) return;
+        uint256 left = balanceBefore > amount ? balanceBefore - amount : 0;
+        heldFraction[token] = Math.mulDiv(heldFraction[token], left, balanceBefore, Math.Rounding.Ceil);
     }
 
     function fail(string memory what) external {

@@ -56,20 +56,25 @@ contract RebalancerHandler is HandlerBase {
                 if (tt[j] == t[i]) w = tw[j];
             }
             if (w == 0) {
-                allowed[i] = type(uint256).max;
+                allowed[i] = 0; // leaving the basket: may be sold to zero (keep nothing)
                 continue;
             }
             (uint256 p, uint8 d) = env.registry().priceAndDecimals(t[i]);
             uint256 keep = Math.mulDiv(Math.mulDiv(nav, w, 1e18), 10 ** d, p);
             if (bal[i] > keep) allowed[i] = Math.mulDiv(bal[i] - keep, 10_000 + margin, 10_000, Math.Rounding.Ceil) + 2;
+            // As a fraction of the position (review R-1's per-share budget): mints and redeems in the window
+            // move balances pro rata and donations add to every share, so only sales shrink the fraction
+            // held. keep {WAD} = the fraction that must stay, from the suite's own valuation, rounded down.
+            allowed[i] = allowed[i] >= bal[i] ? 0 : 1e18 - Math.mulDiv(allowed[i], 1e18, bal[i], Math.Rounding.Ceil);
         }
         env.startTurnoverRound(openRound, t, allowed);
     }
 
     function _trade(address tokenIn, address tokenOut, uint256 amountIn) internal returns (uint256 out) {
+        uint256 before = IERC20(tokenIn).balanceOf(address(vault)); // {tok}
         vm.prank(env.keeper());
         out = rebalancer.executeTrade(address(adapter), tokenIn, tokenOut, amountIn, 0, "");
-        env.addSold(tokenIn, amountIn);
+        env.addSold(tokenIn, amountIn, before);
     }
 
     function _close() internal {
