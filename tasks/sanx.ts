@@ -245,9 +245,48 @@ task("sanx:push-signals", "Relays signed SANX signals to the SignalOracle, or me
     }),
   );
 
+interface SignWeightsArgs extends AddressArgs {
+  data?: string;
+  universe?: string;
+  report?: string;
+  account?: string;
+  out?: string;
+}
+
+task("sanx:sign-weights", "ONE WeightOracle signer signs the SANX gate's next weight report (after sanx:execute executed the due actions) and writes a signature file; sanx:execute --signatures pushes it once m are there")
+  .addOptionalParam("data", "Market caps from the latest rows of DIR/marketcap/<symbol>.csv")
+  .addOptionalParam("universe", "Market caps from a universe file instead (e.g. sample/universe.json)")
+  .addOptionalParam("report", "Sign this proposed report (another signer's signature file), after checking the market caps give it")
+  .addOptionalParam("account", "Local networks without WEIGHTS_SIGNER_KEY/ORACLE_SIGNER_KEY: the local account that signs")
+  .addOptionalParam("out", "The signature file to write (required)")
+  .addOptionalParam("signalOracle", "SignalOracle address (default: deployments/<network>.json)")
+  .addOptionalParam("basket", "SanxBasket address (default: deployments/<network>.json)")
+  .setAction(async (args: SignWeightsArgs, hre) =>
+    userErrors(async () => {
+      if ((args.data === undefined) === (args.universe === undefined)) fail("give exactly one of --data DIR or --universe FILE: the market caps the weights come from (the signer recomputes them)");
+      if (!args.out) fail("--out FILE is required (the signature file to write)");
+      if (args.universe !== undefined && !existsSync(args.universe)) fail(`--universe: file not found: ${args.universe}`);
+      if (args.data !== undefined && !existsSync(path.join(args.data, "marketcap"))) fail(`--data ${args.data}: no marketcap/ folder inside it`);
+      const lib = await chain();
+      const caps = lib.loadMarketCaps({ ...(args.data !== undefined ? { dataDir: args.data } : {}), ...(args.universe !== undefined ? { universeFile: args.universe } : {}) });
+      const c = await sanxOn(hre, args);
+      let proposed;
+      if (args.report !== undefined) {
+        const { parseSignedReport } = await import("./lib/reports");
+        const raw = readJsonArg(args.report, "report") as Record<string, unknown>;
+        proposed = parseSignedReport({ report: raw["report"], domain: raw["domain"], signatures: [] }, args.report).report;
+      }
+      const { oneSigner } = await import("./lib/ssi-chain");
+      const file = await lib.signSanxWeights(hre, c, caps, await oneSigner(hre, "weights", args.account), proposed, (l) => console.log(l));
+      writeOutputFile(args.out, JSON.stringify({ _comment: "one signer's signature of the SANX weight report: push with sanx:execute --signatures DIR", ...file }, null, 2) + "\n");
+      console.log(`signature of ${file.signer} written to ${args.out}; other signers: sanx:sign-weights --report ${args.out} --data DIR --out FILE; then: sanx:execute --data DIR --signatures DIR`);
+    }),
+  );
+
 interface ExecuteTaskArgs extends AddressArgs {
   data?: string;
   universe?: string;
+  signatures?: string;
   rebalance: boolean;
   json: boolean;
 }
@@ -258,6 +297,7 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
   .addOptionalParam("signalOracle", "SignalOracle address (default: deployments/<network>.json)")
   .addOptionalParam("basket", "SanxBasket address (default: deployments/<network>.json)")
   .addFlag("rebalance", "Then trade the vault to its targets through its Rebalancer (what ssi:rebalance --index SANX does)")
+  .addOptionalParam("signatures", "One key per signer: push the weight report the signature files (sanx:sign-weights) sign, once m are there, instead of signing it here; comma-separated files and/or directories")
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: ExecuteTaskArgs, hre) =>
     userErrors(async () => {
@@ -268,10 +308,21 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
       const { loadMarketCaps, executeDue, rebalanceSanx } = await chain();
       const caps = loadMarketCaps({ ...(args.data !== undefined ? { dataDir: args.data } : {}), ...(args.universe !== undefined ? { universeFile: args.universe } : {}) });
       const c = await sanxOn(hre, args);
-      const r = await executeDue(hre, c, caps);
+      let signatureFiles;
+      if (args.signatures !== undefined) {
+        const { readdirSync, statSync } = await import("node:fs");
+        const { readSignatureFiles } = await import("./lib/quorum");
+        const paths = args.signatures.split(",").map((x) => x.trim()).filter((x) => x.length > 0);
+        for (const p of paths) if (!existsSync(p)) fail(`--signatures: ${p}: no such file or directory`);
+        // Empty directories are the normal start of a round (nothing signed yet): the report then waits.
+        const empty = paths.every((p) => statSync(p).isDirectory() && !readdirSync(p).some((f) => f.endsWith(".json")));
+        signatureFiles = empty ? [] : readSignatureFiles(paths);
+      }
+      const r = await executeDue(hre, c, caps, signatureFiles !== undefined ? { signatureFiles } : {});
       const info = (l: string) => (args.json ? console.error(l) : console.log(l));
       const rebalance = async () => {
         if (!args.rebalance) return undefined;
+        if (r.weightsPending !== undefined) return { status: "skipped" as const, reason: "the new weight report waits for its signatures: no trading to the old targets" };
         if (r.paused) return { status: "skipped" as const, reason: "the red button is pressed (controller paused): no trading" };
         if (!args.json) console.log("\n== rebalance (ssi:rebalance --index SANX) ==");
         return rebalanceSanx(hre, c, { json: args.json, log: info });
@@ -286,6 +337,16 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
       };
       if (r.paused) {
         console.log(`the red button is pressed (controller paused): nothing executed; ${r.notDue.filter((p) => p.due).length} action(s) are due`);
+        printSkipped(await rebalance());
+        return;
+      }
+      if (r.weightsPending !== undefined) {
+        for (const e of r.executed) console.log(`executed ${e.kind} ${e.symbol} (signal ${e.signalDate}, due ${e.dueIso}) tx ${e.txHash}`);
+        const p = r.weightsPending;
+        console.log(
+          `weight report round ${p.round} not pushed: ${p.reason} (${p.signers.length} of ${p.quorum}${p.signers.length ? `: ${p.signers.join(", ")}` : ""}); ` +
+            `each signer runs sanx:sign-weights --data DIR (the first) or --report FILE (the others) --out FILE, then run sanx:execute --signatures DIR again`,
+        );
         printSkipped(await rebalance());
         return;
       }

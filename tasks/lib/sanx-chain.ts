@@ -39,7 +39,9 @@ import { fail, firstSigner } from "./args";
 import { describeDomain, mergeSignatureFilesByReport, recordedDomain, signQuorum, signToFile, type CheckedDomain, type SignatureFile } from "./quorum";
 import { runKeeper, type KeeperRun } from "./rebalance";
 import { loadRecord } from "./ssi-chain";
-import { WEIGHT_REPORT_TYPES } from "./reports";
+import { WEIGHT_REPORT_TYPES, parseSignedReport, type WeightReport } from "./reports";
+import { mergeSignatureFiles } from "./quorum";
+import { TypedDataEncoder } from "ethers";
 
 export type Log = (line: string) => void;
 const LOCAL_NETWORKS = new Set(["hardhat", "localhost"]);
@@ -596,6 +598,8 @@ export function loadMarketCaps(source: { dataDir?: string; universeFile?: string
 
 export interface ExecuteResult {
   paused: boolean;
+  /** With signature files: the weight report is not pushed yet (no file signs it, or fewer than m do). */
+  weightsPending?: { round: string; signers: string[]; quorum: string; reason: string };
   executed: { symbol: string; asset: string; kind: "ADD" | "REMOVE"; signalDate: string; dueIso: string; txHash: string }[];
   notDue: PendingInfo[];
   weights?: {
@@ -607,6 +611,96 @@ export interface ExecuteResult {
     round: string;
     txHash: string;
   };
+}
+
+/**
+ * The weight report the SANX gate needs now (the next WeightOracle round for the gate), from the
+ * membership on chain and `caps`. Signs and sends nothing.
+ */
+export async function sanxWeightReport(hre: HardhatRuntimeEnvironment, c: SanxContracts, caps: MarketCaps, symbols?: Map<string, string>, validFor = 3600n) {
+  const syms = symbols ?? (await symbolsOf(hre, [...new Set([...(await trackedAssets(c)), ...(await c.vault.targets())[1].map((t) => getAddress(t)), c.reserve])]));
+  const current = await currentWeights(c, syms);
+  const memberSymbols = (await c.controller.members()).map((a) => syms.get(getAddress(a))!);
+  const missing = memberSymbols.filter((s) => !caps.has(s));
+  if (missing.length > 0) fail(`no market cap for ${missing.join(", ")} in the given data: nothing was signed or sent`);
+  const reserveSymbol = syms.get(getAddress(c.reserve))!;
+  const next = nextTargets({ current, members: memberSymbols, caps, reserve: reserveSymbol });
+  const addressOf = new Map([...syms].map(([a, s]) => [s, a]));
+  const targets = next.targets.map((t) => ({ ...t, address: addressOf.get(t.asset)! }));
+  const gate = await c.basket.getAddress();
+  const maxValidity = await c.weightOracle.maxValidity();
+  const after = await chainNow(hre);
+  // The gate forwards every report as the vault's current round + 1 (the report's round is the WeightOracle's).
+  const vaultRound = (await c.vault.targets())[0] + 1n;
+  const report: WeightReport = {
+    index: gate,
+    round: (await c.weightOracle.lastRound(gate)) + 1n,
+    validAfter: after,
+    expiresAt: after + (validFor < maxValidity ? validFor : maxValidity),
+    constituents: targets.map((t) => t.address),
+    weights: targets.map((t) => t.weight),
+  };
+  return { report, next, targets, current, vaultRound, symbols: syms };
+}
+
+const sameTargets = (a: WeightReport, b: WeightReport): boolean =>
+  getAddress(a.index) === getAddress(b.index) &&
+  a.round === b.round &&
+  a.constituents.length === b.constituents.length &&
+  a.constituents.every((t, i) => getAddress(t) === getAddress(b.constituents[i]!)) &&
+  a.weights.every((w, i) => w === b.weights[i]);
+
+/**
+ * The relay's half for the SANX weight report: of the signature files, those over a report with the
+ * targets `want` (same gate, round, tokens, weights) are merged (checked domain, one digest, each
+ * signature recovered to a WeightOracle signer). Returns the signatures once m are there, else why not.
+ */
+async function mergeSanxWeightFiles(c: SanxContracts, want: WeightReport, files: readonly { source: string; file: SignatureFile }[]) {
+  const domain = await recordedDomain(c.weightOracle, "weights");
+  const quorum = await c.weightOracle.quorum();
+  const matching = files.filter((f) => f.file.kind === "weights" && sameTargets(parseSignedReport({ report: f.file.report, domain: f.file.domain, signatures: [] }, f.source).report, want));
+  const pending = (signers: string[], reason: string) => ({ pending: { round: want.round.toString(), signers, quorum: quorum.toString(), reason } });
+  if (matching.length === 0) return pending([], "no signature file signs this report yet: each signer runs sanx:sign-weights");
+  const first = matching[0]!;
+  const report = parseSignedReport({ report: first.file.report, domain: first.file.domain, signatures: [] }, first.source).report;
+  const digest = TypedDataEncoder.hash(domain, WEIGHT_REPORT_TYPES, { ...report });
+  let merged: { signers: string[]; signatures: string[] };
+  try {
+    merged = mergeSignatureFiles(matching, { kind: "weights", domain, digest });
+  } catch (e) {
+    fail(`${(e as Error).message}: the weight report was not sent`);
+  }
+  for (const s of merged.signers) if (!(await c.weightOracle.isSigner(s))) fail(`a signature file from ${s}, not a WeightOracle signer: the weight report was not sent`);
+  if (BigInt(merged.signers.length) < quorum) return pending(merged.signers, `${merged.signers.length} of the ${quorum} signatures are there`);
+  return { signatures: merged.signatures, report };
+}
+
+/**
+ * `sanx:sign-weights`: ONE WeightOracle signer signs the SANX gate's next weight report. Proposer (no
+ * `proposed`): computes it from `caps`; others: sign `proposed` after checking it is the report `caps`
+ * give (same gate, round, tokens, weights). Refuses while a due action waits (sanx:execute first).
+ */
+export async function signSanxWeights(hre: HardhatRuntimeEnvironment, c: SanxContracts, caps: MarketCaps, signer: Signer, proposed?: WeightReport, log: Log = () => undefined): Promise<SignatureFile> {
+  const now = await chainNow(hre);
+  const syms = await symbolsOf(hre, [...new Set([...(await trackedAssets(c)), ...(await c.vault.targets())[1].map((t) => getAddress(t)), c.reserve])]);
+  const due = (await pendingActions(hre, c, now, syms)).filter((p) => p.due);
+  if (due.length > 0) fail(`${due.map((d) => `${d.kind} ${d.symbol}`).join(", ")} due: run sanx:execute first (it executes them), then sign the report over the new membership; nothing was signed`);
+  const noTargets = (await c.vault.targets())[0] === 0n;
+  if (!noTargets && !(await c.basket.targetsDue())) fail(`the SANX gate needs no weight report now (no membership change waits for its weights): nothing was signed`);
+  const { report: computed, symbols } = await sanxWeightReport(hre, c, caps, syms);
+  const report = proposed ?? computed;
+  if (proposed !== undefined && !sameTargets(proposed, computed)) {
+    fail(`the proposed report (round ${proposed.round}, ${proposed.constituents.length} tokens) is not the one the membership on chain and the given market caps give (round ${computed.round}): nothing was signed`);
+  }
+  if (report.expiresAt <= now) fail(`the report expired at ${isoOf(report.expiresAt)}: nothing was signed`);
+  const domain = await recordedDomain(c.weightOracle, "weights");
+  const me = getAddress(await signer.getAddress());
+  if (!(await c.weightOracle.isSigner(me))) fail(`${me} is not a signer of the WeightOracle: nothing was signed`);
+  log(describeDomain(domain));
+  log(`report: SANX (gate ${report.index}), round ${report.round}, valid ${isoOf(report.validAfter)} .. ${isoOf(report.expiresAt)}`);
+  log(`weights: ${report.constituents.map((t, i) => `${symbols.get(getAddress(t)) ?? t} ${(Number((report.weights[i]! * 10_000n) / 10n ** 18n) / 100).toFixed(2)}%`).join(", ")}`);
+  log(`signing as ${me}`);
+  return signToFile(signer, "weights", domain, WEIGHT_REPORT_TYPES, { ...report });
 }
 
 /** The basket's current weights by symbol: value weights of what it holds, or its targets (see `currentWeights`). */
@@ -639,7 +733,7 @@ export async function executeDue(
   hre: HardhatRuntimeEnvironment,
   c: SanxContracts,
   caps: MarketCaps,
-  opts: { sender?: Signer; validFor?: bigint; log?: Log } = {},
+  opts: { sender?: Signer; validFor?: bigint; log?: Log; signatureFiles?: readonly { source: string; file: SignatureFile }[] } = {},
 ): Promise<ExecuteResult> {
   const log = opts.log ?? (() => undefined);
   const sender = opts.sender ?? (await firstSigner(hre));
@@ -683,28 +777,17 @@ export async function executeDue(
   if (!noTargets && !(await c.basket.targetsDue())) return { paused: false, executed, notDue };
 
   // == The weight report over the new membership ==
-  const current = await currentWeights(c, symbols);
-  const memberSymbols = (await c.controller.members()).map((a) => symbols.get(getAddress(a))!);
-  const reserveSymbol = symbols.get(getAddress(c.reserve))!;
-  const next = nextTargets({ current, members: memberSymbols, caps, reserve: reserveSymbol });
-  const addressOf = new Map([...symbols].map(([a, s]) => [s, a]));
-  const targets = next.targets.map((t) => ({ ...t, address: addressOf.get(t.asset)! }));
-  const signers = await quorumSigners(hre, c.weightOracle, "WeightOracle");
-  const gate = await c.basket.getAddress();
-  const maxValidity = await c.weightOracle.maxValidity();
-  const validFor = opts.validFor ?? 3600n;
-  const after = await chainNow(hre);
-  // The gate forwards every report as the vault's current round + 1 (the report's round is the WeightOracle's).
-  const vaultRound = (await c.vault.targets())[0] + 1n;
-  const report = {
-    index: gate,
-    round: (await c.weightOracle.lastRound(gate)) + 1n,
-    validAfter: after,
-    expiresAt: after + (validFor < maxValidity ? validFor : maxValidity),
-    constituents: targets.map((t) => t.address),
-    weights: targets.map((t) => t.weight),
-  };
-  const signatures = await signQuorum(signers, await recordedDomain(c.weightOracle, "weights"), WEIGHT_REPORT_TYPES, { ...report });
+  const { report, next, targets, current, vaultRound } = await sanxWeightReport(hre, c, caps, symbols, opts.validFor);
+  let signatures: string[];
+  if (opts.signatureFiles !== undefined) {
+    // One key per signer: the report others signed (sanx:sign-weights) must be this one; relay once m are there.
+    const merged = await mergeSanxWeightFiles(c, report, opts.signatureFiles);
+    if ("pending" in merged) return { paused: false, executed, notDue, weightsPending: merged.pending };
+    signatures = merged.signatures;
+    Object.assign(report, merged.report);
+  } else {
+    signatures = await signQuorum(await quorumSigners(hre, c.weightOracle, "WeightOracle"), await recordedDomain(c.weightOracle, "weights"), WEIGHT_REPORT_TYPES, { ...report });
+  }
   const oracle = c.weightOracle.connect(sender);
   const tx = await simulateThenSend(
     [c.weightOracle, c.basket, c.vault],

@@ -238,6 +238,38 @@ describe("sanx:* tasks", function () {
       expect(results.map((r) => [r.outcome, r.detail])).to.deep.equal(SYMBOLS.map(() => ["ignored", "ignored by the controller: NotMember"]));
     });
 
+    it("the SANX weight report: each signer signs it on its own (sanx:sign-weights); sanx:execute --signatures pushes it once m are there", async function () {
+      const f = await loadFixture(sanxStackFixture);
+      await push(f, await signAll(f, "2023-01-01"));
+      await afterNotice(f);
+      const wo = await ethers.getContractAt("WeightOracle", await f.basket.weightOracle());
+      const weightSigners: string[] = [];
+      for (const s of await ethers.getSigners()) if (await wo.isSigner(s.address)) weightSigners.push(s.address);
+      const dir = mkdtempSync(path.join(tmp(), "weights-"));
+      const r0 = (await f.vault.targets())[0];
+      // Nothing signed yet: the due ADDs are executed, the weight report waits (the old targets stay).
+      const first = JSON.parse(await runCaptured("sanx:execute", { ...(await addrArgs(f)), data: SAMPLE, signatures: dir, json: true }));
+      expect(first.executed.map((e: { symbol: string }) => e.symbol).sort()).to.deep.equal(SYMBOLS);
+      expect(first.weightsPending.reason).to.match(/no signature file signs this report yet/);
+      expect((await f.vault.targets())[0]).to.equal(r0);
+      const text = await runCaptured("sanx:sign-weights", { ...(await addrArgs(f)), data: SAMPLE, account: weightSigners[0], out: path.join(dir, "a.json") });
+      expect(text).to.match(new RegExp(`EIP-712 domain: name "SSI Weight Oracle", version "1", chainId 31337, verifyingContract ${await wo.getAddress()}`));
+      expect(text).to.match(/report: SANX \(gate 0x[0-9a-fA-F]{40}\), round \d+, valid .*\nweights: (AAVE|COMP|UNI) \d+\.\d\d%, /);
+      // One of two: refused, nothing sent.
+      const block = await ethers.provider.getBlockNumber();
+      const one = JSON.parse(await runCaptured("sanx:execute", { ...(await addrArgs(f)), data: SAMPLE, signatures: dir, json: true }));
+      expect(one.weightsPending.reason).to.equal("1 of the 2 signatures are there");
+      expect(await ethers.provider.getBlockNumber()).to.equal(block);
+      await runCaptured("sanx:sign-weights", { ...(await addrArgs(f)), data: SAMPLE, report: path.join(dir, "a.json"), account: weightSigners[1], out: path.join(dir, "b.json") });
+      const pushed = JSON.parse(await runCaptured("sanx:execute", { ...(await addrArgs(f)), data: SAMPLE, signatures: dir, json: true }));
+      expect(pushed.weights.round).to.equal(String(r0 + 1n));
+      const a = JSON.parse(readFileSync(path.join(dir, "a.json"), "utf8"));
+      const [round, tokens, weights] = await f.vault.targets();
+      expect(round).to.equal(r0 + 1n);
+      expect(tokens).to.deep.equal(a.report.constituents);
+      expect(weights.map(String)).to.deep.equal(a.report.weights);
+    });
+
     it("refuses ORACLE_SIGNER_KEYS with several keys on a live network (signals and the SANX weight push)", async function () {
       const f = await loadFixture(sanxStackFixture);
       const { quorumSigners } = await import("../../tasks/lib/sanx-chain");
