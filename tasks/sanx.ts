@@ -287,6 +287,8 @@ interface ExecuteTaskArgs extends AddressArgs {
   data?: string;
   universe?: string;
   signatures?: string;
+  sign?: boolean;
+  account?: string;
   rebalance: boolean;
   json: boolean;
 }
@@ -298,6 +300,8 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
   .addOptionalParam("basket", "SanxBasket address (default: deployments/<network>.json)")
   .addFlag("rebalance", "Then trade the vault to its targets through its Rebalancer (what ssi:rebalance --index SANX does)")
   .addOptionalParam("signatures", "One key per signer: push the weight report the signature files (sanx:sign-weights) sign, once m are there, instead of signing it here; comma-separated files and/or directories")
+  .addFlag("sign", "With --signatures: the keeper adds its own signature of the weight report with its one key (WEIGHTS_SIGNER_KEY / ORACLE_SIGNER_KEY, or --account on a local network)")
+  .addOptionalParam("account", "With --sign on a local network: the local account that signs")
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: ExecuteTaskArgs, hre) =>
     userErrors(async () => {
@@ -318,7 +322,12 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
         const empty = paths.every((p) => statSync(p).isDirectory() && !readdirSync(p).some((f) => f.endsWith(".json")));
         signatureFiles = empty ? [] : readSignatureFiles(paths);
       }
-      const r = await executeDue(hre, c, caps, signatureFiles !== undefined ? { signatureFiles } : {});
+      if (args.sign === true && signatureFiles === undefined) fail("--sign adds the keeper's signature to --signatures DIR|FILES");
+      const ownSigner = args.sign === true ? await (await import("./lib/ssi-chain")).oneSigner(hre, "weights", args.account) : undefined;
+      const r = await executeDue(hre, c, caps, {
+        ...(signatureFiles !== undefined ? { signatureFiles } : {}),
+        ...(ownSigner !== undefined ? { ownSigner, log: (l: string) => (args.json ? console.error(l) : console.log(l)) } : {}),
+      });
       const info = (l: string) => (args.json ? console.error(l) : console.log(l));
       const rebalance = async () => {
         if (!args.rebalance) return undefined;

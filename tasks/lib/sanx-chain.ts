@@ -693,6 +693,11 @@ export async function signSanxWeights(hre: HardhatRuntimeEnvironment, c: SanxCon
     fail(`the proposed report (round ${proposed.round}, ${proposed.constituents.length} tokens) is not the one the membership on chain and the given market caps give (round ${computed.round}): nothing was signed`);
   }
   if (report.expiresAt <= now) fail(`the report expired at ${isoOf(report.expiresAt)}: nothing was signed`);
+  return signSanxWeightsFor(c, report, signer, symbols, log);
+}
+
+/** Checks the domain and the signer, shows both with the report, and signs it with ONE key. */
+async function signSanxWeightsFor(c: SanxContracts, report: WeightReport, signer: Signer, symbols: Map<string, string>, log: Log): Promise<SignatureFile> {
   const domain = await recordedDomain(c.weightOracle, "weights");
   const me = getAddress(await signer.getAddress());
   if (!(await c.weightOracle.isSigner(me))) fail(`${me} is not a signer of the WeightOracle: nothing was signed`);
@@ -733,7 +738,7 @@ export async function executeDue(
   hre: HardhatRuntimeEnvironment,
   c: SanxContracts,
   caps: MarketCaps,
-  opts: { sender?: Signer; validFor?: bigint; log?: Log; signatureFiles?: readonly { source: string; file: SignatureFile }[] } = {},
+  opts: { sender?: Signer; validFor?: bigint; log?: Log; signatureFiles?: readonly { source: string; file: SignatureFile }[]; ownSigner?: Signer } = {},
 ): Promise<ExecuteResult> {
   const log = opts.log ?? (() => undefined);
   const sender = opts.sender ?? (await firstSigner(hre));
@@ -781,7 +786,13 @@ export async function executeDue(
   let signatures: string[];
   if (opts.signatureFiles !== undefined) {
     // One key per signer: the report others signed (sanx:sign-weights) must be this one; relay once m are there.
-    const merged = await mergeSanxWeightFiles(c, report, opts.signatureFiles);
+    const files = [...opts.signatureFiles];
+    if (opts.ownSigner !== undefined) {
+      // The keeper's own signature (its one key) over the report the files carry, or the one computed here.
+      const proposed = files.map((f) => parseSignedReport({ report: f.file.report, domain: f.file.domain, signatures: [] }, f.source).report).find((r) => sameTargets(r, report));
+      files.push({ source: "the keeper's own signature", file: await signSanxWeightsFor(c, proposed ?? report, opts.ownSigner, symbols, log) });
+    }
+    const merged = await mergeSanxWeightFiles(c, report, files);
     if ("pending" in merged) return { paused: false, executed, notDue, weightsPending: merged.pending };
     signatures = merged.signatures;
     Object.assign(report, merged.report);

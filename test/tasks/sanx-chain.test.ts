@@ -270,6 +270,26 @@ describe("sanx:* tasks", function () {
       expect(weights.map(String)).to.deep.equal(a.report.weights);
     });
 
+    it("the keeper adds its own signature of the SANX weight report with its one key (sanx:execute --signatures --sign)", async function () {
+      const f = await loadFixture(sanxStackFixture);
+      await push(f, await signAll(f, "2023-01-01"));
+      await afterNotice(f);
+      const wo = await ethers.getContractAt("WeightOracle", await f.basket.weightOracle());
+      const weightSigners: string[] = [];
+      for (const s of await ethers.getSigners()) if (await wo.isSigner(s.address)) weightSigners.push(s.address);
+      const dir = mkdtempSync(path.join(tmp(), "keeper-"));
+      const r0 = (await f.vault.targets())[0];
+      // The keeper alone (1 of 2) executes the due actions; its own signature is not enough for the report.
+      const alone = JSON.parse(await runCaptured("sanx:execute", { ...(await addrArgs(f)), data: SAMPLE, signatures: dir, sign: true, account: weightSigners[1], json: true }));
+      expect(alone.executed).to.have.length(SYMBOLS.length);
+      expect(alone.weightsPending.reason).to.equal("1 of the 2 signatures are there");
+      expect((await f.vault.targets())[0]).to.equal(r0);
+      await runCaptured("sanx:sign-weights", { ...(await addrArgs(f)), data: SAMPLE, account: weightSigners[0], out: path.join(dir, "a.json") });
+      const pushed = JSON.parse(await runCaptured("sanx:execute", { ...(await addrArgs(f)), data: SAMPLE, signatures: dir, sign: true, account: weightSigners[1], json: true }));
+      expect(pushed.weights.round).to.equal(String(r0 + 1n));
+      expect((await f.vault.targets())[0]).to.equal(r0 + 1n);
+    });
+
     it("refuses ORACLE_SIGNER_KEYS with several keys on a live network (signals and the SANX weight push)", async function () {
       const f = await loadFixture(sanxStackFixture);
       const { quorumSigners } = await import("../../tasks/lib/sanx-chain");
