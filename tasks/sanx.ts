@@ -147,21 +147,92 @@ task("sanx:signals", "Runs the MVRV engine over every SANX-universe asset in DIR
     }),
   );
 
+interface SignOneArgs extends AddressArgs {
+  data?: string;
+  from?: string;
+  signals?: string;
+  account?: string;
+  out?: string;
+}
+
+task("sanx:sign-signals", "ONE signer signs SANX signals on its own machine (computed from --data, or another signer's file) and writes its signature file (the relay merges them: sanx:push-signals --signatures)")
+  .addOptionalParam("data", "Compute the signals from DIR/mvrv (the proposer), as sanx:signals does; not with --signals")
+  .addOptionalParam("from", "With --data: every signal dated on or after this day (YYYY-MM-DD) instead of only the latest per asset")
+  .addOptionalParam("signals", "Sign the signals of this file: another signer's signature file; not with --data")
+  .addOptionalParam("account", "Local networks without SIGNALS_SIGNER_KEY/ORACLE_SIGNER_KEY: the local account that signs")
+  .addOptionalParam("out", "The signature file to write (required)")
+  .addOptionalParam("signalOracle", "SignalOracle address (default: deployments/<network>.json)")
+  .addOptionalParam("basket", "SanxBasket address (default: deployments/<network>.json)")
+  .setAction(async (args: SignOneArgs, hre) =>
+    userErrors(async () => {
+      if ((args.data === undefined) === (args.signals === undefined)) fail("give exactly one of --data DIR (compute and sign the signals) or --signals FILE (sign another signer's signals)");
+      if (!args.out) fail("--out FILE is required (the signature file to write)");
+      if (args.signals !== undefined && args.from !== undefined) fail("--from chooses signals computed from --data: drop it with --signals");
+      if (args.data !== undefined && !existsSync(path.join(args.data, "mvrv"))) fail(`--data ${args.data}: no mvrv/ folder inside it`);
+      const c = await sanxOn(hre, args);
+      const lib = await chain();
+      const { oneSigner } = await import("./lib/ssi-chain");
+      const signer = await oneSigner(hre, "signals", args.account);
+      let signals;
+      if (args.data !== undefined) {
+        const fromDay = dayArg(args.from, "from");
+        const { toSign, skipped } = await lib.chooseSignals(hre, c, { dataDir: args.data, ...(fromDay !== undefined ? { fromDay } : {}) });
+        for (const s of skipped) console.log(`left out ${s.symbol}: ${s.reason}`);
+        signals = await lib.unsignedSignals(hre, c, toSign);
+      } else {
+        const { readSignatureFiles } = await import("./lib/quorum");
+        signals = lib.signalsOfFiles(readSignatureFiles([args.signals!]));
+      }
+      const bundle = await lib.signSignalsOne(hre, c, signals, signer, (l) => console.log(l));
+      writeOutputFile(args.out, JSON.stringify({ _comment: "one signer's signatures of SANX signals: relay with sanx:push-signals --signatures DIR", ...bundle }, null, 2) + "\n");
+      console.log(
+        `${bundle.files.length} signature(s) of ${bundle.files[0]!.signer} written to ${args.out}; other signers: sanx:sign-signals --signals ${args.out} --out FILE; the relay: sanx:push-signals --signatures FILES|DIR`,
+      );
+    }),
+  );
+
 interface PushTaskArgs extends AddressArgs {
   file?: string;
+  signatures?: string;
+  sign?: boolean;
+  account?: string;
   json: boolean;
 }
 
-task("sanx:push-signals", "Relays signed SANX signals to the SignalOracle; reports accepted / ignored / refused per signal")
-  .addOptionalParam("file", "Signed signals written by sanx:signals")
+task("sanx:push-signals", "Relays signed SANX signals to the SignalOracle, or merges signature files (sanx:sign-signals) and relays once every signal has its quorum; reports accepted / ignored / refused per signal")
+  .addOptionalParam("file", "Signed signals written by sanx:signals (or --signatures)")
+  .addOptionalParam("signatures", "Signature files written by sanx:sign-signals, comma-separated files and/or directories; relays once every signal has the quorum")
+  .addFlag("sign", "With --signatures: the relay adds its own signatures with its one key (SIGNALS_SIGNER_KEY / ORACLE_SIGNER_KEY, or --account on a local network)")
+  .addOptionalParam("account", "With --sign on a local network: the local account that signs")
   .addOptionalParam("signalOracle", "SignalOracle address (default: deployments/<network>.json)")
   .addOptionalParam("basket", "SanxBasket address (default: deployments/<network>.json)")
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: PushTaskArgs, hre) =>
     userErrors(async () => {
-      const file = parseSignalFile(readJsonArg(args.file, "file"), args.file!);
-      const c = await sanxOn(hre, args);
-      const results = await (await chain()).pushSignals(hre, c, file);
+      if (args.file !== undefined && args.signatures !== undefined) fail("give either --file FILE (signed signals) or --signatures FILES|DIR (signature files), not both");
+      if (args.sign === true && args.signatures === undefined) fail("--sign adds the relay's signatures to --signatures FILES|DIR");
+      let results;
+      if (args.signatures !== undefined) {
+        const c = await sanxOn(hre, args);
+        const lib = await chain();
+        const { readSignatureFiles } = await import("./lib/quorum");
+        const files = readSignatureFiles(args.signatures.split(",").map((x) => x.trim()).filter((x) => x.length > 0));
+        if (args.sign === true) {
+          const { oneSigner } = await import("./lib/ssi-chain");
+          const info = (l: string) => (args.json ? console.error(l) : console.log(l));
+          const signals = lib.signalsOfFiles(files);
+          const unique = [...new Map(signals.map((x) => [Object.values(x.signal).map(String).join("/"), x])).values()];
+          const own = await lib.signSignalsOne(hre, c, unique, await oneSigner(hre, "signals", args.account), info);
+          own.files.forEach((file, i) => files.push({ source: `the relay's own signature ${i + 1}`, file }));
+        }
+        const r = await lib.relaySignalSignatures(hre, c, files);
+        if (!args.json) console.log(`merged ${files.length} signature(s): ${r.signers.length} distinct signer(s) ${r.signers.join(", ")}`);
+        results = r.results;
+      } else {
+        const file = parseSignalFile(readJsonArg(args.file, "file"), args.file!);
+        const c = await sanxOn(hre, args);
+        results = await (await chain()).pushSignals(hre, c, file);
+      }
       if (args.json) {
         process.stdout.write(JSON.stringify({ results }) + "\n");
         return;
@@ -174,9 +245,50 @@ task("sanx:push-signals", "Relays signed SANX signals to the SignalOracle; repor
     }),
   );
 
+interface SignWeightsArgs extends AddressArgs {
+  data?: string;
+  universe?: string;
+  report?: string;
+  account?: string;
+  out?: string;
+}
+
+task("sanx:sign-weights", "ONE WeightOracle signer signs the SANX gate's next weight report (after sanx:execute executed the due actions) and writes a signature file; sanx:execute --signatures pushes it once m are there")
+  .addOptionalParam("data", "Market caps from the latest rows of DIR/marketcap/<symbol>.csv")
+  .addOptionalParam("universe", "Market caps from a universe file instead (e.g. sample/universe.json)")
+  .addOptionalParam("report", "Sign this proposed report (another signer's signature file), after checking the market caps give it")
+  .addOptionalParam("account", "Local networks without WEIGHTS_SIGNER_KEY/ORACLE_SIGNER_KEY: the local account that signs")
+  .addOptionalParam("out", "The signature file to write (required)")
+  .addOptionalParam("signalOracle", "SignalOracle address (default: deployments/<network>.json)")
+  .addOptionalParam("basket", "SanxBasket address (default: deployments/<network>.json)")
+  .setAction(async (args: SignWeightsArgs, hre) =>
+    userErrors(async () => {
+      if ((args.data === undefined) === (args.universe === undefined)) fail("give exactly one of --data DIR or --universe FILE: the market caps the weights come from (the signer recomputes them)");
+      if (!args.out) fail("--out FILE is required (the signature file to write)");
+      if (args.universe !== undefined && !existsSync(args.universe)) fail(`--universe: file not found: ${args.universe}`);
+      if (args.data !== undefined && !existsSync(path.join(args.data, "marketcap"))) fail(`--data ${args.data}: no marketcap/ folder inside it`);
+      const lib = await chain();
+      const caps = lib.loadMarketCaps({ ...(args.data !== undefined ? { dataDir: args.data } : {}), ...(args.universe !== undefined ? { universeFile: args.universe } : {}) });
+      const c = await sanxOn(hre, args);
+      let proposed;
+      if (args.report !== undefined) {
+        const { parseSignedReport } = await import("./lib/reports");
+        const raw = readJsonArg(args.report, "report") as Record<string, unknown>;
+        proposed = parseSignedReport({ report: raw["report"], domain: raw["domain"], signatures: [] }, args.report).report;
+      }
+      const { oneSigner } = await import("./lib/ssi-chain");
+      const file = await lib.signSanxWeights(hre, c, caps, await oneSigner(hre, "weights", args.account), proposed, (l) => console.log(l));
+      writeOutputFile(args.out, JSON.stringify({ _comment: "one signer's signature of the SANX weight report: push with sanx:execute --signatures DIR", ...file }, null, 2) + "\n");
+      console.log(`signature of ${file.signer} written to ${args.out}; other signers: sanx:sign-weights --report ${args.out} --data DIR --out FILE; then: sanx:execute --data DIR --signatures DIR`);
+    }),
+  );
+
 interface ExecuteTaskArgs extends AddressArgs {
   data?: string;
   universe?: string;
+  signatures?: string;
+  sign?: boolean;
+  account?: string;
   rebalance: boolean;
   json: boolean;
 }
@@ -187,6 +299,9 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
   .addOptionalParam("signalOracle", "SignalOracle address (default: deployments/<network>.json)")
   .addOptionalParam("basket", "SanxBasket address (default: deployments/<network>.json)")
   .addFlag("rebalance", "Then trade the vault to its targets through its Rebalancer (what ssi:rebalance --index SANX does)")
+  .addOptionalParam("signatures", "One key per signer: push the weight report the signature files (sanx:sign-weights) sign, once m are there, instead of signing it here; comma-separated files and/or directories")
+  .addFlag("sign", "With --signatures: the keeper adds its own signature of the weight report with its one key (WEIGHTS_SIGNER_KEY / ORACLE_SIGNER_KEY, or --account on a local network)")
+  .addOptionalParam("account", "With --sign on a local network: the local account that signs")
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: ExecuteTaskArgs, hre) =>
     userErrors(async () => {
@@ -197,10 +312,26 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
       const { loadMarketCaps, executeDue, rebalanceSanx } = await chain();
       const caps = loadMarketCaps({ ...(args.data !== undefined ? { dataDir: args.data } : {}), ...(args.universe !== undefined ? { universeFile: args.universe } : {}) });
       const c = await sanxOn(hre, args);
-      const r = await executeDue(hre, c, caps);
+      let signatureFiles;
+      if (args.signatures !== undefined) {
+        const { readdirSync, statSync } = await import("node:fs");
+        const { readSignatureFiles } = await import("./lib/quorum");
+        const paths = args.signatures.split(",").map((x) => x.trim()).filter((x) => x.length > 0);
+        for (const p of paths) if (!existsSync(p)) fail(`--signatures: ${p}: no such file or directory`);
+        // Empty directories are the normal start of a round (nothing signed yet): the report then waits.
+        const empty = paths.every((p) => statSync(p).isDirectory() && !readdirSync(p).some((f) => f.endsWith(".json")));
+        signatureFiles = empty ? [] : readSignatureFiles(paths);
+      }
+      if (args.sign === true && signatureFiles === undefined) fail("--sign adds the keeper's signature to --signatures DIR|FILES");
+      const ownSigner = args.sign === true ? await (await import("./lib/ssi-chain")).oneSigner(hre, "weights", args.account) : undefined;
+      const r = await executeDue(hre, c, caps, {
+        ...(signatureFiles !== undefined ? { signatureFiles } : {}),
+        ...(ownSigner !== undefined ? { ownSigner, log: (l: string) => (args.json ? console.error(l) : console.log(l)) } : {}),
+      });
       const info = (l: string) => (args.json ? console.error(l) : console.log(l));
       const rebalance = async () => {
         if (!args.rebalance) return undefined;
+        if (r.weightsPending !== undefined) return { status: "skipped" as const, reason: "the new weight report waits for its signatures: no trading to the old targets" };
         if (r.paused) return { status: "skipped" as const, reason: "the red button is pressed (controller paused): no trading" };
         if (!args.json) console.log("\n== rebalance (ssi:rebalance --index SANX) ==");
         return rebalanceSanx(hre, c, { json: args.json, log: info });
@@ -215,6 +346,16 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
       };
       if (r.paused) {
         console.log(`the red button is pressed (controller paused): nothing executed; ${r.notDue.filter((p) => p.due).length} action(s) are due`);
+        printSkipped(await rebalance());
+        return;
+      }
+      if (r.weightsPending !== undefined) {
+        for (const e of r.executed) console.log(`executed ${e.kind} ${e.symbol} (signal ${e.signalDate}, due ${e.dueIso}) tx ${e.txHash}`);
+        const p = r.weightsPending;
+        console.log(
+          `weight report round ${p.round} not pushed: ${p.reason} (${p.signers.length} of ${p.quorum}${p.signers.length ? `: ${p.signers.join(", ")}` : ""}); ` +
+            `each signer runs sanx:sign-weights --data DIR (the first) or --report FILE (the others) --out FILE, then run sanx:execute --signatures DIR again`,
+        );
         printSkipped(await rebalance());
         return;
       }

@@ -347,16 +347,63 @@ task(
     })
   );
 
-task("ussi:push-nav", "Relays a signed USSI NAV report (from ussi:nav --out) to the vault; anyone may relay")
-  .addOptionalParam("report", "Signed report JSON file (required)")
+task("ussi:sign-nav", "ONE NAV signer signs a USSI NAV report (or --step) on its own machine and writes a signature file (the relay merges them: ussi:push-nav --signatures)")
+  .addOptionalParam("report", "The report to sign: another signer's signature file, a ussi:nav --out file, or ussi:nav --unsigned --json output (required)")
+  .addOptionalParam("out", "The signature file to write (required)")
+  .addFlag("step", "Sign as an intermediate step (EIP-712 NavStep) of a large NAV move (implied when --report is another signer's NavStep signature)")
+  .addOptionalParam("account", "Local networks without NAV_SIGNER_KEY/ORACLE_SIGNER_KEY: the local account that signs")
+  .setAction(async (args: { report?: string; out?: string; step: boolean; account?: string }, hre) =>
+    userErrors(async () => {
+      if (!args.report) fail("--report FILE.json is required (the report to sign)");
+      if (!args.out) fail("--out FILE.json is required (the signature file to write)");
+      if (!args.out.endsWith(".json")) fail(`--out ${args.out}: the file name must end in .json`);
+      const c = await chain();
+      const raw = readJsonArg(args.report, "report") as Record<string, unknown>;
+      const report = c.parseNavReportFields(raw["report"], args.report);
+      const step = args.step || raw["primaryType"] === "NavStep" || raw["kind"] === "ussi-nav-step";
+      const part = await c.loadUssi(hre);
+      const signer = await c.oneSigner(hre, "nav", args.account);
+      const file = await c.signNavOne(hre, part, report, step, signer, (l) => console.log(l));
+      writeOutputFile(args.out, JSON.stringify({ _comment: "one NAV signer's signature: relay with ussi:push-nav --signatures DIR", ...file }, null, 2) + "\n");
+      console.log(
+        `signature of ${file.signer} written to ${args.out}; other signers: ussi:sign-nav --report ${args.out} --out FILE; the relay: ussi:push-nav --signatures FILES|DIR`
+      );
+    })
+  );
+
+task("ussi:push-nav", "Relays a signed USSI NAV report (from ussi:nav --out) to the vault, or merges signature files (ussi:sign-nav) and relays once the quorum is there; anyone may relay")
+  .addOptionalParam("report", "Signed report JSON file (or --signatures)")
+  .addOptionalParam("signatures", "Signature files written by ussi:sign-nav, comma-separated files and/or directories; relays once the quorum is there")
+  .addFlag("sign", "With --signatures: the relay adds its own signature with its one key (NAV_SIGNER_KEY / ORACLE_SIGNER_KEY, or --account on a local network)")
+  .addOptionalParam("account", "With --sign on a local network: the local account that signs")
   .addFlag("json", "Print only JSON on stdout")
-  .setAction(async (args: { report?: string; json: boolean }, hre) =>
+  .setAction(async (args: { report?: string; signatures?: string; sign?: boolean; account?: string; json: boolean }, hre) =>
     userErrors(async () => {
       const c = await chain();
-      if (!args.report) fail("--report FILE.json is required (write one with ussi:nav --positions FILE --out FILE.json)");
-      const signed = c.parseSignedReport(readJsonArg(args.report, "report"), args.report);
-      const part = await c.loadUssi(hre);
-      const result = await c.relaySignedNav(hre, part, signed);
+      if (args.report !== undefined && args.signatures !== undefined) fail("give either --report FILE (a signed report) or --signatures FILES|DIR (signature files), not both");
+      if (args.sign === true && args.signatures === undefined) fail("--sign adds the relay's signature to --signatures FILES|DIR");
+      let result: Awaited<ReturnType<typeof c.relaySignedNav>>;
+      let part: Awaited<ReturnType<typeof c.loadUssi>>;
+      if (args.signatures !== undefined) {
+        const { readSignatureFiles } = await import("./lib/quorum");
+        part = await c.loadUssi(hre);
+        const files = readSignatureFiles(args.signatures.split(",").map((x) => x.trim()).filter((x) => x.length > 0));
+        if (args.sign === true) {
+          const first = files[0]!;
+          const report = c.parseNavReportFields(first.file.report, first.source);
+          const info = (l: string) => (args.json ? console.error(l) : console.log(l));
+          const own = await c.signNavOne(hre, part, report, first.file.primaryType === "NavStep", await c.oneSigner(hre, "nav", args.account), info);
+          files.push({ source: "the relay's own signature", file: own });
+        }
+        const merged = await c.relayNavSignatures(hre, part, files);
+        result = merged.result;
+        if (!args.json) console.log(`merged ${files.length} signature file(s): ${merged.signers.length} distinct signer(s) ${merged.signers.join(", ")}`);
+      } else {
+        if (!args.report) fail("--report FILE.json is required (write one with ussi:nav --positions FILE --out FILE.json), or --signatures FILES|DIR");
+        const signed = c.parseSignedReport(readJsonArg(args.report, "report"), args.report);
+        part = await c.loadUssi(hre);
+        result = await c.relaySignedNav(hre, part, signed);
+      }
       if (args.json) {
         process.stdout.write(JSON.stringify(jsonify(result)) + "\n");
         return;

@@ -113,6 +113,10 @@ export interface SignatureFile {
   report: Record<string, unknown>;
   signer: string;
   signature: string;
+  /** The EIP-712 primary type signed (e.g. `NavReport` or `NavStep`: one kind may have several). */
+  primaryType?: string;
+  /** What the report is about, for the people who read the file (e.g. a signal's symbol and date); never signed. */
+  about?: Record<string, string>;
 }
 
 /** Signs `value` with ONE signer under a checked domain and returns the signature file's content. */
@@ -122,9 +126,12 @@ export async function signToFile(
   domain: CheckedDomain,
   types: Record<string, TypedDataField[]>,
   value: Record<string, unknown>,
+  about?: Record<string, string>,
 ): Promise<SignatureFile> {
   const signature = await signer.signTypedData(domain, types, value);
   return {
+    primaryType: TypedDataEncoder.getPrimaryType(types),
+    ...(about !== undefined ? { about } : {}),
     kind,
     domain: { ...domain, chainId: domain.chainId.toString() },
     digest: TypedDataEncoder.hash(domain, types, value),
@@ -147,12 +154,7 @@ export function mergeSignatureFiles(
 ): { signers: string[]; signatures: string[] } {
   const bySigner = new Map<string, string>();
   for (const { source, file } of files) {
-    if (file.kind !== expected.kind) throw new InputError(`${source}: a ${file.kind} signature, not a ${expected.kind} one`);
-    const d = file.domain;
-    const e = expected.domain;
-    if (d.name !== e.name || d.version !== e.version || BigInt(d.chainId) !== e.chainId || d.verifyingContract.toLowerCase() !== e.verifyingContract.toLowerCase()) {
-      throw new InputError(`${source}: signed under another domain (${d.name} v${d.version}, chain ${d.chainId}, ${d.verifyingContract}), not this deployment's`);
-    }
+    checkFileDomain(source, file, expected.kind, expected.domain);
     if (file.digest !== expected.digest) throw new InputError(`${source}: signs another report (digest ${file.digest}, the report relayed has ${expected.digest})`);
     let recovered: string;
     try {
@@ -167,7 +169,20 @@ export function mergeSignatureFiles(
   return { signers, signatures: signers.map((s) => bySigner.get(s)!) };
 }
 
-/** Reads signature files from a list of paths, each a file or a directory (its `*.json` files). */
+/** Refuses a file of another kind or signed under another domain than `domain`. */
+function checkFileDomain(source: string, file: SignatureFile, kind: ReportKind, domain: CheckedDomain): void {
+  if (file.kind !== kind) throw new InputError(`${source}: a ${file.kind} signature, not a ${kind} one`);
+  const d = file.domain;
+  if (d.name !== domain.name || d.version !== domain.version || BigInt(d.chainId) !== domain.chainId || d.verifyingContract.toLowerCase() !== domain.verifyingContract.toLowerCase()) {
+    throw new InputError(`${source}: signed under another domain (${d.name} v${d.version}, chain ${d.chainId}, ${d.verifyingContract}), not this deployment's`);
+  }
+}
+
+/**
+ * Reads signature files from a list of paths, each a file or a directory (its `*.json` files). A file may
+ * also be a bundle `{ "files": [SignatureFile, ...] }`: one signer's signatures over several reports
+ * (the SANX signals of one run); each entry is read as its own signature file (`FILE#n`).
+ */
 export function readSignatureFiles(paths: readonly string[]): { source: string; file: SignatureFile }[] {
   const out: { source: string; file: SignatureFile }[] = [];
   for (const p of paths) {
@@ -180,6 +195,14 @@ export function readSignatureFiles(paths: readonly string[]): { source: string; 
       } catch (e) {
         throw new InputError(`${f} is not valid JSON: ${(e as Error).message}`);
       }
+      const bundle = (raw as { files?: unknown } | null)?.files;
+      if (Array.isArray(bundle)) {
+        bundle.forEach((o: Partial<SignatureFile>, i) => {
+          if (isSignatureFile(o)) out.push({ source: `${f}#${i + 1}`, file: o as SignatureFile });
+          else throw new InputError(`${f}: entry ${i + 1} of the bundle is not a signature file`);
+        });
+        continue;
+      }
       const o = raw as Partial<SignatureFile>;
       if (typeof o !== "object" || o === null || typeof o.signature !== "string" || typeof o.signer !== "string" || typeof o.digest !== "string" || typeof o.domain !== "object" || typeof o.report !== "object") {
         continue; // not a signature file (e.g. the unsigned report itself in the same directory)
@@ -189,6 +212,34 @@ export function readSignatureFiles(paths: readonly string[]): { source: string; 
   }
   if (out.length === 0) throw new InputError(`no signature file in ${paths.join(", ")}`);
   return out;
+}
+
+function isSignatureFile(o: Partial<SignatureFile> | null): boolean {
+  return typeof o === "object" && o !== null && typeof o.signature === "string" && typeof o.signer === "string" && typeof o.digest === "string" && typeof o.domain === "object" && typeof o.report === "object";
+}
+
+/**
+ * Merges signature files over SEVERAL reports (each file's own report, re-hashed here under `domain`
+ * and `types`, never its stated digest): groups them by report and merges each group with
+ * `mergeSignatureFiles`. Returns one entry per distinct report, in first-seen order.
+ * @throws InputError naming a file whose digest is not its report's, or any `mergeSignatureFiles` refusal
+ */
+export function mergeSignatureFilesByReport(
+  files: readonly { source: string; file: SignatureFile }[],
+  expected: { kind: ReportKind; domain: CheckedDomain; types: Record<string, TypedDataField[]> },
+  parse: (report: Record<string, unknown>, source: string) => Record<string, unknown>,
+): { report: Record<string, unknown>; digest: string; about?: Record<string, string>; signers: string[]; signatures: string[] }[] {
+  const groups = new Map<string, { report: Record<string, unknown>; about?: Record<string, string>; files: { source: string; file: SignatureFile }[] }>();
+  for (const f of files) {
+    checkFileDomain(f.source, f.file, expected.kind, expected.domain);
+    const report = parse(f.file.report, f.source);
+    const digest = TypedDataEncoder.hash(expected.domain, expected.types, report);
+    if (f.file.digest !== digest) throw new InputError(`${f.source}: the stated digest ${f.file.digest} is not its report's (${digest}) under this deployment's domain`);
+    const g = groups.get(digest) ?? { report, ...(f.file.about ? { about: f.file.about } : {}), files: [] };
+    g.files.push(f);
+    groups.set(digest, g);
+  }
+  return [...groups].map(([digest, g]) => ({ report: g.report, digest, ...(g.about ? { about: g.about } : {}), ...mergeSignatureFiles(g.files, { kind: expected.kind, domain: expected.domain, digest }) }));
 }
 
 /**

@@ -31,14 +31,17 @@ import { computeSignals, DEFAULT_PARAMS, type SignalParams } from "../../src/mvr
 import { readMvrvCsv } from "../../src/mvrv/csv";
 import { defiSymbols, loadSanxData } from "../../src/sanx/data";
 import { chooseEvents, toSignalStruct, type ChosenEvent } from "../../src/sanx/signals";
+import { zoneFromCode, type SignalStruct, type SignalZone } from "../../src/sanx/signalReport";
 import { SIGNAL_EIP712_TYPES } from "../../src/sanx/signalReport";
 import type { SignalFile, SignedSignal } from "../../src/sanx/signalFile";
 import { latestMarketCaps, nextTargets, valueWeights, type MarketCaps, type NextTargets, type Weighted } from "../../src/sanx/targets";
 import { fail, firstSigner } from "./args";
-import { recordedDomain, signQuorum } from "./quorum";
+import { describeDomain, mergeSignatureFilesByReport, recordedDomain, signQuorum, signToFile, type CheckedDomain, type SignatureFile } from "./quorum";
 import { runKeeper, type KeeperRun } from "./rebalance";
 import { loadRecord } from "./ssi-chain";
-import { WEIGHT_REPORT_TYPES } from "./reports";
+import { WEIGHT_REPORT_TYPES, parseSignedReport, type WeightReport } from "./reports";
+import { mergeSignatureFiles } from "./quorum";
+import { TypedDataEncoder } from "ethers";
 
 export type Log = (line: string) => void;
 const LOCAL_NETWORKS = new Set(["hardhat", "localhost"]);
@@ -187,6 +190,12 @@ export async function quorumSigners(
         fail(`ORACLE_SIGNER_KEYS entry ${i + 1} is not a private key (0x followed by 64 hex digits)`);
       }
     });
+    if (!LOCAL_NETWORKS.has(hre.network.name) && keys.length > 1) {
+      fail(
+        `ORACLE_SIGNER_KEYS holds ${keys.length} keys: on ${hre.network.name} no process holds several signers' keys; each signer signs with its own key ` +
+          `(SIGNALS_SIGNER_KEY or ORACLE_SIGNER_KEY: sanx:sign-signals, then sanx:push-signals --signatures DIR)`,
+      );
+    }
     for (const k of keys) if (!(await verifier.isSigner(k.address))) fail(`ORACLE_SIGNER_KEYS holds ${k.address}, which is not a signer of the ${what}`);
     if (keys.length < quorum) fail(`ORACLE_SIGNER_KEYS holds ${keys.length} key(s), the ${what} needs ${quorum}`);
     return keys.slice(0, quorum);
@@ -227,7 +236,7 @@ export interface SignResult {
  * and in the SignalOracle's on-chain universe, matched by ERC-20 symbol), picks the events and signs
  * them under the oracle's domain. Sends nothing.
  */
-export async function signSignals(hre: HardhatRuntimeEnvironment, c: SanxContracts, opts: SignOptions): Promise<SignResult> {
+export async function chooseSignals(hre: HardhatRuntimeEnvironment, c: SanxContracts, opts: SignOptions): Promise<{ toSign: EventToSign[]; skipped: { symbol: string; reason: string }[] }> {
   const mvrvDir = path.join(opts.dataDir, "mvrv");
   if (!existsSync(mvrvDir)) throw new InputError(`${opts.dataDir}: no mvrv/ folder inside it`);
   const defi = defiSymbols();
@@ -253,6 +262,12 @@ export async function signSignals(hre: HardhatRuntimeEnvironment, c: SanxContrac
     if (events.length === 0) skipped.push({ symbol, reason: opts.fromDay === undefined ? "no signal in the series" : "no signal since --from" });
     for (const e of events) toSign.push({ ...e, asset });
   }
+  return { toSign, skipped };
+}
+
+/** `chooseSignals`, then signed with the quorum signers (`signEvents`). Sends nothing. */
+export async function signSignals(hre: HardhatRuntimeEnvironment, c: SanxContracts, opts: SignOptions): Promise<SignResult> {
+  const { toSign, skipped } = await chooseSignals(hre, c, opts);
   return { file: await signEvents(hre, c, toSign), skipped };
 }
 
@@ -268,13 +283,7 @@ export interface EventToSign extends ChosenEvent {
  */
 export async function signEvents(hre: HardhatRuntimeEnvironment, c: SanxContracts, events: readonly EventToSign[], dayShift = 0): Promise<SignalFile> {
   const now = await chainNow(hre);
-  const expiresAt = now + (await c.signalOracle.maxValidity());
-  const chosen = events.map((e) => {
-    const date = formatDay(parseDay(e.event.date, `${e.symbol} event`) + dayShift);
-    const event = { ...e.event, date };
-    return { symbol: e.symbol, date, zone: event.zone, signal: toSignalStruct({ symbol: e.symbol, event }, e.asset, expiresAt) };
-  });
-  chosen.sort((a, b) => (a.signal.day !== b.signal.day ? (a.signal.day < b.signal.day ? -1 : 1) : a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  const chosen = await unsignedSignals(hre, c, events, dayShift);
   const domain = await recordedDomain(c.signalOracle, "signals");
   const signers = chosen.length > 0 ? await quorumSigners(hre, c.signalOracle, "SignalOracle") : [];
   const signals: SignedSignal[] = [];
@@ -284,6 +293,130 @@ export async function signEvents(hre: HardhatRuntimeEnvironment, c: SanxContract
     signedAt: now,
     signals,
   };
+}
+
+/** A signal to sign, with its symbol, date and zone for people reading. */
+export interface UnsignedSignal {
+  symbol: string;
+  date: string;
+  zone: SignalZone;
+  signal: SignalStruct;
+}
+
+/** The signals of `events`, expiring at chain time + the oracle's maxValidity, in relay order (by day, then symbol). */
+export async function unsignedSignals(hre: HardhatRuntimeEnvironment, c: SanxContracts, events: readonly EventToSign[], dayShift = 0): Promise<UnsignedSignal[]> {
+  const now = await chainNow(hre);
+  const expiresAt = now + (await c.signalOracle.maxValidity());
+  const chosen = events.map((e) => {
+    const date = formatDay(parseDay(e.event.date, `${e.symbol} event`) + dayShift);
+    const event = { ...e.event, date };
+    return { symbol: e.symbol, date, zone: event.zone, signal: toSignalStruct({ symbol: e.symbol, event }, e.asset, expiresAt) };
+  });
+  return sortSignals(chosen);
+}
+
+/** Relay order: by day, then symbol. */
+function sortSignals<T extends { symbol: string; signal: SignalStruct }>(xs: T[]): T[] {
+  return xs.sort((a, b) => (a.signal.day !== b.signal.day ? (a.signal.day < b.signal.day ? -1 : 1) : a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 13: one key per signer (sanx:sign-signals), the relay merges signature files (sanx:push-signals --signatures)
+// ---------------------------------------------------------------------------------------------
+
+/** A signal struct from a signature file's JSON report (decimal strings). */
+export function parseSignalFields(r: Record<string, unknown>, where: string): SignalStruct {
+  const int = (k: string): bigint => {
+    const x = r[k];
+    if (typeof x !== "string" || !/^\d+$/.test(x)) throw new InputError(`${where}: signal.${k} must be a non-negative integer string`);
+    return BigInt(x);
+  };
+  let asset: string;
+  try {
+    asset = getAddress(String(r["asset"]));
+  } catch {
+    throw new InputError(`${where}: signal.asset is not an address`);
+  }
+  zoneFromCode(int("zone"));
+  return { asset, zone: int("zone"), day: int("day"), mvrv: int("mvrv"), threshold: int("threshold"), expiresAt: int("expiresAt") };
+}
+
+/** The signals a signature file (or bundle) carries, with the symbol/date/zone it notes. */
+export function signalsOfFiles(files: readonly { source: string; file: SignatureFile }[]): UnsignedSignal[] {
+  return files.map(({ source, file }) => {
+    const signal = parseSignalFields(file.report, source);
+    return { symbol: file.about?.["symbol"] ?? signal.asset, date: file.about?.["date"] ?? dateOf(signal.day), zone: zoneFromCode(signal.zone), signal };
+  });
+}
+
+/**
+ * `sanx:sign-signals`: ONE signer signs signals on its own machine (computed from the data, or proposed
+ * by another signer). Checks the domain against the chain and the record, each signal against the oracle
+ * (asset in its universe, not expired, not already relayed), shows both, then signs each. Returns the
+ * bundle of signature files (one per signal).
+ */
+export async function signSignalsOne(hre: HardhatRuntimeEnvironment, c: SanxContracts, signals: readonly UnsignedSignal[], signer: Signer, log: Log = () => undefined): Promise<{ kind: "signals"; files: SignatureFile[] }> {
+  const domain = await recordedDomain(c.signalOracle, "signals");
+  const me = getAddress(await signer.getAddress());
+  if (!(await c.signalOracle.isSigner(me))) fail(`${me} is not a signer of the SignalOracle: nothing was signed`);
+  if (signals.length === 0) fail(`no signal to sign: nothing was signed`);
+  const universe = new Set((await c.signalOracle.universe()).map((a) => getAddress(a)));
+  const now = await chainNow(hre);
+  for (const s of signals) {
+    const what = `${s.symbol} ${s.date}`;
+    if (!universe.has(getAddress(s.signal.asset))) fail(`${what}: ${s.signal.asset} is not in the SignalOracle's universe: nothing was signed`);
+    if (s.signal.expiresAt <= now) fail(`${what}: the signal expired at ${isoOf(s.signal.expiresAt)} (chain time ${isoOf(now)}): nothing was signed`);
+    if (await c.signalOracle.isRelayed(s.signal.asset, s.signal.day)) fail(`${what}: a signal of this asset and day was already relayed: nothing was signed`);
+  }
+  log(describeDomain(domain));
+  for (const s of signals) log(`signal: ${s.symbol} (${s.signal.asset}) ${s.zone} on ${s.date} (day ${s.signal.day}), MVRV ${formatWad(s.signal.mvrv)} vs threshold ${formatWad(s.signal.threshold)}, expires ${isoOf(s.signal.expiresAt)}`);
+  log(`signing ${signals.length} signal(s) as ${me}`);
+  const files: SignatureFile[] = [];
+  for (const s of sortSignals([...signals])) files.push(await signToFile(signer, "signals", domain, SIGNAL_EIP712_TYPES, { ...s.signal }, { symbol: s.symbol, date: s.date, zone: s.zone }));
+  return { kind: "signals", files };
+}
+
+const formatWad = (x: bigint): string => (Number(x) / 1e18).toFixed(4);
+
+/**
+ * The relay's half: merges the signature files per signal (each re-hashed under the checked domain, each
+ * signature recovering to its signer), requires a quorum of distinct SignalOracle signers for EVERY signal,
+ * then relays them in order through `pushSignals`. Refuses (sending nothing) while any signal lacks m.
+ */
+export async function relaySignalSignatures(
+  hre: HardhatRuntimeEnvironment,
+  c: SanxContracts,
+  files: readonly { source: string; file: SignatureFile }[],
+  relayer?: Signer,
+): Promise<{ results: PushResult[]; signers: string[] }> {
+  const domain: CheckedDomain = await recordedDomain(c.signalOracle, "signals");
+  let groups: ReturnType<typeof mergeSignatureFilesByReport>;
+  try {
+    groups = mergeSignatureFilesByReport(files, { kind: "signals", domain, types: SIGNAL_EIP712_TYPES }, (r, where) => ({ ...parseSignalFields(r, where) }));
+  } catch (e) {
+    fail(`${(e as Error).message}: nothing was sent`);
+  }
+  const quorum = await c.signalOracle.quorum();
+  const all = new Set<string>();
+  const short: string[] = [];
+  const signals: SignedSignal[] = [];
+  for (const g of groups) {
+    const signal = g.report as unknown as SignalStruct;
+    const label = `${g.about?.["symbol"] ?? signal.asset} ${g.about?.["date"] ?? dateOf(signal.day)}`;
+    for (const s of g.signers) {
+      if (!(await c.signalOracle.isSigner(s))) fail(`signal ${label}: a signature file from ${s}, not in the SignalOracle's signer set: refused, nothing was sent`);
+      all.add(s);
+    }
+    if (BigInt(g.signers.length) < quorum) short.push(`${label} has ${g.signers.length}`);
+    signals.push({ symbol: g.about?.["symbol"] ?? signal.asset, date: g.about?.["date"] ?? dateOf(signal.day), zone: zoneFromCode(signal.zone), signal, signatures: g.signatures });
+  }
+  if (short.length > 0) fail(`the SignalOracle needs ${quorum} signatures per signal: ${short.join(", ")}: wait for the other signers' files, nothing was sent`);
+  const file: SignalFile = {
+    domain: { name: domain.name, version: domain.version, chainId: domain.chainId, verifyingContract: getAddress(domain.verifyingContract) },
+    signedAt: await chainNow(hre),
+    signals: sortSignals(signals),
+  };
+  return { results: await pushSignals(hre, c, file, relayer), signers: [...all].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -465,6 +598,8 @@ export function loadMarketCaps(source: { dataDir?: string; universeFile?: string
 
 export interface ExecuteResult {
   paused: boolean;
+  /** With signature files: the weight report is not pushed yet (no file signs it, or fewer than m do). */
+  weightsPending?: { round: string; signers: string[]; quorum: string; reason: string };
   executed: { symbol: string; asset: string; kind: "ADD" | "REMOVE"; signalDate: string; dueIso: string; txHash: string }[];
   notDue: PendingInfo[];
   weights?: {
@@ -476,6 +611,101 @@ export interface ExecuteResult {
     round: string;
     txHash: string;
   };
+}
+
+/**
+ * The weight report the SANX gate needs now (the next WeightOracle round for the gate), from the
+ * membership on chain and `caps`. Signs and sends nothing.
+ */
+export async function sanxWeightReport(hre: HardhatRuntimeEnvironment, c: SanxContracts, caps: MarketCaps, symbols?: Map<string, string>, validFor = 3600n) {
+  const syms = symbols ?? (await symbolsOf(hre, [...new Set([...(await trackedAssets(c)), ...(await c.vault.targets())[1].map((t) => getAddress(t)), c.reserve])]));
+  const current = await currentWeights(c, syms);
+  const memberSymbols = (await c.controller.members()).map((a) => syms.get(getAddress(a))!);
+  const missing = memberSymbols.filter((s) => !caps.has(s));
+  if (missing.length > 0) fail(`no market cap for ${missing.join(", ")} in the given data: nothing was signed or sent`);
+  const reserveSymbol = syms.get(getAddress(c.reserve))!;
+  const next = nextTargets({ current, members: memberSymbols, caps, reserve: reserveSymbol });
+  const addressOf = new Map([...syms].map(([a, s]) => [s, a]));
+  const targets = next.targets.map((t) => ({ ...t, address: addressOf.get(t.asset)! }));
+  const gate = await c.basket.getAddress();
+  const maxValidity = await c.weightOracle.maxValidity();
+  const after = await chainNow(hre);
+  // The gate forwards every report as the vault's current round + 1 (the report's round is the WeightOracle's).
+  const vaultRound = (await c.vault.targets())[0] + 1n;
+  const report: WeightReport = {
+    index: gate,
+    round: (await c.weightOracle.lastRound(gate)) + 1n,
+    validAfter: after,
+    expiresAt: after + (validFor < maxValidity ? validFor : maxValidity),
+    constituents: targets.map((t) => t.address),
+    weights: targets.map((t) => t.weight),
+  };
+  return { report, next, targets, current, vaultRound, symbols: syms };
+}
+
+const sameTargets = (a: WeightReport, b: WeightReport): boolean =>
+  getAddress(a.index) === getAddress(b.index) &&
+  a.round === b.round &&
+  a.constituents.length === b.constituents.length &&
+  a.constituents.every((t, i) => getAddress(t) === getAddress(b.constituents[i]!)) &&
+  a.weights.every((w, i) => w === b.weights[i]);
+
+/**
+ * The relay's half for the SANX weight report: of the signature files, those over a report with the
+ * targets `want` (same gate, round, tokens, weights) are merged (checked domain, one digest, each
+ * signature recovered to a WeightOracle signer). Returns the signatures once m are there, else why not.
+ */
+async function mergeSanxWeightFiles(c: SanxContracts, want: WeightReport, files: readonly { source: string; file: SignatureFile }[]) {
+  const domain = await recordedDomain(c.weightOracle, "weights");
+  const quorum = await c.weightOracle.quorum();
+  const matching = files.filter((f) => f.file.kind === "weights" && sameTargets(parseSignedReport({ report: f.file.report, domain: f.file.domain, signatures: [] }, f.source).report, want));
+  const pending = (signers: string[], reason: string) => ({ pending: { round: want.round.toString(), signers, quorum: quorum.toString(), reason } });
+  if (matching.length === 0) return pending([], "no signature file signs this report yet: each signer runs sanx:sign-weights");
+  const first = matching[0]!;
+  const report = parseSignedReport({ report: first.file.report, domain: first.file.domain, signatures: [] }, first.source).report;
+  const digest = TypedDataEncoder.hash(domain, WEIGHT_REPORT_TYPES, { ...report });
+  let merged: { signers: string[]; signatures: string[] };
+  try {
+    merged = mergeSignatureFiles(matching, { kind: "weights", domain, digest });
+  } catch (e) {
+    fail(`${(e as Error).message}: the weight report was not sent`);
+  }
+  for (const s of merged.signers) if (!(await c.weightOracle.isSigner(s))) fail(`a signature file from ${s}, not a WeightOracle signer: the weight report was not sent`);
+  if (BigInt(merged.signers.length) < quorum) return pending(merged.signers, `${merged.signers.length} of the ${quorum} signatures are there`);
+  return { signatures: merged.signatures, report };
+}
+
+/**
+ * `sanx:sign-weights`: ONE WeightOracle signer signs the SANX gate's next weight report. Proposer (no
+ * `proposed`): computes it from `caps`; others: sign `proposed` after checking it is the report `caps`
+ * give (same gate, round, tokens, weights). Refuses while a due action waits (sanx:execute first).
+ */
+export async function signSanxWeights(hre: HardhatRuntimeEnvironment, c: SanxContracts, caps: MarketCaps, signer: Signer, proposed?: WeightReport, log: Log = () => undefined): Promise<SignatureFile> {
+  const now = await chainNow(hre);
+  const syms = await symbolsOf(hre, [...new Set([...(await trackedAssets(c)), ...(await c.vault.targets())[1].map((t) => getAddress(t)), c.reserve])]);
+  const due = (await pendingActions(hre, c, now, syms)).filter((p) => p.due);
+  if (due.length > 0) fail(`${due.map((d) => `${d.kind} ${d.symbol}`).join(", ")} due: run sanx:execute first (it executes them), then sign the report over the new membership; nothing was signed`);
+  const noTargets = (await c.vault.targets())[0] === 0n;
+  if (!noTargets && !(await c.basket.targetsDue())) fail(`the SANX gate needs no weight report now (no membership change waits for its weights): nothing was signed`);
+  const { report: computed, symbols } = await sanxWeightReport(hre, c, caps, syms);
+  const report = proposed ?? computed;
+  if (proposed !== undefined && !sameTargets(proposed, computed)) {
+    fail(`the proposed report (round ${proposed.round}, ${proposed.constituents.length} tokens) is not the one the membership on chain and the given market caps give (round ${computed.round}): nothing was signed`);
+  }
+  if (report.expiresAt <= now) fail(`the report expired at ${isoOf(report.expiresAt)}: nothing was signed`);
+  return signSanxWeightsFor(c, report, signer, symbols, log);
+}
+
+/** Checks the domain and the signer, shows both with the report, and signs it with ONE key. */
+async function signSanxWeightsFor(c: SanxContracts, report: WeightReport, signer: Signer, symbols: Map<string, string>, log: Log): Promise<SignatureFile> {
+  const domain = await recordedDomain(c.weightOracle, "weights");
+  const me = getAddress(await signer.getAddress());
+  if (!(await c.weightOracle.isSigner(me))) fail(`${me} is not a signer of the WeightOracle: nothing was signed`);
+  log(describeDomain(domain));
+  log(`report: SANX (gate ${report.index}), round ${report.round}, valid ${isoOf(report.validAfter)} .. ${isoOf(report.expiresAt)}`);
+  log(`weights: ${report.constituents.map((t, i) => `${symbols.get(getAddress(t)) ?? t} ${(Number((report.weights[i]! * 10_000n) / 10n ** 18n) / 100).toFixed(2)}%`).join(", ")}`);
+  log(`signing as ${me}`);
+  return signToFile(signer, "weights", domain, WEIGHT_REPORT_TYPES, { ...report });
 }
 
 /** The basket's current weights by symbol: value weights of what it holds, or its targets (see `currentWeights`). */
@@ -508,7 +738,7 @@ export async function executeDue(
   hre: HardhatRuntimeEnvironment,
   c: SanxContracts,
   caps: MarketCaps,
-  opts: { sender?: Signer; validFor?: bigint; log?: Log } = {},
+  opts: { sender?: Signer; validFor?: bigint; log?: Log; signatureFiles?: readonly { source: string; file: SignatureFile }[]; ownSigner?: Signer } = {},
 ): Promise<ExecuteResult> {
   const log = opts.log ?? (() => undefined);
   const sender = opts.sender ?? (await firstSigner(hre));
@@ -552,28 +782,23 @@ export async function executeDue(
   if (!noTargets && !(await c.basket.targetsDue())) return { paused: false, executed, notDue };
 
   // == The weight report over the new membership ==
-  const current = await currentWeights(c, symbols);
-  const memberSymbols = (await c.controller.members()).map((a) => symbols.get(getAddress(a))!);
-  const reserveSymbol = symbols.get(getAddress(c.reserve))!;
-  const next = nextTargets({ current, members: memberSymbols, caps, reserve: reserveSymbol });
-  const addressOf = new Map([...symbols].map(([a, s]) => [s, a]));
-  const targets = next.targets.map((t) => ({ ...t, address: addressOf.get(t.asset)! }));
-  const signers = await quorumSigners(hre, c.weightOracle, "WeightOracle");
-  const gate = await c.basket.getAddress();
-  const maxValidity = await c.weightOracle.maxValidity();
-  const validFor = opts.validFor ?? 3600n;
-  const after = await chainNow(hre);
-  // The gate forwards every report as the vault's current round + 1 (the report's round is the WeightOracle's).
-  const vaultRound = (await c.vault.targets())[0] + 1n;
-  const report = {
-    index: gate,
-    round: (await c.weightOracle.lastRound(gate)) + 1n,
-    validAfter: after,
-    expiresAt: after + (validFor < maxValidity ? validFor : maxValidity),
-    constituents: targets.map((t) => t.address),
-    weights: targets.map((t) => t.weight),
-  };
-  const signatures = await signQuorum(signers, await recordedDomain(c.weightOracle, "weights"), WEIGHT_REPORT_TYPES, { ...report });
+  const { report, next, targets, current, vaultRound } = await sanxWeightReport(hre, c, caps, symbols, opts.validFor);
+  let signatures: string[];
+  if (opts.signatureFiles !== undefined) {
+    // One key per signer: the report others signed (sanx:sign-weights) must be this one; relay once m are there.
+    const files = [...opts.signatureFiles];
+    if (opts.ownSigner !== undefined) {
+      // The keeper's own signature (its one key) over the report the files carry, or the one computed here.
+      const proposed = files.map((f) => parseSignedReport({ report: f.file.report, domain: f.file.domain, signatures: [] }, f.source).report).find((r) => sameTargets(r, report));
+      files.push({ source: "the keeper's own signature", file: await signSanxWeightsFor(c, proposed ?? report, opts.ownSigner, symbols, log) });
+    }
+    const merged = await mergeSanxWeightFiles(c, report, files);
+    if ("pending" in merged) return { paused: false, executed, notDue, weightsPending: merged.pending };
+    signatures = merged.signatures;
+    Object.assign(report, merged.report);
+  } else {
+    signatures = await signQuorum(await quorumSigners(hre, c.weightOracle, "WeightOracle"), await recordedDomain(c.weightOracle, "weights"), WEIGHT_REPORT_TYPES, { ...report });
+  }
   const oracle = c.weightOracle.connect(sender);
   const tx = await simulateThenSend(
     [c.weightOracle, c.basket, c.vault],

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { getAddress, id, verifyTypedData, type BaseContract, type Signer, type TypedDataDomain } from "ethers";
+import { TypedDataEncoder, getAddress, id, verifyTypedData, type BaseContract, type Signer, type TypedDataDomain } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import UssiModule from "../../ignition/modules/Ussi";
 import {
@@ -18,10 +18,11 @@ import {
 } from "../../typechain-types";
 import { InputError } from "../../src/lib/errors";
 import { NAV_REPORT_DOMAIN, NAV_REPORT_TYPES, NAV_STEP_TYPES, type NavReport } from "../../src/ussi/navReport";
-import { recordedDomain, signQuorum } from "./quorum";
+import { describeDomain, mergeSignatureFiles, recordedDomain, signQuorum, signToFile, type CheckedDomain, type SignatureFile } from "./quorum";
 import { fail, firstSigner } from "./args";
-import { formatUnitsExact, formatUsd } from "./format";
-import { checkPowerBeforeDeploy, signerKeysFromEnv } from "./ssi-chain";
+import { formatNavPerToken, formatUnitsExact, formatUsd } from "./format";
+import { checkPowerBeforeDeploy, signerKeysFromEnv, oneSigner } from "./ssi-chain";
+export { oneSigner };
 
 export type Log = (line: string) => void;
 const quiet: Log = () => undefined;
@@ -204,6 +205,10 @@ export async function navSigners(hre: HardhatRuntimeEnvironment, vault: UssiVaul
   const quorum = Number(await vault.quorum());
   const keys = signerKeysFromEnv();
   if (keys !== undefined) {
+    if (!LOCAL_NETWORKS.has(hre.network.name) && keys.length > 1)
+      fail(
+        `ORACLE_SIGNER_KEYS holds ${keys.length} keys: on ${hre.network.name} no process holds several signers' keys; each signer runs ussi:sign-nav with its own key (NAV_SIGNER_KEY or ORACLE_SIGNER_KEY) and the relay runs ussi:push-nav --signatures DIR`
+      );
     for (const k of keys)
       if (!(await vault.isSigner(k.address))) fail(`ORACLE_SIGNER_KEYS holds ${k.address}, which is not a NAV signer of the USSI vault`);
     if (keys.length < quorum) fail(`ORACLE_SIGNER_KEYS holds ${keys.length} key(s), the USSI vault needs ${quorum}`);
@@ -501,7 +506,7 @@ export function parseSignedReport(value: unknown, where: string): SignedNavRepor
  * The NAV-report EIP-712 domain, read from `navReportDomain()` (`eip712Domain()` is the token's permit
  * domain) and checked against the connected chain, the recorded address and the constants (issue 13).
  */
-export async function navDomain(vault: UssiVault): Promise<TypedDataDomain> {
+export async function navDomain(vault: UssiVault): Promise<CheckedDomain> {
   const navReport = { eip712Domain: () => vault.navReportDomain(), getAddress: () => vault.getAddress(), runner: vault.runner };
   try {
     return await recordedDomain(navReport, "nav");
@@ -535,6 +540,84 @@ export async function signNavReport(hre: HardhatRuntimeEnvironment, part: UssiPa
   const signatures = await signQuorum(signers, domain, step ? NAV_STEP_TYPES : NAV_REPORT_TYPES, { ...report });
   const addresses = (await Promise.all(signers.map((s) => s.getAddress()))).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
   return { chainId: BigInt(domain.chainId!), vault: part.vault, report, step, signatures, signers: addresses };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 13: one key per NAV signer (ussi:sign-nav), the relay merges signature files (ussi:push-nav --signatures)
+// ---------------------------------------------------------------------------------------------
+
+/** A NAV report's fields from JSON (decimal strings), e.g. another signer's signature file or `ussi:nav --unsigned --json`. */
+export function parseNavReportFields(r: unknown, where: string): NavReport {
+  if (typeof r !== "object" || r === null) throw new InputError(`${where}: report is missing`);
+  const o = r as Record<string, unknown>;
+  return Object.fromEntries(
+    REPORT_FIELDS.map((k) => {
+      const signed = k === "perpPnl" || k === "fundingAccrued";
+      const x = o[k];
+      if (typeof x !== "string" || !(signed ? /^-?\d+$/ : /^\d+$/).test(x)) throw new InputError(`${where}: report.${k} must be ${signed ? "an" : "a non-negative"} integer string`);
+      return [k, BigInt(x)];
+    })
+  ) as unknown as NavReport;
+}
+
+/** What a NAV signer reads before signing: the domain and the report (round, NAV per token, breakdown). */
+export function describeNavReport(report: NavReport, domain: CheckedDomain, step: boolean): string[] {
+  return [
+    describeDomain(domain),
+    `${step ? "NAV step (NavStep: an intermediate step, settles nothing)" : "NAV report (NavReport: settles the epoch)"}: round ${report.round}, ` +
+      `timestamp ${report.timestamp} (${new Date(Number(report.timestamp) * 1000).toISOString()}), NAV per token ${formatNavPerToken(report.navPerToken)}`,
+    `breakdown: NAV ${formatUsd(report.nav)} = spot ${formatUsd(report.spotValue)} + perp PnL ${formatUsd(report.perpPnl)} + funding ${formatUsd(report.fundingAccrued)} + cash; ` +
+      `|net delta| ${report.netDeltaBps} bps`,
+  ];
+}
+
+/**
+ * `ussi:sign-nav`: ONE NAV signer signs a report (or, with `step`, an intermediate NavStep) on its own
+ * machine. Checks the domain (navReportDomain() against the chain, the record and the constants) and
+ * the report against the vault (next round, fresh timestamp), shows both, then signs.
+ */
+export async function signNavOne(hre: HardhatRuntimeEnvironment, part: UssiPart, report: NavReport, step: boolean, signer: Signer, log: Log = quiet): Promise<SignatureFile> {
+  const vault = ussiVault(part, hre.ethers.provider);
+  const domain = await navDomain(vault);
+  await precheckReport(hre, vault, report);
+  const me = getAddress(await signer.getAddress());
+  if (!(await vault.isSigner(me))) fail(`${me} is not a NAV signer of the USSI vault: nothing was signed`);
+  for (const line of describeNavReport(report, domain, step)) log(line);
+  log(`signing as ${me}`);
+  return signToFile(signer, "nav", domain, step ? NAV_STEP_TYPES : NAV_REPORT_TYPES, { ...report });
+}
+
+/**
+ * The relay's half: merges NAV signature files for one report (same domain, same digest, each signature
+ * recovers to its signer), requires a quorum of distinct NAV signers, then relays through `relaySignedNav`.
+ * Refuses (sending nothing) while fewer than m are there.
+ */
+export async function relayNavSignatures(
+  hre: HardhatRuntimeEnvironment,
+  part: UssiPart,
+  files: readonly { source: string; file: SignatureFile }[],
+  relayer?: Signer
+): Promise<{ result: PushOutcome | StepOutcome; signers: string[] }> {
+  const vault = ussiVault(part, hre.ethers.provider);
+  const domain = await navDomain(vault);
+  const first = files[0]!;
+  const report = parseNavReportFields(first.file.report, first.source);
+  const step = first.file.primaryType === "NavStep";
+  const digest = TypedDataEncoder.hash(domain, step ? NAV_STEP_TYPES : NAV_REPORT_TYPES, { ...report });
+  let merged: { signers: string[]; signatures: string[] };
+  try {
+    merged = mergeSignatureFiles(files, { kind: "nav", domain, digest });
+  } catch (e) {
+    fail(`${(e as Error).message}: nothing was sent`);
+  }
+  const strangers: string[] = [];
+  for (const a of merged.signers) if (!(await vault.isSigner(a))) strangers.push(a);
+  if (strangers.length > 0) fail(`signature files from ${strangers.join(", ")}, not in the vault's NAV signer set: refused, nothing was sent`);
+  const quorum = await vault.quorum();
+  if (BigInt(merged.signers.length) < quorum)
+    fail(`${merged.signers.length} of the ${quorum} signatures the vault needs are there (${merged.signers.join(", ") || "none"}): wait for the other signers' files, nothing was sent`);
+  const signed: SignedNavReport = { chainId: domain.chainId, vault: part.vault, report, step, signatures: merged.signatures, signers: merged.signers };
+  return { result: await relaySignedNav(hre, part, signed, relayer), signers: merged.signers };
 }
 
 /** A relayed intermediate step: the NAV the next report is bounded against; no epoch settled. */

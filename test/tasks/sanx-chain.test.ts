@@ -179,6 +179,134 @@ describe("sanx:* tasks", function () {
     });
   });
 
+  describe("one key per signer (issue 13): sanx:sign-signals, sanx:push-signals --signatures", function () {
+    /** The local accounts that are SignalOracle signers (2 of 3 in the fixture). */
+    async function signalSigners(f: F): Promise<string[]> {
+      const out: string[] = [];
+      for (const s of await ethers.getSigners()) if (await f.signalOracle.isSigner(s.address)) out.push(s.address);
+      return out;
+    }
+
+    it("each signer signs on its own; the relay refuses (nothing sent) before the quorum and relays once m files are there", async function () {
+      const f = await loadFixture(sanxStackFixture);
+      const [a, b] = await signalSigners(f);
+      const dir = mkdtempSync(path.join(tmp(), "sigs-"));
+      const text = await runCaptured("sanx:sign-signals", { ...(await addrArgs(f)), data: SAMPLE, from: "2023-01-01", account: a, out: path.join(dir, "a.json") });
+      expect(text).to.match(new RegExp(`EIP-712 domain: name "SANX SignalOracle", version "1", chainId 31337, verifyingContract ${await f.signalOracle.getAddress()}`));
+      expect(text).to.match(/signal: AAVE \(0x[0-9a-fA-F]{40}\) OPPORTUNITY on \d{4}-\d\d-\d\d \(day \d+\), MVRV /);
+      const n = JSON.parse(readFileSync(path.join(dir, "a.json"), "utf8")).files.length as number;
+      expect(n).to.be.greaterThan(SYMBOLS.length);
+      const block = await ethers.provider.getBlockNumber();
+      expect(await failureOf("sanx:push-signals", { ...(await addrArgs(f)), signatures: dir, json: true })).to.match(
+        /the SignalOracle needs 2 signatures per signal: .* has 1.*nothing was sent/,
+      );
+      expect(await ethers.provider.getBlockNumber()).to.equal(block);
+      // The second signer signs the signals of the first one's file.
+      await runCaptured("sanx:sign-signals", { ...(await addrArgs(f)), signals: path.join(dir, "a.json"), account: b, out: path.join(dir, "b.json") });
+      const results = JSON.parse(await runCaptured("sanx:push-signals", { ...(await addrArgs(f)), signatures: dir, json: true })).results as { symbol: string; outcome: string }[];
+      expect(results).to.have.length(n);
+      // As with a quorum-signed file: each asset's first signal schedules its ADD.
+      for (const sym of SYMBOLS) expect(results.find((r) => r.symbol === sym)!.outcome).to.equal("accepted");
+    });
+
+    it("refuses a signature over another domain, and the relay adds its own signatures with --sign", async function () {
+      const f = await loadFixture(sanxStackFixture);
+      const [a, b] = await signalSigners(f);
+      const dir = mkdtempSync(path.join(tmp(), "foreign-"));
+      await runCaptured("sanx:sign-signals", { ...(await addrArgs(f)), data: SAMPLE, account: a, out: path.join(dir, "a.json") });
+      const bundle = JSON.parse(readFileSync(path.join(dir, "a.json"), "utf8"));
+      // b signs the same signals under chain id 1: refused, nothing sent.
+      const signer = await ethers.getSigner(b!);
+      const domain = await quorumDomain(f.signalOracle);
+      const foreign = { ...domain, chainId: 1n };
+      const files = [];
+      for (const x of bundle.files) {
+        const value = Object.fromEntries(Object.entries(x.report).map(([k, v]) => [k, k === "asset" ? v : BigInt(v as string)]));
+        files.push({ ...x, signer: b, domain: { ...x.domain, chainId: "1" }, signature: await signer.signTypedData(foreign, SIGNAL_EIP712_TYPES, value) });
+      }
+      writeFileSync(path.join(dir, "b.json"), JSON.stringify({ kind: "signals", files }));
+      const block = await ethers.provider.getBlockNumber();
+      expect(await failureOf("sanx:push-signals", { ...(await addrArgs(f)), signatures: dir, json: true })).to.match(
+        /b\.json#1: signed under another domain \(SANX SignalOracle v1, chain 1, .*nothing was sent/,
+      );
+      expect(await ethers.provider.getBlockNumber()).to.equal(block);
+      // Without the foreign file, the relay (a signer too) adds its own signatures with its one key.
+      writeFileSync(path.join(dir, "b.json"), "{}");
+      const results = JSON.parse(
+        await runCaptured("sanx:push-signals", { ...(await addrArgs(f)), signatures: dir, sign: true, account: b, json: true }),
+      ).results as { outcome: string; detail: string }[];
+      expect(results.map((r) => [r.outcome, r.detail])).to.deep.equal(SYMBOLS.map(() => ["ignored", "ignored by the controller: NotMember"]));
+    });
+
+    it("the SANX weight report: each signer signs it on its own (sanx:sign-weights); sanx:execute --signatures pushes it once m are there", async function () {
+      const f = await loadFixture(sanxStackFixture);
+      await push(f, await signAll(f, "2023-01-01"));
+      await afterNotice(f);
+      const wo = await ethers.getContractAt("WeightOracle", await f.basket.weightOracle());
+      const weightSigners: string[] = [];
+      for (const s of await ethers.getSigners()) if (await wo.isSigner(s.address)) weightSigners.push(s.address);
+      const dir = mkdtempSync(path.join(tmp(), "weights-"));
+      const r0 = (await f.vault.targets())[0];
+      // Nothing signed yet: the due ADDs are executed, the weight report waits (the old targets stay).
+      const first = JSON.parse(await runCaptured("sanx:execute", { ...(await addrArgs(f)), data: SAMPLE, signatures: dir, json: true }));
+      expect(first.executed.map((e: { symbol: string }) => e.symbol).sort()).to.deep.equal(SYMBOLS);
+      expect(first.weightsPending.reason).to.match(/no signature file signs this report yet/);
+      expect((await f.vault.targets())[0]).to.equal(r0);
+      const text = await runCaptured("sanx:sign-weights", { ...(await addrArgs(f)), data: SAMPLE, account: weightSigners[0], out: path.join(dir, "a.json") });
+      expect(text).to.match(new RegExp(`EIP-712 domain: name "SSI Weight Oracle", version "1", chainId 31337, verifyingContract ${await wo.getAddress()}`));
+      expect(text).to.match(/report: SANX \(gate 0x[0-9a-fA-F]{40}\), round \d+, valid .*\nweights: (AAVE|COMP|UNI) \d+\.\d\d%, /);
+      // One of two: refused, nothing sent.
+      const block = await ethers.provider.getBlockNumber();
+      const one = JSON.parse(await runCaptured("sanx:execute", { ...(await addrArgs(f)), data: SAMPLE, signatures: dir, json: true }));
+      expect(one.weightsPending.reason).to.equal("1 of the 2 signatures are there");
+      expect(await ethers.provider.getBlockNumber()).to.equal(block);
+      await runCaptured("sanx:sign-weights", { ...(await addrArgs(f)), data: SAMPLE, report: path.join(dir, "a.json"), account: weightSigners[1], out: path.join(dir, "b.json") });
+      const pushed = JSON.parse(await runCaptured("sanx:execute", { ...(await addrArgs(f)), data: SAMPLE, signatures: dir, json: true }));
+      expect(pushed.weights.round).to.equal(String(r0 + 1n));
+      const a = JSON.parse(readFileSync(path.join(dir, "a.json"), "utf8"));
+      const [round, tokens, weights] = await f.vault.targets();
+      expect(round).to.equal(r0 + 1n);
+      expect(tokens).to.deep.equal(a.report.constituents);
+      expect(weights.map(String)).to.deep.equal(a.report.weights);
+    });
+
+    it("the keeper adds its own signature of the SANX weight report with its one key (sanx:execute --signatures --sign)", async function () {
+      const f = await loadFixture(sanxStackFixture);
+      await push(f, await signAll(f, "2023-01-01"));
+      await afterNotice(f);
+      const wo = await ethers.getContractAt("WeightOracle", await f.basket.weightOracle());
+      const weightSigners: string[] = [];
+      for (const s of await ethers.getSigners()) if (await wo.isSigner(s.address)) weightSigners.push(s.address);
+      const dir = mkdtempSync(path.join(tmp(), "keeper-"));
+      const r0 = (await f.vault.targets())[0];
+      // The keeper alone (1 of 2) executes the due actions; its own signature is not enough for the report.
+      const alone = JSON.parse(await runCaptured("sanx:execute", { ...(await addrArgs(f)), data: SAMPLE, signatures: dir, sign: true, account: weightSigners[1], json: true }));
+      expect(alone.executed).to.have.length(SYMBOLS.length);
+      expect(alone.weightsPending.reason).to.equal("1 of the 2 signatures are there");
+      expect((await f.vault.targets())[0]).to.equal(r0);
+      await runCaptured("sanx:sign-weights", { ...(await addrArgs(f)), data: SAMPLE, account: weightSigners[0], out: path.join(dir, "a.json") });
+      const pushed = JSON.parse(await runCaptured("sanx:execute", { ...(await addrArgs(f)), data: SAMPLE, signatures: dir, sign: true, account: weightSigners[1], json: true }));
+      expect(pushed.weights.round).to.equal(String(r0 + 1n));
+      expect((await f.vault.targets())[0]).to.equal(r0 + 1n);
+    });
+
+    it("refuses ORACLE_SIGNER_KEYS with several keys on a live network (signals and the SANX weight push)", async function () {
+      const f = await loadFixture(sanxStackFixture);
+      const { quorumSigners } = await import("../../tasks/lib/sanx-chain");
+      const previous = process.env.ORACLE_SIGNER_KEYS;
+      const name = hre.network.name;
+      process.env.ORACLE_SIGNER_KEYS = "0x" + "11".repeat(32) + ",0x" + "22".repeat(32);
+      try {
+        (hre.network as { name: string }).name = "baseSepolia";
+        await expect(quorumSigners(hre, f.signalOracle, "SignalOracle")).to.be.rejectedWith(/ORACLE_SIGNER_KEYS holds 2 keys: on baseSepolia no process holds several signers' keys/);
+      } finally {
+        (hre.network as { name: string }).name = name;
+        if (previous === undefined) delete process.env.ORACLE_SIGNER_KEYS;
+        else process.env.ORACLE_SIGNER_KEYS = previous;
+      }
+    });
+  });
+
   describe("sanx:execute", function () {
     it("executes every due ADD and pushes market-cap weights over the members through the gate", async function () {
       const f = await loadFixture(threeMembersFixture);

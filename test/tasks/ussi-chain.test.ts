@@ -355,6 +355,98 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
     });
   });
 
+  describe("one key per NAV signer (issue 13): ussi:sign-nav, ussi:push-nav --signatures", () => {
+    before(async () => {
+      await deployed.restore();
+      await pushInception();
+      await runTask("ussi:mint", { usdc: "1000", json: false });
+      await pushInception();
+      await runTask("ussi:claim", { json: false });
+    });
+
+    /** `ussi:nav --unsigned --json` saved: the report a proposer hands to the signers. */
+    async function unsignedReport(round: number, spotUsd: bigint, cashUsd: bigint): Promise<string> {
+      const f = tmpFile("unsigned.json");
+      writeFileSync(f, await runTask("ussi:nav", { positions: await positionsFile(round, spotUsd, cashUsd, 0n), unsigned: true, json: true }));
+      return f;
+    }
+
+    it("each signer signs on its own; the relay refuses (nothing sent) before the quorum and relays once m files are there", async () => {
+      const dir = mkdtempSync(path.join(tmp, "nav-sigs-"));
+      const report = await unsignedReport(3, 900n * WAD, 100n);
+      const text = await runTask("ussi:sign-nav", { report, account: params.signers[0], out: path.join(dir, "a.json") });
+      const [, , , , verifyingContract] = await vault.navReportDomain();
+      expect(text).to.match(new RegExp(`EIP-712 domain: name "USSI Vault", version "1", chainId 31337, verifyingContract ${verifyingContract}`));
+      expect(text).to.match(/NAV report \(NavReport: settles the epoch\): round 3, .*NAV per token \$1\.000000/);
+      expect(text).to.match(/breakdown: NAV \$1,000\.00 = spot \$900\.00 \+ perp PnL/);
+      await expectRefusal("ussi:push-nav", { signatures: dir, json: false }, /1 of the 2 signatures the vault needs are there .*nothing was sent/);
+      // The second signer signs the report from the first one's signature file.
+      await runTask("ussi:sign-nav", { report: path.join(dir, "a.json"), account: params.signers[2], out: path.join(dir, "b.json") });
+      const out = await runTask("ussi:push-nav", { signatures: dir, json: false });
+      expect(out).to.match(/merged 2 signature file\(s\): 2 distinct signer\(s\)/).and.to.match(/accepted: round 3 is the NAV/);
+      expect((await vault.lastAcceptedReport()).round).to.equal(3n);
+    });
+
+    it("refuses a signature file signed under another domain, and a NavStep signature relayed as a report", async () => {
+      await deployed.restore();
+      await pushInception();
+      await runTask("ussi:mint", { usdc: "1000", json: false });
+      await pushInception();
+      await runTask("ussi:claim", { json: false });
+      const dir = mkdtempSync(path.join(tmp, "nav-foreign-"));
+      const report = await unsignedReport(3, 900n * WAD, 100n);
+      await runTask("ussi:sign-nav", { report, account: params.signers[0], out: path.join(dir, "a.json") });
+      // A second file whose signature is over another chain's domain (chain id 1): refused, nothing sent.
+      const signers = await hre.ethers.getSigners();
+      const other = signers.find((s) => s.address === params.signers[1])!;
+      const [, name, version, , verifyingContract] = await vault.navReportDomain();
+      const a = JSON.parse(readFileSync(path.join(dir, "a.json"), "utf8"));
+      const value = Object.fromEntries(Object.entries(a.report).map(([k, v]) => [k, BigInt(v as string)])) as unknown as NavReport;
+      const foreign = { name, version, chainId: 1n, verifyingContract };
+      const b = { ...a, signer: other.address, signature: await other.signTypedData(foreign, NAV_REPORT_TYPES, { ...value }), domain: { ...a.domain, chainId: "1" } };
+      writeFileSync(path.join(dir, "b.json"), JSON.stringify(b));
+      await expectRefusal("ussi:push-nav", { signatures: dir, json: false }, /b\.json: signed under another domain \(USSI Vault v1, chain 1, .*nothing was sent/);
+      // The same signature file claiming this chain: the signature does not recover to its signer.
+      writeFileSync(path.join(dir, "b.json"), JSON.stringify({ ...b, domain: a.domain }));
+      await expectRefusal("ussi:push-nav", { signatures: dir, json: false }, /b\.json: signs another report|b\.json: the signature recovers to/);
+      // A NavStep signature merged with a NavReport one: another digest, refused.
+      rmSync(path.join(dir, "b.json"));
+      await runTask("ussi:sign-nav", { report, step: true, account: params.signers[1], out: path.join(dir, "c.json") });
+      await expectRefusal("ussi:push-nav", { signatures: dir, json: false }, /signs another report \(digest/);
+      expect((await vault.lastAcceptedReport()).round).to.equal(2n);
+    });
+
+    it("the relay adds its own signature (--sign) to another signer's NavStep file: the step is relayed and settles nothing", async () => {
+      await deployed.restore();
+      await pushInception();
+      await runTask("ussi:mint", { usdc: "1000", json: false });
+      await pushInception();
+      await runTask("ussi:claim", { json: false });
+      const dir = mkdtempSync(path.join(tmp, "nav-step-"));
+      await runTask("ussi:sign-nav", { report: await unsignedReport(3, 900n * WAD, 104n), step: true, account: params.signers[0], out: path.join(dir, "a.json") });
+      expect(JSON.parse(readFileSync(path.join(dir, "a.json"), "utf8")).primaryType).to.equal("NavStep");
+      const epoch = await vault.currentEpoch();
+      const out = await runTask("ussi:push-nav", { signatures: dir, sign: true, account: params.signers[1], json: false });
+      expect(out).to.match(/merged 2 signature file\(s\)/).and.to.match(/accepted step: round 3 /);
+      expect(await vault.currentEpoch()).to.equal(epoch);
+    });
+
+    it("refuses ORACLE_SIGNER_KEYS with several keys on a live network (one process never holds several NAV signers' keys)", async () => {
+      const previous = process.env.ORACLE_SIGNER_KEYS;
+      const name = hre.network.name;
+      process.env.ORACLE_SIGNER_KEYS = "0x" + "11".repeat(32) + ",0x" + "22".repeat(32);
+      try {
+        (hre.network as { name: string }).name = "sepolia";
+        const { navSigners } = await import("../../tasks/lib/ussi-chain");
+        await expect(navSigners(hre, vault)).to.be.rejectedWith(/ORACLE_SIGNER_KEYS holds 2 keys: on sepolia no process holds several signers' keys/);
+      } finally {
+        (hre.network as { name: string }).name = name;
+        if (previous === undefined) delete process.env.ORACLE_SIGNER_KEYS;
+        else process.env.ORACLE_SIGNER_KEYS = previous;
+      }
+    });
+  });
+
   describe("refusals", () => {
     before(async () => {
       await deployed.restore();
