@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { compareGas, type GasReportLike } from "../../../src/bench/gas-snapshot";
+import { TRADE_OVERHEAD_MAX, compareGas, type GasReportLike } from "../../../src/bench/gas-snapshot";
 
 const row = (n: number, gas: number, bound: number) => ({ n, gas, bound });
 const snapshot: GasReportLike = {
@@ -42,9 +42,12 @@ describe("gas snapshot compare", () => {
     expect(findings.filter((f) => !f.ok).map((f) => f.figure)).to.deep.equal(["mint N=10 / bound"]);
   });
 
-  it("fails a trade more than 100k gas over the direct swap", () => {
+  it("fails a trade more than TRADE_OVERHEAD_MAX gas over the direct swap, passes one at it", () => {
+    const atMax = clone(snapshot);
+    atMax.trade = { ...atMax.trade!, gas: 120_000 + TRADE_OVERHEAD_MAX, directSwapGas: 120_000, overhead: TRADE_OVERHEAD_MAX };
+    expect(compareGas(atMax, atMax).filter((f) => !f.ok).map((f) => f.figure)).to.deep.equal([]);
     const heavy = clone(snapshot);
-    heavy.trade = { ...heavy.trade!, gas: 220_001, overhead: 100_001 };
+    heavy.trade = { ...heavy.trade!, gas: 120_001 + TRADE_OVERHEAD_MAX, directSwapGas: 120_000, overhead: TRADE_OVERHEAD_MAX + 1 };
     expect(compareGas(heavy, heavy).filter((f) => !f.ok).map((f) => f.figure)).to.deep.equal(["trade overhead"]);
   });
 
