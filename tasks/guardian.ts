@@ -72,27 +72,21 @@ const withCommon = (name: string, description: string) =>
     .addFlag("json", "print only JSON on stdout")
     .addFlag("execute", "governance through the timelock: only execute the operation scheduled for this call (once ready), never schedule");
 
-withCommon("guardian:pause", "GUARDIAN_ROLE: pauses an index vault (mint and trading stop; redemption stays open)")
-  .addParam("index", `the index: ${INDEXES.join(" | ")}`)
-  .setAction(async (args: Common & { index: string }, hre) =>
-    userErrors(async () => {
-      const index = parseChoice(args.index, "index", INDEXES);
-      const { loadRecord } = await import("./lib/ssi-chain");
-      const { vaultPauseCalls } = await lib();
-      await run(hre, args, await vaultPauseCalls(hre, await loadRecord(hre), index, true));
-    }),
-  );
+/** guardian:pause and gov:unpause: one index vault's pause flag, set by the guardian, lifted by governance. */
+const vaultPauseTask = (name: string, description: string, pause: boolean) =>
+  withCommon(name, description)
+    .addParam("index", `the index: ${INDEXES.join(" | ")}`)
+    .setAction(async (args: Common & { index: string }, hre) =>
+      userErrors(async () => {
+        const index = parseChoice(args.index, "index", INDEXES);
+        const { loadRecord } = await import("./lib/ssi-chain");
+        const { vaultPauseCalls } = await lib();
+        await run(hre, args, await vaultPauseCalls(hre, await loadRecord(hre), index, pause));
+      }),
+    );
 
-withCommon("gov:unpause", "DEFAULT_ADMIN_ROLE (governance): lifts an index vault's pause")
-  .addParam("index", `the index: ${INDEXES.join(" | ")}`)
-  .setAction(async (args: Common & { index: string }, hre) =>
-    userErrors(async () => {
-      const index = parseChoice(args.index, "index", INDEXES);
-      const { loadRecord } = await import("./lib/ssi-chain");
-      const { vaultPauseCalls } = await lib();
-      await run(hre, args, await vaultPauseCalls(hre, await loadRecord(hre), index, false));
-    }),
-  );
+vaultPauseTask("guardian:pause", "GUARDIAN_ROLE: pauses an index vault (mint and trading stop; redemption stays open)", true);
+vaultPauseTask("gov:unpause", "DEFAULT_ADMIN_ROLE (governance): lifts an index vault's pause", false);
 
 withCommon("guardian:red-button", "GUARDIAN_ROLE: the SANX red button: pauses the SanxController (no new actions, no executions) and the SANX vault (no mint, no trading; redemption stays open)").setAction(
   async (args: Common, hre) =>
