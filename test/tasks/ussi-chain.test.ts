@@ -226,6 +226,14 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
     return runTask("ussi:push-nav", { report, json: false });
   }
 
+  /** The caller holds 1,000 USSI: a 1,000 USDC deposit requested, settled by an inception report, claimed. */
+  async function holdThousandUssi(): Promise<void> {
+    await pushInception();
+    await runTask("ussi:mint", { usdc: "1000", json: false });
+    await pushInception();
+    await runTask("ussi:claim", { json: false });
+  }
+
   describe("the whole flow (requests settle at the next NAV, then claims)", () => {
     before(async () => {
       await deployed.restore();
@@ -331,10 +339,7 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
   describe("a NAV move larger than maxNavChangeBps (50 bps): ussi:nav --step, then the final report", () => {
     before(async () => {
       await deployed.restore();
-      await pushInception();
-      await runTask("ussi:mint", { usdc: "1000", json: false });
-      await pushInception();
-      await runTask("ussi:claim", { json: false });
+      await holdThousandUssi();
     });
 
     it("relays the steps without settling, closes the instant path until the final report, which settles at the true NAV", async () => {
@@ -358,10 +363,7 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
   describe("one key per NAV signer (issue 13): ussi:sign-nav, ussi:push-nav --signatures", () => {
     before(async () => {
       await deployed.restore();
-      await pushInception();
-      await runTask("ussi:mint", { usdc: "1000", json: false });
-      await pushInception();
-      await runTask("ussi:claim", { json: false });
+      await holdThousandUssi();
     });
 
     /** `ussi:nav --unsigned --json` saved: the report a proposer hands to the signers. */
@@ -389,10 +391,7 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
 
     it("refuses a signature file signed under another domain, and a NavStep signature relayed as a report", async () => {
       await deployed.restore();
-      await pushInception();
-      await runTask("ussi:mint", { usdc: "1000", json: false });
-      await pushInception();
-      await runTask("ussi:claim", { json: false });
+      await holdThousandUssi();
       const dir = mkdtempSync(path.join(tmp, "nav-foreign-"));
       const report = await unsignedReport(3, 900n * WAD, 100n);
       await runTask("ussi:sign-nav", { report, account: params.signers[0], out: path.join(dir, "a.json") });
@@ -418,10 +417,7 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
 
     it("the relay adds its own signature (--sign) to another signer's NavStep file: the step is relayed and settles nothing", async () => {
       await deployed.restore();
-      await pushInception();
-      await runTask("ussi:mint", { usdc: "1000", json: false });
-      await pushInception();
-      await runTask("ussi:claim", { json: false });
+      await holdThousandUssi();
       const dir = mkdtempSync(path.join(tmp, "nav-step-"));
       await runTask("ussi:sign-nav", { report: await unsignedReport(3, 900n * WAD, 104n), step: true, account: params.signers[0], out: path.join(dir, "a.json") });
       expect(JSON.parse(readFileSync(path.join(dir, "a.json"), "utf8")).primaryType).to.equal("NavStep");
@@ -451,10 +447,7 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
     before(async () => {
       await deployed.restore();
       await widenBound(200n); // the fulfil flow moves 0.99 -> 1.00 (101 bps) in one report
-      await pushInception();
-      await runTask("ussi:mint", { usdc: "1000", json: false });
-      await pushInception();
-      await runTask("ussi:claim", { json: false });
+      await holdThousandUssi();
     });
 
     it("argument errors send nothing", async () => {
