@@ -238,13 +238,19 @@ describe("sanx:* tasks", function () {
       expect(results.map((r) => [r.outcome, r.detail])).to.deep.equal(SYMBOLS.map(() => ["ignored", "ignored by the controller: NotMember"]));
     });
 
-    it("the SANX weight report: each signer signs it on its own (sanx:sign-weights); sanx:execute --signatures pushes it once m are there", async function () {
+    /** The stack with every sample signal relayed and past its notice (ADDs due), and the WeightOracle's signers. */
+    async function dueAddsAndWeightSigners() {
       const f = await loadFixture(sanxStackFixture);
       await push(f, await signAll(f, "2023-01-01"));
       await afterNotice(f);
       const wo = await ethers.getContractAt("WeightOracle", await f.basket.weightOracle());
       const weightSigners: string[] = [];
       for (const s of await ethers.getSigners()) if (await wo.isSigner(s.address)) weightSigners.push(s.address);
+      return { f, wo, weightSigners };
+    }
+
+    it("the SANX weight report: each signer signs it on its own (sanx:sign-weights); sanx:execute --signatures pushes it once m are there", async function () {
+      const { f, wo, weightSigners } = await dueAddsAndWeightSigners();
       const dir = mkdtempSync(path.join(tmp(), "weights-"));
       const r0 = (await f.vault.targets())[0];
       // Nothing signed yet: the due ADDs are executed, the weight report waits (the old targets stay).
@@ -271,12 +277,7 @@ describe("sanx:* tasks", function () {
     });
 
     it("the keeper adds its own signature of the SANX weight report with its one key (sanx:execute --signatures --sign)", async function () {
-      const f = await loadFixture(sanxStackFixture);
-      await push(f, await signAll(f, "2023-01-01"));
-      await afterNotice(f);
-      const wo = await ethers.getContractAt("WeightOracle", await f.basket.weightOracle());
-      const weightSigners: string[] = [];
-      for (const s of await ethers.getSigners()) if (await wo.isSigner(s.address)) weightSigners.push(s.address);
+      const { f, weightSigners } = await dueAddsAndWeightSigners();
       const dir = mkdtempSync(path.join(tmp(), "keeper-"));
       const r0 = (await f.vault.targets())[0];
       // The keeper alone (1 of 2) executes the due actions; its own signature is not enough for the report.
