@@ -86,7 +86,7 @@ contract IndexVaultInvariants is IndexVaultSetup {
                     : abi.encodeCall(IIndexVault.redeem, (shares, holder, new uint256[](t.length)))
             );
             vm.revertToState(snap);
-            if (!ok) vm.assertTrue(false, string.concat("exit liveness: full redeem reverted: ", _hex(err)));
+            if (!ok) vm.assertTrue(false, string.concat("exit liveness: full redeem reverted: ", vm.toString(err)));
         }
     }
 
@@ -187,17 +187,5 @@ contract IndexVaultInvariants is IndexVaultSetup {
             if (a[i] != 0 && !(skip.length == 1 && t[i] == skip[0])) return false;
         }
         return true;
-    }
-
-    function _hex(bytes memory b) internal pure returns (string memory s) {
-        bytes memory h = "0123456789abcdef";
-        bytes memory out = new bytes(2 + b.length * 2);
-        out[0] = "0";
-        out[1] = "x";
-        for (uint256 i = 0; i < b.length; ++i) {
-            out[2 + 2 * i] = h[uint8(b[i]) >> 4];
-            out[3 + 2 * i] = h[uint8(b[i]) & 15];
-        }
-        s = string(out);
     }
 }

@@ -191,7 +191,7 @@ contract UssiHandler is CheatBase {
             if (offer == owed - funded && funded2 != owed2) _fail("fulfil: full offer left redemptions unfunded");
             if (!ussi.isNavFresh() || ussi.paused()) ++staleClaims;
         } catch (bytes memory err) {
-            _fail(string.concat("fulfil reverted with USDC owed and offered: ", _hex(err)));
+            _fail(string.concat("fulfil reverted with USDC owed and offered: ", vm.toString(err)));
         }
     }
 
@@ -213,7 +213,7 @@ contract UssiHandler is CheatBase {
             ++claims;
             if (!ussi.isNavFresh() || ussi.paused()) ++staleClaims;
         } catch (bytes memory err) {
-            if (due && !ghostClaimed[id]) _fail(string.concat("claim of a due request reverted: ", _hex(err)));
+            if (due && !ghostClaimed[id]) _fail(string.concat("claim of a due request reverted: ", vm.toString(err)));
         }
     }
 
@@ -269,18 +269,6 @@ contract UssiHandler is CheatBase {
     /// @notice Setup's first report (unchanged NAV).
     function report(int256 bps) external {
         ussi.submitNavReport(_report(ussi.lastAcceptedReport(), bps), _sign(_report(ussi.lastAcceptedReport(), bps), ussi.quorum()));
-    }
-
-    function _hex(bytes memory b) internal pure returns (string memory s) {
-        bytes memory h = "0123456789abcdef";
-        bytes memory out = new bytes(2 + b.length * 2);
-        out[0] = "0";
-        out[1] = "x";
-        for (uint256 i = 0; i < b.length; ++i) {
-            out[2 + 2 * i] = h[uint8(b[i]) >> 4];
-            out[3 + 2 * i] = h[uint8(b[i]) & 15];
-        }
-        s = string(out);
     }
 
     function selectors() external pure returns (bytes4[] memory s) {

@@ -27,6 +27,8 @@ interface Vm {
     function assertLe(uint256 left, uint256 right, string calldata error) external pure;
     function toString(uint256 value) external pure returns (string memory);
     function toString(address value) external pure returns (string memory);
+    /// @dev Bytes as 0x-prefixed lowercase hex (e.g. revert data in a failure message).
+    function toString(bytes calldata value) external pure returns (string memory);
 }
 
 /// @notice `vm` and the input bounding every handler uses.
