@@ -4,6 +4,7 @@
  */
 import fs from "node:fs";
 import { z } from "zod";
+import { SsiError } from "../src/lib/errors";
 
 /** The products part of the config (placeholder until the product modules' schema is merged). */
 export const productsSchema = z.record(z.string(), z.unknown());
@@ -45,8 +46,8 @@ export const keeperConfigSchema = z
 export type KeeperConfig = z.infer<typeof keeperConfigSchema>;
 
 /** A config error in words (the message names every bad field). */
-export class ConfigError extends Error {
-  override name = "ConfigError";
+export class ConfigError extends SsiError {
+  override readonly name = "ConfigError";
 }
 
 /** The config's problems, one per line: `field.path: what is wrong`. */

@@ -8,6 +8,7 @@ import "./ussi";
 import "./bench";
 import "./guardian";
 import "./report";
+import "./keeper";
 import { compileBeforeChainTasks, hideStacksOfKnownErrors, noColourWhenPiped } from "./lib/cli";
 
 // After every task is registered: chain tasks compile first; user errors print no stack trace;

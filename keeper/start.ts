@@ -1,0 +1,75 @@
+/**
+ * What both entries (the Hardhat task `keeper:run` and the plain Node process `keeper/main.ts`) do once
+ * they have a client: load the config and the deployment record, build the product keepers, serve
+ * /metrics and /health when asked, run the loop, and stop cleanly on SIGINT/SIGTERM.
+ */
+import path from "node:path";
+import type { Client } from "../chain/client";
+import type { DeploymentRecord } from "../tasks/lib/deployment";
+import { loadConfig, type KeeperConfig } from "./config";
+import { createLogger, type Logger } from "./log";
+import { KeeperMetrics, serveMetrics, type MetricsServer } from "./metrics";
+import { Keeper } from "./run";
+import type { ProductKeeper } from "./work";
+
+export interface StartOptions {
+  once: boolean;
+  dryRun: boolean;
+  configFile?: string;
+  jsonLogs: boolean;
+  metricsPort?: number;
+  /** Stop after this many ticks (tests, benchmarks); default: until a signal. */
+  maxTicks?: number;
+}
+
+/** Builds the product keepers of the config (from the product modules, `keeper/products`). */
+export type ProductBuilder = (client: Client, record: DeploymentRecord | undefined, config: KeeperConfig, log: Logger, configDir: string) => ProductKeeper[];
+
+/** The product modules, when this build has them (loaded lazily: a build without them keeps nothing). */
+export const defaultProducts: ProductBuilder = (client, record, config, log) => {
+  const enabled = Object.keys(config.products);
+  if (enabled.length === 0) return [];
+  let mod: { buildProductKeepers?: (...a: unknown[]) => ProductKeeper[] };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require("./products");
+  } catch {
+    throw new Error(`the config names products (${enabled.join(", ")}) but this build has no product modules (keeper/products)`);
+  }
+  if (record === undefined) throw new Error("the config names products but there is no deployment record for this network");
+  return mod.buildProductKeepers!(client, record, config.products, log);
+};
+
+/** Runs the keeper; resolves to the process exit code. */
+export async function startKeeper(client: Client, loadRecord: () => DeploymentRecord | undefined, opts: StartOptions, products: ProductBuilder = defaultProducts): Promise<number> {
+  const config = loadConfig(opts.configFile);
+  const log = createLogger({ json: opts.jsonLogs });
+  const record = Object.keys(config.products).length > 0 ? loadRecord() : undefined;
+  const configDir = opts.configFile !== undefined ? path.dirname(path.resolve(opts.configFile)) : process.cwd();
+  const keepers = products(client, record, config, log, configDir);
+  const metrics = new KeeperMetrics(true);
+  const keeper = await Keeper.create(client, keepers, { config, log, metrics, dryRun: opts.dryRun });
+  let server: MetricsServer | undefined;
+  if (opts.metricsPort !== undefined) {
+    server = await serveMetrics(metrics, opts.metricsPort, () => keeper.healthMaxAge());
+    log.info({ port: server.port }, `serving /metrics and /health on http://127.0.0.1:${server.port}`);
+  }
+  log.info(
+    { network: client.network, account: keeper.sender.address, products: keepers.map((k) => k.product), once: opts.once, dryRun: opts.dryRun, confirmations: config.confirmations, pollSeconds: config.pollSeconds },
+    keepers.length === 0 ? "keeper started with no product configured (nothing will be due)" : "keeper started",
+  );
+  const stop = () => {
+    log.info("stopping after the current tick");
+    keeper.stop();
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    return await keeper.run({ once: opts.once, maxTicks: opts.maxTicks });
+  } finally {
+    process.removeListener("SIGINT", stop);
+    process.removeListener("SIGTERM", stop);
+    await server?.close();
+    log.flush();
+  }
+}
