@@ -16,6 +16,7 @@ import { formatWadPercent } from "../src/methodology/format";
 import { parseSignalFile, signalFileToJson } from "../src/sanx/signalFile";
 import { fail, parseAddressArg, readJsonArg, userErrors } from "./lib/args";
 import type { SanxAddresses, SanxContracts } from "./lib/sanx-chain";
+import { clientFromHre } from "./lib/client";
 
 /**
  * The chain libraries are loaded when a task runs, not when Hardhat loads its config: they import
@@ -171,8 +172,8 @@ task("sanx:sign-signals", "ONE signer signs SANX signals on its own machine (com
       if (args.data !== undefined && !existsSync(path.join(args.data, "mvrv"))) fail(`--data ${args.data}: no mvrv/ folder inside it`);
       const c = await sanxOn(hre, args);
       const lib = await chain();
-      const { oneSigner } = await import("./lib/ssi-chain");
-      const signer = await oneSigner(hre, "signals", args.account);
+      const { oneSigner } = await import("../chain/ssi");
+      const signer = await oneSigner(clientFromHre(hre), "signals", args.account);
       let signals;
       if (args.data !== undefined) {
         const fromDay = dayArg(args.from, "from");
@@ -180,7 +181,7 @@ task("sanx:sign-signals", "ONE signer signs SANX signals on its own machine (com
         for (const s of skipped) console.log(`left out ${s.symbol}: ${s.reason}`);
         signals = await lib.unsignedSignals(hre, c, toSign);
       } else {
-        const { readSignatureFiles } = await import("./lib/quorum");
+        const { readSignatureFiles } = await import("../chain/quorum");
         signals = lib.signalsOfFiles(readSignatureFiles([args.signals!]));
       }
       const bundle = await lib.signSignalsOne(hre, c, signals, signer, (l) => console.log(l));
@@ -215,14 +216,14 @@ task("sanx:push-signals", "Relays signed SANX signals to the SignalOracle, or me
       if (args.signatures !== undefined) {
         const c = await sanxOn(hre, args);
         const lib = await chain();
-        const { readSignatureFiles } = await import("./lib/quorum");
+        const { readSignatureFiles } = await import("../chain/quorum");
         const files = readSignatureFiles(args.signatures.split(",").map((x) => x.trim()).filter((x) => x.length > 0));
         if (args.sign === true) {
-          const { oneSigner } = await import("./lib/ssi-chain");
+          const { oneSigner } = await import("../chain/ssi");
           const info = (l: string) => (args.json ? console.error(l) : console.log(l));
           const signals = lib.signalsOfFiles(files);
           const unique = [...new Map(signals.map((x) => [Object.values(x.signal).map(String).join("/"), x])).values()];
-          const own = await lib.signSignalsOne(hre, c, unique, await oneSigner(hre, "signals", args.account), info);
+          const own = await lib.signSignalsOne(hre, c, unique, await oneSigner(clientFromHre(hre), "signals", args.account), info);
           own.files.forEach((file, i) => files.push({ source: `the relay's own signature ${i + 1}`, file }));
         }
         const r = await lib.relaySignalSignatures(hre, c, files);
@@ -272,12 +273,12 @@ task("sanx:sign-weights", "ONE WeightOracle signer signs the SANX gate's next we
       const c = await sanxOn(hre, args);
       let proposed;
       if (args.report !== undefined) {
-        const { parseSignedReport } = await import("./lib/reports");
+        const { parseSignedReport } = await import("../chain/reports");
         const raw = readJsonArg(args.report, "report") as Record<string, unknown>;
         proposed = parseSignedReport({ report: raw["report"], domain: raw["domain"], signatures: [] }, args.report).report;
       }
-      const { oneSigner } = await import("./lib/ssi-chain");
-      const file = await lib.signSanxWeights(hre, c, caps, await oneSigner(hre, "weights", args.account), proposed, (l) => console.log(l));
+      const { oneSigner } = await import("../chain/ssi");
+      const file = await lib.signSanxWeights(hre, c, caps, await oneSigner(clientFromHre(hre), "weights", args.account), proposed, (l) => console.log(l));
       writeOutputFile(args.out, JSON.stringify({ _comment: "one signer's signature of the SANX weight report: push with sanx:execute --signatures DIR", ...file }, null, 2) + "\n");
       console.log(`signature of ${file.signer} written to ${args.out}; other signers: sanx:sign-weights --report ${args.out} --data DIR --out FILE; then: sanx:execute --data DIR --signatures DIR`);
     }),
@@ -315,7 +316,7 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
       let signatureFiles;
       if (args.signatures !== undefined) {
         const { readdirSync, statSync } = await import("node:fs");
-        const { readSignatureFiles } = await import("./lib/quorum");
+        const { readSignatureFiles } = await import("../chain/quorum");
         const paths = args.signatures.split(",").map((x) => x.trim()).filter((x) => x.length > 0);
         for (const p of paths) if (!existsSync(p)) fail(`--signatures: ${p}: no such file or directory`);
         // Empty directories are the normal start of a round (nothing signed yet): the report then waits.
@@ -323,7 +324,7 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
         signatureFiles = empty ? [] : readSignatureFiles(paths);
       }
       if (args.sign === true && signatureFiles === undefined) fail("--sign adds the keeper's signature to --signatures DIR|FILES");
-      const ownSigner = args.sign === true ? await (await import("./lib/ssi-chain")).oneSigner(hre, "weights", args.account) : undefined;
+      const ownSigner = args.sign === true ? await (await import("../chain/ssi")).oneSigner(clientFromHre(hre), "weights", args.account) : undefined;
       const r = await executeDue(hre, c, caps, {
         ...(signatureFiles !== undefined ? { signatureFiles } : {}),
         ...(ownSigner !== undefined ? { ownSigner, log: (l: string) => (args.json ? console.error(l) : console.log(l)) } : {}),

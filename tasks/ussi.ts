@@ -27,8 +27,9 @@ import {
   inceptionReport,
 } from "../src/ussi";
 import { fail, parseAddressArg, parsePositiveAmount, readJsonArg, userErrors } from "./lib/args";
+import { clientFromHre } from "./lib/client";
 import type { SignedNavReport } from "./lib/ussi-chain";
-import { formatNavPerToken, formatUnitsExact, formatUsd, jsonify } from "./lib/format";
+import { formatNavPerToken, formatUnitsExact, formatUsd, jsonify } from "../src/lib/format";
 
 /**
  * The chain library is loaded when a task runs, not when Hardhat loads its config: it imports the
@@ -362,7 +363,7 @@ task("ussi:sign-nav", "ONE NAV signer signs a USSI NAV report (or --step) on its
       const report = c.parseNavReportFields(raw["report"], args.report);
       const step = args.step || raw["primaryType"] === "NavStep" || raw["kind"] === "ussi-nav-step";
       const part = await c.loadUssi(hre);
-      const signer = await c.oneSigner(hre, "nav", args.account);
+      const signer = await c.oneSigner(clientFromHre(hre), "nav", args.account);
       const file = await c.signNavOne(hre, part, report, step, signer, (l) => console.log(l));
       writeOutputFile(args.out, JSON.stringify({ _comment: "one NAV signer's signature: relay with ussi:push-nav --signatures DIR", ...file }, null, 2) + "\n");
       console.log(
@@ -385,14 +386,14 @@ task("ussi:push-nav", "Relays a signed USSI NAV report (from ussi:nav --out) to 
       let result: Awaited<ReturnType<typeof c.relaySignedNav>>;
       let part: Awaited<ReturnType<typeof c.loadUssi>>;
       if (args.signatures !== undefined) {
-        const { readSignatureFiles } = await import("./lib/quorum");
+        const { readSignatureFiles } = await import("../chain/quorum");
         part = await c.loadUssi(hre);
         const files = readSignatureFiles(args.signatures.split(",").map((x) => x.trim()).filter((x) => x.length > 0));
         if (args.sign === true) {
           const first = files[0]!;
           const report = c.parseNavReportFields(first.file.report, first.source);
           const info = (l: string) => (args.json ? console.error(l) : console.log(l));
-          const own = await c.signNavOne(hre, part, report, first.file.primaryType === "NavStep", await c.oneSigner(hre, "nav", args.account), info);
+          const own = await c.signNavOne(hre, part, report, first.file.primaryType === "NavStep", await c.oneSigner(clientFromHre(hre), "nav", args.account), info);
           files.push({ source: "the relay's own signature", file: own });
         }
         const merged = await c.relayNavSignatures(hre, part, files);

@@ -9,12 +9,13 @@ import path from "node:path";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { loadUniverseFile } from "../../src/data/universe";
 import { computeIndex, formatWadPercent, MEME } from "../../src/methodology";
-import { buildSignedReport, executeMint, planMint, samplePrices, submitReport, vaultOf } from "../../tasks/lib/ssi-chain";
+import { buildSignedReport, executeMint, planMint, samplePrices, submitReport, vaultOf } from "../../chain/ssi";
 import { fmtPct, fmtUsd, readRebalanceState } from "../../tasks/lib/rebalance";
 import { checkWeights } from "../../src/rebalance";
-import { moveMarket } from "../lib/market-move";
-import type { MarketAddresses } from "../lib/market";
+import { moveMarket } from "../../chain/market-move";
+import type { MarketAddresses } from "../../chain/market";
 import { requireDeployment, type DemoContext, type DemoSection } from "./context";
+import { clientFromHre } from "../../tasks/lib/client";
 
 const WAD = 10n ** 18n;
 const MONTH2 = path.join(__dirname, "..", "..", "sample", "universe-next.json");
@@ -39,8 +40,8 @@ export const rebalanceSection: DemoSection = {
     const market = { chainId: record.chainId, tokens: record.tokens, uniswap: record.uniswap, hubs: record.hubs } as unknown as MarketAddresses;
     const moved = await moveMarket(signers.deployer, market, prices);
     print.line(`31 days later (${u2.date}): ${moved.feeds} feeds moved to month-2 prices, ${moved.pools} Uniswap pools arbitraged to them (other tokens keep month-1 prices)`);
-    const plan = await buildSignedReport(hre, record, "MEME", u2, { validFor: 3600n });
-    await submitReport(hre, record, "MEME", plan.signed, signers.alice);
+    const plan = await buildSignedReport(clientFromHre(hre), record, "MEME", u2, { validFor: 3600n });
+    await submitReport(clientFromHre(hre), record, "MEME", plan.signed, signers.alice);
     const c = plan.composition!;
     const kept = c.constituents.map((x) => x.symbol);
     const entered = kept.filter((s) => !incumbents.includes(s));

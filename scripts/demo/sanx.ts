@@ -20,8 +20,8 @@
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { IERC20__factory, MockAggregator__factory, Rebalancer__factory } from "../../typechain-types";
-import { TimelockController__factory, govCall, govern } from "../../tasks/lib/governance";
-import { refreshFeeds } from "../lib/market";
+import { TimelockController__factory, govCall, govern } from "../../chain/governance";
+import { refreshFeeds } from "../../chain/market";
 import { formatDay, parseDay } from "../../src/lib/csv";
 import { formatWadPercent } from "../../src/methodology";
 import { computeSignals } from "../../src/mvrv/engine";
@@ -43,10 +43,11 @@ import {
 } from "../../tasks/lib/sanx-chain";
 import { deploySanx, type SanxRecord } from "../../tasks/lib/sanx-deploy";
 import { fmtAmount, fmtPct, fmtUsd } from "../../tasks/lib/rebalance";
-import { executeMint, executeRedeem, faucet, formatUnitsExact, planMint, planRedeem } from "../../tasks/lib/ssi-chain";
-import type { DeploymentRecord } from "../../tasks/lib/deployment";
+import { executeMint, executeRedeem, faucet, formatUnitsExact, planMint, planRedeem } from "../../chain/ssi";
+import type { DeploymentRecord } from "../../chain/deployment";
 import type { Printer } from "./context";
 import { requireDeployment, type DemoContext, type DemoSection } from "./context";
+import { clientFromHre } from "../../tasks/lib/client";
 
 const WAD = 10n ** 18n;
 const DAY = 86_400n;
@@ -158,7 +159,7 @@ export const sanxSection: DemoSection = {
     const first = await executeDue(hre, c, caps);
     print.line(`  empty basket: ${describeExecute(first).join("; ")} (the reserve asset)`);
     const vault = c.vault.connect(alice);
-    await faucet(hre, record, alice.address, 100_000n, deployer);
+    await faucet(clientFromHre(hre), record, alice.address, 100_000n, deployer);
     const mintLegs = await planMint(record, vault, alice, MINT * WAD);
     await executeMint(vault, alice, MINT * WAD, alice.address, mintLegs);
     print.line(`  Alice mints ${MINT} SANX in kind at the reserve target: paid ${mintLegs.map((l) => `${formatUnitsExact(l.amount, l.decimals)} ${l.symbol}`).join(", ")}`);

@@ -26,7 +26,7 @@ import {
   type Book,
   type PerpPosition,
 } from "../../src/ussi";
-import { executeMint, planMint, vaultOf } from "../../tasks/lib/ssi-chain";
+import { executeMint, planMint, vaultOf } from "../../chain/ssi";
 import {
   deployUssi,
   executeUssiDeposit,

@@ -25,12 +25,12 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { ROLE } from "../../ignition/modules/roles";
 import { IERC20__factory, IndexVault__factory, PriceRegistry__factory, Rebalancer__factory, type IndexVault, type Rebalancer } from "../../typechain-types";
 import { SSI_PRODUCTS } from "../../ignition/modules/IndexVault";
-import { listPools, poolContract, uniswapContracts, type MarketAddresses } from "../../scripts/lib/market";
+import { listPools, poolContract, uniswapContracts, type MarketAddresses } from "../../chain/market";
 import { addressKey, encodeV3Path, planTrades, type Holding, type Plan, type Pool, type Side, type Trade } from "../../src/planner";
 import { checkWeights, keeperDustUsd, pairOf, scheduleTrades, slippageBoundUsd, type Position, type Schedule, type WeightCheck } from "../../src/rebalance";
 import { fail } from "./args";
-import { tokenIndex, type DeploymentRecord } from "./deployment";
-import { describeRevert, simulateThenSend, vaultOf, type Log } from "./ssi-chain";
+import { tokenIndex, type DeploymentRecord } from "../../chain/deployment";
+import { describeRevert, simulateThenSend, vaultOf, type Log } from "../../chain/ssi";
 
 /** Trades per executeTrades transaction (each swap is ~100-200k gas; 8 stays far below a block). */
 export const MAX_BATCH = 8;

@@ -36,7 +36,7 @@ import type {
   UssiReportRow,
 } from "../../src/report/types";
 import { InputError } from "../../src/lib/errors";
-import { tokenIndex, type DeploymentRecord } from "./deployment";
+import { tokenIndex, type DeploymentRecord } from "../../chain/deployment";
 import type { SanxPart } from "./sanx-deploy";
 import type { UssiPart } from "./ussi-chain";
 

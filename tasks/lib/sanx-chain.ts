@@ -36,12 +36,13 @@ import { SIGNAL_EIP712_TYPES } from "../../src/sanx/signalReport";
 import type { SignalFile, SignedSignal } from "../../src/sanx/signalFile";
 import { latestMarketCaps, nextTargets, valueWeights, type MarketCaps, type NextTargets, type Weighted } from "../../src/sanx/targets";
 import { fail, firstSigner } from "./args";
-import { describeDomain, mergeSignatureFilesByReport, recordedDomain, signQuorum, signToFile, type CheckedDomain, type SignatureFile } from "./quorum";
+import { describeDomain, mergeSignatureFilesByReport, recordedDomain, signQuorum, signToFile, type CheckedDomain, type SignatureFile } from "../../chain/quorum";
 import { runKeeper, type KeeperRun } from "./rebalance";
-import { loadRecord } from "./ssi-chain";
-import { WEIGHT_REPORT_TYPES, parseSignedReport, type WeightReport } from "./reports";
-import { mergeSignatureFiles } from "./quorum";
+import { loadRecord } from "../../chain/ssi";
+import { WEIGHT_REPORT_TYPES, parseSignedReport, type WeightReport } from "../../chain/reports";
+import { mergeSignatureFiles } from "../../chain/quorum";
 import { TypedDataEncoder } from "ethers";
+import { clientFromHre } from "./client";
 
 export type Log = (line: string) => void;
 const LOCAL_NETWORKS = new Set(["hardhat", "localhost"]);
@@ -833,7 +834,7 @@ export type SanxRebalance = KeeperRun | { status: "skipped"; reason: string };
  */
 export async function rebalanceSanx(hre: HardhatRuntimeEnvironment, c: SanxContracts, opts: { json: boolean; log?: Log }): Promise<SanxRebalance> {
   const log = opts.log ?? (() => undefined);
-  const record = await loadRecord(hre);
+  const record = await loadRecord(clientFromHre(hre));
   const recorded = (record as { sanx?: { vault?: string } }).sanx?.vault;
   const vault = await c.vault.getAddress();
   if (recorded === undefined || getAddress(recorded) !== vault) {

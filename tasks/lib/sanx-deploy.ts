@@ -13,11 +13,12 @@ import { ROLE } from "../../ignition/modules/roles";
 import { IndexVault__factory, Rebalancer__factory, SanxBasket__factory, SanxController__factory, SignalOracle__factory } from "../../typechain-types";
 import { defiSymbols } from "../../src/sanx/data";
 import { fail } from "./args";
-import { saveDeployment, tokensForSymbols, type DeploymentRecord, type TimelockRecord } from "./deployment";
-import { buildRoleTable, checkPowerBeforeDeploy, governanceParams, loadIgnitionParameters, loadRecord, verifyTimelock } from "./ssi-chain";
-import { TimelockController__factory, checkRoleTable, executePending, forgetPending, pendingBatches, pendingFrom, rememberPending, renounceBootstrap, type AccessControlled } from "./governance";
+import { saveDeployment, tokensForSymbols, type DeploymentRecord, type TimelockRecord } from "../../chain/deployment";
+import { buildRoleTable, checkPowerBeforeDeploy, governanceParams, loadIgnitionParameters, loadRecord, verifyTimelock } from "../../chain/ssi";
+import { TimelockController__factory, checkRoleTable, executePending, forgetPending, pendingBatches, pendingFrom, rememberPending, renounceBootstrap, type AccessControlled } from "../../chain/governance";
 import { MockAggregator__factory } from "../../typechain-types";
 import type { Log } from "./sanx-chain";
+import { clientFromHre } from "./client";
 
 /** What sanx:deploy adds to the deployment record. */
 export interface SanxPart {
@@ -55,7 +56,7 @@ export interface SanxDeployOptions {
 
 export async function deploySanx(hre: HardhatRuntimeEnvironment, opts: SanxDeployOptions = {}): Promise<SanxRecord> {
   const log = opts.log ?? (() => undefined);
-  const record = await loadRecord(hre);
+  const record = await loadRecord(clientFromHre(hre));
   const params = loadIgnitionParameters(hre.network.name);
   const reserveSymbol = (opts.reserve ?? "USDC").toUpperCase();
   const [reserve] = tokensForSymbols(record, [reserveSymbol]);
@@ -77,7 +78,7 @@ export async function deploySanx(hre: HardhatRuntimeEnvironment, opts: SanxDeplo
   // Who will hold power: SANX's own timelock (module SanxGovernance), refused on a non-local network
   // when a plain key would control it (issue 13).
   const gp = governanceParams(params, "SanxGovernance", deployer!.address);
-  const warnings = await checkPowerBeforeDeploy(hre, { gp, roles: { guardian, keeper, feeRecipient }, deployer: deployer!.address, allowEoaAdmin: opts.allowEoaAdmin === true, what: "sanx:deploy" });
+  const warnings = await checkPowerBeforeDeploy(clientFromHre(hre), { gp, roles: { guardian, keeper, feeRecipient }, deployer: deployer!.address, allowEoaAdmin: opts.allowEoaAdmin === true, what: "sanx:deploy" });
   for (const w of warnings) log(w);
   const startBlock = await hre.ethers.provider.getBlockNumber();
   const limitParams = { ...REBALANCE_LIMIT_DEFAULTS, ...((params.$global ?? {}) as object), ...((params.Rebalance_SANX ?? {}) as object) } as Record<string, unknown>;

@@ -18,10 +18,11 @@ import {
 } from "../../typechain-types";
 import { InputError } from "../../src/lib/errors";
 import { NAV_REPORT_DOMAIN, NAV_REPORT_TYPES, NAV_STEP_TYPES, type NavReport } from "../../src/ussi/navReport";
-import { describeDomain, mergeSignatureFiles, recordedDomain, signQuorum, signToFile, type CheckedDomain, type SignatureFile } from "./quorum";
+import { describeDomain, mergeSignatureFiles, recordedDomain, signQuorum, signToFile, type CheckedDomain, type SignatureFile } from "../../chain/quorum";
 import { fail, firstSigner } from "./args";
-import { formatNavPerToken, formatUnitsExact, formatUsd } from "./format";
-import { checkPowerBeforeDeploy, signerKeysFromEnv, oneSigner } from "./ssi-chain";
+import { formatNavPerToken, formatUnitsExact, formatUsd } from "../../src/lib/format";
+import { checkPowerBeforeDeploy, signerKeysFromEnv, oneSigner } from "../../chain/ssi";
+import { clientFromHre } from "./client";
 export { oneSigner };
 
 export type Log = (line: string) => void;
@@ -333,7 +334,7 @@ export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeplo
     fail(`Ussi.quorum ${want.quorum} must be between 1 and the ${want.signers.length} signers`);
   if (want.proposers.length === 0 || want.executors.length === 0)
     fail(`Ussi.proposers and Ussi.executors must each name at least one account (nobody could run the timelock)`);
-  const warnings = await checkPowerBeforeDeploy(hre, {
+  const warnings = await checkPowerBeforeDeploy(clientFromHre(hre), {
     gp: { minDelay: want.minDelay, proposers: want.proposers, executors: want.executors, guardian: want.risk },
     roles: { strategy: want.strategy, risk: want.risk },
     deployer: deployer.address,
@@ -1156,5 +1157,5 @@ export async function readUssiStatus(hre: HardhatRuntimeEnvironment, part: UssiP
   };
 }
 
-export { formatNavPerToken, formatUnitsExact, formatUsd, jsonify } from "./format";
+export { formatNavPerToken, formatUnitsExact, formatUsd, jsonify } from "../../src/lib/format";
 export { WAD };

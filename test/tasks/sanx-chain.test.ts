@@ -14,7 +14,7 @@ import { chooseEvents, toSignalStruct } from "../../src/sanx/signals";
 import { parseSignalFile } from "../../src/sanx/signalFile";
 import { SIGNAL_EIP712_TYPES } from "../../src/sanx/signalReport";
 import { latestMarketCaps, marketCapTargets, redistributeRemoved } from "../../src/sanx/targets";
-import { quorumDomain } from "../../tasks/lib/quorum";
+import { quorumDomain } from "../../chain/quorum";
 import { DAY, sanxStackFixture, today, travelTo } from "../contracts/sanx/fixtures";
 import { runTask } from "./fixtures";
 

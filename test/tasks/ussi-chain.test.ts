@@ -16,7 +16,7 @@ import {
   type UssiMockIndex,
   type UssiVault,
 } from "../../typechain-types";
-import { signQuorum } from "../../tasks/lib/quorum";
+import { signQuorum } from "../../chain/quorum";
 import { NAV_REPORT_TYPES, type NavReport } from "../../src/ussi/navReport";
 import { navReport, parsePositions } from "../../src/ussi";
 import { USSI_ROLES, recordFile, type UssiPart } from "../../tasks/lib/ussi-chain";
