@@ -13,6 +13,7 @@ export * from "./reports";
 export * from "./market";
 export * from "./testnet-feeds";
 export * from "./ssi";
+export * from "./rebalance";
 
 // Names two modules export: the index picks one and renames the other.
 export { ASSET_ALIASES } from "./deployment";

@@ -42,7 +42,7 @@ import {
   type SanxRebalance,
 } from "../../tasks/lib/sanx-chain";
 import { deploySanx, type SanxRecord } from "../../tasks/lib/sanx-deploy";
-import { fmtAmount, fmtPct, fmtUsd } from "../../tasks/lib/rebalance";
+import { fmtAmount, fmtPct, fmtUsd } from "../../chain/rebalance";
 import { executeMint, executeRedeem, faucet, formatUnitsExact, planMint, planRedeem } from "../../chain/ssi";
 import type { DeploymentRecord } from "../../chain/deployment";
 import type { Printer } from "./context";

@@ -37,7 +37,7 @@ import type { SignalFile, SignedSignal } from "../../src/sanx/signalFile";
 import { latestMarketCaps, nextTargets, valueWeights, type MarketCaps, type NextTargets, type Weighted } from "../../src/sanx/targets";
 import { fail, firstSigner } from "./args";
 import { describeDomain, mergeSignatureFilesByReport, recordedDomain, signQuorum, signToFile, type CheckedDomain, type SignatureFile } from "../../chain/quorum";
-import { runKeeper, type KeeperRun } from "./rebalance";
+import { runKeeper, type KeeperRun } from "../../chain/rebalance";
 import { loadRecord } from "../../chain/ssi";
 import { WEIGHT_REPORT_TYPES, parseSignedReport, type WeightReport } from "../../chain/reports";
 import { mergeSignatureFiles } from "../../chain/quorum";
@@ -842,5 +842,5 @@ export async function rebalanceSanx(hre: HardhatRuntimeEnvironment, c: SanxContr
   }
   if (await c.vault.paused()) return { status: "skipped", reason: "the SANX vault is paused (red button): no trading until governance unpauses" };
   if ((await c.vault.totalSupply()) === 0n) return { status: "skipped", reason: "the SANX vault holds nothing (no shares): the first mint pays the targets in kind" };
-  return runKeeper(hre, record, "SANX", { dryRun: false, json: opts.json }, log);
+  return runKeeper(clientFromHre(hre), record, "SANX", { dryRun: false, json: opts.json }, log);
 }
