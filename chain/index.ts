@@ -14,9 +14,12 @@ export * from "./market";
 export * from "./testnet-feeds";
 export * from "./ssi";
 export * from "./rebalance";
+export * from "./sanx";
 
 // Names two modules export: the index picks one and renames the other.
 export { ASSET_ALIASES } from "./deployment";
 export { ASSET_ALIASES as MARKET_ASSET_ALIASES } from "./market";
 export { describeRevert, roleName } from "./revert";
 export { describeRevert as describeContractRevert } from "./ssi";
+export { readStatus, type Log } from "./ssi";
+export { readStatus as readSanxStatus } from "./sanx";

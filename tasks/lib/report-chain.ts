@@ -37,7 +37,7 @@ import type {
 } from "../../src/report/types";
 import { InputError } from "../../src/lib/errors";
 import { tokenIndex, type DeploymentRecord } from "../../chain/deployment";
-import type { SanxPart } from "./sanx-deploy";
+import type { SanxPart } from "../../chain/sanx";
 import type { UssiPart } from "./ussi-chain";
 
 /** The whole record file: the SSI protocol, and the SANX and USSI parts when deployed. */

@@ -17,34 +17,10 @@ import { saveDeployment, tokensForSymbols, type DeploymentRecord, type TimelockR
 import { buildRoleTable, checkPowerBeforeDeploy, governanceParams, loadIgnitionParameters, loadRecord, verifyTimelock } from "../../chain/ssi";
 import { TimelockController__factory, checkRoleTable, executePending, forgetPending, pendingBatches, pendingFrom, rememberPending, renounceBootstrap, type AccessControlled } from "../../chain/governance";
 import { MockAggregator__factory } from "../../typechain-types";
-import type { Log } from "./sanx-chain";
+import type { Log, SanxPart, SanxRecord } from "../../chain/sanx";
 import { clientFromHre } from "./client";
 
-/** What sanx:deploy adds to the deployment record. */
-export interface SanxPart {
-  signalOracle: string;
-  controller: string;
-  basket: string;
-  vault: string;
-  /** The SANX vault's Rebalancer (holds its REBALANCER_ROLE; the keeper trades through it). */
-  rebalancer: string;
-  /** Reserve asset symbol (a key of `assets`). */
-  reserve: string;
-  /** SANX universe symbols (token-list `defi`, non-stablecoin, present in the market). */
-  universe: string[];
-  signers: string[];
-  quorum: number;
-  delayDays: number;
-  block: number;
-  /** SANX's admin TimelockController (its address; absent in records written before issue 13). */
-  admin?: string;
-  timelock?: TimelockRecord;
-  /** Contract name -> address and every role's holders after the deployment. */
-  roleHolders?: Record<string, Record<string, string[] | string>>;
-  warnings?: string[];
-}
-
-export type SanxRecord = DeploymentRecord & { sanx: SanxPart };
+export type { SanxPart, SanxRecord };
 
 export interface SanxDeployOptions {
   /** Reserve asset symbol; default USDC. */

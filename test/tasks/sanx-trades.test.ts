@@ -22,7 +22,7 @@ import { loadUniverseFile } from "../../src/data/universe";
 import { loadSanxData } from "../../src/sanx/data";
 import { latestMarketCaps, marketCapTargets } from "../../src/sanx/targets";
 import { loadDeployment } from "../../chain/deployment";
-import { connectSanx, quorumSigners, type SanxContracts } from "../../tasks/lib/sanx-chain";
+import { connectSanx, quorumSigners, type SanxContracts } from "../../chain/sanx";
 import type { SanxRecord } from "../../tasks/lib/sanx-deploy";
 import { deploySsi } from "../../tasks/lib/ssi-deploy";
 import { executeMint, executeRedeem, faucet, planMint, planRedeem } from "../../chain/ssi";
@@ -75,7 +75,7 @@ describe("SANX trades: signal -> delay -> sanx:execute -> targets -> rebalance o
   /** Signs (2-of-3 SANX signers) and relays, from Alice, a signal dated today for each symbol. */
   async function signal(zone: bigint, ...symbols: Sym[]): Promise<bigint> {
     const day = BigInt(await time.latest()) / DAY;
-    const signers = await quorumSigners(hre, c.signalOracle, "SignalOracle");
+    const signers = await quorumSigners(clientFromHre(hre), c.signalOracle, "SignalOracle");
     const domain = await quorumDomain(c.signalOracle);
     for (const s of symbols) {
       const sig = await makeSignal(address(s), zone, { day });
@@ -117,7 +117,7 @@ describe("SANX trades: signal -> delay -> sanx:execute -> targets -> rebalance o
     await deploySsi(hre, { sampleMarket: true, priceUniverse: { ...universe, assets: universe.assets.filter((a) => ["UNI", "AAVE", "COMP"].includes(a.symbol)) } });
     await runTask(hre, "sanx:deploy", { reserve: "USDC" });
     record = loadDeployment("hardhat", 31337) as SanxRecord;
-    c = await connectSanx(hre, { signalOracle: record.sanx.signalOracle, basket: record.sanx.basket });
+    c = await connectSanx(clientFromHre(hre), { signalOracle: record.sanx.signalOracle, basket: record.sanx.basket });
     vault = IndexVault__factory.connect(record.sanx.vault, hre.ethers.provider);
     // The reserve target, then Alice mints: the empty basket is paid in the reserve asset.
     const first = await execute(true);
