@@ -38,7 +38,7 @@ import type {
 import { InputError } from "../../src/lib/errors";
 import { tokenIndex, type DeploymentRecord } from "../../chain/deployment";
 import type { SanxPart } from "../../chain/sanx";
-import type { UssiPart } from "./ussi-chain";
+import type { UssiPart } from "../../chain/ussi";
 
 /** The whole record file: the SSI protocol, and the SANX and USSI parts when deployed. */
 export interface ReportRecord {

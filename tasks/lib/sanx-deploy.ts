@@ -13,7 +13,7 @@ import { ROLE } from "../../ignition/modules/roles";
 import { IndexVault__factory, Rebalancer__factory, SanxBasket__factory, SanxController__factory, SignalOracle__factory } from "../../typechain-types";
 import { defiSymbols } from "../../src/sanx/data";
 import { fail } from "./args";
-import { saveDeployment, tokensForSymbols, type DeploymentRecord, type TimelockRecord } from "../../chain/deployment";
+import { saveDeployment, tokensForSymbols, type DeploymentRecord } from "../../chain/deployment";
 import { buildRoleTable, checkPowerBeforeDeploy, governanceParams, loadIgnitionParameters, loadRecord, verifyTimelock } from "../../chain/ssi";
 import { TimelockController__factory, checkRoleTable, executePending, forgetPending, pendingBatches, pendingFrom, rememberPending, renounceBootstrap, type AccessControlled } from "../../chain/governance";
 import { MockAggregator__factory } from "../../typechain-types";
