@@ -40,7 +40,7 @@ import { firstSigner } from "./client";
 import { describeDomain, mergeSignatureFilesByReport, recordedDomain, signQuorum, signToFile, type CheckedDomain, type SignatureFile } from "./quorum";
 import { runKeeper, type KeeperRun } from "./rebalance";
 import { loadRecord } from "./ssi";
-import { WEIGHT_REPORT_TYPES, parseSignedReport, type WeightReport } from "./reports";
+import { WEIGHT_REPORT_TYPES, parseSignedReport, type WeightReport } from "./weight-reports";
 import { mergeSignatureFiles } from "./quorum";
 import { TypedDataEncoder } from "ethers";
 import type { Client } from "./client";

@@ -48,8 +48,8 @@ import {
   type CheckedDomain,
   type SignatureFile,
 } from "./quorum";
-import { parseSignedReport, WEIGHT_REPORT_TYPES } from "./reports";
-import { recoverReportSigner, signReport, type SignedReport, type WeightReport } from "./reports";
+import { parseSignedReport, WEIGHT_REPORT_TYPES } from "./weight-reports";
+import { recoverReportSigner, signReport, type SignedReport, type WeightReport } from "./weight-reports";
 import { formatTokenAmount } from "../src/lib/format";
 
 export { formatUnitsExact, formatUsd } from "../src/lib/format";

@@ -273,7 +273,7 @@ task("sanx:sign-weights", "ONE WeightOracle signer signs the SANX gate's next we
       const c = await sanxOn(hre, args);
       let proposed;
       if (args.report !== undefined) {
-        const { parseSignedReport } = await import("../chain/reports");
+        const { parseSignedReport } = await import("../chain/weight-reports");
         const raw = readJsonArg(args.report, "report") as Record<string, unknown>;
         proposed = parseSignedReport({ report: raw["report"], domain: raw["domain"], signatures: [] }, args.report).report;
       }

@@ -8,7 +8,7 @@ import { checkOutputPath, writeOutputFile } from "./lib/output";
 import { task } from "hardhat/config";
 import Table from "cli-table3";
 import { fail, parseChoice, readJsonArg, userErrors } from "./lib/args";
-import { parseSignedReport, signedReportToJson, type SignedReport } from "../chain/reports";
+import { parseSignedReport, signedReportToJson, type SignedReport } from "../chain/weight-reports";
 import { SSI_PRODUCTS } from "../ignition/modules/IndexVault";
 
 /**

@@ -7,7 +7,7 @@ import { Wallet } from "ethers";
 import { InputError } from "../../src/lib/errors";
 import { projectRedeemAmounts, WAD, YEAR } from "../../src/vault/fees";
 import { assetMap, loadDeployment, tokenIndex, tokensForSymbols, type DeploymentRecord } from "../../chain/deployment";
-import { parseSignedReport, recoverReportSigner, signedReportToJson, signReport, type SignedReport } from "../../chain/reports";
+import { parseSignedReport, recoverReportSigner, signedReportToJson, signReport, type SignedReport } from "../../chain/weight-reports";
 import { MAG7VaultModule } from "../../ignition/modules/IndexVault";
 import { ROLE } from "../../ignition/modules/roles";
 import { TimelockController__factory } from "../../typechain-types";

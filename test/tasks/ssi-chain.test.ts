@@ -9,7 +9,7 @@ import { IndexVault__factory, MockERC20__factory, PriceRegistry__factory, Weight
 import { loadUniverseFile } from "../../src/data/universe";
 import { computeIndex, MAG7, MEME, DEFI, targetUnits, WAD } from "../../src/methodology";
 import { deploymentFile, loadDeployment, type DeploymentRecord } from "../../chain/deployment";
-import { signReport, signedReportToJson, type WeightReport } from "../../chain/reports";
+import { signReport, signedReportToJson, type WeightReport } from "../../chain/weight-reports";
 import { ROLE } from "../../ignition/modules/roles";
 import { checkPowerBeforeDeploy, executeRedeem, planRedeem } from "../../chain/ssi";
 import { deploySsi } from "../../tasks/lib/ssi-deploy";
