@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import fs from "node:fs";
 import path from "node:path";
 import { clientFromUrl } from "../chain/client";
-import type { DeploymentRecord } from "../tasks/lib/deployment";
+import type { DeploymentRecord } from "../chain/deployment";
 import { SsiError } from "../src/lib/errors";
 import { startKeeper, type ProductBuilder } from "./start";
 

@@ -14,7 +14,7 @@ import type { Client } from "../chain/client";
 import type { KeeperConfig } from "./config";
 import type { Logger } from "./log";
 import { KeeperMetrics } from "./metrics";
-import { describeError } from "../tasks/lib/revert";
+import { describeError } from "../chain/revert";
 import { Rpc, messageOf, sleep } from "./rpc";
 import { Sender } from "./sender";
 import type { Product, ProductKeeper, TxStep, Work, WorkKind } from "./work";

@@ -16,7 +16,7 @@
  */
 import { Transaction, Wallet, getAddress, type Signer } from "ethers";
 import type { RpcProvider } from "../chain/client";
-import { describeRevert } from "../tasks/lib/revert";
+import { describeRevert } from "../chain/revert";
 import type { Logger } from "./log";
 import type { KeeperMetrics } from "./metrics";
 import { Rpc, RpcUnavailable, messageOf, sleep, transientKind } from "./rpc";

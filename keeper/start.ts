@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import type { Client } from "../chain/client";
-import type { DeploymentRecord } from "../tasks/lib/deployment";
+import type { DeploymentRecord } from "../chain/deployment";
 import { loadConfig, type KeeperConfig } from "./config";
 import { createLogger, type Logger } from "./log";
 import { KeeperMetrics, serveMetrics, type MetricsServer } from "./metrics";

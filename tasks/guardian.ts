@@ -10,6 +10,7 @@ import type { Signer } from "ethers";
 import { fail, firstSigner, parseAddressArg, parseChoice, userErrors } from "./lib/args";
 import { SSI_PRODUCTS } from "../ignition/modules/IndexVault";
 import type { RoleCall } from "./lib/role-calls";
+import { clientFromHre } from "./lib/client";
 
 const INDEXES = [...SSI_PRODUCTS, "SANX"] as const;
 const lib = () => import("./lib/role-calls");
@@ -38,7 +39,7 @@ async function run(hre: HardhatRuntimeEnvironment, args: Common, done: { calls: 
   const { proposal, submitRoleCall, outcomeLine, timelockProposal } = await lib();
   const out = (l: string) => (args.json ? console.error(l) : console.log(l));
   for (const a of done.already) out(`${a}: nothing to send`);
-  const record = await (await import("./lib/ssi-chain")).loadRecord(hre);
+  const record = await (await import("../chain/ssi")).loadRecord(clientFromHre(hre));
   if (args.calldata) {
     const proposals = [];
     for (const call of done.calls) proposals.push({ ...proposal(call), ...((await timelockProposal(hre, record, call)) ?? {}) });
@@ -79,9 +80,9 @@ const vaultPauseTask = (name: string, description: string, pause: boolean) =>
     .setAction(async (args: Common & { index: string }, hre) =>
       userErrors(async () => {
         const index = parseChoice(args.index, "index", INDEXES);
-        const { loadRecord } = await import("./lib/ssi-chain");
+        const { loadRecord } = await import("../chain/ssi");
         const { vaultPauseCalls } = await lib();
-        await run(hre, args, await vaultPauseCalls(hre, await loadRecord(hre), index, pause));
+        await run(hre, args, await vaultPauseCalls(hre, await loadRecord(clientFromHre(hre)), index, pause));
       }),
     );
 
@@ -91,18 +92,18 @@ vaultPauseTask("gov:unpause", "DEFAULT_ADMIN_ROLE (governance): lifts an index v
 withCommon("guardian:red-button", "GUARDIAN_ROLE: the SANX red button: pauses the SanxController (no new actions, no executions) and the SANX vault (no mint, no trading; redemption stays open)").setAction(
   async (args: Common, hre) =>
     userErrors(async () => {
-      const { loadRecord } = await import("./lib/ssi-chain");
+      const { loadRecord } = await import("../chain/ssi");
       const { redButtonCalls } = await lib();
-      await run(hre, args, await redButtonCalls(hre, await loadRecord(hre), true));
+      await run(hre, args, await redButtonCalls(hre, await loadRecord(clientFromHre(hre)), true));
     }),
 );
 
 withCommon("gov:lift-red-button", "DEFAULT_ADMIN_ROLE (governance): lifts the SANX red button (unpauses the SanxController and the SANX vault)").setAction(
   async (args: Common, hre) =>
     userErrors(async () => {
-      const { loadRecord } = await import("./lib/ssi-chain");
+      const { loadRecord } = await import("../chain/ssi");
       const { redButtonCalls } = await lib();
-      await run(hre, args, await redButtonCalls(hre, await loadRecord(hre), false));
+      await run(hre, args, await redButtonCalls(hre, await loadRecord(clientFromHre(hre)), false));
     }),
 );
 
@@ -111,9 +112,9 @@ withCommon("gov:cancel", "DEFAULT_ADMIN_ROLE (governance): cancels the SANX acti
   .setAction(async (args: Common & { asset: string }, hre) =>
     userErrors(async () => {
       if (args.asset.trim() === "") fail("--asset must not be empty");
-      const { loadRecord } = await import("./lib/ssi-chain");
+      const { loadRecord } = await import("../chain/ssi");
       const { cancelActionCall, sanxAsset } = await lib();
-      const record = await loadRecord(hre);
+      const record = await loadRecord(clientFromHre(hre));
       const asset = sanxAsset(record, args.asset.trim());
       await run(hre, args, { calls: [await cancelActionCall(hre, record, asset.address, asset.label)], already: [] });
     }),

@@ -8,7 +8,7 @@
 import { task, types } from "hardhat/config";
 import { fail, userErrors } from "./lib/args";
 import { clientFromHre } from "./lib/client";
-import { loadDeployment } from "./lib/deployment";
+import { loadDeployment } from "../chain/deployment";
 import { startKeeper } from "../keeper/start";
 import { keeperKey } from "../keeper/main";
 

@@ -1,10 +1,11 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { ZeroHash, id as keccakId } from "ethers";
 import type { ContractRef, ModuleBuilder } from "./builder";
+import { DEFAULT_MIN_DELAY } from "./constants";
 import { ROLE } from "./roles";
 
-/** {s} The delay when the parameters name none: 2 days (the contracts refuse less than 1 day). */
-export const DEFAULT_MIN_DELAY = 172_800n;
+export { DEFAULT_MIN_DELAY };
+
 
 /**
  * The admin of a family of contracts: a TimelockController (issue 13). Every SSI contract refuses, in its

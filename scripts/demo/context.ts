@@ -6,7 +6,7 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import Table from "cli-table3";
-import type { DeploymentRecord } from "../../tasks/lib/deployment";
+import type { DeploymentRecord } from "../../chain/deployment";
 
 /** The hardhat accounts by role, as `ignition/parameters/hardhat.json` assigns them. */
 export interface NamedSigners {

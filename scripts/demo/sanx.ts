@@ -20,8 +20,8 @@
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { IERC20__factory, MockAggregator__factory, Rebalancer__factory } from "../../typechain-types";
-import { TimelockController__factory, govCall, govern } from "../../tasks/lib/governance";
-import { refreshFeeds } from "../lib/market";
+import { TimelockController__factory, govCall, govern } from "../../chain/governance";
+import { refreshFeeds } from "../../chain/market";
 import { formatDay, parseDay } from "../../src/lib/csv";
 import { formatWadPercent } from "../../src/methodology";
 import { computeSignals } from "../../src/mvrv/engine";
@@ -40,13 +40,14 @@ import {
   type ExecuteResult,
   type SanxContracts,
   type SanxRebalance,
-} from "../../tasks/lib/sanx-chain";
+} from "../../chain/sanx";
 import { deploySanx, type SanxRecord } from "../../tasks/lib/sanx-deploy";
-import { fmtAmount, fmtPct, fmtUsd } from "../../tasks/lib/rebalance";
-import { executeMint, executeRedeem, faucet, formatUnitsExact, planMint, planRedeem } from "../../tasks/lib/ssi-chain";
-import type { DeploymentRecord } from "../../tasks/lib/deployment";
+import { fmtAmount, fmtPct, fmtUsd } from "../../chain/rebalance";
+import { executeMint, executeRedeem, faucet, formatUnitsExact, planMint, planRedeem } from "../../chain/ssi";
+import type { DeploymentRecord } from "../../chain/deployment";
 import type { Printer } from "./context";
 import { requireDeployment, type DemoContext, type DemoSection } from "./context";
+import { clientFromHre } from "../../tasks/lib/client";
 
 const WAD = 10n ** 18n;
 const DAY = 86_400n;
@@ -153,12 +154,12 @@ export const sanxSection: DemoSection = {
     print.heading("SANX 1. Deploy (sanx:deploy): SignalOracle, SanxController, SanxBasket gate, SANX IndexVault, its Rebalancer");
     const record: SanxRecord = await deploySanx(hre, { log: (l) => print.line(`  ${l}`) });
     ctx.deployment = record;
-    const c: SanxContracts = await connectSanx(hre, { signalOracle: record.sanx.signalOracle, basket: record.sanx.basket });
+    const c: SanxContracts = await connectSanx(clientFromHre(hre), { signalOracle: record.sanx.signalOracle, basket: record.sanx.basket });
     const caps = loadMarketCaps({ dataDir: SAMPLE });
-    const first = await executeDue(hre, c, caps);
+    const first = await executeDue(clientFromHre(hre), c, caps);
     print.line(`  empty basket: ${describeExecute(first).join("; ")} (the reserve asset)`);
     const vault = c.vault.connect(alice);
-    await faucet(hre, record, alice.address, 100_000n, deployer);
+    await faucet(clientFromHre(hre), record, alice.address, 100_000n, deployer);
     const mintLegs = await planMint(record, vault, alice, MINT * WAD);
     await executeMint(vault, alice, MINT * WAD, alice.address, mintLegs);
     print.line(`  Alice mints ${MINT} SANX in kind at the reserve target: paid ${mintLegs.map((l) => `${formatUnitsExact(l.amount, l.decimals)} ${l.symbol}`).join(", ")}`);
@@ -193,10 +194,10 @@ export const sanxSection: DemoSection = {
     let actions = 0;
     const executeAndRebalance = async (dueIso: string) => {
       const before = await holdings(hre, c, shown);
-      const r = await executeDue(hre, c, caps);
+      const r = await executeDue(clientFromHre(hre), c, caps);
       print.line(`${dueIso} sanx:execute --rebalance:`);
       for (const l of describeExecute(r)) print.line(`  ${l}`);
-      const rb: SanxRebalance = r.paused ? { status: "skipped", reason: "the red button is pressed: no trading" } : await rebalanceSanx(hre, c, { json: true });
+      const rb: SanxRebalance = r.paused ? { status: "skipped", reason: "the red button is pressed: no trading" } : await rebalanceSanx(clientFromHre(hre), c, { json: true });
       for (const l of describeTrades(rb, decimalsOf)) print.line(`  ${l}`);
       const after = await holdings(hre, c, shown);
       printHoldings(print, before, after, await targetsNow());
@@ -211,7 +212,7 @@ export const sanxSection: DemoSection = {
     /** Executes (and trades) every action due on or before `ts`, one due time after the other. */
     const runDueUntil = async (ts: bigint) => {
       for (;;) {
-        const next = (await readStatus(hre, c)).pending.filter((p) => BigInt(p.dueAt) <= ts).sort((a, b) => a.dueAt - b.dueAt)[0];
+        const next = (await readStatus(clientFromHre(hre), c)).pending.filter((p) => BigInt(p.dueAt) <= ts).sort((a, b) => a.dueAt - b.dueAt)[0];
         if (next === undefined) return;
         await travelTo(hre, record, BigInt(next.dueAt));
         await executeAndRebalance(next.dueIso);
@@ -224,13 +225,13 @@ export const sanxSection: DemoSection = {
       const day = BigInt(byDay(e) + shift);
       await runDueUntil(day * DAY); // a due action executes at the start of its day, before that day's signals
       await travelTo(hre, record, day * DAY);
-      const file = await signEvents(hre, c, [{ ...e, asset: assetOf(e.symbol) }], shift);
-      const [r] = await pushSignals(hre, c, file, alice); // anyone may relay a signed signal
+      const file = await signEvents(clientFromHre(hre), c, [{ ...e, asset: assetOf(e.symbol) }], shift);
+      const [r] = await pushSignals(clientFromHre(hre), c, file, alice); // anyone may relay a signed signal
       print.line(`${r!.date} ${e.symbol} ${e.event.zone} (sample ${e.event.date}), relayed by Alice: ${r!.outcome}: ${r!.detail}`);
     }
 
     print.heading("SANX 4. The red button: an action is due, the guardian pauses; execution and trading stop, redemption works");
-    const pending = (await readStatus(hre, c)).pending;
+    const pending = (await readStatus(clientFromHre(hre), c)).pending;
     const last = pending[0]!;
     await (await c.controller.connect(guardian).pause()).wait();
     await (await c.vault.connect(guardian).pause()).wait();
@@ -262,7 +263,7 @@ export const sanxSection: DemoSection = {
     const redeemLegs = await planRedeem(record, vault, alice, REDEEM * WAD, "SANX");
     await executeRedeem(vault, alice, REDEEM * WAD, alice.address, redeemLegs);
     print.line(`Alice redeems ${REDEEM} SANX while paused: received ${redeemLegs.map((l) => `${formatUnitsExact(l.amount, l.decimals)} ${l.symbol}`).join(", ")}`);
-    const s = await readStatus(hre, c);
+    const s = await readStatus(clientFromHre(hre), c);
     print.table(
       ["members", "targets (round)", "pending", "controller", "vault"],
       [[

@@ -26,9 +26,8 @@ import {
   type Book,
   type PerpPosition,
 } from "../../src/ussi";
-import { executeMint, planMint, vaultOf } from "../../tasks/lib/ssi-chain";
+import { executeMint, planMint, vaultOf } from "../../chain/ssi";
 import {
-  deployUssi,
   executeUssiDeposit,
   formatNavPerToken,
   formatUnitsExact,
@@ -41,8 +40,10 @@ import {
   ussiFulfil,
   ussiRedeem,
   ussiVault,
-} from "../../tasks/lib/ussi-chain";
+} from "../../chain/ussi";
+import { deployUssi } from "../../tasks/lib/ussi-deploy";
 import { requireDeployment, type DemoContext, type DemoSection } from "./context";
+import { clientFromHre } from "../../tasks/lib/client";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SAMPLE_FUNDING = path.join(ROOT, "sample", "funding");
@@ -137,8 +138,8 @@ export const ussiSection: DemoSection = {
     );
 
     print.heading("USSI 3. First NAV report: inception at $1.00 per USSI (ussi:nav --inception, ussi:push-nav) settles the deposits; Alice claims");
-    const inception = await signNavReport(hre, part, inceptionReport(1n, await now()));
-    const first = await relayNavReport(hre, part, inception, bob);
+    const inception = await signNavReport(clientFromHre(hre), part, inceptionReport(1n, await now()));
+    const first = await relayNavReport(clientFromHre(hre), part, inception, bob);
     print.line(
       `round 1 ${first.outcome} (signed ${inception.signatures.length}-of-${part.signers.length}, relayed by Bob): epoch ${
         first.settledEpoch
@@ -161,7 +162,7 @@ export const ussiSection: DemoSection = {
       const [, answer] = await MockAggregator__factory.connect(t.feed, hre.ethers.provider).latestRoundData();
       prices[sym] = answer * 10n ** BigInt(18 - t.feedDecimals); // {1e18 USD / coin}
     }
-    const status0 = await readUssiStatus(hre, part);
+    const status0 = await readUssiStatus(clientFromHre(hre), part);
     // NAV before funding {1e18 USD}: what the deposits were settled at (the last NAV per USSI times the supply,
     // MAG7.ssi at its haircut value), so the report below moves NAV per USSI by the funding alone. Valuing the
     // MAG7.ssi at the full feed value would put the 1% haircut into this one report, above the per-report
@@ -208,7 +209,7 @@ export const ussiSection: DemoSection = {
       timestamp: await now(),
     });
     const breakdown = navBreakdown(book, prices);
-    const pushed = await relayNavReport(hre, part, await signNavReport(hre, part, report), bob);
+    const pushed = await relayNavReport(clientFromHre(hre), part, await signNavReport(clientFromHre(hre), part, report), bob);
     print.table(
       [`NAV report round ${report.round}: ${pushed.outcome}`, "USD"],
       [
@@ -242,14 +243,14 @@ export const ussiSection: DemoSection = {
       round: report.round + 1n,
       timestamp: await now(),
     });
-    const second = await relayNavReport(hre, part, await signNavReport(hre, part, nextReport), bob);
+    const second = await relayNavReport(clientFromHre(hre), part, await signNavReport(clientFromHre(hre), part, nextReport), bob);
     print.line(
       `round ${nextReport.round} accepted: epoch ${second.settledEpoch} settled at ${formatNavPerToken(nextReport.navPerToken)}: ${formatUnitsExact(
         second.settled.sharesBurned,
         18
       )} USSI redeemed for ${formatUnitsExact(second.settled.assetsOwed, part.usdcDecimals)} USDC owed`
     );
-    const fulfilled = await ussiFulfil(hre, part, undefined, strategy);
+    const fulfilled = await ussiFulfil(clientFromHre(hre), part, undefined, strategy);
     print.line(
       `ussi:fulfil (strategy): ${formatUnitsExact(fulfilled.fromBuffer, part.usdcDecimals)} USDC from the liquid buffer + ${formatUnitsExact(
         fulfilled.assetsIn,
@@ -264,7 +265,7 @@ export const ussiSection: DemoSection = {
     );
 
     print.heading("USSI 6. Status (ussi:status)");
-    const s = await readUssiStatus(hre, part);
+    const s = await readUssiStatus(clientFromHre(hre), part);
     const u = (x: bigint) => `${formatUnitsExact(x, part.usdcDecimals)} USDC`;
     print.table(
       ["USSI", "value"],

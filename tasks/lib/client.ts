@@ -1,18 +1,22 @@
 /**
- * A `Client` (chain/client.ts) from the Hardhat runtime: the network's name and provider, and its
- * accounts. `keys` (e.g. KEEPER_KEY) replace the network's accounts as the signers when given.
+ * The chain layer's `Client` (chain/client.ts) from the Hardhat runtime: what every task builds
+ * before it calls `chain/`. The network's name, Hardhat's provider (it forwards raw JSON-RPC with
+ * `send`), whether it is a development chain (the in-process network or a local node) and the
+ * network's accounts, or, when `keys` are given (the keeper's KEEPER_KEY), wallets of those keys instead.
  */
 import { Wallet } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { LOCAL_NETWORKS, type Client, type RpcProvider } from "../../chain/client";
+import type { Client, RpcProvider } from "../../chain/client";
+
+/** The networks of hardhat.config.ts that are development chains (time travel, sample data). */
+const HARDHAT_LOCAL = new Set(["hardhat", "localhost"]);
 
 export function clientFromHre(hre: HardhatRuntimeEnvironment, keys: readonly string[] = []): Client {
-  const provider = hre.ethers.provider as unknown as RpcProvider;
   const wallets = keys.map((k) => new Wallet(k, hre.ethers.provider));
   return {
     network: hre.network.name,
-    provider,
-    local: LOCAL_NETWORKS.has(hre.network.name),
+    provider: hre.ethers.provider as unknown as RpcProvider,
+    local: HARDHAT_LOCAL.has(hre.network.name),
     signers: async () => (wallets.length > 0 ? wallets : await hre.ethers.getSigners()),
   };
 }

@@ -14,11 +14,11 @@
 import { getAddress, ZeroAddress, ZeroHash, id, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { IndexVault__factory, SanxController__factory, TimelockController__factory } from "../../typechain-types";
-import type { DeploymentRecord } from "./deployment";
+import type { DeploymentRecord } from "../../chain/deployment";
 import { fail } from "./args";
-import { describeRevert } from "./revert";
-import { vaultEntry, type IndexName } from "./ssi-chain";
-import { TIMELOCK_ROLE, executeOperation, findPending, newSalt, scheduleBatch, type TimelockController } from "./governance";
+import { describeRevert } from "../../chain/revert";
+import { vaultEntry, type IndexName } from "../../chain/ssi";
+import { TIMELOCK_ROLE, executeOperation, findPending, newSalt, scheduleBatch, type TimelockController } from "../../chain/governance";
 
 export const ROLES = { GUARDIAN: id("GUARDIAN_ROLE"), ADMIN: ZeroHash } as const;
 export type RoleName = keyof typeof ROLES;

@@ -15,9 +15,10 @@ import Table from "cli-table3";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { fail, firstSigner, parseAddressArg } from "./args";
 import { InputError } from "../../src/lib/errors";
-import type { IndexName } from "./ssi-chain";
-import { formatUnitsExact, formatUsd } from "./format";
-import type { DeploymentRecord } from "./deployment";
+import type { IndexName } from "../../chain/ssi";
+import { formatUnitsExact, formatUsd } from "../../src/lib/format";
+import type { DeploymentRecord } from "../../chain/deployment";
+import { clientFromHre } from "./client";
 
 export const NATIVE = "0x0000000000000000000000000000000000000000";
 const FEE_TIERS = [100, 500, 3000, 10000] as const;
@@ -262,7 +263,7 @@ export async function runZapTask(hre: HardhatRuntimeEnvironment, record: Deploym
     res = a.side === "mint" ? await sendZapMint(zap, who, a.vault, q, opts) : await sendZapRedeem(zap, who, a.vault, q, opts);
   } catch (e) {
     if (e instanceof Error && e.name === "SsiError") throw e;
-    const { describeRevert } = await import("./ssi-chain");
+    const { describeRevert } = await import("../../chain/ssi");
     fail(`IndexZap.${a.side} would revert: ${describeRevert(zap, e)}; nothing was sent (approvals for the zap may have been set)`);
   }
   console.log(
@@ -290,8 +291,8 @@ export async function zapTask(hre: HardhatRuntimeEnvironment, side: "mint" | "re
   };
   const opts = { maxSlippageBps: bps(args.maxSlippageBps, "max-slippage-bps"), maxNavDeviationBps: bps(args.maxNavDeviationBps, "max-nav-deviation-bps") };
   const zap = args.zap === undefined ? undefined : parseAddressArg(args.zap, "zap");
-  const { loadRecord, vaultEntry, vaultOf } = await import("./ssi-chain");
-  const record = await loadRecord(hre);
+  const { loadRecord, vaultEntry, vaultOf } = await import("../../chain/ssi");
+  const record = await loadRecord(clientFromHre(hre));
   const sender = await firstSigner(hre);
   const vault = await vaultOf(record, product, sender).getAddress();
   await runZapTask(hre, record, sender, { side, vault, symbol: vaultEntry(record, product).symbol, shares, token, ...opts, zap, receiver: to });

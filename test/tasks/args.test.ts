@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { HardhatPluginError } from "hardhat/plugins";
 import { parseAddressArg } from "../../tasks/lib/args";
-import { formatTokenAmount } from "../../tasks/lib/format";
+import { formatTokenAmount } from "../../src/lib/format";
 
 describe("tasks/lib/args and format", () => {
   describe("#parseAddressArg", () => {

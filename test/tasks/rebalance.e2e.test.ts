@@ -19,10 +19,10 @@ import { takeSnapshot, time, type SnapshotRestorer } from "@nomicfoundation/hard
 import { IERC20__factory, IndexVault__factory, PriceRegistry__factory, Rebalancer__factory } from "../../typechain-types";
 import { loadUniverseFile } from "../../src/data/universe";
 import { computeIndex, MAG7, MEME, WAD } from "../../src/methodology";
-import { loadDeployment, tokenIndex, type DeploymentRecord } from "../../tasks/lib/deployment";
-import { samplePrices } from "../../tasks/lib/ssi-chain";
-import { moveMarket } from "../../scripts/lib/market-move";
-import type { MarketAddresses } from "../../scripts/lib/market";
+import { loadDeployment, tokenIndex, type DeploymentRecord } from "../../chain/deployment";
+import { samplePrices } from "../../chain/ssi";
+import { moveMarket } from "../../chain/market-move";
+import type { MarketAddresses } from "../../chain/market";
 import { expectUserError, runTask } from "./fixtures";
 import { ROLE } from "../../ignition/modules/roles";
 

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { AbiCoder, Interface, ZeroAddress, id, type ErrorFragment, type ParamType } from "ethers";
 import * as typechain from "../../typechain-types";
-import { EXPLAINED_ERRORS, decodeRevertData, describeError, describeRevert } from "../../tasks/lib/revert";
+import { EXPLAINED_ERRORS, decodeRevertData, describeError, describeRevert } from "../../chain/revert";
 import { IndexVault__factory, UssiVault__factory, WeightOracle__factory } from "../../typechain-types";
 
 /** Every custom error fragment of every compiled contract, by selector. */

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyUint } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
-import { amountForUsd, encodePath, sqrtPriceX96, FEE_TOKEN_HUB, uniswapContracts } from "../../../scripts/lib/market";
+import { amountForUsd, encodePath, sqrtPriceX96, FEE_TOKEN_HUB, uniswapContracts } from "../../../chain/market";
 import { WAD } from "../../fixtures/contracts";
 import { IERC20__factory } from "../../../typechain-types";
 import { checkAgainstNav } from "../../../src/zap";

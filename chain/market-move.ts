@@ -6,7 +6,7 @@
  * only on a local market; it is for tests and the demo (month-end to month-end price moves).
  */
 import { MaxUint256, type Signer } from "ethers";
-import { MockAggregator__factory, MockERC20__factory } from "../../typechain-types";
+import { MockAggregator__factory, MockERC20__factory } from "../typechain-types";
 import { poolContract, sqrtPriceX96, toAnswer, uniswapContracts, listPools, type MarketAddresses } from "./market";
 
 export interface MoveReport {
