@@ -10,7 +10,8 @@
 import { parseArgs } from "node:util";
 import fs from "node:fs";
 import path from "node:path";
-import { clientFromUrl } from "../chain/client";
+import type { JsonRpcProvider } from "ethers";
+import { clientFromUrl, type AccountSigner, type Client } from "../chain/client";
 import type { DeploymentRecord } from "../chain/deployment";
 import { SsiError } from "../src/lib/errors";
 import { startKeeper, type ProductBuilder } from "./start";
@@ -79,12 +80,19 @@ function readRecord(file: string): DeploymentRecord {
 
 export async function main(argv = process.argv.slice(2), products?: ProductBuilder): Promise<number> {
   const args = parseMainArgs(argv);
-  const client = clientFromUrl(args.rpc, args.network, [keeperKey()], { pollingInterval: 1000 });
+  const key = keeperKey();
+  const base = clientFromUrl(args.rpc, args.network, [key], { pollingInterval: 1000 });
+  const [sender] = await base.signers();
+  // On a development chain the node's unlocked accounts are the client's accounts ("local:N" in the
+  // products config); the keeper sends with KEEPER_KEY either way.
+  const client: Client = base.local
+    ? { ...base, signers: async () => ((await (base.provider as JsonRpcProvider).listAccounts()) as AccountSigner[]) }
+    : base;
   try {
     const recordFile = args.record ?? path.join(process.cwd(), "deployments", `${args.network}.json`);
-    return await startKeeper(client, () => readRecord(recordFile), { once: args.once, dryRun: args.dryRun, configFile: args.config, jsonLogs: args.jsonLogs, metricsPort: args.metricsPort }, products);
+    return await startKeeper(client, () => readRecord(recordFile), { sender, once: args.once, dryRun: args.dryRun, configFile: args.config, jsonLogs: args.jsonLogs, metricsPort: args.metricsPort }, products);
   } finally {
-    (client.provider as { destroy?: () => void }).destroy?.();
+    (base.provider as { destroy?: () => void }).destroy?.();
   }
 }
 

@@ -9,7 +9,7 @@
  * next poll (or the next due time, when sooner) and ticks again until stopped.
  */
 import { SingleBar, Presets } from "cli-progress";
-import { keccak256, toUtf8Bytes } from "ethers";
+import { keccak256, toUtf8Bytes, type Signer } from "ethers";
 import type { Client } from "../chain/client";
 import type { KeeperConfig } from "./config";
 import type { Logger } from "./log";
@@ -55,6 +55,8 @@ export interface KeeperOptions {
   progressFrom?: number;
   /** {ms} between two receipt polls (default 500; tests go faster). */
   pollMs?: number;
+  /** The account that sends (default: the client's first signer). */
+  sender?: Signer;
 }
 
 const fingerprint = (s: TxStep) => keccak256(toUtf8Bytes(`${s.to.toLowerCase()}|${s.data.toLowerCase()}|${String(s.value ?? 0n)}`));
@@ -89,7 +91,7 @@ export class Keeper {
       log.debug({ method, kind, error: messageOf(e) }, "RPC call failed; retrying with backoff");
     });
     await rpc.call("eth_chainId", []); // the provider's own start-up (network detection) happens here, with retries
-    const [signer] = await client.signers();
+    const signer = options.sender ?? (await client.signers())[0];
     if (signer === undefined) throw new Error(`no account to send from on "${client.network}": set KEEPER_KEY`);
     const sender = await Sender.create(
       client.provider,
@@ -130,30 +132,44 @@ export class Keeper {
   async tick(): Promise<TickReport> {
     const now = await this.chainTime();
     const productErrors: TickReport["productErrors"] = [];
-    const due = await Promise.all(
-      this.products.map(async (p) => {
-        try {
-          return { p, works: await this.rpc.retry(`${p.product} due`, () => p.due(now)) };
-        } catch (e) {
-          const error = messageOf(e);
-          productErrors.push({ product: p.product, error });
-          this.metrics.workFailed.inc({ product: p.product, kind: "weights", reason: "due-failed" });
-          this.log.error({ product: p.product, error }, "could not read what is due");
-          return { p, works: [] as Work[] };
-        }
-      }),
-    );
-    const total = due.reduce((n, d) => n + d.works.length, 0);
-    const bar = this.progressBar(total);
+    const askDue = async (p: ProductKeeper): Promise<Work[]> => {
+      try {
+        return await this.rpc.retry(`${p.product} due`, () => p.due(now));
+      } catch (e) {
+        const error = messageOf(e);
+        productErrors.push({ product: p.product, error });
+        this.metrics.workFailed.inc({ product: p.product, kind: "weights", reason: "due-failed" });
+        this.log.error({ product: p.product, error }, "could not read what is due");
+        return [];
+      }
+    };
+    const due = await Promise.all(this.products.map(async (p) => ({ p, works: await askDue(p) })));
+    const bar = this.progressBar(due.reduce((n, d) => n + d.works.length, 0));
     const results: WorkResult[] = [];
     const runProduct = async ({ p, works }: { p: ProductKeeper; works: Work[] }) => {
-      for (const w of works) {
-        if (this.stopping) break;
-        const r = await this.drive(w, now);
-        results.push(r);
-        bar?.increment(1, { key: w.key });
+      // A product's step can make more of its own work due at the same chain time (a SANX action, then its
+      // weight report): ask again after a pass that sent something, never retrying a key that failed this tick.
+      const tried = new Set<string>();
+      let pending = works;
+      const seen: Work[] = [];
+      for (let pass = 0; pass < 6 && pending.length > 0 && !this.stopping; pass++) {
+        let sent = false;
+        for (const w of pending) {
+          if (this.stopping) break;
+          if (tried.has(w.key)) continue;
+          tried.add(w.key);
+          seen.push(w);
+          const r = await this.drive(w, now);
+          results.push(r);
+          if (r.txs > 0) sent = true;
+          bar?.increment(1, { key: w.key });
+        }
+        if (!sent) break;
+        const again = await askDue(p);
+        pending = again.filter((w) => !tried.has(w.key));
+        if (pending.length > 0) bar?.setTotal(bar.getTotal() + pending.length);
       }
-      const open = works.filter((w) => !results.some((r) => r.key === w.key && ["done", "skipped", "dry-run"].includes(r.outcome)));
+      const open = seen.filter((w) => !results.some((r) => r.key === w.key && ["done", "skipped", "dry-run"].includes(r.outcome)));
       const oldest = open.reduce<bigint | undefined>((m, w) => (m === undefined || w.dueAt < m ? w.dueAt : m), undefined);
       this.metrics.lag.set({ product: p.product }, oldest === undefined || oldest > now ? 0 : Number(now - oldest));
     };

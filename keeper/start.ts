@@ -4,6 +4,7 @@
  * /metrics and /health when asked, run the loop, and stop cleanly on SIGINT/SIGTERM.
  */
 import path from "node:path";
+import type { Signer } from "ethers";
 import type { Client } from "../chain/client";
 import type { DeploymentRecord } from "../chain/deployment";
 import { loadConfig, type KeeperConfig } from "./config";
@@ -13,6 +14,8 @@ import { Keeper } from "./run";
 import type { ProductKeeper } from "./work";
 
 export interface StartOptions {
+  /** The sending account (KEEPER_KEY); default: the client's signer that holds the record's keeper address, else its first. */
+  sender?: Signer;
   once: boolean;
   dryRun: boolean;
   configFile?: string;
@@ -40,6 +43,17 @@ export const defaultProducts: ProductBuilder = (client, record, config, log) => 
   return mod.buildProductKeepers!(client, record, config.products, log);
 };
 
+/** The client's account that holds the record's keeper address (the Rebalancers' KEEPER_ROLE), else its first. */
+export async function chooseSender(client: Client, record: DeploymentRecord | undefined, log: Logger): Promise<Signer> {
+  const all = await client.signers();
+  const want = (record?.protocol as { keeper?: string } | undefined)?.keeper?.toLowerCase();
+  const match = want === undefined ? undefined : all.find((s) => s.address.toLowerCase() === want);
+  if (match !== undefined) return match;
+  if (all[0] === undefined) throw new Error(`no account to send from on "${client.network}": set KEEPER_KEY`);
+  if (want !== undefined) log.warn({ keeper: want, sender: all[0].address }, "no account of this client is the deployment's keeper: sending from the first (set KEEPER_KEY)");
+  return all[0];
+}
+
 /** Runs the keeper; resolves to the process exit code. */
 export async function startKeeper(client: Client, loadRecord: () => DeploymentRecord | undefined, opts: StartOptions, products: ProductBuilder = defaultProducts): Promise<number> {
   const config = loadConfig(opts.configFile);
@@ -48,7 +62,8 @@ export async function startKeeper(client: Client, loadRecord: () => DeploymentRe
   const configDir = opts.configFile !== undefined ? path.dirname(path.resolve(opts.configFile)) : process.cwd();
   const keepers = products(client, record, config, log, configDir);
   const metrics = new KeeperMetrics(true);
-  const keeper = await Keeper.create(client, keepers, { config, log, metrics, dryRun: opts.dryRun });
+  const sender = opts.sender ?? (await chooseSender(client, record, log));
+  const keeper = await Keeper.create(client, keepers, { config, log, metrics, dryRun: opts.dryRun, sender });
   let server: MetricsServer | undefined;
   if (opts.metricsPort !== undefined) {
     server = await serveMetrics(metrics, opts.metricsPort, () => keeper.healthMaxAge());

@@ -1,10 +1,11 @@
 /**
  * `keeper:run`: the keeper (keeper/start.ts) over the Hardhat network chosen with --network. The
- * sending account is KEEPER_KEY when set, else the network's first account (DEPLOYER_KEY on a testnet,
- * the node's first unlocked account on localhost). Thin: parse, build the client, call the keeper.
+ * sending account is KEEPER_KEY when set, else the network's account that is the deployment's keeper
+ * (on localhost, the node's account 2), else its first (DEPLOYER_KEY on a testnet). Thin: parse, build the client, call the keeper.
  * The config file is `--keeper-config FILE` here (Hardhat itself owns `--config`), `--config FILE` in
  * the plain Node entry (keeper/main.ts).
  */
+import { Wallet } from "ethers";
 import { task, types } from "hardhat/config";
 import { fail, userErrors } from "./lib/args";
 import { clientFromHre } from "./lib/client";
@@ -33,10 +34,11 @@ task("keeper:run", "Keeps every configured product current: due weights, signals
       if (hre.network.name === "hardhat") {
         console.error('keeper:run on the in-process "hardhat" network keeps a chain that ends with this command: use --network localhost (npx hardhat node) or a testnet');
       }
-      const keys = process.env.KEEPER_KEY ? [keeperKey()] : [];
-      const client = clientFromHre(hre, keys);
+      const client = clientFromHre(hre);
+      const sender = process.env.KEEPER_KEY ? new Wallet(keeperKey(), hre.ethers.provider) : undefined;
       const chainId = Number((await hre.ethers.provider.getNetwork()).chainId);
       const code = await startKeeper(client, () => loadDeployment(hre.network.name, chainId), {
+        sender,
         once: args.once,
         dryRun: args.dryRun,
         configFile: args.keeperConfig ?? (process.env.KEEPER_CONFIG || undefined),
