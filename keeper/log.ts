@@ -4,6 +4,7 @@
  * `HH:MM:SS LEVEL message key=value ...`, coloured only on a terminal (never in a file, a pipe or CI).
  */
 import pino, { type Logger } from "pino";
+import { useEnv } from "../src/env";
 
 export type { Logger };
 
@@ -51,7 +52,7 @@ export function createLogger(opts: LogOptions): Logger {
   const stream = { write: (line: string) => write(opts.json ? line : readableLine(line, colour)) };
   return pino(
     {
-      level: process.env.LOG_LEVEL ?? opts.level ?? "info",
+      level: useEnv("LOG_LEVEL") ?? opts.level ?? "info",
       base: undefined,
       // bigint fields (wei, unix s) print as decimal strings in both formats
       hooks: {

@@ -14,6 +14,7 @@ import type { JsonRpcProvider } from "ethers";
 import { clientFromUrl, type AccountSigner, type Client } from "../chain/client";
 import type { DeploymentRecord } from "../chain/deployment";
 import { SsiError } from "../src/lib/errors";
+import { useEnv } from "../src/env";
 import { startKeeper, type ProductBuilder } from "./start";
 
 export const USAGE = "usage: KEEPER_KEY=0x... npx ts-node keeper/main.ts --rpc URL --network NAME [--config FILE] [--once] [--dry-run] [--json-logs] [--metrics-port N] [--record FILE]";
@@ -66,9 +67,9 @@ export function parseMainArgs(argv: string[]): MainArgs {
 }
 
 /** KEEPER_KEY, checked: the keeper's one sending key. */
-export function keeperKey(env: NodeJS.ProcessEnv = process.env): string {
-  const key = env.KEEPER_KEY;
-  if (key === undefined || key === "") throw new UsageError("set KEEPER_KEY to the keeper account's private key (0x followed by 64 hex digits)");
+export function keeperKey(): string {
+  const key = useEnv("KEEPER_KEY");
+  if (key === undefined) throw new UsageError("set KEEPER_KEY to the keeper account's private key (0x followed by 64 hex digits)");
   if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new UsageError("KEEPER_KEY is not a private key (0x followed by 64 hex digits)");
   return key;
 }

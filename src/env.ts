@@ -14,7 +14,10 @@ export type EnvName =
   | "ETHERSCAN_API_KEY"
   | "FORK_URL"
   | "SSI_DATA_DIR"
-  | "REPORT_GAS";
+  | "REPORT_GAS"
+  | "KEEPER_KEY"
+  | "KEEPER_CONFIG"
+  | "LOG_LEVEL";
 
 export function useEnv(name: EnvName): string | undefined {
   const value = process.env[name];

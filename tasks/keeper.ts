@@ -11,6 +11,7 @@ import { fail, userErrors } from "./lib/args";
 import { clientFromHre } from "./lib/client";
 import { loadDeployment } from "../chain/deployment";
 import { startKeeper } from "../keeper/start";
+import { useEnv } from "../src/env";
 import { keeperKey } from "../keeper/main";
 
 interface KeeperRunArgs {
@@ -35,13 +36,13 @@ task("keeper:run", "Keeps every configured product current: due weights, signals
         console.error('keeper:run on the in-process "hardhat" network keeps a chain that ends with this command: use --network localhost (npx hardhat node) or a testnet');
       }
       const client = clientFromHre(hre);
-      const sender = process.env.KEEPER_KEY ? new Wallet(keeperKey(), hre.ethers.provider) : undefined;
+      const sender = useEnv("KEEPER_KEY") !== undefined ? new Wallet(keeperKey(), hre.ethers.provider) : undefined;
       const chainId = Number((await hre.ethers.provider.getNetwork()).chainId);
       const code = await startKeeper(client, () => loadDeployment(hre.network.name, chainId), {
         sender,
         once: args.once,
         dryRun: args.dryRun,
-        configFile: args.keeperConfig ?? (process.env.KEEPER_CONFIG || undefined),
+        configFile: args.keeperConfig ?? useEnv("KEEPER_CONFIG"),
         jsonLogs: args.jsonLogs,
         metricsPort: args.metricsPort,
       });
