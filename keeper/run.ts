@@ -128,8 +128,14 @@ export class Keeper {
     return BigInt(block.timestamp);
   }
 
+  private cleared = false;
+
   /** One pass: every product's due work driven to its end (or to what stops it). */
   async tick(): Promise<TickReport> {
+    if (!this.cleared && !(this.options.dryRun ?? false)) {
+      this.cleared = await this.sender.awaitOwnPending(this.options.config.txTimeoutSeconds);
+      if (!this.cleared) throw new Error(`transactions of ${this.sender.address} from an earlier run are still pending after ${this.options.config.txTimeoutSeconds} s: not sending until they are mined`);
+    }
     const now = await this.chainTime();
     const productErrors: TickReport["productErrors"] = [];
     const askDue = async (p: ProductKeeper): Promise<Work[]> => {

@@ -112,6 +112,24 @@ export class Sender {
     return Number(BigInt(await this.rpc.call<string>("eth_getTransactionCount", [this.address, tag])));
   }
 
+  /**
+   * Waits (up to `maxSeconds`) until no transaction of this account is pending on the node: after a
+   * restart, a transaction of the previous run may still be in the mempool, and its work would otherwise
+   * look not done yet. Returns whether the account is clear.
+   */
+  async awaitOwnPending(maxSeconds: number): Promise<boolean> {
+    const end = Date.now() + maxSeconds * 1000;
+    let warned = false;
+    for (;;) {
+      const [latest, pending] = [await this.nonceAt("latest"), await this.nonceAt("pending")];
+      if (pending <= latest) return true;
+      if (!warned) this.log.warn({ account: this.address, pending: pending - latest }, "transactions of this account are pending from an earlier run: waiting for them before sending");
+      warned = true;
+      if (Date.now() > end) return false;
+      await sleep(this.pollMs);
+    }
+  }
+
   /** Whether a step of this work is still in flight from an earlier attempt. */
   hasUnresolved(key: string): boolean {
     return this.unresolved.has(key);

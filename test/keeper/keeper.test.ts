@@ -126,6 +126,27 @@ for (const kind of NODE_KINDS) {
       expect(BigInt(mined.maxPriorityFeePerGas)).to.be.greaterThan(0n);
     });
 
+    it("after a restart it waits for the previous run's transaction still in the mempool, then re-reads the work: no duplicate", async function () {
+      const c = client(node.url);
+      await automine(node.url, false);
+      let tick;
+      try {
+        // The "previous run" sent step 0 of "restart" and died before it was mined.
+        const p = new JsonRpcProvider(node.url, undefined, { staticNetwork: true });
+        await new Wallet(KEYS.keeper, p).sendTransaction({ to: toy, data: toyInterface().encodeFunctionData("step", [keyId("restart"), 0]), gasLimit: 100_000n });
+        p.destroy();
+        const k = await keeper(c, [toyProduct(c, toy, { restart: 2 })]);
+        tick = k.tick();
+        await waitFor(async () => k.lines.some((x) => String(x.msg).includes("pending from an earlier run")), 10_000, "the wait");
+        await mine(node.url);
+      } finally {
+        await automine(node.url, true);
+      }
+      expect((await tick).ok).to.equal(true);
+      expect(await counterOf(node.url, toy, "restart")).to.equal(2);
+      expect(duplicates(await countSteps(node.url, toy, ["restart"]))).to.deep.equal([]);
+    });
+
     it("5xx answers, dropped answers and answers past the timeout: every step lands once (no duplicate on chain)", async function () {
       const proxy = new FaultProxy(node.url);
       await proxy.up();
