@@ -23,4 +23,5 @@ export * as rebalance from "./rebalance";
 export * as sanx from "./sanx";
 export * as ussi from "./ussi";
 export * as roles from "./roles";
+export * as zap from "./zap";
 export { roleName } from "./revert";
