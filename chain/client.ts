@@ -5,9 +5,13 @@
  * (`tasks/lib/client.ts`), the keeper's plain Node entry builds one from an RPC URL and keys.
  */
 import { JsonRpcProvider, NonceManager, Wallet, type Provider, type Signer } from "ethers";
+import { SsiError } from "../src/lib/errors";
 
 /** A provider that also forwards raw JSON-RPC (time travel on a local node, `eth_feeHistory`...). */
 export type RpcProvider = Provider & { send(method: string, params: unknown[]): Promise<unknown> };
+
+/** A signer that knows its address without a call (ethers' Wallet, Hardhat's signers). */
+export type AccountSigner = Signer & { readonly address: string };
 
 export interface Client {
   /** The network's name: `deployments/<network>.json` and `ignition/parameters/<network>.json`. */
@@ -16,7 +20,7 @@ export interface Client {
   /** True on a development chain (the in-process network or a local node): time travel and sample data allowed. */
   readonly local: boolean;
   /** The accounts this client signs with, default sender first; empty for a read-only client. */
-  signers(): Promise<Signer[]>;
+  signers(): Promise<AccountSigner[]>;
 }
 
 /** Networks that are development chains whatever their chain id. */
@@ -38,10 +42,24 @@ export function clientFromUrl(url: string, network: string, keys: readonly strin
 }
 
 /** The default sender of a client, or a clear error for a read-only one. */
-export async function defaultSigner(client: Client): Promise<Signer> {
+export async function defaultSigner(client: Client): Promise<AccountSigner> {
   const [first] = await client.signers();
   if (first === undefined) throw new Error(`no account to sign with on "${client.network}": set DEPLOYER_KEY (or KEEPER_KEY for the keeper)`);
   return first;
+}
+
+/**
+ * The account tasks send from: the client's first signer. A testnet needs only its RPC URL to read;
+ * sending needs DEPLOYER_KEY, and this is where its absence is named.
+ */
+export async function firstSigner(client: Client): Promise<AccountSigner> {
+  const [sender] = await client.signers();
+  if (sender === undefined) {
+    throw new SsiError(
+      `no account to send from on ${client.network}: set DEPLOYER_KEY to the sending account's private key (reading tasks such as index:status need only the RPC URL)`,
+    );
+  }
+  return sender;
 }
 
 export { NonceManager };

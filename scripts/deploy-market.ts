@@ -8,7 +8,7 @@
  * in-process "hardhat" network, which ends with the command, it writes nothing.
  */
 import hre from "hardhat";
-import { deployMarket } from "./lib/market";
+import { deployMarket } from "../chain/market";
 
 async function main(): Promise<void> {
   const [signer] = await hre.ethers.getSigners();

@@ -71,7 +71,7 @@ export async function benchGas(hre: HardhatRuntimeEnvironment, sizes: readonly n
   const shareBound = await ethers.deployContract("BenchERC20", [], admin);
   await (await shareBound.mint(user.address, 100n * WAD)).wait();
 
-  const { deployTimelock, govCall, govern } = await import("./lib/governance");
+  const { deployTimelock, govCall, govern } = await import("../chain/governance");
   for (const n of sizes) {
     // The admin is a timelock (the contracts refuse anything else); the setup waits out its delay once.
     const timelock = await deployTimelock(admin, [admin.address], [admin.address]);
@@ -147,14 +147,14 @@ export async function benchGas(hre: HardhatRuntimeEnvironment, sizes: readonly n
 
 export async function benchTrade(hre: HardhatRuntimeEnvironment): Promise<TradeGas> {
   const { ethers } = hre;
-  const { deployMarket, deployUniswapV3Adapter, encodePath, swapDirect, FEE_TOKEN_HUB } = await import("../scripts/lib/market");
+  const { deployMarket, deployUniswapV3Adapter, encodePath, swapDirect, FEE_TOKEN_HUB } = await import("../chain/market");
   const [admin, keeper, user] = await ethers.getSigners();
   if (!admin || !keeper || !user) throw new Error("bench:gas needs three accounts");
   const WAD = 10n ** 18n;
   const market = await deployMarket(admin, { symbols: ["BTC", "LINK", "UNI"] });
   const addr = (s: string) => market.tokens[s]!.address;
-  const { deployTimelock, govCall, govern } = await import("./lib/governance");
-  const { refreshFeeds } = await import("../scripts/lib/market");
+  const { deployTimelock, govCall, govern } = await import("../chain/governance");
+  const { refreshFeeds } = await import("../chain/market");
   const timelock = await deployTimelock(admin, [admin.address], [admin.address]);
   const restamp = () => refreshFeeds(admin, market);
   const registry = await ethers.deployContract("PriceRegistry", [timelock.target], admin);

@@ -1,12 +1,12 @@
 /**
  * Index token tasks: index:mint, index:redeem, index:status, index:faucet. Thin: arguments are
- * parsed and checked here (before anything is sent), the chain work is in `tasks/lib/ssi-chain.ts`.
+ * parsed and checked here (before anything is sent), the chain work is in `chain/ssi.ts`.
  */
 import { task } from "hardhat/config";
 import Table from "cli-table3";
 import { firstSigner, parseAddressArg, parseChoice, parsePositiveAmount, userErrors } from "./lib/args";
-import type { Leg, VaultStatus } from "./lib/ssi-chain";
-import { formatUnitsExact, formatUsd, jsonify } from "./lib/format";
+import type { Leg, VaultStatus } from "../chain/ssi";
+import { formatUnitsExact, formatUsd, jsonify } from "../src/lib/format";
 import { SSI_PRODUCTS } from "../ignition/modules/IndexVault";
 import type { ZapArgs } from "./lib/zap";
 
@@ -17,8 +17,9 @@ export const INDEXES = [...SSI_PRODUCTS, "SANX"] as const;
  * The chain library is loaded when a task runs, not when Hardhat loads its config: it imports the
  * TypeChain bindings, which do not exist on a fresh clone until the first compile.
  */
-const chain = () => import("./lib/ssi-chain");
+const chain = () => import("../chain/ssi");
 import { formatWadPercent } from "../src/methodology";
+import { clientFromHre } from "./lib/client";
 
 function legTable(legs: readonly Leg[], header: string): string {
   const withMin = legs.some((l) => l.min !== undefined);
@@ -45,7 +46,7 @@ task("index:mint", "Mints index tokens in kind: shows the constituent amounts, a
       const to = args.to === undefined ? undefined : parseAddressArg(args.to, "to");
       if (args.pay !== undefined) return (await import("./lib/zap")).zapTask(hre, "mint", product, shares, args.pay, args, to);
       const { executeMint, loadRecord, planMint, vaultEntry, vaultOf } = await chain();
-      const record = await loadRecord(hre);
+      const record = await loadRecord(clientFromHre(hre));
       const sender = await firstSigner(hre);
       const vault = vaultOf(record, product, sender);
       const receiver = to ?? sender.address;
@@ -73,7 +74,7 @@ task("index:redeem", "Redeems index tokens in kind for the constituents (minAmou
       const to = args.to === undefined ? undefined : parseAddressArg(args.to, "to");
       if (args.receive !== undefined) return (await import("./lib/zap")).zapTask(hre, "redeem", product, shares, args.receive, args, to);
       const { executeRedeem, loadRecord, planRedeem, REDEEM_WINDOW, vaultEntry, vaultOf } = await chain();
-      const record = await loadRecord(hre);
+      const record = await loadRecord(clientFromHre(hre));
       const sender = await firstSigner(hre);
       const vault = vaultOf(record, product, sender);
       const receiver = to ?? sender.address;
@@ -120,8 +121,8 @@ task("index:status", "Shows an index vault: composition, units, balances, target
     userErrors(async () => {
       const product = parseChoice(args.index, "index", INDEXES);
       const { loadRecord, readStatus } = await chain();
-      const record = await loadRecord(hre);
-      const status = await readStatus(hre, record, product);
+      const record = await loadRecord(clientFromHre(hre));
+      const status = await readStatus(clientFromHre(hre), record, product);
       console.log(args.json ? JSON.stringify(statusToJson(status), null, 2) : statusTables(status));
     }),
   );
@@ -134,10 +135,10 @@ task("index:faucet", "Mints test amounts of every sample constituent token (netw
       const to = args.to === undefined ? undefined : parseAddressArg(args.to, "to");
       const usd = parsePositiveAmount(args.amount, "amount", 0);
       const { faucet, loadRecord } = await chain();
-      const record = await loadRecord(hre);
+      const record = await loadRecord(clientFromHre(hre));
       const sender = await firstSigner(hre);
       const receiver = to ?? sender.address;
-      const minted = await faucet(hre, record, receiver, usd, sender);
+      const minted = await faucet(clientFromHre(hre), record, receiver, usd, sender);
       const table = new Table({ head: ["token", "amount"], style: { compact: true } });
       for (const m of minted) table.push([m.symbol, formatUnitsExact(m.amount, m.decimals)]);
       console.log(`minted about $${usd} of each of ${minted.length} sample tokens to ${receiver}:`);
@@ -149,9 +150,9 @@ task("index:refresh-feeds", "Re-stamps the sample market's mock price feeds at t
   .setAction(async (_args: Record<string, never>, hre) =>
     userErrors(async () => {
       const { refreshSampleFeeds, loadRecord } = await chain();
-      const record = await loadRecord(hre);
+      const record = await loadRecord(clientFromHre(hre));
       const sender = await firstSigner(hre);
-      const refreshed = await refreshSampleFeeds(hre, record, sender);
+      const refreshed = await refreshSampleFeeds(clientFromHre(hre), record, sender);
       console.log(`refreshed ${refreshed.length} mock feed(s): ${refreshed.join(", ")}`);
     }),
   );

@@ -1,15 +1,16 @@
 /**
  * `ssi:rebalance`: the keeper's rebalance of one vault on its Rebalancer: an SSI product's monthly
  * rebalance (issue 3), or SANX after a membership change (issue 4: `--index SANX`, the vault and
- * Rebalancer of the record's `sanx` part). A thin wrapper over `runKeeper` in tasks/lib/rebalance.ts
+ * Rebalancer of the record's `sanx` part). A thin wrapper over `runKeeper` in chain/rebalance.ts
  * (loaded when the task runs: it imports TypeChain).
  */
 import { task } from "hardhat/config";
 import { fail, parseChoice, parsePositiveAmount, userErrors } from "./lib/args";
 import { SSI_PRODUCTS } from "../ignition/modules/IndexVault";
-import type { RebalanceIndex } from "./lib/rebalance";
+import type { RebalanceIndex } from "../chain/rebalance";
+import { clientFromHre } from "./lib/client";
 
-const lib = () => import("./lib/rebalance");
+const lib = () => import("../chain/rebalance");
 /** The same list as `REBALANCE_INDEXES` of the lib (which cannot be imported before the first compile). */
 const INDEXES: readonly RebalanceIndex[] = [...SSI_PRODUCTS, "SANX"];
 
@@ -33,10 +34,10 @@ task("ssi:rebalance", "Plans and executes a vault's rebalance to its latest acce
       if (maxTradeUsd !== undefined && maxTradeUsd < 10n ** 16n) fail(`--max-trade-usd ${args.maxTradeUsd} is below one cent`);
       const info = (l: string) => (args.json ? console.error(l) : console.log(l));
 
-      const { loadRecord } = await import("./lib/ssi-chain");
+      const { loadRecord } = await import("../chain/ssi");
       const { runKeeper } = await lib();
-      const record = await loadRecord(hre);
-      const run = await runKeeper(hre, record, index, { dryRun: args.dryRun, json: args.json, ...(maxTradeUsd === undefined ? {} : { maxTradeUsd }) }, info);
+      const record = await loadRecord(clientFromHre(hre));
+      const run = await runKeeper(clientFromHre(hre), record, index, { dryRun: args.dryRun, json: args.json, ...(maxTradeUsd === undefined ? {} : { maxTradeUsd }) }, info);
       if (args.json) console.log(JSON.stringify(run.json, null, 2));
     }),
   );

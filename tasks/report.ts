@@ -8,7 +8,7 @@ import { SingleBar, Presets } from "cli-progress";
 import { fail, userErrors } from "./lib/args";
 
 /** Loaded when the task runs: the chain library imports the TypeChain bindings, absent until the first compile. */
-const chain = () => import("./lib/report-chain");
+const chain = () => import("../chain/report");
 
 const ROOT = path.join(__dirname, "..");
 const SAMPLE_DIR = path.join(ROOT, "sample");

@@ -15,13 +15,14 @@ import { loadSanxData } from "../src/sanx/data";
 import { formatWadPercent } from "../src/methodology/format";
 import { parseSignalFile, signalFileToJson } from "../src/sanx/signalFile";
 import { fail, parseAddressArg, readJsonArg, userErrors } from "./lib/args";
-import type { SanxAddresses, SanxContracts } from "./lib/sanx-chain";
+import type { SanxAddresses, SanxContracts } from "../chain/sanx";
+import { clientFromHre } from "./lib/client";
 
 /**
  * The chain libraries are loaded when a task runs, not when Hardhat loads its config: they import
  * the TypeChain bindings, which do not exist on a fresh clone until the first compile.
  */
-const chain = () => import("./lib/sanx-chain");
+const chain = () => import("../chain/sanx");
 const deployer = () => import("./lib/sanx-deploy");
 
 function dayArg(value: string | undefined, name: string): number | undefined {
@@ -105,7 +106,7 @@ function addressOverrides(args: AddressArgs): Partial<SanxAddresses> {
 
 async function sanxOn(hre: HardhatRuntimeEnvironment, args: AddressArgs): Promise<SanxContracts> {
   const { connectSanx, sanxAddresses } = await chain();
-  return connectSanx(hre, sanxAddresses(hre.network.name, addressOverrides(args)));
+  return connectSanx(clientFromHre(hre), sanxAddresses(hre.network.name, addressOverrides(args)));
 }
 
 const pctWad = (w: bigint | string): string => formatWadPercent(BigInt(w));
@@ -130,7 +131,7 @@ task("sanx:signals", "Runs the MVRV engine over every SANX-universe asset in DIR
       const fromDay = dayArg(args.from, "from");
       const c = await sanxOn(hre, args);
       const { signSignals } = await chain();
-      const { file, skipped } = await signSignals(hre, c, { dataDir: args.data, ...(fromDay !== undefined ? { fromDay } : {}) });
+      const { file, skipped } = await signSignals(clientFromHre(hre), c, { dataDir: args.data, ...(fromDay !== undefined ? { fromDay } : {}) });
       writeOutputFile(args.out, JSON.stringify(signalFileToJson(file), null, 2) + "\n");
       const t = new Table({ head: ["asset", "signal date", "zone", "mvrv", "threshold", "day (replay key)"] });
       for (const s of file.signals) t.push([s.symbol, s.date, s.zone, formatUnits(s.signal.mvrv, 18), formatUnits(s.signal.threshold, 18), s.signal.day.toString()]);
@@ -171,19 +172,19 @@ task("sanx:sign-signals", "ONE signer signs SANX signals on its own machine (com
       if (args.data !== undefined && !existsSync(path.join(args.data, "mvrv"))) fail(`--data ${args.data}: no mvrv/ folder inside it`);
       const c = await sanxOn(hre, args);
       const lib = await chain();
-      const { oneSigner } = await import("./lib/ssi-chain");
-      const signer = await oneSigner(hre, "signals", args.account);
+      const { oneSigner } = await import("../chain/ssi");
+      const signer = await oneSigner(clientFromHre(hre), "signals", args.account);
       let signals;
       if (args.data !== undefined) {
         const fromDay = dayArg(args.from, "from");
-        const { toSign, skipped } = await lib.chooseSignals(hre, c, { dataDir: args.data, ...(fromDay !== undefined ? { fromDay } : {}) });
+        const { toSign, skipped } = await lib.chooseSignals(clientFromHre(hre), c, { dataDir: args.data, ...(fromDay !== undefined ? { fromDay } : {}) });
         for (const s of skipped) console.log(`left out ${s.symbol}: ${s.reason}`);
-        signals = await lib.unsignedSignals(hre, c, toSign);
+        signals = await lib.unsignedSignals(clientFromHre(hre), c, toSign);
       } else {
-        const { readSignatureFiles } = await import("./lib/quorum");
+        const { readSignatureFiles } = await import("../chain/quorum");
         signals = lib.signalsOfFiles(readSignatureFiles([args.signals!]));
       }
-      const bundle = await lib.signSignalsOne(hre, c, signals, signer, (l) => console.log(l));
+      const bundle = await lib.signSignalsOne(clientFromHre(hre), c, signals, signer, (l) => console.log(l));
       writeOutputFile(args.out, JSON.stringify({ _comment: "one signer's signatures of SANX signals: relay with sanx:push-signals --signatures DIR", ...bundle }, null, 2) + "\n");
       console.log(
         `${bundle.files.length} signature(s) of ${bundle.files[0]!.signer} written to ${args.out}; other signers: sanx:sign-signals --signals ${args.out} --out FILE; the relay: sanx:push-signals --signatures FILES|DIR`,
@@ -215,23 +216,23 @@ task("sanx:push-signals", "Relays signed SANX signals to the SignalOracle, or me
       if (args.signatures !== undefined) {
         const c = await sanxOn(hre, args);
         const lib = await chain();
-        const { readSignatureFiles } = await import("./lib/quorum");
+        const { readSignatureFiles } = await import("../chain/quorum");
         const files = readSignatureFiles(args.signatures.split(",").map((x) => x.trim()).filter((x) => x.length > 0));
         if (args.sign === true) {
-          const { oneSigner } = await import("./lib/ssi-chain");
+          const { oneSigner } = await import("../chain/ssi");
           const info = (l: string) => (args.json ? console.error(l) : console.log(l));
           const signals = lib.signalsOfFiles(files);
           const unique = [...new Map(signals.map((x) => [Object.values(x.signal).map(String).join("/"), x])).values()];
-          const own = await lib.signSignalsOne(hre, c, unique, await oneSigner(hre, "signals", args.account), info);
+          const own = await lib.signSignalsOne(clientFromHre(hre), c, unique, await oneSigner(clientFromHre(hre), "signals", args.account), info);
           own.files.forEach((file, i) => files.push({ source: `the relay's own signature ${i + 1}`, file }));
         }
-        const r = await lib.relaySignalSignatures(hre, c, files);
+        const r = await lib.relaySignalSignatures(clientFromHre(hre), c, files);
         if (!args.json) console.log(`merged ${files.length} signature(s): ${r.signers.length} distinct signer(s) ${r.signers.join(", ")}`);
         results = r.results;
       } else {
         const file = parseSignalFile(readJsonArg(args.file, "file"), args.file!);
         const c = await sanxOn(hre, args);
-        results = await (await chain()).pushSignals(hre, c, file);
+        results = await (await chain()).pushSignals(clientFromHre(hre), c, file);
       }
       if (args.json) {
         process.stdout.write(JSON.stringify({ results }) + "\n");
@@ -272,12 +273,12 @@ task("sanx:sign-weights", "ONE WeightOracle signer signs the SANX gate's next we
       const c = await sanxOn(hre, args);
       let proposed;
       if (args.report !== undefined) {
-        const { parseSignedReport } = await import("./lib/reports");
+        const { parseSignedReport } = await import("../chain/weight-reports");
         const raw = readJsonArg(args.report, "report") as Record<string, unknown>;
         proposed = parseSignedReport({ report: raw["report"], domain: raw["domain"], signatures: [] }, args.report).report;
       }
-      const { oneSigner } = await import("./lib/ssi-chain");
-      const file = await lib.signSanxWeights(hre, c, caps, await oneSigner(hre, "weights", args.account), proposed, (l) => console.log(l));
+      const { oneSigner } = await import("../chain/ssi");
+      const file = await lib.signSanxWeights(clientFromHre(hre), c, caps, await oneSigner(clientFromHre(hre), "weights", args.account), proposed, (l) => console.log(l));
       writeOutputFile(args.out, JSON.stringify({ _comment: "one signer's signature of the SANX weight report: push with sanx:execute --signatures DIR", ...file }, null, 2) + "\n");
       console.log(`signature of ${file.signer} written to ${args.out}; other signers: sanx:sign-weights --report ${args.out} --data DIR --out FILE; then: sanx:execute --data DIR --signatures DIR`);
     }),
@@ -315,7 +316,7 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
       let signatureFiles;
       if (args.signatures !== undefined) {
         const { readdirSync, statSync } = await import("node:fs");
-        const { readSignatureFiles } = await import("./lib/quorum");
+        const { readSignatureFiles } = await import("../chain/quorum");
         const paths = args.signatures.split(",").map((x) => x.trim()).filter((x) => x.length > 0);
         for (const p of paths) if (!existsSync(p)) fail(`--signatures: ${p}: no such file or directory`);
         // Empty directories are the normal start of a round (nothing signed yet): the report then waits.
@@ -323,8 +324,8 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
         signatureFiles = empty ? [] : readSignatureFiles(paths);
       }
       if (args.sign === true && signatureFiles === undefined) fail("--sign adds the keeper's signature to --signatures DIR|FILES");
-      const ownSigner = args.sign === true ? await (await import("./lib/ssi-chain")).oneSigner(hre, "weights", args.account) : undefined;
-      const r = await executeDue(hre, c, caps, {
+      const ownSigner = args.sign === true ? await (await import("../chain/ssi")).oneSigner(clientFromHre(hre), "weights", args.account) : undefined;
+      const r = await executeDue(clientFromHre(hre), c, caps, {
         ...(signatureFiles !== undefined ? { signatureFiles } : {}),
         ...(ownSigner !== undefined ? { ownSigner, log: (l: string) => (args.json ? console.error(l) : console.log(l)) } : {}),
       });
@@ -334,7 +335,7 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
         if (r.weightsPending !== undefined) return { status: "skipped" as const, reason: "the new weight report waits for its signatures: no trading to the old targets" };
         if (r.paused) return { status: "skipped" as const, reason: "the red button is pressed (controller paused): no trading" };
         if (!args.json) console.log("\n== rebalance (ssi:rebalance --index SANX) ==");
-        return rebalanceSanx(hre, c, { json: args.json, log: info });
+        return rebalanceSanx(clientFromHre(hre), c, { json: args.json, log: info });
       };
       if (args.json) {
         const rb = await rebalance();
@@ -391,7 +392,7 @@ task("sanx:status", "SANX members, current targets, pending actions with due tim
   .setAction(async (args: StatusTaskArgs, hre) =>
     userErrors(async () => {
       const c = await sanxOn(hre, args);
-      const s = await (await chain()).readStatus(hre, c);
+      const s = await (await chain()).readStatus(clientFromHre(hre), c);
       if (args.json) {
         process.stdout.write(JSON.stringify(s) + "\n");
         return;

@@ -1,23 +1,24 @@
 /**
  * SSI product tasks. `ssi:weights` is a thin wrapper over the pure methodology in
  * `src/methodology` (sections 1-3 of METHODOLOGY.md); `ssi:deploy` and `ssi:push-weights` are thin
- * wrappers over `tasks/lib/ssi-chain.ts`.
+ * wrappers over `chain/ssi.ts`.
  */
 import { existsSync } from "node:fs";
 import { checkOutputPath, writeOutputFile } from "./lib/output";
 import { task } from "hardhat/config";
 import Table from "cli-table3";
 import { fail, parseChoice, readJsonArg, userErrors } from "./lib/args";
-import { parseSignedReport, signedReportToJson, type SignedReport } from "./lib/reports";
+import { parseSignedReport, signedReportToJson, type SignedReport } from "../chain/weight-reports";
 import { SSI_PRODUCTS } from "../ignition/modules/IndexVault";
 
 /**
  * The chain library is loaded when a task runs, not when Hardhat loads its config: it imports the
  * TypeChain bindings, which do not exist on a fresh clone until the first compile.
  */
-const chain = () => import("./lib/ssi-chain");
+const chain = () => import("../chain/ssi");
 import { parseUniverse } from "../src/data/universe";
 import { compositionToJson, computeIndex, formatWadPercent, PRODUCTS, type IndexComposition, type Universe } from "../src/methodology";
+import { clientFromHre } from "./lib/client";
 
 /** The products `ssi:weights` accepts. */
 export const WEIGHT_INDEXES = ["MAG7", "MEME", "DEFI"] as const;
@@ -71,7 +72,7 @@ task("ssi:weights", "Selects an SSI index's constituents (with the buffer) and c
   );
 
 // ---------------------------------------------------------------------------------------------
-// Chain-facing SSI tasks: ssi:deploy, ssi:push-weights (logic in tasks/lib/ssi-chain.ts)
+// Chain-facing SSI tasks: ssi:deploy, ssi:push-weights (logic in chain/ssi.ts)
 // ---------------------------------------------------------------------------------------------
 
 task("ssi:deploy", "Deploys the SSI protocol (PriceRegistry, WeightOracle, MAG7/MEME/DEFI vaults, their Rebalancers and the Uniswap V3 adapter) through Ignition and writes deployments/<network>.json")
@@ -83,7 +84,7 @@ task("ssi:deploy", "Deploys the SSI protocol (PriceRegistry, WeightOracle, MAG7/
     userErrors(async () => {
       if (args.market !== undefined && args.sampleMarket) fail(`give either --sample-market (deploy sample tokens) or --market FILE (use an existing market), not both`);
       if (args.market !== undefined && !existsSync(args.market)) fail(`--market ${args.market}: no such file`);
-      const record = await (await chain()).deploySsi(hre, { sampleMarket: args.sampleMarket, reset: args.reset, allowEoaAdmin: args.allowEoaAdmin, ...(args.market !== undefined ? { marketFile: args.market } : {}), log: (l) => console.error(l) });
+      const record = await (await import("./lib/ssi-deploy")).deploySsi(hre, { sampleMarket: args.sampleMarket, reset: args.reset, allowEoaAdmin: args.allowEoaAdmin, ...(args.market !== undefined ? { marketFile: args.market } : {}), log: (l) => console.error(l) });
       const table = new Table({ head: ["contract", "address"], style: { compact: true } });
       table.push(["PriceRegistry", record.protocol.priceRegistry], ["WeightOracle", record.protocol.weightOracle]);
       if (record.protocol.tradeAdapter !== undefined) table.push(["UniswapV3Adapter", record.protocol.tradeAdapter]);
@@ -130,17 +131,17 @@ task("ssi:push-weights", "Computes an index's weights from a universe file, sign
         if (args.signatures !== undefined) {
           if (args.universe !== undefined || args.report !== undefined || args.out !== undefined) fail(`--signatures relays signature files: give no --universe, --report or --out with it`);
           const { loadRecord, oneSigner, relayWithSignatures, signWeightReport } = await chain();
-          const { readSignatureFiles } = await import("./lib/quorum");
-          const record = await loadRecord(hre);
+          const { readSignatureFiles } = await import("../chain/quorum");
+          const record = await loadRecord(clientFromHre(hre));
           const files = readSignatureFiles(args.signatures.split(",").map((x) => x.trim()).filter((x) => x.length > 0));
           if (args.sign) {
             // The keeper's own signature, over the report the files carry, added to the merge.
             const first = files[0]!;
             const report = parseSignedReport({ report: first.file.report, domain: first.file.domain, signatures: [] }, first.source).report;
-            const own = await signWeightReport(hre, record, product, report, await oneSigner(hre, "weights", args.account), (l) => (args.json ? console.error(l) : console.log(l)));
+            const own = await signWeightReport(clientFromHre(hre), record, product, report, await oneSigner(clientFromHre(hre), "weights", args.account), (l) => (args.json ? console.error(l) : console.log(l)));
             files.push({ source: "the relay's own signature", file: own });
           }
-          const r = await relayWithSignatures(hre, record, product, files);
+          const r = await relayWithSignatures(clientFromHre(hre), record, product, files);
           if (!args.json) console.log(`merged ${files.length} signature file(s): ${r.signers.length} distinct signer(s) ${r.signers.join(", ")}`);
           return printPushed(product, r.signed, r.hash, args.json);
         }
@@ -155,16 +156,16 @@ task("ssi:push-weights", "Computes an index's weights from a universe file, sign
         if (args.report !== undefined) {
           signed = parseSignedReport(readJsonArg(args.report, "report"), args.report);
           const { loadRecord, submitReport } = await chain();
-          const record = await loadRecord(hre);
+          const record = await loadRecord(clientFromHre(hre));
           info(`relaying ${args.report}: ${product} round ${signed.report.round}, ${signed.report.constituents.length} constituents, ${signed.signatures.length} signatures`);
-          const hash = await submitReport(hre, record, product, signed);
+          const hash = await submitReport(clientFromHre(hre), record, product, signed);
           return printPushed(product, signed, hash, args.json);
         }
         const universe = parseUniverse(readJsonArg(args.universe, "universe"), args.universe!);
         const incumbents = args.incumbents === undefined ? undefined : parseIncumbents(args.incumbents, universe);
         const { buildSignedReport, loadRecord, submitReport } = await chain();
-        const record = await loadRecord(hre);
-        const plan = await buildSignedReport(hre, record, product, universe, { ...(incumbents ? { incumbents } : {}), validFor });
+        const record = await loadRecord(clientFromHre(hre));
+        const plan = await buildSignedReport(clientFromHre(hre), record, product, universe, { ...(incumbents ? { incumbents } : {}), validFor });
         signed = plan.signed;
         composition = plan.composition;
         if (!args.json) printComposition(product, universe.date, plan.incumbents, signed, composition!);
@@ -174,7 +175,7 @@ task("ssi:push-weights", "Computes an index's weights from a universe file, sign
           if (args.json) console.log(JSON.stringify(signedReportToJson(signed), null, 2));
           return;
         }
-        const hash = await submitReport(hre, record, product, signed);
+        const hash = await submitReport(clientFromHre(hre), record, product, signed);
         printPushed(product, signed, hash, args.json);
       }),
   );
@@ -192,18 +193,18 @@ task("ssi:sign-report", "ONE signer signs a weight report on its own machine and
       const product = parseChoice(args.index, "index", SSI_PRODUCTS);
       if ((args.universe === undefined) === (args.report === undefined)) fail(`give exactly one of --universe FILE (propose and sign the next report) or --report FILE (sign a proposed one)`);
       const c = await chain();
-      const record = await c.loadRecord(hre);
-      const signer = await c.oneSigner(hre, "weights", args.account);
+      const record = await c.loadRecord(clientFromHre(hre));
+      const signer = await c.oneSigner(clientFromHre(hre), "weights", args.account);
       let report;
       if (args.universe !== undefined) {
         const universe = parseUniverse(readJsonArg(args.universe, "universe"), args.universe);
         const incumbents = args.incumbents === undefined ? undefined : parseIncumbents(args.incumbents, universe);
-        report = (await c.proposeReport(hre, record, product, universe, { ...(incumbents ? { incumbents } : {}), validFor: parseSeconds(args.validFor, "valid-for") })).signed.report;
+        report = (await c.proposeReport(clientFromHre(hre), record, product, universe, { ...(incumbents ? { incumbents } : {}), validFor: parseSeconds(args.validFor, "valid-for") })).signed.report;
       } else {
         const raw = readJsonArg(args.report, "report") as Record<string, unknown>;
         report = parseSignedReport({ report: raw.report, domain: raw.domain, signatures: [] }, args.report!).report;
       }
-      const file = await c.signWeightReport(hre, record, product, report, signer, (l) => console.log(l));
+      const file = await c.signWeightReport(clientFromHre(hre), record, product, report, signer, (l) => console.log(l));
       writeOutputFile(args.out, JSON.stringify({ _comment: `one signer's signature of a ${product} weight report: relay with ssi:push-weights --index ${product} --signatures DIR`, ...file }, null, 2) + "\n");
       console.log(`signature of ${file.signer} written to ${args.out}; other signers: ssi:sign-report --index ${product} --report ${args.out} --out FILE; the relay: ssi:push-weights --index ${product} --signatures FILES|DIR`);
     }),

@@ -27,14 +27,15 @@ import {
   inceptionReport,
 } from "../src/ussi";
 import { fail, parseAddressArg, parsePositiveAmount, readJsonArg, userErrors } from "./lib/args";
-import type { SignedNavReport } from "./lib/ussi-chain";
-import { formatNavPerToken, formatUnitsExact, formatUsd, jsonify } from "./lib/format";
+import { clientFromHre } from "./lib/client";
+import type { SignedNavReport } from "../chain/ussi";
+import { formatNavPerToken, formatUnitsExact, formatUsd, jsonify } from "../src/lib/format";
 
 /**
  * The chain library is loaded when a task runs, not when Hardhat loads its config: it imports the
  * TypeChain bindings, which do not exist on a fresh clone until the first compile.
  */
-const chain = () => import("./lib/ussi-chain");
+const chain = () => import("../chain/ussi");
 
 const DAY = 86_400;
 
@@ -233,7 +234,7 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
       let report;
       if (args.inception) {
         const c = await chain();
-        const part = await c.loadUssi(hre);
+        const part = await c.loadUssi(clientFromHre(hre));
         const vault = c.ussiVault(part, hre.ethers.provider);
         const { round: lastRound } = await vault.lastAcceptedReport();
         const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
@@ -264,8 +265,8 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
       let signed: SignedNavReport | undefined;
       if (!args.unsigned) {
         const c = await chain();
-        const part = await c.loadUssi(hre);
-        signed = await c.signNavReport(hre, part, report, args.step);
+        const part = await c.loadUssi(clientFromHre(hre));
+        signed = await c.signNavReport(clientFromHre(hre), part, report, args.step);
         out = { ...out, ...c.signedReportToJson(signed) };
         if (args.out !== undefined) writeOutputFile(args.out, JSON.stringify(c.signedReportToJson(signed), null, 2) + "\n");
       } else {
@@ -306,7 +307,7 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
 
 // ---------------------------------------------------------------------------------------------
 // Chain tasks: ussi:deploy, ussi:push-nav, ussi:mint, ussi:redeem, ussi:fulfil, ussi:claim, ussi:status
-// (logic in tasks/lib/ussi-chain.ts)
+// (logic in chain/ussi.ts)
 // ---------------------------------------------------------------------------------------------
 
 task(
@@ -321,7 +322,7 @@ task(
       const c = await chain();
       const usdcArg = args.usdc === undefined ? undefined : parseAddressArg(args.usdc, "usdc");
       const mag7Arg = args.mag7 === undefined ? undefined : parseAddressArg(args.mag7, "mag7");
-      const part = await c.deployUssi(hre, {
+      const part = await (await import("./lib/ussi-deploy")).deployUssi(hre, {
         ...(usdcArg ? { usdc: usdcArg } : {}),
         ...(mag7Arg ? { mag7: mag7Arg } : {}),
         allowEoaAdmin: args.allowEoaAdmin === true,
@@ -361,9 +362,9 @@ task("ussi:sign-nav", "ONE NAV signer signs a USSI NAV report (or --step) on its
       const raw = readJsonArg(args.report, "report") as Record<string, unknown>;
       const report = c.parseNavReportFields(raw["report"], args.report);
       const step = args.step || raw["primaryType"] === "NavStep" || raw["kind"] === "ussi-nav-step";
-      const part = await c.loadUssi(hre);
-      const signer = await c.oneSigner(hre, "nav", args.account);
-      const file = await c.signNavOne(hre, part, report, step, signer, (l) => console.log(l));
+      const part = await c.loadUssi(clientFromHre(hre));
+      const signer = await c.oneSigner(clientFromHre(hre), "nav", args.account);
+      const file = await c.signNavOne(clientFromHre(hre), part, report, step, signer, (l) => console.log(l));
       writeOutputFile(args.out, JSON.stringify({ _comment: "one NAV signer's signature: relay with ussi:push-nav --signatures DIR", ...file }, null, 2) + "\n");
       console.log(
         `signature of ${file.signer} written to ${args.out}; other signers: ussi:sign-nav --report ${args.out} --out FILE; the relay: ussi:push-nav --signatures FILES|DIR`
@@ -385,24 +386,24 @@ task("ussi:push-nav", "Relays a signed USSI NAV report (from ussi:nav --out) to 
       let result: Awaited<ReturnType<typeof c.relaySignedNav>>;
       let part: Awaited<ReturnType<typeof c.loadUssi>>;
       if (args.signatures !== undefined) {
-        const { readSignatureFiles } = await import("./lib/quorum");
-        part = await c.loadUssi(hre);
+        const { readSignatureFiles } = await import("../chain/quorum");
+        part = await c.loadUssi(clientFromHre(hre));
         const files = readSignatureFiles(args.signatures.split(",").map((x) => x.trim()).filter((x) => x.length > 0));
         if (args.sign === true) {
           const first = files[0]!;
           const report = c.parseNavReportFields(first.file.report, first.source);
           const info = (l: string) => (args.json ? console.error(l) : console.log(l));
-          const own = await c.signNavOne(hre, part, report, first.file.primaryType === "NavStep", await c.oneSigner(hre, "nav", args.account), info);
+          const own = await c.signNavOne(clientFromHre(hre), part, report, first.file.primaryType === "NavStep", await c.oneSigner(clientFromHre(hre), "nav", args.account), info);
           files.push({ source: "the relay's own signature", file: own });
         }
-        const merged = await c.relayNavSignatures(hre, part, files);
+        const merged = await c.relayNavSignatures(clientFromHre(hre), part, files);
         result = merged.result;
         if (!args.json) console.log(`merged ${files.length} signature file(s): ${merged.signers.length} distinct signer(s) ${merged.signers.join(", ")}`);
       } else {
         if (!args.report) fail("--report FILE.json is required (write one with ussi:nav --positions FILE --out FILE.json), or --signatures FILES|DIR");
         const signed = c.parseSignedReport(readJsonArg(args.report, "report"), args.report);
-        part = await c.loadUssi(hre);
-        result = await c.relaySignedNav(hre, part, signed);
+        part = await c.loadUssi(clientFromHre(hre));
+        result = await c.relaySignedNav(clientFromHre(hre), part, signed);
       }
       if (args.json) {
         process.stdout.write(JSON.stringify(jsonify(result)) + "\n");
@@ -453,7 +454,7 @@ task(
     userErrors(async () => {
       const c = await chain();
       if ((args.usdc === undefined) === (args.mag7 === undefined)) fail("give exactly one of --usdc AMOUNT or --mag7 AMOUNT");
-      const part = await c.loadUssi(hre);
+      const part = await c.loadUssi(clientFromHre(hre));
       const asset = args.usdc !== undefined ? "USDC" : "MAG7";
       const amount =
         asset === "USDC" ? parsePositiveAmount(args.usdc, "usdc", part.usdcDecimals) : parsePositiveAmount(args.mag7, "mag7", 18);
@@ -487,7 +488,7 @@ task(
       const c = await chain();
       if (args.shares === undefined) fail("--shares AMOUNT is required");
       const shares = parsePositiveAmount(args.shares, "shares", 18);
-      const part = await c.loadUssi(hre);
+      const part = await c.loadUssi(clientFromHre(hre));
       const [me] = await hre.ethers.getSigners();
       const r = await c.ussiRedeem(part, me!, shares, args.instant);
       if (args.json) {
@@ -514,9 +515,9 @@ task("ussi:fulfil", "Funds settled redemptions (priced at their NAV): from the v
   .setAction(async (args: { max?: string; json: boolean }, hre) =>
     userErrors(async () => {
       const c = await chain();
-      const part = await c.loadUssi(hre);
+      const part = await c.loadUssi(clientFromHre(hre));
       const max = args.max === undefined ? undefined : parsePositiveAmount(args.max, "max", part.usdcDecimals);
-      const r = await c.ussiFulfil(hre, part, max);
+      const r = await c.ussiFulfil(clientFromHre(hre), part, max);
       if (args.json) {
         process.stdout.write(JSON.stringify(jsonify(r)) + "\n");
         return;
@@ -536,7 +537,7 @@ task("ussi:claim", "Claims settled requests of the caller: USSI for deposits, US
     userErrors(async () => {
       const c = await chain();
       const requestId = args.id === undefined ? undefined : wholeNumber(args.id, "id", false);
-      const part = await c.loadUssi(hre);
+      const part = await c.loadUssi(clientFromHre(hre));
       const [me] = await hre.ethers.getSigners();
       const results = await c.ussiClaim(part, me!, requestId);
       if (args.json) {
@@ -558,8 +559,8 @@ task("ussi:status", "USSI: the last NAV report (as of its time), the open epoch 
   .setAction(async (args: { json: boolean }, hre) =>
     userErrors(async () => {
       const c = await chain();
-      const part = await c.loadUssi(hre);
-      const s = await c.readUssiStatus(hre, part);
+      const part = await c.loadUssi(clientFromHre(hre));
+      const s = await c.readUssiStatus(clientFromHre(hre), part);
       if (args.json) {
         process.stdout.write(JSON.stringify(jsonify(s)) + "\n");
         return;

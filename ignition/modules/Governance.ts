@@ -1,10 +1,11 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { ZeroHash, id as keccakId } from "ethers";
 import type { ContractRef, ModuleBuilder } from "./builder";
+import { DEFAULT_MIN_DELAY } from "./constants";
 import { ROLE } from "./roles";
 
-/** {s} The delay when the parameters name none: 2 days (the contracts refuse less than 1 day). */
-export const DEFAULT_MIN_DELAY = 172_800n;
+export { DEFAULT_MIN_DELAY };
+
 
 /**
  * The admin of a family of contracts: a TimelockController (issue 13). Every SSI contract refuses, in its
@@ -39,7 +40,7 @@ export type WiringCall = readonly [ContractRef, string, readonly unknown[]];
 /**
  * Schedules `calls` on `timelock` as one batch (salt = keccak256(`salt`)), with the timelock's own
  * minimum delay: the wiring of a module is a queued admin change like any other, visible on chain for
- * the whole delay. The deploy task executes every batch once ready (`tasks/lib/governance.ts`).
+ * the whole delay. The deploy task executes every batch once ready (`chain/governance.ts`).
  */
 export function scheduleWiring(m: ModuleBuilder, timelock: ContractRef, calls: readonly WiringCall[], salt: string) {
   const payloads = calls.map(([c, fn, args], i) => m.encodeFunctionCall(c as never, fn, [...args] as never, { id: `${salt}_${i}_${fn}` }));

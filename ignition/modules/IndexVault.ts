@@ -1,12 +1,12 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { ContractRef, ModuleBuilder } from "./builder";
 import { scheduleWiring, type WiringCall } from "./Governance";
+import { SSI_PRODUCTS, type SsiProduct } from "./constants";
 import { ROLE } from "./roles";
+
+export { SSI_PRODUCTS, type SsiProduct };
 import WeightOracleModule from "./WeightOracle";
 
-/** The SSI products deployed as IndexVault instances. */
-export const SSI_PRODUCTS = ["MAG7", "MEME", "DEFI"] as const;
-export type SsiProduct = (typeof SSI_PRODUCTS)[number];
 
 /**
  * An IndexVault and its role grants, in the calling module: the one place they are written, used by

@@ -2,7 +2,10 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { DEFIVaultModule, MAG7VaultModule, MEMEVaultModule, type SsiProduct } from "./IndexVault";
 import type { ContractRef, ModuleBuilder } from "./builder";
 import { scheduleWiring } from "./Governance";
+import { REBALANCE_LIMIT_DEFAULTS } from "./constants";
 import { ROLE } from "./roles";
+
+export { REBALANCE_LIMIT_DEFAULTS };
 
 /**
  * The Uniswap V3 trade adapter shared by every product's Rebalancer.
@@ -21,15 +24,6 @@ export const UniswapV3AdapterModule = buildModule("UniswapV3Adapter", (m) => {
   return { adapter };
 });
 
-/** The Rebalancer limits when the parameters leave one out (IRebalancer.Limits; units in `rebalancerFuture`). */
-export const REBALANCE_LIMIT_DEFAULTS = {
-  maxSlippageBps: 100,
-  toleranceBps: 50,
-  cooldown: 3600,
-  maxWindow: 7 * 86_400,
-  feeAccrualInterval: 86_400,
-  maxTradeUsd: 50_000n * 10n ** 18n,
-} as const;
 
 /**
  * The Rebalancer of `vault`, in the calling module (issue 3): the one place its wiring is written,

@@ -1,6 +1,8 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { id } from "ethers";
+import { SIGNAL_SOURCE_ROLE } from "./constants";
 import { ROLE } from "./roles";
+
+export { SIGNAL_SOURCE_ROLE };
 import { indexVaultFuture } from "./IndexVault";
 import { rebalancerFuture } from "./Rebalance";
 import { scheduleWiring, timelockFuture } from "./Governance";
@@ -12,8 +14,6 @@ import { scheduleWiring, timelockFuture } from "./Governance";
  */
 export const SanxGovernanceModule = buildModule("SanxGovernance", (m) => ({ timelock: timelockFuture(m, "SanxTimelock") }));
 
-/** Role of the SanxController that may relay signals (the SignalOracle). */
-export const SIGNAL_SOURCE_ROLE = id("SIGNAL_SOURCE_ROLE");
 
 /**
  * The SANX vault: an IndexVault built by `indexVaultFuture` (`./IndexVault.ts`, the SSI products'

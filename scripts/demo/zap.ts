@@ -6,7 +6,7 @@
  */
 import ZapModule from "../../ignition/modules/Zap";
 import { runZapTask } from "../../tasks/lib/zap";
-import { vaultOf } from "../../tasks/lib/ssi-chain";
+import { vaultOf } from "../../chain/ssi";
 import { MockERC20__factory } from "../../typechain-types";
 import { requireDeployment, type DemoContext, type DemoSection } from "./context";
 

@@ -4,7 +4,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { isAddress, getAddress, parseUnits } from "ethers";
 import { SsiError } from "../../src/lib/errors";
-import { describeError } from "./revert";
+import { describeError } from "../../chain/revert";
 
 /** A user-facing failure: Hardhat prints the message without a stack trace. */
 export function fail(message: string): never {

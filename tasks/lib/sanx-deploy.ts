@@ -13,37 +13,14 @@ import { ROLE } from "../../ignition/modules/roles";
 import { IndexVault__factory, Rebalancer__factory, SanxBasket__factory, SanxController__factory, SignalOracle__factory } from "../../typechain-types";
 import { defiSymbols } from "../../src/sanx/data";
 import { fail } from "./args";
-import { saveDeployment, tokensForSymbols, type DeploymentRecord, type TimelockRecord } from "./deployment";
-import { buildRoleTable, checkPowerBeforeDeploy, governanceParams, loadIgnitionParameters, loadRecord, verifyTimelock } from "./ssi-chain";
-import { TimelockController__factory, checkRoleTable, executePending, forgetPending, pendingBatches, pendingFrom, rememberPending, renounceBootstrap, type AccessControlled } from "./governance";
+import { saveDeployment, tokensForSymbols, type DeploymentRecord } from "../../chain/deployment";
+import { buildRoleTable, checkPowerBeforeDeploy, governanceParams, loadIgnitionParameters, loadRecord, verifyTimelock } from "../../chain/ssi";
+import { TimelockController__factory, checkRoleTable, executePending, forgetPending, pendingBatches, pendingFrom, rememberPending, renounceBootstrap, type AccessControlled } from "../../chain/governance";
 import { MockAggregator__factory } from "../../typechain-types";
-import type { Log } from "./sanx-chain";
+import type { Log, SanxPart, SanxRecord } from "../../chain/sanx";
+import { clientFromHre } from "./client";
 
-/** What sanx:deploy adds to the deployment record. */
-export interface SanxPart {
-  signalOracle: string;
-  controller: string;
-  basket: string;
-  vault: string;
-  /** The SANX vault's Rebalancer (holds its REBALANCER_ROLE; the keeper trades through it). */
-  rebalancer: string;
-  /** Reserve asset symbol (a key of `assets`). */
-  reserve: string;
-  /** SANX universe symbols (token-list `defi`, non-stablecoin, present in the market). */
-  universe: string[];
-  signers: string[];
-  quorum: number;
-  delayDays: number;
-  block: number;
-  /** SANX's admin TimelockController (its address; absent in records written before issue 13). */
-  admin?: string;
-  timelock?: TimelockRecord;
-  /** Contract name -> address and every role's holders after the deployment. */
-  roleHolders?: Record<string, Record<string, string[] | string>>;
-  warnings?: string[];
-}
-
-export type SanxRecord = DeploymentRecord & { sanx: SanxPart };
+export type { SanxPart, SanxRecord };
 
 export interface SanxDeployOptions {
   /** Reserve asset symbol; default USDC. */
@@ -55,7 +32,7 @@ export interface SanxDeployOptions {
 
 export async function deploySanx(hre: HardhatRuntimeEnvironment, opts: SanxDeployOptions = {}): Promise<SanxRecord> {
   const log = opts.log ?? (() => undefined);
-  const record = await loadRecord(hre);
+  const record = await loadRecord(clientFromHre(hre));
   const params = loadIgnitionParameters(hre.network.name);
   const reserveSymbol = (opts.reserve ?? "USDC").toUpperCase();
   const [reserve] = tokensForSymbols(record, [reserveSymbol]);
@@ -77,7 +54,7 @@ export async function deploySanx(hre: HardhatRuntimeEnvironment, opts: SanxDeplo
   // Who will hold power: SANX's own timelock (module SanxGovernance), refused on a non-local network
   // when a plain key would control it (issue 13).
   const gp = governanceParams(params, "SanxGovernance", deployer!.address);
-  const warnings = await checkPowerBeforeDeploy(hre, { gp, roles: { guardian, keeper, feeRecipient }, deployer: deployer!.address, allowEoaAdmin: opts.allowEoaAdmin === true, what: "sanx:deploy" });
+  const warnings = await checkPowerBeforeDeploy(clientFromHre(hre), { gp, roles: { guardian, keeper, feeRecipient }, deployer: deployer!.address, allowEoaAdmin: opts.allowEoaAdmin === true, what: "sanx:deploy" });
   for (const w of warnings) log(w);
   const startBlock = await hre.ethers.provider.getBlockNumber();
   const limitParams = { ...REBALANCE_LIMIT_DEFAULTS, ...((params.$global ?? {}) as object), ...((params.Rebalance_SANX ?? {}) as object) } as Record<string, unknown>;

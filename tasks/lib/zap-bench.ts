@@ -7,7 +7,7 @@
  * Also the round-trip cost of a $10,000 mint-then-redeem in bps of NAV, beside the pools' fee tiers.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { quoteZapOnChain } from "./zap";
+import { quoteZapOnChain } from "../../chain/zap";
 
 export interface ZapGasSide {
   n: number;
@@ -39,7 +39,7 @@ const SYMBOLS = ["BTC", "ETH", "BNB", "SOL", "XRP", "ADA", "AVAX", "LINK", "UNI"
 
 export async function benchZap(hre: HardhatRuntimeEnvironment): Promise<ZapBench> {
   const { ethers } = hre;
-  const { deployMarket, uniswapContracts, marketSymbol } = await import("../../scripts/lib/market");
+  const { deployMarket, uniswapContracts, marketSymbol } = await import("../../chain/market");
   const [admin, user] = await ethers.getSigners();
   if (!admin || !user) throw new Error("bench:gas needs two accounts");
   const WAD = 10n ** 18n;
@@ -47,8 +47,8 @@ export async function benchZap(hre: HardhatRuntimeEnvironment): Promise<ZapBench
   const market = await deployMarket(admin, { symbols: [...SYMBOLS] });
   const addr = (s: string) => market.tokens[s]!.address;
   // The admin is a timelock (the contracts refuse anything else); the setup waits out its delay once.
-  const { deployTimelock, govCall, govern } = await import("./governance");
-  const { refreshFeeds } = await import("../../scripts/lib/market");
+  const { deployTimelock, govCall, govern } = await import("../../chain/governance");
+  const { refreshFeeds } = await import("../../chain/market");
   const timelock = await deployTimelock(admin, [admin.address], [admin.address]);
   const registry = await ethers.deployContract("PriceRegistry", [timelock.target], admin);
   const vault = await ethers.deployContract(

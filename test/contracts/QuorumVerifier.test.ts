@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Signature, type Signer } from "ethers";
-import { signQuorum, quorumDomain } from "../../tasks/lib/quorum";
+import { signQuorum, quorumDomain } from "../../chain/quorum";
 import type { QuorumVerifierHarness } from "../../typechain-types";
 
 const PING = { Ping: [{ name: "value", type: "uint256" }] };

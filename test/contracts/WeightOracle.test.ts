@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { TypedDataEncoder } from "ethers";
 import { WAD, DAY, ROLES, MIN_ADMIN_DELAY, coreFixture, deployGovernance, deployVault, makeReport, signReport, WEIGHT_REPORT_TYPES, type Report } from "../fixtures/contracts";
-import { quorumDomain } from "../../tasks/lib/quorum";
+import { quorumDomain } from "../../chain/quorum";
 
 async function fixture() {
   return coreFixture(ethers);

@@ -32,7 +32,7 @@ import * as path from "path";
 import hre from "hardhat";
 import { JsonRpcProvider } from "ethers";
 import { useEnv } from "../../src/env";
-import { deployMarket, readMarket, type MarketAddresses, type MarketOptions } from "../../scripts/lib/market";
+import { deployMarket, readMarket, type MarketAddresses, type MarketOptions } from "../../chain/market";
 
 export type ForkTarget = "local" | "remote";
 

@@ -15,8 +15,8 @@ import hre from "hardhat";
 import { withForkedMarket } from "./harness";
 import { IERC20__factory, IndexVault__factory, MockERC20__factory, PriceRegistry__factory, Rebalancer__factory } from "../../typechain-types";
 import { WAD } from "../../src/methodology";
-import { loadDeployment, type DeploymentRecord } from "../../tasks/lib/deployment";
-import { encodePath, listPools, tokenAddress, uniswapContracts, FEE_HUB_HUB } from "../../scripts/lib/market";
+import { loadDeployment, type DeploymentRecord } from "../../chain/deployment";
+import { encodePath, listPools, tokenAddress, uniswapContracts, FEE_HUB_HUB } from "../../chain/market";
 import { runTask } from "../tasks/fixtures";
 
 const root = path.resolve(__dirname, "../..");

@@ -5,7 +5,7 @@ import { withForkedMarket, forkTargets } from "./harness";
 import {
   deployUniswapV3Adapter, detectRouterKind, encodePath, listPools, poolContract, tokenAddress, tokenForAsset, uniswapContracts, FEE_HUB_HUB, FEE_TOKEN_HUB,
   RouterKind, type MarketAddresses,
-} from "../../scripts/lib/market";
+} from "../../chain/market";
 import { MockAggregator__factory } from "../../typechain-types";
 
 const ERC20_ABI = [

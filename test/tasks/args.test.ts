@@ -1,8 +1,8 @@
-/** Argument parsing and amount formatting shared by every task (tasks/lib/args.ts, tasks/lib/format.ts). */
+/** Argument parsing and amount formatting shared by every task (tasks/lib/args.ts, src/lib/format.ts). */
 import { expect } from "chai";
 import { HardhatPluginError } from "hardhat/plugins";
 import { parseAddressArg } from "../../tasks/lib/args";
-import { formatTokenAmount } from "../../tasks/lib/format";
+import { formatTokenAmount } from "../../src/lib/format";
 
 describe("tasks/lib/args and format", () => {
   describe("#parseAddressArg", () => {

@@ -12,7 +12,7 @@ import { ZeroHash } from "ethers";
 import hre from "hardhat";
 import { takeSnapshot, time, type SnapshotRestorer } from "@nomicfoundation/hardhat-network-helpers";
 import { IndexVault__factory, SanxController__factory, TimelockController__factory } from "../../typechain-types";
-import { loadDeployment } from "../../tasks/lib/deployment";
+import { loadDeployment } from "../../chain/deployment";
 import type { SanxRecord } from "../../tasks/lib/sanx-deploy";
 import { expectUserError, runTask } from "./fixtures";
 

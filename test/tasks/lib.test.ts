@@ -6,12 +6,12 @@ import hre from "hardhat";
 import { Wallet } from "ethers";
 import { InputError } from "../../src/lib/errors";
 import { projectRedeemAmounts, WAD, YEAR } from "../../src/vault/fees";
-import { assetMap, loadDeployment, tokenIndex, tokensForSymbols, type DeploymentRecord } from "../../tasks/lib/deployment";
-import { parseSignedReport, recoverReportSigner, signedReportToJson, signReport, type SignedReport } from "../../tasks/lib/reports";
+import { assetMap, loadDeployment, tokenIndex, tokensForSymbols, type DeploymentRecord } from "../../chain/deployment";
+import { parseSignedReport, recoverReportSigner, signedReportToJson, signReport, type SignedReport } from "../../chain/weight-reports";
 import { MAG7VaultModule } from "../../ignition/modules/IndexVault";
 import { ROLE } from "../../ignition/modules/roles";
 import { TimelockController__factory } from "../../typechain-types";
-import { executePending, pendingBatches } from "../../tasks/lib/governance";
+import { executePending, pendingBatches } from "../../chain/governance";
 
 const A = (n: number) => "0x" + n.toString(16).padStart(40, "0");
 

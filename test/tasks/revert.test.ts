@@ -1,11 +1,11 @@
 /**
- * The shared decoder (tasks/lib/revert.ts): every custom error of every compiled contract decodes;
+ * The shared decoder (chain/revert.ts): every custom error of every compiled contract decodes;
  * the errors with words name each of their arguments (a renamed parameter would print "undefined").
  */
 import { expect } from "chai";
 import { AbiCoder, Interface, ZeroAddress, id, type ErrorFragment, type ParamType } from "ethers";
 import * as typechain from "../../typechain-types";
-import { EXPLAINED_ERRORS, decodeRevertData, describeError, describeRevert } from "../../tasks/lib/revert";
+import { EXPLAINED_ERRORS, decodeRevertData, describeError, describeRevert } from "../../chain/revert";
 import { IndexVault__factory, UssiVault__factory, WeightOracle__factory } from "../../typechain-types";
 
 /** Every custom error fragment of every compiled contract, by selector. */

@@ -14,9 +14,10 @@ import { chooseEvents, toSignalStruct } from "../../src/sanx/signals";
 import { parseSignalFile } from "../../src/sanx/signalFile";
 import { SIGNAL_EIP712_TYPES } from "../../src/sanx/signalReport";
 import { latestMarketCaps, marketCapTargets, redistributeRemoved } from "../../src/sanx/targets";
-import { quorumDomain } from "../../tasks/lib/quorum";
+import { quorumDomain } from "../../chain/quorum";
 import { DAY, sanxStackFixture, today, travelTo } from "../contracts/sanx/fixtures";
 import { runTask } from "./fixtures";
+import { clientFromHre } from "../../tasks/lib/client";
 
 const ROOT = path.resolve(__dirname, "../..");
 const SAMPLE = path.join(ROOT, "sample");
@@ -293,13 +294,13 @@ describe("sanx:* tasks", function () {
 
     it("refuses ORACLE_SIGNER_KEYS with several keys on a live network (signals and the SANX weight push)", async function () {
       const f = await loadFixture(sanxStackFixture);
-      const { quorumSigners } = await import("../../tasks/lib/sanx-chain");
+      const { quorumSigners } = await import("../../chain/sanx");
       const previous = process.env.ORACLE_SIGNER_KEYS;
       const name = hre.network.name;
       process.env.ORACLE_SIGNER_KEYS = "0x" + "11".repeat(32) + ",0x" + "22".repeat(32);
       try {
         (hre.network as { name: string }).name = "baseSepolia";
-        await expect(quorumSigners(hre, f.signalOracle, "SignalOracle")).to.be.rejectedWith(/ORACLE_SIGNER_KEYS holds 2 keys: on baseSepolia no process holds several signers' keys/);
+        await expect(quorumSigners(clientFromHre(hre), f.signalOracle, "SignalOracle")).to.be.rejectedWith(/ORACLE_SIGNER_KEYS holds 2 keys: on baseSepolia no process holds several signers' keys/);
       } finally {
         (hre.network as { name: string }).name = name;
         if (previous === undefined) delete process.env.ORACLE_SIGNER_KEYS;

@@ -5,8 +5,8 @@ import { IndexVault__factory, SanxBasket__factory, SanxController__factory, Sign
 import { ROLE } from "../../ignition/modules/roles";
 import { SIGNAL_SOURCE_ROLE } from "../../ignition/modules/Sanx";
 import { defiSymbols } from "../../src/sanx/data";
-import { loadDeployment } from "../../tasks/lib/deployment";
-import { deploySsi } from "../../tasks/lib/ssi-chain";
+import { loadDeployment } from "../../chain/deployment";
+import { deploySsi } from "../../tasks/lib/ssi-deploy";
 import type { SanxRecord } from "../../tasks/lib/sanx-deploy";
 import { expectUserError, runTask } from "./fixtures";
 

@@ -15,19 +15,21 @@ import hre from "hardhat";
 import { takeSnapshot, time, type SnapshotRestorer } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { IERC20__factory, IndexVault__factory, MockAggregator__factory, PriceRegistry__factory, Rebalancer__factory, TimelockController__factory, type IndexVault } from "../../typechain-types";
-import { govCall, govern } from "../../tasks/lib/governance";
-import { refreshFeeds } from "../../scripts/lib/market";
+import { govCall, govern } from "../../chain/governance";
+import { refreshFeeds } from "../../chain/market";
 import { ROLE } from "../../ignition/modules/roles";
 import { loadUniverseFile } from "../../src/data/universe";
 import { loadSanxData } from "../../src/sanx/data";
 import { latestMarketCaps, marketCapTargets } from "../../src/sanx/targets";
-import { loadDeployment } from "../../tasks/lib/deployment";
-import { connectSanx, quorumSigners, type SanxContracts } from "../../tasks/lib/sanx-chain";
+import { loadDeployment } from "../../chain/deployment";
+import { connectSanx, quorumSigners, type SanxContracts } from "../../chain/sanx";
 import type { SanxRecord } from "../../tasks/lib/sanx-deploy";
-import { deploySsi, executeMint, executeRedeem, faucet, planMint, planRedeem } from "../../tasks/lib/ssi-chain";
-import { quorumDomain } from "../../tasks/lib/quorum";
+import { deploySsi } from "../../tasks/lib/ssi-deploy";
+import { executeMint, executeRedeem, faucet, planMint, planRedeem } from "../../chain/ssi";
+import { quorumDomain } from "../../chain/quorum";
 import { DAY, DNG, OPP, makeSignal, sign } from "../contracts/sanx/fixtures";
 import { expectUserError, runTask } from "./fixtures";
+import { clientFromHre } from "../../tasks/lib/client";
 
 const root = path.resolve(__dirname, "../..");
 const SAMPLE = path.join(root, "sample");
@@ -73,7 +75,7 @@ describe("SANX trades: signal -> delay -> sanx:execute -> targets -> rebalance o
   /** Signs (2-of-3 SANX signers) and relays, from Alice, a signal dated today for each symbol. */
   async function signal(zone: bigint, ...symbols: Sym[]): Promise<bigint> {
     const day = BigInt(await time.latest()) / DAY;
-    const signers = await quorumSigners(hre, c.signalOracle, "SignalOracle");
+    const signers = await quorumSigners(clientFromHre(hre), c.signalOracle, "SignalOracle");
     const domain = await quorumDomain(c.signalOracle);
     for (const s of symbols) {
       const sig = await makeSignal(address(s), zone, { day });
@@ -115,13 +117,13 @@ describe("SANX trades: signal -> delay -> sanx:execute -> targets -> rebalance o
     await deploySsi(hre, { sampleMarket: true, priceUniverse: { ...universe, assets: universe.assets.filter((a) => ["UNI", "AAVE", "COMP"].includes(a.symbol)) } });
     await runTask(hre, "sanx:deploy", { reserve: "USDC" });
     record = loadDeployment("hardhat", 31337) as SanxRecord;
-    c = await connectSanx(hre, { signalOracle: record.sanx.signalOracle, basket: record.sanx.basket });
+    c = await connectSanx(clientFromHre(hre), { signalOracle: record.sanx.signalOracle, basket: record.sanx.basket });
     vault = IndexVault__factory.connect(record.sanx.vault, hre.ethers.provider);
     // The reserve target, then Alice mints: the empty basket is paid in the reserve asset.
     const first = await execute(true);
     expect(first.weights.kind).to.equal("RESERVE");
     expect(first.rebalance).to.deep.equal({ status: "skipped", reason: "the SANX vault holds nothing (no shares): the first mint pays the targets in kind" });
-    await faucet(hre, record, alice.address, 100_000n, admin);
+    await faucet(clientFromHre(hre), record, alice.address, 100_000n, admin);
     await executeMint(vault, alice, SHARES * WAD, alice.address, await planMint(record, vault, alice, SHARES * WAD));
     funded = await takeSnapshot();
   });

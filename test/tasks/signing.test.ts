@@ -10,10 +10,11 @@ import path from "node:path";
 import hre from "hardhat";
 import { takeSnapshot, type SnapshotRestorer } from "@nomicfoundation/hardhat-network-helpers";
 import { IndexVault__factory } from "../../typechain-types";
-import { loadDeployment, type DeploymentRecord } from "../../tasks/lib/deployment";
-import { buildSignedReport, proposeReport, signWeightReport } from "../../tasks/lib/ssi-chain";
+import { loadDeployment, type DeploymentRecord } from "../../chain/deployment";
+import { buildSignedReport, proposeReport, signWeightReport } from "../../chain/ssi";
 import { loadUniverseFile } from "../../src/data/universe";
 import { expectUserError, runTask } from "./fixtures";
+import { clientFromHre } from "../../tasks/lib/client";
 
 const root = path.resolve(__dirname, "../..");
 const sample = path.join(root, "sample/universe.json");
@@ -39,12 +40,12 @@ describe("signing weight reports (ssi:sign-report, ssi:push-weights --signatures
     const foreign = await hre.ethers.deployContract("ForeignDomainOracle", ["0x000000000000000000000000000000000000dEaD"]);
     const forged: DeploymentRecord = { ...record, protocol: { ...record.protocol, weightOracle: await foreign.getAddress() } };
     const universe = loadUniverseFile(sample);
-    await expect(buildSignedReport(hre, forged, "MAG7", universe, { validFor: 600n })).to.be.rejectedWith(
+    await expect(buildSignedReport(clientFromHre(hre), forged, "MAG7", universe, { validFor: 600n })).to.be.rejectedWith(
       /chain id 1, but the connected chain is 31337; verifying contract 0x000000000000000000000000000000000000dEaD, but the recorded address is .*refusing to sign/,
     );
-    const honest = await proposeReport(hre, record, "MAG7", universe, { validFor: 600n });
+    const honest = await proposeReport(clientFromHre(hre), record, "MAG7", universe, { validFor: 600n });
     const signer = (await hre.ethers.getSigners()).find((s) => s.address === s1)!;
-    await expect(signWeightReport(hre, forged, "MAG7", honest.signed.report, signer)).to.be.rejectedWith(/chain id 1, but the connected chain is 31337.*nothing was signed/);
+    await expect(signWeightReport(clientFromHre(hre), forged, "MAG7", honest.signed.report, signer)).to.be.rejectedWith(/chain id 1, but the connected chain is 31337.*nothing was signed/);
   });
 
   it("prints the domain and the report (index, round, weights in percent) before signing", async () => {

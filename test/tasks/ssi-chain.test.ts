@@ -8,13 +8,16 @@ import { takeSnapshot, time, type SnapshotRestorer } from "@nomicfoundation/hard
 import { IndexVault__factory, MockERC20__factory, PriceRegistry__factory, WeightOracle__factory } from "../../typechain-types";
 import { loadUniverseFile } from "../../src/data/universe";
 import { computeIndex, MAG7, MEME, DEFI, targetUnits, WAD } from "../../src/methodology";
-import { deploymentFile, loadDeployment, type DeploymentRecord } from "../../tasks/lib/deployment";
-import { signReport, signedReportToJson, type WeightReport } from "../../tasks/lib/reports";
+import { deploymentFile, loadDeployment, type DeploymentRecord } from "../../chain/deployment";
+import { signReport, signedReportToJson, type WeightReport } from "../../chain/weight-reports";
 import { ROLE } from "../../ignition/modules/roles";
-import { checkPowerBeforeDeploy, deploySsi, executeRedeem, planRedeem } from "../../tasks/lib/ssi-chain";
-import { TimelockController__factory, checkRoleTable } from "../../tasks/lib/governance";
+import { checkPowerBeforeDeploy, executeRedeem, planRedeem } from "../../chain/ssi";
+import { deploySsi } from "../../tasks/lib/ssi-deploy";
+import type { Client } from "../../chain/client";
+import { TimelockController__factory, checkRoleTable } from "../../chain/governance";
 import { projectRedeemAmounts } from "../../src/vault/fees";
 import { expectUserError, runTask } from "./fixtures";
+import { clientFromHre } from "../../tasks/lib/client";
 
 const root = path.resolve(__dirname, "../..");
 const sample = path.join(root, "sample/universe.json");
@@ -413,7 +416,7 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
     it("refuses, on a non-local network, a timelock proposer that is the deployer or a plain key; --allow-eoa-admin warns instead", async () => {
       const signers = await hre.ethers.getSigners();
       const deployer = signers[0]!.address;
-      const fake = { network: { name: "sepolia" }, ethers: hre.ethers } as unknown as typeof hre;
+      const fake: Client = { ...clientFromHre(hre), network: "sepolia", local: false };
       const registry = record.protocol.priceRegistry; // any contract stands in for a multisig here
       const gp = (proposers: string[]) => ({ minDelay: 172_800n, proposers, executors: [registry], guardian: signers[1]!.address });
       const roles = { guardian: signers[1]!.address, keeper: signers[2]!.address, feeRecipient: signers[3]!.address };
@@ -425,7 +428,7 @@ describe("SSI chain tasks (ssi:deploy, ssi:push-weights, index:*)", function () 
       const warned = await check([deployer], true);
       expect(warned.join("\n")).to.match(/WARNING \(--allow-eoa-admin\).*is the deployer/);
       // A local network leaves the choice to its parameters (hardhat accounts are plain keys).
-      expect(await checkPowerBeforeDeploy(hre, { gp: gp([deployer]), roles, deployer, allowEoaAdmin: false, what: "ssi:deploy" })).to.deep.equal([]);
+      expect(await checkPowerBeforeDeploy(clientFromHre(hre), { gp: gp([deployer]), roles, deployer, allowEoaAdmin: false, what: "ssi:deploy" })).to.deep.equal([]);
     });
 
     it("queues every admin change on the timelock for its delay; the guardian can cancel it and do nothing else there", async () => {

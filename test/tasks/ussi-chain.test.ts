@@ -16,10 +16,11 @@ import {
   type UssiMockIndex,
   type UssiVault,
 } from "../../typechain-types";
-import { signQuorum } from "../../tasks/lib/quorum";
+import { signQuorum } from "../../chain/quorum";
 import { NAV_REPORT_TYPES, type NavReport } from "../../src/ussi/navReport";
 import { navReport, parsePositions } from "../../src/ussi";
-import { USSI_ROLES, recordFile, type UssiPart } from "../../tasks/lib/ussi-chain";
+import { USSI_ROLES, recordFile, type UssiPart } from "../../chain/ussi";
+import { clientFromHre } from "../../tasks/lib/client";
 
 const root = path.resolve(__dirname, "../..");
 const allParams = JSON.parse(readFileSync(path.join(root, "ignition/parameters/hardhat.json"), "utf8"));
@@ -433,8 +434,8 @@ describe("USSI chain tasks (ussi:deploy, nav, push-nav, mint, redeem, fulfil, cl
       process.env.ORACLE_SIGNER_KEYS = "0x" + "11".repeat(32) + ",0x" + "22".repeat(32);
       try {
         (hre.network as { name: string }).name = "sepolia";
-        const { navSigners } = await import("../../tasks/lib/ussi-chain");
-        await expect(navSigners(hre, vault)).to.be.rejectedWith(/ORACLE_SIGNER_KEYS holds 2 keys: on sepolia no process holds several signers' keys/);
+        const { navSigners } = await import("../../chain/ussi");
+        await expect(navSigners(clientFromHre(hre), vault)).to.be.rejectedWith(/ORACLE_SIGNER_KEYS holds 2 keys: on sepolia no process holds several signers' keys/);
       } finally {
         (hre.network as { name: string }).name = name;
         if (previous === undefined) delete process.env.ORACLE_SIGNER_KEYS;

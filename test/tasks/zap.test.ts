@@ -3,8 +3,8 @@ import path from "node:path";
 import hre from "hardhat";
 import { takeSnapshot, type SnapshotRestorer } from "@nomicfoundation/hardhat-network-helpers";
 import { IERC20__factory, IndexVault__factory, MockERC20__factory } from "../../typechain-types";
-import { loadDeployment, type DeploymentRecord } from "../../tasks/lib/deployment";
-import { encodePath, uniswapContracts, type MarketAddresses } from "../../scripts/lib/market";
+import { loadDeployment, type DeploymentRecord } from "../../chain/deployment";
+import { encodePath, uniswapContracts, type MarketAddresses } from "../../chain/market";
 import ZapModule from "../../ignition/modules/Zap";
 import { expectUserError, runTask } from "./fixtures";
 

@@ -4,7 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import {
   deployMarket, deployUniswapV3Adapter, detectRouterKind, encodePath, RouterKind, swapDirect, uniswapContracts, FEE_HUB_HUB, FEE_TOKEN_HUB,
   type MarketAddresses,
-} from "../../../scripts/lib/market";
+} from "../../../chain/market";
 import { MarketSwapRouter02__factory, MockERC20__factory, type MockERC20 } from "../../../typechain-types";
 
 const F = FEE_TOKEN_HUB;

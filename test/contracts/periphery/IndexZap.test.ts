@@ -2,11 +2,11 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyUint } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
-import { amountForUsd, encodePath, sqrtPriceX96, FEE_TOKEN_HUB, uniswapContracts } from "../../../scripts/lib/market";
+import { amountForUsd, encodePath, sqrtPriceX96, FEE_TOKEN_HUB, uniswapContracts } from "../../../chain/market";
 import { WAD } from "../../fixtures/contracts";
 import { IERC20__factory } from "../../../typechain-types";
 import { checkAgainstNav } from "../../../src/zap";
-import { NATIVE } from "../../../tasks/lib/zap";
+import { NATIVE } from "../../../chain/zap";
 import { deadlineIn, expectZapEmpty, signPermit, zapFixture, type ZapFx } from "./fixture";
 
 const SHARES = 10n * WAD; // $1,000 at NAV0 $100

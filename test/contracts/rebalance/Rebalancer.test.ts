@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { AbiCoder } from "ethers";
 import { IERC20__factory, MockAggregator__factory } from "../../../typechain-types";
-import { deployUniswapV3Adapter, encodePath, FEE_TOKEN_HUB, refreshFeeds } from "../../../scripts/lib/market";
+import { deployUniswapV3Adapter, encodePath, FEE_TOKEN_HUB, refreshFeeds } from "../../../chain/market";
 import { WAD, ceilDiv, expectCollateralised } from "../../fixtures/contracts";
 import {
   KEEPER_ROLE, LIMITS, ROUND2, USD, expectUnitsFromBalances, planFor, rebalanceFixture, snapshotState, toTrades, type Fx,

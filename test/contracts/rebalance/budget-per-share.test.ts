@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { encodePath, FEE_TOKEN_HUB } from "../../../scripts/lib/market";
+import { encodePath, FEE_TOKEN_HUB } from "../../../chain/market";
 import { rebalanceFixture, type Fx } from "./fixture";
 
 /**

@@ -8,7 +8,7 @@
 import { ethers } from "hardhat";
 import { expect } from "chai";
 import { id, type Signer } from "ethers";
-import { deployMarket, deployUniswapV3Adapter, listPools, refreshFeeds, type MarketAddresses } from "../../../scripts/lib/market";
+import { deployMarket, deployUniswapV3Adapter, listPools, refreshFeeds, type MarketAddresses } from "../../../chain/market";
 import { IERC20__factory, MockERC20__factory, type IndexVault, type Rebalancer } from "../../../typechain-types";
 import { ROLES, WAD, deployGovernance, deployVault, expectCollateralised } from "../../fixtures/contracts";
 import { planTrades, encodeV3Path, type Holding, type Plan } from "../../../src/planner";

@@ -10,7 +10,7 @@ import {
   SIGNAL_PRIMARY_TYPE,
   zoneFromCode,
 } from "../../../src/sanx/signalReport";
-import { quorumDomain } from "../../../tasks/lib/quorum";
+import { quorumDomain } from "../../../chain/quorum";
 import { DAY, DNG, Ignore, Kind, MAX_FUTURE_SKEW, MAX_VALIDITY, OPP, WAD, makeSignal, oracleFixture, sign } from "./fixtures";
 
 describe("SignalOracle", function () {

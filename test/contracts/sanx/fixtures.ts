@@ -1,7 +1,7 @@
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Signer } from "ethers";
-import { signQuorum, quorumDomain } from "../../../tasks/lib/quorum";
+import { signQuorum, quorumDomain } from "../../../chain/quorum";
 import { SIGNAL_EIP712_TYPES, ZONE_CODE, type SignalStruct } from "../../../src/sanx/signalReport";
 import { deployGovernance, deployTokensAndFeeds, deployOracle, deployVault, makeReport, ROLES, signReport } from "../../fixtures/contracts";
 

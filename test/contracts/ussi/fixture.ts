@@ -1,7 +1,7 @@
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { signQuorum, quorumDomain } from "../../../tasks/lib/quorum";
+import { signQuorum, quorumDomain } from "../../../chain/quorum";
 import { NAV_REPORT_TYPES, NAV_STEP_TYPES, type NavReport } from "../../../src/ussi/navReport";
 import type { MockERC20, TimelockController, UssiMockIndex, UssiVault } from "../../../typechain-types";
 

@@ -1,12 +1,12 @@
 /**
- * Moves a LOCAL sample market (scripts/lib/market.ts) to new prices, consistently: every named token's
+ * Moves a LOCAL sample market (chain/market.ts) to new prices, consistently: every named token's
  * mock feed gets the new answer, and every Uniswap V3 pool with a moved token is arbitraged to the
  * price the two feeds imply (one exactInputSingle per pool, with sqrtPriceLimitX96 at the target, so the
  * swap stops exactly there). The arbitrageur's tokens are minted (MockERC20's open mint), so this works
  * only on a local market; it is for tests and the demo (month-end to month-end price moves).
  */
 import { MaxUint256, type Signer } from "ethers";
-import { MockAggregator__factory, MockERC20__factory } from "../../typechain-types";
+import { MockAggregator__factory, MockERC20__factory } from "../typechain-types";
 import { poolContract, sqrtPriceX96, toAnswer, uniswapContracts, listPools, type MarketAddresses } from "./market";
 
 export interface MoveReport {

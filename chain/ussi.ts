@@ -1,38 +1,38 @@
 /**
- * The chain-facing USSI operations behind the ussi:* tasks and the demo section: deploy (Ignition +
- * role verification + record), sign and relay NAV reports, mint, redeem, fulfil, claim, status.
- * Each takes the Hardhat runtime first; tasks parse arguments and print, the demo prints its own
- * summary. Everything is checked (and simulated) before anything is sent.
+ * The chain-facing USSI operations behind the ussi:* tasks, the keeper and the demo section: sign and
+ * relay NAV reports, mint, redeem, fulfil, claim, status. Each takes a `Client` (chain/client.ts)
+ * first, never the Hardhat runtime; tasks parse arguments and print, the demo prints its own summary.
+ * Everything is checked (and simulated) before anything is sent. The Ignition deployment
+ * (`deployUssi`) is in tasks/lib/ussi-deploy.ts.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { TypedDataEncoder, getAddress, id, verifyTypedData, type BaseContract, type Signer, type TypedDataDomain } from "ethers";
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import UssiModule from "../../ignition/modules/Ussi";
+import { TypedDataEncoder, getAddress, id, verifyTypedData, type BaseContract, type Signer } from "ethers";
 import {
   IERC20Metadata__factory,
   IIndexValuation__factory,
-  TimelockController__factory,
   UssiVault__factory,
   type UssiVault,
-} from "../../typechain-types";
-import { InputError } from "../../src/lib/errors";
-import { NAV_REPORT_DOMAIN, NAV_REPORT_TYPES, NAV_STEP_TYPES, type NavReport } from "../../src/ussi/navReport";
+} from "../typechain-types";
+import { InputError } from "../src/lib/errors";
+import { NAV_REPORT_TYPES, NAV_STEP_TYPES, type NavReport } from "../src/ussi/navReport";
 import { describeDomain, mergeSignatureFiles, recordedDomain, signQuorum, signToFile, type CheckedDomain, type SignatureFile } from "./quorum";
-import { fail, firstSigner } from "./args";
-import { formatNavPerToken, formatUnitsExact, formatUsd } from "./format";
-import { checkPowerBeforeDeploy, signerKeysFromEnv, oneSigner } from "./ssi-chain";
+import { fail } from "./errors";
+import { firstSigner } from "./client";
+import { formatNavPerToken, formatUnitsExact, formatUsd } from "../src/lib/format";
+import { signerKeysFromEnv, oneSigner } from "./ssi";
+
+import type { Client } from "./client";
 export { oneSigner };
 
 export type Log = (line: string) => void;
 const quiet: Log = () => undefined;
-const LOCAL_NETWORKS = new Set(["hardhat", "localhost"]);
 const WAD = 10n ** 18n;
 const ZERO_HASH = "0x" + "00".repeat(32);
 
 /** AccessControl role ids of the UssiVault (as the contract defines them). */
 export const USSI_ROLES = { DEFAULT_ADMIN: ZERO_HASH, STRATEGY: id("STRATEGY_ROLE"), RISK: id("RISK_ROLE") } as const;
-const TIMELOCK_ROLES = { PROPOSER: id("PROPOSER_ROLE"), EXECUTOR: id("EXECUTOR_ROLE"), CANCELLER: id("CANCELLER_ROLE") };
+export const TIMELOCK_ROLES = { PROPOSER: id("PROPOSER_ROLE"), EXECUTOR: id("EXECUTOR_ROLE"), CANCELLER: id("CANCELLER_ROLE") };
 
 // ---------------------------------------------------------------------------------------------
 // The deployment record (deployments/<network>.json, `ussi` key)
@@ -68,13 +68,13 @@ export interface UssiPart {
   block: number;
 }
 
-type RawRecord = Record<string, unknown> & { chainId?: unknown; ussi?: UssiPart };
+export type RawRecord = Record<string, unknown> & { chainId?: unknown; ussi?: UssiPart };
 
 export function recordFile(network: string, root = process.cwd()): string {
   return path.join(root, "deployments", `${network}.json`);
 }
 
-function readRecord(network: string, root = process.cwd()): RawRecord | undefined {
+export function readRecord(network: string, root = process.cwd()): RawRecord | undefined {
   const file = recordFile(network, root);
   if (!existsSync(file)) return undefined;
   let raw: unknown;
@@ -88,8 +88,8 @@ function readRecord(network: string, root = process.cwd()): RawRecord | undefine
   return raw as RawRecord;
 }
 
-async function chainIdOf(hre: HardhatRuntimeEnvironment): Promise<number> {
-  return Number((await hre.ethers.provider.getNetwork()).chainId);
+async function chainIdOf(client: Client): Promise<number> {
+  return Number((await client.provider.getNetwork()).chainId);
 }
 
 /** The USDC and MAG7.ssi addresses the record names (tokens.USDC, products.MAG7), or undefined. */
@@ -103,17 +103,17 @@ export function recordInputs(record: RawRecord | undefined): { usdc?: string; ma
 }
 
 /** The USSI part of the connected network's record, checked against the chain (code at the vault). */
-export async function loadUssi(hre: HardhatRuntimeEnvironment): Promise<UssiPart> {
-  const network = hre.network.name;
+export async function loadUssi(client: Client): Promise<UssiPart> {
+  const network = client.network;
   const hint = `run \`npx hardhat ussi:deploy --network ${network}\` first`;
   const record = readRecord(network);
   if (record === undefined) throw new InputError(`no deployment record for network "${network}" (deployments/${network}.json): ${hint}`);
   if (record.ussi === undefined) throw new InputError(`deployments/${network}.json has no USSI deployment: ${hint}`);
-  const id = await chainIdOf(hre);
+  const id = await chainIdOf(client);
   if (record.chainId !== undefined && record.chainId !== id) {
     throw new InputError(`deployments/${network}.json is for chain ${String(record.chainId)}, connected to chain ${id}: ${hint}`);
   }
-  if ((await hre.ethers.provider.getCode(record.ussi.vault)) === "0x") {
+  if ((await client.provider.getCode(record.ussi.vault)) === "0x") {
     throw new InputError(
       `deployments/${network}.json points at a USSI vault that is not on this chain` +
         (network === "hardhat"
@@ -195,243 +195,38 @@ export function loadUssiParameters(network: string, root = process.cwd()): Recor
 
 
 /** The local account (of this network's configured accounts) holding `role` on the vault. */
-export async function localRoleHolder(hre: HardhatRuntimeEnvironment, vault: UssiVault, role: string, roleName: string): Promise<Signer> {
-  for (const s of await hre.ethers.getSigners()) if (await vault.hasRole(role, s.address)) return s;
+export async function localRoleHolder(client: Client, vault: UssiVault, role: string, roleName: string): Promise<Signer> {
+  for (const s of await client.signers()) if (await vault.hasRole(role, s.address)) return s;
   fail(`none of this network's accounts holds ${roleName} on the USSI vault ${await vault.getAddress()}: run this with that account's key`);
 }
 
 /** The NAV signers: ORACLE_SIGNER_KEYS, or on hardhat/localhost the first `quorum` local accounts in the signer set. */
-export async function navSigners(hre: HardhatRuntimeEnvironment, vault: UssiVault): Promise<Signer[]> {
+export async function navSigners(client: Client, vault: UssiVault): Promise<Signer[]> {
   const quorum = Number(await vault.quorum());
   const keys = signerKeysFromEnv();
   if (keys !== undefined) {
-    if (!LOCAL_NETWORKS.has(hre.network.name) && keys.length > 1)
+    if (!client.local && keys.length > 1)
       fail(
-        `ORACLE_SIGNER_KEYS holds ${keys.length} keys: on ${hre.network.name} no process holds several signers' keys; each signer runs ussi:sign-nav with its own key (NAV_SIGNER_KEY or ORACLE_SIGNER_KEY) and the relay runs ussi:push-nav --signatures DIR`
+        `ORACLE_SIGNER_KEYS holds ${keys.length} keys: on ${client.network} no process holds several signers' keys; each signer runs ussi:sign-nav with its own key (NAV_SIGNER_KEY or ORACLE_SIGNER_KEY) and the relay runs ussi:push-nav --signatures DIR`
       );
     for (const k of keys)
       if (!(await vault.isSigner(k.address))) fail(`ORACLE_SIGNER_KEYS holds ${k.address}, which is not a NAV signer of the USSI vault`);
     if (keys.length < quorum) fail(`ORACLE_SIGNER_KEYS holds ${keys.length} key(s), the USSI vault needs ${quorum}`);
     return keys.slice(0, quorum);
   }
-  if (!LOCAL_NETWORKS.has(hre.network.name)) {
+  if (!client.local) {
     fail(
-      `set ORACLE_SIGNER_KEYS (comma-separated private keys of ${quorum} NAV signers) to sign on ${hre.network.name}, or relay a signed report with ussi:push-nav --report FILE`
+      `set ORACLE_SIGNER_KEYS (comma-separated private keys of ${quorum} NAV signers) to sign on ${client.network}, or relay a signed report with ussi:push-nav --report FILE`
     );
   }
   const mine: Signer[] = [];
-  for (const s of await hre.ethers.getSigners()) {
+  for (const s of await client.signers()) {
     if (mine.length === quorum) break;
     if (await vault.isSigner(s.address)) mine.push(s);
   }
   if (mine.length < quorum)
     fail(`only ${mine.length} of the local accounts are NAV signers, the quorum is ${quorum}: set ORACLE_SIGNER_KEYS`);
   return mine;
-}
-
-// ---------------------------------------------------------------------------------------------
-// ussi:deploy
-// ---------------------------------------------------------------------------------------------
-
-export interface UssiDeployOptions {
-  /** Overrides the record's tokens.USDC. */
-  usdc?: string;
-  /** Overrides the record's products.MAG7.vault. */
-  mag7?: string;
-  /** Testnets: accept a plain key or the deployer as the timelock's proposer/executor (warned loudly and recorded). */
-  allowEoaAdmin?: boolean;
-  log?: Log;
-}
-
-function addressList(v: unknown, name: string, network: string): string[] {
-  if (!Array.isArray(v) || v.some((a) => typeof a !== "string"))
-    fail(`ignition/parameters/${network}.json: Ussi.${name} must be a list of addresses`);
-  return (v as string[]).map((a) => {
-    try {
-      return getAddress(a);
-    } catch {
-      fail(`ignition/parameters/${network}.json: Ussi.${name} holds "${a}", not an address`);
-    }
-  });
-}
-
-/**
- * Deploys USSI through the Ussi Ignition module, verifies every role, the wiring and the limits on
- * chain (fails loudly when any is wrong), and writes the `ussi` part of `deployments/<network>.json`.
- */
-export async function deployUssi(hre: HardhatRuntimeEnvironment, opts: UssiDeployOptions = {}): Promise<UssiPart> {
-  const log = opts.log ?? quiet;
-  const network = hre.network.name;
-  const chainId = await chainIdOf(hre);
-  const [deployer] = await hre.ethers.getSigners();
-  if (deployer === undefined) fail(`network "${network}" has no account to deploy from: set DEPLOYER_KEY`);
-
-  // == Checks ==
-  const params = loadUssiParameters(network);
-  const record = readRecord(network);
-  if (record?.chainId !== undefined && record.chainId !== chainId)
-    fail(`deployments/${network}.json is for chain ${String(record.chainId)}, connected to chain ${chainId}`);
-  const fromRecord = recordInputs(record);
-  const usdc = opts.usdc ?? fromRecord.usdc;
-  const mag7 = opts.mag7 ?? fromRecord.mag7;
-  if (usdc === undefined)
-    fail(`deployments/${network}.json names no USDC token (tokens.USDC): run ssi:deploy first or pass --usdc ADDRESS`);
-  if (mag7 === undefined)
-    fail(`deployments/${network}.json names no MAG7.ssi vault (products.MAG7): run ssi:deploy first or pass --mag7 ADDRESS`);
-  for (const [name, a] of [
-    ["USDC", usdc],
-    ["MAG7.ssi", mag7],
-  ] as const) {
-    if ((await hre.ethers.provider.getCode(a)) === "0x") fail(`${name} ${a} has no code on chain ${chainId}: run ssi:deploy first`);
-  }
-  const usdcDecimals = Number(await IERC20Metadata__factory.connect(usdc, hre.ethers.provider).decimals());
-  if (usdcDecimals > 18) fail(`USDC ${usdc} has ${usdcDecimals} decimals; the vault takes at most 18`);
-  try {
-    await IIndexValuation__factory.connect(mag7, hre.ethers.provider).navPerShare();
-  } catch (e) {
-    fail(`MAG7.ssi ${mag7} does not answer navPerShare(): ${(e as Error).message.split("\n")[0]}`);
-  }
-
-  let signers = params["signers"];
-  if (!Array.isArray(signers) || signers.length === 0) {
-    const keys = signerKeysFromEnv();
-    if (keys === undefined)
-      fail(`ignition/parameters/${network}.json lists no Ussi.signers and ORACLE_SIGNER_KEYS is not set: set one of them`);
-    signers = keys.map((k) => k.address);
-  }
-  const addr = (v: unknown, name: string) => {
-    if (typeof v !== "string") fail(`ignition/parameters/${network}.json: Ussi.${name} is required (an address)`);
-    try {
-      return getAddress(v);
-    } catch {
-      fail(`ignition/parameters/${network}.json: Ussi.${name} "${v}" is not an address`);
-    }
-  };
-  const want = {
-    minDelay: BigInt((params["minDelay"] as bigint | number | undefined) ?? 86_400n),
-    // No default: the deployer is never made the timelock's proposer or executor behind the user's back.
-    proposers: addressList(params["proposers"] ?? fail(`ignition/parameters/${network}.json names no proposers for the USSI timelock (Ussi.proposers or $global.proposers): set your multisig`), "proposers", network),
-    executors: addressList(params["executors"] ?? fail(`ignition/parameters/${network}.json names no executors for the USSI timelock (Ussi.executors or $global.executors): set your multisig`), "executors", network),
-    strategy: addr(params["strategy"], "strategy"),
-    risk: addr(params["risk"], "risk"),
-    signers: addressList(signers, "signers", network),
-    quorum: BigInt((params["quorum"] as bigint | number | undefined) ?? 0n),
-    limits: {
-      maxNavAge: BigInt((params["maxNavAge"] as bigint | number | undefined) ?? 86_400n),
-      maxNavChangeBps: BigInt((params["maxNavChangeBps"] as bigint | number | undefined) ?? 50n),
-      maxNetDeltaBps: BigInt((params["maxNetDeltaBps"] as bigint | number | undefined) ?? 200n),
-      bufferTargetBps: BigInt((params["bufferTargetBps"] as bigint | number | undefined) ?? 500n),
-      indexHaircutBps: BigInt((params["indexHaircutBps"] as bigint | number | undefined) ?? 100n),
-      instantCapBps: BigInt((params["instantCapBps"] as bigint | number | undefined) ?? 100n),
-      minRequestUsd: BigInt((params["minRequestUsd"] as bigint | number | undefined) ?? 10n * WAD),
-    },
-  };
-  if (want.minDelay < 86_400n) fail(`Ussi.minDelay ${want.minDelay} s is below the vault's minimum admin delay of 86400 s (1 day)`);
-  if (want.strategy === want.risk)
-    fail(`Ussi.strategy and Ussi.risk are both ${want.strategy}: the vault keeps STRATEGY_ROLE and RISK_ROLE on different accounts`);
-  if (want.quorum < 1n || want.quorum > BigInt(want.signers.length))
-    fail(`Ussi.quorum ${want.quorum} must be between 1 and the ${want.signers.length} signers`);
-  if (want.proposers.length === 0 || want.executors.length === 0)
-    fail(`Ussi.proposers and Ussi.executors must each name at least one account (nobody could run the timelock)`);
-  const warnings = await checkPowerBeforeDeploy(hre, {
-    gp: { minDelay: want.minDelay, proposers: want.proposers, executors: want.executors, guardian: want.risk },
-    roles: { strategy: want.strategy, risk: want.risk },
-    deployer: deployer.address,
-    allowEoaAdmin: opts.allowEoaAdmin === true,
-    what: "ussi:deploy",
-  });
-  for (const w of warnings) log(w);
-
-  // == Deploy ==
-  const t0 = Date.now();
-  const { limits: wantLimits, ...roles } = want;
-  const parameters = { Ussi: { ...roles, ...wantLimits, usdc, mag7 } };
-  const deployed = await hre.ignition.deploy(UssiModule, { parameters: parameters as never, displayUi: false });
-  const vault = UssiVault__factory.connect(await deployed.vault.getAddress(), hre.ethers.provider);
-  const timelock = TimelockController__factory.connect(await deployed.timelock.getAddress(), hre.ethers.provider);
-  log(
-    `USSI deployed through Ignition (module Ussi) in ${
-      Date.now() - t0
-    } ms: vault ${await vault.getAddress()}, timelock ${await timelock.getAddress()}`
-  );
-
-  // == Verify on chain ==
-  const problems: string[] = [];
-  const role = async (
-    c: { hasRole(r: string, a: string): Promise<boolean> },
-    what: string,
-    r: string,
-    name: string,
-    who: string,
-    expected = true
-  ) => {
-    if ((await c.hasRole(r, who)) !== expected) problems.push(`${what}: ${who} ${expected ? "lacks" : "holds"} ${name}`);
-  };
-  const timelockAddress = await timelock.getAddress();
-  await role(vault, "UssiVault", USSI_ROLES.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", timelockAddress);
-  await role(vault, "UssiVault", USSI_ROLES.STRATEGY, "STRATEGY_ROLE", want.strategy);
-  await role(vault, "UssiVault", USSI_ROLES.RISK, "RISK_ROLE", want.risk);
-  await role(vault, "UssiVault", USSI_ROLES.STRATEGY, "STRATEGY_ROLE", want.risk, false);
-  await role(vault, "UssiVault", USSI_ROLES.RISK, "RISK_ROLE", want.strategy, false);
-  await role(vault, "UssiVault", USSI_ROLES.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", deployer.address, false);
-  await role(timelock, "TimelockController", USSI_ROLES.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", deployer.address, false);
-  await role(timelock, "TimelockController", USSI_ROLES.DEFAULT_ADMIN, "DEFAULT_ADMIN_ROLE", timelockAddress);
-  for (const p of want.proposers) await role(timelock, "TimelockController", TIMELOCK_ROLES.PROPOSER, "PROPOSER_ROLE", p);
-  for (const e of want.executors) await role(timelock, "TimelockController", TIMELOCK_ROLES.EXECUTOR, "EXECUTOR_ROLE", e);
-  const named = (list: string[]) => list.some((a) => a.toLowerCase() === deployer.address.toLowerCase());
-  if (!named(want.proposers)) await role(timelock, "TimelockController", TIMELOCK_ROLES.PROPOSER, "PROPOSER_ROLE", deployer.address, false);
-  if (!named(want.executors)) await role(timelock, "TimelockController", TIMELOCK_ROLES.EXECUTOR, "EXECUTOR_ROLE", deployer.address, false);
-  const minDelay = await timelock.getMinDelay();
-  if (minDelay !== want.minDelay) problems.push(`TimelockController: min delay ${minDelay} s, expected ${want.minDelay} s`);
-  if ((await vault.usdc()) !== getAddress(usdc)) problems.push(`UssiVault: usdc ${await vault.usdc()}, expected ${usdc}`);
-  if ((await vault.indexToken()) !== getAddress(mag7)) problems.push(`UssiVault: indexToken ${await vault.indexToken()}, expected ${mag7}`);
-  if ((await vault.indexValuation()) !== getAddress(mag7))
-    problems.push(`UssiVault: indexValuation ${await vault.indexValuation()}, expected ${mag7}`);
-  for (const s of want.signers) if (!(await vault.isSigner(s))) problems.push(`UssiVault: ${s} is not a NAV signer`);
-  if ((await vault.signerCount()) !== BigInt(want.signers.length))
-    problems.push(`UssiVault: ${await vault.signerCount()} signers, expected ${want.signers.length}`);
-  if ((await vault.quorum()) !== want.quorum) problems.push(`UssiVault: quorum ${await vault.quorum()}, expected ${want.quorum}`);
-  const limits = await vault.limits();
-  for (const k of ["maxNavAge", "maxNavChangeBps", "maxNetDeltaBps", "bufferTargetBps", "indexHaircutBps", "instantCapBps", "minRequestUsd"] as const) {
-    if (limits[k] !== want.limits[k]) problems.push(`UssiVault: limit ${k} ${limits[k]}, expected ${want.limits[k]}`);
-  }
-  if (problems.length > 0) fail(`USSI deployment verification FAILED on chain:\n  - ${problems.join("\n  - ")}`);
-  log(
-    `roles, wiring and limits verified on chain (admin = timelock with ${minDelay} s delay, NAV quorum ${want.quorum}-of-${want.signers.length})`
-  );
-
-  // == Record ==
-  const part: UssiPart = {
-    vault: await vault.getAddress(),
-    timelock: timelockAddress,
-    usdc: getAddress(usdc),
-    usdcDecimals,
-    mag7: getAddress(mag7),
-    minDelay: Number(minDelay),
-    proposers: want.proposers,
-    executors: want.executors,
-    ...(warnings.length > 0 ? { warnings } : {}),
-    strategy: want.strategy,
-    risk: want.risk,
-    signers: want.signers,
-    quorum: Number(want.quorum),
-    limits: {
-      maxNavAge: Number(limits.maxNavAge),
-      maxNavChangeBps: Number(limits.maxNavChangeBps),
-      maxNetDeltaBps: Number(limits.maxNetDeltaBps),
-      bufferTargetBps: Number(limits.bufferTargetBps),
-      indexHaircutBps: Number(limits.indexHaircutBps),
-      instantCapBps: Number(limits.instantCapBps),
-      minRequestUsd: limits.minRequestUsd.toString(),
-    },
-    block: await hre.ethers.provider.getBlockNumber(),
-  };
-  const file = recordFile(network);
-  const current = readRecord(network) ?? { network, chainId };
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ ...current, ussi: part }, null, 2) + "\n");
-  log(`deployment record updated: ${path.relative(process.cwd(), file)} (key "ussi")`);
-  return part;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -519,9 +314,9 @@ export async function navDomain(vault: UssiVault): Promise<CheckedDomain> {
  * Checks a report against the vault's verified state (round, timestamp, staleness, future) before
  * signing: a report the vault would refuse for those reasons is not signed. Returns nothing or fails.
  */
-export async function precheckReport(hre: HardhatRuntimeEnvironment, vault: UssiVault, report: NavReport): Promise<void> {
+export async function precheckReport(client: Client, vault: UssiVault, report: NavReport): Promise<void> {
   const { round: lastRound, timestamp: lastTimestamp } = await vault.lastAcceptedReport();
-  const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+  const now = BigInt((await client.provider.getBlock("latest"))!.timestamp);
   const { maxNavAge } = await vault.limits();
   if (report.round !== lastRound + 1n)
     fail(`round ${report.round} is not the vault's next round (its last accepted round is ${lastRound}; rounds advance by one): use round ${lastRound + 1n}`);
@@ -532,10 +327,10 @@ export async function precheckReport(hre: HardhatRuntimeEnvironment, vault: Ussi
 }
 
 /** Signs `report` for the deployed vault with the NAV signers (see `navSigners`). Sends nothing. */
-export async function signNavReport(hre: HardhatRuntimeEnvironment, part: UssiPart, report: NavReport, step = false): Promise<SignedNavReport> {
-  const vault = ussiVault(part, hre.ethers.provider);
-  await precheckReport(hre, vault, report);
-  const signers = await navSigners(hre, vault);
+export async function signNavReport(client: Client, part: UssiPart, report: NavReport, step = false): Promise<SignedNavReport> {
+  const vault = ussiVault(part, client.provider);
+  await precheckReport(client, vault, report);
+  const signers = await navSigners(client, vault);
   const domain = await navDomain(vault);
   const signatures = await signQuorum(signers, domain, step ? NAV_STEP_TYPES : NAV_REPORT_TYPES, { ...report });
   const addresses = (await Promise.all(signers.map((s) => s.getAddress()))).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
@@ -576,10 +371,10 @@ export function describeNavReport(report: NavReport, domain: CheckedDomain, step
  * machine. Checks the domain (navReportDomain() against the chain, the record and the constants) and
  * the report against the vault (next round, fresh timestamp), shows both, then signs.
  */
-export async function signNavOne(hre: HardhatRuntimeEnvironment, part: UssiPart, report: NavReport, step: boolean, signer: Signer, log: Log = quiet): Promise<SignatureFile> {
-  const vault = ussiVault(part, hre.ethers.provider);
+export async function signNavOne(client: Client, part: UssiPart, report: NavReport, step: boolean, signer: Signer, log: Log = quiet): Promise<SignatureFile> {
+  const vault = ussiVault(part, client.provider);
   const domain = await navDomain(vault);
-  await precheckReport(hre, vault, report);
+  await precheckReport(client, vault, report);
   const me = getAddress(await signer.getAddress());
   if (!(await vault.isSigner(me))) fail(`${me} is not a NAV signer of the USSI vault: nothing was signed`);
   for (const line of describeNavReport(report, domain, step)) log(line);
@@ -593,12 +388,12 @@ export async function signNavOne(hre: HardhatRuntimeEnvironment, part: UssiPart,
  * Refuses (sending nothing) while fewer than m are there.
  */
 export async function relayNavSignatures(
-  hre: HardhatRuntimeEnvironment,
+  client: Client,
   part: UssiPart,
   files: readonly { source: string; file: SignatureFile }[],
   relayer?: Signer
 ): Promise<{ result: PushOutcome | StepOutcome; signers: string[] }> {
-  const vault = ussiVault(part, hre.ethers.provider);
+  const vault = ussiVault(part, client.provider);
   const domain = await navDomain(vault);
   const first = files[0]!;
   const report = parseNavReportFields(first.file.report, first.source);
@@ -617,7 +412,7 @@ export async function relayNavSignatures(
   if (BigInt(merged.signers.length) < quorum)
     fail(`${merged.signers.length} of the ${quorum} signatures the vault needs are there (${merged.signers.join(", ") || "none"}): wait for the other signers' files, nothing was sent`);
   const signed: SignedNavReport = { chainId: domain.chainId, vault: part.vault, report, step, signatures: merged.signatures, signers: merged.signers };
-  return { result: await relaySignedNav(hre, part, signed, relayer), signers: merged.signers };
+  return { result: await relaySignedNav(client, part, signed, relayer), signers: merged.signers };
 }
 
 /** A relayed intermediate step: the NAV the next report is bounded against; no epoch settled. */
@@ -645,23 +440,23 @@ export interface PushOutcome {
  * and reads the settlement back from the receipt.
  */
 export async function relayNavReport(
-  hre: HardhatRuntimeEnvironment,
+  client: Client,
   part: UssiPart,
   signed: SignedNavReport,
   relayer?: Signer
 ): Promise<PushOutcome> {
   if (signed.step) fail(`round ${signed.report.round} is signed as an intermediate step (NavStep), not a report: relay it with relaySignedNav; nothing was sent`);
-  return (await relaySignedNav(hre, part, signed, relayer)) as PushOutcome;
+  return (await relaySignedNav(client, part, signed, relayer)) as PushOutcome;
 }
 
 /** `relayNavReport` for a signed report or an intermediate step (`submitNavStep`: settles nothing). */
 export async function relaySignedNav(
-  hre: HardhatRuntimeEnvironment,
+  client: Client,
   part: UssiPart,
   signed: SignedNavReport,
   relayer?: Signer
 ): Promise<PushOutcome | StepOutcome> {
-  const sender = relayer ?? (await firstSigner(hre));
+  const sender = relayer ?? (await firstSigner(client));
   const vault = ussiVault(part, sender);
   const domain = await navDomain(vault);
   if (signed.chainId !== BigInt(domain.chainId!) || getAddress(signed.vault) !== part.vault) {
@@ -936,16 +731,16 @@ export interface FulfilResult {
  * much is missing and how to fund the strategy.
  */
 export async function ussiFulfil(
-  hre: HardhatRuntimeEnvironment,
+  client: Client,
   part: UssiPart,
   max?: bigint,
   strategySigner?: Signer
 ): Promise<FulfilResult> {
-  const reader = ussiVault(part, hre.ethers.provider);
+  const reader = ussiVault(part, client.provider);
   const [owed, funded] = await reader.redemptionFunding();
   const outstanding = owed - funded;
   if (outstanding === 0n) fail(`every settled redemption is already funded: nothing to fulfil (requests settle at the next NAV report)`);
-  const who = strategySigner ?? (await localRoleHolder(hre, reader, USSI_ROLES.STRATEGY, "STRATEGY_ROLE"));
+  const who = strategySigner ?? (await localRoleHolder(client, reader, USSI_ROLES.STRATEGY, "STRATEGY_ROLE"));
   const caller = await who.getAddress();
   const liquid = await reader.liquidAssets();
   const fromBuffer = liquid < outstanding ? liquid : outstanding;
@@ -1091,9 +886,9 @@ export interface UssiStatus {
 /** At most this many unclaimed requests are listed. */
 export const STATUS_MAX_REQUESTS = 50n;
 
-export async function readUssiStatus(hre: HardhatRuntimeEnvironment, part: UssiPart): Promise<UssiStatus> {
-  const vault = ussiVault(part, hre.ethers.provider);
-  const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+export async function readUssiStatus(client: Client, part: UssiPart): Promise<UssiStatus> {
+  const vault = ussiVault(part, client.provider);
+  const now = BigInt((await client.provider.getBlock("latest"))!.timestamp);
   const r = await vault.lastAcceptedReport();
   const current = await vault.currentEpoch();
   const open = await vault.epochInfo(current);
@@ -1134,8 +929,8 @@ export async function readUssiStatus(hre: HardhatRuntimeEnvironment, part: UssiP
       target: await vault.bufferTarget(),
       liquid: await vault.liquidAssets(),
       reserved: await vault.reservedAssets(),
-      usdcHeld: await IERC20Metadata__factory.connect(part.usdc, hre.ethers.provider).balanceOf(part.vault),
-      mag7Held: await IERC20Metadata__factory.connect(part.mag7, hre.ethers.provider).balanceOf(part.vault),
+      usdcHeld: await IERC20Metadata__factory.connect(part.usdc, client.provider).balanceOf(part.vault),
+      mag7Held: await IERC20Metadata__factory.connect(part.mag7, client.provider).balanceOf(part.vault),
       instantCapacity: await vault.instantCapacity(),
     },
     funding: { owed, funded, outstanding: owed - funded },
@@ -1156,5 +951,5 @@ export async function readUssiStatus(hre: HardhatRuntimeEnvironment, part: UssiP
   };
 }
 
-export { formatNavPerToken, formatUnitsExact, formatUsd, jsonify } from "./format";
+export { formatNavPerToken, formatUnitsExact, formatUsd, jsonify } from "../src/lib/format";
 export { WAD };

@@ -21,16 +21,16 @@
  */
 import { getAddress, type Signer } from "ethers";
 import Table from "cli-table3";
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { ROLE } from "../../ignition/modules/roles";
-import { IERC20__factory, IndexVault__factory, PriceRegistry__factory, Rebalancer__factory, type IndexVault, type Rebalancer } from "../../typechain-types";
-import { SSI_PRODUCTS } from "../../ignition/modules/IndexVault";
-import { listPools, poolContract, uniswapContracts, type MarketAddresses } from "../../scripts/lib/market";
-import { addressKey, encodeV3Path, planTrades, type Holding, type Plan, type Pool, type Side, type Trade } from "../../src/planner";
-import { checkWeights, keeperDustUsd, pairOf, scheduleTrades, slippageBoundUsd, type Position, type Schedule, type WeightCheck } from "../../src/rebalance";
-import { fail } from "./args";
+import { ROLE } from "../ignition/modules/roles";
+import { IERC20__factory, IndexVault__factory, PriceRegistry__factory, Rebalancer__factory, type IndexVault, type Rebalancer } from "../typechain-types";
+import { SSI_PRODUCTS } from "../ignition/modules/constants";
+import { listPools, poolContract, uniswapContracts, type MarketAddresses } from "./market";
+import { addressKey, encodeV3Path, planTrades, type Holding, type Plan, type Pool, type Side, type Trade } from "../src/planner";
+import { checkWeights, keeperDustUsd, pairOf, scheduleTrades, slippageBoundUsd, type Position, type Schedule, type WeightCheck } from "../src/rebalance";
+import { fail } from "./errors";
 import { tokenIndex, type DeploymentRecord } from "./deployment";
-import { describeRevert, simulateThenSend, vaultOf, type Log } from "./ssi-chain";
+import { describeRevert, simulateThenSend, vaultOf, type Log } from "./ssi";
+import type { Client } from "./client";
 
 /** Trades per executeTrades transaction (each swap is ~100-200k gas; 8 stays far below a block). */
 export const MAX_BATCH = 8;
@@ -155,8 +155,8 @@ export function marketOf(record: DeploymentRecord): MarketAddresses {
   return { chainId: record.chainId, tokens: record.tokens, uniswap: u as MarketAddresses["uniswap"], hubs, network: record.network };
 }
 
-export async function readRebalanceState(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: RebalanceIndex): Promise<RebalanceState> {
-  const provider = hre.ethers.provider;
+export async function readRebalanceState(client: Client, record: DeploymentRecord, product: RebalanceIndex): Promise<RebalanceState> {
+  const provider = client.provider;
   const vault = indexVaultOf(record, product, provider);
   const rebalancer = rebalancerOf(record, product, provider);
   if ((await provider.getCode(await rebalancer.getAddress())) === "0x") {
@@ -266,8 +266,8 @@ export interface PlanOptions {
   maxTradeUsd?: bigint;
 }
 
-export async function planRebalance(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: RebalanceIndex, opts: PlanOptions = {}): Promise<RebalancePlan> {
-  const state = await readRebalanceState(hre, record, product);
+export async function planRebalance(client: Client, record: DeploymentRecord, product: RebalanceIndex, opts: PlanOptions = {}): Promise<RebalancePlan> {
+  const state = await readRebalanceState(client, record, product);
   const { limits } = state;
   if (state.round === 0n) fail(`the ${product} vault has no target weights yet: run ${targetsTask(product)} first`);
   const maxTradeUsd = opts.maxTradeUsd ?? limits.maxTradeUsd;
@@ -288,7 +288,7 @@ export async function planRebalance(hre: HardhatRuntimeEnvironment, record: Depl
   if (!done && navUsd === 0n) blockers.push(`the ${product} vault holds nothing (no shares minted): nothing to trade; rebalance after the first mint`);
 
   // Per trade: the on-chain floor, the pool's quote and the swap's gas.
-  const { quoter } = uniswapContracts(marketOf(record), hre.ethers.provider);
+  const { quoter } = uniswapContracts(marketOf(record), client.provider);
   const trades: PlannedTrade[] = [];
   for (const t of done ? [] : plan.trades) {
     const routeData = encodeV3Path(t.path, t.fees);
@@ -326,7 +326,7 @@ export async function planRebalance(hre: HardhatRuntimeEnvironment, record: Depl
   // estimateGas of each batch, possible only while this round's window is open (else the call reverts).
   let batchGas: bigint[] | undefined;
   if (!done && state.window.openRound === state.round && !state.paused && blockers.length === 0) {
-    const keeper = await keeperSigner(hre, record, state.rebalancer).catch(() => undefined);
+    const keeper = await keeperSigner(client, record, state.rebalancer).catch(() => undefined);
     if (keeper !== undefined) {
       batchGas = [];
       for (const b of schedule.batches) {
@@ -352,8 +352,8 @@ function toStructs(trades: readonly PlannedTrade[], adapter: string) {
 // ---------------------------------------------------------------------------------------------
 
 /** A local account holding KEEPER_ROLE on the Rebalancer (the record's keeper first). */
-export async function keeperSigner(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, rebalancer: Rebalancer): Promise<Signer> {
-  const signers = await hre.ethers.getSigners();
+export async function keeperSigner(client: Client, record: DeploymentRecord, rebalancer: Rebalancer): Promise<Signer> {
+  const signers = await client.signers();
   const preferred = signers.filter((s) => s.address === getAddress(record.protocol.keeper));
   for (const s of [...preferred, ...signers]) if (await rebalancer.hasRole(ROLE.KEEPER, s.address)) return s;
   fail(`no account configured for network "${record.network}" holds KEEPER_ROLE on ${await rebalancer.getAddress()} (the record's keeper is ${record.protocol.keeper}): run with the keeper's key as DEPLOYER_KEY`);
@@ -386,7 +386,7 @@ export interface RebalanceResult {
   check: { navUsd: bigint; rows: WeightCheck[]; ok: boolean };
 }
 
-export async function executeRebalance(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, plan: RebalancePlan, log: Log = () => undefined): Promise<RebalanceResult> {
+export async function executeRebalance(client: Client, record: DeploymentRecord, plan: RebalancePlan, log: Log = () => undefined): Promise<RebalanceResult> {
   let p = plan;
   const { state } = p;
   const product = state.product;
@@ -403,7 +403,7 @@ export async function executeRebalance(hre: HardhatRuntimeEnvironment, record: D
   // == Checks before sending anything ==
   if (state.paused) fail(`the ${product} vault is paused by the guardian: no rebalance while paused; nothing was sent`);
   if (p.blockers.length > 0) fail(`refusing to trade ${product}; nothing was sent:\n  - ${p.blockers.join("\n  - ")}`);
-  const keeper = await keeperSigner(hre, record, state.rebalancer);
+  const keeper = await keeperSigner(client, record, state.rebalancer);
   const rebalancer = state.rebalancer.connect(keeper);
   const navBefore = checkWeights(state.positions, state.targets, state.limits.toleranceBps).navUsd;
 
@@ -416,11 +416,11 @@ export async function executeRebalance(hre: HardhatRuntimeEnvironment, record: D
     opened = true;
     log(`opened the ${product} rebalance window for round ${state.round} (tx ${tx.hash})`);
     // The sides were fixed at the open's prices; if a feed moved since the plan, plan again against them.
-    const fixed = (await readRebalanceState(hre, record, product)).sides;
+    const fixed = (await readRebalanceState(client, record, product)).sides;
     const moved = Object.keys(fixed).filter((a) => fixed[a] !== state.sides[a]);
     if (moved.length > 0) {
       log(`the sides fixed at open differ from the plan's for ${moved.map((a) => symbolIn(state, a)).join(", ")}: planning again against them`);
-      p = await planRebalance(hre, record, product, { maxTradeUsd: p.maxTradeUsd });
+      p = await planRebalance(client, record, product, { maxTradeUsd: p.maxTradeUsd });
       if (p.blockers.length > 0) fail(`refusing to trade ${product} after the re-plan; the window is open, no trade was sent:\n  - ${p.blockers.join("\n  - ")}`);
     }
   }
@@ -451,7 +451,7 @@ export async function executeRebalance(hre: HardhatRuntimeEnvironment, record: D
 
   // == Partial: trades wait on the cool-off; stop cleanly with the window open ==
   if (waiting.length > 0) {
-    const now = await readRebalanceState(hre, record, product);
+    const now = await readRebalanceState(client, record, product);
     const check = checkWeights(now.positions, now.targets, now.limits.toleranceBps);
     return { status: "partial", opened, executed, batchGasUsed, openGasUsed, waiting, navBefore, navAfter: check.navUsd, slippageBoundUsd: bound, check };
   }
@@ -467,7 +467,7 @@ export async function executeRebalance(hre: HardhatRuntimeEnvironment, record: D
   log(`closed the ${product} rebalance window (tx ${closeTx.hash})`);
 
   // == Verify independently of the contract's check ==
-  const after = await readRebalanceState(hre, record, product);
+  const after = await readRebalanceState(client, record, product);
   const check = checkWeights(after.positions, after.targets, after.limits.toleranceBps);
   const problems: string[] = [];
   for (const r of check.rows) {
@@ -525,8 +525,8 @@ export interface KeeperRun {
  * `ssi:rebalance` run. Human-readable lines go to `info` (tables only when not `json`); the caller
  * prints `json` when it wants JSON.
  */
-export async function runKeeper(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: RebalanceIndex, opts: KeeperRunOptions, info: Log): Promise<KeeperRun> {
-  const p = await planRebalance(hre, record, product, opts.maxTradeUsd === undefined ? {} : { maxTradeUsd: opts.maxTradeUsd });
+export async function runKeeper(client: Client, record: DeploymentRecord, product: RebalanceIndex, opts: KeeperRunOptions, info: Log): Promise<KeeperRun> {
+  const p = await planRebalance(client, record, product, opts.maxTradeUsd === undefined ? {} : { maxTradeUsd: opts.maxTradeUsd });
   const { state, plan, trades } = p;
   const index = tokenIndex(record);
   const symbolOf = (a: string) => index.get(a.toLowerCase())?.asset ?? a;
@@ -586,12 +586,12 @@ export async function runKeeper(hre: HardhatRuntimeEnvironment, record: Deployme
     return { status: "nothing-to-trade", json: toJson({ ...planJson, status: "nothing-to-trade" }) as Record<string, unknown> };
   }
   if (opts.dryRun) {
-    info(`dry run: nothing was sent. Execute with: npx hardhat ssi:rebalance --index ${product} --network ${hre.network.name}`);
+    info(`dry run: nothing was sent. Execute with: npx hardhat ssi:rebalance --index ${product} --network ${client.network}`);
     return { status: "dry-run", json: toJson({ ...planJson, status: "dry-run" }) as Record<string, unknown> };
   }
 
   // == Execute, close, verify ==
-  const r = await executeRebalance(hre, record, p, info);
+  const r = await executeRebalance(client, record, p, info);
   if (!opts.json) {
     const t = new Table({ head: ["token", "weight", "target", "off by", "within tolerance"], style: { compact: true, head: [] } });
     for (const row of r.check.rows) t.push([row.symbol, fmtPct(row.weight), fmtPct(row.target), fmtPct(row.diff), row.ok ? "yes" : "NO"]);

@@ -16,7 +16,9 @@ import PoolArtifact from "@uniswap/v3-core/artifacts/contracts/UniswapV3Pool.sol
 import RouterArtifact from "@uniswap/v3-periphery/artifacts/contracts/SwapRouter.sol/SwapRouter.json";
 import PositionManagerArtifact from "@uniswap/v3-periphery/artifacts/contracts/NonfungiblePositionManager.sol/NonfungiblePositionManager.json";
 import QuoterV2Artifact from "@uniswap/v3-periphery/artifacts/contracts/lens/QuoterV2.sol/QuoterV2.json";
-import { MockAggregator__factory, MockERC20__factory, UniswapV3Adapter__factory, type UniswapV3Adapter } from "../../typechain-types";
+import { AggregatorV3Interface__factory, MockAggregator__factory, MockERC20__factory, UniswapV3Adapter__factory, type UniswapV3Adapter } from "../typechain-types";
+import type { MarketPart } from "./deployment";
+import type { TestnetFeed } from "./testnet-feeds";
 
 // ---------------------------------------------------------------------------------------------
 // The addresses file (same keys as deployments/base-mainnet.json)
@@ -496,4 +498,39 @@ export function adapterHubs(market: Pick<MarketAddresses, "hubs" | "tokens">): [
   const hubs = market.hubs.map((h) => market.tokens[h]?.address).filter((a): a is string => a !== undefined);
   if (hubs.length > 2) throw new Error(`the UniswapV3Adapter takes at most two hub tokens, the market names ${market.hubs.join(", ")}`);
   return [hubs[0] ?? ZERO, hubs[1] ?? ZERO];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sample market behind `ssi:deploy --sample-market` and the demo: `deployMarket` plus, on a
+// testnet, the real Chainlink testnet feeds of `TESTNET_FEEDS` in place of the mock feed where one exists.
+// ---------------------------------------------------------------------------------------------
+
+export interface SampleMarketOptions {
+  network: string;
+  /** USD per whole token by market symbol (e.g. cbBTC, WETH, DOGE); one token is deployed per entry. */
+  prices: Record<string, number>;
+  /** Real feeds to use instead of mocks, by market symbol (testnets). */
+  testnetFeeds: Readonly<Record<string, TestnetFeed>>;
+  log?: (line: string) => void;
+}
+
+export async function deploySampleMarket(signer: Signer, opts: SampleMarketOptions): Promise<MarketPart> {
+  const log = opts.log ?? (() => undefined);
+  const market: MarketPart = await deployMarket(signer, { symbols: Object.keys(opts.prices), prices: opts.prices, network: opts.network, log });
+  for (const [sym, real] of Object.entries(opts.testnetFeeds)) {
+    const token = market.tokens[sym];
+    if (token === undefined) continue;
+    try {
+      const feed = AggregatorV3Interface__factory.connect(real.address, signer);
+      const decimals = Number(await feed.decimals());
+      const [, answer] = await feed.latestRoundData();
+      if (answer <= 0n) throw new Error(`non-positive answer ${answer}`);
+      market.tokens[sym] = { ...token, feed: real.address, feedDecimals: decimals, heartbeat: real.heartbeat, feedKind: "chainlink" };
+      log(`${sym}: using the Chainlink ${opts.network} feed ${real.pair} at ${real.address}${real.confirmed ? "" : " (address unconfirmed, read OK)"}`);
+    } catch (e) {
+      log(`${sym}: Chainlink ${real.pair} at ${real.address} could not be read (${(e as Error).message}); keeping the mock feed`);
+    }
+  }
+  for (const t of Object.values(market.tokens)) t.feedKind ??= "mock";
+  return market;
 }

@@ -1,62 +1,39 @@
 /**
- * The chain-facing operations behind the ssi:* and index:* tasks and the demo: deploy (Ignition +
- * feeds + role verification + record), push weights, mint, redeem, status, faucet. Each takes the
- * Hardhat runtime first; tasks parse arguments and print, the demo prints its own summary.
+ * The SSI operations behind the ssi:* and index:* tasks, the keeper and the demo: weight reports
+ * (propose, sign, relay), mint, redeem, status, feeds and faucet, and the governance checks a
+ * deployment shares. Each takes a `Client` (chain/client.ts) first, never the Hardhat runtime; the
+ * Ignition deployment itself (`deploySsi`) is in tasks/lib/ssi-deploy.ts.
  */
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { TypedDataEncoder, Wallet, getAddress, type BaseContract, type Signer } from "ethers";
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import SsiProtocolModule from "../../ignition/modules/SsiProtocol";
-import { SSI_PRODUCTS, type SsiProduct } from "../../ignition/modules/IndexVault";
-import { REBALANCE_LIMIT_DEFAULTS } from "../../ignition/modules/Rebalance";
-import { ROLE } from "../../ignition/modules/roles";
+import { DEFAULT_MIN_DELAY, SSI_PRODUCTS, type SsiProduct } from "../ignition/modules/constants";
 import {
   IndexVault__factory,
   MockAggregator__factory,
   MockERC20__factory,
-  PriceRegistry__factory,
-  Rebalancer__factory,
   WeightOracle__factory,
   type IndexVault,
-  type Rebalancer,
   type WeightOracle,
-} from "../../typechain-types";
-import { useEnv } from "../../src/env";
-import { InputError } from "../../src/lib/errors";
-import { computeIndex, formatWadPercent, PRODUCTS, type IndexComposition, type Universe } from "../../src/methodology";
-import { projectRedeemAmounts } from "../../src/vault/fees";
-import { fail, firstSigner } from "./args";
+} from "../typechain-types";
+import { useEnv } from "../src/env";
+import { InputError } from "../src/lib/errors";
+import { computeIndex, formatWadPercent, PRODUCTS, type IndexComposition, type Universe } from "../src/methodology";
+import { projectRedeemAmounts } from "../src/vault/fees";
+import { firstSigner, type Client } from "./client";
+import { fail } from "./errors";
 import { describeRevert as describeRevertInWords } from "./revert";
 import {
-  assetMap,
-  deploymentFile,
   loadDeployment,
-  readMarketFile,
-  saveDeployment,
   tokenIndex,
   tokensForSymbols,
   type DeploymentRecord,
-  type MarketPart,
   type RecordToken,
 } from "./deployment";
 import {
-  DEFAULT_MIN_DELAY,
-} from "../../ignition/modules/Governance";
-import {
   MIN_ADMIN_DELAY,
   TIMELOCK_ROLE,
-  TimelockController__factory,
-  checkRoleTable,
-  executePending,
-  forgetPending,
-  govCall,
-  pendingFrom,
-  rememberPending,
-  pendingBatches,
-  renounceBootstrap,
   roleHolders,
-  scheduleBatch,
   type AccessControlled,
   type TimelockController,
   type TimelockParams,
@@ -71,14 +48,12 @@ import {
   type CheckedDomain,
   type SignatureFile,
 } from "./quorum";
-import { parseSignedReport, WEIGHT_REPORT_TYPES } from "./reports";
-import { recoverReportSigner, signReport, type SignedReport, type WeightReport } from "./reports";
-import { TESTNET_FEEDS } from "./testnet-feeds";
-import { formatTokenAmount, formatUnitsExact } from "./format";
+import { parseSignedReport, WEIGHT_REPORT_TYPES } from "./weight-reports";
+import { recoverReportSigner, signReport, type SignedReport, type WeightReport } from "./weight-reports";
+import { formatTokenAmount } from "../src/lib/format";
 
-export { formatUnitsExact, formatUsd } from "./format";
-import { deploySampleMarket } from "./market";
-import { adapterHubs, refreshFeeds } from "../../scripts/lib/market";
+export { formatUnitsExact, formatUsd } from "../src/lib/format";
+import { refreshFeeds } from "./market";
 
 export { SSI_PRODUCTS, type SsiProduct };
 export type Log = (line: string) => void;
@@ -90,25 +65,25 @@ const LOCAL_NETWORKS = new Set(["hardhat", "localhost"]);
 // Shared helpers
 // ---------------------------------------------------------------------------------------------
 
-export async function chainId(hre: HardhatRuntimeEnvironment): Promise<number> {
-  return Number((await hre.ethers.provider.getNetwork()).chainId);
+export async function chainId(client: Client): Promise<number> {
+  return Number((await client.provider.getNetwork()).chainId);
 }
 
 /** The record of the connected network, checked against its chain id and for code at the oracle address. */
-export async function loadRecord(hre: HardhatRuntimeEnvironment): Promise<DeploymentRecord> {
-  if (hre.network.name === "hardhat" && (await hre.ethers.provider.getBlockNumber()) === 0) {
+export async function loadRecord(client: Client): Promise<DeploymentRecord> {
+  if (client.network === "hardhat" && (await client.provider.getBlockNumber()) === 0) {
     // A command on the in-process network starts a new, empty chain: deploying "first" cannot help.
     throw new InputError(
       `the in-process network "hardhat" starts empty on every command, so nothing is deployed on it: start a node (\`npx hardhat node\`) in another terminal, ` +
         `deploy there (\`npx hardhat ssi:deploy --network localhost --sample-market\`) and pass --network localhost to every command; or run everything in one process with \`npm run demo\``,
     );
   }
-  const record = loadDeployment(hre.network.name, await chainId(hre));
-  const code = await hre.ethers.provider.getCode(record.protocol.weightOracle);
+  const record = loadDeployment(client.network, await chainId(client));
+  const code = await client.provider.getCode(record.protocol.weightOracle);
   if (code === "0x") {
     throw new InputError(
-      `deployments/${hre.network.name}.json points at contracts that are not on this chain` +
-        (hre.network.name === "hardhat" ? " (the in-process network starts empty on every run; use --network localhost with `npx hardhat node`)" : "") +
+      `deployments/${client.network}.json points at contracts that are not on this chain` +
+        (client.network === "hardhat" ? " (the in-process network starts empty on every run; use --network localhost with `npx hardhat node`)" : "") +
         `: run ssi:deploy first`,
     );
   }
@@ -155,7 +130,7 @@ export async function simulateThenSend<T extends { wait(): Promise<unknown> }>(
   return tx;
 }
 
-/** A revert in words (the shared decoder of tasks/lib/revert.ts), else the node's own message. */
+/** A revert in words (the shared decoder of chain/revert.ts), else the node's own message. */
 export function describeRevert(_contract: BaseContract, e: unknown): string {
   const err = e as { shortMessage?: string; message?: string };
   return describeRevertInWords(e) ?? err.shortMessage ?? err.message ?? String(e);
@@ -191,248 +166,6 @@ export function signerKeysFromEnv(): Wallet[] | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------
-// ssi:deploy
-// ---------------------------------------------------------------------------------------------
-
-export interface DeployOptions {
-  /** Deploy faucet constituent tokens and feeds first (the sample market). */
-  sampleMarket: boolean;
-  /** Universe whose `priceUsd` the sample market's mock feeds start at. Default sample/universe.json. */
-  priceUniverse?: Universe;
-  /** Ignition parameters file. Default `ignition/parameters/<network>.json`. */
-  parametersFile?: string;
-  /** Local networks: wipe the Ignition journal of this chain first (after restarting `hardhat node`). */
-  reset?: boolean;
-  /** Testnets: accept a plain key (or the deployer) as timelock proposer/executor, guardian, keeper or fee recipient, with loud warnings in the output and the record. */
-  allowEoaAdmin?: boolean;
-  /** The block the deployment started at (a resumed run reads the timelock's events from there). */
-  fromBlock?: number;
-  /**
-   * Use this market addresses file (deployments/README.md format, e.g. deployments/base-mainnet.json
-   * on a fork of Base, or a local node's market) instead of `deployments/<network>.json`.
-   */
-  marketFile?: string;
-  log?: Log;
-}
-
-/**
- * Deploys the protocol through the SsiProtocol Ignition module, registers every market token's feed,
- * hands admin over when the parameters name another admin, verifies roles and wiring on chain, and
- * writes `deployments/<network>.json`.
- */
-export async function deploySsi(hre: HardhatRuntimeEnvironment, opts: DeployOptions): Promise<DeploymentRecord> {
-  const log = opts.log ?? quiet;
-  const network = hre.network.name;
-  const id = await chainId(hre);
-  const params = loadIgnitionParameters(network, process.cwd(), opts.parametersFile);
-  const oracleParams = (params.WeightOracle ??= {});
-  if (!Array.isArray(oracleParams.signers) || oracleParams.signers.length === 0) {
-    const keys = signerKeysFromEnv();
-    if (keys === undefined) fail(`ignition/parameters/${network}.json lists no WeightOracle.signers and ORACLE_SIGNER_KEYS is not set: set one of them`);
-    oracleParams.signers = keys.map((k) => k.address);
-  }
-  const [deployer] = await hre.ethers.getSigners();
-  if (deployer === undefined) fail(`network "${network}" has no account to deploy from: set DEPLOYER_KEY`);
-
-  // == The market ==
-  let market: MarketPart;
-  let sample: boolean;
-  if (opts.sampleMarket) {
-    market = await deploySampleMarket(deployer, {
-      network,
-      prices: samplePrices(opts.priceUniverse ?? defaultPriceUniverse()),
-      testnetFeeds: TESTNET_FEEDS[network] ?? {},
-      log,
-    });
-    sample = true;
-  } else {
-    const file = opts.marketFile ?? deploymentFile(network);
-    const shown = path.relative(process.cwd(), file);
-    const existing = readMarketFile(file);
-    if (existing === undefined) fail(`no market for network "${network}" in ${shown}: pass --sample-market to deploy sample tokens`);
-    if (existing.chainId !== id) fail(`${shown} is for chain ${existing.chainId}, connected to chain ${id}`);
-    market = existing;
-    sample = (existing as Partial<DeploymentRecord>).sampleMarket === true;
-  }
-
-  // == The trade adapter's router: from the market file unless the parameters name one ==
-  const adapterParams = (params.UniswapV3Adapter ??= {});
-  if (adapterParams.router === undefined) {
-    const router = market.uniswap?.router;
-    if (router === undefined) fail(`the market for "${network}" has no uniswap.router and ignition/parameters/${network}.json sets no UniswapV3Adapter.router: the Rebalancers need a swap router`);
-    adapterParams.router = getAddress(router);
-  }
-  adapterParams.routerKind ??= market.uniswap?.routerKind === "SwapRouter02" ? 1 : 0;
-  // The only tokens a trade may route through (issue 13): the market's hubs (USDC, WETH).
-  if (adapterParams.hub0 === undefined || adapterParams.hub1 === undefined) {
-    const hubs = Array.isArray(market.hubs) ? (market.hubs as string[]) : [];
-    const [hub0, hub1] = adapterHubs({ hubs, tokens: market.tokens as never });
-    adapterParams.hub0 ??= hub0;
-    adapterParams.hub1 ??= hub1;
-  }
-
-  // == Who will hold power: refused before anything is sent (issue 13) ==
-  const gp = governanceParams(params, "Governance", deployer.address);
-  const global = params.$global ?? {};
-  const addr = (v: unknown) => (typeof v === "string" ? getAddress(v) : deployer.address);
-  const roles = {
-    guardian: addr(global.guardian),
-    keeper: addr(global.keeper),
-    feeRecipient: addr(global.feeRecipient),
-  };
-  const warnings = await checkPowerBeforeDeploy(hre, { gp, roles, deployer: deployer.address, allowEoaAdmin: opts.allowEoaAdmin === true, what: "ssi:deploy" });
-  for (const w of warnings) log(w);
-
-  // == The protocol (Ignition): contracts, their admin timelock, and the wiring scheduled on it ==
-  const t0 = Date.now();
-  const journal = path.join(process.cwd(), "ignition", "deployments", `chain-${id}`);
-  if (opts.reset === true) {
-    if (!LOCAL_NETWORKS.has(network)) fail(`--reset only wipes the Ignition journal of a local network, not of ${network}`);
-    rmSync(journal, { recursive: true, force: true });
-  }
-  const startBlock = await hre.ethers.provider.getBlockNumber();
-  let deployed;
-  try {
-    deployed = await hre.ignition.deploy(SsiProtocolModule, { parameters: params as never, displayUi: false });
-  } catch (e) {
-    const hint = network === "localhost" && existsSync(journal) ? ` (after restarting the local node, pass --reset to start a new Ignition deployment)` : "";
-    fail(`Ignition deployment of SsiProtocol failed: ${(e as Error).message}${hint}`);
-  }
-  const timelock = TimelockController__factory.connect(await deployed.timelock.getAddress(), deployer);
-  const registry = PriceRegistry__factory.connect(await deployed.priceRegistry.getAddress(), deployer);
-  const oracle = WeightOracle__factory.connect(await deployed.weightOracle.getAddress(), deployer);
-  const vaults: Record<SsiProduct, IndexVault> = {
-    MAG7: IndexVault__factory.connect(await deployed.MAG7.getAddress(), deployer),
-    MEME: IndexVault__factory.connect(await deployed.MEME.getAddress(), deployer),
-    DEFI: IndexVault__factory.connect(await deployed.DEFI.getAddress(), deployer),
-  };
-  const rebalancers: Record<SsiProduct, Rebalancer> = {
-    MAG7: Rebalancer__factory.connect(await deployed.MAG7Rebalancer.getAddress(), deployer),
-    MEME: Rebalancer__factory.connect(await deployed.MEMERebalancer.getAddress(), deployer),
-    DEFI: Rebalancer__factory.connect(await deployed.DEFIRebalancer.getAddress(), deployer),
-  };
-  const adapter = await deployed.adapter.getAddress();
-  log(`protocol deployed through Ignition (SsiProtocol) in ${Date.now() - t0} ms; admin: TimelockController ${timelock.target} (delay ${await timelock.getMinDelay()} s)`);
-
-  // == Feeds: scheduled through the timelock like every other admin change ==
-  const feedCalls = [];
-  for (const [sym, t] of Object.entries(market.tokens)) {
-    const [feed, heartbeat] = await registry.feedOf(t.address);
-    if (feed.toLowerCase() === t.feed.toLowerCase() && Number(heartbeat) === t.heartbeat) continue;
-    feedCalls.push(await govCall(registry, "setFeed", [t.address, t.feed, t.heartbeat], `PriceRegistry.setFeed(${sym})`));
-  }
-  const recordFrom = opts.fromBlock ?? pendingFrom(network, "ssi", String(timelock.target), startBlock);
-  const pendingBefore = await pendingBatches(timelock, recordFrom);
-  const feedsQueued = pendingBefore.some((b) => b.calls.some((c) => c.target.toLowerCase() === String(registry.target).toLowerCase()));
-  if (feedCalls.length > 0 && !feedsQueued) {
-    await scheduleBatch(timelock, feedCalls);
-    log(`${feedCalls.length} price feeds scheduled through the timelock`);
-  }
-
-  // == Execute the wiring once the delay has passed (local networks: time travel) ==
-  const local = LOCAL_NETWORKS.has(network);
-  const { executed, waiting } = await executePending(timelock, await pendingBatches(timelock, recordFrom), {
-    local,
-    beforeExecute: async () => {
-      if (local) await refreshLocalFeeds(deployer, market);
-    },
-  });
-  log(`${executed.length} governance batch(es) executed through the timelock`);
-  if (waiting.length > 0) {
-    const at = waiting.reduce((a, b) => (b.readyAt > a ? b.readyAt : a), 0n);
-    rememberPending(network, "ssi", String(timelock.target), recordFrom);
-    fail(
-      `the deployment's wiring is queued on the timelock ${timelock.target} until ${new Date(Number(at) * 1000).toISOString()} ` +
-        `(${waiting.length} batch(es)); run ssi:deploy again after that time to execute it, renounce the deployer's bootstrap roles and verify`,
-    );
-  }
-  forgetPending(network, "ssi");
-  const renounced = await renounceBootstrap(timelock, deployer.address, gp);
-  if (renounced.length > 0) log(`the deployer renounced its bootstrap roles on the timelock: ${renounced.join(", ")}`);
-
-  // == Verify on chain ==
-  const problems: string[] = [];
-  const expectRole = async (c: { hasRole(r: string, a: string): Promise<boolean> }, what: string, role: string, roleName: string, who: string, want = true) => {
-    if ((await c.hasRole(role, who)) !== want) problems.push(`${what}: ${who} ${want ? "lacks" : "still holds"} ${roleName}`);
-  };
-  const admin = await timelock.getAddress();
-  for (const [name, v] of Object.entries(vaults)) {
-    await expectRole(v, name, ROLE.ORACLE, "ORACLE_ROLE", await oracle.getAddress());
-    await expectRole(v, name, ROLE.GUARDIAN, "GUARDIAN_ROLE", roles.guardian);
-    if ((await v.priceRegistry()) !== (await registry.getAddress())) problems.push(`${name}: priceRegistry is not the deployed PriceRegistry`);
-    const fee = await v.feeState();
-    if (fee.recipient !== roles.feeRecipient) problems.push(`${name}: fee recipient ${fee.recipient}, expected ${roles.feeRecipient}`);
-    // The Rebalancer: the vault's only REBALANCER_ROLE holder we deployed, the keeper's KEEPER_ROLE, the adapter, the limits.
-    const r = rebalancers[name as SsiProduct];
-    const rName = `${name} Rebalancer`;
-    await expectRole(v, name, ROLE.REBALANCER, "REBALANCER_ROLE", await r.getAddress());
-    await expectRole(r, rName, ROLE.KEEPER, "KEEPER_ROLE", roles.keeper);
-    if ((await r.vault()) !== (await v.getAddress())) problems.push(`${rName}: trades for ${await r.vault()}, not the ${name} vault`);
-    if (!(await r.isAdapter(adapter))) problems.push(`${rName}: the UniswapV3Adapter ${adapter} is not whitelisted`);
-    const want = { ...REBALANCE_LIMIT_DEFAULTS, ...(params[`Rebalance_${name}`] ?? {}) } as Record<string, unknown>;
-    const lim = await r.limits();
-    for (const k of Object.keys(REBALANCE_LIMIT_DEFAULTS) as (keyof typeof REBALANCE_LIMIT_DEFAULTS)[]) {
-      if (BigInt(lim[k]) !== BigInt(want[k] as bigint)) problems.push(`${rName}: limit ${k} is ${lim[k]}, the parameters say ${String(want[k])}`);
-    }
-  }
-  problems.push(...(await verifyTimelock(timelock, gp)));
-  const signers = (oracleParams.signers as string[]).map((s) => getAddress(s));
-  for (const s of signers) if (!(await oracle.isSigner(s))) problems.push(`WeightOracle: ${s} is not a signer`);
-  const quorum = Number(await oracle.quorum());
-  if (quorum !== Number(oracleParams.quorum)) problems.push(`WeightOracle: quorum ${quorum}, expected ${String(oracleParams.quorum)}`);
-  for (const [sym, t] of Object.entries(market.tokens)) {
-    const [feed] = await registry.feedOf(t.address);
-    if (feed.toLowerCase() !== t.feed.toLowerCase()) problems.push(`PriceRegistry: ${sym} feed ${feed}, expected ${t.feed}`);
-  }
-  // Who holds what, everywhere: the timelock alone is admin; the deployer keeps nothing the parameters do not give it.
-  const controlled: Record<string, AccessControlled & { address?: string }> = {
-    TimelockController: timelock as unknown as AccessControlled,
-    PriceRegistry: registry as unknown as AccessControlled,
-    WeightOracle: oracle as unknown as AccessControlled,
-  };
-  for (const n of SSI_PRODUCTS) {
-    controlled[n] = vaults[n] as unknown as AccessControlled;
-    controlled[`${n} Rebalancer`] = rebalancers[n] as unknown as AccessControlled;
-  }
-  const roleTable = await buildRoleTable(controlled, admin, recordFrom);
-  problems.push(...checkRoleTable(roleTable, deployer.address, deployerMayHold(gp, roles, deployer.address, Object.keys(controlled))));
-  if (problems.length > 0) fail(`deployment verification FAILED on chain:\n  - ${problems.join("\n  - ")}`);
-  log(`roles and wiring verified on chain (${Object.keys(vaults).length} vaults with their Rebalancers, oracle ${quorum}-of-${signers.length}, ${Object.keys(market.tokens).length} feeds; DEFAULT_ADMIN held by the timelock alone)`);
-
-  const products: DeploymentRecord["products"] = {};
-  for (const [name, v] of Object.entries(vaults)) {
-    products[name] = { vault: await v.getAddress(), name: await v.name(), symbol: await v.symbol(), rebalancer: await rebalancers[name as SsiProduct].getAddress() };
-  }
-  const record: DeploymentRecord = {
-    ...market,
-    network,
-    chainId: id,
-    sampleMarket: sample,
-    assets: assetMap(market.tokens),
-    protocol: {
-      priceRegistry: await registry.getAddress(),
-      weightOracle: await oracle.getAddress(),
-      deployer: deployer.address,
-      admin,
-      ...roles,
-      timelock: { address: admin, minDelay: Number(await timelock.getMinDelay()), proposers: gp.proposers, executors: gp.executors, cancellers: cancellersOf(gp) },
-      roleHolders: Object.fromEntries(Object.entries(roleTable).map(([n, c]) => [n, { address: c.address, ...c.roles }])),
-      ...(warnings.length > 0 ? { warnings } : {}),
-      signers,
-      quorum,
-      maxValidity: Number(await oracle.maxValidity()),
-      tradeAdapter: adapter,
-      fromBlock: recordFrom,
-      block: await hre.ethers.provider.getBlockNumber(),
-    },
-    products,
-  };
-  const file = saveDeployment(record);
-  log(`deployment record written: ${path.relative(process.cwd(), file)}`);
-  return record;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Governance at deployment (issue 13), shared by ssi:deploy and sanx:deploy
 // ---------------------------------------------------------------------------------------------
 
@@ -459,46 +192,30 @@ export function governanceParams(params: Record<string, Record<string, unknown>>
   return { minDelay, proposers: list("proposers"), executors: list("executors"), guardian: typeof guardian === "string" ? getAddress(guardian) : deployer };
 }
 
-function cancellersOf(gp: TimelockParams): string[] {
-  return [...new Set([...gp.proposers, gp.guardian])];
-}
-
 /**
  * Refuses, on a non-local network, a timelock proposer or executor that is the deployer or has no code
  * (a plain key), and a guardian, keeper or fee recipient that is the deployer; with `allowEoaAdmin`
  * (testnets) it returns loud warnings instead, which the caller prints and records.
  */
 export async function checkPowerBeforeDeploy(
-  hre: HardhatRuntimeEnvironment,
+  client: Client,
   o: { gp: TimelockParams; roles: Record<string, string>; deployer: string; allowEoaAdmin: boolean; what: string },
 ): Promise<string[]> {
-  if (LOCAL_NETWORKS.has(hre.network.name)) return [];
+  if (client.local) return [];
   const problems: string[] = [];
   const same = (a: string) => a.toLowerCase() === o.deployer.toLowerCase();
   for (const [k, list] of [["proposer", o.gp.proposers], ["executor", o.gp.executors]] as const) {
     for (const a of list) {
       if (same(a)) problems.push(`the timelock ${k} ${a} is the deployer`);
-      else if ((await hre.ethers.provider.getCode(a)) === "0x") problems.push(`the timelock ${k} ${a} has no code (a plain key, not a multisig)`);
+      else if ((await client.provider.getCode(a)) === "0x") problems.push(`the timelock ${k} ${a} has no code (a plain key, not a multisig)`);
     }
   }
   for (const [k, a] of Object.entries(o.roles)) if (same(a)) problems.push(`${k} ${a} is the deployer`);
   if (problems.length === 0) return [];
   if (!o.allowEoaAdmin) {
-    fail(`${o.what} on ${hre.network.name} refuses to leave power with a single key:\n  - ${problems.join("\n  - ")}\nset them in ignition/parameters/${hre.network.name}.json (a multisig for proposers/executors), or pass --allow-eoa-admin on a testnet`);
+    fail(`${o.what} on ${client.network} refuses to leave power with a single key:\n  - ${problems.join("\n  - ")}\nset them in ignition/parameters/${client.network}.json (a multisig for proposers/executors), or pass --allow-eoa-admin on a testnet`);
   }
   return problems.map((p) => `WARNING (--allow-eoa-admin): ${p}; a single key controls this deployment, holders are protected by the timelock delay only`);
-}
-
-/** What the deployer may hold after a deployment: the timelock roles the parameters give it (local networks). */
-function deployerMayHold(gp: TimelockParams, roles: Record<string, string>, deployer: string, contracts: string[]): Set<string> {
-  const same = (a: string) => a.toLowerCase() === deployer.toLowerCase();
-  const out = new Set<string>();
-  if (gp.proposers.some(same)) out.add("TimelockController:PROPOSER_ROLE").add("TimelockController:CANCELLER_ROLE");
-  if (gp.executors.some(same)) out.add("TimelockController:EXECUTOR_ROLE");
-  if (same(gp.guardian)) out.add("TimelockController:CANCELLER_ROLE");
-  const roleOf: Record<string, string> = { guardian: "GUARDIAN_ROLE", keeper: "KEEPER_ROLE" };
-  for (const [k, a] of Object.entries(roles)) if (same(a) && roleOf[k] !== undefined) for (const c of contracts) out.add(`${c}:${roleOf[k]}`);
-  return out;
 }
 
 /** The timelock's delay and role holders against the parameters. */
@@ -520,25 +237,6 @@ export async function buildRoleTable(contracts: Record<string, AccessControlled>
     table[name] = { address, admin: name === "TimelockController" ? address : timelock, roles: await roleHolders(c, fromBlock) };
   }
   return table;
-}
-
-/** Re-stamps a local market's mock feeds (after the governance delay's time travel); real feeds are left alone. */
-async function refreshLocalFeeds(signer: Signer, market: MarketPart): Promise<void> {
-  for (const t of Object.values(market.tokens)) {
-    if ((t as RecordToken).feedKind === "chainlink") continue;
-    const feed = MockAggregator__factory.connect(t.feed, signer);
-    try {
-      await (await feed.updateAnswer(await feed.latestAnswer())).wait();
-    } catch {
-      // not a mock (e.g. a real feed on a fork): left as it is
-    }
-  }
-}
-
-function defaultPriceUniverse(): Universe {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { loadUniverseFile } = require("../../src/data/universe") as typeof import("../../src/data/universe");
-  return loadUniverseFile(path.join(__dirname, "..", "..", "sample", "universe.json"));
 }
 
 /**
@@ -574,20 +272,20 @@ export async function incumbentsFromChain(record: DeploymentRecord, vault: Index
 }
 
 /** The signers of the report: ORACLE_SIGNER_KEYS, or on a local network the first `quorum` local accounts in the signer set. */
-export async function reportSigners(hre: HardhatRuntimeEnvironment, oracle: WeightOracle): Promise<Signer[]> {
+export async function reportSigners(client: Client, oracle: WeightOracle): Promise<Signer[]> {
   const quorum = Number(await oracle.quorum());
   const keys = signerKeysFromEnv();
   if (keys !== undefined) {
-    if (!LOCAL_NETWORKS.has(hre.network.name) && keys.length > 1) {
-      fail(`ORACLE_SIGNER_KEYS holds ${keys.length} keys: on ${hre.network.name} no process holds several signers' keys; each signer runs ssi:sign-report with its own key (WEIGHTS_SIGNER_KEY or ORACLE_SIGNER_KEY) and the relay runs ssi:push-weights --signatures DIR`);
+    if (!client.local && keys.length > 1) {
+      fail(`ORACLE_SIGNER_KEYS holds ${keys.length} keys: on ${client.network} no process holds several signers' keys; each signer runs ssi:sign-report with its own key (WEIGHTS_SIGNER_KEY or ORACLE_SIGNER_KEY) and the relay runs ssi:push-weights --signatures DIR`);
     }
     for (const k of keys) if (!(await oracle.isSigner(k.address))) fail(`ORACLE_SIGNER_KEYS holds ${k.address}, which is not a signer of the WeightOracle`);
     if (keys.length < quorum) fail(`ORACLE_SIGNER_KEYS holds ${keys.length} key(s), the oracle needs ${quorum}`);
     return keys;
   }
-  if (!LOCAL_NETWORKS.has(hre.network.name)) fail(`on ${hre.network.name} each signer signs on its own machine with its own key (ssi:sign-report), and the relay merges the files (ssi:push-weights --signatures DIR)`);
+  if (!client.local) fail(`on ${client.network} each signer signs on its own machine with its own key (ssi:sign-report), and the relay merges the files (ssi:push-weights --signatures DIR)`);
   const mine: Signer[] = [];
-  for (const s of await hre.ethers.getSigners()) {
+  for (const s of await client.signers()) {
     if (mine.length === quorum) break;
     if (await oracle.isSigner(s.address)) mine.push(s);
   }
@@ -597,23 +295,23 @@ export async function reportSigners(hre: HardhatRuntimeEnvironment, oracle: Weig
 
 /** Computes the composition, maps it to tokens and signs a report for the next round. Sends nothing. */
 export async function buildSignedReport(
-  hre: HardhatRuntimeEnvironment,
+  client: Client,
   record: DeploymentRecord,
   product: SsiProduct,
   universe: Universe,
   opts: { incumbents?: string[]; validFor: bigint },
 ): Promise<ReportPlan> {
-  const plan = await proposeReport(hre, record, product, universe, opts);
-  const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, hre.ethers.provider);
-  const signatures = await signReport(await reportSigners(hre, oracle), plan.signed.domain, plan.signed.report);
+  const plan = await proposeReport(client, record, product, universe, opts);
+  const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, client.provider);
+  const signatures = await signReport(await reportSigners(client, oracle), plan.signed.domain, plan.signed.report);
   return { ...plan, signed: { ...plan.signed, signatures } };
 }
 
 /** The weight oracle's EIP-712 domain, checked against the connected chain, the record and the constants. */
-export async function weightDomain(hre: HardhatRuntimeEnvironment, record: DeploymentRecord): Promise<CheckedDomain> {
-  const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, hre.ethers.provider);
+export async function weightDomain(client: Client, record: DeploymentRecord): Promise<CheckedDomain> {
+  const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, client.provider);
   try {
-    return await checkedDomain(oracle, { kind: "weights", chainId: BigInt(await chainId(hre)), verifyingContract: record.protocol.weightOracle });
+    return await checkedDomain(oracle, { kind: "weights", chainId: BigInt(await chainId(client)), verifyingContract: record.protocol.weightOracle });
   } catch (e) {
     if (e instanceof DomainMismatchError) fail(`${e.message}; nothing was signed`);
     throw e;
@@ -633,13 +331,13 @@ export function describeWeightReport(record: DeploymentRecord, product: string, 
 
 /** Computes the composition and the unsigned report of the next round under the checked domain. Sends and signs nothing. */
 export async function proposeReport(
-  hre: HardhatRuntimeEnvironment,
+  client: Client,
   record: DeploymentRecord,
   product: SsiProduct,
   universe: Universe,
   opts: { incumbents?: string[]; validFor: bigint },
 ): Promise<ReportPlan> {
-  const provider = hre.ethers.provider;
+  const provider = client.provider;
   const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, provider);
   const vault = vaultOf(record, product, provider);
   const maxValidity = await oracle.maxValidity();
@@ -658,7 +356,7 @@ export async function proposeReport(
     constituents,
     weights: composition.constituents.map((c) => c.weight),
   };
-  const domain = await weightDomain(hre, record);
+  const domain = await weightDomain(client, record);
   return { signed: { report, signatures: [], domain, symbols }, composition, incumbents };
 }
 
@@ -668,16 +366,16 @@ export async function proposeReport(
  * validity the oracle accepts), shows both, then signs. Returns the signature file's content.
  */
 export async function signWeightReport(
-  hre: HardhatRuntimeEnvironment,
+  client: Client,
   record: DeploymentRecord,
   product: SsiProduct,
   report: WeightReport,
   signer: Signer,
   log: Log = quiet,
 ): Promise<SignatureFile> {
-  const provider = hre.ethers.provider;
+  const provider = client.provider;
   const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, provider);
-  const domain = await weightDomain(hre, record);
+  const domain = await weightDomain(client, record);
   const vault = await vaultOf(record, product, provider).getAddress();
   if (getAddress(report.index) !== vault) fail(`the report is for index ${report.index}, not the ${product} vault ${vault}: nothing was signed`);
   const next = (await oracle.lastRound(vault)) + 1n;
@@ -697,13 +395,13 @@ export async function signWeightReport(
  * submits through `submitReport`. Refuses (sending nothing) while fewer than m are there.
  */
 export async function relayWithSignatures(
-  hre: HardhatRuntimeEnvironment,
+  client: Client,
   record: DeploymentRecord,
   product: SsiProduct,
   files: readonly { source: string; file: SignatureFile }[],
   relayer?: Signer,
 ): Promise<{ signed: SignedReport; hash: string; signers: string[] }> {
-  const domain = await weightDomain(hre, record);
+  const domain = await weightDomain(client, record);
   const first = files[0]!;
   const parsed = parseSignedReport({ report: first.file.report, domain: first.file.domain, signatures: [] }, first.source);
   const report = parsed.report;
@@ -714,14 +412,14 @@ export async function relayWithSignatures(
   } catch (e) {
     fail(`${(e as Error).message}: nothing was sent`);
   }
-  const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, hre.ethers.provider);
+  const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, client.provider);
   const strangers: string[] = [];
   for (const s of merged.signers) if (!(await oracle.isSigner(s))) strangers.push(s);
   if (strangers.length > 0) fail(`signature files from ${strangers.join(", ")}, not in the oracle's signer set: refused, nothing was sent`);
   const quorum = await oracle.quorum();
   if (BigInt(merged.signers.length) < quorum) fail(`${merged.signers.length} of the ${quorum} signatures the oracle needs are there (${merged.signers.join(", ") || "none"}): wait for the other signers' files, nothing was sent`);
   const signed: SignedReport = { report, signatures: merged.signatures, domain };
-  const hash = await submitReport(hre, record, product, signed, relayer);
+  const hash = await submitReport(client, record, product, signed, relayer);
   return { signed, hash, signers: merged.signers };
 }
 
@@ -729,15 +427,15 @@ export async function relayWithSignatures(
  * Checks a signed report off chain (domain, index, signers), submits it, and verifies the vault's
  * targets on chain. Anyone may relay.
  */
-export async function submitReport(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: SsiProduct, signed: SignedReport, relayer?: Signer): Promise<string> {
-  const sender = relayer ?? (await firstSigner(hre));
+export async function submitReport(client: Client, record: DeploymentRecord, product: SsiProduct, signed: SignedReport, relayer?: Signer): Promise<string> {
+  const sender = relayer ?? (await firstSigner(client));
   const oracle = WeightOracle__factory.connect(record.protocol.weightOracle, sender);
   const vault = vaultOf(record, product, sender);
   const { report, signatures, domain } = signed;
   const vaultAddress = await vault.getAddress();
   if (getAddress(report.index) !== vaultAddress) fail(`the report is for index ${report.index}, not the ${product} vault ${vaultAddress}`);
-  if (getAddress(domain.verifyingContract) !== (await oracle.getAddress()) || domain.chainId !== BigInt(await chainId(hre))) {
-    fail(`the report was signed for oracle ${domain.verifyingContract} on chain ${domain.chainId}, not this deployment's oracle ${await oracle.getAddress()} on chain ${await chainId(hre)}`);
+  if (getAddress(domain.verifyingContract) !== (await oracle.getAddress()) || domain.chainId !== BigInt(await chainId(client))) {
+    fail(`the report was signed for oracle ${domain.verifyingContract} on chain ${domain.chainId}, not this deployment's oracle ${await oracle.getAddress()} on chain ${await chainId(client)}`);
   }
   const recovered = signatures.map((s, i) => {
     try {
@@ -884,8 +582,8 @@ export interface VaultStatus {
   pendingTargets: { symbol: string; token: string; weight: bigint }[];
 }
 
-export async function readStatus(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, product: IndexName): Promise<VaultStatus> {
-  const provider = hre.ethers.provider;
+export async function readStatus(client: Client, record: DeploymentRecord, product: IndexName): Promise<VaultStatus> {
+  const provider = client.provider;
   const vault = vaultOf(record, product, provider);
   const address = await vault.getAddress();
   const [tokens, units] = await vault.basket();
@@ -941,17 +639,17 @@ export async function readStatus(hre: HardhatRuntimeEnvironment, record: Deploym
  * Real Chainlink feeds are left alone (they cannot be written, and they update themselves).
  * @returns the symbols whose feeds were refreshed.
  */
-export async function refreshSampleFeeds(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, sender?: Signer): Promise<string[]> {
+export async function refreshSampleFeeds(client: Client, record: DeploymentRecord, sender?: Signer): Promise<string[]> {
   if (!record.sampleMarket) fail(`network "${record.network}" has no sample market: its feeds are real Chainlink feeds and update themselves`);
-  const who = sender ?? (await firstSigner(hre));
+  const who = sender ?? (await firstSigner(client));
   const mocks = Object.fromEntries((Object.entries(record.tokens) as [string, RecordToken][]).filter(([, t]) => t.feedKind !== "chainlink"));
   await refreshFeeds(who, { tokens: mocks });
   return Object.keys(mocks);
 }
 
-export async function faucet(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, to: string, usd: bigint, sender?: Signer): Promise<{ symbol: string; decimals: number; amount: bigint }[]> {
+export async function faucet(client: Client, record: DeploymentRecord, to: string, usd: bigint, sender?: Signer): Promise<{ symbol: string; decimals: number; amount: bigint }[]> {
   if (!record.sampleMarket) fail(`network "${record.network}" has no sample market (its tokens are real): index:faucet only mints sample tokens (ssi:deploy --sample-market)`);
-  const who = sender ?? (await firstSigner(hre));
+  const who = sender ?? (await firstSigner(client));
   const out = [];
   const pending = [];
   for (const [sym, t] of Object.entries(record.tokens) as [string, RecordToken][]) {
@@ -979,25 +677,25 @@ export function isLocal(network: string): boolean {
  * The ONE key a signer signs `kind` reports with: `<KIND>_SIGNER_KEY`, else `ORACLE_SIGNER_KEY`; on a
  * local network, without either, the local account `account` (it must be given).
  */
-export async function oneSigner(hre: HardhatRuntimeEnvironment, kind: "weights" | "signals" | "nav", account?: string): Promise<Signer> {
+export async function oneSigner(client: Client, kind: "weights" | "signals" | "nav", account?: string): Promise<Signer> {
   const found = signerKeyFor(kind, (n) => useEnv(n));
   if (found !== undefined) {
     if (found.key.includes(",")) fail(`${found.from} holds more than one key: it is one signer's own key`);
     try {
-      return new Wallet(found.key, hre.ethers.provider);
+      return new Wallet(found.key, client.provider);
     } catch {
       fail(`${found.from} is not a private key (0x followed by 64 hex digits)`);
     }
   }
-  if (!LOCAL_NETWORKS.has(hre.network.name)) fail(`set ${kind.toUpperCase()}_SIGNER_KEY (or ORACLE_SIGNER_KEY) to this signer's own private key`);
-  if (account === undefined) fail(`on ${hre.network.name} without ${kind.toUpperCase()}_SIGNER_KEY, name the local account that signs: --account ADDRESS`);
+  if (!client.local) fail(`set ${kind.toUpperCase()}_SIGNER_KEY (or ORACLE_SIGNER_KEY) to this signer's own private key`);
+  if (account === undefined) fail(`on ${client.network} without ${kind.toUpperCase()}_SIGNER_KEY, name the local account that signs: --account ADDRESS`);
   let who: string;
   try {
     who = getAddress(account);
   } catch {
     fail(`--account "${account}" is not an address`);
   }
-  const local = (await hre.ethers.getSigners()).find((s) => s.address === who);
+  const local = (await client.signers()).find((s) => s.address === who);
   if (local === undefined) fail(`--account ${who} is not one of this network's local accounts`);
   return local;
 }

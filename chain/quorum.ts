@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { TypedDataEncoder, getAddress, recoverAddress, type Signer, type TypedDataDomain, type TypedDataField } from "ethers";
-import { InputError } from "../../src/lib/errors";
+import { InputError } from "../src/lib/errors";
 
 /**
  * Signs one EIP-712 value with each signer and returns the signatures in the order

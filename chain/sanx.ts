@@ -1,12 +1,12 @@
 /**
  * The chain-facing SANX operations behind the sanx:* tasks and the demo: sign signals from the
  * engine, relay them, execute due actions and push the follow-up weight report through the gate,
- * and read the status. Each takes the Hardhat runtime first; tasks parse arguments and print.
+ * and read the status. Each takes a `Client` (chain/client.ts) first, never the Hardhat runtime;
+ * tasks parse arguments and print. The Ignition deployment (`deploySanx`) is in tasks/lib/sanx-deploy.ts.
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { Wallet, getAddress, verifyTypedData, type BaseContract, type ContractTransactionResponse, type Signer, type TypedDataDomain } from "ethers";
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import {
   IERC20Metadata__factory,
   IndexVault__factory,
@@ -21,30 +21,58 @@ import {
   type SanxController,
   type SignalOracle,
   type WeightOracle,
-} from "../../typechain-types";
-import { useEnv } from "../../src/env";
-import { InputError } from "../../src/lib/errors";
-import { formatDay, parseDay } from "../../src/lib/csv";
-import { roundUsd } from "../../src/methodology/ranking";
-import { loadUniverseFile } from "../../src/data/universe";
-import { computeSignals, DEFAULT_PARAMS, type SignalParams } from "../../src/mvrv/engine";
-import { readMvrvCsv } from "../../src/mvrv/csv";
-import { defiSymbols, loadSanxData } from "../../src/sanx/data";
-import { chooseEvents, toSignalStruct, type ChosenEvent } from "../../src/sanx/signals";
-import { zoneFromCode, type SignalStruct, type SignalZone } from "../../src/sanx/signalReport";
-import { SIGNAL_EIP712_TYPES } from "../../src/sanx/signalReport";
-import type { SignalFile, SignedSignal } from "../../src/sanx/signalFile";
-import { latestMarketCaps, nextTargets, valueWeights, type MarketCaps, type NextTargets, type Weighted } from "../../src/sanx/targets";
-import { fail, firstSigner } from "./args";
+} from "../typechain-types";
+import { useEnv } from "../src/env";
+import { InputError } from "../src/lib/errors";
+import { formatDay, parseDay } from "../src/lib/csv";
+import { roundUsd } from "../src/methodology/ranking";
+import { loadUniverseFile } from "../src/data/universe";
+import { computeSignals, DEFAULT_PARAMS, type SignalParams } from "../src/mvrv/engine";
+import { readMvrvCsv } from "../src/mvrv/csv";
+import { defiSymbols, loadSanxData } from "../src/sanx/data";
+import { chooseEvents, toSignalStruct, type ChosenEvent } from "../src/sanx/signals";
+import { zoneFromCode, type SignalStruct, type SignalZone } from "../src/sanx/signalReport";
+import { SIGNAL_EIP712_TYPES } from "../src/sanx/signalReport";
+import type { SignalFile, SignedSignal } from "../src/sanx/signalFile";
+import { latestMarketCaps, nextTargets, valueWeights, type MarketCaps, type NextTargets, type Weighted } from "../src/sanx/targets";
+import { fail } from "./errors";
+import { firstSigner } from "./client";
 import { describeDomain, mergeSignatureFilesByReport, recordedDomain, signQuorum, signToFile, type CheckedDomain, type SignatureFile } from "./quorum";
 import { runKeeper, type KeeperRun } from "./rebalance";
-import { loadRecord } from "./ssi-chain";
-import { WEIGHT_REPORT_TYPES, parseSignedReport, type WeightReport } from "./reports";
+import { loadRecord } from "./ssi";
+import { WEIGHT_REPORT_TYPES, parseSignedReport, type WeightReport } from "./weight-reports";
 import { mergeSignatureFiles } from "./quorum";
 import { TypedDataEncoder } from "ethers";
+import type { Client } from "./client";
+import type { DeploymentRecord, TimelockRecord } from "./deployment";
+
+/** What sanx:deploy adds to the deployment record. */
+export interface SanxPart {
+  signalOracle: string;
+  controller: string;
+  basket: string;
+  vault: string;
+  /** The SANX vault's Rebalancer (holds its REBALANCER_ROLE; the keeper trades through it). */
+  rebalancer: string;
+  /** Reserve asset symbol (a key of `assets`). */
+  reserve: string;
+  /** SANX universe symbols (token-list `defi`, non-stablecoin, present in the market). */
+  universe: string[];
+  signers: string[];
+  quorum: number;
+  delayDays: number;
+  block: number;
+  /** SANX's admin TimelockController (its address; absent in records written before issue 13). */
+  admin?: string;
+  timelock?: TimelockRecord;
+  /** Contract name -> address and every role's holders after the deployment. */
+  roleHolders?: Record<string, Record<string, string[] | string>>;
+  warnings?: string[];
+}
+
+export type SanxRecord = DeploymentRecord & { sanx: SanxPart };
 
 export type Log = (line: string) => void;
-const LOCAL_NETWORKS = new Set(["hardhat", "localhost"]);
 
 
 // ---------------------------------------------------------------------------------------------
@@ -92,13 +120,13 @@ export function sanxAddresses(network: string, overrides: Partial<SanxAddresses>
 }
 
 /** Connects to the SANX contracts (checked to have code) and the ones they point at. */
-export async function connectSanx(hre: HardhatRuntimeEnvironment, addresses: SanxAddresses, runner?: Signer): Promise<SanxContracts> {
-  const r = runner ?? hre.ethers.provider;
+export async function connectSanx(client: Client, addresses: SanxAddresses, runner?: Signer): Promise<SanxContracts> {
+  const r = runner ?? client.provider;
   for (const [name, a] of Object.entries(addresses)) {
-    if ((await hre.ethers.provider.getCode(a)) === "0x") {
+    if ((await client.provider.getCode(a)) === "0x") {
       throw new InputError(
-        `the SANX ${name} ${a} has no code on network "${hre.network.name}"` +
-          (hre.network.name === "hardhat" ? " (the in-process network starts empty on every run: use --network localhost with `npx hardhat node`)" : "") +
+        `the SANX ${name} ${a} has no code on network "${client.network}"` +
+          (client.network === "hardhat" ? " (the in-process network starts empty on every run: use --network localhost with `npx hardhat node`)" : "") +
           ": run sanx:deploy first",
       );
     }
@@ -115,14 +143,14 @@ export async function connectSanx(hre: HardhatRuntimeEnvironment, addresses: San
   return { signalOracle, controller, basket, vault, weightOracle, registry, reserve: await basket.reserveAsset() };
 }
 
-export async function chainNow(hre: HardhatRuntimeEnvironment): Promise<bigint> {
-  return BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+export async function chainNow(client: Client): Promise<bigint> {
+  return BigInt((await client.provider.getBlock("latest"))!.timestamp);
 }
 
 /** Upper-case ERC-20 symbols of `tokens`, by checksummed address. */
-export async function symbolsOf(hre: HardhatRuntimeEnvironment, tokens: readonly string[]): Promise<Map<string, string>> {
+export async function symbolsOf(client: Client, tokens: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const t of tokens) out.set(getAddress(t), (await IERC20Metadata__factory.connect(t, hre.ethers.provider).symbol()).toUpperCase());
+  for (const t of tokens) out.set(getAddress(t), (await IERC20Metadata__factory.connect(t, client.provider).symbol()).toUpperCase());
   return out;
 }
 
@@ -176,7 +204,7 @@ async function simulateThenSend(
  * accounts in the signer set.
  */
 export async function quorumSigners(
-  hre: HardhatRuntimeEnvironment,
+  client: Client,
   verifier: { quorum(): Promise<bigint>; isSigner(a: string): Promise<boolean> },
   what: string,
 ): Promise<Signer[]> {
@@ -190,9 +218,9 @@ export async function quorumSigners(
         fail(`ORACLE_SIGNER_KEYS entry ${i + 1} is not a private key (0x followed by 64 hex digits)`);
       }
     });
-    if (!LOCAL_NETWORKS.has(hre.network.name) && keys.length > 1) {
+    if (!client.local && keys.length > 1) {
       fail(
-        `ORACLE_SIGNER_KEYS holds ${keys.length} keys: on ${hre.network.name} no process holds several signers' keys; each signer signs with its own key ` +
+        `ORACLE_SIGNER_KEYS holds ${keys.length} keys: on ${client.network} no process holds several signers' keys; each signer signs with its own key ` +
           `(SIGNALS_SIGNER_KEY or ORACLE_SIGNER_KEY: sanx:sign-signals, then sanx:push-signals --signatures DIR)`,
       );
     }
@@ -200,9 +228,9 @@ export async function quorumSigners(
     if (keys.length < quorum) fail(`ORACLE_SIGNER_KEYS holds ${keys.length} key(s), the ${what} needs ${quorum}`);
     return keys.slice(0, quorum);
   }
-  if (!LOCAL_NETWORKS.has(hre.network.name)) fail(`set ORACLE_SIGNER_KEYS (comma-separated private keys of ${quorum} ${what} signers) to sign on ${hre.network.name}`);
+  if (!client.local) fail(`set ORACLE_SIGNER_KEYS (comma-separated private keys of ${quorum} ${what} signers) to sign on ${client.network}`);
   const mine: Signer[] = [];
-  for (const s of await hre.ethers.getSigners()) {
+  for (const s of await client.signers()) {
     if (mine.length === quorum) break;
     if (await verifier.isSigner(s.address)) mine.push(s);
   }
@@ -236,7 +264,7 @@ export interface SignResult {
  * and in the SignalOracle's on-chain universe, matched by ERC-20 symbol), picks the events and signs
  * them under the oracle's domain. Sends nothing.
  */
-export async function chooseSignals(hre: HardhatRuntimeEnvironment, c: SanxContracts, opts: SignOptions): Promise<{ toSign: EventToSign[]; skipped: { symbol: string; reason: string }[] }> {
+export async function chooseSignals(client: Client, c: SanxContracts, opts: SignOptions): Promise<{ toSign: EventToSign[]; skipped: { symbol: string; reason: string }[] }> {
   const mvrvDir = path.join(opts.dataDir, "mvrv");
   if (!existsSync(mvrvDir)) throw new InputError(`${opts.dataDir}: no mvrv/ folder inside it`);
   const defi = defiSymbols();
@@ -247,7 +275,7 @@ export async function chooseSignals(hre: HardhatRuntimeEnvironment, c: SanxContr
     .sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
   if (files.length === 0) throw new InputError(`${mvrvDir}: no CSV of a SANX-universe (defi) token`);
   const bySymbol = new Map<string, string>();
-  for (const [address, symbol] of await symbolsOf(hre, await c.signalOracle.universe())) bySymbol.set(symbol, address);
+  for (const [address, symbol] of await symbolsOf(client, await c.signalOracle.universe())) bySymbol.set(symbol, address);
 
   const toSign: EventToSign[] = [];
   const skipped: { symbol: string; reason: string }[] = [];
@@ -266,9 +294,9 @@ export async function chooseSignals(hre: HardhatRuntimeEnvironment, c: SanxContr
 }
 
 /** `chooseSignals`, then signed with the quorum signers (`signEvents`). Sends nothing. */
-export async function signSignals(hre: HardhatRuntimeEnvironment, c: SanxContracts, opts: SignOptions): Promise<SignResult> {
-  const { toSign, skipped } = await chooseSignals(hre, c, opts);
-  return { file: await signEvents(hre, c, toSign), skipped };
+export async function signSignals(client: Client, c: SanxContracts, opts: SignOptions): Promise<SignResult> {
+  const { toSign, skipped } = await chooseSignals(client, c, opts);
+  return { file: await signEvents(client, c, toSign), skipped };
 }
 
 /** An engine event to sign for the token `asset`. */
@@ -281,11 +309,11 @@ export interface EventToSign extends ChosenEvent {
  * the oracle's maxValidity, in relay order (by day, then symbol). `dayShift` moves every date by
  * that many days (the demo replays SAMPLE dates as recent days; real use leaves it at 0).
  */
-export async function signEvents(hre: HardhatRuntimeEnvironment, c: SanxContracts, events: readonly EventToSign[], dayShift = 0): Promise<SignalFile> {
-  const now = await chainNow(hre);
-  const chosen = await unsignedSignals(hre, c, events, dayShift);
+export async function signEvents(client: Client, c: SanxContracts, events: readonly EventToSign[], dayShift = 0): Promise<SignalFile> {
+  const now = await chainNow(client);
+  const chosen = await unsignedSignals(client, c, events, dayShift);
   const domain = await recordedDomain(c.signalOracle, "signals");
-  const signers = chosen.length > 0 ? await quorumSigners(hre, c.signalOracle, "SignalOracle") : [];
+  const signers = chosen.length > 0 ? await quorumSigners(client, c.signalOracle, "SignalOracle") : [];
   const signals: SignedSignal[] = [];
   for (const x of chosen) signals.push({ ...x, signatures: await signQuorum(signers, domain, SIGNAL_EIP712_TYPES, { ...x.signal }) });
   return {
@@ -304,8 +332,8 @@ export interface UnsignedSignal {
 }
 
 /** The signals of `events`, expiring at chain time + the oracle's maxValidity, in relay order (by day, then symbol). */
-export async function unsignedSignals(hre: HardhatRuntimeEnvironment, c: SanxContracts, events: readonly EventToSign[], dayShift = 0): Promise<UnsignedSignal[]> {
-  const now = await chainNow(hre);
+export async function unsignedSignals(client: Client, c: SanxContracts, events: readonly EventToSign[], dayShift = 0): Promise<UnsignedSignal[]> {
+  const now = await chainNow(client);
   const expiresAt = now + (await c.signalOracle.maxValidity());
   const chosen = events.map((e) => {
     const date = formatDay(parseDay(e.event.date, `${e.symbol} event`) + dayShift);
@@ -355,13 +383,13 @@ export function signalsOfFiles(files: readonly { source: string; file: Signature
  * (asset in its universe, not expired, not already relayed), shows both, then signs each. Returns the
  * bundle of signature files (one per signal).
  */
-export async function signSignalsOne(hre: HardhatRuntimeEnvironment, c: SanxContracts, signals: readonly UnsignedSignal[], signer: Signer, log: Log = () => undefined): Promise<{ kind: "signals"; files: SignatureFile[] }> {
+export async function signSignalsOne(client: Client, c: SanxContracts, signals: readonly UnsignedSignal[], signer: Signer, log: Log = () => undefined): Promise<{ kind: "signals"; files: SignatureFile[] }> {
   const domain = await recordedDomain(c.signalOracle, "signals");
   const me = getAddress(await signer.getAddress());
   if (!(await c.signalOracle.isSigner(me))) fail(`${me} is not a signer of the SignalOracle: nothing was signed`);
   if (signals.length === 0) fail(`no signal to sign: nothing was signed`);
   const universe = new Set((await c.signalOracle.universe()).map((a) => getAddress(a)));
-  const now = await chainNow(hre);
+  const now = await chainNow(client);
   for (const s of signals) {
     const what = `${s.symbol} ${s.date}`;
     if (!universe.has(getAddress(s.signal.asset))) fail(`${what}: ${s.signal.asset} is not in the SignalOracle's universe: nothing was signed`);
@@ -384,7 +412,7 @@ const formatWad = (x: bigint): string => (Number(x) / 1e18).toFixed(4);
  * then relays them in order through `pushSignals`. Refuses (sending nothing) while any signal lacks m.
  */
 export async function relaySignalSignatures(
-  hre: HardhatRuntimeEnvironment,
+  client: Client,
   c: SanxContracts,
   files: readonly { source: string; file: SignatureFile }[],
   relayer?: Signer,
@@ -413,10 +441,10 @@ export async function relaySignalSignatures(
   if (short.length > 0) fail(`the SignalOracle needs ${quorum} signatures per signal: ${short.join(", ")}: wait for the other signers' files, nothing was sent`);
   const file: SignalFile = {
     domain: { name: domain.name, version: domain.version, chainId: domain.chainId, verifyingContract: getAddress(domain.verifyingContract) },
-    signedAt: await chainNow(hre),
+    signedAt: await chainNow(client),
     signals: sortSignals(signals),
   };
-  return { results: await pushSignals(hre, c, file, relayer), signers: [...all].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)) };
+  return { results: await pushSignals(client, c, file, relayer), signers: [...all].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -450,8 +478,8 @@ const REFUSAL_HINTS: Record<string, string> = {
  * a signal whose call would revert is reported `refused` with the contract error and not sent;
  * one the controller ignores is `ignored` with the reason; one that schedules or cancels is `accepted`.
  */
-export async function pushSignals(hre: HardhatRuntimeEnvironment, c: SanxContracts, file: SignalFile, relayer?: Signer): Promise<PushResult[]> {
-  const sender = relayer ?? (await firstSigner(hre));
+export async function pushSignals(client: Client, c: SanxContracts, file: SignalFile, relayer?: Signer): Promise<PushResult[]> {
+  const sender = relayer ?? (await firstSigner(client));
   const oracle = c.signalOracle.connect(sender);
   const domain = await recordedDomain(c.signalOracle, "signals");
   if (getAddress(file.domain.verifyingContract) !== getAddress(String(domain.verifyingContract)) || file.domain.chainId !== BigInt(domain.chainId!)) {
@@ -538,7 +566,7 @@ async function trackedAssets(c: SanxContracts): Promise<string[]> {
   return [...new Set([...(await c.signalOracle.universe()), ...(await c.controller.members())].map((a) => getAddress(a)))];
 }
 
-async function pendingActions(hre: HardhatRuntimeEnvironment, c: SanxContracts, now: bigint, symbols: Map<string, string>): Promise<PendingInfo[]> {
+async function pendingActions(client: Client, c: SanxContracts, now: bigint, symbols: Map<string, string>): Promise<PendingInfo[]> {
   const out: PendingInfo[] = [];
   for (const asset of await trackedAssets(c)) {
     const [kind, dueAt, signalDay] = await c.controller.pending(asset);
@@ -556,11 +584,11 @@ async function pendingActions(hre: HardhatRuntimeEnvironment, c: SanxContracts, 
   return out.sort((a, b) => a.dueAt - b.dueAt || (a.symbol < b.symbol ? -1 : 1));
 }
 
-export async function readStatus(hre: HardhatRuntimeEnvironment, c: SanxContracts): Promise<SanxStatus> {
-  const now = await chainNow(hre);
+export async function readStatus(client: Client, c: SanxContracts): Promise<SanxStatus> {
+  const now = await chainNow(client);
   const members = (await c.controller.members()).map((a) => getAddress(a));
   const [round, tTokens, tWeights] = await c.vault.targets();
-  const symbols = await symbolsOf(hre, [...new Set([...(await trackedAssets(c)), ...tTokens.map((t) => getAddress(t)), c.reserve])]);
+  const symbols = await symbolsOf(client, [...new Set([...(await trackedAssets(c)), ...tTokens.map((t) => getAddress(t)), c.reserve])]);
   const [recorded, answered] = await c.basket.changes();
   const named = (a: string) => ({ symbol: symbols.get(getAddress(a)) ?? a, address: getAddress(a) });
   return {
@@ -575,7 +603,7 @@ export async function readStatus(hre: HardhatRuntimeEnvironment, c: SanxContract
     targets: { round: round.toString(), entries: tTokens.map((t, i) => ({ ...named(t), weight: tWeights[i]!.toString() })) },
     targetsDue: await c.basket.targetsDue(),
     changes: { recorded: Number(recorded), answered: Number(answered) },
-    pending: await pendingActions(hre, c, now, symbols),
+    pending: await pendingActions(client, c, now, symbols),
     supply: (await c.vault.totalSupply()).toString(),
   };
 }
@@ -617,8 +645,8 @@ export interface ExecuteResult {
  * The weight report the SANX gate needs now (the next WeightOracle round for the gate), from the
  * membership on chain and `caps`. Signs and sends nothing.
  */
-export async function sanxWeightReport(hre: HardhatRuntimeEnvironment, c: SanxContracts, caps: MarketCaps, symbols?: Map<string, string>, validFor = 3600n) {
-  const syms = symbols ?? (await symbolsOf(hre, [...new Set([...(await trackedAssets(c)), ...(await c.vault.targets())[1].map((t) => getAddress(t)), c.reserve])]));
+export async function sanxWeightReport(client: Client, c: SanxContracts, caps: MarketCaps, symbols?: Map<string, string>, validFor = 3600n) {
+  const syms = symbols ?? (await symbolsOf(client, [...new Set([...(await trackedAssets(c)), ...(await c.vault.targets())[1].map((t) => getAddress(t)), c.reserve])]));
   const current = await currentWeights(c, syms);
   const memberSymbols = (await c.controller.members()).map((a) => syms.get(getAddress(a))!);
   const missing = memberSymbols.filter((s) => !caps.has(s));
@@ -629,7 +657,7 @@ export async function sanxWeightReport(hre: HardhatRuntimeEnvironment, c: SanxCo
   const targets = next.targets.map((t) => ({ ...t, address: addressOf.get(t.asset)! }));
   const gate = await c.basket.getAddress();
   const maxValidity = await c.weightOracle.maxValidity();
-  const after = await chainNow(hre);
+  const after = await chainNow(client);
   // The gate forwards every report as the vault's current round + 1 (the report's round is the WeightOracle's).
   const vaultRound = (await c.vault.targets())[0] + 1n;
   const report: WeightReport = {
@@ -680,14 +708,14 @@ async function mergeSanxWeightFiles(c: SanxContracts, want: WeightReport, files:
  * `proposed`): computes it from `caps`; others: sign `proposed` after checking it is the report `caps`
  * give (same gate, round, tokens, weights). Refuses while a due action waits (sanx:execute first).
  */
-export async function signSanxWeights(hre: HardhatRuntimeEnvironment, c: SanxContracts, caps: MarketCaps, signer: Signer, proposed?: WeightReport, log: Log = () => undefined): Promise<SignatureFile> {
-  const now = await chainNow(hre);
-  const syms = await symbolsOf(hre, [...new Set([...(await trackedAssets(c)), ...(await c.vault.targets())[1].map((t) => getAddress(t)), c.reserve])]);
-  const due = (await pendingActions(hre, c, now, syms)).filter((p) => p.due);
+export async function signSanxWeights(client: Client, c: SanxContracts, caps: MarketCaps, signer: Signer, proposed?: WeightReport, log: Log = () => undefined): Promise<SignatureFile> {
+  const now = await chainNow(client);
+  const syms = await symbolsOf(client, [...new Set([...(await trackedAssets(c)), ...(await c.vault.targets())[1].map((t) => getAddress(t)), c.reserve])]);
+  const due = (await pendingActions(client, c, now, syms)).filter((p) => p.due);
   if (due.length > 0) fail(`${due.map((d) => `${d.kind} ${d.symbol}`).join(", ")} due: run sanx:execute first (it executes them), then sign the report over the new membership; nothing was signed`);
   const noTargets = (await c.vault.targets())[0] === 0n;
   if (!noTargets && !(await c.basket.targetsDue())) fail(`the SANX gate needs no weight report now (no membership change waits for its weights): nothing was signed`);
-  const { report: computed, symbols } = await sanxWeightReport(hre, c, caps, syms);
+  const { report: computed, symbols } = await sanxWeightReport(client, c, caps, syms);
   const report = proposed ?? computed;
   if (proposed !== undefined && !sameTargets(proposed, computed)) {
     fail(`the proposed report (round ${proposed.round}, ${proposed.constituents.length} tokens) is not the one the membership on chain and the given market caps give (round ${computed.round}): nothing was signed`);
@@ -735,20 +763,20 @@ async function currentWeights(c: SanxContracts, symbols: Map<string, string>): P
  * the gate, and checks the vault's targets on chain. Checks everything it can before sending.
  */
 export async function executeDue(
-  hre: HardhatRuntimeEnvironment,
+  client: Client,
   c: SanxContracts,
   caps: MarketCaps,
   opts: { sender?: Signer; validFor?: bigint; log?: Log; signatureFiles?: readonly { source: string; file: SignatureFile }[]; ownSigner?: Signer } = {},
 ): Promise<ExecuteResult> {
   const log = opts.log ?? (() => undefined);
-  const sender = opts.sender ?? (await firstSigner(hre));
-  const now = await chainNow(hre);
+  const sender = opts.sender ?? (await firstSigner(client));
+  const now = await chainNow(client);
   const tracked = await trackedAssets(c);
   const [, tTokens] = await c.vault.targets();
-  const symbols = await symbolsOf(hre, [...new Set([...tracked, ...tTokens.map((t) => getAddress(t)), c.reserve])]);
+  const symbols = await symbolsOf(client, [...new Set([...tracked, ...tTokens.map((t) => getAddress(t)), c.reserve])]);
   const allSymbols = [...symbols.values()];
   if (new Set(allSymbols).size !== allSymbols.length) fail(`two SANX tokens share a symbol (${allSymbols.join(", ")}): cannot key market caps by symbol`);
-  const pending = await pendingActions(hre, c, now, symbols);
+  const pending = await pendingActions(client, c, now, symbols);
   const due = pending.filter((p) => p.due);
   const notDue = pending.filter((p) => !p.due);
   if (await c.controller.paused()) return { paused: true, executed: [], notDue: pending };
@@ -782,7 +810,7 @@ export async function executeDue(
   if (!noTargets && !(await c.basket.targetsDue())) return { paused: false, executed, notDue };
 
   // == The weight report over the new membership ==
-  const { report, next, targets, current, vaultRound } = await sanxWeightReport(hre, c, caps, symbols, opts.validFor);
+  const { report, next, targets, current, vaultRound } = await sanxWeightReport(client, c, caps, symbols, opts.validFor);
   let signatures: string[];
   if (opts.signatureFiles !== undefined) {
     // One key per signer: the report others signed (sanx:sign-weights) must be this one; relay once m are there.
@@ -797,7 +825,7 @@ export async function executeDue(
     signatures = merged.signatures;
     Object.assign(report, merged.report);
   } else {
-    signatures = await signQuorum(await quorumSigners(hre, c.weightOracle, "WeightOracle"), await recordedDomain(c.weightOracle, "weights"), WEIGHT_REPORT_TYPES, { ...report });
+    signatures = await signQuorum(await quorumSigners(client, c.weightOracle, "WeightOracle"), await recordedDomain(c.weightOracle, "weights"), WEIGHT_REPORT_TYPES, { ...report });
   }
   const oracle = c.weightOracle.connect(sender);
   const tx = await simulateThenSend(
@@ -831,9 +859,9 @@ export type SanxRebalance = KeeperRun | { status: "skipped"; reason: string };
  * the first mint pays the targets in kind). The Rebalancer is the record's (`sanx.rebalancer`), so `c`
  * must be the recorded deployment.
  */
-export async function rebalanceSanx(hre: HardhatRuntimeEnvironment, c: SanxContracts, opts: { json: boolean; log?: Log }): Promise<SanxRebalance> {
+export async function rebalanceSanx(client: Client, c: SanxContracts, opts: { json: boolean; log?: Log }): Promise<SanxRebalance> {
   const log = opts.log ?? (() => undefined);
-  const record = await loadRecord(hre);
+  const record = await loadRecord(client);
   const recorded = (record as { sanx?: { vault?: string } }).sanx?.vault;
   const vault = await c.vault.getAddress();
   if (recorded === undefined || getAddress(recorded) !== vault) {
@@ -841,5 +869,5 @@ export async function rebalanceSanx(hre: HardhatRuntimeEnvironment, c: SanxContr
   }
   if (await c.vault.paused()) return { status: "skipped", reason: "the SANX vault is paused (red button): no trading until governance unpauses" };
   if ((await c.vault.totalSupply()) === 0n) return { status: "skipped", reason: "the SANX vault holds nothing (no shares): the first mint pays the targets in kind" };
-  return runKeeper(hre, record, "SANX", { dryRun: false, json: opts.json }, log);
+  return runKeeper(client, record, "SANX", { dryRun: false, json: opts.json }, log);
 }

@@ -3,7 +3,7 @@
  * `ssi:push-weights --out/--report`, and an off-chain check of the signatures against the signer set.
  */
 import { getAddress, isAddress, isHexString, verifyTypedData, type Signer, type TypedDataDomain } from "ethers";
-import { InputError } from "../../src/lib/errors";
+import { InputError } from "../src/lib/errors";
 import { signQuorum } from "./quorum";
 
 /** Must match `WeightOracle.WEIGHT_REPORT_TYPEHASH`. */

@@ -42,7 +42,7 @@ function knownErrors(): Map<string, ErrorFragment> {
   let factories: Record<string, unknown> = {};
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    factories = require("../../typechain-types");
+    factories = require("../typechain-types");
   } catch {
     // not compiled: only Error(string) and panics decode
   }

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { getAddress } from "ethers";
-import { InputError } from "../../src/lib/errors";
+import { InputError } from "../src/lib/errors";
 
 /** One market token (deployments/README.md "Format"). */
 export interface RecordToken {

@@ -9,12 +9,12 @@ import {
   amountForUsd, DEFAULT_SYMBOLS, deployMarket, encodePath, FEE_HUB_HUB, FEE_TOKEN_HUB, isqrt, listPools, poolContract,
   readMarket, refreshFeeds, SAMPLE_PRICES_USD, sqrtPriceX96, toAnswer, tokenForAsset, TOKEN_DECIMALS,
   uniswapContracts, type MarketAddresses,
-} from "../../scripts/lib/market";
+} from "../../chain/market";
 import { MockAggregator__factory, MockERC20__factory } from "../../typechain-types";
 
 const Q96 = 2n ** 96n;
 
-describe("scripts/lib/market", function () {
+describe("chain/market", function () {
   let tmp: string;
   before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), "market-test-"))));
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));

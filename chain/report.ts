@@ -19,8 +19,8 @@ import {
   SignalOracle__factory,
   UssiVault__factory,
   type IndexVault,
-} from "../../typechain-types";
-import { formatDay } from "../../src/lib/csv";
+} from "../typechain-types";
+import { formatDay } from "../src/lib/csv";
 import type {
   Holding,
   RebalanceRound,
@@ -34,11 +34,11 @@ import type {
   UssiChainData,
   UssiEpochRow,
   UssiReportRow,
-} from "../../src/report/types";
-import { InputError } from "../../src/lib/errors";
+} from "../src/report/types";
+import { InputError } from "../src/lib/errors";
 import { tokenIndex, type DeploymentRecord } from "./deployment";
-import type { SanxPart } from "./sanx-deploy";
-import type { UssiPart } from "./ussi-chain";
+import type { SanxPart } from "./sanx";
+import type { UssiPart } from "./ussi";
 
 /** The whole record file: the SSI protocol, and the SANX and USSI parts when deployed. */
 export interface ReportRecord {

@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ZeroHash, hexlify, id, randomBytes, type BaseContract, type ContractTransactionResponse, type Provider } from "ethers";
-import { TimelockController__factory, type TimelockController } from "../../typechain-types";
+import { TimelockController__factory, type TimelockController } from "../typechain-types";
 import { bareRoleName } from "./revert";
 
 /** The floor on an admin timelock's minimum delay {s}; TimelockCheck.MIN_ADMIN_DELAY in the contracts. */

@@ -1,0 +1,20 @@
+/**
+ * The chain layer's `Client` (chain/client.ts) from the Hardhat runtime: what every task builds
+ * before it calls `chain/`. The network's name, Hardhat's provider (it forwards raw JSON-RPC with
+ * `send`), whether it is a development chain (the in-process network or a local node) and the
+ * network's accounts.
+ */
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { Client, RpcProvider } from "../../chain/client";
+
+/** The networks of hardhat.config.ts that are development chains (time travel, sample data). */
+const HARDHAT_LOCAL = new Set(["hardhat", "localhost"]);
+
+export function clientFromHre(hre: HardhatRuntimeEnvironment): Client {
+  return {
+    network: hre.network.name,
+    provider: hre.ethers.provider as unknown as RpcProvider,
+    local: HARDHAT_LOCAL.has(hre.network.name),
+    signers: () => hre.ethers.getSigners(),
+  };
+}
