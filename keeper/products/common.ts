@@ -81,26 +81,17 @@ export function determinationDate(ts: bigint): string {
   return isoDay(monthStart(ts) - DAY);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Bridge to tasks/lib (until the chain layer of branch `chain` lands)
-// ---------------------------------------------------------------------------------------------
-
 /**
- * The part of the Hardhat runtime the reused `tasks/lib` functions read (`ethers.provider`,
- * `ethers.getSigners`, `network.name`), built from a client, so the keeper imports no Hardhat. The
- * functions called through it are the read-and-plan ones (readRebalanceState, planRebalance,
- * sanxWeightReport, symbolsOf, checkedDomain): none sends a transaction.
+ * The client without its accounts, for the chain layer's read-and-plan functions (planRebalance,
+ * connectSanx, sanxWeightReport): a plan's estimateGas of a batch, which needs the keeper's account, is
+ * left out (the sender estimates each step before sending, after the keeper has cut the batch to the
+ * round's sell budgets).
  */
-export function runtimeOf(client: Client): never {
-  return {
-    // No accounts: the functions called through it only read and plan (a plan's estimateGas of a batch,
-    // which needs the keeper's account, is left out; the sender estimates each step before sending).
-    ethers: { provider: client.provider, getSigners: async () => [] },
-    network: { name: client.network },
-  } as never;
+export function readOnly(client: Client): Client {
+  return { network: client.network, provider: client.provider, local: client.local, signers: async () => [] };
 }
 
-/** A sortable hex-free description of an error for logs. */
+/** The first line of an error's message, for logs. */
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message.split("\n")[0]! : String(e);
 }

@@ -3,7 +3,7 @@
  * working out from chain state and its data what is due (see each module's header).
  */
 import type { Client } from "../../chain/client";
-import type { DeploymentRecord } from "../../tasks/lib/deployment";
+import type { DeploymentRecord } from "../../chain/deployment";
 import type { Logger } from "../log-types";
 import type { ProductKeeper } from "../work";
 import type { ProductsConfig } from "./config";

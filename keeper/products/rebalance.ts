@@ -7,13 +7,13 @@
  * contract re-checks, so Automation and any number of keepers agree on what is due).
  */
 import { AbiCoder } from "ethers";
-import { Rebalancer__factory, type Rebalancer } from "../../typechain-types";
-import { nothingToTrade, planRebalance, indexEntry, type PlannedTrade, type RebalanceIndex } from "../../tasks/lib/rebalance";
-import type { DeploymentRecord } from "../../tasks/lib/deployment";
+import { IndexVault__factory, Rebalancer__factory, type Rebalancer } from "../../typechain-types";
+import { nothingToTrade, planRebalance, indexEntry, type PlannedTrade, type RebalanceIndex } from "../../chain/rebalance";
+import type { DeploymentRecord } from "../../chain/deployment";
 import type { Client } from "../../chain/client";
 import type { Logger } from "../log-types";
 import type { Product, TxStep, Work } from "../work";
-import { chainNow, errorText, runtimeOf } from "./common";
+import { chainNow, errorText, readOnly } from "./common";
 
 const WAD = 10n ** 18n;
 
@@ -36,7 +36,7 @@ export interface RebalanceView {
 export async function readRebalanceView(client: Client, record: DeploymentRecord, product: RebalanceIndex): Promise<RebalanceView> {
   const entry = indexEntry(record, product);
   const rebalancer = Rebalancer__factory.connect(entry.rebalancer, client.provider);
-  const vault = (await import("../../typechain-types")).IndexVault__factory.connect(entry.vault, client.provider);
+  const vault = IndexVault__factory.connect(entry.vault, client.provider);
   const [[round], [completedRound, openRound, , lastOpenedRound], [, data], limits, paused, supply] = await Promise.all([
     vault.targets(),
     rebalancer.window(),
@@ -100,7 +100,7 @@ export function rebalanceWork(client: Client, record: DeploymentRecord, product:
       }
       if (v.openRound === round && v.upkeep === UPKEEP.Expire) return step("expire the window (past maxWindow; re-opened next step)", iface.encodeFunctionData("performUpkeep", ["0x"]));
       if (v.supply === 0n) return undefined; // an empty vault weighs 0 everywhere: the first mint pays the targets in kind
-      const plan = await planRebalance(runtimeOf(client), record, product, opts.maxTradeUsd === undefined ? {} : { maxTradeUsd: opts.maxTradeUsd });
+      const plan = await planRebalance(readOnly(client), record, product, opts.maxTradeUsd === undefined ? {} : { maxTradeUsd: opts.maxTradeUsd });
       if (plan.done) return undefined;
       if (nothingToTrade(plan)) {
         opts.memo?.set(product, round);

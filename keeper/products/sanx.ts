@@ -18,16 +18,15 @@ import { loadSanxData } from "../../src/sanx/data";
 import { ZONE_CODE, SIGNAL_EIP712_TYPES, type SignalZone } from "../../src/sanx/signalReport";
 import { toSignalStruct } from "../../src/sanx/signals";
 import { latestMarketCaps } from "../../src/sanx/targets";
-import { tokensForSymbols, type DeploymentRecord } from "../../tasks/lib/deployment";
-import { recordedDomain, signQuorum } from "../../tasks/lib/quorum";
-import { WEIGHT_REPORT_TYPES } from "../../tasks/lib/reports";
-import { connectSanx, sanxWeightReport, type SanxContracts } from "../../tasks/lib/sanx-chain";
-import type { SanxPart } from "../../tasks/lib/sanx-deploy";
+import { tokensForSymbols, type DeploymentRecord } from "../../chain/deployment";
+import { recordedDomain, signQuorum } from "../../chain/quorum";
+import { WEIGHT_REPORT_TYPES } from "../../chain/weight-reports";
+import { connectSanx, sanxWeightReport, type SanxContracts, type SanxPart } from "../../chain/sanx";
 import type { Client } from "../../chain/client";
 import type { Logger } from "../log-types";
 import type { ProductKeeper, TxStep, Work } from "../work";
 import type { SanxConfig } from "./config";
-import { DAY, chainNow, lazyKeys, runtimeOf } from "./common";
+import { DAY, chainNow, lazyKeys, readOnly } from "./common";
 import { NoTradeMemo, readRebalanceView, rebalanceWorks } from "./rebalance";
 
 /** ISanxController.ActionKind. */
@@ -82,7 +81,7 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
   }
 
   let contracts: Promise<SanxContracts> | undefined;
-  const sanx = () => (contracts ??= connectSanx(runtimeOf(client), { signalOracle: part.signalOracle, basket: part.basket }));
+  const sanx = () => (contracts ??= connectSanx(readOnly(client), { signalOracle: part.signalOracle, basket: part.basket }));
 
   /** Logs a signal the controller would ignore, once per (asset, day) in this process (logs only). */
   const skipped = new Set<string>();
@@ -181,7 +180,7 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
         const symbols = new Map(universe.map((u) => [u.asset, u.symbol]));
         const reserve = getAddress(c.reserve);
         symbols.set(reserve, part!.reserve.toUpperCase());
-        const { report, next } = await sanxWeightReport(runtimeOf(client), c, caps, symbols, BigInt(config.validFor));
+        const { report, next } = await sanxWeightReport(readOnly(client), c, caps, symbols, BigInt(config.validFor));
         const domain = await recordedDomain(c.weightOracle, "weights");
         const signatures = await signQuorum(await weightSigners(), domain, WEIGHT_REPORT_TYPES, { ...report });
         return {

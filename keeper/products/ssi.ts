@@ -12,9 +12,9 @@
 import { getAddress } from "ethers";
 import { IndexVault__factory, WeightOracle__factory } from "../../typechain-types";
 import { computeIndex, PRODUCTS as METHOD_PRODUCTS } from "../../src/methodology";
-import { tokenIndex, tokensForSymbols, type DeploymentRecord } from "../../tasks/lib/deployment";
-import { checkedDomain } from "../../tasks/lib/quorum";
-import { signReport, type WeightReport } from "../../tasks/lib/reports";
+import { tokenIndex, tokensForSymbols, type DeploymentRecord } from "../../chain/deployment";
+import { checkedDomain } from "../../chain/quorum";
+import { signReport, type WeightReport } from "../../chain/weight-reports";
 import type { Client } from "../../chain/client";
 import type { Logger } from "../log-types";
 import type { ProductKeeper, Work } from "../work";

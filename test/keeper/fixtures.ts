@@ -12,13 +12,15 @@ import hre from "hardhat";
 import { AbiCoder, keccak256, toBeHex, zeroPadValue, type Signer } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { loadUniverseFile } from "../../src/data/universe";
-import { deploySsi, executeMint, faucet, planMint } from "../../tasks/lib/ssi-chain";
+import { deploySsi } from "../../tasks/lib/ssi-deploy";
+import { executeMint, faucet, planMint } from "../../chain/ssi";
 import { deploySanx } from "../../tasks/lib/sanx-deploy";
-import { deployUssi } from "../../tasks/lib/ussi-chain";
-import { govCall, govern, TimelockController__factory } from "../../tasks/lib/governance";
-import type { DeploymentRecord } from "../../tasks/lib/deployment";
+import { deployUssi } from "../../tasks/lib/ussi-deploy";
+import { govCall, govern, TimelockController__factory } from "../../chain/governance";
+import type { DeploymentRecord } from "../../chain/deployment";
 import { IndexVault__factory, Rebalancer__factory } from "../../typechain-types";
 import type { Client } from "../../chain/client";
+import { clientFromHre } from "../../tasks/lib/client";
 import { parseProductsConfig, type ProductsConfig, type ProductsConfigInput } from "../../keeper/products/config";
 import { buildProductKeepers } from "../../keeper/products";
 import type { Logger } from "../../keeper/log-types";
@@ -30,7 +32,7 @@ export const DAY = 86_400n;
 const WAD = 10n ** 18n;
 
 export function hardhatClient(): Client {
-  return { network: hre.network.name, provider: hre.ethers.provider as unknown as Client["provider"], local: true, signers: async () => (await hre.ethers.getSigners()) as unknown as Signer[] };
+  return clientFromHre(hre);
 }
 
 /** Records every log line (the tests assert on findings). */
@@ -70,7 +72,7 @@ export async function keeperStackFixture(): Promise<Stack> {
   await deploySanx(hre, {});
   await deployUssi(hre, {});
   const record = JSON.parse(readFileSync(path.join(ROOT, "deployments", `${hre.network.name}.json`), "utf8")) as DeploymentRecord & { sanx: { rebalancer: string; admin: string } };
-  const feeds = Object.values(record.tokens).map((t) => t.feed);
+  const feeds = Object.values(record.tokens).map((t) => (t as { feed: string }).feed);
   await freshFeeds(feeds, BigInt(await time.latest()));
   for (const [admin, rebalancers] of [
     [record.protocol.admin, (["MAG7", "MEME", "DEFI"] as const).map((p) => record.products[p]!.rebalancer!)],
@@ -115,7 +117,7 @@ export async function mintShares(stack: Stack, vault: string, shares: bigint): P
 }
 
 export async function faucetAlice(stack: Stack, usd: bigint): Promise<void> {
-  await faucet(hre, stack.record, await stack.alice.getAddress(), usd, stack.deployer);
+  await faucet(hardhatClient(), stack.record, await stack.alice.getAddress(), usd, stack.deployer);
 }
 
 /** Transactions sent per work key. */

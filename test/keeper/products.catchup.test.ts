@@ -14,10 +14,10 @@ import { IndexVault__factory, Rebalancer__factory, SanxController__factory, Sign
 import { computeSignals } from "../../src/mvrv/engine";
 import { formatDay } from "../../src/lib/csv";
 import { loadSanxData } from "../../src/sanx/data";
-import { nothingToTrade, planRebalance } from "../../tasks/lib/rebalance";
-import { tokensForSymbols } from "../../tasks/lib/deployment";
+import { nothingToTrade, planRebalance } from "../../chain/rebalance";
+import { tokensForSymbols } from "../../chain/deployment";
 import { determinationDate, monthKey, nextMonthStart } from "../../keeper/products/common";
-import { DAY, SAMPLE, faucetAlice, keeperStackFixture, keepers, mintShares, recordingLogger, sampleConfig, settle, travelTo, type Counts } from "./fixtures";
+import { DAY, SAMPLE, faucetAlice, hardhatClient, keeperStackFixture, keepers, mintShares, recordingLogger, sampleConfig, settle, travelTo, type Counts } from "./fixtures";
 
 const SSI = ["MAG7", "MEME", "DEFI"] as const;
 const DAYS = Number(process.env.KEEPER_CATCHUP_DAYS ?? 370);
@@ -94,7 +94,7 @@ describe("keeper products: a catch-up year for MAG7, MEME, DEFI, SANX and USSI",
       expect(open, `${p}: no window left open`).to.equal(0n);
       if (completed !== round) {
         // As ssi:rebalance: a round that needs no trade sends nothing (the basket already is the targets, within tolerance).
-        const plan = await planRebalance(hre, record, p);
+        const plan = await planRebalance(hardhatClient(), record, p);
         expect(nothingToTrade(plan), `${p} round ${round} (completed ${completed}) still needs trades`).to.equal(true);
       }
     }
