@@ -22,4 +22,6 @@ export * as ssi from "./ssi";
 export * as rebalance from "./rebalance";
 export * as sanx from "./sanx";
 export * as ussi from "./ussi";
+export * as roles from "./roles";
+export * as zap from "./zap";
 export { roleName } from "./revert";

@@ -1,5 +1,5 @@
 /**
- * Moves a LOCAL sample market (scripts/lib/market.ts) to new prices, consistently: every named token's
+ * Moves a LOCAL sample market (chain/market.ts) to new prices, consistently: every named token's
  * mock feed gets the new answer, and every Uniswap V3 pool with a moved token is arbitraged to the
  * price the two feeds imply (one exactInputSingle per pool, with sqrtPriceLimitX96 at the target, so the
  * swap stops exactly there). The arbitrageur's tokens are minted (MockERC20's open mint), so this works

@@ -2,18 +2,18 @@
  * Guardian and governance tasks: `guardian:pause`, `guardian:red-button` (the guardian's emergency
  * stops, sent at once) and `gov:unpause`, `gov:lift-red-button`, `gov:cancel` (governance:
  * DEFAULT_ADMIN_ROLE, held by the admin TimelockController: the first run schedules, the run after the
- * delay executes). Thin: parse, describe the calls (tasks/lib/role-calls.ts), submit or print them.
+ * delay executes). Thin: parse, describe the calls (chain/roles.ts), submit or print them.
  */
 import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
 import { fail, firstSigner, parseAddressArg, parseChoice, userErrors } from "./lib/args";
 import { SSI_PRODUCTS } from "../ignition/modules/IndexVault";
-import type { RoleCall } from "./lib/role-calls";
+import type { RoleCall } from "../chain/roles";
 import { clientFromHre } from "./lib/client";
 
 const INDEXES = [...SSI_PRODUCTS, "SANX"] as const;
-const lib = () => import("./lib/role-calls");
+const lib = () => import("../chain/roles");
 
 interface Common {
   from?: string;
@@ -42,7 +42,7 @@ async function run(hre: HardhatRuntimeEnvironment, args: Common, done: { calls: 
   const record = await (await import("../chain/ssi")).loadRecord(clientFromHre(hre));
   if (args.calldata) {
     const proposals = [];
-    for (const call of done.calls) proposals.push({ ...proposal(call), ...((await timelockProposal(hre, record, call)) ?? {}) });
+    for (const call of done.calls) proposals.push({ ...proposal(call), ...((await timelockProposal(clientFromHre(hre), record, call)) ?? {}) });
     if (args.json) console.log(JSON.stringify(proposals, null, 2));
     else {
       for (const p of proposals) {
@@ -59,7 +59,7 @@ async function run(hre: HardhatRuntimeEnvironment, args: Common, done: { calls: 
   const who = await sender(hre, args.from);
   const outcomes = [];
   for (const call of done.calls) {
-    const o = await submitRoleCall(hre, record, call, who, { execute: args.execute === true });
+    const o = await submitRoleCall(clientFromHre(hre), record, call, who, { execute: args.execute === true });
     outcomes.push(o);
     out(outcomeLine(o));
   }
@@ -82,7 +82,7 @@ const vaultPauseTask = (name: string, description: string, pause: boolean) =>
         const index = parseChoice(args.index, "index", INDEXES);
         const { loadRecord } = await import("../chain/ssi");
         const { vaultPauseCalls } = await lib();
-        await run(hre, args, await vaultPauseCalls(hre, await loadRecord(clientFromHre(hre)), index, pause));
+        await run(hre, args, await vaultPauseCalls(clientFromHre(hre), await loadRecord(clientFromHre(hre)), index, pause));
       }),
     );
 
@@ -94,7 +94,7 @@ withCommon("guardian:red-button", "GUARDIAN_ROLE: the SANX red button: pauses th
     userErrors(async () => {
       const { loadRecord } = await import("../chain/ssi");
       const { redButtonCalls } = await lib();
-      await run(hre, args, await redButtonCalls(hre, await loadRecord(clientFromHre(hre)), true));
+      await run(hre, args, await redButtonCalls(clientFromHre(hre), await loadRecord(clientFromHre(hre)), true));
     }),
 );
 
@@ -103,7 +103,7 @@ withCommon("gov:lift-red-button", "DEFAULT_ADMIN_ROLE (governance): lifts the SA
     userErrors(async () => {
       const { loadRecord } = await import("../chain/ssi");
       const { redButtonCalls } = await lib();
-      await run(hre, args, await redButtonCalls(hre, await loadRecord(clientFromHre(hre)), false));
+      await run(hre, args, await redButtonCalls(clientFromHre(hre), await loadRecord(clientFromHre(hre)), false));
     }),
 );
 
@@ -116,6 +116,6 @@ withCommon("gov:cancel", "DEFAULT_ADMIN_ROLE (governance): cancels the SANX acti
       const { cancelActionCall, sanxAsset } = await lib();
       const record = await loadRecord(clientFromHre(hre));
       const asset = sanxAsset(record, args.asset.trim());
-      await run(hre, args, { calls: [await cancelActionCall(hre, record, asset.address, asset.label)], already: [] });
+      await run(hre, args, { calls: [await cancelActionCall(clientFromHre(hre), record, asset.address, asset.label)], already: [] });
     }),
   );

@@ -1,6 +1,6 @@
 /**
  * Index token tasks: index:mint, index:redeem, index:status, index:faucet. Thin: arguments are
- * parsed and checked here (before anything is sent), the chain work is in `tasks/lib/ssi-chain.ts`.
+ * parsed and checked here (before anything is sent), the chain work is in `chain/ssi.ts`.
  */
 import { task } from "hardhat/config";
 import Table from "cli-table3";

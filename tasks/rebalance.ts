@@ -1,7 +1,7 @@
 /**
  * `ssi:rebalance`: the keeper's rebalance of one vault on its Rebalancer: an SSI product's monthly
  * rebalance (issue 3), or SANX after a membership change (issue 4: `--index SANX`, the vault and
- * Rebalancer of the record's `sanx` part). A thin wrapper over `runKeeper` in tasks/lib/rebalance.ts
+ * Rebalancer of the record's `sanx` part). A thin wrapper over `runKeeper` in chain/rebalance.ts
  * (loaded when the task runs: it imports TypeChain).
  */
 import { task } from "hardhat/config";

@@ -1,7 +1,7 @@
 /**
  * SSI product tasks. `ssi:weights` is a thin wrapper over the pure methodology in
  * `src/methodology` (sections 1-3 of METHODOLOGY.md); `ssi:deploy` and `ssi:push-weights` are thin
- * wrappers over `tasks/lib/ssi-chain.ts`.
+ * wrappers over `chain/ssi.ts`.
  */
 import { existsSync } from "node:fs";
 import { checkOutputPath, writeOutputFile } from "./lib/output";
@@ -72,7 +72,7 @@ task("ssi:weights", "Selects an SSI index's constituents (with the buffer) and c
   );
 
 // ---------------------------------------------------------------------------------------------
-// Chain-facing SSI tasks: ssi:deploy, ssi:push-weights (logic in tasks/lib/ssi-chain.ts)
+// Chain-facing SSI tasks: ssi:deploy, ssi:push-weights (logic in chain/ssi.ts)
 // ---------------------------------------------------------------------------------------------
 
 task("ssi:deploy", "Deploys the SSI protocol (PriceRegistry, WeightOracle, MAG7/MEME/DEFI vaults, their Rebalancers and the Uniswap V3 adapter) through Ignition and writes deployments/<network>.json")

@@ -307,7 +307,7 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
 
 // ---------------------------------------------------------------------------------------------
 // Chain tasks: ussi:deploy, ussi:push-nav, ussi:mint, ussi:redeem, ussi:fulfil, ussi:claim, ussi:status
-// (logic in tasks/lib/ussi-chain.ts)
+// (logic in chain/ussi.ts)
 // ---------------------------------------------------------------------------------------------
 
 task(

@@ -40,7 +40,7 @@ export type WiringCall = readonly [ContractRef, string, readonly unknown[]];
 /**
  * Schedules `calls` on `timelock` as one batch (salt = keccak256(`salt`)), with the timelock's own
  * minimum delay: the wiring of a module is a queued admin change like any other, visible on chain for
- * the whole delay. The deploy task executes every batch once ready (`tasks/lib/governance.ts`).
+ * the whole delay. The deploy task executes every batch once ready (`chain/governance.ts`).
  */
 export function scheduleWiring(m: ModuleBuilder, timelock: ContractRef, calls: readonly WiringCall[], salt: string) {
   const payloads = calls.map(([c, fn, args], i) => m.encodeFunctionCall(c as never, fn, [...args] as never, { id: `${salt}_${i}_${fn}` }));

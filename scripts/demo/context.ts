@@ -7,6 +7,8 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import Table from "cli-table3";
 import type { DeploymentRecord } from "../../chain/deployment";
+import type { Client } from "../../chain/client";
+import { clientFromHre } from "../../tasks/lib/client";
 
 /** The hardhat accounts by role, as `ignition/parameters/hardhat.json` assigns them. */
 export interface NamedSigners {
@@ -26,7 +28,10 @@ export interface Printer {
 }
 
 export interface DemoContext {
+  /** For what only Hardhat does: Ignition deployments and running tasks. */
   hre: HardhatRuntimeEnvironment;
+  /** The chain layer's client (chain/client.ts) over the same network. */
+  client: Client;
   signers: NamedSigners;
   /** Set by the SSI section (market + protocol); later sections require it. */
   deployment?: DeploymentRecord;
@@ -61,6 +66,7 @@ export async function createContext(hre: HardhatRuntimeEnvironment, print: Print
   if (s.length < 9) throw new Error("the demo needs at least 9 accounts (the in-process hardhat network has 20)");
   return {
     hre,
+    client: clientFromHre(hre),
     signers: { deployer: s[0]!, guardian: s[1]!, keeper: s[2]!, feeRecipient: s[3]!, oracleSigners: [s[4]!, s[5]!, s[6]!], alice: s[7]!, bob: s[8]! },
     print,
     summary: [],

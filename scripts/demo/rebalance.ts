@@ -15,7 +15,6 @@ import { checkWeights } from "../../src/rebalance";
 import { moveMarket } from "../../chain/market-move";
 import type { MarketAddresses } from "../../chain/market";
 import { requireDeployment, type DemoContext, type DemoSection } from "./context";
-import { clientFromHre } from "../../tasks/lib/client";
 
 const WAD = 10n ** 18n;
 const MONTH2 = path.join(__dirname, "..", "..", "sample", "universe-next.json");
@@ -25,7 +24,7 @@ const TOP_UP = 995n;
 export const rebalanceSection: DemoSection = {
   name: "Monthly rebalance (MEME.ssi on the local Uniswap V3 pools)",
   async run(ctx: DemoContext) {
-    const { hre, print, signers } = ctx;
+    const { hre, client, print, signers } = ctx;
     const record = requireDeployment(ctx);
     const u2 = loadUniverseFile(MONTH2);
 
@@ -33,15 +32,15 @@ export const rebalanceSection: DemoSection = {
     const meme = vaultOf(record, "MEME", signers.alice);
     await executeMint(meme, signers.alice, TOP_UP * WAD, signers.alice.address, await planMint(record, meme, signers.alice, TOP_UP * WAD));
     print.line(`Alice mints ${TOP_UP} more MEME.ssi (the vault now holds about $100k)`);
-    const incumbents = (await readRebalanceState(clientFromHre(hre), record, "MEME")).positions.map((p) => p.symbol);
+    const incumbents = (await readRebalanceState(client, record, "MEME")).positions.map((p) => p.symbol);
     await time.increase(31 * 86_400);
     const memeSymbols = new Set([...incumbents, ...computeIndex(MEME, u2, incumbents).constituents.map((c) => c.symbol)]);
     const prices = Object.fromEntries(Object.entries(samplePrices(u2)).filter(([s]) => memeSymbols.has(s)));
     const market = { chainId: record.chainId, tokens: record.tokens, uniswap: record.uniswap, hubs: record.hubs } as unknown as MarketAddresses;
     const moved = await moveMarket(signers.deployer, market, prices);
     print.line(`31 days later (${u2.date}): ${moved.feeds} feeds moved to month-2 prices, ${moved.pools} Uniswap pools arbitraged to them (other tokens keep month-1 prices)`);
-    const plan = await buildSignedReport(clientFromHre(hre), record, "MEME", u2, { validFor: 3600n });
-    await submitReport(clientFromHre(hre), record, "MEME", plan.signed, signers.alice);
+    const plan = await buildSignedReport(client, record, "MEME", u2, { validFor: 3600n });
+    await submitReport(client, record, "MEME", plan.signed, signers.alice);
     const c = plan.composition!;
     const kept = c.constituents.map((x) => x.symbol);
     const entered = kept.filter((s) => !incumbents.includes(s));
@@ -49,7 +48,7 @@ export const rebalanceSection: DemoSection = {
     print.line(`MEME.ssi round ${plan.signed.report.round} accepted: entered ${entered.join(", ") || "-"} (rank ${entered.map((s) => c.constituents.find((x) => x.symbol === s)!.rank).join(", ")}), left ${left.join(", ") || "-"}; ` +
       `kept by the buffer: ${c.constituents.filter((x) => x.rank > MEME.constituents).map((x) => `${x.symbol} (rank ${x.rank})`).join(", ") || "-"}`);
 
-    const before = await readRebalanceState(clientFromHre(hre), record, "MEME");
+    const before = await readRebalanceState(client, record, "MEME");
     const wBefore = checkWeights(before.positions, before.targets, before.limits.toleranceBps);
 
     print.heading("8. The keeper's plan (ssi:rebalance --index MEME --dry-run)");
@@ -58,7 +57,7 @@ export const rebalanceSection: DemoSection = {
     print.heading("9. The keeper rebalances (ssi:rebalance --index MEME)");
     await hre.run("ssi:rebalance", { index: "MEME", dryRun: false, json: false });
 
-    const after = await readRebalanceState(clientFromHre(hre), record, "MEME");
+    const after = await readRebalanceState(client, record, "MEME");
     const wAfter = checkWeights(after.positions, after.targets, after.limits.toleranceBps);
     const rows = new Map<string, (string | number)[]>();
     for (const r of wBefore.rows) rows.set(r.address, [r.symbol, fmtPct(r.weight), fmtPct(r.target), "0.00%"]);

@@ -1,6 +1,6 @@
 /**
  * Demo section: SANX end to end on the in-process network, through the same code as the tasks
- * (tasks/lib/sanx-deploy.ts, tasks/lib/sanx-chain.ts, tasks/lib/rebalance.ts): sanx:deploy (with the
+ * (tasks/lib/sanx-deploy.ts, chain/sanx.ts, chain/rebalance.ts): sanx:deploy (with the
  * SANX Rebalancer), signals computed from the SAMPLE MVRV series, signed and relayed in date order as
  * a keeper would, and at each due time `sanx:execute --rebalance`: the due actions executed, the new
  * targets pushed through the gate, and the vault TRADED to them on the local Uniswap V3 pools through
@@ -47,7 +47,6 @@ import { executeMint, executeRedeem, faucet, formatUnitsExact, planMint, planRed
 import type { DeploymentRecord } from "../../chain/deployment";
 import type { Printer } from "./context";
 import { requireDeployment, type DemoContext, type DemoSection } from "./context";
-import { clientFromHre } from "../../tasks/lib/client";
 
 const WAD = 10n ** 18n;
 const DAY = 86_400n;
@@ -146,7 +145,7 @@ function describeTrades(r: SanxRebalance, decimalsOf: (sym: string) => number): 
 export const sanxSection: DemoSection = {
   name: "SANX (MVRV signals -> membership -> targets -> trades on the pools)",
   async run(ctx: DemoContext) {
-    const { hre, print, signers } = ctx;
+    const { hre, client, print, signers } = ctx;
     const { alice, guardian, deployer } = signers;
     requireDeployment(ctx);
     const summary: string[] = [];
@@ -154,12 +153,12 @@ export const sanxSection: DemoSection = {
     print.heading("SANX 1. Deploy (sanx:deploy): SignalOracle, SanxController, SanxBasket gate, SANX IndexVault, its Rebalancer");
     const record: SanxRecord = await deploySanx(hre, { log: (l) => print.line(`  ${l}`) });
     ctx.deployment = record;
-    const c: SanxContracts = await connectSanx(clientFromHre(hre), { signalOracle: record.sanx.signalOracle, basket: record.sanx.basket });
+    const c: SanxContracts = await connectSanx(client, { signalOracle: record.sanx.signalOracle, basket: record.sanx.basket });
     const caps = loadMarketCaps({ dataDir: SAMPLE });
-    const first = await executeDue(clientFromHre(hre), c, caps);
+    const first = await executeDue(client, c, caps);
     print.line(`  empty basket: ${describeExecute(first).join("; ")} (the reserve asset)`);
     const vault = c.vault.connect(alice);
-    await faucet(clientFromHre(hre), record, alice.address, 100_000n, deployer);
+    await faucet(client, record, alice.address, 100_000n, deployer);
     const mintLegs = await planMint(record, vault, alice, MINT * WAD);
     await executeMint(vault, alice, MINT * WAD, alice.address, mintLegs);
     print.line(`  Alice mints ${MINT} SANX in kind at the reserve target: paid ${mintLegs.map((l) => `${formatUnitsExact(l.amount, l.decimals)} ${l.symbol}`).join(", ")}`);
@@ -194,10 +193,10 @@ export const sanxSection: DemoSection = {
     let actions = 0;
     const executeAndRebalance = async (dueIso: string) => {
       const before = await holdings(hre, c, shown);
-      const r = await executeDue(clientFromHre(hre), c, caps);
+      const r = await executeDue(client, c, caps);
       print.line(`${dueIso} sanx:execute --rebalance:`);
       for (const l of describeExecute(r)) print.line(`  ${l}`);
-      const rb: SanxRebalance = r.paused ? { status: "skipped", reason: "the red button is pressed: no trading" } : await rebalanceSanx(clientFromHre(hre), c, { json: true });
+      const rb: SanxRebalance = r.paused ? { status: "skipped", reason: "the red button is pressed: no trading" } : await rebalanceSanx(client, c, { json: true });
       for (const l of describeTrades(rb, decimalsOf)) print.line(`  ${l}`);
       const after = await holdings(hre, c, shown);
       printHoldings(print, before, after, await targetsNow());
@@ -212,7 +211,7 @@ export const sanxSection: DemoSection = {
     /** Executes (and trades) every action due on or before `ts`, one due time after the other. */
     const runDueUntil = async (ts: bigint) => {
       for (;;) {
-        const next = (await readStatus(clientFromHre(hre), c)).pending.filter((p) => BigInt(p.dueAt) <= ts).sort((a, b) => a.dueAt - b.dueAt)[0];
+        const next = (await readStatus(client, c)).pending.filter((p) => BigInt(p.dueAt) <= ts).sort((a, b) => a.dueAt - b.dueAt)[0];
         if (next === undefined) return;
         await travelTo(hre, record, BigInt(next.dueAt));
         await executeAndRebalance(next.dueIso);
@@ -225,13 +224,13 @@ export const sanxSection: DemoSection = {
       const day = BigInt(byDay(e) + shift);
       await runDueUntil(day * DAY); // a due action executes at the start of its day, before that day's signals
       await travelTo(hre, record, day * DAY);
-      const file = await signEvents(clientFromHre(hre), c, [{ ...e, asset: assetOf(e.symbol) }], shift);
-      const [r] = await pushSignals(clientFromHre(hre), c, file, alice); // anyone may relay a signed signal
+      const file = await signEvents(client, c, [{ ...e, asset: assetOf(e.symbol) }], shift);
+      const [r] = await pushSignals(client, c, file, alice); // anyone may relay a signed signal
       print.line(`${r!.date} ${e.symbol} ${e.event.zone} (sample ${e.event.date}), relayed by Alice: ${r!.outcome}: ${r!.detail}`);
     }
 
     print.heading("SANX 4. The red button: an action is due, the guardian pauses; execution and trading stop, redemption works");
-    const pending = (await readStatus(clientFromHre(hre), c)).pending;
+    const pending = (await readStatus(client, c)).pending;
     const last = pending[0]!;
     await (await c.controller.connect(guardian).pause()).wait();
     await (await c.vault.connect(guardian).pause()).wait();
@@ -263,7 +262,7 @@ export const sanxSection: DemoSection = {
     const redeemLegs = await planRedeem(record, vault, alice, REDEEM * WAD, "SANX");
     await executeRedeem(vault, alice, REDEEM * WAD, alice.address, redeemLegs);
     print.line(`Alice redeems ${REDEEM} SANX while paused: received ${redeemLegs.map((l) => `${formatUnitsExact(l.amount, l.decimals)} ${l.symbol}`).join(", ")}`);
-    const s = await readStatus(clientFromHre(hre), c);
+    const s = await readStatus(client, c);
     print.table(
       ["members", "targets (round)", "pending", "controller", "vault"],
       [[

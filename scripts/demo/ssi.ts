@@ -1,6 +1,6 @@
 /**
  * Demo section: the three SSI products end to end on the in-process network. Same code paths as the
- * tasks (tasks/lib/ssi-chain.ts): ssi:deploy --sample-market, ssi:push-weights, index:faucet,
+ * tasks (chain/ssi.ts): ssi:deploy --sample-market, ssi:push-weights, index:faucet,
  * index:mint, index:status, index:redeem.
  */
 import path from "node:path";
@@ -24,7 +24,6 @@ import type { DemoContext, DemoSection } from "./context";
 import { TimelockController__factory, govCall, govern } from "../../chain/governance";
 import { refreshFeeds } from "../../chain/market";
 import { deploySsi } from "../../tasks/lib/ssi-deploy";
-import { clientFromHre } from "../../tasks/lib/client";
 
 const WAD = 10n ** 18n;
 const UNIVERSE = path.join(__dirname, "..", "..", "sample", "universe.json");
@@ -35,7 +34,7 @@ const REDEEM = 4n;
 export const ssiSection: DemoSection = {
   name: "SSI index vaults (MAG7.ssi, MEME.ssi, DEFI.ssi)",
   async run(ctx: DemoContext) {
-    const { hre, print, signers } = ctx;
+    const { hre, client, print, signers } = ctx;
     const { alice } = signers;
     const universe = loadUniverseFile(UNIVERSE);
 
@@ -53,15 +52,15 @@ export const ssiSection: DemoSection = {
 
     print.heading(`2. Weights from ${path.relative(process.cwd(), UNIVERSE)} (${universe.date}, SAMPLE data), signed and pushed`);
     for (const product of SSI_PRODUCTS) {
-      const plan = await buildSignedReport(clientFromHre(hre), record, product, universe, { validFor: 3600n });
-      await submitReport(clientFromHre(hre), record, product, plan.signed, alice); // anyone may relay a signed report
+      const plan = await buildSignedReport(client, record, product, universe, { validFor: 3600n });
+      await submitReport(client, record, product, plan.signed, alice); // anyone may relay a signed report
       const c = plan.composition!;
       print.line(`${record.products[product]!.symbol}: round ${plan.signed.report.round} accepted, ${c.constituents.length} constituents, ${plan.signed.signatures.length} signatures (relayed by Alice)`);
       print.line(`  ${c.constituents.map((x) => `${x.symbol} ${formatWadPercent(x.weight, 2)}`).join(" · ")}`);
     }
 
     print.heading("3. Alice takes test tokens (index:faucet) and mints in kind (index:mint)");
-    const got = await faucet(clientFromHre(hre), record, alice.address, 1_000_000n, signers.deployer);
+    const got = await faucet(client, record, alice.address, 1_000_000n, signers.deployer);
     print.line(`faucet: about $1,000,000 of each of ${got.length} sample tokens to Alice`);
     for (const product of SSI_PRODUCTS) {
       const vault = vaultOf(record, product, alice);
@@ -73,11 +72,11 @@ export const ssiSection: DemoSection = {
     print.heading("4. Status (index:status)");
     const rows: (string | number)[][] = [];
     for (const product of SSI_PRODUCTS) {
-      const s = await readStatus(clientFromHre(hre), record, product);
+      const s = await readStatus(client, record, product);
       rows.push([s.symbol, s.constituents.length, formatUnitsExact(s.totalSupply, 18), formatUsd(s.nav), formatUsd(s.navPerShare), `${formatWadPercent(s.fee.rate, 2)}/yr`, s.paused ? "paused" : "open"]);
     }
     print.table(["index", "constituents", "supply", "NAV", "NAV / token", "fee", "mint"], rows);
-    const mag7 = await readStatus(clientFromHre(hre), record, "MAG7");
+    const mag7 = await readStatus(client, record, "MAG7");
     print.line(`${mag7.symbol} composition:`);
     print.table(
       ["constituent", "units per token", "vault balance", "target weight"],
@@ -91,7 +90,7 @@ export const ssiSection: DemoSection = {
       const symbol = record.products[product]!.symbol;
       const legs = await planRedeem(record, vault, alice, REDEEM * WAD, symbol);
       await executeRedeem(vault, alice, REDEEM * WAD, alice.address, legs);
-      const s = await readStatus(clientFromHre(hre), record, product);
+      const s = await readStatus(client, record, product);
       print.line(`redeemed ${REDEEM} ${symbol}: received ${legs.length} constituents (e.g. ${formatUnitsExact(legs[0]!.amount, legs[0]!.decimals)} ${legs[0]!.symbol}); supply now ${formatUnitsExact(s.totalSupply, 18)}`);
       summary.push(
         `${symbol.padEnd(9)} round ${s.targetsRound}, ${String(s.constituents.length).padStart(2)} constituents, minted ${MINT}, redeemed ${REDEEM}, supply ${formatUnitsExact(s.totalSupply, 18)}, NAV ${formatUsd(s.nav)}, NAV/token ${formatUsd(s.navPerShare)}`,

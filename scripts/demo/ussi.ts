@@ -1,6 +1,6 @@
 /**
  * Demo section: USSI, the delta-neutral hedged MAG7 token (METHODOLOGY 6, issue 5), on the
- * in-process network after the SSI section. Same code paths as the tasks (tasks/lib/ussi-chain.ts):
+ * in-process network after the SSI section. Same code paths as the tasks (chain/ussi.ts):
  * ussi:deploy, ussi:mint (deposit requests in USDC and MAG7.ssi), ussi:nav --inception and
  * ussi:push-nav (the report that settles them), ussi:claim, ussi:nav from a book with funding,
  * ussi:redeem (instant at the discounted NAV, then a request settled at the next report),
@@ -43,7 +43,6 @@ import {
 } from "../../chain/ussi";
 import { deployUssi } from "../../tasks/lib/ussi-deploy";
 import { requireDeployment, type DemoContext, type DemoSection } from "./context";
-import { clientFromHre } from "../../tasks/lib/client";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SAMPLE_FUNDING = path.join(ROOT, "sample", "funding");
@@ -70,7 +69,7 @@ const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 export const ussiSection: DemoSection = {
   name: "USSI hedged MAG7 (deposits and redemptions settled at the next signed NAV, funding, capped instant redemption)",
   async run(ctx: DemoContext) {
-    const { hre, print, signers } = ctx;
+    const { hre, client, print, signers } = ctx;
     const { alice, bob, deployer } = signers;
     const record = requireDeployment(ctx);
     const all = await hre.ethers.getSigners();
@@ -138,8 +137,8 @@ export const ussiSection: DemoSection = {
     );
 
     print.heading("USSI 3. First NAV report: inception at $1.00 per USSI (ussi:nav --inception, ussi:push-nav) settles the deposits; Alice claims");
-    const inception = await signNavReport(clientFromHre(hre), part, inceptionReport(1n, await now()));
-    const first = await relayNavReport(clientFromHre(hre), part, inception, bob);
+    const inception = await signNavReport(client, part, inceptionReport(1n, await now()));
+    const first = await relayNavReport(client, part, inception, bob);
     print.line(
       `round 1 ${first.outcome} (signed ${inception.signatures.length}-of-${part.signers.length}, relayed by Bob): epoch ${
         first.settledEpoch
@@ -162,7 +161,7 @@ export const ussiSection: DemoSection = {
       const [, answer] = await MockAggregator__factory.connect(t.feed, hre.ethers.provider).latestRoundData();
       prices[sym] = answer * 10n ** BigInt(18 - t.feedDecimals); // {1e18 USD / coin}
     }
-    const status0 = await readUssiStatus(clientFromHre(hre), part);
+    const status0 = await readUssiStatus(client, part);
     // NAV before funding {1e18 USD}: what the deposits were settled at (the last NAV per USSI times the supply,
     // MAG7.ssi at its haircut value), so the report below moves NAV per USSI by the funding alone. Valuing the
     // MAG7.ssi at the full feed value would put the 1% haircut into this one report, above the per-report
@@ -209,7 +208,7 @@ export const ussiSection: DemoSection = {
       timestamp: await now(),
     });
     const breakdown = navBreakdown(book, prices);
-    const pushed = await relayNavReport(clientFromHre(hre), part, await signNavReport(clientFromHre(hre), part, report), bob);
+    const pushed = await relayNavReport(client, part, await signNavReport(client, part, report), bob);
     print.table(
       [`NAV report round ${report.round}: ${pushed.outcome}`, "USD"],
       [
@@ -243,14 +242,14 @@ export const ussiSection: DemoSection = {
       round: report.round + 1n,
       timestamp: await now(),
     });
-    const second = await relayNavReport(clientFromHre(hre), part, await signNavReport(clientFromHre(hre), part, nextReport), bob);
+    const second = await relayNavReport(client, part, await signNavReport(client, part, nextReport), bob);
     print.line(
       `round ${nextReport.round} accepted: epoch ${second.settledEpoch} settled at ${formatNavPerToken(nextReport.navPerToken)}: ${formatUnitsExact(
         second.settled.sharesBurned,
         18
       )} USSI redeemed for ${formatUnitsExact(second.settled.assetsOwed, part.usdcDecimals)} USDC owed`
     );
-    const fulfilled = await ussiFulfil(clientFromHre(hre), part, undefined, strategy);
+    const fulfilled = await ussiFulfil(client, part, undefined, strategy);
     print.line(
       `ussi:fulfil (strategy): ${formatUnitsExact(fulfilled.fromBuffer, part.usdcDecimals)} USDC from the liquid buffer + ${formatUnitsExact(
         fulfilled.assetsIn,
@@ -265,7 +264,7 @@ export const ussiSection: DemoSection = {
     );
 
     print.heading("USSI 6. Status (ussi:status)");
-    const s = await readUssiStatus(clientFromHre(hre), part);
+    const s = await readUssiStatus(client, part);
     const u = (x: bigint) => `${formatUnitsExact(x, part.usdcDecimals)} USDC`;
     print.table(
       ["USSI", "value"],

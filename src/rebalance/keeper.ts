@@ -1,5 +1,5 @@
 /**
- * The pure decisions of the keeper's rebalance (`ssi:rebalance`, tasks/lib/rebalance.ts): which
+ * The pure decisions of the keeper's rebalance (`ssi:rebalance`, chain/rebalance.ts): which
  * planned trades may go now under the per-pair cool-off, the dust threshold, and the check of a
  * basket's value weights against the targets. bigint only; no hardhat/ethers import.
  *

@@ -1,6 +1,6 @@
 /**
  * The plain data the transparency page is built from (issue 12). The chain layer
- * (`tasks/lib/report-chain.ts`) fills the chain parts, `src/report/data.ts` the data-file parts; the
+ * (`chain/report.ts`) fills the chain parts, `src/report/data.ts` the data-file parts; the
  * page (`src/report/page.ts`) turns them into HTML. On-chain quantities stay bigint with their units.
  */
 

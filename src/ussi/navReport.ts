@@ -1,7 +1,7 @@
 /**
  * The USSI NAV report as signed by the oracle quorum: the EIP-712 type (mirrors
  * `IUssiVault.NavReport` and `UssiVault.NAV_REPORT_TYPEHASH`) and its bigint value type.
- * Pure data: tasks pass these to their signer (see `tasks/lib/quorum.ts`).
+ * Pure data: tasks pass these to their signer (see `chain/quorum.ts`).
  */
 
 /** A NAV report. USD values are {1e18 USD}; netDeltaBps is |net delta| in bps of NAV; timestamp is unix seconds. */

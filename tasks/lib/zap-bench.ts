@@ -7,7 +7,7 @@
  * Also the round-trip cost of a $10,000 mint-then-redeem in bps of NAV, beside the pools' fee tiers.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { quoteZapOnChain } from "./zap";
+import { quoteZapOnChain } from "../../chain/zap";
 
 export interface ZapGasSide {
   n: number;

@@ -6,6 +6,7 @@
  * Hardhat import cannot come in through a helper either.
  */
 import { expect } from "chai";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
@@ -92,5 +93,23 @@ describe("layering: src/ is pure, chain/ and keeper/ run without Hardhat", funct
       }
     }
     expect(offenders, offenders.join("\n")).to.deep.equal([]);
+  });
+
+  it("a plain Node process loads the whole chain layer without loading Hardhat", function () {
+    this.timeout(120_000);
+    // A separate process: this one runs under Hardhat's test runner, which has Hardhat loaded already.
+    const script = [
+      `require(${JSON.stringify(path.join(root, "chain"))});`,
+      `const hardhat = Object.keys(require.cache).filter((k) => /node_modules[\\/](hardhat|@nomicfoundation)[\\/]/.test(k));`,
+      `process.stdout.write(JSON.stringify({ loaded: Object.keys(require.cache).length, hardhat }));`,
+    ].join("\n");
+    const out = execFileSync(process.execPath, ["-r", "ts-node/register", "-e", script], {
+      cwd: root,
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" },
+      encoding: "utf8",
+    });
+    const { loaded, hardhat } = JSON.parse(out) as { loaded: number; hardhat: string[] };
+    expect(loaded, "the chain layer was not loaded").to.be.greaterThan(50);
+    expect(hardhat, "modules of Hardhat loaded by chain/").to.deep.equal([]);
   });
 });

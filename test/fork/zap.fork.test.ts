@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { withForkedMarket } from "./harness";
 import { MockERC20__factory, IERC20__factory } from "../../typechain-types";
-import { quoteZapOnChain, sendZapMint, sendZapRedeem, zapAt } from "../../tasks/lib/zap";
+import { quoteZapOnChain, sendZapMint, sendZapRedeem, zapAt } from "../../chain/zap";
 import { deployTimelock, govCall, govern } from "../../chain/governance";
 import { refreshFeeds } from "../../chain/market";
 

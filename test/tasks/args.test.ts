@@ -1,4 +1,4 @@
-/** Argument parsing and amount formatting shared by every task (tasks/lib/args.ts, tasks/lib/format.ts). */
+/** Argument parsing and amount formatting shared by every task (tasks/lib/args.ts, src/lib/format.ts). */
 import { expect } from "chai";
 import { HardhatPluginError } from "hardhat/plugins";
 import { parseAddressArg } from "../../tasks/lib/args";

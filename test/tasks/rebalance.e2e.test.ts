@@ -7,7 +7,7 @@
  *
  * Month 2 (sample/universe-next.json): 31 days pass; MARKET PRICES MOVE to the file's month-2 prices:
  * every mock feed is updated and every Uniswap pool is arbitraged to the feed-implied price
- * (scripts/lib/market-move.ts; USDC stays at $1). The weights change, the rank buffer keeps MAG7's ADA
+ * (chain/market-move.ts; USDC stays at $1). The weights change, the rank buffer keeps MAG7's ADA
  * at rank N+1 and admits MEME's BRETT at rank N-B (FARTCOIN leaves), the report is signed and pushed,
  * ssi:rebalance executes on the pools, and the basket's weights are checked BY HAND here (balances x
  * feed prices) against the targets, with the NAV loss within the slippage bound of what was traded.

@@ -1,5 +1,5 @@
 /**
- * The shared decoder (tasks/lib/revert.ts): every custom error of every compiled contract decodes;
+ * The shared decoder (chain/revert.ts): every custom error of every compiled contract decodes;
  * the errors with words name each of their arguments (a renamed parameter would print "undefined").
  */
 import { expect } from "chai";

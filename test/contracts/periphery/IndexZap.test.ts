@@ -6,7 +6,7 @@ import { amountForUsd, encodePath, sqrtPriceX96, FEE_TOKEN_HUB, uniswapContracts
 import { WAD } from "../../fixtures/contracts";
 import { IERC20__factory } from "../../../typechain-types";
 import { checkAgainstNav } from "../../../src/zap";
-import { NATIVE } from "../../../tasks/lib/zap";
+import { NATIVE } from "../../../chain/zap";
 import { deadlineIn, expectZapEmpty, signPermit, zapFixture, type ZapFx } from "./fixture";
 
 const SHARES = 10n * WAD; // $1,000 at NAV0 $100

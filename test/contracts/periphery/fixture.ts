@@ -10,7 +10,7 @@ import type { Signer } from "ethers";
 import { deployMarket, refreshFeeds, sqrtPriceX96, uniswapContracts, FEED_DECIMALS } from "../../../chain/market";
 import { IERC20__factory, MockERC20__factory, type IndexVault, type IndexZap, type MockWETH9 } from "../../../typechain-types";
 import { ROLES, WAD, deployGovernance, deployVault, expectCollateralised } from "../../fixtures/contracts";
-import { quoteZapOnChain, type ZapMarket } from "../../../tasks/lib/zap";
+import { quoteZapOnChain, type ZapMarket } from "../../../chain/zap";
 import type { ZapSide } from "../../../src/zap";
 
 export const BASKET = { symbols: ["cbBTC", "WETH", "LINK", "USDC"], weights: [(WAD * 3n) / 10n, (WAD * 3n) / 10n, WAD / 5n, WAD / 5n] };

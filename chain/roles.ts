@@ -9,16 +9,17 @@
  *   schedules the call (nothing else is sent) and is told the operation id, the delay and when it becomes
  *   executable; the same command run again once it is ready executes it (the sender an executor, or the
  *   executor role open) and checks the effect; before then it says when. `--execute` only executes.
- * The timelock client is tasks/lib/governance.ts. `--calldata` prints the call for a multisig instead.
+ * The timelock client is chain/governance.ts. `--calldata` prints the call for a multisig instead.
+ * Every function takes a `Client` (chain/client.ts) first, never the Hardhat runtime.
  */
 import { getAddress, ZeroAddress, ZeroHash, id, type Signer } from "ethers";
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { IndexVault__factory, SanxController__factory, TimelockController__factory } from "../../typechain-types";
-import type { DeploymentRecord } from "../../chain/deployment";
-import { fail } from "./args";
-import { describeRevert } from "../../chain/revert";
-import { vaultEntry, type IndexName } from "../../chain/ssi";
-import { TIMELOCK_ROLE, executeOperation, findPending, newSalt, scheduleBatch, type TimelockController } from "../../chain/governance";
+import { IndexVault__factory, SanxController__factory, TimelockController__factory } from "../typechain-types";
+import type { DeploymentRecord } from "./deployment";
+import { fail } from "./errors";
+import { describeRevert } from "./revert";
+import { vaultEntry, type IndexName } from "./ssi";
+import { TIMELOCK_ROLE, executeOperation, findPending, newSalt, scheduleBatch, type TimelockController } from "./governance";
+import type { Client } from "./client";
 
 export const ROLES = { GUARDIAN: id("GUARDIAN_ROLE"), ADMIN: ZeroHash } as const;
 export type RoleName = keyof typeof ROLES;
@@ -74,8 +75,8 @@ export interface TimelockProposal {
 }
 
 /** The timelock proposal for `call` when a TimelockController of the record holds its role, else undefined. */
-export async function timelockProposal(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, call: RoleCall): Promise<TimelockProposal | undefined> {
-  const timelock = await timelockHolding(hre, call, recordedHolders(record, call.role));
+export async function timelockProposal(client: Client, record: DeploymentRecord, call: RoleCall): Promise<TimelockProposal | undefined> {
+  const timelock = await timelockHolding(client, call, recordedHolders(record, call.role));
   if (timelock === undefined) return undefined;
   const to = await timelock.getAddress();
   const minDelay = await timelock.getMinDelay();
@@ -101,10 +102,10 @@ export function duration(seconds: number | bigint): string {
 }
 
 /** The TimelockController among `accounts` that holds the call's role, if any. */
-async function timelockHolding(hre: HardhatRuntimeEnvironment, call: RoleCall, accounts: string[]): Promise<TimelockController | undefined> {
+async function timelockHolding(client: Client, call: RoleCall, accounts: string[]): Promise<TimelockController | undefined> {
   for (const a of accounts) {
-    if ((await hre.ethers.provider.getCode(a)) === "0x" || !(await call.hasRole(a))) continue;
-    const t = TimelockController__factory.connect(a, hre.ethers.provider);
+    if ((await client.provider.getCode(a)) === "0x" || !(await call.hasRole(a))) continue;
+    const t = TimelockController__factory.connect(a, client.provider);
     try {
       await t.getMinDelay();
       await t.hasRole(TIMELOCK_ROLE.PROPOSER, ZeroAddress);
@@ -126,7 +127,7 @@ async function checkEffect(call: RoleCall, tx: string): Promise<void> {
  * The sender holds the role: sends it. A TimelockController holds it: schedules it there, or executes the
  * operation already scheduled once it is ready (see the file's comment). `execute`: never schedule.
  */
-export async function submitRoleCall(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, call: RoleCall, sender: Signer, opts: { execute?: boolean } = {}): Promise<RoleCallOutcome> {
+export async function submitRoleCall(client: Client, record: DeploymentRecord, call: RoleCall, sender: Signer, opts: { execute?: boolean } = {}): Promise<RoleCallOutcome> {
   const from = await sender.getAddress();
   const needs = `${call.what} needs ${ROLE_WORDS[call.role]} on the ${call.contractName} ${call.target}`;
   if (await call.hasRole(from)) {
@@ -142,11 +143,11 @@ export async function submitRoleCall(hre: HardhatRuntimeEnvironment, record: Dep
     return { kind: "sent", what: call.what, tx: tx.hash };
   }
   const holders = recordedHolders(record, call.role);
-  const timelock = await timelockHolding(hre, call, holders);
+  const timelock = await timelockHolding(client, call, holders);
   if (timelock === undefined) {
-    const local = hre.network.name === "hardhat" || hre.network.name === "localhost";
+    const local = client.local;
     const holder = holders[0]!;
-    const holderIsContract = (await hre.ethers.provider.getCode(holder)) !== "0x";
+    const holderIsContract = (await client.provider.getCode(holder)) !== "0x";
     const how = holderIsContract
       ? `the record's holder ${holder} is a contract (a multisig): propose there the call to ${call.target} with calldata ${call.data} (or run with --calldata)`
       : `send from the account that holds it (the record names ${holder}${local ? `: --from ${holder}` : ": its key as DEPLOYER_KEY"})`;
@@ -164,7 +165,7 @@ export async function submitRoleCall(hre: HardhatRuntimeEnvironment, record: Dep
   };
   const fromBlock = record.protocol.fromBlock ?? 0;
   const [op] = await findPending(timelock, [gov], fromBlock);
-  const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+  const now = BigInt((await client.provider.getBlock("latest"))!.timestamp);
   if (op !== undefined) {
     // The next block's timestamp is at least now + 1.
     if (op.readyAt > now + 1n) {
@@ -214,9 +215,9 @@ export function outcomeLine(o: RoleCallOutcome): string {
 // The calls
 // ---------------------------------------------------------------------------------------------
 
-function vaultCall(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, index: IndexName, method: "pause" | "unpause"): RoleCall {
+function vaultCall(client: Client, record: DeploymentRecord, index: IndexName, method: "pause" | "unpause"): RoleCall {
   const { vault: target, symbol } = vaultEntry(record, index);
-  const vault = IndexVault__factory.connect(target, hre.ethers.provider);
+  const vault = IndexVault__factory.connect(target, client.provider);
   const role: RoleName = method === "pause" ? "GUARDIAN" : "ADMIN";
   return {
     what: method === "pause" ? `pausing ${symbol} (mint and trading stop; redemption stays open)` : `unpausing ${symbol}`,
@@ -230,14 +231,14 @@ function vaultCall(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, ind
   };
 }
 
-function controllerOf(hre: HardhatRuntimeEnvironment, record: DeploymentRecord) {
+function controllerOf(client: Client, record: DeploymentRecord) {
   const sanx = (record as DeploymentRecord & { sanx?: { controller?: string } }).sanx;
   if (sanx?.controller === undefined) fail(`deployments/${record.network}.json has no SANX deployment: run sanx:deploy first`);
-  return SanxController__factory.connect(sanx.controller, hre.ethers.provider);
+  return SanxController__factory.connect(sanx.controller, client.provider);
 }
 
-function controllerCall(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, method: "pause" | "unpause"): RoleCall {
-  const controller = controllerOf(hre, record);
+function controllerCall(client: Client, record: DeploymentRecord, method: "pause" | "unpause"): RoleCall {
+  const controller = controllerOf(client, record);
   const role: RoleName = method === "pause" ? "GUARDIAN" : "ADMIN";
   return {
     what: method === "pause" ? "pressing the red button on the SanxController (no new actions, no executions)" : "lifting the red button on the SanxController",
@@ -252,11 +253,11 @@ function controllerCall(hre: HardhatRuntimeEnvironment, record: DeploymentRecord
 }
 
 /** Pause (guardian) or unpause (governance) one index vault. */
-export async function vaultPauseCalls(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, index: IndexName, pause: boolean): Promise<{ calls: RoleCall[]; already: string[] }> {
+export async function vaultPauseCalls(client: Client, record: DeploymentRecord, index: IndexName, pause: boolean): Promise<{ calls: RoleCall[]; already: string[] }> {
   const { vault, symbol } = vaultEntry(record, index);
-  const paused = await IndexVault__factory.connect(vault, hre.ethers.provider).paused();
+  const paused = await IndexVault__factory.connect(vault, client.provider).paused();
   if (paused === pause) return { calls: [], already: [`${symbol} is already ${pause ? "paused" : "unpaused"}`] };
-  return { calls: [vaultCall(hre, record, index, pause ? "pause" : "unpause")], already: [] };
+  return { calls: [vaultCall(client, record, index, pause ? "pause" : "unpause")], already: [] };
 }
 
 /**
@@ -264,19 +265,19 @@ export async function vaultPauseCalls(hre: HardhatRuntimeEnvironment, record: De
  * SANX vault's pause (no mint, no trading; redemption stays open). Lifting it (governance) unpauses
  * both. A part already in the wanted state is skipped and reported.
  */
-export async function redButtonCalls(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, press: boolean): Promise<{ calls: RoleCall[]; already: string[] }> {
-  const controller = controllerOf(hre, record);
+export async function redButtonCalls(client: Client, record: DeploymentRecord, press: boolean): Promise<{ calls: RoleCall[]; already: string[] }> {
+  const controller = controllerOf(client, record);
   const calls: RoleCall[] = [];
   const already: string[] = [];
   if ((await controller.paused()) === press) already.push(`the SanxController is already ${press ? "paused" : "live"}`);
-  else calls.push(controllerCall(hre, record, press ? "pause" : "unpause"));
-  const vault = await vaultPauseCalls(hre, record, "SANX", press);
+  else calls.push(controllerCall(client, record, press ? "pause" : "unpause"));
+  const vault = await vaultPauseCalls(client, record, "SANX", press);
   return { calls: [...calls, ...vault.calls], already: [...already, ...vault.already] };
 }
 
 /** Governance cancels the SANX action pending for `asset` (a token address). */
-export async function cancelActionCall(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, asset: string, label: string): Promise<RoleCall> {
-  const controller = controllerOf(hre, record);
+export async function cancelActionCall(client: Client, record: DeploymentRecord, asset: string, label: string): Promise<RoleCall> {
+  const controller = controllerOf(client, record);
   const [kind, dueAt] = await controller.pending(asset);
   if (kind === 0n) fail(`${label} has no pending SANX action: nothing to cancel (sanx:status lists the pending ones)`);
   const action = kind === 1n ? "ADD" : "REMOVE";
