@@ -7,7 +7,9 @@ import path from "node:path";
 import type { Signer } from "ethers";
 import type { Client } from "../chain/client";
 import type { DeploymentRecord } from "../chain/deployment";
-import { loadConfig, type KeeperConfig } from "./config";
+import { ConfigError, loadConfig, type KeeperConfig } from "./config";
+import { buildProductKeepers } from "./products";
+import { parseProductsConfig, type ProductsConfig } from "./products/config";
 import { createLogger, type Logger } from "./log";
 import { KeeperMetrics, serveMetrics, type MetricsServer } from "./metrics";
 import { Keeper } from "./run";
@@ -28,19 +30,17 @@ export interface StartOptions {
 /** Builds the product keepers of the config (from the product modules, `keeper/products`). */
 export type ProductBuilder = (client: Client, record: DeploymentRecord | undefined, config: KeeperConfig, log: Logger, configDir: string) => ProductKeeper[];
 
-/** The product modules, when this build has them (loaded lazily: a build without them keeps nothing). */
-export const defaultProducts: ProductBuilder = (client, record, config, log) => {
-  const enabled = Object.keys(config.products);
-  if (enabled.length === 0) return [];
-  let mod: { buildProductKeepers?: (...a: unknown[]) => ProductKeeper[] };
+/** The product modules (keeper/products) for the config's products; paths in it are relative to the config file. */
+export const defaultProducts: ProductBuilder = (client, record, config, log, configDir) => {
+  if (Object.keys(config.products).length === 0) return [];
+  let products: ProductsConfig;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require("./products");
-  } catch {
-    throw new Error(`the config names products (${enabled.join(", ")}) but this build has no product modules (keeper/products)`);
+    products = parseProductsConfig(config.products, configDir);
+  } catch (e) {
+    throw new ConfigError(`the keeper config's products are not valid: ${(e as Error).message}`);
   }
-  if (record === undefined) throw new Error("the config names products but there is no deployment record for this network");
-  return mod.buildProductKeepers!(client, record, config.products, log);
+  if (record === undefined) throw new ConfigError("the config names products but there is no deployment record for this network");
+  return buildProductKeepers(client, record, products, log);
 };
 
 /** The client's account that holds the record's keeper address (the Rebalancers' KEEPER_ROLE), else its first. */

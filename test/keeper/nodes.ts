@@ -70,12 +70,12 @@ export function anvilBinary(): string {
   }
 }
 
-function launch(kind: NodeKind, port: number, stateFile: string | undefined, load: boolean): ChildProcess {
+function launch(kind: NodeKind, port: number, stateFile: string | undefined, load: boolean, extra: readonly string[] = []): ChildProcess {
   const bin = kind === "hardhat" ? path.join(ROOT, "node_modules", ".bin", "hardhat") : anvilBinary();
   const args =
     kind === "hardhat"
       ? ["node", "--hostname", "127.0.0.1", "--port", String(port)]
-      : ["--host", "127.0.0.1", "--port", String(port), "--silent", ...(stateFile ? ["--dump-state", stateFile, ...(load && fs.existsSync(stateFile) ? ["--load-state", stateFile] : [])] : [])];
+      : ["--host", "127.0.0.1", "--port", String(port), "--silent", ...extra, ...(stateFile ? ["--dump-state", stateFile, ...(load && fs.existsSync(stateFile) ? ["--load-state", stateFile] : [])] : [])];
   const child = spawn(bin, args, { cwd: ROOT, env: { ...process.env, CI: "true" }, stdio: ["ignore", "ignore", "pipe"], detached: true });
   running.add(child);
   child.on("exit", () => running.delete(child));
@@ -115,12 +115,12 @@ async function kill(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Starts a node of `kind` on a free port and waits until it answers. */
-export async function startNode(kind: NodeKind): Promise<RunningNode> {
+/** Starts a node of `kind` on a free port and waits until it answers; `extra`: more arguments (anvil's `--fork-url URL`). */
+export async function startNode(kind: NodeKind, extra: readonly string[] = []): Promise<RunningNode> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const stateFile = kind === "anvil" ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "keeper-anvil-")), "state.json") : undefined;
-  let child = launch(kind, port, stateFile, false);
+  const stateFile = kind === "anvil" && extra.length === 0 ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "keeper-anvil-")), "state.json") : undefined;
+  let child = launch(kind, port, stateFile, false, extra);
   await waitUp(kind, url, child);
   const node: RunningNode = {
     kind,
