@@ -62,7 +62,9 @@ export function describeIssues(error: z.ZodError): string {
 
 /** Validates a parsed config object (from a file or a test). */
 export function parseConfig(value: unknown, source = "the keeper config"): KeeperConfig {
-  const parsed = keeperConfigSchema.safeParse(value);
+  // Top-level keys starting with "_" are comments (JSON has none): "_comment" in the example config.
+  const input = typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith("_"))) : value;
+  const parsed = keeperConfigSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(`${source} is not valid:\n${describeIssues(parsed.error)}`);
   return parsed.data;
 }

@@ -93,7 +93,7 @@ describe("keeper entries", function () {
     expect(() => parseConfig({ pollSeconds: 0, feeBumpPercent: 5, retry: { timeoutMs: "1s" }, extra: true })).to.throw(
       /pollSeconds: .*\n.*feeBumpPercent: .*>=12\.5[\s\S]*retry\.timeoutMs: .*expected number[\s\S]*Unrecognized key: "extra"/,
     );
-    const ok = parseConfig({});
+    const ok = parseConfig({ _comment: "keys starting with _ are comments" });
     expect(ok.confirmations).to.equal(1);
     expect(ok.feeBumpPercent).to.be.greaterThanOrEqual(12.5);
   });
