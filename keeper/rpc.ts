@@ -76,11 +76,11 @@ export class Rpc {
   ) {}
 
   /** `fn` with a timeout per attempt and retries on transient errors. */
-  async retry<T>(label: string, fn: () => Promise<T>, attempts = this.options.attempts): Promise<T> {
+  async retry<T>(label: string, fn: () => Promise<T>, attempts = this.options.attempts, timeoutMs = this.options.timeoutMs): Promise<T> {
     let last: unknown;
     for (let i = 0; i < attempts; i++) {
       try {
-        return await withTimeout(fn(), this.options.timeoutMs, label);
+        return await withTimeout(fn(), timeoutMs, label);
       } catch (e) {
         const kind = transientKind(e);
         if (kind === undefined) throw e;
@@ -90,6 +90,11 @@ export class Rpc {
       }
     }
     throw new RpcUnavailable(label, attempts, last);
+  }
+
+  /** A product's read (`due`, `nextStep`: several calls): the same retries, six times one call's timeout. */
+  retryRead<T>(label: string, fn: () => Promise<T>): Promise<T> {
+    return this.retry(label, fn, this.options.attempts, 6 * this.options.timeoutMs);
   }
 
   /** A raw JSON-RPC call with retries. */

@@ -140,7 +140,7 @@ export class Keeper {
     const productErrors: TickReport["productErrors"] = [];
     const askDue = async (p: ProductKeeper): Promise<Work[]> => {
       try {
-        return await this.rpc.retry(`${p.product} due`, () => p.due(now));
+        return await this.rpc.retryRead(`${p.product} due`, () => p.due(now));
       } catch (e) {
         const error = messageOf(e);
         productErrors.push({ product: p.product, error });
@@ -185,7 +185,7 @@ export class Keeper {
 
     const after = await this.chainTime().catch(() => now);
     const nextDue = await Promise.all(
-      this.products.map(async (p) => ({ product: p.product, at: await this.rpc.retry(`${p.product} nextDue`, () => p.nextDue(after)).catch(() => undefined) })),
+      this.products.map(async (p) => ({ product: p.product, at: await this.rpc.retryRead(`${p.product} nextDue`, () => p.nextDue(after)).catch(() => undefined) })),
     );
     const ok = productErrors.length === 0 && results.every((r) => ["done", "skipped", "dry-run"].includes(r.outcome));
     const report: TickReport = { now, results, productErrors, nextDue, ok };
@@ -210,7 +210,7 @@ export class Keeper {
     };
     try {
       for (let steps = 0; steps < MAX_STEPS_PER_WORK; steps++) {
-        const step = await this.rpc.retry(`${work.key} nextStep`, () => work.nextStep());
+        const step = await this.rpc.retryRead(`${work.key} nextStep`, () => work.nextStep());
         if (step === undefined) {
           if (txs > 0) return finish("done");
           this.log.info({ key: work.key, lagSeconds: Number(now - work.dueAt) }, "already done on chain: skipped");
@@ -241,7 +241,7 @@ export class Keeper {
           this.metrics.gasUsed.inc(labels, Number(out.gasUsed));
           this.metrics.feesPaid.inc(labels, Number(out.fee ?? 0n));
         }
-        const again = await this.rpc.retry(`${work.key} nextStep`, () => work.nextStep());
+        const again = await this.rpc.retryRead(`${work.key} nextStep`, () => work.nextStep());
         if (again === undefined) {
           this.log.info({ key: work.key }, "another party completed this work while it was being sent: nothing more to do");
           return finish(txs > 0 ? "done" : "skipped");

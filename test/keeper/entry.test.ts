@@ -104,3 +104,22 @@ describe("keeper entries", function () {
     expect(readableLine(line, true)).to.match(/\x1b\[33mWARN/);
   });
 });
+
+describe("keeper sender: fee bumps", function () {
+  const { Sender } = require("../../keeper/sender") as typeof import("../../keeper/sender");
+  const { silentLogger } = require("../../keeper/log") as typeof import("../../keeper/log");
+  const make = (feeBumpPercent: number, maxFeeGwei: number) =>
+    new Sender({} as never, {} as never, "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", {} as never, { confirmations: 1, txTimeoutSeconds: 1, feeBumpPercent, maxFeeGwei, gasMarginPercent: 0, dryRun: false }, silentLogger());
+  const G = 1_000_000_000n;
+
+  it("EIP-1559: both fees rise by feeBumpPercent (rounded up); legacy: the gas price", function () {
+    expect(make(12.5, 1000).bump({ type: 2, maxFeePerGas: 100n * G, maxPriorityFeePerGas: 2n * G })).to.deep.equal({ type: 2, maxFeePerGas: 112_500_000_000n, maxPriorityFeePerGas: 2_250_000_000n });
+    expect(make(20, 1000).bump({ type: 0, gasPrice: 7n })).to.deep.equal({ type: 0, gasPrice: 9n });
+  });
+
+  it("never above maxFeeGwei; no replacement when the cap leaves less than the nodes' +10%", function () {
+    expect(make(50, 120).bump({ type: 2, maxFeePerGas: 100n * G, maxPriorityFeePerGas: 2n * G })).to.deep.equal({ type: 2, maxFeePerGas: 120n * G, maxPriorityFeePerGas: 3n * G });
+    expect(make(50, 105).bump({ type: 2, maxFeePerGas: 100n * G, maxPriorityFeePerGas: 2n * G })).to.equal(undefined);
+    expect(make(50, 105).bump({ type: 0, gasPrice: 100n * G })).to.equal(undefined);
+  });
+});
