@@ -11,11 +11,9 @@ import Table from "cli-table3";
 import { SingleBar, Presets } from "cli-progress";
 import { fail, userErrors } from "./lib/args";
 import { checkOutputPath, writeOutputFile } from "./lib/output";
-import { clientFromHre } from "./lib/client";
-import { loadDeployment } from "../chain/deployment";
-import { startKeeper } from "../keeper/start";
 import { useEnv } from "../src/env";
-import { keeperKey } from "../keeper/main";
+// Everything that reaches TypeChain's bindings (the keeper, its products, the chain layer) is imported in
+// the actions: Hardhat loads this file with its config, before a fresh clone has compiled anything.
 
 interface KeeperRunArgs {
   once: boolean;
@@ -38,6 +36,10 @@ task("keeper:run", "Keeps every configured product current: due weights, signals
       if (hre.network.name === "hardhat") {
         console.error('keeper:run on the in-process "hardhat" network keeps a chain that ends with this command: use --network localhost (npx hardhat node) or a testnet');
       }
+      const { clientFromHre } = await import("./lib/client");
+      const { loadDeployment } = await import("../chain/deployment");
+      const { startKeeper } = await import("../keeper/start");
+      const { keeperKey } = await import("../keeper/main");
       const client = clientFromHre(hre);
       const sender = useEnv("KEEPER_KEY") !== undefined ? new Wallet(keeperKey(), hre.ethers.provider) : undefined;
       const chainId = Number((await hre.ethers.provider.getNetwork()).chainId);

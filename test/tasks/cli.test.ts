@@ -108,6 +108,7 @@ describe("command line (subprocess)", function () {
       ["a bad argument", ["ssi:weights", "--index", "NOPE", "--universe", "sample/universe.json"], /--index "NOPE" is not one of MAG7, MEME, DEFI/],
       ["a missing file", ["mvrv:signals", "--csv", "nope.csv"], /file not found: nope\.csv/],
       ["a missing required argument (Hardhat's own check)", ["ssi:weights", "--universe", "sample/universe.json"], /index/],
+      ["a bad keeper config (every bad field named)", ["keeper:run", "--once", "--keeper-config", "test/keeper/bad-keeper-config.json"], /pollSeconds: [\s\S]*feeBumpPercent: /],
     ];
     for (const [name, args, message] of cases) {
       it(`print ${name} without a stack trace on a terminal without a display`, async function () {
