@@ -28,6 +28,7 @@ import type { ProductKeeper, TxStep, Work } from "../work";
 import type { SanxConfig } from "./config";
 import { DAY, chainNow, lazyKeys, readOnly } from "./common";
 import { NoTradeMemo, readRebalanceView, rebalanceWorks } from "./rebalance";
+import { feeKeeper } from "./fees";
 
 /** ISanxController.ActionKind. */
 const ACTION = { None: 0n, Add: 1n, Remove: 2n } as const;
@@ -54,6 +55,7 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
   const signalSigners = lazyKeys(client, config.signalSigners, "SANX signal signers");
   const weightSigners = lazyKeys(client, config.weightSigners, "SANX weight signers");
   const memo = new NoTradeMemo();
+  const fees = feeKeeper(client, "SANX", part.vault, part.block ?? 0);
   const maxTradeUsd = config.rebalance.maxTradeUsd === undefined ? undefined : BigInt(Math.round(config.rebalance.maxTradeUsd)) * 10n ** 18n;
   const shift = config.shiftDays;
   const fromDay = config.signalsFrom === undefined ? -Infinity : Date.parse(`${config.signalsFrom}T00:00:00Z`) / 86_400_000;
@@ -196,13 +198,14 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
     product: "SANX",
     async due(now) {
       const today = Number(now / DAY);
-      const [pendings, [round], targetsDue, [recorded], paused, view] = await Promise.all([
+      const [pendings, [round], targetsDue, [recorded], paused, view, feeWorks] = await Promise.all([
         Promise.all(universe.map((u) => controller.pending(u.asset))),
         vault.targets(),
         gate.targetsDue(),
         gate.changes(),
         controller.paused(),
         readRebalanceView(client, record, "SANX"),
+        config.fees.enabled ? fees.due(now) : [],
       ]);
       const works: Work[] = [];
       // 1. Due actions (before that day's signals, as the methodology orders them).
@@ -226,8 +229,9 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
         }
         if (live.length > 0) works.push(signalsWork(day, events));
       }
-      // 4. Rebalance to the gate's targets, windows, fees.
-      works.push(...rebalanceWorks(client, record, "SANX", view, now, { rebalance: config.rebalance.enabled, fees: true, memo, ...(maxTradeUsd !== undefined ? { maxTradeUsd } : {}) }, log));
+      // 4. Rebalance to the gate's targets, windows; the month's fee claim.
+      works.push(...feeWorks);
+      works.push(...rebalanceWorks(client, record, "SANX", view, now, { rebalance: config.rebalance.enabled, memo, ...(maxTradeUsd !== undefined ? { maxTradeUsd } : {}) }, log));
       return works;
     },
     async nextDue(now) {

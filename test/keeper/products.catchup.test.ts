@@ -148,6 +148,8 @@ describe("keeper products: a catch-up year for MAG7, MEME, DEFI, SANX and USSI",
       else if (!key.startsWith("SANX/signals/")) expect(n, `${key} sent ${n} transactions`).to.equal(1);
     }
     for (const p of SSI) expect([...counts.keys()].filter((k) => k.startsWith(`${p}/weights/`)).length).to.equal(months.size);
+    // The monthly fee claim of every index vault: every month once shares exist (from the first day).
+    for (const p of [...SSI, "SANX"]) expect([...counts.keys()].filter((k) => k.startsWith(`${p}/fees/`)).length, `${p} fee claims`).to.equal(months.size);
 
     // == A second pass over the same time, and a second keeper instance, send nothing ==
     expect(await settle(ks, stack.keeper, new Map())).to.equal(0);
