@@ -26,9 +26,8 @@ export interface RebalanceView {
   completedRound: bigint;
   openRound: bigint;
   lastOpenedRound: bigint;
-  /** IRebalancer.UpkeepAction of checkUpkeep now. */
+  /** IRebalancer.UpkeepAction of checkUpkeep now while a window is open (None when none is). */
   upkeep: bigint;
-  feeAccrualInterval: bigint;
   paused: boolean;
   supply: bigint;
 }
@@ -37,16 +36,14 @@ export async function readRebalanceView(client: Client, record: DeploymentRecord
   const entry = indexEntry(record, product);
   const rebalancer = Rebalancer__factory.connect(entry.rebalancer, client.provider);
   const vault = IndexVault__factory.connect(entry.vault, client.provider);
-  const [[round], [completedRound, openRound, , lastOpenedRound], [, data], limits, paused, supply] = await Promise.all([
-    vault.targets(),
-    rebalancer.window(),
-    rebalancer.checkUpkeep("0x"),
-    rebalancer.limits(),
-    vault.paused(),
-    vault.totalSupply(),
-  ]);
-  const [upkeep] = AbiCoder.defaultAbiCoder().decode(["uint8"], data) as unknown as [bigint];
-  return { round, completedRound, openRound, lastOpenedRound, upkeep, feeAccrualInterval: limits.feeAccrualInterval, paused, supply };
+  const [[round], [completedRound, openRound, , lastOpenedRound], paused, supply] = await Promise.all([vault.targets(), rebalancer.window(), vault.paused(), vault.totalSupply()]);
+  // What automation would do matters only to an open window (close or expire it): one more read then.
+  let upkeep: bigint = UPKEEP.None;
+  if (openRound !== 0n) {
+    const [, data] = await rebalancer.checkUpkeep("0x");
+    [upkeep] = AbiCoder.defaultAbiCoder().decode(["uint8"], data) as unknown as [bigint];
+  }
+  return { round, completedRound, openRound, lastOpenedRound, upkeep, paused, supply };
 }
 
 export interface RebalanceOptions {

@@ -82,6 +82,27 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
     return loaded;
   }
 
+  // The assets that may have a pending action: every asset an ActionScheduled log names (read from the
+  // deployment block once, then only the new blocks), dropped once `pending` shows nothing. So a tick reads
+  // `pending` of those few assets, not of the whole universe.
+  const candidates = new Set<string>();
+  let searchedTo = (part.block ?? 0) - 1;
+  async function pendingActions(): Promise<{ asset: string; kind: bigint; dueAt: bigint; signalDay: bigint }[]> {
+    const head = await client.provider.getBlockNumber();
+    if (head > searchedTo) {
+      for (const l of await controller.queryFilter(controller.filters.ActionScheduled(), searchedTo + 1, head)) candidates.add(getAddress(l.args.asset));
+      searchedTo = head;
+    }
+    const list = [...candidates];
+    const read = await Promise.all(list.map((a) => controller.pending(a)));
+    const out = [];
+    for (const [i, [kind, dueAt, signalDay]] of read.entries()) {
+      if (kind === ACTION.None) candidates.delete(list[i]!);
+      else out.push({ asset: list[i]!, kind, dueAt, signalDay });
+    }
+    return out;
+  }
+
   let contracts: Promise<SanxContracts> | undefined;
   const sanx = () => (contracts ??= connectSanx(readOnly(client), { signalOracle: part.signalOracle, basket: part.basket }));
 
@@ -175,8 +196,8 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
         if (recorded !== change || !(round === 0n || targetsDue)) return undefined;
         const t = await chainNow(client);
         // Due actions first: the report is over the membership after them.
-        const pendings = await Promise.all(universe.map((u) => controller.pending(u.asset)));
-        if (pendings.some(([k, due]) => k !== ACTION.None && due <= t) && !(await controller.paused())) return undefined;
+        const pendings = await pendingActions();
+        if (pendings.some((p) => p.dueAt <= t) && !(await controller.paused())) return undefined;
         const c = await sanx();
         const caps = data().caps(Number(t / DAY) - 1);
         const symbols = new Map(universe.map((u) => [u.asset, u.symbol]));
@@ -199,7 +220,7 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
     async due(now) {
       const today = Number(now / DAY);
       const [pendings, [round], targetsDue, [recorded], paused, view, feeWorks] = await Promise.all([
-        Promise.all(universe.map((u) => controller.pending(u.asset))),
+        pendingActions(),
         vault.targets(),
         gate.targetsDue(),
         gate.changes(),
@@ -210,9 +231,7 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
       const works: Work[] = [];
       // 1. Due actions (before that day's signals, as the methodology orders them).
       if (!paused) {
-        pendings.forEach(([kind, dueAt, signalDay], i) => {
-          if (kind !== ACTION.None && dueAt <= now) works.push(actionWork(universe[i]!.asset, signalDay, kind, dueAt));
-        });
+        for (const p of pendings.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0))) if (p.dueAt <= now) works.push(actionWork(p.asset, p.signalDay, p.kind, p.dueAt));
       }
       // 2. The weight report over the membership (the reserve's at the start).
       if (round === 0n || targetsDue) works.push(weightsWork(recorded, now));
@@ -235,9 +254,8 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
       return works;
     },
     async nextDue(now) {
-      const pendings = await Promise.all(universe.map((u) => controller.pending(u.asset)));
       let next = (now / DAY + 1n) * DAY; // tomorrow's signals
-      for (const [kind, dueAt] of pendings) if (kind !== ACTION.None && dueAt > now && dueAt < next) next = dueAt;
+      for (const p of await pendingActions()) if (p.dueAt > now && p.dueAt < next) next = p.dueAt;
       return next;
     },
   };
