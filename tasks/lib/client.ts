@@ -5,7 +5,7 @@
  * network's accounts.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { Client, RpcProvider } from "../../chain/client";
+import type { Client } from "../../chain/client";
 
 /** The networks of hardhat.config.ts that are development chains (time travel, sample data). */
 const HARDHAT_LOCAL = new Set(["hardhat", "localhost"]);
@@ -13,7 +13,7 @@ const HARDHAT_LOCAL = new Set(["hardhat", "localhost"]);
 export function clientFromHre(hre: HardhatRuntimeEnvironment): Client {
   return {
     network: hre.network.name,
-    provider: hre.ethers.provider as unknown as RpcProvider,
+    provider: hre.ethers.provider,
     local: HARDHAT_LOCAL.has(hre.network.name),
     signers: () => hre.ethers.getSigners(),
   };
