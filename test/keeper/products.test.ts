@@ -18,7 +18,7 @@ import { readMvrvCsv } from "../../src/mvrv/csv";
 import { inceptionReport } from "../../src/ussi";
 import { buildSignedReport, submitReport } from "../../chain/ssi";
 import { connectSanx, pushSignals, signEvents } from "../../chain/sanx";
-import { relayNavReport, signNavReport, type UssiPart } from "../../chain/ussi";
+import { executeUssiDeposit, planUssiDeposit, relayNavReport, signNavReport, ussiClaim, type UssiPart } from "../../chain/ussi";
 import { tokensForSymbols } from "../../chain/deployment";
 import { determinationDate, monthKey, nextMonthStart } from "../../keeper/products/common";
 import { parseProductsConfig } from "../../keeper/products/config";
@@ -234,6 +234,34 @@ describe("keeper products", function () {
       expect(await next[0]!.nextStep()).to.equal(undefined);
       expect(await ussi.due(await now())).to.deep.equal([]);
       expect(counts.size).to.equal(1);
+    });
+
+    it("values a book from the positions file once USSI exists, settling the epoch's deposit, and refuses a move above maxNavChangeBps", async function () {
+      const stack = await loadFixture(keeperStackFixture);
+      const part = (stack.record as unknown as { ussi: UssiPart }).ussi;
+      const vault = UssiVault__factory.connect(part.vault, hre.ethers.provider);
+      const dir = mkdtempSync(path.join(tmpdir(), "keeper-ussi-"));
+      const file = path.join(dir, "positions.json");
+      const book = (cash: string) => writeFileSync(file, JSON.stringify({ round: 0, timestamp: 0, supply: "1", cash, assets: {} }));
+      const log = recordingLogger();
+      const ussi = one(keepers(stack, { USSI: { ...sampleConfig().USSI!, positions: { kind: "file", file } } }, log), "USSI");
+      // Alice requests a deposit of 10,000 USDC; the keeper's inception report settles it at 1.00.
+      await faucetAlice(stack, 20_000n);
+      await executeUssiDeposit(part, stack.alice, await planUssiDeposit(part, stack.alice, "USDC", 10_000n * 10n ** 6n));
+      await settle([ussi], stack.keeper);
+      await ussiClaim(part, stack.alice);
+      expect(await vault.totalSupply()).to.equal(10_000n * 10n ** 18n);
+      // A day later the book is worth 10,020 USD: NAV per token 1.002 (20 bps, within the vault's bound).
+      book("10020");
+      await travelTo(stack, (await now()) + DAY);
+      expect(await settle([ussi], stack.keeper)).to.equal(1);
+      expect((await vault.lastAcceptedReport()).navPerToken).to.equal(1_002_000_000_000_000_000n);
+      // A book worth twice as much is a move no single report may make: nothing is sent, the finding is logged.
+      book("20040");
+      await travelTo(stack, (await now()) + DAY);
+      expect(await settle([ussi], stack.keeper)).to.equal(0);
+      expect(log.lines.some((l) => l.level === "error" && /intermediate steps/.test(l.msg))).to.equal(true);
+      expect((await vault.lastAcceptedReport()).round).to.equal(2n);
     });
   });
 });
