@@ -15,7 +15,7 @@ import { IndexVault__factory, SanxBasket__factory, SanxController__factory, Sign
 import { formatDay } from "../../src/lib/csv";
 import { computeSignals, type EventReport } from "../../src/mvrv/engine";
 import { loadSanxData } from "../../src/sanx/data";
-import { ZONE_CODE, SIGNAL_EIP712_TYPES, type SignalZone } from "../../src/sanx/signalReport";
+import { SIGNAL_EIP712_TYPES, type SignalZone } from "../../src/sanx/signalReport";
 import { toSignalStruct } from "../../src/sanx/signals";
 import { latestMarketCaps } from "../../src/sanx/targets";
 import { tokensForSymbols, type DeploymentRecord } from "../../chain/deployment";
@@ -50,7 +50,8 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
   const controller = SanxController__factory.connect(part.controller, provider);
   const gate = SanxBasket__factory.connect(part.basket, provider);
   const vault = IndexVault__factory.connect(part.vault, provider);
-  const universe = part.universe.map((symbol, i) => ({ symbol: symbol.toUpperCase(), asset: getAddress(tokensForSymbols(record, part.universe)[i]!) }));
+  const universeTokens = tokensForSymbols(record, part.universe);
+  const universe = part.universe.map((symbol, i) => ({ symbol: symbol.toUpperCase(), asset: getAddress(universeTokens[i]!) }));
   const symbolOf = new Map(universe.map((u) => [u.asset, u.symbol]));
   const signalSigners = lazyKeys(client, config.signalSigners, "SANX signal signers");
   const weightSigners = lazyKeys(client, config.weightSigners, "SANX weight signers");
@@ -150,9 +151,7 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
             skipOnce(e, why);
             continue;
           }
-          const [, dueAt] = await controller.pending(e.asset);
-          const now = await chainNow(client);
-          const [kind] = await controller.pending(e.asset);
+          const [[kind, dueAt], now] = await Promise.all([controller.pending(e.asset), chainNow(client)]);
           if (kind !== ACTION.None && dueAt <= now) return undefined; // its due action comes first (PendingActionDue)
           const expiresAt = now + (await oracle.maxValidity());
           const signal = toSignalStruct({ symbol: e.symbol, event: { ...e.event, date } }, e.asset, expiresAt);
@@ -161,7 +160,7 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
           return {
             label: `SANX signal ${e.symbol} ${e.event.zone} of ${date}`,
             to: part!.signalOracle,
-            data: oracle.interface.encodeFunctionData("submitSignal", [{ ...signal, zone: ZONE_CODE[e.event.zone] }, signatures]),
+            data: oracle.interface.encodeFunctionData("submitSignal", [signal, signatures]),
           };
         }
         return undefined;
