@@ -24,6 +24,16 @@ export function useEnv(name: EnvName): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
+/**
+ * A variable that a config file names rather than the code: the keeper's signer keys (`"env:NAME"` in
+ * its products config) and a data source's API key (`apiKeyEnv`). Read here so that this file stays
+ * the one door: `grep useNamedEnv` finds where a configured name is read.
+ */
+export function useNamedEnv(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
 /** Which variables a network needs before any task may use it: its RPC endpoint. */
 export const NETWORK_ENV: Readonly<Record<string, readonly EnvName[]>> = {
   sepolia: ["SEPOLIA_RPC_URL"],

@@ -79,10 +79,11 @@ const vaultPauseTask = (name: string, description: string, pause: boolean) =>
     .addParam("index", `the index: ${INDEXES.join(" | ")}`)
     .setAction(async (args: Common & { index: string }, hre) =>
       userErrors(async () => {
+        const client = clientFromHre(hre);
         const index = parseChoice(args.index, "index", INDEXES);
         const { loadRecord } = await import("../chain/ssi");
         const { vaultPauseCalls } = await lib();
-        await run(hre, args, await vaultPauseCalls(clientFromHre(hre), await loadRecord(clientFromHre(hre)), index, pause));
+        await run(hre, args, await vaultPauseCalls(client, await loadRecord(client), index, pause));
       }),
     );
 
@@ -92,18 +93,20 @@ vaultPauseTask("gov:unpause", "DEFAULT_ADMIN_ROLE (governance): lifts an index v
 withCommon("guardian:red-button", "GUARDIAN_ROLE: the SANX red button: pauses the SanxController (no new actions, no executions) and the SANX vault (no mint, no trading; redemption stays open)").setAction(
   async (args: Common, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       const { loadRecord } = await import("../chain/ssi");
       const { redButtonCalls } = await lib();
-      await run(hre, args, await redButtonCalls(clientFromHre(hre), await loadRecord(clientFromHre(hre)), true));
+      await run(hre, args, await redButtonCalls(client, await loadRecord(client), true));
     }),
 );
 
 withCommon("gov:lift-red-button", "DEFAULT_ADMIN_ROLE (governance): lifts the SANX red button (unpauses the SanxController and the SANX vault)").setAction(
   async (args: Common, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       const { loadRecord } = await import("../chain/ssi");
       const { redButtonCalls } = await lib();
-      await run(hre, args, await redButtonCalls(clientFromHre(hre), await loadRecord(clientFromHre(hre)), false));
+      await run(hre, args, await redButtonCalls(client, await loadRecord(client), false));
     }),
 );
 
@@ -111,11 +114,12 @@ withCommon("gov:cancel", "DEFAULT_ADMIN_ROLE (governance): cancels the SANX acti
   .addParam("asset", "the asset: a symbol of the deployment record (e.g. UNI) or its token address")
   .setAction(async (args: Common & { asset: string }, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       if (args.asset.trim() === "") fail("--asset must not be empty");
       const { loadRecord } = await import("../chain/ssi");
       const { cancelActionCall, sanxAsset } = await lib();
-      const record = await loadRecord(clientFromHre(hre));
+      const record = await loadRecord(client);
       const asset = sanxAsset(record, args.asset.trim());
-      await run(hre, args, { calls: [await cancelActionCall(clientFromHre(hre), record, asset.address, asset.label)], already: [] });
+      await run(hre, args, { calls: [await cancelActionCall(client, record, asset.address, asset.label)], already: [] });
     }),
   );

@@ -41,12 +41,13 @@ task("index:mint", "Mints index tokens in kind: shows the constituent amounts, a
   .addOptionalParam("zap", "zap: the IndexZap address (default: Ignition's deployment of ignition/modules/Zap.ts)")
   .setAction(async (args: { index: string; shares: string; to?: string } & ZapArgs, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       const product = parseChoice(args.index, "index", INDEXES);
       const shares = parsePositiveAmount(args.shares, "shares", 18);
       const to = args.to === undefined ? undefined : parseAddressArg(args.to, "to");
       if (args.pay !== undefined) return (await import("./lib/zap")).zapTask(hre, "mint", product, shares, args.pay, args, to);
       const { executeMint, loadRecord, planMint, vaultEntry, vaultOf } = await chain();
-      const record = await loadRecord(clientFromHre(hre));
+      const record = await loadRecord(client);
       const sender = await firstSigner(hre);
       const vault = vaultOf(record, product, sender);
       const receiver = to ?? sender.address;
@@ -69,12 +70,13 @@ task("index:redeem", "Redeems index tokens in kind for the constituents (minAmou
   .addOptionalParam("zap", "zap: the IndexZap address (default: Ignition's deployment of ignition/modules/Zap.ts)")
   .setAction(async (args: { index: string; shares: string; to?: string } & ZapArgs, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       const product = parseChoice(args.index, "index", INDEXES);
       const shares = parsePositiveAmount(args.shares, "shares", 18);
       const to = args.to === undefined ? undefined : parseAddressArg(args.to, "to");
       if (args.receive !== undefined) return (await import("./lib/zap")).zapTask(hre, "redeem", product, shares, args.receive, args, to);
       const { executeRedeem, loadRecord, planRedeem, REDEEM_WINDOW, vaultEntry, vaultOf } = await chain();
-      const record = await loadRecord(clientFromHre(hre));
+      const record = await loadRecord(client);
       const sender = await firstSigner(hre);
       const vault = vaultOf(record, product, sender);
       const receiver = to ?? sender.address;
@@ -119,10 +121,11 @@ task("index:status", "Shows an index vault: composition, units, balances, target
   .addFlag("json", "print only JSON on stdout")
   .setAction(async (args: { index: string; json: boolean }, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       const product = parseChoice(args.index, "index", INDEXES);
       const { loadRecord, readStatus } = await chain();
-      const record = await loadRecord(clientFromHre(hre));
-      const status = await readStatus(clientFromHre(hre), record, product);
+      const record = await loadRecord(client);
+      const status = await readStatus(client, record, product);
       console.log(args.json ? JSON.stringify(statusToJson(status), null, 2) : statusTables(status));
     }),
   );
@@ -132,13 +135,14 @@ task("index:faucet", "Mints test amounts of every sample constituent token (netw
   .addOptionalParam("amount", "USD value of each token to mint, at its feed price", "10000")
   .setAction(async (args: { to?: string; amount: string }, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       const to = args.to === undefined ? undefined : parseAddressArg(args.to, "to");
       const usd = parsePositiveAmount(args.amount, "amount", 0);
       const { faucet, loadRecord } = await chain();
-      const record = await loadRecord(clientFromHre(hre));
+      const record = await loadRecord(client);
       const sender = await firstSigner(hre);
       const receiver = to ?? sender.address;
-      const minted = await faucet(clientFromHre(hre), record, receiver, usd, sender);
+      const minted = await faucet(client, record, receiver, usd, sender);
       const table = new Table({ head: ["token", "amount"], style: { compact: true } });
       for (const m of minted) table.push([m.symbol, formatUnitsExact(m.amount, m.decimals)]);
       console.log(`minted about $${usd} of each of ${minted.length} sample tokens to ${receiver}:`);
@@ -149,10 +153,11 @@ task("index:faucet", "Mints test amounts of every sample constituent token (netw
 task("index:refresh-feeds", "Re-stamps the sample market's mock price feeds at their current answers (sample markets only; real Chainlink feeds are left alone)")
   .setAction(async (_args: Record<string, never>, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       const { refreshSampleFeeds, loadRecord } = await chain();
-      const record = await loadRecord(clientFromHre(hre));
+      const record = await loadRecord(client);
       const sender = await firstSigner(hre);
-      const refreshed = await refreshSampleFeeds(clientFromHre(hre), record, sender);
+      const refreshed = await refreshSampleFeeds(client, record, sender);
       console.log(`refreshed ${refreshed.length} mock feed(s): ${refreshed.join(", ")}`);
     }),
   );

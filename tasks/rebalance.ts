@@ -28,6 +28,7 @@ task("ssi:rebalance", "Plans and executes a vault's rebalance to its latest acce
   .addFlag("json", "print only JSON on stdout")
   .setAction(async (args: Args, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       // == Validate every argument before reading or sending anything ==
       const index = parseChoice(args.index, "index", INDEXES);
       const maxTradeUsd = args.maxTradeUsd === undefined ? undefined : parsePositiveAmount(args.maxTradeUsd, "max-trade-usd", 18);
@@ -36,8 +37,8 @@ task("ssi:rebalance", "Plans and executes a vault's rebalance to its latest acce
 
       const { loadRecord } = await import("../chain/ssi");
       const { runKeeper } = await lib();
-      const record = await loadRecord(clientFromHre(hre));
-      const run = await runKeeper(clientFromHre(hre), record, index, { dryRun: args.dryRun, json: args.json, ...(maxTradeUsd === undefined ? {} : { maxTradeUsd }) }, info);
+      const record = await loadRecord(client);
+      const run = await runKeeper(client, record, index, { dryRun: args.dryRun, json: args.json, ...(maxTradeUsd === undefined ? {} : { maxTradeUsd }) }, info);
       if (args.json) console.log(JSON.stringify(run.json, null, 2));
     }),
   );

@@ -125,13 +125,14 @@ task("sanx:signals", "Runs the MVRV engine over every SANX-universe asset in DIR
   .addOptionalParam("basket", "SanxBasket address (default: deployments/<network>.json)")
   .setAction(async (args: SignalsTaskArgs, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       if (!args.data) fail("--data DIR is required (a folder with mvrv/<symbol>.csv, e.g. sample)");
       if (!existsSync(path.join(args.data, "mvrv"))) fail(`--data ${args.data}: no mvrv/ folder inside it`);
       if (!args.out) fail("--out FILE must not be empty");
       const fromDay = dayArg(args.from, "from");
       const c = await sanxOn(hre, args);
       const { signSignals } = await chain();
-      const { file, skipped } = await signSignals(clientFromHre(hre), c, { dataDir: args.data, ...(fromDay !== undefined ? { fromDay } : {}) });
+      const { file, skipped } = await signSignals(client, c, { dataDir: args.data, ...(fromDay !== undefined ? { fromDay } : {}) });
       writeOutputFile(args.out, JSON.stringify(signalFileToJson(file), null, 2) + "\n");
       const t = new Table({ head: ["asset", "signal date", "zone", "mvrv", "threshold", "day (replay key)"] });
       for (const s of file.signals) t.push([s.symbol, s.date, s.zone, formatUnits(s.signal.mvrv, 18), formatUnits(s.signal.threshold, 18), s.signal.day.toString()]);
@@ -166,6 +167,7 @@ task("sanx:sign-signals", "ONE signer signs SANX signals on its own machine (com
   .addOptionalParam("basket", "SanxBasket address (default: deployments/<network>.json)")
   .setAction(async (args: SignOneArgs, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       if ((args.data === undefined) === (args.signals === undefined)) fail("give exactly one of --data DIR (compute and sign the signals) or --signals FILE (sign another signer's signals)");
       if (!args.out) fail("--out FILE is required (the signature file to write)");
       if (args.signals !== undefined && args.from !== undefined) fail("--from chooses signals computed from --data: drop it with --signals");
@@ -173,18 +175,18 @@ task("sanx:sign-signals", "ONE signer signs SANX signals on its own machine (com
       const c = await sanxOn(hre, args);
       const lib = await chain();
       const { oneSigner } = await import("../chain/ssi");
-      const signer = await oneSigner(clientFromHre(hre), "signals", args.account);
+      const signer = await oneSigner(client, "signals", args.account);
       let signals;
       if (args.data !== undefined) {
         const fromDay = dayArg(args.from, "from");
-        const { toSign, skipped } = await lib.chooseSignals(clientFromHre(hre), c, { dataDir: args.data, ...(fromDay !== undefined ? { fromDay } : {}) });
+        const { toSign, skipped } = await lib.chooseSignals(client, c, { dataDir: args.data, ...(fromDay !== undefined ? { fromDay } : {}) });
         for (const s of skipped) console.log(`left out ${s.symbol}: ${s.reason}`);
-        signals = await lib.unsignedSignals(clientFromHre(hre), c, toSign);
+        signals = await lib.unsignedSignals(client, c, toSign);
       } else {
         const { readSignatureFiles } = await import("../chain/quorum");
         signals = lib.signalsOfFiles(readSignatureFiles([args.signals!]));
       }
-      const bundle = await lib.signSignalsOne(clientFromHre(hre), c, signals, signer, (l) => console.log(l));
+      const bundle = await lib.signSignalsOne(client, c, signals, signer, (l) => console.log(l));
       writeOutputFile(args.out, JSON.stringify({ _comment: "one signer's signatures of SANX signals: relay with sanx:push-signals --signatures DIR", ...bundle }, null, 2) + "\n");
       console.log(
         `${bundle.files.length} signature(s) of ${bundle.files[0]!.signer} written to ${args.out}; other signers: sanx:sign-signals --signals ${args.out} --out FILE; the relay: sanx:push-signals --signatures FILES|DIR`,
@@ -210,6 +212,7 @@ task("sanx:push-signals", "Relays signed SANX signals to the SignalOracle, or me
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: PushTaskArgs, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       if (args.file !== undefined && args.signatures !== undefined) fail("give either --file FILE (signed signals) or --signatures FILES|DIR (signature files), not both");
       if (args.sign === true && args.signatures === undefined) fail("--sign adds the relay's signatures to --signatures FILES|DIR");
       let results;
@@ -223,16 +226,16 @@ task("sanx:push-signals", "Relays signed SANX signals to the SignalOracle, or me
           const info = (l: string) => (args.json ? console.error(l) : console.log(l));
           const signals = lib.signalsOfFiles(files);
           const unique = [...new Map(signals.map((x) => [Object.values(x.signal).map(String).join("/"), x])).values()];
-          const own = await lib.signSignalsOne(clientFromHre(hre), c, unique, await oneSigner(clientFromHre(hre), "signals", args.account), info);
+          const own = await lib.signSignalsOne(client, c, unique, await oneSigner(client, "signals", args.account), info);
           own.files.forEach((file, i) => files.push({ source: `the relay's own signature ${i + 1}`, file }));
         }
-        const r = await lib.relaySignalSignatures(clientFromHre(hre), c, files);
+        const r = await lib.relaySignalSignatures(client, c, files);
         if (!args.json) console.log(`merged ${files.length} signature(s): ${r.signers.length} distinct signer(s) ${r.signers.join(", ")}`);
         results = r.results;
       } else {
         const file = parseSignalFile(readJsonArg(args.file, "file"), args.file!);
         const c = await sanxOn(hre, args);
-        results = await (await chain()).pushSignals(clientFromHre(hre), c, file);
+        results = await (await chain()).pushSignals(client, c, file);
       }
       if (args.json) {
         process.stdout.write(JSON.stringify({ results }) + "\n");
@@ -264,6 +267,7 @@ task("sanx:sign-weights", "ONE WeightOracle signer signs the SANX gate's next we
   .addOptionalParam("basket", "SanxBasket address (default: deployments/<network>.json)")
   .setAction(async (args: SignWeightsArgs, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       if ((args.data === undefined) === (args.universe === undefined)) fail("give exactly one of --data DIR or --universe FILE: the market caps the weights come from (the signer recomputes them)");
       if (!args.out) fail("--out FILE is required (the signature file to write)");
       if (args.universe !== undefined && !existsSync(args.universe)) fail(`--universe: file not found: ${args.universe}`);
@@ -278,7 +282,7 @@ task("sanx:sign-weights", "ONE WeightOracle signer signs the SANX gate's next we
         proposed = parseSignedReport({ report: raw["report"], domain: raw["domain"], signatures: [] }, args.report).report;
       }
       const { oneSigner } = await import("../chain/ssi");
-      const file = await lib.signSanxWeights(clientFromHre(hre), c, caps, await oneSigner(clientFromHre(hre), "weights", args.account), proposed, (l) => console.log(l));
+      const file = await lib.signSanxWeights(client, c, caps, await oneSigner(client, "weights", args.account), proposed, (l) => console.log(l));
       writeOutputFile(args.out, JSON.stringify({ _comment: "one signer's signature of the SANX weight report: push with sanx:execute --signatures DIR", ...file }, null, 2) + "\n");
       console.log(`signature of ${file.signer} written to ${args.out}; other signers: sanx:sign-weights --report ${args.out} --data DIR --out FILE; then: sanx:execute --data DIR --signatures DIR`);
     }),
@@ -306,6 +310,7 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: ExecuteTaskArgs, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       if (args.data === undefined && args.universe === undefined) fail("give --data DIR or --universe FILE: the market caps for the new weights");
       if (args.data !== undefined && args.universe !== undefined) fail("give only one of --data and --universe");
       if (args.universe !== undefined && !existsSync(args.universe)) fail(`--universe: file not found: ${args.universe}`);
@@ -324,8 +329,8 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
         signatureFiles = empty ? [] : readSignatureFiles(paths);
       }
       if (args.sign === true && signatureFiles === undefined) fail("--sign adds the keeper's signature to --signatures DIR|FILES");
-      const ownSigner = args.sign === true ? await (await import("../chain/ssi")).oneSigner(clientFromHre(hre), "weights", args.account) : undefined;
-      const r = await executeDue(clientFromHre(hre), c, caps, {
+      const ownSigner = args.sign === true ? await (await import("../chain/ssi")).oneSigner(client, "weights", args.account) : undefined;
+      const r = await executeDue(client, c, caps, {
         ...(signatureFiles !== undefined ? { signatureFiles } : {}),
         ...(ownSigner !== undefined ? { ownSigner, log: (l: string) => (args.json ? console.error(l) : console.log(l)) } : {}),
       });
@@ -335,7 +340,7 @@ task("sanx:execute", "Executes every due SANX action, then pushes the new target
         if (r.weightsPending !== undefined) return { status: "skipped" as const, reason: "the new weight report waits for its signatures: no trading to the old targets" };
         if (r.paused) return { status: "skipped" as const, reason: "the red button is pressed (controller paused): no trading" };
         if (!args.json) console.log("\n== rebalance (ssi:rebalance --index SANX) ==");
-        return rebalanceSanx(clientFromHre(hre), c, { json: args.json, log: info });
+        return rebalanceSanx(client, c, { json: args.json, log: info });
       };
       if (args.json) {
         const rb = await rebalance();
@@ -391,8 +396,9 @@ task("sanx:status", "SANX members, current targets, pending actions with due tim
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: StatusTaskArgs, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       const c = await sanxOn(hre, args);
-      const s = await (await chain()).readStatus(clientFromHre(hre), c);
+      const s = await (await chain()).readStatus(client, c);
       if (args.json) {
         process.stdout.write(JSON.stringify(s) + "\n");
         return;

@@ -126,22 +126,23 @@ task("ssi:push-weights", "Computes an index's weights from a universe file, sign
       hre,
     ) =>
       userErrors(async () => {
+        const client = clientFromHre(hre);
         const product = parseChoice(args.index, "index", SSI_PRODUCTS);
         const validFor = parseSeconds(args.validFor, "valid-for");
         if (args.signatures !== undefined) {
           if (args.universe !== undefined || args.report !== undefined || args.out !== undefined) fail(`--signatures relays signature files: give no --universe, --report or --out with it`);
           const { loadRecord, oneSigner, relayWithSignatures, signWeightReport } = await chain();
           const { readSignatureFiles } = await import("../chain/quorum");
-          const record = await loadRecord(clientFromHre(hre));
+          const record = await loadRecord(client);
           const files = readSignatureFiles(args.signatures.split(",").map((x) => x.trim()).filter((x) => x.length > 0));
           if (args.sign) {
             // The keeper's own signature, over the report the files carry, added to the merge.
             const first = files[0]!;
             const report = parseSignedReport({ report: first.file.report, domain: first.file.domain, signatures: [] }, first.source).report;
-            const own = await signWeightReport(clientFromHre(hre), record, product, report, await oneSigner(clientFromHre(hre), "weights", args.account), (l) => (args.json ? console.error(l) : console.log(l)));
+            const own = await signWeightReport(client, record, product, report, await oneSigner(client, "weights", args.account), (l) => (args.json ? console.error(l) : console.log(l)));
             files.push({ source: "the relay's own signature", file: own });
           }
-          const r = await relayWithSignatures(clientFromHre(hre), record, product, files);
+          const r = await relayWithSignatures(client, record, product, files);
           if (!args.json) console.log(`merged ${files.length} signature file(s): ${r.signers.length} distinct signer(s) ${r.signers.join(", ")}`);
           return printPushed(product, r.signed, r.hash, args.json);
         }
@@ -156,16 +157,16 @@ task("ssi:push-weights", "Computes an index's weights from a universe file, sign
         if (args.report !== undefined) {
           signed = parseSignedReport(readJsonArg(args.report, "report"), args.report);
           const { loadRecord, submitReport } = await chain();
-          const record = await loadRecord(clientFromHre(hre));
+          const record = await loadRecord(client);
           info(`relaying ${args.report}: ${product} round ${signed.report.round}, ${signed.report.constituents.length} constituents, ${signed.signatures.length} signatures`);
-          const hash = await submitReport(clientFromHre(hre), record, product, signed);
+          const hash = await submitReport(client, record, product, signed);
           return printPushed(product, signed, hash, args.json);
         }
         const universe = parseUniverse(readJsonArg(args.universe, "universe"), args.universe!);
         const incumbents = args.incumbents === undefined ? undefined : parseIncumbents(args.incumbents, universe);
         const { buildSignedReport, loadRecord, submitReport } = await chain();
-        const record = await loadRecord(clientFromHre(hre));
-        const plan = await buildSignedReport(clientFromHre(hre), record, product, universe, { ...(incumbents ? { incumbents } : {}), validFor });
+        const record = await loadRecord(client);
+        const plan = await buildSignedReport(client, record, product, universe, { ...(incumbents ? { incumbents } : {}), validFor });
         signed = plan.signed;
         composition = plan.composition;
         if (!args.json) printComposition(product, universe.date, plan.incumbents, signed, composition!);
@@ -175,7 +176,7 @@ task("ssi:push-weights", "Computes an index's weights from a universe file, sign
           if (args.json) console.log(JSON.stringify(signedReportToJson(signed), null, 2));
           return;
         }
-        const hash = await submitReport(clientFromHre(hre), record, product, signed);
+        const hash = await submitReport(client, record, product, signed);
         printPushed(product, signed, hash, args.json);
       }),
   );
@@ -190,21 +191,22 @@ task("ssi:sign-report", "ONE signer signs a weight report on its own machine and
   .addParam("out", "the signature file to write")
   .setAction(async (args: { index: string; universe?: string; report?: string; incumbents?: string; validFor: string; account?: string; out: string }, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       const product = parseChoice(args.index, "index", SSI_PRODUCTS);
       if ((args.universe === undefined) === (args.report === undefined)) fail(`give exactly one of --universe FILE (propose and sign the next report) or --report FILE (sign a proposed one)`);
       const c = await chain();
-      const record = await c.loadRecord(clientFromHre(hre));
-      const signer = await c.oneSigner(clientFromHre(hre), "weights", args.account);
+      const record = await c.loadRecord(client);
+      const signer = await c.oneSigner(client, "weights", args.account);
       let report;
       if (args.universe !== undefined) {
         const universe = parseUniverse(readJsonArg(args.universe, "universe"), args.universe);
         const incumbents = args.incumbents === undefined ? undefined : parseIncumbents(args.incumbents, universe);
-        report = (await c.proposeReport(clientFromHre(hre), record, product, universe, { ...(incumbents ? { incumbents } : {}), validFor: parseSeconds(args.validFor, "valid-for") })).signed.report;
+        report = (await c.proposeReport(client, record, product, universe, { ...(incumbents ? { incumbents } : {}), validFor: parseSeconds(args.validFor, "valid-for") })).signed.report;
       } else {
         const raw = readJsonArg(args.report, "report") as Record<string, unknown>;
         report = parseSignedReport({ report: raw.report, domain: raw.domain, signatures: [] }, args.report!).report;
       }
-      const file = await c.signWeightReport(clientFromHre(hre), record, product, report, signer, (l) => console.log(l));
+      const file = await c.signWeightReport(client, record, product, report, signer, (l) => console.log(l));
       writeOutputFile(args.out, JSON.stringify({ _comment: `one signer's signature of a ${product} weight report: relay with ssi:push-weights --index ${product} --signatures DIR`, ...file }, null, 2) + "\n");
       console.log(`signature of ${file.signer} written to ${args.out}; other signers: ssi:sign-report --index ${product} --report ${args.out} --out FILE; the relay: ssi:push-weights --index ${product} --signatures FILES|DIR`);
     }),

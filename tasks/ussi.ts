@@ -218,6 +218,7 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: NavArgs, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       if (args.inception && args.positions !== undefined) fail("give either --positions FILE.json or --inception, not both");
       if (!args.inception && !args.positions)
         fail("--positions FILE.json is required (or --inception for the first report of an empty vault)");
@@ -234,7 +235,7 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
       let report;
       if (args.inception) {
         const c = await chain();
-        const part = await c.loadUssi(clientFromHre(hre));
+        const part = await c.loadUssi(client);
         const vault = c.ussiVault(part, hre.ethers.provider);
         const { round: lastRound } = await vault.lastAcceptedReport();
         const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
@@ -265,8 +266,8 @@ task("ussi:nav", "Computes the USSI NAV report from a positions JSON (see src/us
       let signed: SignedNavReport | undefined;
       if (!args.unsigned) {
         const c = await chain();
-        const part = await c.loadUssi(clientFromHre(hre));
-        signed = await c.signNavReport(clientFromHre(hre), part, report, args.step);
+        const part = await c.loadUssi(client);
+        signed = await c.signNavReport(client, part, report, args.step);
         out = { ...out, ...c.signedReportToJson(signed) };
         if (args.out !== undefined) writeOutputFile(args.out, JSON.stringify(c.signedReportToJson(signed), null, 2) + "\n");
       } else {
@@ -355,6 +356,7 @@ task("ussi:sign-nav", "ONE NAV signer signs a USSI NAV report (or --step) on its
   .addOptionalParam("account", "Local networks without NAV_SIGNER_KEY/ORACLE_SIGNER_KEY: the local account that signs")
   .setAction(async (args: { report?: string; out?: string; step: boolean; account?: string }, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       if (!args.report) fail("--report FILE.json is required (the report to sign)");
       if (!args.out) fail("--out FILE.json is required (the signature file to write)");
       if (!args.out.endsWith(".json")) fail(`--out ${args.out}: the file name must end in .json`);
@@ -362,9 +364,9 @@ task("ussi:sign-nav", "ONE NAV signer signs a USSI NAV report (or --step) on its
       const raw = readJsonArg(args.report, "report") as Record<string, unknown>;
       const report = c.parseNavReportFields(raw["report"], args.report);
       const step = args.step || raw["primaryType"] === "NavStep" || raw["kind"] === "ussi-nav-step";
-      const part = await c.loadUssi(clientFromHre(hre));
-      const signer = await c.oneSigner(clientFromHre(hre), "nav", args.account);
-      const file = await c.signNavOne(clientFromHre(hre), part, report, step, signer, (l) => console.log(l));
+      const part = await c.loadUssi(client);
+      const signer = await c.oneSigner(client, "nav", args.account);
+      const file = await c.signNavOne(client, part, report, step, signer, (l) => console.log(l));
       writeOutputFile(args.out, JSON.stringify({ _comment: "one NAV signer's signature: relay with ussi:push-nav --signatures DIR", ...file }, null, 2) + "\n");
       console.log(
         `signature of ${file.signer} written to ${args.out}; other signers: ussi:sign-nav --report ${args.out} --out FILE; the relay: ussi:push-nav --signatures FILES|DIR`
@@ -380,6 +382,7 @@ task("ussi:push-nav", "Relays a signed USSI NAV report (from ussi:nav --out) to 
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: { report?: string; signatures?: string; sign?: boolean; account?: string; json: boolean }, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       const c = await chain();
       if (args.report !== undefined && args.signatures !== undefined) fail("give either --report FILE (a signed report) or --signatures FILES|DIR (signature files), not both");
       if (args.sign === true && args.signatures === undefined) fail("--sign adds the relay's signature to --signatures FILES|DIR");
@@ -387,23 +390,23 @@ task("ussi:push-nav", "Relays a signed USSI NAV report (from ussi:nav --out) to 
       let part: Awaited<ReturnType<typeof c.loadUssi>>;
       if (args.signatures !== undefined) {
         const { readSignatureFiles } = await import("../chain/quorum");
-        part = await c.loadUssi(clientFromHre(hre));
+        part = await c.loadUssi(client);
         const files = readSignatureFiles(args.signatures.split(",").map((x) => x.trim()).filter((x) => x.length > 0));
         if (args.sign === true) {
           const first = files[0]!;
           const report = c.parseNavReportFields(first.file.report, first.source);
           const info = (l: string) => (args.json ? console.error(l) : console.log(l));
-          const own = await c.signNavOne(clientFromHre(hre), part, report, first.file.primaryType === "NavStep", await c.oneSigner(clientFromHre(hre), "nav", args.account), info);
+          const own = await c.signNavOne(client, part, report, first.file.primaryType === "NavStep", await c.oneSigner(client, "nav", args.account), info);
           files.push({ source: "the relay's own signature", file: own });
         }
-        const merged = await c.relayNavSignatures(clientFromHre(hre), part, files);
+        const merged = await c.relayNavSignatures(client, part, files);
         result = merged.result;
         if (!args.json) console.log(`merged ${files.length} signature file(s): ${merged.signers.length} distinct signer(s) ${merged.signers.join(", ")}`);
       } else {
         if (!args.report) fail("--report FILE.json is required (write one with ussi:nav --positions FILE --out FILE.json), or --signatures FILES|DIR");
         const signed = c.parseSignedReport(readJsonArg(args.report, "report"), args.report);
-        part = await c.loadUssi(clientFromHre(hre));
-        result = await c.relaySignedNav(clientFromHre(hre), part, signed);
+        part = await c.loadUssi(client);
+        result = await c.relaySignedNav(client, part, signed);
       }
       if (args.json) {
         process.stdout.write(JSON.stringify(jsonify(result)) + "\n");
@@ -452,9 +455,10 @@ task(
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: { usdc?: string; mag7?: string; json: boolean }, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       const c = await chain();
       if ((args.usdc === undefined) === (args.mag7 === undefined)) fail("give exactly one of --usdc AMOUNT or --mag7 AMOUNT");
-      const part = await c.loadUssi(clientFromHre(hre));
+      const part = await c.loadUssi(client);
       const asset = args.usdc !== undefined ? "USDC" : "MAG7";
       const amount =
         asset === "USDC" ? parsePositiveAmount(args.usdc, "usdc", part.usdcDecimals) : parsePositiveAmount(args.mag7, "mag7", 18);
@@ -485,10 +489,11 @@ task(
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: { shares?: string; instant: boolean; json: boolean }, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       const c = await chain();
       if (args.shares === undefined) fail("--shares AMOUNT is required");
       const shares = parsePositiveAmount(args.shares, "shares", 18);
-      const part = await c.loadUssi(clientFromHre(hre));
+      const part = await c.loadUssi(client);
       const [me] = await hre.ethers.getSigners();
       const r = await c.ussiRedeem(part, me!, shares, args.instant);
       if (args.json) {
@@ -514,10 +519,11 @@ task("ussi:fulfil", "Funds settled redemptions (priced at their NAV): from the v
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: { max?: string; json: boolean }, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       const c = await chain();
-      const part = await c.loadUssi(clientFromHre(hre));
+      const part = await c.loadUssi(client);
       const max = args.max === undefined ? undefined : parsePositiveAmount(args.max, "max", part.usdcDecimals);
-      const r = await c.ussiFulfil(clientFromHre(hre), part, max);
+      const r = await c.ussiFulfil(client, part, max);
       if (args.json) {
         process.stdout.write(JSON.stringify(jsonify(r)) + "\n");
         return;
@@ -535,9 +541,10 @@ task("ussi:claim", "Claims settled requests of the caller: USSI for deposits, US
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: { id?: string; json: boolean }, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       const c = await chain();
       const requestId = args.id === undefined ? undefined : wholeNumber(args.id, "id", false);
-      const part = await c.loadUssi(clientFromHre(hre));
+      const part = await c.loadUssi(client);
       const [me] = await hre.ethers.getSigners();
       const results = await c.ussiClaim(part, me!, requestId);
       if (args.json) {
@@ -558,9 +565,10 @@ task("ussi:status", "USSI: the last NAV report (as of its time), the open epoch 
   .addFlag("json", "Print only JSON on stdout")
   .setAction(async (args: { json: boolean }, hre) =>
     userErrors(async () => {
+      const client = clientFromHre(hre);
       const c = await chain();
-      const part = await c.loadUssi(clientFromHre(hre));
-      const s = await c.readUssiStatus(clientFromHre(hre), part);
+      const part = await c.loadUssi(client);
+      const s = await c.readUssiStatus(client, part);
       if (args.json) {
         process.stdout.write(JSON.stringify(jsonify(s)) + "\n");
         return;

@@ -4,6 +4,7 @@
  */
 import { Wallet, type Signer } from "ethers";
 import type { Client } from "../../chain/client";
+import { useNamedEnv } from "../../src/env";
 
 export const DAY = 86_400n;
 
@@ -23,10 +24,10 @@ export async function resolveKeys(client: Client, refs: readonly string[], what:
   for (const ref of refs) {
     if (ref.startsWith("env:")) {
       const name = ref.slice(4);
-      const key = process.env[name];
-      if (key === undefined || key === "") throw new Error(`${what}: the environment variable ${name} (${ref}) is not set`);
+      const key = useNamedEnv(name);
+      if (key === undefined) throw new Error(`${what}: the environment variable ${name} (${ref}) is not set`);
       try {
-        out.push(new Wallet(key.trim(), client.provider));
+        out.push(new Wallet(key, client.provider));
       } catch {
         throw new Error(`${what}: ${name} is not a private key (0x followed by 64 hex digits)`);
       }

@@ -49,6 +49,7 @@ const ssiProductSchema = z
     signers: z.array(keyRefSchema).min(1),
     /** {s} a report's validity after it is signed (capped at the oracle's maxValidity). */
     validFor: z.number().int().positive().default(3600),
+    /** The monthly fee claim (keeper/products/fees.ts). */
     fees: z.object({ enabled: z.boolean().default(true) }).strict().default({ enabled: true }),
     rebalance: rebalanceBoundsSchema.default({ enabled: true }),
   })
@@ -72,6 +73,8 @@ const sanxSchema = z
     signalSigners: z.array(keyRefSchema).min(1),
     weightSigners: z.array(keyRefSchema).min(1),
     validFor: z.number().int().positive().default(3600),
+    /** The monthly fee claim (keeper/products/fees.ts). */
+    fees: z.object({ enabled: z.boolean().default(true) }).strict().default({ enabled: true }),
     rebalance: rebalanceBoundsSchema.default({ enabled: true }),
   })
   .strict();

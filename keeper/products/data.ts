@@ -8,6 +8,7 @@ import { readMarketCapDir, universeFromSeries, type MarketCapRow } from "../../s
 import { fetchCoinGeckoUniverse } from "../../src/data/coingecko";
 import type { Universe } from "../../src/methodology";
 import type { UniverseSource } from "./config";
+import { useNamedEnv } from "../../src/env";
 
 export interface UniverseProvider {
   /** The universe as of `date` (YYYY-MM-DD, a determination date); throws naming what is missing. */
@@ -65,7 +66,7 @@ export function universeProvider(source: UniverseSource): UniverseProvider {
               date,
               maxPages: source.pages,
               ...(source.baseUrl !== undefined ? { baseUrl: source.baseUrl } : {}),
-              ...(source.apiKeyEnv !== undefined && process.env[source.apiKeyEnv] ? { apiKey: process.env[source.apiKeyEnv] } : {}),
+              ...(source.apiKeyEnv !== undefined && useNamedEnv(source.apiKeyEnv) !== undefined ? { apiKey: useNamedEnv(source.apiKeyEnv)! } : {}),
             }),
           ),
       };

@@ -2,9 +2,9 @@
  * Rebalance work for any vault with a Rebalancer (MAG7, MEME, DEFI, SANX): the `ssi:rebalance` run cut
  * into single transactions, each planned again from chain state (`planRebalance`: the same planner,
  * oracle floors, pool quotes, per-pair cool-off, chunk cap and blockers as the task). Also the work that
- * needs no plan: closing a window whose weights are within tolerance, expiring one past `maxWindow`, and
- * fee accrual at the Rebalancer's own `feeAccrualInterval` (both through `performUpkeep`, which the
- * contract re-checks, so Automation and any number of keepers agree on what is due).
+ * needs no plan: closing a window whose weights are within tolerance and expiring one past `maxWindow`
+ * (through `performUpkeep`, which the contract re-checks, so Automation and any number of keepers agree
+ * on what is due).
  */
 import { AbiCoder } from "ethers";
 import { IndexVault__factory, Rebalancer__factory, type Rebalancer } from "../../typechain-types";
@@ -26,9 +26,8 @@ export interface RebalanceView {
   completedRound: bigint;
   openRound: bigint;
   lastOpenedRound: bigint;
-  /** IRebalancer.UpkeepAction of checkUpkeep now. */
+  /** IRebalancer.UpkeepAction of checkUpkeep now while a window is open (None when none is). */
   upkeep: bigint;
-  feeAccrualInterval: bigint;
   paused: boolean;
   supply: bigint;
 }
@@ -37,16 +36,14 @@ export async function readRebalanceView(client: Client, record: DeploymentRecord
   const entry = indexEntry(record, product);
   const rebalancer = Rebalancer__factory.connect(entry.rebalancer, client.provider);
   const vault = IndexVault__factory.connect(entry.vault, client.provider);
-  const [[round], [completedRound, openRound, , lastOpenedRound], [, data], limits, paused, supply] = await Promise.all([
-    vault.targets(),
-    rebalancer.window(),
-    rebalancer.checkUpkeep("0x"),
-    rebalancer.limits(),
-    vault.paused(),
-    vault.totalSupply(),
-  ]);
-  const [upkeep] = AbiCoder.defaultAbiCoder().decode(["uint8"], data) as unknown as [bigint];
-  return { round, completedRound, openRound, lastOpenedRound, upkeep, feeAccrualInterval: limits.feeAccrualInterval, paused, supply };
+  const [[round], [completedRound, openRound, , lastOpenedRound], paused, supply] = await Promise.all([vault.targets(), rebalancer.window(), vault.paused(), vault.totalSupply()]);
+  // What automation would do matters only to an open window (close or expire it): one more read then.
+  let upkeep: bigint = UPKEEP.None;
+  if (openRound !== 0n) {
+    const [, data] = await rebalancer.checkUpkeep("0x");
+    [upkeep] = AbiCoder.defaultAbiCoder().decode(["uint8"], data) as unknown as [bigint];
+  }
+  return { round, completedRound, openRound, lastOpenedRound, upkeep, paused, supply };
 }
 
 export interface RebalanceOptions {
@@ -170,32 +167,6 @@ async function clampToBudgets(rebalancer: Rebalancer, batch: readonly PlannedTra
 }
 
 /**
- * Fee accrual through the Rebalancer's upkeep, when the chain says so (`checkUpkeep` answers AccrueFees:
- * `feeAccrualInterval` has passed since the last). Cadence is therefore governance's parameter, not the
- * keeper's: the fee accrues continuously in the contract's math (rate x time), so accrual only makes the
- * pending fee shares and `nav()` current for holders and the fee recipient; one a day (the default
- * interval) or one a month changes what is charged only by compounding. Key: the interval's index.
- */
-export function feeWork(client: Client, record: DeploymentRecord, product: RebalanceIndex & Product, now: bigint, interval: bigint): Work {
-  const entry = indexEntry(record, product);
-  const iface = Rebalancer__factory.createInterface();
-  const period = interval > 0n ? now / interval : 0n;
-  return {
-    product,
-    kind: "fees",
-    key: `${product}/fees/${period}`,
-    dueAt: now,
-    async nextStep() {
-      const v = await readRebalanceView(client, record, product);
-      if (v.upkeep !== UPKEEP.AccrueFees) return undefined;
-      const t = await chainNow(client);
-      if (v.feeAccrualInterval === 0n || t / v.feeAccrualInterval !== period) return undefined; // a later period: its own work
-      return { label: `${product} fee accrual (period ${period} of ${v.feeAccrualInterval} s)`, to: entry.rebalancer, data: iface.encodeFunctionData("performUpkeep", ["0x"]) };
-    },
-  };
-}
-
-/**
  * A window that is over: open and past maxWindow (Expire) or within tolerance with nothing else to do
  * (Close), for a round whose rebalance work is not listed (e.g. superseded). Through `performUpkeep`.
  */
@@ -215,14 +186,14 @@ export function closeWindowWork(client: Client, record: DeploymentRecord, produc
   };
 }
 
-/** The rebalance, window and fee work of one vault from its view (no further read). */
+/** The rebalance and window work of one vault from its view (no further read). */
 export function rebalanceWorks(
   client: Client,
   record: DeploymentRecord,
   product: RebalanceIndex & Product,
   v: RebalanceView,
   now: bigint,
-  opts: { rebalance: boolean; fees: boolean; maxTradeUsd?: bigint; memo: NoTradeMemo },
+  opts: { rebalance: boolean; maxTradeUsd?: bigint; memo: NoTradeMemo },
   log: Logger,
 ): Work[] {
   const out: Work[] = [];
@@ -232,6 +203,5 @@ export function rebalanceWorks(
   } else if (v.openRound !== 0n && (v.upkeep === UPKEEP.Close || v.upkeep === UPKEEP.Expire)) {
     out.push(closeWindowWork(client, record, product, v.openRound, now));
   }
-  if (opts.fees && v.upkeep === UPKEEP.AccrueFees && v.feeAccrualInterval > 0n) out.push(feeWork(client, record, product, now, v.feeAccrualInterval));
   return out;
 }

@@ -15,7 +15,7 @@ import { IndexVault__factory, SanxBasket__factory, SanxController__factory, Sign
 import { formatDay } from "../../src/lib/csv";
 import { computeSignals, type EventReport } from "../../src/mvrv/engine";
 import { loadSanxData } from "../../src/sanx/data";
-import { ZONE_CODE, SIGNAL_EIP712_TYPES, type SignalZone } from "../../src/sanx/signalReport";
+import { SIGNAL_EIP712_TYPES, type SignalZone } from "../../src/sanx/signalReport";
 import { toSignalStruct } from "../../src/sanx/signals";
 import { latestMarketCaps } from "../../src/sanx/targets";
 import { tokensForSymbols, type DeploymentRecord } from "../../chain/deployment";
@@ -28,6 +28,7 @@ import type { ProductKeeper, TxStep, Work } from "../work";
 import type { SanxConfig } from "./config";
 import { DAY, chainNow, lazyKeys, readOnly } from "./common";
 import { NoTradeMemo, readRebalanceView, rebalanceWorks } from "./rebalance";
+import { feeKeeper } from "./fees";
 
 /** ISanxController.ActionKind. */
 const ACTION = { None: 0n, Add: 1n, Remove: 2n } as const;
@@ -49,11 +50,13 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
   const controller = SanxController__factory.connect(part.controller, provider);
   const gate = SanxBasket__factory.connect(part.basket, provider);
   const vault = IndexVault__factory.connect(part.vault, provider);
-  const universe = part.universe.map((symbol, i) => ({ symbol: symbol.toUpperCase(), asset: getAddress(tokensForSymbols(record, part.universe)[i]!) }));
+  const universeTokens = tokensForSymbols(record, part.universe);
+  const universe = part.universe.map((symbol, i) => ({ symbol: symbol.toUpperCase(), asset: getAddress(universeTokens[i]!) }));
   const symbolOf = new Map(universe.map((u) => [u.asset, u.symbol]));
   const signalSigners = lazyKeys(client, config.signalSigners, "SANX signal signers");
   const weightSigners = lazyKeys(client, config.weightSigners, "SANX weight signers");
   const memo = new NoTradeMemo();
+  const fees = feeKeeper(client, "SANX", part.vault, part.block ?? 0);
   const maxTradeUsd = config.rebalance.maxTradeUsd === undefined ? undefined : BigInt(Math.round(config.rebalance.maxTradeUsd)) * 10n ** 18n;
   const shift = config.shiftDays;
   const fromDay = config.signalsFrom === undefined ? -Infinity : Date.parse(`${config.signalsFrom}T00:00:00Z`) / 86_400_000;
@@ -78,6 +81,27 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
     }
     loaded = { byDay, caps: (chainDay: number) => latestMarketCaps(sanxData.assets, chainDay - shift) };
     return loaded;
+  }
+
+  // The assets that may have a pending action: every asset an ActionScheduled log names (read from the
+  // deployment block once, then only the new blocks), dropped once `pending` shows nothing. So a tick reads
+  // `pending` of those few assets, not of the whole universe.
+  const candidates = new Set<string>();
+  let searchedTo = (part.block ?? 0) - 1;
+  async function pendingActions(): Promise<{ asset: string; kind: bigint; dueAt: bigint; signalDay: bigint }[]> {
+    const head = await client.provider.getBlockNumber();
+    if (head > searchedTo) {
+      for (const l of await controller.queryFilter(controller.filters.ActionScheduled(), searchedTo + 1, head)) candidates.add(getAddress(l.args.asset));
+      searchedTo = head;
+    }
+    const list = [...candidates];
+    const read = await Promise.all(list.map((a) => controller.pending(a)));
+    const out = [];
+    for (const [i, [kind, dueAt, signalDay]] of read.entries()) {
+      if (kind === ACTION.None) candidates.delete(list[i]!);
+      else out.push({ asset: list[i]!, kind, dueAt, signalDay });
+    }
+    return out;
   }
 
   let contracts: Promise<SanxContracts> | undefined;
@@ -127,9 +151,7 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
             skipOnce(e, why);
             continue;
           }
-          const [, dueAt] = await controller.pending(e.asset);
-          const now = await chainNow(client);
-          const [kind] = await controller.pending(e.asset);
+          const [[kind, dueAt], now] = await Promise.all([controller.pending(e.asset), chainNow(client)]);
           if (kind !== ACTION.None && dueAt <= now) return undefined; // its due action comes first (PendingActionDue)
           const expiresAt = now + (await oracle.maxValidity());
           const signal = toSignalStruct({ symbol: e.symbol, event: { ...e.event, date } }, e.asset, expiresAt);
@@ -138,7 +160,7 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
           return {
             label: `SANX signal ${e.symbol} ${e.event.zone} of ${date}`,
             to: part!.signalOracle,
-            data: oracle.interface.encodeFunctionData("submitSignal", [{ ...signal, zone: ZONE_CODE[e.event.zone] }, signatures]),
+            data: oracle.interface.encodeFunctionData("submitSignal", [signal, signatures]),
           };
         }
         return undefined;
@@ -173,8 +195,8 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
         if (recorded !== change || !(round === 0n || targetsDue)) return undefined;
         const t = await chainNow(client);
         // Due actions first: the report is over the membership after them.
-        const pendings = await Promise.all(universe.map((u) => controller.pending(u.asset)));
-        if (pendings.some(([k, due]) => k !== ACTION.None && due <= t) && !(await controller.paused())) return undefined;
+        const pendings = await pendingActions();
+        if (pendings.some((p) => p.dueAt <= t) && !(await controller.paused())) return undefined;
         const c = await sanx();
         const caps = data().caps(Number(t / DAY) - 1);
         const symbols = new Map(universe.map((u) => [u.asset, u.symbol]));
@@ -196,20 +218,19 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
     product: "SANX",
     async due(now) {
       const today = Number(now / DAY);
-      const [pendings, [round], targetsDue, [recorded], paused, view] = await Promise.all([
-        Promise.all(universe.map((u) => controller.pending(u.asset))),
+      const [pendings, [round], targetsDue, [recorded], paused, view, feeWorks] = await Promise.all([
+        pendingActions(),
         vault.targets(),
         gate.targetsDue(),
         gate.changes(),
         controller.paused(),
         readRebalanceView(client, record, "SANX"),
+        config.fees.enabled ? fees.due(now) : [],
       ]);
       const works: Work[] = [];
       // 1. Due actions (before that day's signals, as the methodology orders them).
       if (!paused) {
-        pendings.forEach(([kind, dueAt, signalDay], i) => {
-          if (kind !== ACTION.None && dueAt <= now) works.push(actionWork(universe[i]!.asset, signalDay, kind, dueAt));
-        });
+        for (const p of pendings.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0))) if (p.dueAt <= now) works.push(actionWork(p.asset, p.signalDay, p.kind, p.dueAt));
       }
       // 2. The weight report over the membership (the reserve's at the start).
       if (round === 0n || targetsDue) works.push(weightsWork(recorded, now));
@@ -226,14 +247,14 @@ export function sanxProductKeeper(client: Client, record: DeploymentRecord, conf
         }
         if (live.length > 0) works.push(signalsWork(day, events));
       }
-      // 4. Rebalance to the gate's targets, windows, fees.
-      works.push(...rebalanceWorks(client, record, "SANX", view, now, { rebalance: config.rebalance.enabled, fees: true, memo, ...(maxTradeUsd !== undefined ? { maxTradeUsd } : {}) }, log));
+      // 4. Rebalance to the gate's targets, windows; the month's fee claim.
+      works.push(...feeWorks);
+      works.push(...rebalanceWorks(client, record, "SANX", view, now, { rebalance: config.rebalance.enabled, memo, ...(maxTradeUsd !== undefined ? { maxTradeUsd } : {}) }, log));
       return works;
     },
     async nextDue(now) {
-      const pendings = await Promise.all(universe.map((u) => controller.pending(u.asset)));
       let next = (now / DAY + 1n) * DAY; // tomorrow's signals
-      for (const [kind, dueAt] of pendings) if (kind !== ACTION.None && dueAt > now && dueAt < next) next = dueAt;
+      for (const p of await pendingActions()) if (p.dueAt > now && p.dueAt < next) next = p.dueAt;
       return next;
     },
   };

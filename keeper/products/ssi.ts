@@ -22,6 +22,7 @@ import type { SsiProductConfig } from "./config";
 import { chainNow, determinationDate, lazyKeys, monthKey, monthStart, nextMonthStart } from "./common";
 import { universeProvider } from "./data";
 import { NoTradeMemo, readRebalanceView, rebalanceWorks } from "./rebalance";
+import { feeKeeper } from "./fees";
 
 export type SsiName = "MAG7" | "MEME" | "DEFI";
 
@@ -52,6 +53,7 @@ export function ssiProductKeeper(client: Client, record: DeploymentRecord, produ
   const data = universeProvider(config.data);
   const signers = lazyKeys(client, config.signers, `${product} weight signers`);
   const memo = new NoTradeMemo();
+  const fees = feeKeeper(client, product, vaultAddress, record.protocol.fromBlock ?? 0);
   const maxTradeUsd = config.rebalance.maxTradeUsd === undefined ? undefined : BigInt(Math.round(config.rebalance.maxTradeUsd)) * 10n ** 18n;
 
   /** This month's report is on chain: the last accepted round was accepted on or after the 1st. */
@@ -107,20 +109,15 @@ export function ssiProductKeeper(client: Client, record: DeploymentRecord, produ
   return {
     product,
     async due(now) {
-      const [month, view] = await Promise.all([monthDone(now), readRebalanceView(client, record, product)]);
+      const [month, view, feeWorks] = await Promise.all([monthDone(now), readRebalanceView(client, record, product), config.fees.enabled ? fees.due(now) : []]);
       const works: Work[] = [];
       if (!month.done) works.push(weightsWork(monthKey(now), month.lastRound === 0n ? now : monthStart(now)));
-      works.push(...rebalanceWorks(client, record, product, view, now, { rebalance: config.rebalance.enabled, fees: config.fees.enabled, memo, ...(maxTradeUsd !== undefined ? { maxTradeUsd } : {}) }, log));
+      works.push(...rebalanceWorks(client, record, product, view, now, { rebalance: config.rebalance.enabled, memo, ...(maxTradeUsd !== undefined ? { maxTradeUsd } : {}) }, log));
+      works.push(...feeWorks);
       return works;
     },
     async nextDue(now) {
-      const view = await readRebalanceView(client, record, product);
-      const month = nextMonthStart(now);
-      if (config.fees.enabled && view.feeAccrualInterval > 0n) {
-        const fees = (now / view.feeAccrualInterval + 1n) * view.feeAccrualInterval;
-        return fees < month ? fees : month;
-      }
-      return month;
+      return nextMonthStart(now); // the next report and fee claim; a rebalance follows its report
     },
   };
 }

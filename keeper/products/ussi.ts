@@ -88,6 +88,18 @@ export function ussiProductKeeper(client: Client, record: DeploymentRecord, conf
             return undefined;
           }
           report = navReport({ ...book, supply, round, timestamp: now });
+          // The vault refuses a move of navPerToken above maxNavChangeBps per report (NavChangeTooLarge):
+          // such a move needs signed intermediate steps (`ussi:nav --step`), a decision for people.
+          const { maxNavChangeBps } = await vault.limits();
+          const last = v.navPerToken;
+          const move = report.navPerToken > last ? report.navPerToken - last : last - report.navPerToken;
+          if (last > 0n && move * 10_000n > last * BigInt(maxNavChangeBps)) {
+            log.error(
+              { product: "USSI", epoch: String(epoch), last: String(last), next: String(report.navPerToken), maxNavChangeBps: Number(maxNavChangeBps) },
+              `USSI NAV per token would move from ${last} to ${report.navPerToken}, more than the vault's ${maxNavChangeBps} bps per report: relay intermediate steps (ussi:nav --step) first; nothing sent`,
+            );
+            return undefined;
+          }
         }
         const domain = await recordedDomain({ eip712Domain: () => vault.navReportDomain(), getAddress: () => vault.getAddress(), runner: vault.runner }, "nav");
         const signatures = await signQuorum(await signers(), domain, NAV_REPORT_TYPES, { ...report });

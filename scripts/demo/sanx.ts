@@ -18,7 +18,7 @@
  * relays falls on the chain's current day. The delay is then real: the chain must reach each due day.
  */
 import path from "node:path";
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { Client } from "../../chain/client";
 import { IERC20__factory, MockAggregator__factory, Rebalancer__factory } from "../../typechain-types";
 import { TimelockController__factory, govCall, govern } from "../../chain/governance";
 import { refreshFeeds } from "../../chain/market";
@@ -58,18 +58,18 @@ const REDEEM = 20n;
 
 type SignalEvent = EventReport & { zone: SignalZone };
 
-async function chainDay(hre: HardhatRuntimeEnvironment): Promise<bigint> {
-  return BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp) / DAY;
+async function chainDay(client: Client): Promise<bigint> {
+  return BigInt((await client.provider.getBlock("latest"))!.timestamp) / DAY;
 }
 
 /** Moves the chain to `ts` (evm_increaseTime + one mined block) and re-posts every mock feed's answer. */
-async function travelTo(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, ts: bigint): Promise<void> {
-  const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+async function travelTo(client: Client, record: DeploymentRecord, ts: bigint): Promise<void> {
+  const now = BigInt((await client.provider.getBlock("latest"))!.timestamp);
   if (ts > now) {
-    await hre.network.provider.send("evm_increaseTime", [Number(ts - now)]);
-    await hre.network.provider.send("hardhat_mine", ["0x1"]);
+    await client.provider.send("evm_increaseTime", [Number(ts - now)]);
+    await client.provider.send("hardhat_mine", ["0x1"]);
   }
-  const [deployer] = await hre.ethers.getSigners();
+  const [deployer] = await client.signers();
   const pending = [];
   for (const t of Object.values(record.tokens)) {
     if (t.feedKind !== "mock") continue;
@@ -98,12 +98,12 @@ interface Holdings {
   rows: Map<string, { balance: bigint; value: bigint; decimals: number }>;
 }
 
-async function holdings(hre: HardhatRuntimeEnvironment, c: SanxContracts, symbols: readonly { symbol: string; address: string; decimals: number }[]): Promise<Holdings> {
+async function holdings(client: Client, c: SanxContracts, symbols: readonly { symbol: string; address: string; decimals: number }[]): Promise<Holdings> {
   const rows = new Map<string, { balance: bigint; value: bigint; decimals: number }>();
   const vault = await c.vault.getAddress();
   let nav = 0n;
   for (const t of symbols) {
-    const balance = await IERC20__factory.connect(t.address, hre.ethers.provider).balanceOf(vault);
+    const balance = await IERC20__factory.connect(t.address, client.provider).balanceOf(vault);
     const [price, dec] = await c.registry.priceAndDecimals(t.address);
     const value = (balance * price) / 10n ** dec; // rounded down
     rows.set(t.symbol, { balance, value, decimals: t.decimals });
@@ -186,19 +186,19 @@ export const sanxSection: DemoSection = {
     all.sort((a, b) => byDay(a) - byDay(b) || (a.symbol < b.symbol ? -1 : 1));
     const start = all.findIndex((e) => e.event.zone === "OPPORTUNITY");
     const replay = all.slice(start);
-    const shift = Number(await chainDay(hre)) - byDay(replay[0]!);
+    const shift = Number(await chainDay(client)) - byDay(replay[0]!);
     print.line(`replayed as recent days: sample dates + ${shift} days (so ${replay[0]!.event.date} is the chain's today, ${formatDay(byDay(replay[0]!) + shift)})`);
 
     // == The keeper at a due time: sanx:execute --rebalance (holdings before and after) ==
     let actions = 0;
     const executeAndRebalance = async (dueIso: string) => {
-      const before = await holdings(hre, c, shown);
+      const before = await holdings(client, c, shown);
       const r = await executeDue(client, c, caps);
       print.line(`${dueIso} sanx:execute --rebalance:`);
       for (const l of describeExecute(r)) print.line(`  ${l}`);
       const rb: SanxRebalance = r.paused ? { status: "skipped", reason: "the red button is pressed: no trading" } : await rebalanceSanx(client, c, { json: true });
       for (const l of describeTrades(rb, decimalsOf)) print.line(`  ${l}`);
-      const after = await holdings(hre, c, shown);
+      const after = await holdings(client, c, shown);
       printHoldings(print, before, after, await targetsNow());
       actions += r.executed.length;
       for (const e of r.executed) {
@@ -213,7 +213,7 @@ export const sanxSection: DemoSection = {
       for (;;) {
         const next = (await readStatus(client, c)).pending.filter((p) => BigInt(p.dueAt) <= ts).sort((a, b) => a.dueAt - b.dueAt)[0];
         if (next === undefined) return;
-        await travelTo(hre, record, BigInt(next.dueAt));
+        await travelTo(client, record, BigInt(next.dueAt));
         await executeAndRebalance(next.dueIso);
       }
     };
@@ -223,7 +223,7 @@ export const sanxSection: DemoSection = {
     for (const e of replay) {
       const day = BigInt(byDay(e) + shift);
       await runDueUntil(day * DAY); // a due action executes at the start of its day, before that day's signals
-      await travelTo(hre, record, day * DAY);
+      await travelTo(client, record, day * DAY);
       const file = await signEvents(client, c, [{ ...e, asset: assetOf(e.symbol) }], shift);
       const [r] = await pushSignals(client, c, file, alice); // anyone may relay a signed signal
       print.line(`${r!.date} ${e.symbol} ${e.event.zone} (sample ${e.event.date}), relayed by Alice: ${r!.outcome}: ${r!.detail}`);
@@ -235,7 +235,7 @@ export const sanxSection: DemoSection = {
     await (await c.controller.connect(guardian).pause()).wait();
     await (await c.vault.connect(guardian).pause()).wait();
     print.line(`guardian pressed the red button on the SanxController and paused the SANX vault (pending: ${pending.map((p) => `${p.kind} ${p.symbol} due ${p.dueIso}`).join(", ")})`);
-    await travelTo(hre, record, BigInt(last.dueAt));
+    await travelTo(client, record, BigInt(last.dueAt));
     await executeAndRebalance(last.dueIso);
     let refused = "executed anyway (unexpected)";
     try {
@@ -281,7 +281,7 @@ export const sanxSection: DemoSection = {
     const lift = [await govCall(c.controller, "unpause", []), await govCall(c.vault, "unpause", [])];
     await (await govern(timelock, lift, { beforeExecute: () => refreshFeeds(deployer, record as never) })).wait();
     print.line(`the unpause was queued on SANX's timelock ${record.sanx.admin} and executed after its ${(await timelock.getMinDelay()) / 3600n} h delay`);
-    const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+    const now = BigInt((await client.provider.getBlock("latest"))!.timestamp);
     await executeAndRebalance(new Date(Number(now) * 1000).toISOString().replace(".000Z", "Z"));
     summary.push(`${actions} actions executed and traded; supply now ${formatUnitsExact(await c.vault.totalSupply(), 18)} SANX`);
     ctx.summary.push({ section: this.name, lines: summary });

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { isAddress, getAddress, parseUnits } from "ethers";
 import { SsiError } from "../../src/lib/errors";
 import { describeError } from "../../chain/revert";
+import { firstSigner as firstSignerOf, type AccountSigner } from "../../chain/client";
+import { clientFromHre } from "./client";
 
 /** A user-facing failure: Hardhat prints the message without a stack trace. */
 export function fail(message: string): never {
@@ -73,13 +74,14 @@ export function readJsonArg(path: string | undefined, name: string): unknown {
 }
 
 /**
- * The account tasks send from: the network's first signer. A testnet needs only its RPC URL to read;
- * sending needs DEPLOYER_KEY, and this is where its absence is named.
+ * The account tasks send from: the network's first signer (`firstSigner` of chain/client.ts, which
+ * names the missing DEPLOYER_KEY), as a user-facing error.
  */
-export async function firstSigner(hre: HardhatRuntimeEnvironment): Promise<HardhatEthersSigner> {
-  const [sender] = await hre.ethers.getSigners();
-  if (sender === undefined) {
-    fail(`no account to send from on ${hre.network.name}: set DEPLOYER_KEY to the sending account's private key (reading tasks such as index:status need only the RPC URL)`);
+export async function firstSigner(hre: HardhatRuntimeEnvironment): Promise<AccountSigner> {
+  try {
+    return await firstSignerOf(clientFromHre(hre));
+  } catch (e) {
+    if (e instanceof SsiError) fail(e.message);
+    throw e;
   }
-  return sender;
 }

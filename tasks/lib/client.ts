@@ -6,7 +6,7 @@
  */
 import { Wallet } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { Client, RpcProvider } from "../../chain/client";
+import type { Client } from "../../chain/client";
 
 /** The networks of hardhat.config.ts that are development chains (time travel, sample data). */
 const HARDHAT_LOCAL = new Set(["hardhat", "localhost"]);
@@ -15,7 +15,7 @@ export function clientFromHre(hre: HardhatRuntimeEnvironment, keys: readonly str
   const wallets = keys.map((k) => new Wallet(k, hre.ethers.provider));
   return {
     network: hre.network.name,
-    provider: hre.ethers.provider as unknown as RpcProvider,
+    provider: hre.ethers.provider,
     local: HARDHAT_LOCAL.has(hre.network.name),
     signers: async () => (wallets.length > 0 ? wallets : await hre.ethers.getSigners()),
   };

@@ -16,9 +16,8 @@ import { deploySsi } from "../../tasks/lib/ssi-deploy";
 import { executeMint, faucet, planMint } from "../../chain/ssi";
 import { deploySanx } from "../../tasks/lib/sanx-deploy";
 import { deployUssi } from "../../tasks/lib/ussi-deploy";
-import { govCall, govern, TimelockController__factory } from "../../chain/governance";
 import type { DeploymentRecord } from "../../chain/deployment";
-import { IndexVault__factory, Rebalancer__factory } from "../../typechain-types";
+import { IndexVault__factory } from "../../typechain-types";
 import type { Client } from "../../chain/client";
 import { clientFromHre } from "../../tasks/lib/client";
 import { parseProductsConfig, type ProductsConfig, type ProductsConfigInput } from "../../keeper/products/config";
@@ -60,10 +59,7 @@ export interface Stack {
   feeds: string[];
 }
 
-/**
- * Deploys everything and sets the Rebalancers' fee accrual interval to 30 days through the admin
- * timelocks (governance's choice of cadence; the default is a day).
- */
+/** Deploys everything, as the demo does. */
 export async function keeperStackFixture(): Promise<Stack> {
   const signers = await hre.ethers.getSigners();
   const [deployer, , keeper] = signers;
@@ -73,19 +69,6 @@ export async function keeperStackFixture(): Promise<Stack> {
   await deployUssi(hre, {});
   const record = JSON.parse(readFileSync(path.join(ROOT, "deployments", `${hre.network.name}.json`), "utf8")) as DeploymentRecord & { sanx: { rebalancer: string; admin: string } };
   const feeds = Object.values(record.tokens).map((t) => (t as { feed: string }).feed);
-  await freshFeeds(feeds, BigInt(await time.latest()));
-  for (const [admin, rebalancers] of [
-    [record.protocol.admin, (["MAG7", "MEME", "DEFI"] as const).map((p) => record.products[p]!.rebalancer!)],
-    [record.sanx.admin, [record.sanx.rebalancer]],
-  ] as const) {
-    const timelock = TimelockController__factory.connect(admin, deployer!);
-    const calls = [];
-    for (const r of rebalancers) {
-      const lim = await Rebalancer__factory.connect(r, deployer!).limits();
-      calls.push(await govCall(Rebalancer__factory.connect(r, deployer!), "setLimits", [{ maxSlippageBps: lim.maxSlippageBps, toleranceBps: lim.toleranceBps, cooldown: lim.cooldown, maxWindow: lim.maxWindow, feeAccrualInterval: 30n * DAY, maxTradeUsd: lim.maxTradeUsd }]));
-    }
-    await (await govern(timelock, calls)).wait();
-  }
   await freshFeeds(feeds, BigInt(await time.latest()));
   return { record, keeper: keeper!, alice, deployer: deployer!, feeds };
 }

@@ -17,6 +17,7 @@ import { loadSanxData } from "../../src/sanx/data";
 import { nothingToTrade, planRebalance } from "../../chain/rebalance";
 import { tokensForSymbols } from "../../chain/deployment";
 import { determinationDate, monthKey, nextMonthStart } from "../../keeper/products/common";
+import { buildProductKeepers } from "../../keeper/products";
 import { DAY, SAMPLE, faucetAlice, hardhatClient, keeperStackFixture, keepers, mintShares, recordingLogger, sampleConfig, settle, travelTo, type Counts } from "./fixtures";
 
 const SSI = ["MAG7", "MEME", "DEFI"] as const;
@@ -148,10 +149,38 @@ describe("keeper products: a catch-up year for MAG7, MEME, DEFI, SANX and USSI",
       else if (!key.startsWith("SANX/signals/")) expect(n, `${key} sent ${n} transactions`).to.equal(1);
     }
     for (const p of SSI) expect([...counts.keys()].filter((k) => k.startsWith(`${p}/weights/`)).length).to.equal(months.size);
+    // The monthly fee claim of every index vault: every month once shares exist (from the first day).
+    for (const p of [...SSI, "SANX"]) expect([...counts.keys()].filter((k) => k.startsWith(`${p}/fees/`)).length, `${p} fee claims`).to.equal(months.size);
 
     // == A second pass over the same time, and a second keeper instance, send nothing ==
     expect(await settle(ks, stack.keeper, new Map())).to.equal(0);
     expect(await settle(keepers(stack, config), stack.keeper, new Map())).to.equal(0);
+    // == An idle tick is a handful of reads per product (no read per token) ==
+    // A keeper instance over a provider that counts every request (call, getLogs, getBlock...); the first
+    // tick warms what it may remember (the accepted rounds' block times, the log cursors, no-trade rounds).
+    let n = 0;
+    const base = hardhatClient();
+    const counted = new Proxy(base.provider, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver);
+        if (typeof v !== "function" || !["call", "getBlock", "getBlockNumber", "getLogs", "send", "getStorage", "getCode", "getBalance"].includes(String(prop))) return typeof v === "function" ? v.bind(target) : v;
+        return (...args: unknown[]) => ((n += 1), v.apply(target, args));
+      },
+    });
+    const countingKeepers = buildProductKeepers({ ...base, provider: counted }, record, config, recordingLogger());
+    const perProduct: string[] = [];
+    let total = 0;
+    for (const k of countingKeepers) {
+      // A fresh instance plans a round that needs no trade once (nothing sent) and then remembers it.
+      for (const w of await k.due(end)) expect(await w.nextStep(), w.key).to.equal(undefined);
+      n = 0;
+      expect(await k.due(end)).to.deep.equal([]);
+      perProduct.push(`${k.product} ${n}`);
+      total += n;
+      // SANX reads a few more: the gate, the controller, the action log, and the recent days' signals (5 reads each).
+      expect(n, `${k.product}: RPC requests of an idle due()`).to.be.lessThanOrEqual(k.product === "SANX" ? 16 : 8);
+    }
+    console.log(`      idle tick: ${total} RPC requests (${perProduct.join(", ")})`);
     const txs = [...counts.values()].reduce((a, b) => a + b, 0);
     console.log(`      ${DAYS} days caught up in ${elapsed.toFixed(1)} s: ${txs} transactions over ${counts.size} pieces of work`);
   });

@@ -15,7 +15,7 @@ import { executePending, pendingBatches } from "../../chain/governance";
 
 const A = (n: number) => "0x" + n.toString(16).padStart(40, "0");
 
-describe("tasks/lib", () => {
+describe("chain layer: deployment record, weight reports, governance", () => {
   describe("#assetMap / #tokensForSymbols", () => {
     const tokens = { cbBTC: {}, WETH: {}, DOGE: {}, "1INCH": {}, WBTC: {} };
     it("maps token symbols case-insensitively and BTC -> cbBTC, ETH -> WETH", () => {
