@@ -4,6 +4,7 @@
 // ("Nonce too low", InvalidSnapshotError). So coverage gets a generous per-test timeout.
 module.exports = {
   skipFiles: ["test/"],
-  istanbulReporter: ["html", "text-summary", "json-summary"],
+  istanbulReporter: ["html", "text-summary", "json-summary", "json"],
   mocha: { timeout: 1_800_000 },
+  configureYulOptimizer: true,
 };
