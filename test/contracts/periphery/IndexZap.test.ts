@@ -242,6 +242,22 @@ describe("IndexZap", function () {
       await expect(zap.connect(alice).mint({ ...p, routes: inKind })).to.be.revertedWithCustomError(zap, "MalformedRoute").withArgs(iUsdc, 66);
     });
 
+    it("refuses a payment token that delivers less than it was asked to send (TransferShortfall) before any swap", async function () {
+      const fx = await loadFixture(zapFixture);
+      const { zap, alice } = fx;
+      const fot = await ethers.deployContract("FeeOnTransferERC20", [100]); // 1% burnt on every transfer
+      await fot.mint(alice.address, 10_000n * WAD);
+      await fot.connect(alice).approve(zap, ethers.MaxUint256);
+      const [tokens] = await fx.vault.previewMint(SHARES);
+      const routes = tokens.map((t) => encodePath([t, fot.target as string], [FEE_TOKEN_HUB]));
+      const { p } = await mintParams(fx, fx.addr("USDC"));
+      const maxAmountIn = 1_000n * WAD;
+      await expect(zap.connect(alice).mint({ ...p, tokenIn: fot.target as string, maxAmountIn, routes }))
+        .to.be.revertedWithCustomError(zap, "TransferShortfall")
+        .withArgs(fot.target, maxAmountIn, maxAmountIn - maxAmountIn / 100n);
+      expect(await fot.balanceOf(alice.address)).to.equal(10_000n * WAD);
+    });
+
     it("moves only the caller's funds: another user's standing approval cannot be spent", async function () {
       const fx = await loadFixture(zapFixture);
       const { zap, bob, attacker, addr, token } = fx;

@@ -472,6 +472,18 @@ describe("Rebalancer", function () {
   });
 
   describe("keeper bounds per targets round (issue 8, review point 4)", function () {
+    it("refuses a sale of a seller's whole balance when its target keeps some (SellAboveBudget with the budget left)", async function () {
+      const fx = await openRound2();
+      const btc = fx.addr("cbBTC"); // 40% -> 30%: a seller that keeps three quarters
+      const balance = await fx.token("cbBTC").balanceOf(fx.vault);
+      const left = await fx.rebalancer.sellBudget(btc);
+      expect(left).to.be.greaterThan(0n).and.lessThan(balance);
+      const a = btcToUni(fx);
+      await expect(fx.rebalancer.connect(fx.keeper).executeTrade(a[0], a[1], a[2], balance, 0n, a[5]))
+        .to.be.revertedWithCustomError(fx.rebalancer, "SellAboveBudget")
+        .withArgs(btc, balance, left);
+    });
+
     const MARGIN = 100n; // DEFAULT_TURNOVER_MARGIN_BPS
 
     /**
@@ -699,6 +711,19 @@ describe("Rebalancer", function () {
       await refreshFeeds(fx.admin, fx.market);
       const [, next] = await fx.rebalancer.checkUpkeep("0x");
       expect(action(next)).to.equal(OPEN);
+    });
+
+    it("while paused never closes an open window, but still expires it after maxWindow", async function () {
+      const fx = await openRound2();
+      await fx.vault.connect(fx.guardian).pause();
+      const [needed, data] = await fx.rebalancer.checkUpkeep("0x");
+      expect([needed, action(data)]).to.deep.equal([false, NONE]);
+      const [, , openedAt] = await fx.rebalancer.window();
+      await time.increaseTo(openedAt + BigInt(LIMITS.maxWindow));
+      const [due, upkeep] = await fx.rebalancer.checkUpkeep("0x");
+      expect([due, action(upkeep)]).to.deep.equal([true, EXPIRE]);
+      await expect(fx.rebalancer.performUpkeep(upkeep)).to.emit(fx.rebalancer, "RebalanceExpired").withArgs(2n);
+      expect((await fx.rebalancer.window())[1]).to.equal(0n);
     });
 
     it("does not open while paused", async function () {
