@@ -230,6 +230,14 @@ describe("UssiVault input guards", function () {
         .withArgs(assets, 150n * USDC);
     });
 
+    it("withdrawToVenue keeps the buffer target: one base unit beyond it reverts WithdrawalAboveBuffer with what is available", async function () {
+      const f = await loadFixture(thinBuffer);
+      await expect(f.vault.connect(f.strategy).withdrawToVenue(f.venue.address, 1n))
+        .to.be.revertedWithCustomError(f.vault, "WithdrawalAboveBuffer")
+        .withArgs(1n, 0n);
+      expect(await f.vault.liquidAssets()).to.equal(150n * USDC);
+    });
+
     it("fulfil(0) funds from the buffer only and pulls nothing from the caller", async function () {
       const f = await loadFixture(thinBuffer);
       await requestRedeem(f, f.alice, 1_000n * WAD);
