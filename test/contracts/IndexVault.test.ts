@@ -48,6 +48,7 @@ describe("IndexVault", () => {
   describe("#constructor", () => {
     const cases: [string, Record<string, unknown>, string][] = [
       ["a zero initial NAV", { initialNavPerShare: 0n }, "InvalidConfig"],
+      ["an initial NAV above 1e36", { initialNavPerShare: 10n ** 36n + 1n }, "InvalidConfig"],
       ["a fee cap above 50%/year", { maxFeeRate: WAD / 2n + 1n }, "InvalidConfig"],
       ["a fee rate above the cap", { maxFeeRate: WAD / 10n, feeRate: WAD / 10n + 1n }, "FeeRateAboveMax"],
       ["a zero fee recipient", { feeRecipient: ethers.ZeroAddress }, "ZeroFeeRecipient"],
@@ -70,6 +71,14 @@ describe("IndexVault", () => {
       await expect(factory.deploy(cfg(short.address))).to.be.revertedWithCustomError(factory, "AdminDelayTooShort").withArgs(short.address, MIN_ADMIN_DELAY - 1n, MIN_ADMIN_DELAY);
     });
 
+    it("reverts with InvalidConfig naming a zero admin or a zero price registry", async () => {
+      const { admin, gov, market } = await loadFixture(baseFixture);
+      const factory = await ethers.getContractFactory("IndexVault");
+      const cfg = { name: "X", symbol: "X", admin: gov.address, priceRegistry: market.registry.target, initialNavPerShare: NAV0, maxFeeRate: WAD / 10n, feeRate: 0n, feeRecipient: admin.address };
+      await expect(factory.deploy({ ...cfg, admin: ethers.ZeroAddress })).to.be.revertedWithCustomError(factory, "InvalidConfig").withArgs("admin");
+      await expect(factory.deploy({ ...cfg, priceRegistry: ethers.ZeroAddress })).to.be.revertedWithCustomError(factory, "InvalidConfig").withArgs("priceRegistry");
+    });
+
     it("stores its configuration and grants only DEFAULT_ADMIN to the admin", async () => {
       const { vault, admin, gov, market, feeRecipient } = await loadFixture(baseFixture);
       expect(await vault.initialNavPerShare()).to.equal(NAV0);
@@ -81,6 +90,22 @@ describe("IndexVault", () => {
       expect(await vault.hasRole(ROLES.GUARDIAN, admin.address)).to.equal(false);
       expect(await vault.hasRole(ROLES.ORACLE, admin.address)).to.equal(false);
       expect(await vault.decimals()).to.equal(18n);
+    });
+  });
+
+  describe("before the first mint (no basket yet)", () => {
+    it("nav is 0, claimFees pays nothing, redeem reverts ERC20InsufficientBalance and retireConstituent NotAConstituent", async () => {
+      const { vault, alice, gov, tokenAddresses } = await loadFixture(baseFixture);
+      expect(await vault.totalSupply()).to.equal(0n);
+      expect(await vault.nav()).to.equal(0n);
+      expect(await vault.claimFees.staticCall()).to.equal(0n);
+      await expect(vault.claimFees()).not.to.emit(vault, "FeesClaimed");
+      await expect(vault.connect(alice).redeem(WAD, alice.address, []))
+        .to.be.revertedWithCustomError(vault, "ERC20InsufficientBalance")
+        .withArgs(alice.address, 0n, WAD);
+      await expect(gov.exec(vault, "retireConstituent", [tokenAddresses[0]!]))
+        .to.be.revertedWithCustomError(vault, "NotAConstituent")
+        .withArgs(tokenAddresses[0]);
     });
   });
 

@@ -47,6 +47,15 @@ describe("PriceRegistry", () => {
       await expect(gov.exec(registry, "setFeed", [wbtc.target, feed.target, 0])).to.be.revertedWithCustomError(registry, "InvalidFeed");
     });
 
+    it("reverts with InvalidFeed for a heartbeat that does not fit its 32-bit slot, and accepts 2^32 - 1 s", async () => {
+      const { registry, wbtc, feed, gov } = await loadFixture(fixture);
+      await expect(gov.exec(registry, "setFeed", [wbtc.target, feed.target, 2n ** 32n]))
+        .to.be.revertedWithCustomError(registry, "InvalidFeed")
+        .withArgs(wbtc.target, feed.target, 2n ** 32n);
+      await gov.exec(registry, "setFeed", [wbtc.target, feed.target, 2n ** 32n - 1n]);
+      expect((await registry.feedOf(wbtc.target))[1]).to.equal(2n ** 32n - 1n);
+    });
+
     it("refuses a feed that is stale at setup", async () => {
       const { registry, wbtc, gov } = await loadFixture(fixture);
       const frozen = await ethers.deployContract("MockAggregator", [8, 65_000n * 10n ** 8n]); // never re-stamped

@@ -31,6 +31,12 @@ describe("WeightOracle", () => {
       expect(weights).to.deep.equal(report.weights);
     });
 
+    it("publishes its price registry and the EIP-712 domain separator its signers sign under", async () => {
+      const f = await loadFixture(fixture);
+      expect(await f.oracle.priceRegistry()).to.equal(await f.market.registry.getAddress());
+      expect(await f.oracle.domainSeparator()).to.equal(TypedDataEncoder.hashDomain(await quorumDomain(f.oracle)));
+    });
+
     it("computes the EIP-712 digest ethers signs", async () => {
       const f = await loadFixture(fixture);
       const report = await next(f);

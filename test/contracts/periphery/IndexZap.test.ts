@@ -234,9 +234,28 @@ describe("IndexZap", function () {
       const short = [...p.routes];
       short[iBtc] = short[iBtc]!.slice(0, -2);
       await expect(zap.connect(alice).mint({ ...p, routes: short })).to.be.revertedWithCustomError(zap, "MalformedRoute").withArgs(iBtc, 42);
+      const ragged = [...p.routes];
+      ragged[iBtc] = ragged[iBtc]! + "00"; // 44 bytes: long enough for one hop, but not 20 + 23k
+      await expect(zap.connect(alice).mint({ ...p, routes: ragged })).to.be.revertedWithCustomError(zap, "MalformedRoute").withArgs(iBtc, 44);
       const inKind = [...p.routes];
       inKind[iUsdc] = encodePath([addr("USDC"), addr("WETH"), addr("USDC")], [500, 500]);
       await expect(zap.connect(alice).mint({ ...p, routes: inKind })).to.be.revertedWithCustomError(zap, "MalformedRoute").withArgs(iUsdc, 66);
+    });
+
+    it("refuses a payment token that delivers less than it was asked to send (TransferShortfall) before any swap", async function () {
+      const fx = await loadFixture(zapFixture);
+      const { zap, alice } = fx;
+      const fot = await ethers.deployContract("FeeOnTransferERC20", [100]); // 1% burnt on every transfer
+      await fot.mint(alice.address, 10_000n * WAD);
+      await fot.connect(alice).approve(zap, ethers.MaxUint256);
+      const [tokens] = await fx.vault.previewMint(SHARES);
+      const routes = tokens.map((t) => encodePath([t, fot.target as string], [FEE_TOKEN_HUB]));
+      const { p } = await mintParams(fx, fx.addr("USDC"));
+      const maxAmountIn = 1_000n * WAD;
+      await expect(zap.connect(alice).mint({ ...p, tokenIn: fot.target as string, maxAmountIn, routes }))
+        .to.be.revertedWithCustomError(zap, "TransferShortfall")
+        .withArgs(fot.target, maxAmountIn, maxAmountIn - maxAmountIn / 100n);
+      expect(await fot.balanceOf(alice.address)).to.equal(10_000n * WAD);
     });
 
     it("moves only the caller's funds: another user's standing approval cannot be spent", async function () {
@@ -366,6 +385,47 @@ describe("IndexZap", function () {
       expectNearQuote(out, q.amount, "redeem");
       expect(out).to.be.gte(q.bound);
       expect(await vault.balanceOf(alice)).to.equal(0n);
+      await expectZapEmpty(fx);
+    });
+
+    it("refuses zero shares (ZeroShares), a zero receiver (ZeroReceiver) and a route count other than the basket's (RoutesLengthMismatch)", async function () {
+      const fx = await loadFixture(zapFixture);
+      const { alice, zap, addr } = fx;
+      await aliceHoldsShares(fx);
+      const { p } = await redeemParams(fx, addr("USDC"));
+      await expect(zap.connect(alice).redeem({ ...p, shares: 0n })).to.be.revertedWithCustomError(zap, "ZeroShares");
+      await expect(zap.connect(alice).redeem({ ...p, receiver: ethers.ZeroAddress })).to.be.revertedWithCustomError(zap, "ZeroReceiver");
+      await expect(zap.connect(alice).redeem({ ...p, routes: p.routes.slice(1) }))
+        .to.be.revertedWithCustomError(zap, "RoutesLengthMismatch")
+        .withArgs(p.routes.length - 1, p.routes.length);
+      const m = await mintParams(fx, addr("USDC"));
+      await expect(zap.connect(alice).mint({ ...m.p, shares: 0n })).to.be.revertedWithCustomError(zap, "ZeroShares");
+      await expect(zap.connect(alice).mint({ ...m.p, receiver: ethers.ZeroAddress })).to.be.revertedWithCustomError(zap, "ZeroReceiver");
+      expect(await fx.vault.balanceOf(alice)).to.equal(SHARES);
+      await expectZapEmpty(fx);
+    });
+
+    it("a permit that fails without a standing allowance reverts with the token's own reason (ERC2612ExpiredSignature)", async function () {
+      const fx = await loadFixture(zapFixture);
+      const { alice, zap, vault, addr } = fx;
+      await aliceHoldsShares(fx);
+      await vault.connect(alice).approve(zap, 0n);
+      const { p } = await redeemParams(fx, addr("USDC"));
+      const expired = BigInt(await time.latest()) - 1n;
+      const permit = await signPermit(fx.vaultAddress, alice, await zap.getAddress(), SHARES, expired);
+      await expect(zap.connect(alice).redeemWithPermit(p, permit)).to.be.revertedWithCustomError(vault, "ERC2612ExpiredSignature").withArgs(expired);
+      expect(await vault.balanceOf(alice)).to.equal(SHARES);
+    });
+
+    it("reverts EthTransferFailed when the receiver of a native redemption refuses ETH, and keeps the caller's shares", async function () {
+      const fx = await loadFixture(zapFixture);
+      const { alice, zap, w9, vault } = fx;
+      await aliceHoldsShares(fx);
+      const { p } = await redeemParams(fx, w9, { native: true });
+      await expect(zap.connect(alice).redeem({ ...p, receiver: fx.vaultAddress }))
+        .to.be.revertedWithCustomError(zap, "EthTransferFailed")
+        .withArgs(fx.vaultAddress, anyUint);
+      expect(await vault.balanceOf(alice)).to.equal(SHARES);
       await expectZapEmpty(fx);
     });
 

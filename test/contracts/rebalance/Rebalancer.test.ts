@@ -6,7 +6,7 @@ import { IERC20__factory, MockAggregator__factory } from "../../../typechain-typ
 import { deployUniswapV3Adapter, encodePath, FEE_TOKEN_HUB, refreshFeeds } from "../../../chain/market";
 import { WAD, ceilDiv, expectCollateralised } from "../../fixtures/contracts";
 import {
-  KEEPER_ROLE, LIMITS, ROUND2, USD, expectUnitsFromBalances, planFor, rebalanceFixture, snapshotState, toTrades, type Fx,
+  KEEPER_ROLE, LIMITS, REBALANCER_ROLE, ROUND2, USD, expectUnitsFromBalances, planFor, rebalanceFixture, snapshotState, toTrades, type Fx,
 } from "./fixture";
 
 const F = FEE_TOKEN_HUB;
@@ -426,7 +426,64 @@ describe("Rebalancer", function () {
     });
   });
 
+  describe("input guards", function () {
+    it("the constructor refuses a zero vault or admin (ZeroAddress)", async function () {
+      const fx = await loadFixture(rebalanceFixture);
+      const factory = await ethers.getContractFactory("Rebalancer");
+      await expect(factory.deploy(ethers.ZeroAddress, fx.gov.address, LIMITS)).to.be.revertedWithCustomError(factory, "ZeroAddress").withArgs("vault");
+      await expect(factory.deploy(fx.vault, ethers.ZeroAddress, LIMITS)).to.be.revertedWithCustomError(factory, "ZeroAddress").withArgs("admin");
+    });
+
+    it("setAdapter refuses the zero address; setLimits refuses a tolerance above 100% and any caller but the admin", async function () {
+      const fx = await loadFixture(rebalanceFixture);
+      await expect(fx.gov.exec(fx.rebalancer, "setAdapter", [ethers.ZeroAddress, true])).to.be.revertedWithCustomError(fx.rebalancer, "ZeroAddress").withArgs("adapter");
+      await expect(fx.gov.exec(fx.rebalancer, "setLimits", [{ ...LIMITS, toleranceBps: 10_001 }])).to.be.revertedWithCustomError(fx.rebalancer, "InvalidLimit").withArgs("toleranceBps");
+      await expect(fx.rebalancer.connect(fx.keeper).setLimits({ ...LIMITS, toleranceBps: 100 }))
+        .to.be.revertedWithCustomError(fx.rebalancer, "AccessControlUnauthorizedAccount")
+        .withArgs(fx.keeper.address, ethers.ZeroHash);
+      await fx.gov.exec(fx.rebalancer, "setLimits", [{ ...LIMITS, toleranceBps: 10_000 }]);
+      expect((await fx.rebalancer.limits()).toleranceBps).to.equal(10_000n);
+    });
+
+    it("executeTrades refuses an empty batch (NoTrades) and a caller without KEEPER_ROLE", async function () {
+      const fx = await openRound2();
+      await expect(fx.rebalancer.connect(fx.keeper).executeTrades([])).to.be.revertedWithCustomError(fx.rebalancer, "NoTrades");
+      const plan = await planFor(fx);
+      await expect(fx.rebalancer.connect(fx.outsider).executeTrades(toTrades(plan, fx.adapter.target as string)))
+        .to.be.revertedWithCustomError(fx.rebalancer, "AccessControlUnauthorizedAccount")
+        .withArgs(fx.outsider.address, KEEPER_ROLE);
+    });
+
+    it("isAllowed is true only for the open window's tokens (held and targets), and false once it closes", async function () {
+      const fx = await loadFixture(rebalanceFixture);
+      expect(await fx.rebalancer.isAllowed(fx.addr("cbBTC"))).to.equal(false);
+      await fx.rebalancer.connect(fx.keeper).openRebalance();
+      expect(await Promise.all(["cbBTC", "WETH", "LINK", "UNI", "USDC"].map((s) => fx.rebalancer.isAllowed(fx.addr(s))))).to.deep.equal([true, true, true, true, false]);
+    });
+
+    it("with maxWindow = 0 a window never expires: a trade long after the open still executes", async function () {
+      const fx = await loadFixture(rebalanceFixture);
+      await fx.gov.exec(fx.rebalancer, "setLimits", [{ ...LIMITS, maxSlippageBps: 100, maxWindow: 0 }]);
+      await fx.rebalancer.connect(fx.keeper).openRebalance();
+      await time.increase(30 * 86_400);
+      await refreshFeeds(fx.admin, fx.market);
+      await expect(fx.rebalancer.connect(fx.keeper).executeTrade(...btcToUni(fx))).to.emit(fx.rebalancer, "TradeExecuted");
+    });
+  });
+
   describe("keeper bounds per targets round (issue 8, review point 4)", function () {
+    it("refuses a sale of a seller's whole balance when its target keeps some (SellAboveBudget with the budget left)", async function () {
+      const fx = await openRound2();
+      const btc = fx.addr("cbBTC"); // 40% -> 30%: a seller that keeps three quarters
+      const balance = await fx.token("cbBTC").balanceOf(fx.vault);
+      const left = await fx.rebalancer.sellBudget(btc);
+      expect(left).to.be.greaterThan(0n).and.lessThan(balance);
+      const a = btcToUni(fx);
+      await expect(fx.rebalancer.connect(fx.keeper).executeTrade(a[0], a[1], a[2], balance, 0n, a[5]))
+        .to.be.revertedWithCustomError(fx.rebalancer, "SellAboveBudget")
+        .withArgs(btc, balance, left);
+    });
+
     const MARGIN = 100n; // DEFAULT_TURNOVER_MARGIN_BPS
 
     /**
@@ -656,6 +713,19 @@ describe("Rebalancer", function () {
       expect(action(next)).to.equal(OPEN);
     });
 
+    it("while paused never closes an open window, but still expires it after maxWindow", async function () {
+      const fx = await openRound2();
+      await fx.vault.connect(fx.guardian).pause();
+      const [needed, data] = await fx.rebalancer.checkUpkeep("0x");
+      expect([needed, action(data)]).to.deep.equal([false, NONE]);
+      const [, , openedAt] = await fx.rebalancer.window();
+      await time.increaseTo(openedAt + BigInt(LIMITS.maxWindow));
+      const [due, upkeep] = await fx.rebalancer.checkUpkeep("0x");
+      expect([due, action(upkeep)]).to.deep.equal([true, EXPIRE]);
+      await expect(fx.rebalancer.performUpkeep(upkeep)).to.emit(fx.rebalancer, "RebalanceExpired").withArgs(2n);
+      expect((await fx.rebalancer.window())[1]).to.equal(0n);
+    });
+
     it("does not open while paused", async function () {
       const fx = await loadFixture(rebalanceFixture);
       await fx.vault.connect(fx.guardian).pause();
@@ -682,6 +752,41 @@ describe("Rebalancer", function () {
       await expect(fx.rebalancer.connect(fx.keeper).executeTrade(bad.target as string, a[1], a[2], a[3], 0n, "0x")).to.be.revertedWithCustomError(fx.vault, "ReentrancyGuardReentrantCall");
       await bad.setAttack(fx.vault, fx.vault.interface.encodeFunctionData("mint", [WAD, await bad.getAddress(), [0n, 0n, 0n]]));
       await expect(fx.rebalancer.connect(fx.keeper).executeTrade(bad.target as string, a[1], a[2], a[3], 0n, "0x")).to.be.revertedWithCustomError(fx.vault, "ReentrancyGuardReentrantCall");
+    });
+
+    it("an adapter cannot re-enter the vault's redeemSkipping mid-trade, nor its hooks even when it holds REBALANCER_ROLE", async function () {
+      const { fx, bad } = await withReentrantAdapter();
+      await fx.vault.connect(fx.alice).transfer(bad, WAD);
+      const a = btcToUni(fx, 1_000n);
+      const trade = () => fx.rebalancer.connect(fx.keeper).executeTrade(bad.target as string, a[1], a[2], a[3], 0n, "0x");
+      await bad.setAttack(fx.vault, fx.vault.interface.encodeFunctionData("redeemSkipping", [WAD, await bad.getAddress(), [0n, 0n], [fx.addr("LINK")]]));
+      await expect(trade()).to.be.revertedWithCustomError(fx.vault, "ReentrancyGuardReentrantCall");
+      await fx.gov.exec(fx.vault, "grantRole", [REBALANCER_ROLE, bad.target]);
+      for (const data of [
+        fx.vault.interface.encodeFunctionData("beginRebalance", [[fx.addr("UNI")]]),
+        fx.vault.interface.encodeFunctionData("executeTrades", [[]]),
+        fx.vault.interface.encodeFunctionData("endRebalance", [[fx.addr("UNI")]]),
+      ]) {
+        await bad.setAttack(fx.vault, data);
+        await expect(trade()).to.be.revertedWithCustomError(fx.vault, "ReentrancyGuardReentrantCall");
+      }
+      expect(await fx.vault.balanceOf(bad)).to.equal(WAD);
+    });
+
+    it("an adapter cannot re-enter the Rebalancer's permissionless performUpkeep, nor, holding the keeper role, open or batch", async function () {
+      const { fx, bad } = await withReentrantAdapter();
+      const a = btcToUni(fx, 1_000n);
+      const trade = () => fx.rebalancer.connect(fx.keeper).executeTrade(bad.target as string, a[1], a[2], a[3], 0n, "0x");
+      await bad.setAttack(fx.rebalancer, fx.rebalancer.interface.encodeFunctionData("performUpkeep", ["0x"]));
+      await expect(trade()).to.be.revertedWithCustomError(fx.rebalancer, "ReentrancyGuardReentrantCall");
+      await fx.gov.exec(fx.rebalancer, "grantRole", [KEEPER_ROLE, bad.target]);
+      for (const data of [
+        fx.rebalancer.interface.encodeFunctionData("openRebalance"),
+        fx.rebalancer.interface.encodeFunctionData("executeTrades", [[{ adapter: a[0], tokenIn: a[1], tokenOut: a[2], amountIn: a[3], minAmountOut: 0n, routeData: a[5] }]]),
+      ]) {
+        await bad.setAttack(fx.rebalancer, data);
+        await expect(trade()).to.be.revertedWithCustomError(fx.rebalancer, "ReentrancyGuardReentrantCall");
+      }
     });
 
     it("an adapter holding the keeper role cannot re-enter the Rebalancer", async function () {

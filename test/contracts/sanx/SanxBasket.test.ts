@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { impersonateAccount, loadFixture, setBalance, stopImpersonatingAccount, time } from "@nomicfoundation/hardhat-network-helpers";
 import { fundAndApprove, makeReport, ROLES, signReport, WAD } from "../../fixtures/contracts";
 import { marketCapTargets, redistributeRemoved } from "../../../src/sanx/targets";
 import { DAY, DNG, Kind, OPP, sanxStackFixture, today, travelTo } from "./fixtures";
@@ -172,6 +172,25 @@ describe("SanxBasket", function () {
         .to.be.revertedWithCustomError(f.basket, "ConstituentCountMismatch").withArgs(2n, 1n);
       await f.pushWeights([f.usdc], [WAD]);
       expect(await f.vault.targets()).to.deep.equal([2n, [f.usdc], [WAD]]);
+    });
+
+    it("refuses, from the weight oracle itself, a reserve weight other than exactly 1e18 (ReserveWeightNotOne): the gate does not rely on its caller's checks", async function () {
+      const f = await loadFixture(sanxFixture);
+      const oracle = await f.weightOracle.getAddress();
+      await impersonateAccount(oracle);
+      await setBalance(oracle, WAD);
+      const asOracle = f.basket.connect(await ethers.getSigner(oracle));
+      for (const [weights, named] of [
+        [[], 0n],
+        [[WAD / 2n], WAD / 2n],
+        [[WAD, 0n], 0n],
+      ] as const) {
+        await expect(asOracle.setTargets(9n, [f.usdc], [...weights]))
+          .to.be.revertedWithCustomError(f.basket, "ReserveWeightNotOne")
+          .withArgs(named);
+      }
+      await expect(asOracle.setTargets(9n, [f.usdc], [WAD])).to.emit(f.vault, "TargetsUpdated").withArgs(2n, [f.usdc], [WAD]);
+      await stopImpersonatingAccount(oracle);
     });
 
     it("goes back to the reserve when the last member is removed", async function () {

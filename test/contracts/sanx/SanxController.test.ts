@@ -28,6 +28,14 @@ describe("SanxController", function () {
       expect(await controller.hasRole(await controller.GUARDIAN_ROLE(), guardian.address)).to.equal(true);
     });
 
+    it("grants no GUARDIAN_ROLE for a zero guardian (to be granted later): nobody can press the red button", async function () {
+      const { gov, guardian } = await loadFixture(controllerFixture);
+      const c = await ethers.deployContract("SanxController", [gov.address, ethers.ZeroAddress]);
+      const role = await c.GUARDIAN_ROLE();
+      expect(await c.hasRole(role, ethers.ZeroAddress)).to.equal(false);
+      await expect(c.connect(guardian).pause()).to.be.revertedWithCustomError(c, "AccessControlUnauthorizedAccount").withArgs(guardian.address, role);
+    });
+
     it("reverts on a zero admin", async function () {
       const factory = await ethers.getContractFactory("SanxController");
       await expect(factory.deploy(ethers.ZeroAddress, ethers.ZeroAddress)).to.be.revertedWithCustomError(factory, "ZeroAddress");

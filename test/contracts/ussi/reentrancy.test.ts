@@ -42,6 +42,18 @@ describe("UssiVault reentrancy", function () {
       act: async (f) => f.rvault.connect(f.alice).requestDeposit(100n * USDC),
 
     },
+    ...(
+      [
+        ["requestDepositIndex", (v: UssiVault) => v.interface.encodeFunctionData("requestDepositIndex", [100n * WAD])],
+        ["fulfil", (v: UssiVault) => v.interface.encodeFunctionData("fulfil", [USDC])],
+        ["withdrawToVenue", (v: UssiVault) => v.interface.encodeFunctionData("withdrawToVenue", [ethers.ZeroAddress, USDC])],
+        ["withdrawIndexToVenue", (v: UssiVault) => v.interface.encodeFunctionData("withdrawIndexToVenue", [ethers.ZeroAddress, WAD])],
+      ] as const
+    ).map(([fn, arm]) => ({
+      name: `${fn} entered from a claim's payout`,
+      arm,
+      act: async (f: Awaited<ReturnType<typeof reentrant>>) => f.rvault.connect(f.alice).claim(1),
+    })),
   ];
   for (const e of entries) {
     it(`refuses ${e.name} with ReentrancyGuardReentrantCall`, async function () {
