@@ -25,11 +25,14 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 
 // The fork suite (test/fork/**) starts its own node, so it runs only when asked for:
 // `hardhat test` (no files) leaves it out; `hardhat test test/fork` (npm run test:fork) runs it.
-// A directory argument expands to the .ts/.js files under it.
+// Under `hardhat coverage` the keeper's tests (test/keeper/**) are left out too: they test the keeper
+// process against nodes it starts itself (which run the normal, not the instrumented, bytecode) and add no
+// contract branch. A directory argument expands to the .ts/.js files under it.
 subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, hre, runSuper) => {
   if (args.testFiles.length === 0) {
-    const forkDir = path.join(hre.config.paths.tests, "fork") + path.sep;
-    return ((await runSuper(args)) as string[]).filter((f) => !f.startsWith(forkDir));
+    const skipped = ["fork", ...((hre as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING ? ["keeper"] : [])];
+    const dirs = skipped.map((d) => path.join(hre.config.paths.tests, d) + path.sep);
+    return ((await runSuper(args)) as string[]).filter((f) => !dirs.some((d) => f.startsWith(d)));
   }
   return args.testFiles.flatMap((arg) => {
     const abs = path.resolve(process.cwd(), arg);
