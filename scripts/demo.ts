@@ -4,12 +4,12 @@
  * Everything it uses ships in the repo (sample/ is SYNTHETIC sample data).
  */
 import hre from "hardhat";
-import { createContext, type DemoSection } from "./demo/context";
-import { ssiSection } from "./demo/ssi";
-import { rebalanceSection } from "./demo/rebalance";
-import { sanxSection } from "./demo/sanx";
-import { ussiSection } from "./demo/ussi";
-import { zapSection } from "./demo/zap";
+import { createContext, type DemoSection } from "../tasks/lib/scenario/context";
+import { ssiSection } from "../tasks/lib/scenario/ssi";
+import { rebalanceSection } from "../tasks/lib/scenario/rebalance";
+import { sanxSection } from "../tasks/lib/scenario/sanx";
+import { ussiSection } from "../tasks/lib/scenario/ussi";
+import { zapSection } from "../tasks/lib/scenario/zap";
 
 const SECTIONS: DemoSection[] = [
   ssiSection,

@@ -36,18 +36,17 @@ export function progress(total: number, stream: NodeJS.WriteStream = process.std
 }
 
 /**
- * The sample scenario on the in-process chain: the demo's own sections (scripts/demo: deploy the sample
+ * The sample scenario on the in-process chain: the demo's own sections (tasks/lib/scenario: deploy the sample
  * market and the protocol, push weights, mint, one MEME rebalance, SANX signals and actions, USSI reports),
- * run silently. A dynamic import of scripts/, as bench:gas does; the sections belong in a shared scenario
- * module once one exists.
+ * run silently. Imported when the task runs, so a fresh clone's first command compiles before TypeChain loads.
  */
 async function runSampleScenario(hre: HardhatRuntimeEnvironment, p: Progress): Promise<void> {
-  const { createContext } = await import("../scripts/demo/context");
+  const { createContext } = await import("./lib/scenario/context");
   const sections = [
-    (await import("../scripts/demo/ssi")).ssiSection,
-    (await import("../scripts/demo/rebalance")).rebalanceSection,
-    (await import("../scripts/demo/sanx")).sanxSection,
-    (await import("../scripts/demo/ussi")).ussiSection,
+    (await import("./lib/scenario/ssi")).ssiSection,
+    (await import("./lib/scenario/rebalance")).rebalanceSection,
+    (await import("./lib/scenario/sanx")).sanxSection,
+    (await import("./lib/scenario/ussi")).ussiSection,
   ];
   const silent = { heading: () => undefined, line: () => undefined, table: () => undefined };
   const ctx = await createContext(hre, silent);

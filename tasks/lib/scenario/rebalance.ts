@@ -7,13 +7,13 @@
  */
 import path from "node:path";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { loadUniverseFile } from "../../src/data/universe";
-import { computeIndex, formatWadPercent, MEME } from "../../src/methodology";
-import { buildSignedReport, executeMint, planMint, samplePrices, submitReport, vaultOf } from "../../chain/ssi";
-import { fmtPct, fmtUsd, readRebalanceState } from "../../chain/rebalance";
-import { checkWeights } from "../../src/rebalance";
-import { moveMarket } from "../../chain/market-move";
-import type { MarketAddresses } from "../../chain/market";
+import { loadUniverseFile } from "../../../src/data/universe";
+import { computeIndex, formatWadPercent, MEME } from "../../../src/methodology";
+import { buildSignedReport, executeMint, planMint, samplePrices, submitReport, vaultOf } from "../../../chain/ssi";
+import { fmtPct, fmtUsd, readRebalanceState } from "../../../chain/rebalance";
+import { checkWeights } from "../../../src/rebalance";
+import { moveMarket } from "../../../chain/market-move";
+import type { MarketAddresses } from "../../../chain/market";
 import { requireDeployment, type DemoContext, type DemoSection } from "./context";
 
 const WAD = 10n ** 18n;

@@ -18,16 +18,16 @@
  * relays falls on the chain's current day. The delay is then real: the chain must reach each due day.
  */
 import path from "node:path";
-import type { Client } from "../../chain/client";
-import { IERC20__factory, MockAggregator__factory, Rebalancer__factory } from "../../typechain-types";
-import { TimelockController__factory, govCall, govern } from "../../chain/governance";
-import { refreshFeeds } from "../../chain/market";
-import { formatDay, parseDay } from "../../src/lib/csv";
-import { formatWadPercent } from "../../src/methodology";
-import { computeSignals } from "../../src/mvrv/engine";
-import { readMvrvCsv } from "../../src/mvrv/csv";
-import type { EventReport } from "../../src/mvrv/engine";
-import type { SignalZone } from "../../src/sanx/signalReport";
+import type { Client } from "../../../chain/client";
+import { IERC20__factory, MockAggregator__factory, Rebalancer__factory } from "../../../typechain-types";
+import { TimelockController__factory, govCall, govern } from "../../../chain/governance";
+import { refreshFeeds } from "../../../chain/market";
+import { formatDay, parseDay } from "../../../src/lib/csv";
+import { formatWadPercent } from "../../../src/methodology";
+import { computeSignals } from "../../../src/mvrv/engine";
+import { readMvrvCsv } from "../../../src/mvrv/csv";
+import type { EventReport } from "../../../src/mvrv/engine";
+import type { SignalZone } from "../../../src/sanx/signalReport";
 import {
   connectSanx,
   describeRevert,
@@ -40,11 +40,11 @@ import {
   type ExecuteResult,
   type SanxContracts,
   type SanxRebalance,
-} from "../../chain/sanx";
-import { deploySanx, type SanxRecord } from "../../tasks/lib/sanx-deploy";
-import { fmtAmount, fmtPct, fmtUsd } from "../../chain/rebalance";
-import { executeMint, executeRedeem, faucet, formatUnitsExact, planMint, planRedeem } from "../../chain/ssi";
-import type { DeploymentRecord } from "../../chain/deployment";
+} from "../../../chain/sanx";
+import { deploySanx, type SanxRecord } from "../sanx-deploy";
+import { fmtAmount, fmtPct, fmtUsd } from "../../../chain/rebalance";
+import { executeMint, executeRedeem, faucet, formatUnitsExact, planMint, planRedeem } from "../../../chain/ssi";
+import type { DeploymentRecord } from "../../../chain/deployment";
 import type { Printer } from "./context";
 import { requireDeployment, type DemoContext, type DemoSection } from "./context";
 

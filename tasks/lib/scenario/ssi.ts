@@ -4,8 +4,8 @@
  * index:mint, index:status, index:redeem.
  */
 import path from "node:path";
-import { loadUniverseFile } from "../../src/data/universe";
-import { formatWadPercent } from "../../src/methodology";
+import { loadUniverseFile } from "../../../src/data/universe";
+import { formatWadPercent } from "../../../src/methodology";
 import {
   buildSignedReport,
   executeMint,
@@ -19,11 +19,11 @@ import {
   SSI_PRODUCTS,
   submitReport,
   vaultOf,
-} from "../../chain/ssi";
+} from "../../../chain/ssi";
 import type { DemoContext, DemoSection } from "./context";
-import { TimelockController__factory, govCall, govern } from "../../chain/governance";
-import { refreshFeeds } from "../../chain/market";
-import { deploySsi } from "../../tasks/lib/ssi-deploy";
+import { TimelockController__factory, govCall, govern } from "../../../chain/governance";
+import { refreshFeeds } from "../../../chain/market";
+import { deploySsi } from "../ssi-deploy";
 
 const WAD = 10n ** 18n;
 const UNIVERSE = path.join(__dirname, "..", "..", "sample", "universe.json");

@@ -1,14 +1,15 @@
 /**
- * Shared state and printing for the demo sections (`scripts/demo/*.ts`, run by `scripts/demo.ts`).
+ * Shared state and printing for the sample scenario's sections (`tasks/lib/scenario/*.ts`): `scripts/demo.ts`
+ * runs them aloud, `npx hardhat report` silently.
  * A section receives the context, may add to it (the SSI section sets `deployment`), and appends
  * lines to `summary`, printed at the end.
  */
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import Table from "cli-table3";
-import type { DeploymentRecord } from "../../chain/deployment";
-import type { Client } from "../../chain/client";
-import { clientFromHre } from "../../tasks/lib/client";
+import type { DeploymentRecord } from "../../../chain/deployment";
+import type { Client } from "../../../chain/client";
+import { clientFromHre } from "../client";
 
 /** The hardhat accounts by role, as `ignition/parameters/hardhat.json` assigns them. */
 export interface NamedSigners {

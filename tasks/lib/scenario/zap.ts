@@ -4,10 +4,10 @@
  * and redeems it all back to USDC, through the same code as `index:mint --pay USDC` / `index:redeem --receive USDC`.
  * The summary shows the round trip's cost in bps of NAV.
  */
-import ZapModule from "../../ignition/modules/Zap";
-import { runZapTask } from "../../tasks/lib/zap";
-import { vaultOf } from "../../chain/ssi";
-import { MockERC20__factory } from "../../typechain-types";
+import ZapModule from "../../../ignition/modules/Zap";
+import { runZapTask } from "../zap";
+import { vaultOf } from "../../../chain/ssi";
+import { MockERC20__factory } from "../../../typechain-types";
 import { requireDeployment, type DemoContext, type DemoSection } from "./context";
 
 const WAD = 10n ** 18n;

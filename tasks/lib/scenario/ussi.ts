@@ -9,8 +9,8 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { MockAggregator__factory, MockERC20__factory } from "../../typechain-types";
-import { useEnv } from "../../src/env";
+import { MockAggregator__factory, MockERC20__factory } from "../../../typechain-types";
+import { useEnv } from "../../../src/env";
 import {
   SAMPLE_WEIGHTS,
   WAD,
@@ -25,8 +25,8 @@ import {
   targetPositions,
   type Book,
   type PerpPosition,
-} from "../../src/ussi";
-import { executeMint, planMint, vaultOf } from "../../chain/ssi";
+} from "../../../src/ussi";
+import { executeMint, planMint, vaultOf } from "../../../chain/ssi";
 import {
   executeUssiDeposit,
   formatNavPerToken,
@@ -40,8 +40,8 @@ import {
   ussiFulfil,
   ussiRedeem,
   ussiVault,
-} from "../../chain/ussi";
-import { deployUssi } from "../../tasks/lib/ussi-deploy";
+} from "../../../chain/ussi";
+import { deployUssi } from "../ussi-deploy";
 import { requireDeployment, type DemoContext, type DemoSection } from "./context";
 
 const ROOT = path.join(__dirname, "..", "..");
