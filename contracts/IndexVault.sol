@@ -797,10 +797,12 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         }
     }
 
-    /// @dev Whether the vault is in a window and `bal` {tok} of `token` is worth less than WINDOW_DUST_USD at the
+    /// @dev Whether the vault is in a window with shares outstanding (so `_basketOf` gave balances, not the
+    /// units an empty vault seeds at its first mint) and `bal` {tok} of `token` is worth less than WINDOW_DUST_USD at the
     /// registry's price (a stale, unsafe or missing feed reverts as the registry says: no price, no exemption).
     function _isWindowDust(address token, uint256 bal) private view returns (bool) {
-        return _hot.mode & REBALANCING != 0 && _value(token, bal, 1) < WINDOW_DUST_USD;
+        // totalSupply() alone: with only pending fee shares outstanding the rule is off (strict bounds), safe.
+        return _hot.mode & REBALANCING != 0 && totalSupply() != 0 && _value(token, bal, 1) < WINDOW_DUST_USD;
     }
 
     /// @dev {1e18 USD} = floor({tok} * {1e18 USD/whole tok} / (10^decimals * d)): the value of `amount / d` of

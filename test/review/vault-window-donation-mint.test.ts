@@ -99,6 +99,32 @@ describe("review R-4: a donation of a token previewed as 0 cannot revert a corre
     await expect(fx.vault.connect(fx.alice).mint(SHARES, fx.alice.address, maxIn)).to.be.revertedWithCustomError(fx.registry, "NonPositivePrice");
   });
 
+  it("an empty vault's first mint in a window seeds strict bounds: a seeded unit worth < $10 is still charged in full", async function () {
+    const fx = await loadFixture(rebalanceFixture);
+    await fx.gov.batch([[fx.vault, "setFeeRate", [0n]]]); // no fee shares accrue: the vault can be emptied
+    await fx.rebalancer.connect(fx.keeper).openRebalance();
+    // Round 3 puts UNI at 5%: its seeded unit, 5% of NAV0 = $5 per share, is below the $10 dust bound.
+    await fx.vault.setTargets(3, ["cbBTC", "WETH", "UNI"].map(fx.addr), [(WAD * 45n) / 100n, WAD / 2n, WAD / 20n]);
+    await fx.vault.claimFees();
+    for (const who of [fx.alice, fx.admin]) {
+      const held = await fx.vault.balanceOf(who);
+      if (held === 0n) continue;
+      const [t] = await fx.vault.previewRedeem(held);
+      await fx.vault.connect(who).redeem(held, who.address, t.map(() => 0n));
+    }
+    expect(await fx.vault.effectiveSupply()).to.equal(0n);
+    expect(await fx.vault.rebalancing()).to.equal(true);
+    const [tokens, preview] = await fx.vault.previewMint(WAD); // the seed: units from round 3's targets
+    const uniAt = tokens.findIndex((t) => t.toLowerCase() === fx.addr("UNI").toLowerCase());
+    const short = [...preview];
+    short[uniAt] = preview[uniAt]! - 1n;
+    await expect(fx.vault.connect(fx.alice).mint(WAD, fx.alice.address, short))
+      .to.be.revertedWithCustomError(fx.vault, "AmountInAboveMax")
+      .withArgs(fx.addr("UNI"), preview[uniAt], preview[uniAt]! - 1n);
+    await fx.vault.connect(fx.alice).mint(WAD, fx.alice.address, [...preview]);
+    await expectCollateralised(fx.vault);
+  });
+
   it("outside a window the rule is off: a bound one below the amount reverts even when the whole holding is worth < $10", async function () {
     const fx = await loadFixture(rebalanceFixture);
     // Shrink the vault to 0.01 share (~$1 of NAV): every holding is worth far less than $10.
