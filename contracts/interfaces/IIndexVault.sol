@@ -136,9 +136,10 @@ interface IIndexVault {
     /// costs nothing, and a donated speck of it (below one base unit per 1e18 shares) still costs nothing.
     /// A mint is correctly formed when `maxAmountsIn` has one entry per record token, in basket order, each
     /// at least `previewMint(shares)` of the state it was sized on. Window dust rule (review R-4): in a
-    /// window, where the amount owed exceeds the bound and the vault's whole balance of that token is worth
-    /// less than $10 (floor(balance * price / 10^decimals) < 10e18 at the PriceRegistry's price), the mint
-    /// pays the bound instead, so no donation worth less than $10 can revert a correctly formed mint (a token
+    /// window with shares outstanding (an empty vault's first mint is strict), where the amount owed
+    /// exceeds the bound and the vault's whole balance of that token is worth less than $10
+    /// (floor(balance * price / 10^decimals) < 10e18 at the PriceRegistry's price), the mint pays the bound
+    /// instead, so no donation worth less than $10 can revert a correctly formed mint (a token
     /// previewed as 0 may stay 0). What a mint leaves unpaid is at most its pro-rata share,
     /// shares / (S + shares), of a holding worth under $10: all mints of a window together take at most the
     /// holding itself, whatever their number. A stale, non-positive or missing feed grants no exemption (the
