@@ -801,8 +801,9 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     /// units an empty vault seeds at its first mint) and `bal` {tok} of `token` is worth less than WINDOW_DUST_USD at the
     /// registry's price (a stale, unsafe or missing feed reverts as the registry says: no price, no exemption).
     function _isWindowDust(address token, uint256 bal) private view returns (bool) {
-        // totalSupply() alone: with only pending fee shares outstanding the rule is off (strict bounds), safe.
-        return _hot.mode & REBALANCING != 0 && totalSupply() != 0 && _value(token, bal, 1) < WINDOW_DUST_USD;
+        // The effective supply, as `_basketOf` tests it: with only pending fee shares left, units are balances.
+        return _hot.mode & REBALANCING != 0 && totalSupply() + _hot.pendingFees != 0
+            && _value(token, bal, 1) < WINDOW_DUST_USD;
     }
 
     /// @dev {1e18 USD} = floor({tok} * {1e18 USD/whole tok} / (10^decimals * d)): the value of `amount / d` of
