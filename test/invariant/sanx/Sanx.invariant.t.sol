@@ -27,7 +27,7 @@ import {SanxHandler, SanxStack} from "./SanxHandler.sol";
 /// (2 of 3, universe UNI, AAVE, COMP; skew 1 hour, validity up to 7 days: a relay can come after the
 /// delay), the SanxBasket gate holding the vault's ORACLE_ROLE, and a Rebalancer over an oracle-price
 /// venue; one 1-day TimelockController is every admin. Driven by `SanxHandler`.
-contract SanxInvariants is InvariantBase {
+abstract contract SanxSetup is InvariantBase {
     SanxHandler internal handler;
     SanxStack internal s;
     HostileToken[] internal assets;
@@ -116,6 +116,50 @@ contract SanxInvariants is InvariantBase {
         _targetSelector(address(handler), handler.selectors());
     }
 
+    function _reserveReport(HostileToken reserve, uint256[] memory keys) internal {
+        address[] memory t = new address[](1);
+        t[0] = address(reserve);
+        uint256[] memory w = new uint256[](1);
+        w[0] = 1e18;
+        IWeightOracle.WeightReport memory r = IWeightOracle.WeightReport({
+            index: address(s.gate),
+            round: 1,
+            validAfter: uint64(block.timestamp),
+            expiresAt: uint64(block.timestamp + 1 hours),
+            constituents: t,
+            weights: w
+        });
+        bytes32 digest = s.weightOracle.reportDigest(r);
+        bytes[] memory sigs = new bytes[](2);
+        for (uint256 k = 0; k < 2; ++k) {
+            (uint8 v, bytes32 rr, bytes32 ss) = vm.sign(keys[k], digest);
+            sigs[k] = abi.encodePacked(rr, ss, v);
+        }
+        s.weightOracle.submit(r, sigs);
+    }
+
+    function _sortedKeys(uint256 base) internal pure returns (uint256[] memory keys) {
+        keys = new uint256[](3);
+        for (uint256 i = 0; i < 3; ++i) {
+            keys[i] = base + i;
+        }
+        for (uint256 i = 1; i < 3; ++i) {
+            for (uint256 j = i; j > 0 && vm.addr(keys[j]) < vm.addr(keys[j - 1]); --j) {
+                (keys[j], keys[j - 1]) = (keys[j - 1], keys[j]);
+            }
+        }
+    }
+
+    function _addrs(uint256[] memory keys) internal pure returns (address[] memory a) {
+        a = new address[](keys.length);
+        for (uint256 i = 0; i < keys.length; ++i) {
+            a[i] = vm.addr(keys[i]);
+        }
+    }
+}
+
+/// @notice The SANX invariants over `SanxSetup` (the regression tests share the setup, not the invariants).
+contract SanxInvariants is SanxSetup {
     /// @notice An executed action never ran before its due day (signal day + delay) nor before the minimum
     /// notice after its relay, nor during the red button; a scheduled one was due no sooner than both;
     /// every other check the handler makes inside a call (a due action executes, a correctly formed mint
@@ -183,47 +227,6 @@ contract SanxInvariants is InvariantBase {
                 if (tt[j] == want[i]) found = true;
             }
             vm.assertTrue(found, "sanx: a member is missing from the vault's targets");
-        }
-    }
-
-    function _reserveReport(HostileToken reserve, uint256[] memory keys) internal {
-        address[] memory t = new address[](1);
-        t[0] = address(reserve);
-        uint256[] memory w = new uint256[](1);
-        w[0] = 1e18;
-        IWeightOracle.WeightReport memory r = IWeightOracle.WeightReport({
-            index: address(s.gate),
-            round: 1,
-            validAfter: uint64(block.timestamp),
-            expiresAt: uint64(block.timestamp + 1 hours),
-            constituents: t,
-            weights: w
-        });
-        bytes32 digest = s.weightOracle.reportDigest(r);
-        bytes[] memory sigs = new bytes[](2);
-        for (uint256 k = 0; k < 2; ++k) {
-            (uint8 v, bytes32 rr, bytes32 ss) = vm.sign(keys[k], digest);
-            sigs[k] = abi.encodePacked(rr, ss, v);
-        }
-        s.weightOracle.submit(r, sigs);
-    }
-
-    function _sortedKeys(uint256 base) internal pure returns (uint256[] memory keys) {
-        keys = new uint256[](3);
-        for (uint256 i = 0; i < 3; ++i) {
-            keys[i] = base + i;
-        }
-        for (uint256 i = 1; i < 3; ++i) {
-            for (uint256 j = i; j > 0 && vm.addr(keys[j]) < vm.addr(keys[j - 1]); --j) {
-                (keys[j], keys[j - 1]) = (keys[j - 1], keys[j]);
-            }
-        }
-    }
-
-    function _addrs(uint256[] memory keys) internal pure returns (address[] memory a) {
-        a = new address[](keys.length);
-        for (uint256 i = 0; i < keys.length; ++i) {
-            a[i] = vm.addr(keys[i]);
         }
     }
 }
