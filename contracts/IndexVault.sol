@@ -78,6 +78,9 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
     uint8 private constant REBALANCING = 2;
     /// @dev `_amounts`'s `rest` for a mint (round up, no backing to report); a redeem's rest is below it.
     uint256 private constant MINT = type(uint256).max;
+    /// @dev {1e18 USD} In a window, a mint pays at most its bound of a token whose whole holding is worth less
+    /// than this (R-4; the Rebalancer's default dust bound, DEFAULT_MAX_DUST_USD): see `IIndexVault.mint`.
+    uint256 private constant WINDOW_DUST_USD = 10e18;
 
     // == Immutables ==
     IPriceRegistry private immutable _registry;
@@ -418,9 +421,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         if (version == 0) return 0;
         (address[] memory tokens,) = BasketStore.read(version);
         for (uint256 i = 0; i < tokens.length; ++i) {
-            (uint256 price, uint8 decimals) = _registry.priceAndDecimals(tokens[i]);
-            // {1e18 USD} = floor({tok} * {1e18 USD/whole tok} / 10^decimals)
-            value += Math.mulDiv(_balanceOfSelf(tokens[i]), price, 10 ** decimals, Math.Rounding.Floor);
+            value += _value(tokens[i], _balanceOfSelf(tokens[i]), 1); // {1e18 USD}
         }
     }
 
@@ -429,9 +430,8 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         if (_viewEffectiveSupply() == 0) return _initialNavPerShare;
         (address[] memory tokens, uint256[] memory q, uint256 m, uint256 d) = _viewBasket();
         for (uint256 i = 0; i < tokens.length; ++i) {
-            (uint256 price, uint8 decimals) = _registry.priceAndDecimals(tokens[i]);
             // {1e18 USD / 1e18 shares} = floor(unit * {1e18 USD/whole tok} / 10^decimals), unit = q * m / d
-            value += Math.mulDiv(q[i] * m, price, 10 ** decimals * d, Math.Rounding.Floor);
+            value += _value(tokens[i], q[i] * m, d);
         }
     }
 
@@ -722,7 +722,7 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         uint256 dd,
         uint256[] calldata bounds,
         uint256 rest
-    ) private pure returns (uint256[] memory required) {
+    ) private view returns (uint256[] memory required) {
         bool up = rest == MINT;
         if (!up) required = new uint256[](units.length);
         uint256 kept; // entries converted (the fast path's, each non-zero), then the non-zero amounts so far
@@ -775,6 +775,9 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
         // Slow path: entries `kept` onwards, then the zero amounts left out of the arrays (nothing moves).
         for (uint256 i = kept; i < units.length; ++i) {
             uint256 amount = Math.mulDiv(shares, units[i] * scale, dd, up ? Math.Rounding.Ceil : Math.Rounding.Floor);
+            // Window dust (review R-4): above the bound, a mint in a window pays only the bound of a token whose
+            // whole holding (units[i] = its balance {tok}) is worth < WINDOW_DUST_USD; stale feed: reverts.
+            if (up && amount > bounds[i] && _isWindowDust(tokens[i], units[i])) amount = bounds[i];
             if (up && amount > bounds[i]) revert AmountInAboveMax(tokens[i], amount, bounds[i]);
             if (!up && amount < bounds[i]) revert AmountOutBelowMin(tokens[i], amount, bounds[i]);
             if (amount == 0) continue;
@@ -792,6 +795,22 @@ contract IndexVault is IIndexVault, ERC20Permit, AccessControl, ReentrancyGuardT
                 mstore(required, kept)
             }
         }
+    }
+
+    /// @dev Whether the vault is in a window with shares outstanding (so `_basketOf` gave balances, not the
+    /// units an empty vault seeds at its first mint) and `bal` {tok} of `token` is worth less than WINDOW_DUST_USD at the
+    /// registry's price (a stale, unsafe or missing feed reverts as the registry says: no price, no exemption).
+    function _isWindowDust(address token, uint256 bal) private view returns (bool) {
+        // The effective supply, as `_basketOf` tests it: with only pending fee shares left, units are balances.
+        return _hot.mode & REBALANCING != 0 && totalSupply() + _hot.pendingFees != 0
+            && _value(token, bal, 1) < WINDOW_DUST_USD;
+    }
+
+    /// @dev {1e18 USD} = floor({tok} * {1e18 USD/whole tok} / (10^decimals * d)): the value of `amount / d` of
+    /// `token` at the registry's price (reverts on a stale, unsafe or missing feed).
+    function _value(address token, uint256 amount, uint256 d) private view returns (uint256) {
+        (uint256 price, uint8 decimals) = _registry.priceAndDecimals(token);
+        return Math.mulDiv(amount, price, 10 ** decimals * d);
     }
 
     /// @dev For each constituent: balanceOf(this), transferFrom(caller, this, amount) with SafeERC20

@@ -134,7 +134,20 @@ interface IIndexVault {
     /// @param maxAmountsIn Per constituent, in basket order, the most the caller will pay (base units). In a
     /// rebalance window the basket is the window's whole record (see `basket`): a token not held is listed,
     /// costs nothing, and a donated speck of it (below one base unit per 1e18 shares) still costs nothing.
-    /// @dev Returns nothing, for gas: the amounts pulled equal `previewMint(shares)` in the same block.
+    /// A mint is correctly formed when `maxAmountsIn` has one entry per record token, in basket order, each
+    /// at least `previewMint(shares)` of the state it was sized on. Window dust rule (review R-4): in a
+    /// window with shares outstanding (an empty vault's first mint is strict), where the amount owed
+    /// exceeds the bound and the vault's whole balance of that token is worth less than $10
+    /// (floor(balance * price / 10^decimals) < 10e18 at the PriceRegistry's price), the mint pays the bound
+    /// instead, so no donation worth less than $10 can revert a correctly formed mint (a token
+    /// previewed as 0 may stay 0). What a mint leaves unpaid is at most its pro-rata share,
+    /// shares / (S + shares), of a holding worth under $10: all mints of a window together take at most the
+    /// holding itself, whatever their number. A stale, non-positive or missing feed grants no exemption (the
+    /// registry's error). Outside a window, and for any token worth $10 or more, the bound is strict:
+    /// a donation of a held token in a window raises its amount pro rata, so a caller's slack of x% on
+    /// it can be beaten only by a donation of x% of the vault's holding, which the holders keep.
+    /// @dev Returns nothing, for gas: the amounts pulled equal `previewMint(shares)` in the same block
+    /// (or less, by the window dust rule).
     function mint(uint256 shares, address receiver, uint256[] calldata maxAmountsIn) external;
 
     /// @notice Burns `shares` of the caller and sends `receiver` floor(shares * units_i / 1e18) of every

@@ -24,6 +24,7 @@ interface Vm {
     function assertEq(uint256 left, uint256 right, string calldata error) external pure;
     function assertEq(string calldata left, string calldata right, string calldata error) external pure;
     function assertGe(uint256 left, uint256 right, string calldata error) external pure;
+    function assertGt(uint256 left, uint256 right, string calldata error) external pure;
     function assertLe(uint256 left, uint256 right, string calldata error) external pure;
     function toString(uint256 value) external pure returns (string memory);
     function toString(address value) external pure returns (string memory);
