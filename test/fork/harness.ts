@@ -26,13 +26,13 @@
  */
 import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import hre from "hardhat";
 import { JsonRpcProvider } from "ethers";
 import { useEnv } from "../../src/env";
 import { deployMarket, readMarket, type MarketAddresses, type MarketOptions } from "../../chain/market";
+import { freePort } from "../keeper/nodes";
 
 export type ForkTarget = "local" | "remote";
 
@@ -65,18 +65,6 @@ interface LocalNode {
 let localNode: Promise<LocalNode> | undefined;
 let child: ChildProcess | undefined;
 let tmpDir: string | undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
   const res = await fetch(url, {
