@@ -19,7 +19,7 @@ import { Rpc, messageOf, sleep } from "./rpc";
 import { Sender } from "./sender";
 import type { Product, ProductKeeper, TxStep, Work, WorkKind } from "./work";
 
-export type WorkOutcome = "done" | "skipped" | "reverted" | "parked" | "failed" | "dry-run" | "unknown";
+export type WorkOutcome = "done" | "progressed" | "skipped" | "reverted" | "parked" | "failed" | "dry-run" | "unknown";
 
 export interface WorkResult {
   key: string;
@@ -187,7 +187,7 @@ export class Keeper {
     const nextDue = await Promise.all(
       this.products.map(async (p) => ({ product: p.product, at: await this.rpc.retryRead(`${p.product} nextDue`, () => p.nextDue(after)).catch(() => undefined) })),
     );
-    const ok = productErrors.length === 0 && results.every((r) => ["done", "skipped", "dry-run"].includes(r.outcome));
+    const ok = productErrors.length === 0 && results.every((r) => ["done", "progressed", "skipped", "dry-run"].includes(r.outcome));
     const report: TickReport = { now, results, productErrors, nextDue, ok };
     this.summarise(report);
     this.metrics.tickEnded(ok, ok ? undefined : failureSummary(report));
@@ -201,8 +201,8 @@ export class Keeper {
     let txs = 0;
     let gasUsed = 0n;
     const finish = (outcome: WorkOutcome, words?: string): WorkResult => {
-      if (outcome === "done") {
-        this.metrics.workDone.inc(labels);
+      if (outcome === "done" || outcome === "progressed") {
+        if (outcome === "done") this.metrics.workDone.inc(labels);
         this.metrics.lastSuccess.set({ product: work.product }, Date.now() / 1000);
       } else if (outcome === "skipped") this.metrics.workSkipped.inc(labels);
       else if (outcome !== "dry-run") this.metrics.workFailed.inc({ ...labels, reason: outcome === "reverted" || outcome === "parked" ? "revert" : outcome === "unknown" ? "rpc" : "error" });
@@ -212,7 +212,7 @@ export class Keeper {
       for (let steps = 0; steps < MAX_STEPS_PER_WORK; steps++) {
         const step = await this.rpc.retryRead(`${work.key} nextStep`, () => work.nextStep());
         if (step === undefined) {
-          if (txs > 0) return finish("done");
+          if (txs > 0) return finish(work.isComplete === undefined || (await this.rpc.retryRead(`${work.key} isComplete`, () => work.isComplete!())) ? "done" : "progressed");
           this.log.info({ key: work.key, lagSeconds: Number(now - work.dueAt) }, "already done on chain: skipped");
           return finish("skipped");
         }
@@ -277,6 +277,7 @@ export class Keeper {
     const fields = {
       chainTime: new Date(Number(r.now) * 1000).toISOString(),
       done: count("done"),
+      ...(count("progressed") > 0 ? { progressed: count("progressed") } : {}),
       skipped: count("skipped"),
       failed: count("failed") + count("reverted") + count("parked") + count("unknown") + r.productErrors.length,
       ...(count("dry-run") > 0 ? { dryRun: count("dry-run") } : {}),
@@ -326,7 +327,7 @@ export class Keeper {
 }
 
 function failureSummary(r: TickReport): string {
-  const bad = r.results.filter((x) => !["done", "skipped", "dry-run"].includes(x.outcome)).map((x) => `${x.key} ${x.outcome}${x.words ? `: ${x.words}` : ""}`);
+  const bad = r.results.filter((x) => !["done", "progressed", "skipped", "dry-run"].includes(x.outcome)).map((x) => `${x.key} ${x.outcome}${x.words ? `: ${x.words}` : ""}`);
   return [...r.productErrors.map((p) => `${p.product}: ${p.error}`), ...bad].join("; ");
 }
 

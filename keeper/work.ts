@@ -49,6 +49,12 @@ export interface Work {
    * trade batches, close) advances from chain state alone.
    */
   nextStep(): Promise<TxStep | undefined>;
+  /**
+   * For work that may pause between ticks with steps still to come (a rebalance waiting on the per-pair
+   * cool-off): whether the chain shows it complete. Absent = complete whenever `nextStep` has nothing.
+   * A pass that sent steps but leaves the work incomplete is reported as "progressed", not "done".
+   */
+  isComplete?(): Promise<boolean>;
 }
 
 /** One product's view of what is due. */

@@ -86,7 +86,7 @@ task("bench:keeper", "Keeper catch-up speed, gas per product per month and RPC r
         const idleByMethod = Object.fromEntries([...stack.bridge.counts].sort((a, b) => b[1] - a[1]));
         const months = args.days / 30;
         const gasPerProductMonth = Object.fromEntries((["MAG7", "MEME", "DEFI", "SANX", "USSI"] as const).map((p) => [p, Math.round(Number(sim.gasByProduct[p] ?? 0n) / months)]));
-        const failures = sim.ticks.flatMap((t) => t.results.filter((r) => !["done", "skipped", "dry-run"].includes(r.outcome)).map((r) => `${r.key}: ${r.outcome}${r.words ? ` (${r.words})` : ""}`));
+        const failures = sim.ticks.flatMap((t) => t.results.filter((r) => !["done", "progressed", "skipped", "dry-run"].includes(r.outcome)).map((r) => `${r.key}: ${r.outcome}${r.words ? ` (${r.words})` : ""}`));
         const report = {
           daysPerMinute: Math.round((args.days / (sim.seconds / 60)) * 10) / 10,
           gasPerProductMonth,

@@ -142,6 +142,10 @@ export function rebalanceWork(client: Client, record: DeploymentRecord, product:
       }
       return step("close the window (every weight within tolerance)", iface.encodeFunctionData("closeRebalance"));
     },
+    async isComplete() {
+      const v = await readRebalanceView(client, record, product);
+      return v.round !== round || v.completedRound >= round || opts.memo?.has(product, round) === true;
+    },
   };
 }
 

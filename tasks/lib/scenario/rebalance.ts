@@ -17,7 +17,7 @@ import type { MarketAddresses } from "../../../chain/market";
 import { requireDeployment, type DemoContext, type DemoSection } from "./context";
 
 const WAD = 10n ** 18n;
-const MONTH2 = path.join(__dirname, "..", "..", "sample", "universe-next.json");
+const MONTH2 = path.join(__dirname, "..", "..", "..", "sample", "universe-next.json");
 /** MEME.ssi Alice adds before the month-end, so the trades are sized like a small fund's (~$100k). */
 const TOP_UP = 995n;
 

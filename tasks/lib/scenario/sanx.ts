@@ -50,7 +50,7 @@ import { requireDeployment, type DemoContext, type DemoSection } from "./context
 
 const WAD = 10n ** 18n;
 const DAY = 86_400n;
-const SAMPLE = path.join(__dirname, "..", "..", "sample");
+const SAMPLE = path.join(__dirname, "..", "..", "..", "sample");
 const SYMBOLS = ["UNI", "AAVE", "COMP"];
 /** SANX Alice mints (at $100 a share: $5,000, below the SANX Rebalancer's $10k per-trade cap). */
 const MINT = 50n;

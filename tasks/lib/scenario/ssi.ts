@@ -26,7 +26,7 @@ import { refreshFeeds } from "../../../chain/market";
 import { deploySsi } from "../ssi-deploy";
 
 const WAD = 10n ** 18n;
-const UNIVERSE = path.join(__dirname, "..", "..", "sample", "universe.json");
+const UNIVERSE = path.join(__dirname, "..", "..", "..", "sample", "universe.json");
 /** Whole index tokens Alice mints, then redeems, per product. */
 const MINT = 10n;
 const REDEEM = 4n;

@@ -44,7 +44,7 @@ import {
 import { deployUssi } from "../ussi-deploy";
 import { requireDeployment, type DemoContext, type DemoSection } from "./context";
 
-const ROOT = path.join(__dirname, "..", "..");
+const ROOT = path.join(__dirname, "..", "..", "..");
 const SAMPLE_FUNDING = path.join(ROOT, "sample", "funding");
 const USDC_UNIT = 10n ** 6n;
 /** What Alice brings: USDC and MAG7.ssi (she mints the MAG7.ssi in kind if the SSI section left her less). */
